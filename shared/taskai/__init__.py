@@ -1,0 +1,1 @@
+"""TaskAI: the domain library shared by every function."""

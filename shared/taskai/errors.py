@@ -1,0 +1,38 @@
+"""The one error family of TaskAI; only adapters turn these into HTTP statuses."""
+
+from __future__ import annotations
+
+
+class TaskAIError(Exception):
+    """Base of every error the library raises on purpose."""
+
+    code = "error"
+
+    def __init__(self, message: str, *, fields: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+class InvalidInput(TaskAIError):
+    """The caller sent something that can never succeed as sent."""
+
+    code = "invalid_input"
+
+
+class NotFound(TaskAIError):
+    """The thing does not exist, or belongs to somebody else."""
+
+    code = "not_found"
+
+
+class Conflict(TaskAIError):
+    """The request clashes with the current state (a duplicate name, a wrong transition)."""
+
+    code = "conflict"
+
+
+class Unauthorized(TaskAIError):
+    """Missing, invalid or expired credentials."""
+
+    code = "unauthorized"
