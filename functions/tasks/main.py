@@ -1,0 +1,97 @@
+"""tasks function: task CRUD, complete/reopen, filters, search and sync (/api/tasks*, /api/sync)."""
+
+import functions_framework
+
+from taskai.api import schemas as s
+from taskai.api.http import Api, Call
+from taskai.api.presenters import tag_public, task_public
+from taskai.services import sync
+from taskai.services import tasks as service
+from taskai.services.queries import TaskQuery
+
+api = Api("tasks")
+
+
+@api.handles("createTask")
+def create_task(call: Call) -> s.TaskPublic:
+    body = call.body(s.TaskCreate)
+    draft = service.TaskDraft(**body.model_dump(exclude={"recurrence"}),
+                            recurrence=body.recurrence and body.recurrence.model_dump(exclude_none=True))
+    task = service.create_task(uow=call.uow(), user_id=call.user_id, draft=draft, now=call.now)
+    return present(call, task, service.skipped_reminder_notes(task))
+
+
+@api.handles("listTasks")
+def list_tasks(call: Call) -> s.TaskPage:
+    p = call.query(s.TaskListParams)
+    query = TaskQuery(
+        statuses=tuple(p.status), priorities=tuple(p.priority), tags=tuple(p.tag),
+        tag_mode=p.tag_mode, due_before=p.due_before, due_after=p.due_after, overdue=p.overdue,
+        no_due=p.no_due, recurring=p.recurring, text=p.q,
+        sort=p.sort or ("relevance" if p.q else "created"), descending=p.order == "desc",
+        limit=p.limit, cursor=p.cursor,
+    )
+    page = service.list_tasks(uow=call.uow(), user_id=call.user_id, query=query, now=call.now)
+    zone = call.zone()
+    return s.TaskPage(items=[task_public(t, zone) for t in page.items], next_cursor=page.next_cursor)
+
+
+@api.handles("getTask")
+def get_task(call: Call) -> s.TaskPublic:
+    return present(call, service.get_task(uow=call.uow(), user_id=call.user_id, task_id=call.values["task_id"]))
+
+
+@api.handles("updateTask")
+def update_task(call: Call) -> s.TaskPublic:
+    body = call.body(s.TaskUpdate)
+    changes = s.fields_set(body)
+    if body.recurrence is not None:
+        changes["recurrence"] = body.recurrence.model_dump(exclude_none=True)
+    if body.reminders is not None:
+        changes["reminders"] = [r.model_dump() for r in body.reminders]
+    task = service.update_task(
+        uow=call.uow(), user_id=call.user_id, task_id=call.values["task_id"], changes=changes,
+        now=call.now,
+    )
+    return present(call, task, service.skipped_reminder_notes(task) if "reminders" in changes else None)
+
+
+@api.handles("deleteTask")
+def delete_task(call: Call) -> None:
+    service.delete_task(uow=call.uow(), user_id=call.user_id, task_id=call.values["task_id"], now=call.now)
+
+
+@api.handles("completeTask")
+def complete_task(call: Call) -> s.TaskPublic:
+    task = service.complete_task(uow=call.uow(), user_id=call.user_id, task_id=call.values["task_id"], now=call.now)
+    return present(call, task)
+
+
+@api.handles("reopenTask")
+def reopen_task(call: Call) -> s.TaskPublic:
+    task = service.reopen_task(uow=call.uow(), user_id=call.user_id, task_id=call.values["task_id"], now=call.now)
+    return present(call, task)
+
+
+@api.handles("sync")
+def sync_changes(call: Call) -> s.SyncPublic:
+    cursor = sync.parse_cursor(call.query(s.SyncParams).cursor)
+    changes = sync.changes_since(uow=call.uow(), user_id=call.user_id, cursor=cursor)
+    zone = call.zone()
+    return s.SyncPublic(
+        tasks=[task_public(t, zone) for t in changes.tasks],
+        tags=[tag_public(t) for t in changes.tags],
+        deleted=[s.Deletion(type=kind, id=str(i)) for kind, i in changes.deleted],  # type: ignore[arg-type]
+        cursor=str(changes.cursor),
+        has_more=changes.has_more,
+    )
+
+
+def present(call: Call, task, notes=None) -> s.TaskPublic:  # type: ignore[no-untyped-def]
+    return task_public(task, call.zone(), notes)
+
+
+@functions_framework.http
+def tasks(request):  # type: ignore[no-untyped-def]
+    """Entry point Knative runs (FUNCTION_TARGET=tasks)."""
+    return api(request)

@@ -1,0 +1,42 @@
+"""Engines: PostgreSQL through pg8000, or the embedded SQLite file, with the same tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+SCHEMAS = ("tasks", "events", "notifications", "audit")
+SQLITE_SCHEMAS: dict[str | None, str | None] = dict.fromkeys(SCHEMAS)  # all in the one file
+
+
+def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+    """An engine for `url`; SQLite gets WAL, foreign keys and write transactions that queue."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(
+            url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
+            pool_recycle=1800,
+        )
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    event.listen(engine, "connect", _sqlite_connect)
+    event.listen(engine, "begin", _sqlite_begin)
+    return engine.execution_options(schema_translate_map=SQLITE_SCHEMAS)
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # let "begin" below open the transaction
+    cursor = dbapi_connection.cursor()
+    for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL", "busy_timeout=30000"):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    # IMMEDIATE takes the write lock up front: two writers queue instead of one failing with
+    # "database is locked" when its read transaction tries to become a write.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,241 @@
+"""SQLAlchemy tables and the imperative mapping of the domain classes onto them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    event,
+    text,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import registry, relationship
+from sqlalchemy.types import TypeDecorator
+
+from taskai.domain.reminders import Reminder
+from taskai.domain.tags import Tag
+from taskai.domain.tasks import PRIORITIES, Task
+from taskai.domain.users import User
+
+# Schemas as PostgreSQL has them; SQLite maps each to its one file (see db.SCHEMAS).
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+BigId = BigInteger().with_variant(Integer, "sqlite")  # SQLite only autoincrements INTEGER keys
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, whatever the database keeps."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Priority(TypeDecorator[str]):
+    """Priorities stored as their rank, so that sorting by priority is sorting a number."""
+
+    impl = SmallInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> int | None:
+        return None if value is None else PRIORITIES.index(value)
+
+    def process_result_value(self, value: int | None, dialect: Dialect) -> str | None:
+        return None if value is None else PRIORITIES[value]
+
+
+def created() -> Column[Any]:
+    return Column("created_at", UTCDateTime, nullable=False)
+
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("password_hash", String(100), nullable=False),
+    Column("name", String(200), nullable=False, default=""),
+    Column("timezone", String(64), nullable=False, default="UTC"),
+    Column("change_seq", BigInteger, nullable=False, default=0),
+    created(),
+)
+
+tasks = Table(
+    "tasks",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("title", String(500), nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("status", String(20), nullable=False),
+    Column("priority", Priority, nullable=False),
+    Column("due_at", UTCDateTime),
+    Column("recurrence_rule", String(500)),
+    Column("recurrence_anchor", String(20)),
+    Column("series_id", Uuid),
+    Column("series_start", UTCDateTime),
+    Column("occurrence", Integer),
+    Column("skipped", Boolean, nullable=False, default=False),
+    created(),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("completed_at", UTCDateTime),
+    Column("change_seq", BigInteger, nullable=False, default=0),
+    # One task per place in a series: duplicate events cannot create a second occurrence.
+    UniqueConstraint("series_id", "occurrence"),
+    Index(None, "user_id", "due_at"),
+    Index(None, "user_id", "created_at"),
+    Index(None, "user_id", "updated_at"),
+    Index(None, "user_id", "priority"),
+    Index(None, "user_id", "change_seq"),
+    schema="tasks",
+)
+
+tags = Table(
+    "tags",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(50), nullable=False),
+    Column("key", String(50), nullable=False),
+    Column("color", String(7), nullable=False),
+    created(),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("change_seq", BigInteger, nullable=False, default=0),
+    UniqueConstraint("user_id", "key"),
+    schema="tasks",
+)
+
+task_tags = Table(
+    "task_tags",
+    metadata,
+    Column("task_id", Uuid, ForeignKey("tasks.tasks.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", Uuid, ForeignKey("tasks.tags.id", ondelete="CASCADE"), primary_key=True),
+    Index(None, "tag_id"),
+    schema="tasks",
+)
+
+reminders = Table(
+    "reminders",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("task_id", Uuid, ForeignKey("tasks.tasks.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("minutes_before", Integer),
+    Column("at", UTCDateTime),
+    Column("fire_at", UTCDateTime, nullable=False),
+    Column("status", String(20), nullable=False),
+    created(),
+    Index(None, "task_id"),
+    Index(None, "status", "fire_at"),
+    schema="tasks",
+)
+
+deletions = Table(
+    "deletions",
+    metadata,
+    Column("entity_id", Uuid, primary_key=True),
+    Column("entity", String(20), nullable=False),
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("change_seq", BigInteger, nullable=False),
+    Column("deleted_at", UTCDateTime, nullable=False),
+    Index(None, "user_id", "change_seq"),
+    schema="tasks",
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("position", BigId, primary_key=True, autoincrement=True),
+    Column("event_id", String(64), nullable=False, unique=True),
+    Column("topic", String(100), nullable=False),
+    Column("key", String(100), nullable=False),
+    Column("type", String(100), nullable=False),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("traceparent", String(55)),
+    Column("published_at", UTCDateTime),
+    Index(
+        "ix_outbox_unpublished",
+        "position",
+        postgresql_where=text("published_at IS NULL"),
+        sqlite_where=text("published_at IS NULL"),
+    ),
+    schema="events",
+)
+
+processed_events = Table(
+    "processed_events",
+    metadata,
+    Column("consumer", String(100), primary_key=True),
+    Column("event_id", String(200), primary_key=True),
+    Column("processed_at", UTCDateTime, nullable=False),
+    schema="events",
+)
+
+mapper = registry(metadata=metadata)
+_mapped = False
+
+
+def start_mappers() -> None:
+    """Map the domain classes onto the tables, once per process."""
+    global _mapped
+    if _mapped:
+        return
+    mapper.map_imperatively(User, users)
+    mapper.map_imperatively(Tag, tags)
+    mapper.map_imperatively(Reminder, reminders)
+    mapper.map_imperatively(
+        Task,
+        tasks,
+        properties={
+            "tags": relationship(Tag, secondary=task_tags, lazy="selectin", passive_deletes=True),
+            "reminders": relationship(
+                Reminder,
+                lazy="selectin",
+                cascade="all, delete-orphan",
+                passive_deletes=True,
+                order_by=reminders.c.created_at,
+            ),
+        },
+    )
+    event.listen(Task, "load", _fresh_event_list)
+    _mapped = True
+
+
+def _fresh_event_list(task: Task, _context: object) -> None:
+    """Loaded tasks have recorded nothing yet (the constructor is not run on load)."""
+    task.events = []

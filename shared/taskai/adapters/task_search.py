@@ -1,0 +1,168 @@
+"""Filtered, sorted, full-text-searched pages of tasks, with keyset cursors that stay stable."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Numeric,
+    Select,
+    and_,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    text,
+    tuple_,
+)
+from sqlalchemy.orm import Session
+
+from taskai.adapters import orm
+from taskai.domain.tasks import PRIORITIES, Task
+from taskai.errors import InvalidInput
+from taskai.services.queries import Page, TaskQuery
+
+t = orm.tasks.c
+NEVER = datetime(9999, 12, 31, tzinfo=UTC)  # sorts tasks without a due date after all others
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def page_of_tasks(session: Session, user_id: uuid.UUID, query: TaskQuery, *, now: datetime) -> Page:
+    """One page of the user's tasks matching `query`, and the cursor of the next page."""
+    stmt: Select[Any] = select(Task).where(t.user_id == user_id, *filters(query, user_id, now))
+    rank: ColumnElement[Any] | None = None
+    if query.text:
+        stmt, rank = with_text_search(stmt, session, query.text)
+    sort = query.sort if query.sort != "relevance" or rank is not None else "created"
+    key = sort_key(sort, rank)
+    descending = query.descending if sort != "relevance" else not query.descending
+    if query.cursor:
+        value, last_id = decode_cursor(query.cursor, sort, descending)
+        position, after = tuple_(key, t.id), tuple_(literal(value, key.type), literal(last_id, t.id.type))
+        stmt = stmt.where(position < after if descending else position > after)
+    order = (key.desc(), t.id.desc()) if descending else (key.asc(), t.id.asc())
+    stmt = stmt.add_columns(key).order_by(*order).limit(query.limit + 1)
+    rows = session.execute(stmt).all()
+    items = [row[0] for row in rows[: query.limit]]
+    cursor = None
+    if len(rows) > query.limit:
+        last_task, last_key = rows[query.limit - 1]
+        cursor = encode_cursor(sort, descending, last_key, last_task.id)
+    return Page(items=items, next_cursor=cursor)
+
+
+def filters(query: TaskQuery, user_id: uuid.UUID, now: datetime) -> list[ColumnElement[bool]]:
+    """The WHERE clauses of the query's filters."""
+    where: list[ColumnElement[bool]] = []
+    if query.statuses:
+        where.append(t.status.in_(query.statuses))
+    if query.priorities:
+        where.append(t.priority.in_(query.priorities))
+    if query.due_before:
+        where.append(t.due_at < query.due_before)
+    if query.due_after:
+        where.append(t.due_at >= query.due_after)
+    if query.overdue is not None:
+        overdue = and_(t.due_at < now, t.status != "completed")
+        where.append(overdue if query.overdue else or_(t.due_at.is_(None), ~overdue))
+    if query.no_due is not None:
+        where.append(t.due_at.is_(None) if query.no_due else t.due_at.is_not(None))
+    if query.recurring is not None:
+        recurring = t.recurrence_rule.is_not(None)
+        where.append(recurring if query.recurring else ~recurring)
+    if query.series_id:
+        where.append(t.series_id == uuid.UUID(query.series_id))
+    if query.tags:
+        where.append(tag_filter(query.tags, query.tag_mode, user_id))
+    return where
+
+
+def tag_filter(names: tuple[str, ...], mode: str, user_id: uuid.UUID) -> ColumnElement[bool]:
+    """Tasks carrying any (or all) of the named tags, names compared without case."""
+    keys = sorted({name.casefold() for name in names})
+    tt, tg = orm.task_tags.c, orm.tags.c
+    matching = (
+        select(tt.task_id)
+        .join(orm.tags, tg.id == tt.tag_id)
+        .where(tg.user_id == user_id, tg.key.in_(keys))
+        .group_by(tt.task_id)
+    )
+    if mode == "all":
+        matching = matching.having(func.count() == len(keys))
+    return t.id.in_(matching)
+
+
+def with_text_search(
+    stmt: Select[Any], session: Session, text_query: str
+) -> tuple[Select[Any], ColumnElement[Any]]:
+    """Restrict to tasks matching `text_query`; title matches rank above description matches."""
+    if session.get_bind().dialect.name == "postgresql":
+        tsquery = func.websearch_to_tsquery(literal_column("'english'::regconfig"), text_query)
+        vector = text("tasks.tasks.search_vector")
+        rank = func.ts_rank_cd(vector, tsquery)
+        return stmt.where(vector.op("@@")(tsquery)), func.round(rank.cast(Numeric(12, 6)), 6)
+    words = WORD.findall(text_query)
+    if not words:
+        raise InvalidInput("nothing to search for", fields={"q": "needs a word to search for"})
+    match = " ".join('"' + word.replace('"', "") + '"' for word in words)
+    hits = (
+        select(
+            literal_column("m.task_id").label("task_id"),
+            literal_column("-bm25(tasks_fts, 10.0, 1.0)").label("rank"),
+        )
+        .select_from(text("tasks_fts JOIN tasks_fts_map AS m ON m.fts_rowid = tasks_fts.rowid"))
+        .where(text("tasks_fts MATCH :match").bindparams(match=match))
+        .subquery("hits")
+    )
+    stmt = stmt.join(hits, hits.c.task_id == t.id)
+    return stmt, func.round(hits.c.rank, 6)
+
+
+def sort_key(sort: str, rank: ColumnElement[Any] | None) -> ColumnElement[Any]:
+    """The column a sort orders by (ties are broken by id)."""
+    if sort == "relevance":
+        assert rank is not None
+        return rank
+    return {
+        "due": func.coalesce(t.due_at, literal(NEVER, orm.UTCDateTime)),
+        "priority": t.priority,
+        "created": t.created_at,
+        "updated": t.updated_at,
+        "title": func.lower(t.title),
+    }[sort]
+
+
+def encode_cursor(sort: str, descending: bool, key: Any, task_id: uuid.UUID) -> str:
+    """An opaque cursor holding the last row's sort key and id."""
+    if isinstance(key, datetime):
+        value: Any = {"t": key.astimezone(UTC).isoformat()}
+    elif isinstance(key, str) and sort == "priority":
+        value = PRIORITIES.index(key)
+    else:
+        value = float(key) if sort == "relevance" else key
+    raw = json.dumps([sort, descending, value, str(task_id)], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: str, descending: bool) -> tuple[Any, uuid.UUID]:
+    """The (key, id) a cursor holds; a cursor from another sort order is refused."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        cursor_sort, cursor_desc, value, task_id = json.loads(raw)
+        if (cursor_sort, cursor_desc) != (sort, descending):
+            raise ValueError("cursor from another sort order")
+        if isinstance(value, dict):
+            value = datetime.fromisoformat(value["t"])
+        if sort == "priority":
+            value = PRIORITIES[int(value)]
+        return value, uuid.UUID(task_id)
+    except (ValueError, TypeError, KeyError, IndexError, json.JSONDecodeError) as e:
+        message = "invalid or stale cursor; start again without one"
+        raise InvalidInput(message, fields={"cursor": message}) from e

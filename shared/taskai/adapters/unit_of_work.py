@@ -1,0 +1,132 @@
+"""The unit of work: one database transaction, its repositories, and its outbox rows."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import insert, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from taskai.adapters import orm
+from taskai.adapters.repository import TagRepository, TaskRepository, UserRepository
+from taskai.domain.events import DomainEvent
+from taskai.domain.reminders import Reminder
+from taskai.domain.tags import Tag
+from taskai.domain.tasks import Task
+from taskai.errors import Conflict
+
+
+class UnitOfWork:
+    """`with uow: ...; uow.commit()` — changes, their sync stamps and their events commit together."""
+
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        *,
+        after_commit: Callable[[], None] | None = None,
+        traceparent: str | None = None,
+    ) -> None:
+        self.session_factory = session_factory
+        self.after_commit = after_commit
+        self.traceparent = traceparent
+        self.extra_events: list[DomainEvent] = []
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self.session_factory()
+        self.users = UserRepository(self.session)
+        self.tags = TagRepository(self.session)
+        self.tasks = TaskRepository(self.session)
+        self.deleted: list[tuple[str, uuid.UUID, uuid.UUID]] = []
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        # Closing rolls back whatever was not committed, and leaves loaded objects readable.
+        self.session.close()
+
+    def delete_task(self, task: Task) -> None:
+        self.tasks.delete(task)
+        self.deleted.append(("task", task.id, task.user_id))
+
+    def delete_tag(self, tag: Tag) -> None:
+        self.tags.delete(tag)
+        self.deleted.append(("tag", tag.id, tag.user_id))
+
+    def publish(self, event: DomainEvent) -> None:
+        """Queue an event that no task recorded (e.g. a reminder falling due)."""
+        self.extra_events.append(event)
+
+    def commit(self) -> None:
+        """Stamp changes for sync, write recorded events to the outbox, and commit."""
+        try:
+            self._stamp_changes()
+            self._write_outbox(self._collect_events())
+            self.session.commit()
+        except IntegrityError as e:
+            self.session.rollback()
+            raise Conflict("the change clashes with existing data") from e
+        if self.after_commit is not None:
+            self.after_commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+    def _collect_events(self) -> list[DomainEvent]:
+        collected = [*self.extra_events]
+        for task in dict.fromkeys(self.tasks.seen):
+            collected.extend(task.events)
+            task.events.clear()
+        self.extra_events.clear()
+        return collected
+
+    def _stamp_changes(self) -> None:
+        """Give every changed task and tag the owner's next change number (what sync reads)."""
+        session = self.session
+        changed = [o for o in (*session.new, *session.dirty) if session.is_modified(o)]
+        tasks = [o for o in changed if isinstance(o, Task)]
+        tags = [o for o in changed if isinstance(o, Tag)]
+        via_reminders = {(o.user_id, o.task_id) for o in changed if isinstance(o, Reminder)}
+        via_reminders -= {(task.user_id, task.id) for task in tasks}
+        touched = {x.user_id for x in (*tasks, *tags)} | {u for u, _ in via_reminders}
+        touched |= {user_id for *_, user_id in self.deleted}
+        with session.no_autoflush:  # stamp first, so each row is written once
+            seq = {user_id: self.users.next_change_seq(user_id) for user_id in sorted(touched)}
+        for item in (*tasks, *tags):
+            item.change_seq = seq[item.user_id]
+        for user_id, task_id in via_reminders:
+            stmt = update(orm.tasks).where(orm.tasks.c.id == task_id)
+            session.execute(stmt.values(change_seq=seq[user_id]))
+        if self.deleted:
+            now = datetime.now(UTC)
+            rows = [
+                {"entity": entity, "entity_id": entity_id, "user_id": user_id,
+                 "change_seq": seq[user_id], "deleted_at": now}
+                for entity, entity_id, user_id in self.deleted
+            ]
+            session.execute(insert(orm.deletions), rows)
+            self.deleted.clear()
+
+    def _write_outbox(self, events: Iterable[DomainEvent]) -> None:
+        rows: list[dict[str, Any]] = [
+            {
+                "event_id": event.id,
+                "topic": event.topic,
+                "key": event.key,
+                "type": event.type,
+                "occurred_at": event.occurred_at,
+                "data": event.data,
+                "traceparent": self.traceparent,
+            }
+            for event in events
+        ]
+        if rows:
+            self.session.execute(insert(orm.outbox), rows)

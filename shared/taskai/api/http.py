@@ -1,0 +1,199 @@
+"""What every HTTP function shares: routing, parsing, auth, limits, errors, logs, health."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar, get_origin
+from zoneinfo import ZoneInfo
+
+import flask
+from pydantic import BaseModel, ValidationError
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.routing import Map, Rule
+
+from taskai import bootstrap, logs
+from taskai.adapters.unit_of_work import UnitOfWork
+from taskai.api.operations import OPERATIONS, Operation
+from taskai.config import get_settings
+from taskai.errors import Conflict, InvalidInput, NotFound, TaskAIError, Unauthorized
+
+log = logging.getLogger("taskai.http")
+M = TypeVar("M", bound=BaseModel)
+Handler = Callable[["Call"], Any]
+STATUS: dict[type[TaskAIError], int] = {
+    InvalidInput: 422, NotFound: 404, Conflict: 409, Unauthorized: 401,
+}
+LIST_SEPARATOR = ","
+
+
+class Call:
+    """One request as a handler sees it: path values, parsed body and query, the caller."""
+
+    def __init__(self, request: flask.Request, operation: Operation, values: dict[str, Any]):
+        self.request, self.operation, self.values = request, operation, values
+        self.now = datetime.now(UTC)
+        self._user_id: uuid.UUID | None = None
+        self._zone: ZoneInfo | None = None
+
+    @property
+    def user_id(self) -> uuid.UUID:
+        """The caller, from a valid bearer token (checked once per request)."""
+        if self._user_id is None:
+            scheme, _, token = self.request.headers.get("Authorization", "").partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                raise Unauthorized("missing bearer token")
+            self._user_id = bootstrap.tokens().verify(token.strip())
+        return self._user_id
+
+    def zone(self) -> ZoneInfo:
+        """The caller's time zone, in which times are shown."""
+        if self._zone is None:
+            with self.uow() as uow:
+                self._zone = uow.users.get(self.user_id).zone
+        return self._zone
+
+    def uow(self) -> UnitOfWork:
+        return bootstrap.uow(traceparent=self.request.headers.get("traceparent"))
+
+    def body(self, model: type[M]) -> M:
+        """The JSON body validated against `model`."""
+        if not self.request.mimetype == "application/json":
+            raise UnsupportedMediaType()
+        try:
+            data = json.loads(self.request.get_data(cache=False) or b"null")
+        except (ValueError, UnicodeDecodeError) as e:
+            raise InvalidInput("the body is not valid JSON", fields={"body": "invalid JSON"}) from e
+        return validate(model, data)
+
+    def query(self, model: type[M]) -> M:
+        """The query string validated against `model`; list fields take a,b or repeats."""
+        data: dict[str, Any] = {}
+        for name in self.request.args:
+            values = self.request.args.getlist(name)
+            field = model.model_fields.get(name)
+            if field is not None and get_origin(field.annotation) is list:
+                data[name] = [v for value in values for v in value.split(LIST_SEPARATOR) if v]
+            else:
+                data[name] = values[-1]
+        return validate(model, data)
+
+
+class UnsupportedMediaType(TaskAIError):
+    code = "unsupported_media_type"
+
+    def __init__(self) -> None:
+        super().__init__("send the body as application/json")
+
+
+STATUS[UnsupportedMediaType] = 415
+
+
+def validate(model: type[M], data: Any) -> M:
+    """Validate, turning pydantic's errors into one InvalidInput that names every bad field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        fields = {}
+        for error in e.errors():
+            where = ".".join(str(part) for part in error["loc"]) or "body"
+            fields.setdefault(where, error["msg"])
+        raise InvalidInput("invalid " + ", ".join(fields), fields=fields) from e
+
+
+class Api:
+    """The operations one function serves, bound to their handlers, as one WSGI-ish callable."""
+
+    def __init__(self, function: str) -> None:
+        self.function = function
+        self.operations = {op.id: op for op in OPERATIONS if op.function == function}
+        self.handlers: dict[str, Handler] = {}
+        rules = [Rule("/health", endpoint="health", methods=["GET"]),
+                 Rule("/api/openapi.json", endpoint="openapi", methods=["GET"])]
+        rules += [Rule(op.path, endpoint=op.id, methods=[op.method]) for op in self.operations.values()]
+        self.url_map = Map(rules, strict_slashes=False)
+
+    def handles(self, operation_id: str) -> Callable[[Handler], Handler]:
+        """Bind a handler to one of this function's operations."""
+        if operation_id not in self.operations:
+            raise KeyError(f"{operation_id} is not an operation of {self.function}")
+
+        def bind(handler: Handler) -> Handler:
+            self.handlers[operation_id] = handler
+            return handler
+
+        return bind
+
+    def __call__(self, request: flask.Request) -> flask.Response:
+        """Answer one request: route, run the handler, and render the result or the error."""
+        started = time.perf_counter()
+        token = logs.trace_id.set(logs.trace_from_traceparent(request.headers.get("traceparent")))
+        request.max_content_length = get_settings().max_body_bytes
+        try:
+            response = self.dispatch(request)
+        finally:
+            logs.trace_id.reset(token)
+        log.info(
+            "request",
+            extra={"method": request.method, "path": request.path, "status": response.status_code,
+                   "ms": round((time.perf_counter() - started) * 1000, 2), "function": self.function},
+        )
+        return response
+
+    def dispatch(self, request: flask.Request) -> flask.Response:
+        try:
+            endpoint, values = self.url_map.bind_to_environ(request.environ).match()
+            if endpoint == "health":
+                return json_response({"status": "ok", "function": self.function})
+            if endpoint == "openapi":
+                from taskai.api.openapi import document
+
+                return json_response(document())
+            operation = self.operations[endpoint]
+            result = self.handlers[endpoint](Call(request, operation, values))
+            if operation.status == 204:
+                return flask.Response(status=204)
+            return json_response(result, operation.status)
+        except TaskAIError as e:
+            return error_response(e)
+        except RequestEntityTooLarge:
+            limit = get_settings().max_body_bytes
+            return error_json(413, "payload_too_large", f"the body is larger than {limit} bytes")
+        except HTTPException as e:
+            code = (e.name or "error").lower().replace(" ", "_")
+            response = error_json(e.code or 500, code, e.description or code)
+            if e.code == 405 and hasattr(e, "valid_methods") and e.valid_methods:
+                response.headers["Allow"] = ", ".join(e.valid_methods)
+            return response
+        except Exception:
+            log.exception("unhandled error")
+            return error_json(500, "internal_error", "something went wrong on our side")
+
+
+def error_response(error: TaskAIError) -> flask.Response:
+    status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
+    response = error_json(status, error.code, error.message, error.fields or None)
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="taskai"'
+    return response
+
+
+def error_json(
+    status: int, code: str, message: str, fields: dict[str, str] | None = None
+) -> flask.Response:
+    body: dict[str, Any] = {"code": code, "message": message}
+    if fields:
+        body["fields"] = fields
+    return json_response({"error": body}, status)
+
+
+def json_response(payload: Any, status: int = 200) -> flask.Response:
+    if isinstance(payload, BaseModel):
+        text = payload.model_dump_json()
+    else:
+        text = json.dumps(payload, separators=(",", ":"), default=str)
+    return flask.Response(text, status=status, mimetype="application/json")

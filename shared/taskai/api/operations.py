@@ -1,0 +1,61 @@
+"""The operations of the HTTP API: the contract each function implements and OpenAPI describes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from taskai.api import schemas as s
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One method on one path, served by one function."""
+
+    id: str
+    method: str
+    path: str  # werkzeug rule syntax: /api/tasks/<uuid:task_id>
+    function: str
+    summary: str
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    response: type[BaseModel] | None = None
+    status: int = 200
+    public: bool = False  # no bearer token needed
+
+
+OPERATIONS = (
+    Operation("register", "POST", "/api/auth/register", "auth", "Create an account",
+              body=s.RegisterIn, response=s.RegisteredPublic, status=201, public=True),
+    Operation("login", "POST", "/api/auth/login", "auth", "Exchange email and password for a token",
+              body=s.LoginIn, response=s.TokenPublic, public=True),
+    Operation("getProfile", "GET", "/api/auth/me", "auth", "The caller's account",
+              response=s.UserPublic),
+    Operation("updateProfile", "PATCH", "/api/auth/me", "auth", "Change name, time zone or password",
+              body=s.ProfileUpdate, response=s.UserPublic),
+    Operation("createTask", "POST", "/api/tasks", "tasks", "Create a task",
+              body=s.TaskCreate, response=s.TaskPublic, status=201),
+    Operation("listTasks", "GET", "/api/tasks", "tasks", "Filter, search, sort and page tasks",
+              query=s.TaskListParams, response=s.TaskPage),
+    Operation("getTask", "GET", "/api/tasks/<uuid:task_id>", "tasks", "One task",
+              response=s.TaskPublic),
+    Operation("updateTask", "PATCH", "/api/tasks/<uuid:task_id>", "tasks", "Change some fields",
+              body=s.TaskUpdate, response=s.TaskPublic),
+    Operation("deleteTask", "DELETE", "/api/tasks/<uuid:task_id>", "tasks", "Delete a task",
+              status=204),
+    Operation("completeTask", "POST", "/api/tasks/<uuid:task_id>/complete", "tasks",
+              "Mark a task done (idempotent)", response=s.TaskPublic),
+    Operation("reopenTask", "POST", "/api/tasks/<uuid:task_id>/reopen", "tasks",
+              "Undo a completion (idempotent)", response=s.TaskPublic),
+    Operation("sync", "GET", "/api/sync", "tasks", "Everything changed since a cursor",
+              query=s.SyncParams, response=s.SyncPublic),
+    Operation("listTags", "GET", "/api/tags", "tags", "Tags with counts; prefix autocomplete",
+              query=s.TagListParams, response=s.TagList),
+    Operation("createTag", "POST", "/api/tags", "tags", "Create a tag",
+              body=s.TagCreate, response=s.TagPublic, status=201),
+    Operation("updateTag", "PATCH", "/api/tags/<uuid:tag_id>", "tags", "Rename or recolor a tag",
+              body=s.TagUpdate, response=s.TagPublic),
+    Operation("deleteTag", "DELETE", "/api/tags/<uuid:tag_id>", "tags",
+              "Delete a tag and take it off its tasks", status=204),
+)

@@ -1,0 +1,61 @@
+"""Entities to their public shapes, with times in the owner's time zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from taskai.api import schemas as s
+from taskai.domain.tags import Tag
+from taskai.domain.tasks import Task
+from taskai.domain.users import User
+
+
+def local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
+    return moment.astimezone(zone) if moment else None
+
+
+def tag_public(tag: Tag) -> s.TagPublic:
+    return s.TagPublic(id=str(tag.id), name=tag.name, color=tag.color)
+
+
+def task_public(task: Task, zone: ZoneInfo, notes: list[str] | None = None) -> s.TaskPublic:
+    recurrence = task.recurrence
+    return s.TaskPublic(
+        id=str(task.id),
+        title=task.title,
+        description=task.description,
+        status=task.status,  # type: ignore[arg-type]
+        priority=task.priority,  # type: ignore[arg-type]
+        due_date=local(task.due_at, zone),
+        tags=[tag_public(tag) for tag in sorted(task.tags, key=lambda tag: tag.key)],
+        recurrence=s.RecurrencePublic(
+            rule=recurrence.rule, anchor=recurrence.anchor, text=recurrence.describe()  # type: ignore[arg-type]
+        )
+        if recurrence
+        else None,
+        series_id=str(task.series_id) if task.series_id else None,
+        occurrence=task.occurrence,
+        skipped=task.skipped,
+        reminders=[
+            s.ReminderPublic(
+                id=str(r.id),
+                minutes_before=r.minutes_before,
+                at=local(r.at, zone),
+                fire_at=r.fire_at.astimezone(zone),
+                status=r.status,
+            )
+            for r in task.reminders
+        ],
+        created_at=local(task.created_at, zone),  # type: ignore[arg-type]
+        updated_at=local(task.updated_at, zone),  # type: ignore[arg-type]
+        completed_at=local(task.completed_at, zone),
+        notes=notes or None,
+    )
+
+
+def user_public(user: User) -> s.UserPublic:
+    return s.UserPublic(
+        id=str(user.id), email=user.email, name=user.name, timezone=user.timezone,
+        created_at=user.created_at,  # type: ignore[arg-type]
+    )

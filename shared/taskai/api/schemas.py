@@ -1,0 +1,221 @@
+"""Request and response models of the HTTP API, separate per role (Create, Update, Public)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+Priority = Literal["low", "medium", "high", "urgent"]
+Status = Literal["pending", "in_progress", "completed"]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+TagName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+Color = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+
+
+class Strict(BaseModel):
+    """Unknown fields are a client error (422), never silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class RegisterIn(Strict):
+    email: str = Field(max_length=320)
+    password: str = Field(min_length=8, max_length=72)
+    name: str = Field("", max_length=200)
+    timezone: str = Field("UTC", max_length=64, description="IANA time zone name")
+
+
+class LoginIn(Strict):
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=200)
+
+
+class ProfileUpdate(Strict):
+    name: str | None = Field(None, max_length=200)
+    timezone: str | None = Field(None, max_length=64)
+    password: str | None = Field(None, min_length=8, max_length=72)
+
+
+class UserPublic(BaseModel):
+    id: str
+    email: str
+    name: str
+    timezone: str
+    created_at: datetime
+
+
+class TokenPublic(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int
+
+
+class RegisteredPublic(TokenPublic):
+    user: UserPublic
+
+
+class RecurrenceIn(Strict):
+    """A rule (`rule`) or a preset (`preset` + `interval`); `anchor` "completion" is Todoist's every!."""
+
+    rule: str | None = Field(None, max_length=500, examples=["FREQ=MONTHLY;BYMONTHDAY=-1"])
+    preset: Literal["daily", "weekdays", "weekly", "monthly", "yearly"] | None = None
+    interval: int | None = Field(None, ge=1, le=1000)
+    anchor: Literal["due", "completion"] = "due"
+
+
+class ReminderIn(Strict):
+    """`minutes_before` the due time (15, 60, 1440, 10080 or any), or an absolute `at`."""
+
+    minutes_before: int | None = Field(None, ge=0, le=527040)
+    at: datetime | None = None
+
+
+class TaskCreate(Strict):
+    title: Title
+    description: str = Field("", max_length=20000)
+    status: Status = "pending"
+    priority: Priority = "medium"
+    due_date: datetime | None = Field(None, description="With an offset, or read in the owner's zone")
+    tags: list[TagName] = Field(default_factory=list, max_length=50)
+    recurrence: RecurrenceIn | None = None
+    reminders: list[ReminderIn] = Field(default_factory=list, max_length=10)
+
+
+class TaskUpdate(Strict):
+    """Every field optional; a field given as null clears it (where it may be empty)."""
+
+    title: Title | None = None
+    description: str | None = Field(None, max_length=20000)
+    status: Status | None = None
+    priority: Priority | None = None
+    due_date: datetime | None = None
+    tags: list[TagName] | None = Field(None, max_length=50)
+    recurrence: RecurrenceIn | None = None
+    reminders: list[ReminderIn] | None = Field(None, max_length=10)
+
+    @field_validator("title", "status", "priority", "tags", "reminders")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("may not be null")
+        return value
+
+
+class TagPublic(BaseModel):
+    id: str
+    name: str
+    color: str
+
+
+class TagWithCount(TagPublic):
+    task_count: int
+
+
+class RecurrencePublic(BaseModel):
+    rule: str
+    anchor: Literal["due", "completion"]
+    text: str = Field(description="The rule in words")
+
+
+class ReminderPublic(BaseModel):
+    id: str
+    minutes_before: int | None
+    at: datetime | None
+    fire_at: datetime
+    status: str
+
+
+class TaskPublic(BaseModel):
+    id: str
+    title: str
+    description: str
+    status: Status
+    priority: Priority
+    due_date: datetime | None
+    tags: list[TagPublic]
+    recurrence: RecurrencePublic | None
+    series_id: str | None
+    occurrence: int | None
+    skipped: bool
+    reminders: list[ReminderPublic]
+    created_at: datetime
+    updated_at: datetime
+    completed_at: datetime | None
+    notes: list[str] | None = None
+
+
+class TaskPage(BaseModel):
+    items: list[TaskPublic]
+    next_cursor: str | None
+
+
+class TaskListParams(Strict):
+    """Filters of GET /api/tasks; list filters take repeated or comma-separated values."""
+
+    status: list[Status] = Field(default_factory=list)
+    priority: list[Priority] = Field(default_factory=list)
+    tag: list[TagName] = Field(default_factory=list)
+    tag_mode: Literal["any", "all"] = "any"
+    due_before: datetime | None = None
+    due_after: datetime | None = None
+    overdue: bool | None = None
+    no_due: bool | None = None
+    recurring: bool | None = None
+    q: str | None = Field(None, min_length=1, max_length=200)
+    sort: Literal["due", "priority", "created", "updated", "title", "relevance"] | None = None
+    order: Literal["asc", "desc"] = "asc"
+    limit: int = Field(50, ge=1, le=200)
+    cursor: str | None = Field(None, max_length=500)
+
+
+class TagList(BaseModel):
+    items: list[TagWithCount]
+
+
+class TagCreate(Strict):
+    name: TagName
+    color: Color | None = None
+
+
+class TagUpdate(Strict):
+    name: TagName | None = None
+    color: Color | None = None
+
+
+class TagListParams(Strict):
+    q: str | None = Field(None, max_length=50, description="Name prefix, for autocomplete")
+    limit: int = Field(100, ge=1, le=500)
+
+
+class SyncParams(Strict):
+    cursor: str | None = Field(None, max_length=40)
+
+
+class Deletion(BaseModel):
+    type: Literal["task", "tag"]
+    id: str
+
+
+class SyncPublic(BaseModel):
+    tasks: list[TaskPublic]
+    tags: list[TagPublic]
+    deleted: list[Deletion]
+    cursor: str
+    has_more: bool
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    fields: dict[str, str] | None = None
+
+
+class ErrorPublic(BaseModel):
+    error: ErrorBody
+
+
+def fields_set(model: BaseModel) -> dict[str, Any]:
+    """The fields a client actually sent, as plain values (for partial updates)."""
+    return {name: getattr(model, name) for name in model.model_fields_set}

@@ -1,0 +1,118 @@
+"""One typed Settings object, read from the environment once per process."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import cache
+from pathlib import Path
+
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+from taskai.errors import TaskAIError
+
+PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "jwt-secret", "please-change", "dev"}
+MIN_SECRET_LENGTH = 32
+
+
+class ConfigurationError(TaskAIError):
+    """The process cannot start with the environment it was given."""
+
+    code = "configuration_error"
+
+
+class Settings(BaseModel):
+    """Every knob of TaskAI; each field is read from the upper-cased env var of the same name."""
+
+    database_url: str | None = Field(None, description="SQLAlchemy URL; unset = embedded SQLite")
+    data_dir: Path = Field(Path("var"), description="Embedded mode: where the SQLite file lives")
+    jwt_secret: str | None = Field(None, description="HS256 signing key; generated when embedded")
+    jwt_issuer: str = "taskai"
+    jwt_audience: str = "taskai-api"
+    jwt_ttl_seconds: int = Field(24 * 3600, ge=60, le=30 * 24 * 3600)
+    kafka_bootstrap_servers: str | None = None
+    resend_api_key: str | None = None
+    openai_api_key: str | None = None
+    public_url: str = "http://localhost:8080"
+    max_body_bytes: int = Field(1024 * 1024, ge=1024)
+    log_level: str = "INFO"
+    db_pool_size: int = Field(10, ge=1, le=200)
+    bcrypt_rounds: int = Field(12, ge=4, le=16)
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        value = value.upper()
+        if value not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+        return value
+
+    @property
+    def embedded(self) -> bool:
+        """True when nothing external is configured: SQLite file, in-process bus."""
+        return self.database_url is None
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The database URL, defaulting to the embedded SQLite file."""
+        if self.database_url:
+            return normalize_database_url(self.database_url)
+        return f"sqlite:///{(self.data_dir / 'taskai.db').resolve()}"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        """Read every field from the environment; refuse to start on a bad value."""
+        env = os.environ if environ is None else environ
+        raw = {name: env[name.upper()] for name in cls.model_fields if env.get(name.upper())}
+        try:
+            settings = cls.model_validate(raw)
+        except ValidationError as e:
+            bad = ", ".join(str(err["loc"][0]).upper() for err in e.errors())
+            raise ConfigurationError(f"invalid configuration: {bad}") from e
+        return settings.with_signing_secret()
+
+    def with_signing_secret(self) -> Settings:
+        """Embedded mode keeps a generated secret beside the database; elsewhere one is required."""
+        if self.jwt_secret:
+            if self.jwt_secret.lower() in PLACEHOLDER_SECRETS or (
+                not self.embedded and len(self.jwt_secret) < MIN_SECRET_LENGTH
+            ):
+                raise ConfigurationError(
+                    f"JWT_SECRET is a placeholder or shorter than {MIN_SECRET_LENGTH} characters"
+                )
+            return self
+        if not self.embedded:
+            raise ConfigurationError("JWT_SECRET is required when DATABASE_URL is set")
+        return self.model_copy(update={"jwt_secret": embedded_secret(self.data_dir)})
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept the usual postgres:// spellings and pin the pg8000 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+pg8000://" + url[len(prefix) :]
+    return url
+
+
+def embedded_secret(data_dir: Path) -> str:
+    """Read, or create once with mode 0600, the signing secret of the embedded install."""
+    path = data_dir / "jwt-secret"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".jwt-secret.{os.getpid()}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(48))
+        try:
+            os.link(draft, path)  # atomic: the first process to get here wins
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
+
+
+@cache
+def get_settings() -> Settings:
+    """The process-wide settings, read on first use."""
+    return Settings.from_env()

@@ -1,0 +1,89 @@
+"""Reminders: a moment before a task is due (or at a fixed time) when its owner is emailed."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from taskai.errors import InvalidInput
+
+MAX_MINUTES_BEFORE = 366 * 24 * 60
+MAX_REMINDERS = 10
+PENDING, QUEUED, SENT, FAILED, CANCELLED, MISSED, SKIPPED = (
+    "pending", "queued", "sent", "failed", "cancelled", "missed", "skipped"
+)
+OPEN_STATUSES = (PENDING, SKIPPED)  # may still change when the due time moves
+
+
+@dataclass(frozen=True)
+class ReminderSpec:
+    """What a client asks for: an offset before the due time, or an absolute time."""
+
+    minutes_before: int | None = None
+    at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if (self.minutes_before is None) == (self.at is None):
+            raise InvalidInput("a reminder needs minutes_before or at", fields={"reminders": "give exactly one of minutes_before, at"})
+        if self.minutes_before is not None and not 0 <= self.minutes_before <= MAX_MINUTES_BEFORE:
+            raise InvalidInput("reminder offset out of range", fields={"reminders": f"minutes_before must be 0 to {MAX_MINUTES_BEFORE}"})
+
+
+@dataclass(eq=False)
+class Reminder:
+    """One scheduled reminder of a task, stored with its fire time in UTC."""
+
+    minutes_before: int | None
+    at: datetime | None
+    fire_at: datetime
+    status: str = PENDING
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+    task_id: uuid.UUID | None = None
+    user_id: uuid.UUID | None = None
+    created_at: datetime | None = None
+
+    @classmethod
+    def schedule(cls, spec: ReminderSpec, *, due_at: datetime | None, now: datetime, index: int) -> Reminder:
+        """A reminder for `spec`; an offset already past is kept as skipped, an absolute one is refused."""
+        if spec.at is not None:
+            if spec.at <= now:
+                raise InvalidInput("reminder time is in the past", fields={f"reminders.{index}.at": "must be in the future"})
+            return cls(minutes_before=None, at=spec.at, fire_at=spec.at, created_at=now)
+        if due_at is None:
+            raise InvalidInput("an offset reminder needs a due date", fields={f"reminders.{index}.minutes_before": "the task has no due_date"})
+        assert spec.minutes_before is not None
+        fire_at = due_at - timedelta(minutes=spec.minutes_before)
+        status = PENDING if fire_at > now else SKIPPED
+        return cls(minutes_before=spec.minutes_before, at=None, fire_at=fire_at, status=status, created_at=now)
+
+    @property
+    def spec(self) -> ReminderSpec:
+        """The request this reminder answers, to copy it to another task."""
+        return ReminderSpec(minutes_before=self.minutes_before, at=self.at)
+
+    def follow_due(self, due_at: datetime | None, *, now: datetime) -> None:
+        """Move an offset reminder with its task's due time; one without a due time is cancelled."""
+        if self.minutes_before is None or self.status not in OPEN_STATUSES:
+            return
+        if due_at is None:
+            self.status = CANCELLED
+            return
+        self.fire_at = due_at - timedelta(minutes=self.minutes_before)
+        self.status = PENDING if self.fire_at > now else SKIPPED
+
+    def cancel(self) -> None:
+        """Stop a reminder that has not gone out yet."""
+        if self.status in OPEN_STATUSES:
+            self.status = CANCELLED
+
+    def restore(self, due_at: datetime | None, *, now: datetime) -> None:
+        """Bring back a cancelled reminder when its task is reopened, if it can still fire."""
+        if self.status != CANCELLED:
+            return
+        if self.minutes_before is None:
+            assert self.at is not None
+            self.status = PENDING if self.at > now else MISSED
+            return
+        self.status = PENDING
+        self.follow_due(due_at, now=now)

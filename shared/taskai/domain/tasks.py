@@ -1,0 +1,293 @@
+"""Tasks: the heart of TaskAI. Behaviour lives here; nothing here does I/O."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from taskai.domain import events
+from taskai.domain.recurrence import Recurrence
+from taskai.domain.reminders import MAX_REMINDERS, Reminder, ReminderSpec
+from taskai.domain.tags import Tag
+from taskai.errors import InvalidInput
+
+STATUSES = ("pending", "in_progress", "completed")
+PRIORITIES = ("low", "medium", "high", "urgent")
+MAX_TITLE = 500
+MAX_DESCRIPTION = 20_000
+MAX_TAGS = 50
+
+
+def clean_title(title: str) -> str:
+    """Trim a title and check its length."""
+    title = title.strip()
+    if not 1 <= len(title) <= MAX_TITLE:
+        message = f"must be 1 to {MAX_TITLE} characters"
+        raise InvalidInput(f"title {message}", fields={"title": message})
+    return title
+
+
+def check_choice(value: str, choices: Sequence[str], field_name: str) -> str:
+    """Return `value` when it is one of `choices`."""
+    if value not in choices:
+        message = "must be one of " + ", ".join(choices)
+        raise InvalidInput(f"{field_name} {message}", fields={field_name: message})
+    return value
+
+
+@dataclass(eq=False)
+class Task:
+    """A thing to do, owned by one user."""
+
+    user_id: uuid.UUID
+    title: str
+    description: str = ""
+    status: str = "pending"
+    priority: str = "medium"
+    due_at: datetime | None = None
+    recurrence_rule: str | None = None
+    recurrence_anchor: str | None = None
+    series_id: uuid.UUID | None = None
+    series_start: datetime | None = None
+    occurrence: int | None = None
+    skipped: bool = False
+    tags: list[Tag] = field(default_factory=list)
+    reminders: list[Reminder] = field(default_factory=list)
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    completed_at: datetime | None = None
+    change_seq: int = 0
+    events: list[events.DomainEvent] = field(default_factory=list, repr=False)
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        user_id: uuid.UUID,
+        title: str,
+        now: datetime,
+        description: str = "",
+        status: str = "pending",
+        priority: str = "medium",
+        due_at: datetime | None = None,
+        tags: Iterable[Tag] = (),
+        recurrence: Recurrence | None = None,
+        reminders: Sequence[ReminderSpec] = (),
+    ) -> Task:
+        """A new task, checked, with its TaskCreated event recorded."""
+        task = cls(user_id=user_id, title=clean_title(title), created_at=now, updated_at=now)
+        task.description = check_description(description)
+        task.priority = check_choice(priority, PRIORITIES, "priority")
+        task.due_at = due_at
+        task.set_tags(tags)
+        task.set_recurrence(recurrence, now=now)
+        task.set_reminders(reminders, now=now)
+        task.set_status(status, now=now, record=False)
+        task.record(events.TaskCreated, now)
+        return task
+
+    @property
+    def recurrence(self) -> Recurrence | None:
+        """The task's repeat rule, if it has one."""
+        if self.recurrence_rule is None:
+            return None
+        return Recurrence(rule=self.recurrence_rule, anchor=self.recurrence_anchor or "due")
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == "completed"
+
+    def update(self, changes: dict[str, Any], *, now: datetime) -> None:
+        """Apply a partial update; records TaskUpdated (and Completed/Reopened) when anything changed."""
+        before = self.snapshot()
+        if "title" in changes:
+            self.title = clean_title(changes["title"])
+        if "description" in changes:
+            self.description = check_description(changes["description"])
+        if "priority" in changes:
+            self.priority = check_choice(changes["priority"], PRIORITIES, "priority")
+        if "tags" in changes:
+            self.set_tags(changes["tags"])
+        if "due_at" in changes:
+            self.reschedule(changes["due_at"], now=now)
+        if "recurrence" in changes:
+            self.set_recurrence(changes["recurrence"], now=now)
+        if "reminders" in changes:
+            self.set_reminders(changes["reminders"], now=now)
+        after = self.snapshot()
+        changed = sorted(k for k in after if after[k] != before[k])
+        if changed:
+            self.updated_at = now
+            self.record(events.TaskUpdated, now, changed=changed)
+        if "status" in changes:
+            self.set_status(changes["status"], now=now)
+
+    def set_status(self, status: str, *, now: datetime, record: bool = True) -> None:
+        """Move to `status`; completing and reopening go through their own transitions."""
+        check_choice(status, STATUSES, "status")
+        if status == "completed":
+            self.complete(now=now, record=record)
+        elif self.is_completed:
+            self.reopen(now=now, status=status)
+        elif status != self.status:
+            self.status = status
+            self.updated_at = now
+            if record:
+                self.record(events.TaskUpdated, now, changed=["status"])
+
+    def complete(self, *, now: datetime, skipped: bool = False, record: bool = True) -> bool:
+        """Mark done (or skipped); completing a completed task changes nothing."""
+        if self.is_completed:
+            return False
+        self.status = "completed"
+        self.skipped = skipped
+        self.completed_at = now
+        self.updated_at = now
+        for reminder in self.reminders:
+            reminder.cancel()
+        if record:
+            self.record(events.TaskCompleted, now)
+        return True
+
+    def reopen(self, *, now: datetime, status: str = "pending") -> bool:
+        """Undo a completion; reopening an open task changes nothing."""
+        if not self.is_completed:
+            return False
+        self.status = status
+        self.skipped = False
+        self.completed_at = None
+        self.updated_at = now
+        for reminder in self.reminders:
+            reminder.restore(self.due_at, now=now)
+        self.record(events.TaskReopened, now)
+        return True
+
+    def delete(self, *, now: datetime) -> None:
+        """Record the deletion; the repository removes the row."""
+        for reminder in self.reminders:
+            reminder.cancel()
+        self.record(events.TaskDeleted, now)
+
+    def reschedule(self, due_at: datetime | None, *, now: datetime) -> None:
+        """Move the due time; offset reminders move with it."""
+        self.due_at = due_at
+        if self.recurrence_rule and self.occurrence == 1:
+            self.series_start = due_at or self.created_at
+        for reminder in self.reminders:
+            reminder.follow_due(due_at, now=now)
+
+    def set_tags(self, tags: Iterable[Tag]) -> None:
+        """Replace the tags, keeping one of each."""
+        unique = {tag.id: tag for tag in tags}
+        if len(unique) > MAX_TAGS:
+            raise InvalidInput("too many tags", fields={"tags": f"at most {MAX_TAGS}"})
+        self.tags = list(unique.values())
+
+    def tag_changed(self, *, now: datetime) -> None:
+        """One of the task's tags was renamed or recolored: the task changed with it."""
+        self.updated_at = now
+        self.record(events.TaskUpdated, now, changed=["tags"])
+
+    def set_recurrence(self, recurrence: Recurrence | None, *, now: datetime) -> None:
+        """Set or remove the repeat rule; a series without a due date starts at creation."""
+        if recurrence is None:
+            self.recurrence_rule = self.recurrence_anchor = None
+            return
+        if (recurrence.rule, recurrence.anchor) == (self.recurrence_rule, self.recurrence_anchor):
+            return
+        self.recurrence_rule, self.recurrence_anchor = recurrence.rule, recurrence.anchor
+        if self.series_id is None:
+            self.series_id, self.occurrence = self.id, 1
+        self.series_start = self.due_at or self.created_at or now
+
+    def set_reminders(self, specs: Sequence[ReminderSpec], *, now: datetime) -> None:
+        """Replace the reminders that have not fired yet; history of fired ones is kept."""
+        if len(specs) > MAX_REMINDERS:
+            raise InvalidInput("too many reminders", fields={"reminders": f"at most {MAX_REMINDERS}"})
+        kept = [r for r in self.reminders if r.status not in ("pending", "skipped", "cancelled")]
+        fresh = [
+            Reminder.schedule(spec, due_at=self.due_at, now=now, index=i)
+            for i, spec in enumerate(specs)
+        ]
+        for reminder in fresh:
+            reminder.task_id, reminder.user_id = self.id, self.user_id
+        self.reminders = kept + fresh
+
+    def next_occurrence(self, *, tz: str, now: datetime) -> Task | None:
+        """The next task of this series after this one was completed, or None when it has ended."""
+        recurrence = self.recurrence
+        if recurrence is None or not self.is_completed:
+            return None
+        start = self.series_start or self.created_at or now
+        previous = self.due_at or start
+        due = recurrence.next_due(
+            series_start=start,
+            previous_due=previous,
+            completed_at=self.completed_at or now,
+            tz=tz,
+            occurrence=self.occurrence or 1,
+        )
+        if due is None:
+            return None
+        nxt = Task.create(
+            user_id=self.user_id,
+            title=self.title,
+            description=self.description,
+            priority=self.priority,
+            due_at=due,
+            tags=self.tags,
+            now=now,
+        )
+        nxt.recurrence_rule, nxt.recurrence_anchor = self.recurrence_rule, self.recurrence_anchor
+        nxt.series_id, nxt.series_start = self.series_id, start
+        nxt.occurrence = (self.occurrence or 1) + 1
+        offsets = [r.spec for r in self.reminders if r.minutes_before is not None]
+        nxt.set_reminders(offsets, now=now)
+        nxt.events.clear()
+        nxt.record(events.TaskCreated, now)
+        return nxt
+
+    def record(self, kind: type[events.DomainEvent], now: datetime, **extra: Any) -> None:
+        """Remember that something happened, for the unit of work to put in the outbox."""
+        data = {"task": self.snapshot(), **extra}
+        self.events.append(kind(key=str(self.id), occurred_at=now, data=data))
+
+    def snapshot(self) -> dict[str, Any]:
+        """The task as plain JSON values in UTC: the `task` of every task event."""
+        return {
+            "id": str(self.id),
+            "user_id": str(self.user_id),
+            "title": self.title,
+            "description": self.description,
+            "status": self.status,
+            "priority": self.priority,
+            "due_date": iso(self.due_at),
+            "tags": sorted(tag.name for tag in self.tags),
+            "recurrence": self.recurrence.to_dict() if self.recurrence else None,
+            "series_id": str(self.series_id) if self.series_id else None,
+            "occurrence": self.occurrence,
+            "reminders": [
+                {"minutes_before": r.minutes_before, "at": iso(r.at)}
+                for r in self.reminders
+                if r.status != "cancelled"
+            ],
+            "completed_at": iso(self.completed_at),
+        }
+
+
+def check_description(description: str | None) -> str:
+    """Descriptions may be empty; they may not be huge."""
+    description = description or ""
+    if len(description) > MAX_DESCRIPTION:
+        message = f"must be at most {MAX_DESCRIPTION} characters"
+        raise InvalidInput(f"description {message}", fields={"description": message})
+    return description
+
+
+def iso(moment: datetime | None) -> str | None:
+    """ISO 8601 text of an aware datetime, or None."""
+    return moment.isoformat() if moment else None

@@ -1,0 +1,53 @@
+"""Accounts: who owns what, and in which time zone their dates are read."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from taskai.errors import InvalidInput
+
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_BYTES = 72  # bcrypt ignores everything past 72 bytes; refuse rather than truncate
+
+
+def check_timezone(name: str, field_name: str = "timezone") -> str:
+    """Return `name` when it is an IANA zone this machine knows, else raise InvalidInput."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as e:
+        raise InvalidInput(
+            f"unknown time zone {name!r}", fields={field_name: "must be an IANA time zone name"}
+        ) from e
+    return name
+
+
+def check_password(password: str) -> str:
+    """Apply the password policy: 8 characters at least, 72 bytes at most."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        message = f"must be at least {MIN_PASSWORD_LENGTH} characters"
+        raise InvalidInput(f"password {message}", fields={"password": message})
+    if len(password.encode()) > MAX_PASSWORD_BYTES:
+        message = f"must be at most {MAX_PASSWORD_BYTES} bytes"
+        raise InvalidInput(f"password {message}", fields={"password": message})
+    return password
+
+
+@dataclass(eq=False)
+class User:
+    """A person with an account; every task and tag belongs to one."""
+
+    email: str
+    password_hash: str
+    name: str = ""
+    timezone: str = "UTC"
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+    created_at: datetime | None = None
+    change_seq: int = 0
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The user's time zone as a tzinfo."""
+        return ZoneInfo(self.timezone)

@@ -1,0 +1,38 @@
+"""What a client may ask of a task list: filters, sort order, a page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+SORTS = ("due", "priority", "created", "updated", "title", "relevance")
+MAX_PAGE = 200
+
+
+@dataclass(frozen=True)
+class TaskQuery:
+    """Filters and order of one page of tasks; every filter is optional and they combine with AND."""
+
+    statuses: tuple[str, ...] = ()
+    priorities: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    tag_mode: str = "any"
+    due_before: datetime | None = None
+    due_after: datetime | None = None
+    overdue: bool | None = None
+    no_due: bool | None = None
+    recurring: bool | None = None
+    series_id: str | None = None
+    text: str | None = None
+    sort: str = "created"
+    descending: bool = False
+    limit: int = 50
+    cursor: str | None = None
+
+
+@dataclass
+class Page:
+    """One page of results and the cursor of the next one (None at the end)."""
+
+    items: list = field(default_factory=list)
+    next_cursor: str | None = None

@@ -1,0 +1,160 @@
+"""Use cases of tasks: one short function per command, each in its own unit of work."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from taskai.adapters.unit_of_work import UnitOfWork
+from taskai.domain.recurrence import Recurrence
+from taskai.domain.reminders import SKIPPED, ReminderSpec
+from taskai.domain.tags import Tag, clean_tag_name
+from taskai.domain.tasks import Task
+from taskai.errors import InvalidInput
+from taskai.services.queries import Page, TaskQuery
+
+
+@dataclass
+class TaskDraft:
+    """The fields of a new task as a client gives them; naive times are in the owner's zone."""
+
+    title: str
+    description: str = ""
+    status: str = "pending"
+    priority: str = "medium"
+    due_date: datetime | None = None
+    tags: list[str] = field(default_factory=list)
+    recurrence: dict[str, Any] | None = None
+    reminders: list[dict[str, Any]] = field(default_factory=list)
+
+
+def create_task(*, uow: UnitOfWork, user_id: uuid.UUID, draft: TaskDraft, now: datetime) -> Task:
+    """Create a task; tags named for the first time are created with it."""
+    with uow:
+        zone = owner_zone(uow, user_id)
+        task = Task.create(
+            user_id=user_id,
+            title=draft.title,
+            description=draft.description,
+            status=draft.status,
+            priority=draft.priority,
+            due_at=to_utc(draft.due_date, zone),
+            tags=resolve_tags(uow, user_id, draft.tags, now=now),
+            recurrence=parse_recurrence(draft.recurrence),
+            reminders=reminder_specs(draft.reminders, zone),
+            now=now,
+        )
+        uow.tasks.add(task)
+        uow.commit()
+        return task
+
+
+def get_task(*, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID) -> Task:
+    """One of the caller's tasks."""
+    with uow:
+        return uow.tasks.get(user_id, task_id)
+
+
+def list_tasks(*, uow: UnitOfWork, user_id: uuid.UUID, query: TaskQuery, now: datetime) -> Page:
+    """A page of the caller's tasks."""
+    with uow:
+        return uow.tasks.page(user_id, query, now=now)
+
+
+def update_task(
+    *, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID, changes: dict[str, Any],
+    now: datetime,
+) -> Task:
+    """Change some fields of a task; fields not given stay as they are."""
+    with uow:
+        task = uow.tasks.get(user_id, task_id)
+        zone = owner_zone(uow, user_id)
+        domain_changes = dict(changes)
+        if "due_date" in changes:
+            domain_changes["due_at"] = to_utc(domain_changes.pop("due_date"), zone)
+        if "tags" in changes:
+            domain_changes["tags"] = resolve_tags(uow, user_id, changes["tags"], now=now)
+        if "recurrence" in changes:
+            domain_changes["recurrence"] = parse_recurrence(changes["recurrence"])
+        if "reminders" in changes:
+            domain_changes["reminders"] = reminder_specs(changes["reminders"], zone)
+        task.update(domain_changes, now=now)
+        uow.commit()
+        return task
+
+
+def complete_task(*, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID, now: datetime) -> Task:
+    """Mark a task done; a recurring one's next occurrence follows through the event."""
+    with uow:
+        task = uow.tasks.get(user_id, task_id)
+        task.complete(now=now)
+        uow.commit()
+        return task
+
+
+def reopen_task(*, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID, now: datetime) -> Task:
+    """Undo a completion."""
+    with uow:
+        task = uow.tasks.get(user_id, task_id)
+        task.reopen(now=now)
+        uow.commit()
+        return task
+
+
+def delete_task(*, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID, now: datetime) -> None:
+    """Delete a task for good; sync reports the deletion."""
+    with uow:
+        task = uow.tasks.get(user_id, task_id)
+        task.delete(now=now)
+        uow.delete_task(task)
+        uow.commit()
+
+
+def skipped_reminder_notes(task: Task) -> list[str]:
+    """Say which offset reminders were skipped because their time had already passed."""
+    return [
+        f"reminder {r.minutes_before} minutes before the due time is already past; skipped"
+        for r in task.reminders
+        if r.status == SKIPPED
+    ]
+
+
+def owner_zone(uow: UnitOfWork, user_id: uuid.UUID) -> ZoneInfo:
+    return uow.users.get(user_id).zone
+
+
+def to_utc(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
+    """An aware datetime as given, or a naive one read in the owner's zone."""
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=zone)).astimezone(UTC)
+
+
+def parse_recurrence(data: dict[str, Any] | None) -> Recurrence | None:
+    return None if data is None else Recurrence.from_input(data)
+
+
+def reminder_specs(items: Sequence[dict[str, Any]], zone: ZoneInfo) -> list[ReminderSpec]:
+    """ReminderSpecs from client input; absolute times read like due dates."""
+    specs = []
+    for index, item in enumerate(items):
+        try:
+            specs.append(
+                ReminderSpec(minutes_before=item.get("minutes_before"), at=to_utc(item.get("at"), zone))
+            )
+        except InvalidInput as e:
+            raise InvalidInput(e.message, fields={f"reminders.{index}": e.message}) from e
+    return specs
+
+
+def resolve_tags(uow: UnitOfWork, user_id: uuid.UUID, names: Sequence[str], *, now: datetime) -> list[Tag]:
+    """The user's tags of these names, creating the missing ones (names compare without case)."""
+    wanted: dict[str, str] = {}
+    for index, name in enumerate(names):
+        clean = clean_tag_name(name, field_name=f"tags.{index}")
+        wanted.setdefault(clean.casefold(), clean)
+    return uow.tags.get_or_create(user_id, wanted, now=now)
