@@ -105,7 +105,7 @@ def with_text_search(
     """Restrict to tasks matching `text_query`; title matches rank above description matches."""
     if session.get_bind().dialect.name == "postgresql":
         tsquery = func.websearch_to_tsquery(literal_column("'english'::regconfig"), text_query)
-        vector = text("tasks.tasks.search_vector")
+        vector = literal_column("tasks.tasks.search_vector")
         rank = func.ts_rank_cd(vector, tsquery)
         return stmt.where(vector.op("@@")(tsquery)), func.round(rank.cast(Numeric(12, 6)), 6)
     words = WORD.findall(text_query)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import event, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -38,6 +38,8 @@ class UnitOfWork:
 
     def __enter__(self) -> UnitOfWork:
         self.session = self.session_factory()
+        self.changed: dict[int, object] = {}  # everything written in this transaction
+        event.listen(self.session, "before_flush", self._remember_changes)
         self.users = UserRepository(self.session)
         self.tags = TagRepository(self.session)
         self.tasks = TaskRepository(self.session)
@@ -88,10 +90,16 @@ class UnitOfWork:
         self.extra_events.clear()
         return collected
 
+    def _remember_changes(self, session: Session, *_: object) -> None:
+        for item in (*session.new, *session.dirty):
+            if session.is_modified(item):
+                self.changed[id(item)] = item
+
     def _stamp_changes(self) -> None:
         """Give every changed task and tag the owner's next change number (what sync reads)."""
         session = self.session
-        changed = [o for o in (*session.new, *session.dirty) if session.is_modified(o)]
+        self._remember_changes(session)
+        changed = list(self.changed.values())
         tasks = [o for o in changed if isinstance(o, Task)]
         tags = [o for o in changed if isinstance(o, Tag)]
         via_reminders = {(o.user_id, o.task_id) for o in changed if isinstance(o, Reminder)}

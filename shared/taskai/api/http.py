@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import flask
 from pydantic import BaseModel, ValidationError
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 
 from taskai import bootstrap, logs
@@ -61,14 +61,21 @@ class Call:
         return bootstrap.uow(traceparent=self.request.headers.get("traceparent"))
 
     def body(self, model: type[M]) -> M:
-        """The JSON body validated against `model`."""
-        if not self.request.mimetype == "application/json":
+        """The JSON body validated against `model` (an empty body is validated as null)."""
+        raw = self.raw_body()
+        if raw and self.request.mimetype != "application/json":
             raise UnsupportedMediaType()
-        try:
-            data = json.loads(self.request.get_data(cache=False) or b"null")
-        except (ValueError, UnicodeDecodeError) as e:
-            raise InvalidInput("the body is not valid JSON", fields={"body": "invalid JSON"}) from e
-        return validate(model, data)
+        return validate(model, raw or b"null")
+
+    def raw_body(self) -> bytes:
+        """The body, read only up to the limit (a declared or streamed excess is refused)."""
+        limit = get_settings().max_body_bytes
+        if (self.request.content_length or 0) > limit:
+            raise PayloadTooLarge(limit)
+        data = self.request.stream.read(limit + 1)
+        if len(data) > limit:
+            raise PayloadTooLarge(limit)
+        return data
 
     def query(self, model: type[M]) -> M:
         """The query string validated against `model`; list fields take a,b or repeats."""
@@ -90,18 +97,29 @@ class UnsupportedMediaType(TaskAIError):
         super().__init__("send the body as application/json")
 
 
+class PayloadTooLarge(TaskAIError):
+    code = "payload_too_large"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the body is larger than {limit} bytes")
+
+
 STATUS[UnsupportedMediaType] = 415
+STATUS[PayloadTooLarge] = 413
 
 
-def validate(model: type[M], data: Any) -> M:
-    """Validate, turning pydantic's errors into one InvalidInput that names every bad field."""
+def validate(model: type[M], data: dict[str, Any] | bytes) -> M:
+    """Validate a dict or JSON text; pydantic's errors become one InvalidInput naming each field."""
     try:
+        if isinstance(data, bytes):
+            return model.model_validate_json(data)
         return model.model_validate(data)
     except ValidationError as e:
-        fields = {}
+        fields: dict[str, str] = {}
         for error in e.errors():
             where = ".".join(str(part) for part in error["loc"]) or "body"
-            fields.setdefault(where, error["msg"])
+            message = "invalid JSON" if error["type"] == "json_invalid" else error["msg"]
+            fields.setdefault(where, message)
         raise InvalidInput("invalid " + ", ".join(fields), fields=fields) from e
 
 
@@ -132,7 +150,6 @@ class Api:
         """Answer one request: route, run the handler, and render the result or the error."""
         started = time.perf_counter()
         token = logs.trace_id.set(logs.trace_from_traceparent(request.headers.get("traceparent")))
-        request.max_content_length = get_settings().max_body_bytes
         try:
             response = self.dispatch(request)
         finally:
@@ -160,9 +177,6 @@ class Api:
             return json_response(result, operation.status)
         except TaskAIError as e:
             return error_response(e)
-        except RequestEntityTooLarge:
-            limit = get_settings().max_body_bytes
-            return error_json(413, "payload_too_large", f"the body is larger than {limit} bytes")
         except HTTPException as e:
             code = (e.name or "error").lower().replace(" ", "_")
             response = error_json(e.code or 500, code, e.description or code)

@@ -12,6 +12,8 @@ Status = Literal["pending", "in_progress", "completed"]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 TagName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
 Color = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+# ISO 8601 text only: a bare number is not silently read as a Unix timestamp.
+Moment = Annotated[datetime, Field(strict=True)]
 
 
 class Strict(BaseModel):
@@ -69,7 +71,7 @@ class ReminderIn(Strict):
     """`minutes_before` the due time (15, 60, 1440, 10080 or any), or an absolute `at`."""
 
     minutes_before: int | None = Field(None, ge=0, le=527040)
-    at: datetime | None = None
+    at: Moment | None = None
 
 
 class TaskCreate(Strict):
@@ -77,7 +79,7 @@ class TaskCreate(Strict):
     description: str = Field("", max_length=20000)
     status: Status = "pending"
     priority: Priority = "medium"
-    due_date: datetime | None = Field(None, description="With an offset, or read in the owner's zone")
+    due_date: Moment | None = Field(None, description="With an offset, or read in the owner's zone")
     tags: list[TagName] = Field(default_factory=list, max_length=50)
     recurrence: RecurrenceIn | None = None
     reminders: list[ReminderIn] = Field(default_factory=list, max_length=10)
@@ -90,7 +92,7 @@ class TaskUpdate(Strict):
     description: str | None = Field(None, max_length=20000)
     status: Status | None = None
     priority: Priority | None = None
-    due_date: datetime | None = None
+    due_date: Moment | None = None
     tags: list[TagName] | None = Field(None, max_length=50)
     recurrence: RecurrenceIn | None = None
     reminders: list[ReminderIn] | None = Field(None, max_length=10)

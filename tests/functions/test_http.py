@@ -1,0 +1,92 @@
+"""What every HTTP function does the same way: health, limits, content types, errors, OpenAPI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from taskai.devserver import HTTP_FUNCTIONS, functions_dir, load_function
+
+
+@pytest.mark.parametrize("name", HTTP_FUNCTIONS)
+def test_every_function_answers_health(name, database):
+    from werkzeug.test import Client
+
+    response = Client(load_function(name)).get("/health")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "function": name}
+
+
+def test_every_function_folder_is_one_self_contained_main_module():
+    # The dev server hosts all functions in one process; functions-framework names each
+    # source "main" and adds its folder to sys.path, so sibling modules would collide.
+    for folder in functions_dir().iterdir():
+        if folder.is_dir() and not folder.name.startswith(("_", ".")):
+            assert sorted(p.name for p in folder.glob("*.py")) == ["main.py"], folder
+
+
+def test_a_body_over_one_mebibyte_is_413(alice):
+    response = alice.post("/api/tasks", data=b"{" + b" " * (1024 * 1024 + 10) + b"}",
+                          headers={"Content-Type": "application/json"})
+    assert response.status_code == 413
+    assert response.json["error"]["code"] == "payload_too_large"
+
+
+def test_a_non_json_content_type_is_415(alice):
+    response = alice.post("/api/tasks", data="title=x", headers={"Content-Type": "text/plain"})
+    assert response.status_code == 415
+    response = alice.post("/api/tasks", data="title=x",
+                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 415
+
+
+def test_malformed_json_and_a_non_object_body_are_422_not_500(alice):
+    response = alice.post("/api/tasks", data="{not json", headers={"Content-Type": "application/json"})
+    assert response.status_code == 422 and response.json["error"]["fields"] == {"body": "invalid JSON"}
+    assert alice.post("/api/tasks", json=["a list"]).status_code == 422
+    assert alice.post("/api/tasks", json=None).status_code == 422
+
+
+def test_an_unknown_path_is_404_and_a_wrong_method_405(alice):
+    assert alice.get("/api/tasks/nope/nope").status_code == 404
+    response = alice.call("PUT", "/api/tasks")
+    assert response.status_code == 405 and "GET" in response.headers["Allow"]
+
+
+def test_the_openapi_document_describes_every_operation_from_the_models(api):
+    document = api.get("/api/openapi.json").json
+    assert document["openapi"].startswith("3.1")
+    operations = {op["operationId"] for path in document["paths"].values() for op in path.values()}
+    assert {"register", "login", "createTask", "listTasks", "sync", "listTags"} <= operations
+    task = document["components"]["schemas"]["TaskCreate"]
+    assert task["additionalProperties"] is False and "title" in task["required"]
+    assert "/api/tasks/{task_id}" in document["paths"]
+
+
+def test_the_openapi_document_is_valid_openapi_3_1(api):
+    validator = pytest.importorskip("openapi_spec_validator")
+    validator.validate(api.get("/api/openapi.json").json)
+
+
+def test_no_client_mistake_is_a_500(alice):
+    for method, path, body in [
+        ("POST", "/api/tasks", {"title": 5}),
+        ("POST", "/api/tasks", {"title": "x", "due_date": 12}),
+        ("POST", "/api/tasks", {"title": "x", "tags": "home"}),
+        ("POST", "/api/tasks", {"title": "x", "reminders": [{"minutes_before": -5}]}),
+        ("POST", "/api/tasks", {"title": "x", "reminders": [{}]}),
+        ("POST", "/api/tasks", {"title": "x", "recurrence": {}}),
+        ("POST", "/api/tasks", {"title": "x", "recurrence": {"rule": "FREQ=DAILY", "preset": "daily"}}),
+        ("PATCH", "/api/auth/me", {"timezone": 3}),
+        ("POST", "/api/tags", {"name": ""}),
+        ("POST", "/api/tags", {"name": "a,b"}),
+        ("GET", "/api/tasks?limit=abc", None),
+    ]:
+        response = alice.call(method, path, json=body)
+        assert 400 <= response.status_code < 500, (path, body, response.json)
+        assert response.json["error"]["message"], (path, body)
+
+
+def test_readme_names_the_openapi_path():
+    assert "/api/openapi.json" in (Path(__file__).parents[2] / "README.md").read_text()
