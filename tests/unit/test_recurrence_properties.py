@@ -134,7 +134,7 @@ def test_daily_and_weekly_tasks_keep_their_wall_clock_time_across_dst(
         assert following is not None
         wall = following.astimezone(zone)
         assert wall.date() == start.date() + number * step
-        expected_hour = hour if exists(wall.date(), start, zone) else hour + 1
+        expected_hour = start.hour if exists(wall.date(), start, zone) else start.hour + 1
         assert (wall.hour, wall.minute) == (expected_hour, start.minute)
         due = following
 
