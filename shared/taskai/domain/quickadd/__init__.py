@@ -1,0 +1,57 @@
+"""Rule-based quick-add: turn "Pay rent every month on the 1st at 9am #home" into a draft task."""
+
+# Documented choices; all times are wall-clock times in the user's zone ``tz``.
+#
+# Dates and times
+# - A date without a time is due at 09:00; when that has already passed (only possible for
+#   today) it is due at 23:59 instead (noted). Parts of day: morning 09:00, afternoon 15:00,
+#   evening 19:00, night and tonight 20:00 (tonight means today), noon/midday 12:00,
+#   eod/cob/"end of day" 17:00, midnight 23:59 (the end of the given day).
+# - A time alone ("at 5pm") is today, or tomorrow when it has already passed (noted);
+#   "this morning/evening" stays today. A bare hour needs at/by/before/around/@: 1-7 without
+#   am/pm is the afternoon ("at 5" = 17:00, noted), 8-11 the morning, unless a part of day
+#   says otherwise ("tonight at 9" = 21:00, "tomorrow morning at 7" = 07:00).
+# - "friday" and "this friday" = the coming Friday, strictly after today ("this friday" said on
+#   a Friday is today); "next friday" = the Friday of next week, weeks starting on Monday
+#   (noted when it differs from the coming Friday). A bare weekday is read as a date (noted:
+#   quote it to keep it as text); abbreviations (fri, sat, sun) need on/by/due/this/next.
+# - "this weekend" = the coming Saturday (today on a weekend day), "next weekend" a week later,
+#   "next week" = next Monday, "next month" = its 1st, "on the 15th" = the next 15th.
+#   "in 3 days/2 weeks" keeps the default time; "in 2 hours/30 minutes" is now plus that much
+#   real time (seconds dropped).
+# - A date without a year is the next one that is not in the past (feb 29 finds a leap year);
+#   3/15 is US month/day, and "1/2 cup" (a measure follows) is not a date. An impossible
+#   date (feb 30, 13/45) sets no due date, stays in the title and is noted. With several
+#   dates the first wins; the others stay in the title (noted).
+# - A wall time skipped by DST moves forward by the gap, a repeated one takes the first
+#   occurrence (both noted).
+#
+# Recurrence
+# - A rule without an explicit date is due at its first matching day, at the given time
+#   (default 09:00, or the part of day as in "every evening"), that is not in the past; the
+#   series (and its INTERVAL) starts there. An explicit date becomes the due date as given.
+#   "every!" anchors on completion, everything else on the due date.
+#
+# Priority
+# - !low !medium !high !urgent; !1 = p1 = urgent, !2 = p2 = high, !3 = p3 = medium,
+#   !4 = p4 = low; a standalone ! = medium, !! = high, !!! = urgent ("Call mom!" is text);
+#   the words "urgent" and "asap" = urgent, "high priority", "priority: low". Explicit markers
+#   beat words, then the first one wins (noted when they disagree).
+#
+# Reminders
+# - "remind me 1 day before" = {"minutes_before": 1440} (months and years are not offsets).
+#   "remind me at 8am" is on the due date's day, or without a due date today when still
+#   ahead, else tomorrow; "remind me tomorrow at 9" and "remind me in 2 hours" are absolute.
+#   A leading "remind me to" is dropped from the title.
+#
+# Text
+# - Text in "..." or “...” is literal (quotes removed). Text after the first " // " or newline
+#   is the description. Tags are kept as typed, de-duplicated ignoring case; a digits-only
+#   #123, C#, and a # inside a URL or e-mail address are text. Read parts leave the title,
+#   which is trimmed of dangling connectors (at, on, by, every, due) and stray punctuation
+#   next to them; when nothing is left the title is the original text.
+
+from .draft import Draft
+from .parser import parse
+
+__all__ = ["Draft", "parse"]

@@ -1,0 +1,40 @@
+"""The moment and zone a phrase is read in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from taskai.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class Context:
+    """The reader's clock: ``now`` in the user's zone, and that zone."""
+
+    now: datetime
+    zone: ZoneInfo
+    today: date
+
+    @classmethod
+    def at(cls, now: datetime, tz: str) -> Context:
+        """Build a context from an aware ``now`` and an IANA zone name."""
+        if now.tzinfo is None or now.utcoffset() is None:
+            raise InvalidInput("now must be timezone-aware", fields={"now": "naive datetime"})
+        zone = _zone(tz)
+        local = now.astimezone(zone)
+        return cls(now=local, zone=zone, today=local.date())
+
+    @property
+    def minute(self) -> datetime:
+        """Return ``now`` truncated to the minute, the base of relative times."""
+        return self.now.replace(second=0, microsecond=0)
+
+
+def _zone(tz: str) -> ZoneInfo:
+    """Return the zone named ``tz`` or raise ``InvalidInput``."""
+    try:
+        return ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError, TypeError) as error:
+        raise InvalidInput(f"unknown time zone {tz!r}", fields={"tz": "unknown zone"}) from error

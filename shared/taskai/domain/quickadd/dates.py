@@ -1,0 +1,228 @@
+"""Reader for date expressions ("friday", "in 3 days", "march 3rd", "3/15", "2031-01-31")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from .context import Context
+from .lexicon import (
+    DAY_SUFFIX,
+    END,
+    FULL_WEEKDAYS,
+    MONTH,
+    MONTHS,
+    NUMBER,
+    PERIOD,
+    START,
+    UNIT,
+    UNITS,
+    WEEKDAY,
+    WEEKDAYS,
+    core,
+    number,
+)
+from .phrase import Phrase
+
+_NOT_A_MEASURE = (
+    r"(?!\s+(?:cups?|tsp|tbsp|teaspoons?|tablespoons?|oz|ounces?|lbs?|pounds?|kg|grams?"
+    r"|inch(?:es)?|miles?|km|lit(?:er|re)s?|ml|of)\b)"
+)
+
+DATE_RE = re.compile(
+    rf"""{START}(?P<pre>(?:due\s+)?(?:on|by|before)\s+|due\s+)?
+    (?:(?P<rel>today|tonight|tomorrow|tmrw?)
+      |(?P<mod>this|next|coming|the)\s+(?P<span>weekend|week|month|year)
+      |(?:(?P<wmod>this|next|coming)\s+)?(?P<wd>{WEEKDAY})
+      |in\s+(?:(?P<n>{NUMBER})\s*(?P<unit>{UNIT})|(?P<half>half\s+an?\s+hour))
+      |(?P<m1>{MONTH})\.?\s+(?P<d1>\d{{1,2}}){DAY_SUFFIX}?(?:,?\s+(?P<y1>\d{{4}}))?
+      |(?P<d2>\d{{1,2}}){DAY_SUFFIX}?\s+(?:of\s+)?(?P<m2>{MONTH})\.?(?:,?\s+(?P<y2>\d{{4}}))?
+      |the\s+(?P<d3>\d{{1,2}}){DAY_SUFFIX}
+      |(?P<um>\d{{1,2}})/(?P<ud>\d{{1,2}})(?:/(?P<uy>\d{{4}}|\d{{2}}))?{_NOT_A_MEASURE}
+      |(?P<iy>\d{{4}})-(?P<im>\d{{1,2}})-(?P<id>\d{{1,2}}))
+    (?:\s+(?P<dp>{PERIOD}))?{END}""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class DatePart:
+    """A calendar day (or an exact instant, for "in 2 hours") read from the phrase."""
+
+    day: date | None = None
+    moment: datetime | None = None
+    period: str | None = None
+
+
+Reading = DatePart | str | None
+
+
+def take_date(phrase: Phrase, context: Context) -> DatePart | None:
+    """Read and take the first date expression; later ones stay in the title with a note."""
+    found: DatePart | None = None
+    for match in DATE_RE.finditer(phrase.work):
+        reading = read_date(match, context)
+        if isinstance(reading, str):
+            phrase.note(reading)
+        elif reading and found:
+            phrase.note(f"Several dates given; '{core(match)}' was left in the title.")
+            break
+        elif reading:
+            found = reading
+            remark(match, reading, phrase, context)
+            phrase.take(*match.span())
+    return found
+
+
+def read_date(match: re.Match[str], context: Context) -> Reading:
+    """Turn a date match into a part, a note explaining why it is invalid, or None."""
+    for group, reader in _DATE_READERS:
+        if match[group] is not None:
+            reading = reader(match, context)
+            if isinstance(reading, DatePart) and match["dp"]:
+                return DatePart(reading.day, reading.moment, match["dp"].lower())
+            return reading
+    return None
+
+
+def remark(match: re.Match[str], part: DatePart, phrase: Phrase, context: Context) -> None:
+    """Note readings of a date match that a user may not expect."""
+    if match["wd"]:
+        _remark_weekday(match, part, phrase, context)
+
+
+def _remark_weekday(match: re.Match[str], part: DatePart, phrase: Phrase, context: Context) -> None:
+    """Note the readings of a bare weekday and of "next <weekday>" that a user may not expect."""
+    modifier = (match["wmod"] or "").lower()
+    text = match.string[match.start("wmod" if modifier else "wd") : match.end("wd")]
+    if not (modifier or match["pre"]):
+        phrase.note(f"Read '{text}' as the date {part.day}; quote it to keep it as text.")
+    coming = part.day - timedelta(days=7) if part.day else context.today
+    if modifier == "next" and coming > context.today:
+        phrase.note(f"Read '{text}' as {part.day} in next week, not the coming {coming}.")
+
+
+def _relative(match: re.Match[str], context: Context) -> Reading:
+    """Read today, tonight and tomorrow."""
+    word = match["rel"].lower()
+    if word == "tonight":
+        return DatePart(context.today, period="tonight")
+    return DatePart(context.today + timedelta(days=0 if word == "today" else 1))
+
+
+def _span(match: re.Match[str], context: Context) -> Reading:
+    """Read this/next weekend (a Saturday), next week (Monday), next month, next year (1st)."""
+    modifier, span, today = match["mod"].lower(), match["span"].lower(), context.today
+    if span == "weekend":
+        saturday = today if today.weekday() == 6 else today + timedelta(days=(5 - today.weekday()))
+        return DatePart(saturday + timedelta(days=7 if modifier == "next" else 0))
+    if modifier not in ("next", "coming"):
+        return None
+    if span == "week":
+        return DatePart(today + timedelta(days=7 - today.weekday()))
+    if span == "month":
+        return DatePart(today.replace(day=1) + relativedelta(months=1))
+    return DatePart(date(today.year + 1, 1, 1))
+
+
+def _weekday(match: re.Match[str], context: Context) -> Reading:
+    """Read friday (the coming one), this friday, next friday (Friday of next week)."""
+    name, modifier = match["wd"].lower(), (match["wmod"] or "").lower()
+    if name not in FULL_WEEKDAYS and not (modifier or match["pre"]):
+        return None
+    today, target = context.today, WEEKDAYS[name]
+    ahead = (target - today.weekday()) % 7 or (0 if modifier == "this" else 7)
+    if modifier == "next":
+        ahead = 7 - today.weekday() + target
+    return DatePart(today + timedelta(days=ahead))
+
+
+def _offset(match: re.Match[str], context: Context) -> Reading:
+    """Read in 3 days, in 2 hours, in 30 minutes, in 2 weeks, in a month."""
+    if match["half"]:
+        return DatePart(moment=_elapsed(context, timedelta(minutes=30)))
+    unit, amount = UNITS[match["unit"].lower()], number(match["n"])
+    if len(match["unit"]) == 1 and match.end("n") != match.start("unit"):
+        return None
+    try:
+        if unit in ("minute", "hour"):
+            return DatePart(moment=_elapsed(context, timedelta(**{unit + "s": amount})))
+        return DatePart(context.today + relativedelta(**{unit + "s": amount}))
+    except (OverflowError, ValueError):
+        return f"'{core(match)}' is too far away; no due date set."
+
+
+def _elapsed(context: Context, delta: timedelta) -> datetime:
+    """Return the moment ``delta`` of real time after now (so "in 2 hours" spans a DST jump)."""
+    return (context.minute.astimezone(UTC) + delta).astimezone(context.zone)
+
+
+def _month_name(match: re.Match[str], context: Context) -> Reading:
+    """Read march 3, march 3rd 2032, 3 march, 15th of march."""
+    month = MONTHS[(match["m1"] or match["m2"]).lower()]
+    day, year = int(match["d1"] or match["d2"]), match["y1"] or match["y2"]
+    return _calendar_day(int(year) if year else None, month, day, core(match), context)
+
+
+def _day_of_month(match: re.Match[str], context: Context) -> Reading:
+    """Read "on the 15th": this month, or the next month that has that day."""
+    if not match["pre"]:
+        return None
+    day, start = int(match["d3"]), context.today.replace(day=1)
+    for months in range(13):
+        first = start + relativedelta(months=months)
+        if _exists(first.year, first.month, day) and (months or day >= context.today.day):
+            return DatePart(date(first.year, first.month, day))
+    return f"'{core(match)}' is not a valid day of the month; no due date set."
+
+
+def _us_date(match: re.Match[str], context: Context) -> Reading:
+    """Read 3/15 and 3/15/2032 (US month/day order)."""
+    year = int(match["uy"]) + (2000 if len(match["uy"]) == 2 else 0) if match["uy"] else None
+    text = core(match) + " (month/day)"
+    return _calendar_day(year, int(match["um"]), int(match["ud"]), text, context)
+
+
+def _iso_date(match: re.Match[str], context: Context) -> Reading:
+    """Read 2031-01-31."""
+    year, month, day = int(match["iy"]), int(match["im"]), int(match["id"])
+    return _calendar_day(year, month, day, core(match), context)
+
+
+def _calendar_day(year: int | None, month: int, day: int, text: str, context: Context) -> Reading:
+    """Build a date; without a year, the first one not in the past (so Feb 29 finds a leap year)."""
+    if year is not None:
+        if _exists(year, month, day):
+            return DatePart(date(year, month, day))
+        return f"'{text}' is not a valid date; no due date set."
+    for candidate in range(context.today.year, context.today.year + 9):
+        if _exists(candidate, month, day) and date(candidate, month, day) >= context.today:
+            return DatePart(date(candidate, month, day))
+    return f"'{text}' is not a valid date; no due date set."
+
+
+def _exists(year: int, month: int, day: int) -> bool:
+    """Tell whether the calendar has this day."""
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+_DATE_READERS: tuple[tuple[str, Callable[[re.Match[str], Context], Reading]], ...] = (
+    ("rel", _relative),
+    ("span", _span),
+    ("wd", _weekday),
+    ("unit", _offset),
+    ("half", _offset),
+    ("m1", _month_name),
+    ("m2", _month_name),
+    ("d3", _day_of_month),
+    ("um", _us_date),
+    ("iy", _iso_date),
+)

@@ -1,0 +1,23 @@
+"""The result of reading a quick-add phrase."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+Reminder = dict[str, int | datetime]
+
+
+@dataclass
+class Draft:
+    """A task proposed from free text; every field is a suggestion the user can edit."""
+
+    title: str
+    description: str | None = None
+    due_date: datetime | None = None
+    priority: str | None = None
+    tags: list[str] = field(default_factory=list)
+    recurrence: dict[str, str] | None = None
+    reminders: list[Reminder] = field(default_factory=list)
+    source: str = "rules"
+    notes: list[str] = field(default_factory=list)

@@ -1,0 +1,80 @@
+"""Word tables and regex fragments shared by the quick-add readers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+WEEKDAYS: dict[str, int] = {
+    "monday": 0, "mon": 0,
+    "tuesday": 1, "tues": 1, "tue": 1,
+    "wednesday": 2, "wed": 2,
+    "thursday": 3, "thurs": 3, "thur": 3, "thu": 3,
+    "friday": 4, "fri": 4,
+    "saturday": 5, "sat": 5,
+    "sunday": 6, "sun": 6,
+}  # fmt: skip
+
+FULL_WEEKDAYS = frozenset(name for name in WEEKDAYS if name.endswith("day"))
+
+MONTHS: dict[str, int] = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3,
+    "april": 4, "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7,
+    "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
+    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+
+NUMBERS: dict[str, int] = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
+
+ORDINALS: dict[str, int] = {
+    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
+    "fourth": 4, "4th": 4, "fifth": 5, "5th": 5, "last": -1,
+}  # fmt: skip
+
+UNITS: dict[str, str] = {
+    "minutes": "minute", "minute": "minute", "mins": "minute", "min": "minute", "m": "minute",
+    "hours": "hour", "hour": "hour", "hrs": "hour", "hr": "hour", "h": "hour",
+    "days": "day", "day": "day", "d": "day",
+    "weeks": "week", "week": "week", "wks": "week", "wk": "week", "w": "week",
+    "months": "month", "month": "month", "mos": "month", "mo": "month",
+    "years": "year", "year": "year", "yrs": "year", "yr": "year", "y": "year",
+}  # fmt: skip
+
+UNIT_MINUTES = {"minute": 1, "hour": 60, "day": 1440, "week": 10080}
+
+
+def alternation(words: Iterable[str]) -> str:
+    """Return a non-capturing regex alternation of ``words``, longest first."""
+    return "(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + ")"
+
+
+def number(word: str) -> int:
+    """Return the value of a digit string or an English number word."""
+    word = word.lower()
+    return int(word) if word.isdigit() else NUMBERS[word]
+
+
+def ordinal(word: str) -> int:
+    """Return the value of an ordinal such as ``third``, ``3rd`` or ``last`` (-1)."""
+    return ORDINALS[word.lower()]
+
+
+WEEKDAY = alternation(WEEKDAYS)
+MONTH = alternation(MONTHS)
+NUMBER = rf"(?:\d{{1,3}}|{alternation(NUMBERS)}\b)"
+UNIT = alternation(UNITS)
+ORDINAL = alternation(ORDINALS)
+DAY_SUFFIX = r"(?:st|nd|rd|th)"
+PERIOD = r"(?:morning|afternoon|evening|night)"
+START = r"(?<![\w/:.\-])"
+END = r"(?![\w/\-])"
+
+
+def core(match: re.Match[str]) -> str:
+    """Return an expression's matched text without its leading connector group ``pre``."""
+    return match.string[match.end("pre") if match["pre"] else match.start() : match.end()]

@@ -1,0 +1,42 @@
+"""The quick-add entry point: free text in, a draft task out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from taskai.errors import InvalidInput
+
+from .context import Context
+from .dates import take_date
+from .draft import Draft
+from .markers import take_priority, take_tags
+from .phrase import read_phrase
+from .recurrence import take_recurrence
+from .reminders import resolve_reminders, take_reminders
+from .resolve import due_date
+from .times import take_time
+
+
+def parse(text: str, *, now: datetime, tz: str) -> Draft:
+    """Read a quick-add phrase into a draft, with dates in ``tz`` relative to the aware ``now``."""
+    if not text or text.isspace():
+        raise InvalidInput("quick-add text is empty", fields={"text": "empty"})
+    context = Context.at(now, tz)
+    phrase, description = read_phrase(text)
+    tags = take_tags(phrase)
+    priority = take_priority(phrase)
+    reminder_specs = take_reminders(phrase, context)
+    rule = take_recurrence(phrase)
+    date_part = take_date(phrase, context)
+    time_part = take_time(phrase)
+    due = due_date(date_part, time_part, rule, context, phrase)
+    return Draft(
+        title=phrase.title() or text.strip(),
+        description=description,
+        due_date=due,
+        priority=priority,
+        tags=tags,
+        recurrence={"rule": rule.body(), "anchor": rule.anchor} if rule else None,
+        reminders=resolve_reminders(reminder_specs, due, context, phrase),
+        notes=phrase.notes,
+    )
