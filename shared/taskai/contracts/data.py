@@ -1,0 +1,168 @@
+"""The `data` of each TaskAI CloudEvent: what producers emit and what consumers validate."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+Status = Literal["pending", "in_progress", "completed"]
+Priority = Literal["low", "medium", "high", "urgent"]
+Anchor = Literal["due", "completion"]
+
+
+def _in_utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
+
+
+# Producers write UTC; a consumer reading any other offset still gets the same instant, in UTC.
+UtcDatetime = Annotated[AwareDatetime, AfterValidator(_in_utc)]
+
+# "Exactly one of minutes_before and at is set", for the JSON Schema (_require_one_trigger in code).
+_ONE_TRIGGER: dict[str, Any] = {
+    "additionalProperties": True,
+    "oneOf": [
+        {"properties": {"minutes_before": {"type": "integer"}, "at": {"type": "null"}}},
+        {"properties": {"minutes_before": {"type": "null"}, "at": {"type": "string"}}},
+    ],
+}
+
+
+class EventData(BaseModel):
+    """Base of every event data model: unknown fields are ignored, never rejected.
+
+    Producers may add fields at any time (DESIGN: add fields freely, never rename), so a
+    consumer built against an older contract must keep working when it meets one.
+    """
+
+    model_config = ConfigDict(
+        extra="ignore",
+        frozen=True,
+        use_attribute_docstrings=True,
+        json_schema_extra={"additionalProperties": True},
+    )
+
+
+def _require_one_trigger(minutes_before: int | None, at: datetime | None) -> None:
+    if (minutes_before is None) == (at is None):
+        raise ValueError("exactly one of minutes_before and at must be set")
+
+
+class RecurrenceSnapshot(EventData):
+    """How a task repeats."""
+
+    rule: str
+    """The RFC 5545 RRULE body, normalized (e.g. `FREQ=WEEKLY;BYDAY=MO,WE`)."""
+    anchor: Anchor
+    """What the next due date counts from: the previous due date or the completion time."""
+
+
+class ReminderSetting(EventData):
+    """A reminder of the task as its owner set it: exactly one of minutes_before and at."""
+
+    model_config = ConfigDict(json_schema_extra=_ONE_TRIGGER)
+
+    minutes_before: int | None
+    """Minutes before the task's due time; null for a reminder at a fixed time."""
+    at: UtcDatetime | None
+    """The fixed time of the reminder (RFC 3339, UTC); null for an offset reminder."""
+
+    @model_validator(mode="after")
+    def _one_trigger(self) -> ReminderSetting:
+        _require_one_trigger(self.minutes_before, self.at)
+        return self
+
+
+class TaskSnapshot(EventData):
+    """The whole task as plain JSON values, times in UTC."""
+
+    id: uuid.UUID
+    """The task; also the event's Kafka key and CloudEvents `subject`."""
+    user_id: uuid.UUID
+    """The owner."""
+    title: str
+    """Never empty."""
+    description: str
+    """May be empty."""
+    status: Status
+    """Where the task stands; completing and reopening have events of their own."""
+    priority: Priority
+    due_date: UtcDatetime | None
+    """When the task is due (RFC 3339, UTC), or null."""
+    tags: list[str]
+    """Names of the task's tags, sorted."""
+    recurrence: RecurrenceSnapshot | None
+    """The repeat rule, or null for a one-off task."""
+    series_id: uuid.UUID | None
+    """The id of the first task of the series this task belongs to, or null."""
+    occurrence: int | None
+    """This task's place in its series, from 1; null outside a series."""
+    reminders: list[ReminderSetting]
+    """The reminders that are not cancelled, including those already sent or skipped."""
+    completed_at: UtcDatetime | None
+    """When the task was completed (RFC 3339, UTC); null unless status is completed."""
+    skipped: bool
+    """True when the occurrence was completed as skipped (the series moved on without it)."""
+
+
+class TaskEventData(EventData):
+    """The data of every task event: the task after the change."""
+
+    task: TaskSnapshot
+    """The task after the change; for a deletion, the task as it was deleted."""
+
+
+class TaskCreatedData(TaskEventData):
+    """A task was created, by its owner or as the next occurrence of a recurring series."""
+
+
+class TaskUpdatedData(TaskEventData):
+    """Fields of a task changed (a status change other than completing or reopening included)."""
+
+    changed: list[str] = Field(min_length=1)
+    """Names of the `task` fields that changed, sorted (a tag renamed or recolored: ["tags"])."""
+
+
+class TaskCompletedData(TaskEventData):
+    """A task was completed (or skipped); a recurring task's next occurrence follows from this."""
+
+
+class TaskReopenedData(TaskEventData):
+    """A completed task was opened again; reminders that can still fire are restored."""
+
+
+class TaskDeletedData(TaskEventData):
+    """A task was deleted for good; its pending reminders were cancelled."""
+
+
+class ReminderDueData(EventData):
+    """A reminder's time came: the notifications function emails the task's owner.
+
+    Everything the message needs is here, so sending it needs no lookup of the task.
+    """
+
+    model_config = ConfigDict(json_schema_extra=_ONE_TRIGGER)
+
+    reminder_id: uuid.UUID
+    """The reminder. It falls due once: consumers deduplicate on it, not only on the event id."""
+    task_id: uuid.UUID
+    """The task; also the event's Kafka key and CloudEvents `subject`."""
+    user_id: uuid.UUID
+    """The owner, who is notified."""
+    fire_at: UtcDatetime
+    """When the reminder was to fire (RFC 3339, UTC); the event's `time` is when it was seen due."""
+    minutes_before: int | None
+    """Minutes before the task's due time; null for a reminder at a fixed time."""
+    at: UtcDatetime | None
+    """The fixed time of the reminder (RFC 3339, UTC); null for an offset reminder."""
+    title: str
+    """The task's title when the reminder fired."""
+    due_date: UtcDatetime | None
+    """When the task is due (RFC 3339, UTC); null only if the reminder is at a fixed time."""
+
+    @model_validator(mode="after")
+    def _one_trigger(self) -> ReminderDueData:
+        _require_one_trigger(self.minutes_before, self.at)
+        return self

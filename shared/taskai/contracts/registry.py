@@ -1,0 +1,65 @@
+"""The registry of TaskAI's Kafka topics and CloudEvent types: the one list the code reads."""
+
+from __future__ import annotations
+
+from typing import NamedTuple, TypedDict
+
+from taskai.contracts.data import (
+    EventData,
+    ReminderDueData,
+    TaskCompletedData,
+    TaskCreatedData,
+    TaskDeletedData,
+    TaskReopenedData,
+    TaskUpdatedData,
+)
+
+SEVEN_DAYS_MS = 7 * 24 * 60 * 60 * 1000
+SCHEMA_VERSION = 1
+"""Major version in every `dataschema`; it stays 1, since a breaking change is a new type."""
+
+
+class TopicConfig(TypedDict):
+    """How a Kafka topic is created."""
+
+    partitions: int
+    retention_ms: int
+
+
+TOPICS: dict[str, TopicConfig] = {
+    "task-events": {"partitions": 3, "retention_ms": SEVEN_DAYS_MS},
+    "reminders": {"partitions": 3, "retention_ms": SEVEN_DAYS_MS},
+    "task-events.dlq": {"partitions": 3, "retention_ms": SEVEN_DAYS_MS},
+    "reminders.dlq": {"partitions": 3, "retention_ms": SEVEN_DAYS_MS},
+}
+DEAD_LETTER_TOPICS = {"task-events": "task-events.dlq", "reminders": "reminders.dlq"}
+"""Where the consumers of each topic send an event that can never succeed."""
+SOURCES = {"task-events": "/taskai/tasks", "reminders": "/taskai/reminders"}
+"""The CloudEvents `source` of the events published on each topic."""
+
+
+class EventType(NamedTuple):
+    """Where an event type is published and the model of its `data`."""
+
+    topic: str
+    model: type[EventData]
+
+    @property
+    def source(self) -> str:
+        return SOURCES[self.topic]
+
+
+TYPES: dict[str, EventType] = {
+    "com.taskai.task.created": EventType("task-events", TaskCreatedData),
+    "com.taskai.task.updated": EventType("task-events", TaskUpdatedData),
+    "com.taskai.task.completed": EventType("task-events", TaskCompletedData),
+    "com.taskai.task.reopened": EventType("task-events", TaskReopenedData),
+    "com.taskai.task.deleted": EventType("task-events", TaskDeletedData),
+    "com.taskai.reminder.due": EventType("reminders", ReminderDueData),
+}
+"""Every event type TaskAI publishes; the Kafka key of each is the task id."""
+
+
+def dataschema(event_type: str) -> str:
+    """The URI that names the schema of a type's data (also the `$id` of its schema file)."""
+    return f"urn:taskai:schema:{event_type}:{SCHEMA_VERSION}"

@@ -1,0 +1,138 @@
+"""The events the domain records today match the contract: schema, model and registry."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any, get_args
+
+import pytest
+from eventfiles import committed_schema, exact, validator
+
+from taskai.contracts import TYPES, TaskSnapshot, TaskUpdatedData, parse
+from taskai.contracts.data import Anchor, Priority, Status
+from taskai.domain import events, recurrence, tasks
+from taskai.domain.events import DomainEvent
+from taskai.domain.recurrence import Recurrence
+from taskai.domain.reminders import ReminderSpec
+from taskai.domain.tags import Tag
+from taskai.domain.tasks import Task
+
+NOW = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+TASK_TYPES = sorted(t for t in TYPES if t.startswith("com.taskai.task."))
+
+
+def later(hours: float) -> datetime:
+    return NOW + timedelta(hours=hours)
+
+
+def life_of_a_recurring_task() -> list[DomainEvent]:
+    """A task with everything set, through every transition, and its next occurrence."""
+    user_id = uuid.uuid4()
+    work = Tag(user_id=user_id, name="Work", color="#4073ff")
+    task = Task.create(
+        user_id=user_id,
+        title="Send the quarterly report",
+        description="Numbers from finance",
+        priority="high",
+        due_at=later(72),
+        tags=[work, Tag(user_id=user_id, name="finance", color="#299438")],
+        recurrence=Recurrence("FREQ=WEEKLY;BYDAY=MO,WE"),
+        reminders=[ReminderSpec(minutes_before=60), ReminderSpec(at=later(24))],
+        now=NOW,
+    )
+    task.update(
+        {"title": "Send the Q1 report", "due_at": later(96), "priority": "urgent"}, now=later(1)
+    )
+    task.update({"status": "in_progress"}, now=later(2))
+    work.name = "Office"
+    task.tag_changed(now=later(3))
+    task.update({"status": "completed"}, now=later(4))
+    nxt = task.next_occurrence(tz="Europe/Berlin", now=later(4))
+    assert nxt is not None
+    task.reopen(now=later(5))
+    task.complete(now=later(6))
+    task.delete(now=later(7))
+    return task.events + nxt.events
+
+
+def life_of_a_bare_task() -> list[DomainEvent]:
+    """A task with nothing but a title: every nullable field is null."""
+    task = Task.create(user_id=uuid.uuid4(), title="Buy milk", now=NOW)
+    task.update({"description": "oat"}, now=later(1))
+    task.complete(now=later(2))
+    task.reopen(now=later(3))
+    task.delete(now=later(4))
+    return task.events
+
+
+RECORDED = life_of_a_recurring_task() + life_of_a_bare_task()
+
+
+def recorded_id(event: DomainEvent) -> str:
+    return f"{event.type.removeprefix('com.taskai.')}-{RECORDED.index(event)}"
+
+
+def test_the_scenarios_record_every_task_event_type() -> None:
+    assert sorted({event.type for event in RECORDED}) == TASK_TYPES
+
+
+def test_the_registry_and_the_domain_agree_on_every_type_and_topic() -> None:
+    assert {t: c.topic for t, c in TYPES.items()} == {
+        t: c.topic for t, c in events.EVENT_TYPES.items()
+    }
+
+
+def test_the_contract_enumerations_are_the_domain_choices() -> None:
+    assert get_args(Status) == tasks.STATUSES
+    assert get_args(Priority) == tasks.PRIORITIES
+    assert get_args(Anchor) == recurrence.ANCHORS
+
+
+@pytest.mark.parametrize("event", RECORDED, ids=recorded_id)
+def test_each_recorded_event_is_valid_against_the_committed_schema(event: DomainEvent) -> None:
+    validator(committed_schema(event.type)).validate(event.data)
+
+
+@pytest.mark.parametrize("event", RECORDED, ids=recorded_id)
+def test_each_recorded_event_emits_exactly_the_fields_the_contract_lists(
+    event: DomainEvent,
+) -> None:
+    validator(exact(committed_schema(event.type))).validate(event.data)
+
+
+@pytest.mark.parametrize("event", RECORDED, ids=recorded_id)
+def test_each_recorded_event_parses_into_the_model_of_its_type(event: DomainEvent) -> None:
+    parsed = parse({"specversion": "1.0", "type": event.type, "id": event.id, "data": event.data})
+    assert isinstance(parsed, TYPES[event.type].model)
+    assert parsed.model_dump(mode="json") == normalized(event.data)
+    assert str(parsed.task.id) == event.key  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("event", RECORDED, ids=recorded_id)
+def test_each_recorded_time_is_written_in_utc(event: DomainEvent) -> None:
+    snapshot = event.data["task"]
+    moments = [
+        snapshot["due_date"],
+        snapshot["completed_at"],
+        *(r["at"] for r in snapshot["reminders"]),
+    ]
+    assert all(m.endswith("+00:00") for m in moments if m is not None)
+
+
+def test_an_update_names_only_fields_of_the_task() -> None:
+    updates = [e for e in RECORDED if e.type == "com.taskai.task.updated"]
+    changed = {name for e in updates for name in TaskUpdatedData.model_validate(e.data).changed}
+    assert changed <= set(TaskSnapshot.model_fields)
+    assert {"title", "due_date", "priority", "status", "tags", "description"} <= changed
+
+
+def normalized(data: Any) -> Any:
+    """The data as the model writes it back: same values, uuids and times in canonical text."""
+    if isinstance(data, dict):
+        return {key: normalized(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [normalized(value) for value in data]
+    if isinstance(data, str) and data.endswith("+00:00"):
+        return data.removesuffix("+00:00") + "Z"
+    return data
