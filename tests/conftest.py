@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,25 +10,16 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from support import POSTGRES_URL, Api, need
 from taskai import bootstrap
 from taskai.adapters.db import make_engine
 from taskai.adapters.migrate import upgrade
 
-REQUIRED = {s.strip() for s in os.environ.get("TASKAI_REQUIRE_SERVICES", "").split(",") if s.strip()}
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
-KAFKA = os.environ.get("TEST_KAFKA_BOOTSTRAP_SERVERS")
 TEST_SECRET = "test-signing-secret-that-is-long-enough-0123456789"
-PG_TABLES = "users, tasks.tasks, tasks.tags, tasks.task_tags, tasks.reminders, tasks.deletions, " \
+PG_TABLES = (
+    "users, tasks.tasks, tasks.tags, tasks.task_tags, tasks.reminders, tasks.deletions, "
     "events.outbox, events.processed_events"
-
-
-def need(service: str, available: bool, how: str) -> None:
-    """Skip when a service is missing on a laptop; fail when CI said it must be there."""
-    if available:
-        return
-    if service in REQUIRED:
-        pytest.fail(f"{service} is required here (TASKAI_REQUIRE_SERVICES) but {how}")
-    pytest.skip(f"{service} not available: {how}")
+)
 
 
 @pytest.fixture(scope="session")
@@ -50,7 +39,9 @@ def postgres_migrated() -> str:
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def database(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def database(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
     """The environment of a fresh, migrated database; yields its backend name."""
     for name in ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS", "JWT_SECRET"):
         monkeypatch.delenv(name, raising=False)
@@ -74,48 +65,18 @@ def database(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest
 
 @pytest.fixture(scope="session")
 def gateway() -> Any:
-    """Every HTTP function loaded as functions-framework loads it, behind the dev router."""
+    """Every function loaded as functions-framework loads it, behind the dev router, with the
+    event functions subscribed to the in-process bus (the embedded wiring)."""
     from taskai.devserver import build_app
+    from taskai.triggers import TRIGGERS
 
-    return build_app()
-
-
-class Api:
-    """A tiny client for the HTTP API that speaks JSON and carries a bearer token."""
-
-    def __init__(self, app: Any, token: str | None = None) -> None:
-        from werkzeug.test import Client
-
-        self.client = Client(app)
-        self.token = token
-
-    def call(self, method: str, path: str, json: Any = None, **kwargs: Any) -> Any:
-        headers = dict(kwargs.pop("headers", {}))
-        if self.token and "Authorization" not in headers:
-            headers["Authorization"] = f"Bearer {self.token}"
-        return self.client.open(path, method=method, json=json, headers=headers, **kwargs)
-
-    def get(self, path: str, **kw: Any) -> Any:
-        return self.call("GET", path, **kw)
-
-    def post(self, path: str, json: Any = None, **kw: Any) -> Any:
-        return self.call("POST", path, json=json, **kw)
-
-    def patch(self, path: str, json: Any = None, **kw: Any) -> Any:
-        return self.call("PATCH", path, json=json, **kw)
-
-    def delete(self, path: str, **kw: Any) -> Any:
-        return self.call("DELETE", path, **kw)
-
-    def as_new_user(self, timezone: str = "UTC") -> Api:
-        """A client logged in as a freshly registered user."""
-        email = f"user-{uuid.uuid4().hex[:10]}@example.com"
-        response = self.post("/api/auth/register",
-                             {"email": email, "password": "correct horse", "timezone": timezone})
-        assert response.status_code == 201, response.json
-        user = Api(self.client.application, response.json["access_token"])
-        user.email = email  # type: ignore[attr-defined]
-        return user
+    router = build_app()
+    for trigger in TRIGGERS:
+        if trigger.topic:
+            bootstrap.bus().subscribe(
+                trigger.topic, trigger.function, router.events[trigger.function]
+            )
+    return router
 
 
 @pytest.fixture

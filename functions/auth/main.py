@@ -16,11 +16,15 @@ api = Api("auth")
 def register(call: Call) -> s.RegisteredPublic:
     body = call.body(s.RegisterIn)
     session = service.register(
-        uow=call.uow(), tokens=bootstrap.tokens(), now=call.now,
-        bcrypt_rounds=get_settings().bcrypt_rounds, **body.model_dump(),
+        uow=call.uow(),
+        tokens=bootstrap.tokens(),
+        now=call.now,
+        bcrypt_rounds=get_settings().bcrypt_rounds,
+        **body.model_dump(),
     )
     return s.RegisteredPublic(
-        user=user_public(session.user), access_token=session.access_token,
+        user=user_public(session.user),
+        access_token=session.access_token,
         expires_in=session.expires_in,
     )
 
@@ -29,7 +33,10 @@ def register(call: Call) -> s.RegisteredPublic:
 def login(call: Call) -> s.TokenPublic:
     body = call.body(s.LoginIn)
     session = service.login(
-        uow=call.uow(), tokens=bootstrap.tokens(), email=body.email, password=body.password,
+        uow=call.uow(),
+        tokens=bootstrap.tokens(),
+        email=body.email,
+        password=body.password,
         now=call.now,
     )
     return s.TokenPublic(access_token=session.access_token, expires_in=session.expires_in)
@@ -44,7 +51,9 @@ def get_profile(call: Call) -> s.UserPublic:
 def update_profile(call: Call) -> s.UserPublic:
     changes = s.fields_set(call.body(s.ProfileUpdate))
     user = service.update_profile(
-        uow=call.uow(), user_id=call.user_id, changes=changes,
+        uow=call.uow(),
+        user_id=call.user_id,
+        changes=changes,
         bcrypt_rounds=get_settings().bcrypt_rounds,
     )
     return user_public(user)

@@ -13,7 +13,9 @@ api = Api("tags")
 @api.handles("listTags")
 def list_tags(call: Call) -> s.TagList:
     params = call.query(s.TagListParams)
-    found = service.list_tags(uow=call.uow(), user_id=call.user_id, prefix=params.q, limit=params.limit)
+    found = service.list_tags(
+        uow=call.uow(), user_id=call.user_id, prefix=params.q, limit=params.limit
+    )
     return s.TagList(
         items=[s.TagWithCount(**tag_public(tag).model_dump(), task_count=n) for tag, n in found]
     )
@@ -32,15 +34,21 @@ def create_tag(call: Call) -> s.TagPublic:
 def update_tag(call: Call) -> s.TagPublic:
     body = call.body(s.TagUpdate)
     tag = service.update_tag(
-        uow=call.uow(), user_id=call.user_id, tag_id=call.values["tag_id"], name=body.name,
-        color=body.color, now=call.now,
+        uow=call.uow(),
+        user_id=call.user_id,
+        tag_id=call.values["tag_id"],
+        name=body.name,
+        color=body.color,
+        now=call.now,
     )
     return tag_public(tag)
 
 
 @api.handles("deleteTag")
 def delete_tag(call: Call) -> None:
-    service.delete_tag(uow=call.uow(), user_id=call.user_id, tag_id=call.values["tag_id"], now=call.now)
+    service.delete_tag(
+        uow=call.uow(), user_id=call.user_id, tag_id=call.values["tag_id"], now=call.now
+    )
 
 
 @functions_framework.http

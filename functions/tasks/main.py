@@ -5,7 +5,7 @@ import functions_framework
 from taskai.api import schemas as s
 from taskai.api.http import Api, Call
 from taskai.api.presenters import tag_public, task_public
-from taskai.services import sync
+from taskai.services import recurrence, sync
 from taskai.services import tasks as service
 from taskai.services.queries import TaskQuery
 
@@ -15,8 +15,10 @@ api = Api("tasks")
 @api.handles("createTask")
 def create_task(call: Call) -> s.TaskPublic:
     body = call.body(s.TaskCreate)
-    draft = service.TaskDraft(**body.model_dump(exclude={"recurrence"}),
-                            recurrence=body.recurrence and body.recurrence.model_dump(exclude_none=True))
+    draft = service.TaskDraft(
+        **body.model_dump(exclude={"recurrence"}),
+        recurrence=body.recurrence and body.recurrence.model_dump(exclude_none=True),
+    )
     task = service.create_task(uow=call.uow(), user_id=call.user_id, draft=draft, now=call.now)
     return present(call, task, service.skipped_reminder_notes(task))
 
@@ -25,20 +27,33 @@ def create_task(call: Call) -> s.TaskPublic:
 def list_tasks(call: Call) -> s.TaskPage:
     p = call.query(s.TaskListParams)
     query = TaskQuery(
-        statuses=tuple(p.status), priorities=tuple(p.priority), tags=tuple(p.tag),
-        tag_mode=p.tag_mode, due_before=p.due_before, due_after=p.due_after, overdue=p.overdue,
-        no_due=p.no_due, recurring=p.recurring, text=p.q,
-        sort=p.sort or ("relevance" if p.q else "created"), descending=p.order == "desc",
-        limit=p.limit, cursor=p.cursor,
+        statuses=tuple(p.status),
+        priorities=tuple(p.priority),
+        tags=tuple(p.tag),
+        tag_mode=p.tag_mode,
+        due_before=p.due_before,
+        due_after=p.due_after,
+        overdue=p.overdue,
+        no_due=p.no_due,
+        recurring=p.recurring,
+        text=p.q,
+        sort=p.sort or ("relevance" if p.q else "created"),
+        descending=p.order == "desc",
+        limit=p.limit,
+        cursor=p.cursor,
     )
     page = service.list_tasks(uow=call.uow(), user_id=call.user_id, query=query, now=call.now)
     zone = call.zone()
-    return s.TaskPage(items=[task_public(t, zone) for t in page.items], next_cursor=page.next_cursor)
+    return s.TaskPage(
+        items=[task_public(t, zone) for t in page.items], next_cursor=page.next_cursor
+    )
 
 
 @api.handles("getTask")
 def get_task(call: Call) -> s.TaskPublic:
-    return present(call, service.get_task(uow=call.uow(), user_id=call.user_id, task_id=call.values["task_id"]))
+    return present(
+        call, service.get_task(uow=call.uow(), user_id=call.user_id, task_id=call.values["task_id"])
+    )
 
 
 @api.handles("updateTask")
@@ -50,27 +65,55 @@ def update_task(call: Call) -> s.TaskPublic:
     if body.reminders is not None:
         changes["reminders"] = [r.model_dump() for r in body.reminders]
     task = service.update_task(
-        uow=call.uow(), user_id=call.user_id, task_id=call.values["task_id"], changes=changes,
+        uow=call.uow(),
+        user_id=call.user_id,
+        task_id=call.values["task_id"],
+        changes=changes,
         now=call.now,
     )
-    return present(call, task, service.skipped_reminder_notes(task) if "reminders" in changes else None)
+    return present(
+        call, task, service.skipped_reminder_notes(task) if "reminders" in changes else None
+    )
 
 
 @api.handles("deleteTask")
 def delete_task(call: Call) -> None:
-    service.delete_task(uow=call.uow(), user_id=call.user_id, task_id=call.values["task_id"], now=call.now)
+    service.delete_task(
+        uow=call.uow(), user_id=call.user_id, task_id=call.values["task_id"], now=call.now
+    )
 
 
 @api.handles("completeTask")
 def complete_task(call: Call) -> s.TaskPublic:
-    task = service.complete_task(uow=call.uow(), user_id=call.user_id, task_id=call.values["task_id"], now=call.now)
+    task = service.complete_task(
+        uow=call.uow(), user_id=call.user_id, task_id=call.values["task_id"], now=call.now
+    )
     return present(call, task)
 
 
 @api.handles("reopenTask")
 def reopen_task(call: Call) -> s.TaskPublic:
-    task = service.reopen_task(uow=call.uow(), user_id=call.user_id, task_id=call.values["task_id"], now=call.now)
+    task = service.reopen_task(
+        uow=call.uow(), user_id=call.user_id, task_id=call.values["task_id"], now=call.now
+    )
     return present(call, task)
+
+
+@api.handles("skipTask")
+def skip_task(call: Call) -> s.TaskPublic:
+    task = recurrence.skip_task(
+        uow=call.uow(), user_id=call.user_id, task_id=call.values["task_id"], now=call.now
+    )
+    return present(call, task)
+
+
+@api.handles("listSeries")
+def list_series(call: Call) -> s.TaskList:
+    found = recurrence.series_of(
+        uow=call.uow(), user_id=call.user_id, task_id=call.values["task_id"]
+    )
+    zone = call.zone()
+    return s.TaskList(items=[task_public(t, zone) for t in found])
 
 
 @api.handles("sync")

@@ -9,10 +9,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from taskai import logs
 from taskai.adapters.db import make_engine
+from taskai.adapters.local_bus import InProcessBus
 from taskai.adapters.orm import start_mappers
 from taskai.adapters.security import TokenIssuer
 from taskai.adapters.unit_of_work import UnitOfWork
-from taskai.config import Settings, get_settings
+from taskai.config import get_settings
+from taskai.services.relay import BackgroundRelay, Publisher, relay_pending
 
 
 @cache
@@ -29,13 +31,13 @@ def session_factory() -> sessionmaker[Session]:
 
 
 def uow(traceparent: str | None = None) -> UnitOfWork:
-    """A fresh unit of work on the process's engine."""
-    return UnitOfWork(session_factory(), traceparent=traceparent)
+    """A fresh unit of work; its commit wakes the outbox relay of this process."""
+    return UnitOfWork(session_factory(), traceparent=traceparent, after_commit=relay().kick)
 
 
 @cache
 def tokens() -> TokenIssuer:
-    settings: Settings = get_settings()
+    settings = get_settings()
     assert settings.jwt_secret is not None  # Settings.from_env guarantees one
     return TokenIssuer(
         secret=settings.jwt_secret,
@@ -45,9 +47,42 @@ def tokens() -> TokenIssuer:
     )
 
 
+@cache
+def bus() -> InProcessBus:
+    """The in-process bus of the embedded mode (the dev server subscribes the event functions)."""
+    return InProcessBus()
+
+
+@cache
+def publisher() -> Publisher:
+    """Kafka when configured, else the in-process bus."""
+    servers = get_settings().kafka_bootstrap_servers
+    if servers:
+        from taskai.adapters.kafka_bus import KafkaPublisher
+
+        return KafkaPublisher(servers)
+    return bus()
+
+
+def relay_now() -> int:
+    """Publish everything waiting in the outbox (the relay function's work on each tick)."""
+    return relay_pending(engine=engine(), publisher=publisher())
+
+
+@cache
+def relay() -> BackgroundRelay:
+    return BackgroundRelay(relay_now)
+
+
 def reset() -> None:
     """Forget every wired adapter (tests change the environment between cases)."""
     if engine.cache_info().currsize:
         engine().dispose()
-    for cached in (engine, session_factory, tokens, get_settings):
+    if relay.cache_info().currsize:
+        relay().stop()
+    if publisher.cache_info().currsize:
+        close = getattr(publisher(), "close", None)
+        if close is not None:
+            close()
+    for cached in (engine, session_factory, tokens, publisher, relay, get_settings):
         cached.cache_clear()

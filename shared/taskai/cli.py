@@ -15,6 +15,7 @@ def main(argv: list[str] | None = None) -> int:
     dev = commands.add_parser("dev", help="serve every function on one port (embedded by default)")
     dev.add_argument("--host", default="127.0.0.1")
     dev.add_argument("--port", type=int, default=8080)
+    dev.add_argument("--tick", type=float, default=60.0, help="seconds between schedule pings")
     commands.add_parser("migrate", help="bring the configured database to the newest schema")
     args = parser.parse_args(argv)
     try:
@@ -32,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         upgrade(settings.sqlalchemy_url)  # the embedded file is created and kept current on start
     from taskai.devserver import serve
 
-    serve(args.host, args.port)
+    serve(args.host, args.port, tick_s=args.tick)
     return 0
 
 

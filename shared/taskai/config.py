@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -99,16 +100,15 @@ def embedded_secret(data_dir: Path) -> str:
     path = data_dir / "jwt-secret"
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
-        draft = path.with_name(f".jwt-secret.{os.getpid()}")
-        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        fd, draft = tempfile.mkstemp(dir=data_dir, prefix=".jwt-secret.")  # mode 0600
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_urlsafe(48))
         try:
-            os.link(draft, path)  # atomic: the first process to get here wins
+            os.link(draft, path)  # atomic: the first writer wins, the others read its secret
         except FileExistsError:
             pass
         finally:
-            draft.unlink()
+            os.unlink(draft)
     return path.read_text().strip()
 
 

@@ -1,4 +1,9 @@
-"""`taskai dev`: every function on one port, each loaded exactly as Knative would run it."""
+"""`taskai dev`: every function on one port, each loaded exactly as Knative would run it.
+
+Event-fed functions are wired the way the cluster wires them: with Kafka configured, by
+KafkaSource stand-ins that consume the topics and POST to the functions; without, by the
+in-process bus. A ticker stands in for the PingSources.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from taskai.api.operations import OPERATIONS
+from taskai.triggers import TRIGGERS
 
 log = logging.getLogger("taskai.dev")
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 HTTP_FUNCTIONS = sorted({op.function for op in OPERATIONS})
+EVENT_PREFIX = "/_events/"
 
 
 def functions_dir() -> Path:
@@ -22,7 +29,9 @@ def functions_dir() -> Path:
     for candidate in filter(None, candidates):
         if (Path(candidate) / "tasks" / "main.py").is_file():
             return Path(candidate).resolve()
-    raise FileNotFoundError("no functions/ folder found; run from the repository or set TASKAI_FUNCTIONS_DIR")
+    raise FileNotFoundError(
+        "no functions/ folder found; run from the repository or set TASKAI_FUNCTIONS_DIR"
+    )
 
 
 def load_function(name: str, signature_type: str = "http") -> WSGIApp:
@@ -35,54 +44,113 @@ def load_function(name: str, signature_type: str = "http") -> WSGIApp:
     import functions_framework
 
     source = functions_dir() / name / "main.py"
-    return functions_framework.create_app(target=name, source=str(source), signature_type=signature_type)
+    return functions_framework.create_app(
+        target=name, source=str(source), signature_type=signature_type
+    )
 
 
 class Router:
     """Sends each request to the function that owns its path, like the public gateway does."""
 
-    def __init__(self, apps: dict[str, WSGIApp], static: WSGIApp | None = None) -> None:
-        self.apps = apps
-        self.static = static
+    def __init__(
+        self, http: dict[str, WSGIApp], events: dict[str, WSGIApp], static: WSGIApp | None = None
+    ) -> None:
+        self.http, self.events, self.static = http, events, static
         self.prefixes = sorted(
             {("/".join(op.path.split("/")[:3]), op.function) for op in OPERATIONS},
             key=lambda pair: -len(pair[0]),
         )
 
-    def owner(self, path: str) -> str | None:
-        if path == "/api/openapi.json" or path == "/health":
-            return "tasks"
+    def owner(self, path: str) -> WSGIApp | None:
+        if path in ("/api/openapi.json", "/health"):
+            return self.http["tasks"]
+        if path.startswith(EVENT_PREFIX):
+            return self.events.get(path[len(EVENT_PREFIX) :].split("/")[0])
         for prefix, function in self.prefixes:
             if path == prefix or path.startswith(prefix + "/"):
-                return function
-        return None
+                return self.http.get(function)
+        return None if path.startswith("/api/") else self.static
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        function = self.owner(environ.get("PATH_INFO", "/"))
-        if function is not None and function in self.apps:
-            return self.apps[function](environ, start_response)
-        if self.static is not None and not environ.get("PATH_INFO", "").startswith("/api/"):
-            return self.static(environ, start_response)
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        app = self.owner(environ.get("PATH_INFO", "/"))
+        if app is not None:
+            return app(environ, start_response)
         start_response("404 Not Found", [("Content-Type", "application/json")])
         return [b'{"error":{"code":"not_found","message":"no such path"}}']
 
 
 def build_app() -> Router:
-    """All HTTP functions behind one router."""
-    return Router({name: load_function(name) for name in HTTP_FUNCTIONS})
+    """Every function behind one router (event functions under /_events/<name>)."""
+    http = {name: load_function(name) for name in HTTP_FUNCTIONS}
+    events = {t.function: load_function(t.function, "cloudevent") for t in TRIGGERS}
+    return Router(http, events)
 
 
-def serve(host: str, port: int) -> None:
+def in_process(app: WSGIApp) -> Callable[[dict[str, str], bytes], int]:
+    """Deliver a binary-mode CloudEvent to an app without a network hop."""
+    from werkzeug.test import Client
+
+    client = Client(app)
+    return lambda headers, body: client.post("/", headers=headers, data=body).status_code
+
+
+def wire_events(router: Router, *, port: int, tick_s: float) -> list[Any]:
+    """Connect event functions to their triggers; returns what to stop on shutdown."""
+    from taskai import bootstrap
+    from taskai.adapters.ping import Ticker
+    from taskai.config import get_settings
+
+    running: list[Any] = []
+    servers = get_settings().kafka_bootstrap_servers
+    for trigger in TRIGGERS:
+        if trigger.topic is None:
+            continue
+        if servers:
+            from taskai.adapters.kafka_source import KafkaSourceBridge
+
+            bridge = KafkaSourceBridge(
+                bootstrap_servers=servers,
+                topic=trigger.topic,
+                group=trigger.function,
+                sink=f"http://127.0.0.1:{port}{EVENT_PREFIX}{trigger.function}",
+                dead_letter_topic=trigger.dead_letter_topic,
+            )
+            bridge.start()
+            running.append(bridge)
+        else:
+            bootstrap.bus().subscribe(
+                trigger.topic, trigger.function, router.events[trigger.function]
+            )
+    pinged = {t.function: in_process(router.events[t.function]) for t in TRIGGERS if t.every_s}
+    ticker = Ticker(pinged, period_s=tick_s)
+    ticker.start()
+    running.append(ticker)
+    bootstrap.relay().kick()  # publish whatever waited in the outbox while we were down
+    return running
+
+
+def serve(host: str, port: int, tick_s: float = 60.0) -> None:
     """Serve until interrupted."""
     from werkzeug.serving import make_server
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # taskai.http logs each request
-    app = build_app()
-    server = make_server(host, port, app, threaded=True)
-    log.info("serving", extra={"url": f"http://{host}:{port}", "functions": HTTP_FUNCTIONS})
+    router = build_app()
+    server = make_server(host, port, router, threaded=True)
+    running = wire_events(router, port=server.server_port, tick_s=tick_s)
+    log.info(
+        "serving",
+        extra={
+            "url": f"http://{host}:{server.server_port}",
+            "functions": HTTP_FUNCTIONS + [t.function for t in TRIGGERS],
+        },
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
+        for item in running:
+            item.stop()
         server.server_close()

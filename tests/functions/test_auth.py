@@ -14,8 +14,15 @@ REGISTER = "/api/auth/register"
 
 
 def test_registering_returns_the_user_and_a_bearer_token(api):
-    response = api.post(REGISTER, {"email": " Ann@Example.COM ", "password": "longenough",
-                                   "name": "Ann", "timezone": "Asia/Tokyo"})
+    response = api.post(
+        REGISTER,
+        {
+            "email": " Ann@Example.COM ",
+            "password": "longenough",
+            "name": "Ann",
+            "timezone": "Asia/Tokyo",
+        },
+    )
     assert response.status_code == 201
     body = response.json
     assert body["token_type"] == "bearer" and body["expires_in"] == 24 * 3600
@@ -34,8 +41,9 @@ def test_registering_an_email_twice_in_any_case_is_a_conflict(api):
 def test_a_short_password_an_unknown_zone_and_a_bad_email_are_named(api):
     response = api.post(REGISTER, {"email": "x@example.com", "password": "short"})
     assert response.status_code == 422 and "password" in response.json["error"]["fields"]
-    response = api.post(REGISTER, {"email": "x@example.com", "password": "longenough",
-                                   "timezone": "Mars/Olympus"})
+    response = api.post(
+        REGISTER, {"email": "x@example.com", "password": "longenough", "timezone": "Mars/Olympus"}
+    )
     assert response.status_code == 422 and "timezone" in response.json["error"]["fields"]
     response = api.post(REGISTER, {"email": "not-an-email", "password": "longenough"})
     assert response.status_code == 422 and "email" in response.json["error"]["fields"]
@@ -49,9 +57,13 @@ def test_login_gives_one_generic_401_whether_or_not_the_email_exists(api, alice)
 
 
 def test_login_with_the_right_password_gives_a_token_that_works(api, alice):
-    response = api.post("/api/auth/login", {"email": alice.email.upper(), "password": "correct horse"})
+    response = api.post(
+        "/api/auth/login", {"email": alice.email.upper(), "password": "correct horse"}
+    )
     assert response.status_code == 200
-    me = api.get("/api/auth/me", headers={"Authorization": "Bearer " + response.json["access_token"]})
+    me = api.get(
+        "/api/auth/me", headers={"Authorization": "Bearer " + response.json["access_token"]}
+    )
     assert me.status_code == 200 and me.json["email"] == alice.email
 
 
@@ -65,11 +77,21 @@ def test_the_profile_can_change_name_zone_and_password(api, alice):
     assert login.status_code == 200
 
 
-def forge(claims_update=None, secret=None, algorithm="HS256", user_id="00000000-0000-0000-0000-000000000001"):
+def forge(
+    claims_update=None,
+    secret=None,
+    algorithm="HS256",
+    user_id="00000000-0000-0000-0000-000000000001",
+):
     settings = get_settings()
     now = datetime.now(UTC)
-    claims = {"sub": user_id, "iss": settings.jwt_issuer, "aud": settings.jwt_audience,
-              "iat": now, "exp": now + timedelta(hours=1)}
+    claims = {
+        "sub": user_id,
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "iat": now,
+        "exp": now + timedelta(hours=1),
+    }
     claims.update(claims_update or {})
     return jwt.encode(claims, secret or settings.jwt_secret, algorithm=algorithm)
 
@@ -90,10 +112,16 @@ def test_expired_wrong_audience_wrong_issuer_and_wrong_key_tokens_are_refused(ap
     me = alice.get("/api/auth/me").json["id"]
     past = datetime.now(UTC) - timedelta(hours=2)
     assert status_with(api, forge(user_id=me)) == 200  # the forge itself is right
-    assert status_with(api, forge({"iat": past, "exp": past + timedelta(minutes=5)}, user_id=me)) == 401
+    assert (
+        status_with(api, forge({"iat": past, "exp": past + timedelta(minutes=5)}, user_id=me))
+        == 401
+    )
     assert status_with(api, forge({"aud": "someone-else"}, user_id=me)) == 401
     assert status_with(api, forge({"iss": "evil"}, user_id=me)) == 401
-    assert status_with(api, forge(secret="another-secret-that-is-long-enough-000000", user_id=me)) == 401
+    assert (
+        status_with(api, forge(secret="another-secret-that-is-long-enough-000000", user_id=me))
+        == 401
+    )
 
 
 def test_a_tampered_token_is_refused(api, alice):
@@ -106,15 +134,31 @@ def test_a_tampered_token_is_refused(api, alice):
 
 def test_an_alg_none_token_is_refused(api, alice):
     me = alice.get("/api/auth/me").json["id"]
-    unsigned = jwt.encode({"sub": me, "iss": "taskai", "aud": "taskai-api",
-                           "iat": datetime.now(UTC), "exp": datetime.now(UTC) + timedelta(hours=1)},
-                          key=None, algorithm="none")
+    unsigned = jwt.encode(
+        {
+            "sub": me,
+            "iss": "taskai",
+            "aud": "taskai-api",
+            "iat": datetime.now(UTC),
+            "exp": datetime.now(UTC) + timedelta(hours=1),
+        },
+        key=None,
+        algorithm="none",
+    )
     assert status_with(api, unsigned) == 401
 
 
 def test_a_token_without_expiry_is_refused(api, alice):
     me = alice.get("/api/auth/me").json["id"]
     settings = get_settings()
-    token = jwt.encode({"sub": me, "iss": settings.jwt_issuer, "aud": settings.jwt_audience,
-                        "iat": datetime.now(UTC)}, settings.jwt_secret, algorithm="HS256")
+    token = jwt.encode(
+        {
+            "sub": me,
+            "iss": settings.jwt_issuer,
+            "aud": settings.jwt_audience,
+            "iat": datetime.now(UTC),
+        },
+        settings.jwt_secret,
+        algorithm="HS256",
+    )
     assert status_with(api, token) == 401

@@ -27,8 +27,11 @@ def test_every_function_folder_is_one_self_contained_main_module():
 
 
 def test_a_body_over_one_mebibyte_is_413(alice):
-    response = alice.post("/api/tasks", data=b"{" + b" " * (1024 * 1024 + 10) + b"}",
-                          headers={"Content-Type": "application/json"})
+    response = alice.post(
+        "/api/tasks",
+        data=b"{" + b" " * (1024 * 1024 + 10) + b"}",
+        headers={"Content-Type": "application/json"},
+    )
     assert response.status_code == 413
     assert response.json["error"]["code"] == "payload_too_large"
 
@@ -36,14 +39,19 @@ def test_a_body_over_one_mebibyte_is_413(alice):
 def test_a_non_json_content_type_is_415(alice):
     response = alice.post("/api/tasks", data="title=x", headers={"Content-Type": "text/plain"})
     assert response.status_code == 415
-    response = alice.post("/api/tasks", data="title=x",
-                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+    response = alice.post(
+        "/api/tasks", data="title=x", headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
     assert response.status_code == 415
 
 
 def test_malformed_json_and_a_non_object_body_are_422_not_500(alice):
-    response = alice.post("/api/tasks", data="{not json", headers={"Content-Type": "application/json"})
-    assert response.status_code == 422 and response.json["error"]["fields"] == {"body": "invalid JSON"}
+    response = alice.post(
+        "/api/tasks", data="{not json", headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 422 and response.json["error"]["fields"] == {
+        "body": "invalid JSON"
+    }
     assert alice.post("/api/tasks", json=["a list"]).status_code == 422
     assert alice.post("/api/tasks", json=None).status_code == 422
 
@@ -77,7 +85,11 @@ def test_no_client_mistake_is_a_500(alice):
         ("POST", "/api/tasks", {"title": "x", "reminders": [{"minutes_before": -5}]}),
         ("POST", "/api/tasks", {"title": "x", "reminders": [{}]}),
         ("POST", "/api/tasks", {"title": "x", "recurrence": {}}),
-        ("POST", "/api/tasks", {"title": "x", "recurrence": {"rule": "FREQ=DAILY", "preset": "daily"}}),
+        (
+            "POST",
+            "/api/tasks",
+            {"title": "x", "recurrence": {"rule": "FREQ=DAILY", "preset": "daily"}},
+        ),
         ("PATCH", "/api/auth/me", {"timezone": 3}),
         ("POST", "/api/tags", {"name": ""}),
         ("POST", "/api/tags", {"name": "a,b"}),

@@ -23,7 +23,10 @@ def test_sync_returns_only_what_changed_since_the_cursor_including_deletions(ali
     alice.delete(f"/api/tags/{tag['id']}")
     body = alice.get(f"/api/sync?cursor={cursor}").json
     assert [t["title"] for t in body["tasks"]] == ["kept"]
-    assert {(d["type"], d["id"]) for d in body["deleted"]} == {("task", doomed["id"]), ("tag", tag["id"])}
+    assert {(d["type"], d["id"]) for d in body["deleted"]} == {
+        ("task", doomed["id"]),
+        ("tag", tag["id"]),
+    }
     assert int(body["cursor"]) > int(cursor)
 
 

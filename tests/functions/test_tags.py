@@ -11,7 +11,11 @@ def test_tags_list_with_task_counts_most_used_first(alice):
     for tags in (["home", "work"], ["work"], ["work", "errands"]):
         alice.post("/api/tasks", {"title": "t", "tags": tags})
     items = alice.get("/api/tags").json["items"]
-    assert [(t["name"], t["task_count"]) for t in items] == [("work", 3), ("errands", 1), ("home", 1)]
+    assert [(t["name"], t["task_count"]) for t in items] == [
+        ("work", 3),
+        ("errands", 1),
+        ("home", 1),
+    ]
 
 
 def test_autocomplete_matches_a_prefix_without_case_ranked_by_use(alice):
@@ -42,7 +46,9 @@ def test_tag_names_are_unique_per_user_regardless_of_case(alice, bob):
 def test_a_task_naming_an_existing_tag_in_another_case_reuses_it(alice):
     alice.post("/api/tags", {"name": "Home", "color": "#123456"})
     task = alice.post("/api/tasks", {"title": "t", "tags": ["hOmE"]}).json
-    assert task["tags"] == [{"id": tag_named(alice, "Home")["id"], "name": "Home", "color": "#123456"}]
+    assert task["tags"] == [
+        {"id": tag_named(alice, "Home")["id"], "name": "Home", "color": "#123456"}
+    ]
 
 
 def test_renaming_and_recoloring_a_tag_shows_on_its_tasks(alice):
@@ -51,7 +57,10 @@ def test_renaming_and_recoloring_a_tag_shows_on_its_tasks(alice):
     response = alice.patch(f"/api/tags/{tag['id']}", {"name": "Home", "color": "#00aa00"})
     assert response.status_code == 200
     assert alice.get(f"/api/tasks/{task['id']}").json["tags"][0] == {
-        "id": tag["id"], "name": "Home", "color": "#00aa00"}
+        "id": tag["id"],
+        "name": "Home",
+        "color": "#00aa00",
+    }
 
 
 def test_renaming_onto_another_tags_name_is_a_conflict_but_changing_case_is_fine(alice):

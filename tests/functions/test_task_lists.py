@@ -40,7 +40,11 @@ def test_tag_filter_matches_any_by_default_and_all_on_request(board):
 
 
 def test_due_range_overdue_no_date_and_recurring_filters(board):
-    assert set(titles(board.get("/api/tasks?due_after=2031-01-01T00:00:00Z&due_before=2031-12-31T00:00:00Z"))) == {"Soon", "Weekly review"}
+    assert set(
+        titles(
+            board.get("/api/tasks?due_after=2031-01-01T00:00:00Z&due_before=2031-12-31T00:00:00Z")
+        )
+    ) == {"Soon", "Weekly review"}
     assert titles(board.get("/api/tasks?overdue=true")) == ["Past due"]
     assert titles(board.get("/api/tasks?no_due=true")) == ["Someday"]
     assert titles(board.get("/api/tasks?recurring=true")) == ["Weekly review"]
@@ -49,11 +53,20 @@ def test_due_range_overdue_no_date_and_recurring_filters(board):
 
 def test_sort_by_due_puts_tasks_without_a_date_last(board):
     assert titles(board.get("/api/tasks?sort=due")) == [
-        "Past due", "Done already", "Soon", "Weekly review", "Later", "Someday"]
+        "Past due",
+        "Done already",
+        "Soon",
+        "Weekly review",
+        "Later",
+        "Someday",
+    ]
 
 
 def test_sort_by_priority_descending_puts_urgent_first(board):
-    assert titles(board.get("/api/tasks?sort=priority&order=desc&status=pending"))[:2] == ["Later", "Past due"]
+    assert titles(board.get("/api/tasks?sort=priority&order=desc&status=pending"))[:2] == [
+        "Later",
+        "Past due",
+    ]
 
 
 def test_sort_by_title_ignores_case(alice):
@@ -63,8 +76,15 @@ def test_sort_by_title_ignores_case(alice):
 
 
 def test_a_bad_filter_value_or_an_unknown_parameter_is_422(board):
-    for query in ("status=finished", "sort=colour", "limit=0", "limit=1000", "overdue=maybe",
-                  "due_before=tomorrow", "colour=red"):
+    for query in (
+        "status=finished",
+        "sort=colour",
+        "limit=0",
+        "limit=1000",
+        "overdue=maybe",
+        "due_before=tomorrow",
+        "colour=red",
+    ):
         response = board.get(f"/api/tasks?{query}")
         assert response.status_code == 422, query
         assert response.json["error"]["fields"], query
@@ -103,8 +123,12 @@ def test_search_with_punctuation_only_is_refused_or_empty_never_an_error(alice):
 @pytest.mark.parametrize("sort", ["created", "due", "priority", "title", "updated"])
 def test_pages_have_no_duplicates_or_gaps_while_tasks_are_added(alice, sort):
     for i in range(23):
-        make(alice, f"task {i:02d}", priority=["low", "medium", "high"][i % 3],
-             due_date=None if i % 4 == 0 else f"2031-01-{1 + i % 9:02d}T09:00:00")
+        make(
+            alice,
+            f"task {i:02d}",
+            priority=["low", "medium", "high"][i % 3],
+            due_date=None if i % 4 == 0 else f"2031-01-{1 + i % 9:02d}T09:00:00",
+        )
     seen, cursor, pages = [], None, 0
     while True:
         url = f"/api/tasks?sort={sort}&limit=5" + (f"&cursor={cursor}" if cursor else "")

@@ -12,9 +12,15 @@ def new_task(user, **fields):
 
 
 def test_a_created_task_comes_back_with_every_field_of_the_contract(alice):
-    task = new_task(alice, title="  Pay rent  ", description="flat 4", priority="urgent",
-                    due_date="2031-01-31T09:00:00", tags=["Home", "money", "home"],
-                    reminders=[{"minutes_before": 1440}])
+    task = new_task(
+        alice,
+        title="  Pay rent  ",
+        description="flat 4",
+        priority="urgent",
+        due_date="2031-01-31T09:00:00",
+        tags=["Home", "money", "home"],
+        reminders=[{"minutes_before": 1440}],
+    )
     assert task["title"] == "Pay rent"
     assert task["status"] == "pending" and task["priority"] == "urgent"
     assert task["due_date"] == "2031-01-31T09:00:00-05:00"  # naive input read in the owner's zone
@@ -36,7 +42,11 @@ def test_partial_update_changes_only_the_fields_sent(alice):
     response = alice.patch(f"/api/tasks/{task['id']}", {"title": "Renamed", "tags": ["b"]})
     assert response.status_code == 200
     updated = response.json
-    assert (updated["title"], updated["description"], updated["priority"]) == ("Renamed", "keep me", "low")
+    assert (updated["title"], updated["description"], updated["priority"]) == (
+        "Renamed",
+        "keep me",
+        "low",
+    )
     assert [t["name"] for t in updated["tags"]] == ["b"]
     assert updated["updated_at"] >= task["updated_at"]
 
@@ -75,7 +85,10 @@ def test_completing_and_reopening_are_idempotent_transitions(alice):
 
 def test_status_can_be_set_through_update_too(alice):
     task = new_task(alice)
-    assert alice.patch(f"/api/tasks/{task['id']}", {"status": "in_progress"}).json["status"] == "in_progress"
+    assert (
+        alice.patch(f"/api/tasks/{task['id']}", {"status": "in_progress"}).json["status"]
+        == "in_progress"
+    )
     done = alice.patch(f"/api/tasks/{task['id']}", {"status": "completed"}).json
     assert done["status"] == "completed" and done["completed_at"]
 
@@ -105,8 +118,16 @@ def test_an_unknown_task_id_is_404_and_a_malformed_one_too(alice):
 
 
 def test_invalid_fields_are_422_and_each_is_named(alice):
-    response = alice.post("/api/tasks", {"title": "", "priority": "whenever", "status": "done",
-                                         "due_date": "next tuesday", "tags": ["x" * 60]})
+    response = alice.post(
+        "/api/tasks",
+        {
+            "title": "",
+            "priority": "whenever",
+            "status": "done",
+            "due_date": "next tuesday",
+            "tags": ["x" * 60],
+        },
+    )
     assert response.status_code == 422
     fields = response.json["error"]["fields"]
     assert {"title", "priority", "status", "due_date", "tags.0"} <= set(fields)
@@ -124,7 +145,9 @@ def test_a_title_of_501_characters_is_refused_and_500_accepted(alice):
 
 
 def test_a_reminder_in_the_past_is_refused_when_absolute_and_skipped_when_an_offset(alice):
-    response = alice.post("/api/tasks", {"title": "x", "reminders": [{"at": "2001-01-01T00:00:00Z"}]})
+    response = alice.post(
+        "/api/tasks", {"title": "x", "reminders": [{"at": "2001-01-01T00:00:00Z"}]}
+    )
     assert response.status_code == 422
     assert "reminders.0.at" in response.json["error"]["fields"]
     task = new_task(alice, due_date="2001-01-02T00:00:00Z", reminders=[{"minutes_before": 15}])
@@ -139,8 +162,9 @@ def test_an_offset_reminder_without_a_due_date_is_refused(alice):
 
 
 def test_a_recurrence_preset_comes_back_as_its_rule(alice):
-    task = new_task(alice, due_date="2031-01-31T09:00:00",
-                    recurrence={"preset": "weekly", "interval": 2})
+    task = new_task(
+        alice, due_date="2031-01-31T09:00:00", recurrence={"preset": "weekly", "interval": 2}
+    )
     assert task["recurrence"]["rule"] == "FREQ=WEEKLY;INTERVAL=2"
     assert task["recurrence"]["anchor"] == "due"
     assert task["series_id"] == task["id"] and task["occurrence"] == 1

@@ -206,6 +206,25 @@ processed_events = Table(
     schema="events",
 )
 
+task_audit = Table(
+    "task_audit",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("task_id", Uuid, nullable=False),
+    Column("user_id", Uuid, nullable=False),
+    Column("series_id", Uuid),
+    Column("action", String(40), nullable=False),
+    Column("rule", String(500)),
+    Column("previous_due", UTCDateTime),
+    Column("next_due", UTCDateTime),
+    Column("next_task_id", Uuid),
+    Column("event_id", String(200)),
+    created(),
+    Index(None, "task_id"),
+    Index(None, "series_id"),
+    schema="audit",
+)
+
 mapper = registry(metadata=metadata)
 _mapped = False
 

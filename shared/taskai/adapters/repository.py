@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -102,7 +102,9 @@ class TagRepository:
             .limit(limit)
         )
         if prefix:
-            escaped = prefix.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            escaped = (
+                prefix.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            )
             stmt = stmt.where(orm.tags.c.key.like(escaped + "%", escape="\\"))
         return [(tag, int(count)) for tag, count in self.session.execute(stmt)]
 
@@ -150,6 +152,14 @@ class TaskRepository:
         self.seen.extend(found)
         return found
 
+    def series(self, user_id: uuid.UUID, series_id: uuid.UUID) -> list[Task]:
+        stmt = (
+            select(Task)
+            .where(orm.tasks.c.user_id == user_id, orm.tasks.c.series_id == series_id)
+            .order_by(orm.tasks.c.occurrence)
+        )
+        return list(self.session.scalars(stmt))
+
     def changed_since(self, user_id: uuid.UUID, seq: int, limit: int) -> list[Task]:
         stmt = (
             select(Task)
@@ -167,3 +177,36 @@ class TaskRepository:
             .order_by(d.change_seq)
         )
         return [(e, i, s) for e, i, s in self.session.execute(stmt)]
+
+
+class AuditLog:
+    """audit.task_audit: what the system did to tasks on its own, and why."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def record(self, **row: object) -> None:
+        with self.session.no_autoflush:  # a clash of the same commit surfaces at commit
+            self.session.execute(insert(orm.task_audit), [row])
+
+    def of_series(self, series_id: uuid.UUID) -> list[dict[str, object]]:
+        stmt = select(orm.task_audit).where(orm.task_audit.c.series_id == series_id)
+        return [dict(r._mapping) for r in self.session.execute(stmt.order_by(orm.task_audit.c.id))]
+
+
+class ProcessedEvents:
+    """events.processed_events: which consumer already handled which event."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def seen(self, consumer: str, event_id: str) -> bool:
+        p = orm.processed_events.c
+        stmt = select(p.event_id).where(p.consumer == consumer, p.event_id == event_id)
+        return self.session.execute(stmt).first() is not None
+
+    def remember(self, consumer: str, event_id: str, now: datetime) -> None:
+        """Record the event as handled; a concurrent duplicate fails the commit (unique key)."""
+        row = {"consumer": consumer, "event_id": event_id, "processed_at": now}
+        with self.session.no_autoflush:
+            self.session.execute(insert(orm.processed_events), [row])

@@ -45,7 +45,10 @@ def page_of_tasks(session: Session, user_id: uuid.UUID, query: TaskQuery, *, now
     descending = query.descending if sort != "relevance" else not query.descending
     if query.cursor:
         value, last_id = decode_cursor(query.cursor, sort, descending)
-        position, after = tuple_(key, t.id), tuple_(literal(value, key.type), literal(last_id, t.id.type))
+        position, after = (
+            tuple_(key, t.id),
+            tuple_(literal(value, key.type), literal(last_id, t.id.type)),
+        )
         stmt = stmt.where(position < after if descending else position > after)
     order = (key.desc(), t.id.desc()) if descending else (key.asc(), t.id.asc())
     stmt = stmt.add_columns(key).order_by(*order).limit(query.limit + 1)
@@ -105,7 +108,7 @@ def with_text_search(
     """Restrict to tasks matching `text_query`; title matches rank above description matches."""
     if session.get_bind().dialect.name == "postgresql":
         tsquery = func.websearch_to_tsquery(literal_column("'english'::regconfig"), text_query)
-        vector = literal_column("tasks.tasks.search_vector")
+        vector: ColumnElement[Any] = literal_column("tasks.tasks.search_vector")
         rank = func.ts_rank_cd(vector, tsquery)
         return stmt.where(vector.op("@@")(tsquery)), func.round(rank.cast(Numeric(12, 6)), 6)
     words = WORD.findall(text_query)

@@ -13,7 +13,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from taskai.adapters import orm
-from taskai.adapters.repository import TagRepository, TaskRepository, UserRepository
+from taskai.adapters.repository import (
+    AuditLog,
+    ProcessedEvents,
+    TagRepository,
+    TaskRepository,
+    UserRepository,
+)
 from taskai.domain.events import DomainEvent
 from taskai.domain.reminders import Reminder
 from taskai.domain.tags import Tag
@@ -22,7 +28,7 @@ from taskai.errors import Conflict
 
 
 class UnitOfWork:
-    """`with uow: ...; uow.commit()` — changes, their sync stamps and their events commit together."""
+    """One transaction: the changes, their sync stamps and their outbox events commit together."""
 
     def __init__(
         self,
@@ -38,11 +44,13 @@ class UnitOfWork:
 
     def __enter__(self) -> UnitOfWork:
         self.session = self.session_factory()
-        self.changed: dict[int, object] = {}  # everything written in this transaction
+        self.changed: dict[int, Any] = {}  # everything written in this transaction
         event.listen(self.session, "before_flush", self._remember_changes)
         self.users = UserRepository(self.session)
         self.tags = TagRepository(self.session)
         self.tasks = TaskRepository(self.session)
+        self.audit = AuditLog(self.session)
+        self.processed = ProcessedEvents(self.session)
         self.deleted: list[tuple[str, uuid.UUID, uuid.UUID]] = []
         return self
 
@@ -101,14 +109,16 @@ class UnitOfWork:
         self._remember_changes(session)
         changed = list(self.changed.values())
         tasks = [o for o in changed if isinstance(o, Task)]
-        tags = [o for o in changed if isinstance(o, Tag)]
-        via_reminders = {(o.user_id, o.task_id) for o in changed if isinstance(o, Reminder)}
+        stamped: list[Task | Tag] = [*tasks, *(o for o in changed if isinstance(o, Tag))]
+        via_reminders: set[tuple[uuid.UUID, uuid.UUID]] = {
+            (o.user_id, o.task_id) for o in changed if isinstance(o, Reminder)
+        }
         via_reminders -= {(task.user_id, task.id) for task in tasks}
-        touched = {x.user_id for x in (*tasks, *tags)} | {u for u, _ in via_reminders}
+        touched = {x.user_id for x in stamped} | {u for u, _ in via_reminders}
         touched |= {user_id for *_, user_id in self.deleted}
         with session.no_autoflush:  # stamp first, so each row is written once
             seq = {user_id: self.users.next_change_seq(user_id) for user_id in sorted(touched)}
-        for item in (*tasks, *tags):
+        for item in stamped:
             item.change_seq = seq[item.user_id]
         for user_id, task_id in via_reminders:
             stmt = update(orm.tasks).where(orm.tasks.c.id == task_id)
@@ -116,8 +126,13 @@ class UnitOfWork:
         if self.deleted:
             now = datetime.now(UTC)
             rows = [
-                {"entity": entity, "entity_id": entity_id, "user_id": user_id,
-                 "change_seq": seq[user_id], "deleted_at": now}
+                {
+                    "entity": entity,
+                    "entity_id": entity_id,
+                    "user_id": user_id,
+                    "change_seq": seq[user_id],
+                    "deleted_at": now,
+                }
                 for entity, entity_id, user_id in self.deleted
             ]
             session.execute(insert(orm.deletions), rows)

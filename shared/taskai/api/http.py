@@ -6,7 +6,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, TypeVar, get_origin
 from zoneinfo import ZoneInfo
@@ -26,7 +26,10 @@ log = logging.getLogger("taskai.http")
 M = TypeVar("M", bound=BaseModel)
 Handler = Callable[["Call"], Any]
 STATUS: dict[type[TaskAIError], int] = {
-    InvalidInput: 422, NotFound: 404, Conflict: 409, Unauthorized: 401,
+    InvalidInput: 422,
+    NotFound: 404,
+    Conflict: 409,
+    Unauthorized: 401,
 }
 LIST_SEPARATOR = ","
 
@@ -34,7 +37,7 @@ LIST_SEPARATOR = ","
 class Call:
     """One request as a handler sees it: path values, parsed body and query, the caller."""
 
-    def __init__(self, request: flask.Request, operation: Operation, values: dict[str, Any]):
+    def __init__(self, request: flask.Request, operation: Operation, values: Mapping[str, Any]):
         self.request, self.operation, self.values = request, operation, values
         self.now = datetime.now(UTC)
         self._user_id: uuid.UUID | None = None
@@ -130,9 +133,13 @@ class Api:
         self.function = function
         self.operations = {op.id: op for op in OPERATIONS if op.function == function}
         self.handlers: dict[str, Handler] = {}
-        rules = [Rule("/health", endpoint="health", methods=["GET"]),
-                 Rule("/api/openapi.json", endpoint="openapi", methods=["GET"])]
-        rules += [Rule(op.path, endpoint=op.id, methods=[op.method]) for op in self.operations.values()]
+        rules = [
+            Rule("/health", endpoint="health", methods=["GET"]),
+            Rule("/api/openapi.json", endpoint="openapi", methods=["GET"]),
+        ]
+        rules += [
+            Rule(op.path, endpoint=op.id, methods=[op.method]) for op in self.operations.values()
+        ]
         self.url_map = Map(rules, strict_slashes=False)
 
     def handles(self, operation_id: str) -> Callable[[Handler], Handler]:
@@ -156,8 +163,13 @@ class Api:
             logs.trace_id.reset(token)
         log.info(
             "request",
-            extra={"method": request.method, "path": request.path, "status": response.status_code,
-                   "ms": round((time.perf_counter() - started) * 1000, 2), "function": self.function},
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "ms": round((time.perf_counter() - started) * 1000, 2),
+                "function": self.function,
+            },
         )
         return response
 

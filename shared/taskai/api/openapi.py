@@ -30,7 +30,7 @@ def document() -> dict[str, Any]:
     models: set[type[BaseModel]] = {ErrorPublic}
     for op in OPERATIONS:
         models |= {m for m in (op.body, op.response) if m is not None}
-    keyed, defs = models_json_schema(
+    _, defs = models_json_schema(
         [(m, "validation") for m in sorted(models, key=lambda m: m.__name__)], ref_template=REF
     )
     paths: dict[str, dict[str, Any]] = {}
@@ -38,7 +38,12 @@ def document() -> dict[str, Any]:
         path = CONVERTER.sub(r"{\1}", op.path)
         entry: dict[str, Any] = {"operationId": op.id, "summary": op.summary, "tags": [op.function]}
         params = [
-            {"name": name, "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
+            {
+                "name": name,
+                "in": "path",
+                "required": True,
+                "schema": {"type": "string", "format": "uuid"},
+            }
             for name in CONVERTER.findall(op.path)
         ]
         if op.query is not None:
@@ -48,7 +53,9 @@ def document() -> dict[str, Any]:
         if op.body is not None:
             entry["requestBody"] = {
                 "required": True,
-                "content": {"application/json": {"schema": {"$ref": REF.format(model=op.body.__name__)}}},
+                "content": {
+                    "application/json": {"schema": {"$ref": REF.format(model=op.body.__name__)}}
+                },
             }
         entry["responses"] = responses(op.status, op.response, op.public)
         if not op.public:
@@ -60,7 +67,9 @@ def document() -> dict[str, Any]:
         "paths": paths,
         "components": {
             "schemas": defs.get("$defs", {}),
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+            },
         },
     }
 

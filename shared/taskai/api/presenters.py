@@ -30,7 +30,9 @@ def task_public(task: Task, zone: ZoneInfo, notes: list[str] | None = None) -> s
         due_date=local(task.due_at, zone),
         tags=[tag_public(tag) for tag in sorted(task.tags, key=lambda tag: tag.key)],
         recurrence=s.RecurrencePublic(
-            rule=recurrence.rule, anchor=recurrence.anchor, text=recurrence.describe()  # type: ignore[arg-type]
+            rule=recurrence.rule,
+            anchor=recurrence.anchor,  # type: ignore[arg-type]
+            text=recurrence.describe(),
         )
         if recurrence
         else None,
@@ -56,6 +58,9 @@ def task_public(task: Task, zone: ZoneInfo, notes: list[str] | None = None) -> s
 
 def user_public(user: User) -> s.UserPublic:
     return s.UserPublic(
-        id=str(user.id), email=user.email, name=user.name, timezone=user.timezone,
+        id=str(user.id),
+        email=user.email,
+        name=user.name,
+        timezone=user.timezone,
         created_at=user.created_at,  # type: ignore[arg-type]
     )

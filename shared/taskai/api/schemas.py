@@ -59,7 +59,7 @@ class RegisteredPublic(TokenPublic):
 
 
 class RecurrenceIn(Strict):
-    """A rule (`rule`) or a preset (`preset` + `interval`); `anchor` "completion" is Todoist's every!."""
+    """A `rule`, or a `preset` with an `interval`; anchor "completion" is Todoist's every!."""
 
     rule: str | None = Field(None, max_length=500, examples=["FREQ=MONTHLY;BYMONTHDAY=-1"])
     preset: Literal["daily", "weekdays", "weekly", "monthly", "yearly"] | None = None
@@ -151,6 +151,10 @@ class TaskPublic(BaseModel):
 class TaskPage(BaseModel):
     items: list[TaskPublic]
     next_cursor: str | None
+
+
+class TaskList(BaseModel):
+    items: list[TaskPublic]
 
 
 class TaskListParams(Strict):

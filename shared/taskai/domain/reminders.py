@@ -11,7 +11,13 @@ from taskai.errors import InvalidInput
 MAX_MINUTES_BEFORE = 366 * 24 * 60
 MAX_REMINDERS = 10
 PENDING, QUEUED, SENT, FAILED, CANCELLED, MISSED, SKIPPED = (
-    "pending", "queued", "sent", "failed", "cancelled", "missed", "skipped"
+    "pending",
+    "queued",
+    "sent",
+    "failed",
+    "cancelled",
+    "missed",
+    "skipped",
 )
 OPEN_STATUSES = (PENDING, SKIPPED)  # may still change when the due time moves
 
@@ -25,37 +31,58 @@ class ReminderSpec:
 
     def __post_init__(self) -> None:
         if (self.minutes_before is None) == (self.at is None):
-            raise InvalidInput("a reminder needs minutes_before or at", fields={"reminders": "give exactly one of minutes_before, at"})
+            raise InvalidInput(
+                "a reminder needs minutes_before or at",
+                fields={"reminders": "give exactly one of minutes_before, at"},
+            )
         if self.minutes_before is not None and not 0 <= self.minutes_before <= MAX_MINUTES_BEFORE:
-            raise InvalidInput("reminder offset out of range", fields={"reminders": f"minutes_before must be 0 to {MAX_MINUTES_BEFORE}"})
+            raise InvalidInput(
+                "reminder offset out of range",
+                fields={"reminders": f"minutes_before must be 0 to {MAX_MINUTES_BEFORE}"},
+            )
 
 
 @dataclass(eq=False)
 class Reminder:
     """One scheduled reminder of a task, stored with its fire time in UTC."""
 
+    task_id: uuid.UUID
+    user_id: uuid.UUID
     minutes_before: int | None
     at: datetime | None
     fire_at: datetime
     status: str = PENDING
     id: uuid.UUID = field(default_factory=uuid.uuid4)
-    task_id: uuid.UUID | None = None
-    user_id: uuid.UUID | None = None
     created_at: datetime | None = None
 
     @classmethod
-    def schedule(cls, spec: ReminderSpec, *, due_at: datetime | None, now: datetime, index: int) -> Reminder:
-        """A reminder for `spec`; an offset already past is kept as skipped, an absolute one is refused."""
+    def schedule(
+        cls,
+        spec: ReminderSpec,
+        *,
+        task_id: uuid.UUID,
+        user_id: uuid.UUID,
+        due_at: datetime | None,
+        now: datetime,
+        index: int,
+    ) -> Reminder:
+        """A reminder for `spec`; a past offset is kept as skipped, a past absolute time refused."""
         if spec.at is not None:
             if spec.at <= now:
-                raise InvalidInput("reminder time is in the past", fields={f"reminders.{index}.at": "must be in the future"})
-            return cls(minutes_before=None, at=spec.at, fire_at=spec.at, created_at=now)
+                raise InvalidInput(
+                    "reminder time is in the past",
+                    fields={f"reminders.{index}.at": "must be in the future"},
+                )
+            return cls(task_id, user_id, None, spec.at, fire_at=spec.at, created_at=now)
         if due_at is None:
-            raise InvalidInput("an offset reminder needs a due date", fields={f"reminders.{index}.minutes_before": "the task has no due_date"})
+            raise InvalidInput(
+                "an offset reminder needs a due date",
+                fields={f"reminders.{index}.minutes_before": "the task has no due_date"},
+            )
         assert spec.minutes_before is not None
         fire_at = due_at - timedelta(minutes=spec.minutes_before)
         status = PENDING if fire_at > now else SKIPPED
-        return cls(minutes_before=spec.minutes_before, at=None, fire_at=fire_at, status=status, created_at=now)
+        return cls(task_id, user_id, spec.minutes_before, None, fire_at, status, created_at=now)
 
     @property
     def spec(self) -> ReminderSpec:

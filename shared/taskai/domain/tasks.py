@@ -5,10 +5,17 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from taskai.domain import events
+from taskai.domain.events import (
+    DomainEvent,
+    TaskCompleted,
+    TaskCreated,
+    TaskDeleted,
+    TaskReopened,
+    TaskUpdated,
+)
 from taskai.domain.recurrence import Recurrence
 from taskai.domain.reminders import MAX_REMINDERS, Reminder, ReminderSpec
 from taskai.domain.tags import Tag
@@ -19,6 +26,7 @@ PRIORITIES = ("low", "medium", "high", "urgent")
 MAX_TITLE = 500
 MAX_DESCRIPTION = 20_000
 MAX_TAGS = 50
+MAX_CATCH_UP = 10_000  # occurrences rolled over at most when a task is completed late
 
 
 def clean_title(title: str) -> str:
@@ -61,7 +69,7 @@ class Task:
     updated_at: datetime | None = None
     completed_at: datetime | None = None
     change_seq: int = 0
-    events: list[events.DomainEvent] = field(default_factory=list, repr=False)
+    events: list[DomainEvent] = field(default_factory=list, repr=False)
 
     @classmethod
     def create(
@@ -87,7 +95,7 @@ class Task:
         task.set_recurrence(recurrence, now=now)
         task.set_reminders(reminders, now=now)
         task.set_status(status, now=now, record=False)
-        task.record(events.TaskCreated, now)
+        task.record(TaskCreated, now)
         return task
 
     @property
@@ -102,7 +110,7 @@ class Task:
         return self.status == "completed"
 
     def update(self, changes: dict[str, Any], *, now: datetime) -> None:
-        """Apply a partial update; records TaskUpdated (and Completed/Reopened) when anything changed."""
+        """Apply a partial update; records TaskUpdated (or Completed/Reopened) on a change."""
         before = self.snapshot()
         if "title" in changes:
             self.title = clean_title(changes["title"])
@@ -122,7 +130,7 @@ class Task:
         changed = sorted(k for k in after if after[k] != before[k])
         if changed:
             self.updated_at = now
-            self.record(events.TaskUpdated, now, changed=changed)
+            self.record(TaskUpdated, now, changed=changed)
         if "status" in changes:
             self.set_status(changes["status"], now=now)
 
@@ -137,7 +145,7 @@ class Task:
             self.status = status
             self.updated_at = now
             if record:
-                self.record(events.TaskUpdated, now, changed=["status"])
+                self.record(TaskUpdated, now, changed=["status"])
 
     def complete(self, *, now: datetime, skipped: bool = False, record: bool = True) -> bool:
         """Mark done (or skipped); completing a completed task changes nothing."""
@@ -150,7 +158,7 @@ class Task:
         for reminder in self.reminders:
             reminder.cancel()
         if record:
-            self.record(events.TaskCompleted, now)
+            self.record(TaskCompleted, now)
         return True
 
     def reopen(self, *, now: datetime, status: str = "pending") -> bool:
@@ -163,14 +171,14 @@ class Task:
         self.updated_at = now
         for reminder in self.reminders:
             reminder.restore(self.due_at, now=now)
-        self.record(events.TaskReopened, now)
+        self.record(TaskReopened, now)
         return True
 
     def delete(self, *, now: datetime) -> None:
         """Record the deletion; the repository removes the row."""
         for reminder in self.reminders:
             reminder.cancel()
-        self.record(events.TaskDeleted, now)
+        self.record(TaskDeleted, now)
 
     def reschedule(self, due_at: datetime | None, *, now: datetime) -> None:
         """Move the due time; offset reminders move with it."""
@@ -190,7 +198,7 @@ class Task:
     def tag_changed(self, *, now: datetime) -> None:
         """One of the task's tags was renamed or recolored: the task changed with it."""
         self.updated_at = now
-        self.record(events.TaskUpdated, now, changed=["tags"])
+        self.record(TaskUpdated, now, changed=["tags"])
 
     def set_recurrence(self, recurrence: Recurrence | None, *, now: datetime) -> None:
         """Set or remove the repeat rule; a series without a due date starts at creation."""
@@ -207,51 +215,67 @@ class Task:
     def set_reminders(self, specs: Sequence[ReminderSpec], *, now: datetime) -> None:
         """Replace the reminders that have not fired yet; history of fired ones is kept."""
         if len(specs) > MAX_REMINDERS:
-            raise InvalidInput("too many reminders", fields={"reminders": f"at most {MAX_REMINDERS}"})
+            raise InvalidInput(
+                "too many reminders", fields={"reminders": f"at most {MAX_REMINDERS}"}
+            )
         kept = [r for r in self.reminders if r.status not in ("pending", "skipped", "cancelled")]
         fresh = [
-            Reminder.schedule(spec, due_at=self.due_at, now=now, index=i)
+            Reminder.schedule(
+                spec, task_id=self.id, user_id=self.user_id, due_at=self.due_at, now=now, index=i
+            )
             for i, spec in enumerate(specs)
         ]
-        for reminder in fresh:
-            reminder.task_id, reminder.user_id = self.id, self.user_id
         self.reminders = kept + fresh
+
+    def next_due(self, *, tz: str) -> datetime | None:
+        """When the next occurrence is due: the series' first date after this completion.
+
+        An overdue task does not make an overdue successor: dates the series passed while the
+        task waited are rolled over (each completion still adds one occurrence).
+        """
+        recurrence, completed_at = self.recurrence, self.completed_at
+        if recurrence is None or completed_at is None:
+            return None
+        start = self.series_start or self.created_at or completed_at
+        due: datetime | None = self.due_at or start
+        for _ in range(MAX_CATCH_UP):
+            assert due is not None
+            due = recurrence.next_due(
+                series_start=start,
+                previous_due=due,
+                completed_at=completed_at,
+                tz=tz,
+                occurrence=self.occurrence or 1,
+            )
+            if due is None or due > completed_at:
+                return due
+        return None
 
     def next_occurrence(self, *, tz: str, now: datetime) -> Task | None:
         """The next task of this series after this one was completed, or None when it has ended."""
-        recurrence = self.recurrence
-        if recurrence is None or not self.is_completed:
-            return None
-        start = self.series_start or self.created_at or now
-        previous = self.due_at or start
-        due = recurrence.next_due(
-            series_start=start,
-            previous_due=previous,
-            completed_at=self.completed_at or now,
-            tz=tz,
-            occurrence=self.occurrence or 1,
-        )
+        due = self.next_due(tz=tz) if self.is_completed else None
         if due is None:
             return None
-        nxt = Task.create(
+        nxt = Task(
             user_id=self.user_id,
             title=self.title,
             description=self.description,
             priority=self.priority,
             due_at=due,
-            tags=self.tags,
-            now=now,
+            recurrence_rule=self.recurrence_rule,
+            recurrence_anchor=self.recurrence_anchor,
+            series_id=self.series_id,
+            series_start=self.series_start,
+            occurrence=(self.occurrence or 1) + 1,
+            tags=list(self.tags),
+            created_at=now,
+            updated_at=now,
         )
-        nxt.recurrence_rule, nxt.recurrence_anchor = self.recurrence_rule, self.recurrence_anchor
-        nxt.series_id, nxt.series_start = self.series_id, start
-        nxt.occurrence = (self.occurrence or 1) + 1
-        offsets = [r.spec for r in self.reminders if r.minutes_before is not None]
-        nxt.set_reminders(offsets, now=now)
-        nxt.events.clear()
-        nxt.record(events.TaskCreated, now)
+        nxt.set_reminders([r.spec for r in self.reminders if r.minutes_before is not None], now=now)
+        nxt.record(TaskCreated, now)
         return nxt
 
-    def record(self, kind: type[events.DomainEvent], now: datetime, **extra: Any) -> None:
+    def record(self, kind: type[DomainEvent], now: datetime, **extra: Any) -> None:
         """Remember that something happened, for the unit of work to put in the outbox."""
         data = {"task": self.snapshot(), **extra}
         self.events.append(kind(key=str(self.id), occurred_at=now, data=data))
@@ -276,6 +300,7 @@ class Task:
                 if r.status != "cancelled"
             ],
             "completed_at": iso(self.completed_at),
+            "skipped": self.skipped,
         }
 
 
@@ -290,4 +315,4 @@ def check_description(description: str | None) -> str:
 
 def iso(moment: datetime | None) -> str | None:
     """ISO 8601 text of an aware datetime, or None."""
-    return moment.isoformat() if moment else None
+    return moment.astimezone(UTC).isoformat() if moment else None

@@ -1,6 +1,7 @@
 """Alembic environment: runs the migrations on the connection or URL it is handed."""
 
 from alembic import context
+from sqlalchemy import Connection
 
 from taskai.adapters.db import make_engine
 from taskai.adapters.orm import metadata
@@ -8,7 +9,7 @@ from taskai.adapters.orm import metadata
 config = context.config
 
 
-def run(connection) -> None:  # type: ignore[no-untyped-def]
+def run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
@@ -19,7 +20,7 @@ def run(connection) -> None:  # type: ignore[no-untyped-def]
         context.run_migrations()
 
 
-engine = make_engine(config.get_main_option("sqlalchemy.url"), pool_size=1)
+engine = make_engine(config.get_main_option("sqlalchemy.url") or "", pool_size=1)
 try:
     with engine.connect() as connection:
         run(connection)

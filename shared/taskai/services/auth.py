@@ -31,8 +31,15 @@ def normalize_email(email: str) -> str:
 
 
 def register(
-    *, uow: UnitOfWork, tokens: TokenIssuer, email: str, password: str, name: str = "",
-    timezone: str = "UTC", now: datetime, bcrypt_rounds: int,
+    *,
+    uow: UnitOfWork,
+    tokens: TokenIssuer,
+    email: str,
+    password: str,
+    name: str = "",
+    timezone: str = "UTC",
+    now: datetime,
+    bcrypt_rounds: int,
 ) -> Session:
     """Create an account and log it in."""
     email = normalize_email(email)
@@ -45,13 +52,17 @@ def register(
     )
     with uow:
         if uow.users.by_email(email) is not None:
-            raise Conflict("an account with this email exists", fields={"email": "already registered"})
+            raise Conflict(
+                "an account with this email exists", fields={"email": "already registered"}
+            )
         uow.users.add(user)
         uow.commit()
     return Session(user, tokens.issue(user.id, now=now), tokens.ttl_seconds)
 
 
-def login(*, uow: UnitOfWork, tokens: TokenIssuer, email: str, password: str, now: datetime) -> Session:
+def login(
+    *, uow: UnitOfWork, tokens: TokenIssuer, email: str, password: str, now: datetime
+) -> Session:
     """Exchange email and password for a token; one answer for every kind of failure."""
     with uow:
         user = uow.users.by_email(email.strip().lower())

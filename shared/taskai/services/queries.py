@@ -11,7 +11,7 @@ MAX_PAGE = 200
 
 @dataclass(frozen=True)
 class TaskQuery:
-    """Filters and order of one page of tasks; every filter is optional and they combine with AND."""
+    """Filters and order of one page of tasks; filters are optional and combine with AND."""
 
     statuses: tuple[str, ...] = ()
     priorities: tuple[str, ...] = ()

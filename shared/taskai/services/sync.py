@@ -27,7 +27,9 @@ def parse_cursor(raw: str | None) -> int:
     if not raw:
         return 0
     if not raw.isdigit():
-        raise InvalidInput("invalid sync cursor", fields={"cursor": "must be a cursor from /api/sync"})
+        raise InvalidInput(
+            "invalid sync cursor", fields={"cursor": "must be a cursor from /api/sync"}
+        )
     return int(raw)
 
 

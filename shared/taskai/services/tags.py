@@ -31,8 +31,13 @@ def create_tag(
 
 
 def update_tag(
-    *, uow: UnitOfWork, user_id: uuid.UUID, tag_id: uuid.UUID, name: str | None,
-    color: str | None, now: datetime,
+    *,
+    uow: UnitOfWork,
+    user_id: uuid.UUID,
+    tag_id: uuid.UUID,
+    name: str | None,
+    color: str | None,
+    now: datetime,
 ) -> Tag:
     """Rename and/or recolor a tag; its tasks change with it (and sync says so)."""
     with uow:
@@ -63,4 +68,3 @@ def ensure_free(uow: UnitOfWork, user_id: uuid.UUID, name: str) -> None:
     """Refuse a name that another tag of the user has, in any letter case."""
     if uow.tags.by_keys(user_id, [clean_tag_name(name).casefold()]):
         raise Conflict(f"a tag named {name!r} exists", fields={"name": "already exists"})
-

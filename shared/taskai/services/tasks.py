@@ -66,7 +66,11 @@ def list_tasks(*, uow: UnitOfWork, user_id: uuid.UUID, query: TaskQuery, now: da
 
 
 def update_task(
-    *, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID, changes: dict[str, Any],
+    *,
+    uow: UnitOfWork,
+    user_id: uuid.UUID,
+    task_id: uuid.UUID,
+    changes: dict[str, Any],
     now: datetime,
 ) -> Task:
     """Change some fields of a task; fields not given stay as they are."""
@@ -87,7 +91,9 @@ def update_task(
         return task
 
 
-def complete_task(*, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID, now: datetime) -> Task:
+def complete_task(
+    *, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID, now: datetime
+) -> Task:
     """Mark a task done; a recurring one's next occurrence follows through the event."""
     with uow:
         task = uow.tasks.get(user_id, task_id)
@@ -144,14 +150,18 @@ def reminder_specs(items: Sequence[dict[str, Any]], zone: ZoneInfo) -> list[Remi
     for index, item in enumerate(items):
         try:
             specs.append(
-                ReminderSpec(minutes_before=item.get("minutes_before"), at=to_utc(item.get("at"), zone))
+                ReminderSpec(
+                    minutes_before=item.get("minutes_before"), at=to_utc(item.get("at"), zone)
+                )
             )
         except InvalidInput as e:
             raise InvalidInput(e.message, fields={f"reminders.{index}": e.message}) from e
     return specs
 
 
-def resolve_tags(uow: UnitOfWork, user_id: uuid.UUID, names: Sequence[str], *, now: datetime) -> list[Tag]:
+def resolve_tags(
+    uow: UnitOfWork, user_id: uuid.UUID, names: Sequence[str], *, now: datetime
+) -> list[Tag]:
     """The user's tags of these names, creating the missing ones (names compare without case)."""
     wanted: dict[str, str] = {}
     for index, name in enumerate(names):

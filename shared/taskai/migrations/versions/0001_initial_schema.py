@@ -10,7 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -39,7 +38,8 @@ SQLITE_SEARCH = (
     "UPDATE tasks_fts SET title = new.title, description = new.description "
     "WHERE rowid = (SELECT fts_rowid FROM tasks_fts_map WHERE task_id = new.id); END",
     "CREATE TRIGGER tasks_fts_delete AFTER DELETE ON tasks BEGIN "
-    "DELETE FROM tasks_fts WHERE rowid = (SELECT fts_rowid FROM tasks_fts_map WHERE task_id = old.id); "
+    "DELETE FROM tasks_fts "
+    "WHERE rowid = (SELECT fts_rowid FROM tasks_fts_map WHERE task_id = old.id); "
     "DELETE FROM tasks_fts_map WHERE task_id = old.id; END",
 )
 

@@ -1,0 +1,72 @@
+"""Publishing outbox records to Kafka with an idempotent, acks=all producer (kafka-python)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from taskai.adapters.cloudevents_io import to_kafka
+from taskai.adapters.outbox import OutboxRecord
+
+log = logging.getLogger("taskai.kafka")
+
+
+class KafkaPublisher:
+    """Sends records in order; answers how many of them, from the first, are safely stored."""
+
+    def __init__(self, bootstrap_servers: str, *, timeout_s: float = 10.0) -> None:
+        self.bootstrap_servers = bootstrap_servers
+        self.timeout_s = timeout_s
+        self._producer: Any = None
+
+    def producer(self) -> Any:
+        if self._producer is None:
+            from kafka import KafkaProducer  # imported on first use: cold start matters
+
+            self._producer = KafkaProducer(
+                bootstrap_servers=self.bootstrap_servers.split(","),
+                client_id="taskai-outbox-relay",
+                acks="all",
+                enable_idempotence=True,
+                linger_ms=2,
+                max_block_ms=int(self.timeout_s * 1000),
+                request_timeout_ms=int(self.timeout_s * 1000),
+                delivery_timeout_ms=int(self.timeout_s * 1000) + 2000,
+            )
+        return self._producer
+
+    def publish(self, records: Sequence[OutboxRecord]) -> int:
+        from kafka.errors import KafkaError
+
+        try:
+            producer = self.producer()
+            futures = []
+            for record in records:
+                key, value, headers = to_kafka(record)
+                futures.append(producer.send(record.topic, key=key, value=value, headers=headers))
+            producer.flush(timeout=self.timeout_s)
+        except KafkaError as e:
+            log.warning("kafka unavailable; events wait in the outbox", extra={"error": repr(e)})
+            self.reset()
+            return 0
+        delivered = 0
+        for future in futures:
+            if not (future.is_done and future.succeeded()):
+                break
+            delivered += 1
+        if delivered < len(records):
+            self.reset()  # drop what is still queued: it is resent, in order, from the outbox
+        return delivered
+
+    def reset(self) -> None:
+        if self._producer is not None:
+            try:
+                self._producer.close(timeout=0)
+            finally:
+                self._producer = None
+
+    def close(self) -> None:
+        if self._producer is not None:
+            self._producer.close(timeout=self.timeout_s)
+            self._producer = None

@@ -1,0 +1,158 @@
+"""A local stand-in for Knative's KafkaSource: Kafka records POSTed to a sink as CloudEvents.
+
+Semantics follow KafkaSource with ordered delivery: per partition, one record at a time; 2xx is
+success; 5xx, 404, 408, 409, 429, timeouts and refused connections are retried with exponential
+backoff; any other 4xx, or a record still failing after the retries, goes to the dead-letter
+topic; the offset is committed only after success or dead-lettering.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+log = logging.getLogger("taskai.kafka_source")
+RETRYABLE = {404, 408, 409, 429}
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How a KafkaSource delivers: the spec.delivery block of the manifest."""
+
+    retry: int = 5
+    backoff_delay_s: float = 0.2
+    timeout_s: float = 10.0
+    max_backoff_s: float = 30.0
+
+    def backoff(self, attempt: int) -> float:
+        return min(self.backoff_delay_s * 2**attempt, self.max_backoff_s)
+
+
+def http_headers(record_headers: list[tuple[str, bytes]]) -> dict[str, str]:
+    """Kafka binary-mode headers (`ce_type`) as HTTP binary-mode headers (`ce-type`)."""
+    headers = {}
+    for name, value in record_headers:
+        text = value.decode() if isinstance(value, bytes) else str(value)
+        if name.lower().startswith("ce_"):
+            headers["ce-" + name[3:]] = text
+        elif name.lower() == "content-type":
+            headers["Content-Type"] = text
+    return headers
+
+
+def post(sink: str, headers: dict[str, str], body: bytes, timeout_s: float) -> int:
+    """POST one event; the HTTP status, or 0 when no answer came (timeout, refused)."""
+    request = urllib.request.Request(sink, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout_s) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as e:
+        return int(e.code)
+    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError):
+        return 0
+
+
+class KafkaSourceBridge:
+    """Consumes one topic as one consumer group and delivers each record to the sink."""
+
+    def __init__(
+        self,
+        *,
+        bootstrap_servers: str,
+        topic: str,
+        group: str,
+        sink: str,
+        dead_letter_topic: str | None = None,
+        delivery: Delivery | None = None,
+    ) -> None:
+        self.bootstrap_servers, self.topic, self.group = bootstrap_servers, topic, group
+        self.sink, self.dead_letter_topic = sink, dead_letter_topic
+        self.delivery = delivery or Delivery()
+        self.stopped = threading.Event()
+        self.delivered = 0
+        self.dead_lettered = 0
+
+    def deliver(self, headers: dict[str, str], body: bytes) -> int:
+        """Try until success, a permanent failure, or the retries are spent; the last status."""
+        status = 0
+        for attempt in range(self.delivery.retry + 1):
+            status = post(self.sink, headers, body, self.delivery.timeout_s)
+            if 200 <= status < 300:
+                return status
+            if status != 0 and status < 500 and status not in RETRYABLE:
+                return status  # the event can never succeed: dead-letter it now
+            if attempt < self.delivery.retry and not self.stopped.is_set():
+                time.sleep(self.delivery.backoff(attempt))
+        return status
+
+    def run(self) -> None:
+        """Consume until stop() is called."""
+        from kafka import KafkaConsumer, KafkaProducer
+        from kafka.structs import OffsetAndMetadata
+
+        consumer = KafkaConsumer(
+            self.topic,
+            bootstrap_servers=self.bootstrap_servers.split(","),
+            group_id=self.group,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            max_poll_records=50,
+            client_id=f"taskai-source-{self.group}",
+        )
+        dead_letters = KafkaProducer(
+            bootstrap_servers=self.bootstrap_servers.split(","), acks="all"
+        )
+        try:
+            while not self.stopped.is_set():
+                batches = consumer.poll(timeout_ms=200)
+                for partition, records in batches.items():
+                    for record in records:
+                        if self.stopped.is_set():
+                            return  # uncommitted: delivered again on the next start
+                        self.handle(record, dead_letters)
+                        consumer.commit({partition: OffsetAndMetadata(record.offset + 1, "", -1)})
+        finally:
+            consumer.close()
+            dead_letters.close(timeout=5)
+
+    def handle(self, record: Any, dead_letters: Any) -> None:
+        headers = http_headers(record.headers or [])
+        status = self.deliver(headers, record.value or b"")
+        if 200 <= status < 300:
+            self.delivered += 1
+            return
+        self.dead_lettered += 1
+        log.error(
+            "dead letter",
+            extra={
+                "topic": self.topic,
+                "offset": record.offset,
+                "sink": self.sink,
+                "status": status,
+                "event_id": headers.get("ce-id"),
+            },
+        )
+        if self.dead_letter_topic:
+            extra = [
+                ("ce_knativeerrorcode", str(status).encode()),
+                ("ce_knativeerrordest", self.sink.encode()),
+            ]
+            dead_letters.send(
+                self.dead_letter_topic,
+                key=record.key,
+                value=record.value,
+                headers=list(record.headers or []) + extra,
+            ).get(timeout=30)
+
+    def start(self) -> threading.Thread:
+        thread = threading.Thread(target=self.run, name=f"kafka-source-{self.group}", daemon=True)
+        thread.start()
+        return thread
+
+    def stop(self) -> None:
+        self.stopped.set()

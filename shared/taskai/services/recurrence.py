@@ -1,0 +1,79 @@
+"""Recurring tasks: completing an occurrence creates the next one, exactly once."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from taskai.adapters.unit_of_work import UnitOfWork
+from taskai.domain.events import TaskCompleted
+from taskai.domain.tasks import Task
+from taskai.errors import Conflict, NotFound
+
+CONSUMER = "recurrence"
+
+
+def on_task_event(
+    *, uow: UnitOfWork, event_id: str, event_type: str, data: dict[str, Any], now: datetime
+) -> str:
+    """Handle one task event; says what happened ("created", "ended", "ignored", "duplicate")."""
+    if event_type != TaskCompleted.type or not data["task"].get("recurrence"):
+        return "ignored"
+    user_id, task_id = uuid.UUID(data["task"]["user_id"]), uuid.UUID(data["task"]["id"])
+    try:
+        with uow:
+            if uow.processed.seen(CONSUMER, event_id):
+                return "duplicate"
+            outcome = create_next(uow, user_id, task_id, event_id=event_id, now=now)
+            uow.processed.remember(CONSUMER, event_id, now)
+            uow.commit()
+            return outcome
+    except Conflict:
+        return "duplicate"  # the successor exists: a redelivery, a race or a re-completion
+
+
+def create_next(
+    uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID, *, event_id: str, now: datetime
+) -> str:
+    """Add the successor of a completed occurrence, and say so in the audit trail."""
+    try:
+        task = uow.tasks.get(user_id, task_id)
+    except NotFound:
+        return "ignored"  # deleted since it was completed
+    if not task.is_completed or task.recurrence is None:
+        return "ignored"  # reopened (or no longer recurring) before this event arrived
+    nxt = task.next_occurrence(tz=uow.users.get(user_id).timezone, now=now)
+    if nxt is not None:
+        uow.tasks.add(nxt)
+    uow.audit.record(
+        task_id=task.id,
+        user_id=user_id,
+        series_id=task.series_id,
+        action="occurrence_created" if nxt else "series_ended",
+        rule=task.recurrence_rule,
+        previous_due=task.due_at,
+        next_due=nxt.due_at if nxt else None,
+        next_task_id=nxt.id if nxt else None,
+        event_id=event_id,
+        created_at=now,
+    )
+    return "created" if nxt else "ended"
+
+
+def skip_task(*, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID, now: datetime) -> Task:
+    """Complete an occurrence as skipped: the series moves on, the skip is remembered."""
+    with uow:
+        task = uow.tasks.get(user_id, task_id)
+        task.complete(now=now, skipped=True)
+        uow.commit()
+        return task
+
+
+def series_of(*, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID) -> list[Task]:
+    """Every occurrence of the task's series, oldest first (just the task when it has none)."""
+    with uow:
+        task = uow.tasks.get(user_id, task_id)
+        if task.series_id is None:
+            return [task]
+        return uow.tasks.series(user_id, task.series_id)

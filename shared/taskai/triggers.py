@@ -1,0 +1,19 @@
+"""What wakes each event-fed function: a Kafka topic (KafkaSource) or a schedule (PingSource)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Trigger:
+    function: str
+    topic: str | None = None  # fed by a KafkaSource on this topic
+    every_s: int | None = None  # fed by a PingSource at this period
+    dead_letter_topic: str | None = None
+
+
+TRIGGERS = (
+    Trigger("recurrence", topic="task-events", dead_letter_topic="task-events.dlq"),
+    Trigger("outbox", every_s=60),
+)

@@ -1,0 +1,131 @@
+"""The KafkaSource stand-in against the real broker and a real HTTP sink."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from support import consume_all, produce
+from taskai.adapters.kafka_source import Delivery, KafkaSourceBridge
+
+
+class Sink:
+    """An HTTP server that answers from a script of statuses per event id, and records calls."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, str], bytes]] = []
+        self.script: dict[str, list[int]] = {}
+        sink = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                event_id = self.headers.get("ce-id", "")
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                sink.calls.append((event_id, headers, body))
+                statuses = sink.script.get(event_id, [])
+                self.send_response(statuses.pop(0) if statuses else 200)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def ids(self) -> list[str]:
+        return [event_id for event_id, _, _ in self.calls]
+
+
+@pytest.fixture
+def sink() -> Iterator[Sink]:
+    server = Sink()
+    yield server
+    server.server.shutdown()
+
+
+def event(number: int, key: bytes = b"task-1") -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
+    headers = [
+        ("ce_specversion", b"1.0"),
+        ("ce_id", f"e{number}".encode()),
+        ("ce_type", b"com.taskai.task.updated"),
+        ("ce_source", b"/taskai/tasks"),
+        ("content-type", b"application/json"),
+    ]
+    return key, b'{"n": %d}' % number, headers
+
+
+def run_bridge(
+    kafka: str, topic: str, sink: Sink, until, dead_letter_topic=None
+) -> KafkaSourceBridge:
+    bridge = KafkaSourceBridge(
+        bootstrap_servers=kafka,
+        topic=topic,
+        group=f"g-{topic}",
+        sink=sink.url,
+        dead_letter_topic=dead_letter_topic,
+        delivery=Delivery(retry=4, backoff_delay_s=0.05, timeout_s=2),
+    )
+    thread = bridge.start()
+    deadline = time.monotonic() + 30
+    while not until() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    bridge.stop()
+    thread.join(timeout=10)
+    return bridge
+
+
+def test_records_arrive_as_binary_cloudevents_in_partition_order(kafka, topic, sink):
+    produce(kafka, topic, [event(n) for n in range(10)])
+    run_bridge(kafka, topic, sink, until=lambda: len(sink.calls) >= 10)
+    assert sink.ids() == [f"e{n}" for n in range(10)]
+    _, headers, body = sink.calls[0]
+    assert headers["ce-type"] == "com.taskai.task.updated"
+    assert headers["content-type"] == "application/json" and body == b'{"n": 0}'
+
+
+def test_a_sink_failing_three_times_then_succeeding_gets_the_event_once_in_order(
+    kafka, topic, sink
+):
+    sink.script["e1"] = [500, 503, 429]
+    produce(kafka, topic, [event(n) for n in range(3)])
+    bridge = run_bridge(kafka, topic, sink, until=lambda: sink.ids().count("e2") == 1)
+    assert sink.ids() == ["e0", "e1", "e1", "e1", "e1", "e2"]
+    assert bridge.delivered == 3 and bridge.dead_lettered == 0
+
+
+def test_a_400_is_dead_lettered_at_once_and_consumption_goes_on(kafka, topic, sink):
+    dead = f"{topic}-dlq"
+    sink.script["e1"] = [400]
+    produce(kafka, topic, [event(n) for n in range(3)])
+    bridge = run_bridge(
+        kafka, topic, sink, until=lambda: "e2" in sink.ids(), dead_letter_topic=dead
+    )
+    assert sink.ids() == ["e0", "e1", "e2"]
+    assert bridge.dead_lettered == 1
+    [letter] = consume_all(kafka, dead, expected=1)
+    assert dict(letter.headers)["ce_id"] == b"e1"
+    assert dict(letter.headers)["ce_knativeerrorcode"] == b"400"
+
+
+def test_a_sink_that_keeps_failing_is_dead_lettered_after_the_retries(kafka, topic, sink):
+    sink.script["e0"] = [500] * 10
+    produce(kafka, topic, [event(0), event(1)])
+    bridge = run_bridge(
+        kafka, topic, sink, until=lambda: "e1" in sink.ids(), dead_letter_topic=f"{topic}-dlq"
+    )
+    assert sink.ids() == ["e0"] * 5 + ["e1"]
+    assert bridge.dead_lettered == 1
+
+
+def test_offsets_are_committed_so_a_restart_does_not_deliver_again(kafka, topic, sink):
+    produce(kafka, topic, [event(n) for n in range(4)])
+    run_bridge(kafka, topic, sink, until=lambda: len(sink.calls) >= 4)
+    produce(kafka, topic, [event(4)])
+    run_bridge(kafka, topic, sink, until=lambda: "e4" in sink.ids())
+    assert sink.ids() == [f"e{n}" for n in range(5)]

@@ -1,0 +1,104 @@
+"""Helpers shared by the tests: service requirements, an API client, waiting for the relay."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from typing import Any
+
+import pytest
+
+from taskai import bootstrap
+
+REQUIRED = {
+    s.strip() for s in os.environ.get("TASKAI_REQUIRE_SERVICES", "").split(",") if s.strip()
+}
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+KAFKA = os.environ.get("TEST_KAFKA_BOOTSTRAP_SERVERS")
+
+
+def need(service: str, available: bool, how: str) -> None:
+    """Skip when a service is missing on a laptop; fail when CI said it must be there."""
+    if available:
+        return
+    if service in REQUIRED:
+        pytest.fail(f"{service} is required here (TASKAI_REQUIRE_SERVICES) but {how}")
+    pytest.skip(f"{service} not available: {how}")
+
+
+def settle(timeout: float = 10.0) -> None:
+    """Wait until the outbox relay has delivered everything committed so far."""
+    assert bootstrap.relay().idle.wait(timeout), "the relay did not settle"
+
+
+class Api:
+    """A tiny client for the HTTP API that speaks JSON and carries a bearer token."""
+
+    def __init__(self, app: Any, token: str | None = None) -> None:
+        from werkzeug.test import Client
+
+        self.client = Client(app)
+        self.token = token
+
+    def call(self, method: str, path: str, json: Any = None, **kwargs: Any) -> Any:
+        headers = dict(kwargs.pop("headers", {}))
+        if self.token and "Authorization" not in headers:
+            headers["Authorization"] = f"Bearer {self.token}"
+        return self.client.open(path, method=method, json=json, headers=headers, **kwargs)
+
+    def get(self, path: str, **kw: Any) -> Any:
+        return self.call("GET", path, **kw)
+
+    def post(self, path: str, json: Any = None, **kw: Any) -> Any:
+        return self.call("POST", path, json=json, **kw)
+
+    def patch(self, path: str, json: Any = None, **kw: Any) -> Any:
+        return self.call("PATCH", path, json=json, **kw)
+
+    def delete(self, path: str, **kw: Any) -> Any:
+        return self.call("DELETE", path, **kw)
+
+    def as_new_user(self, timezone: str = "UTC") -> Api:
+        """A client logged in as a freshly registered user."""
+        email = f"user-{uuid.uuid4().hex[:10]}@example.com"
+        response = self.post(
+            "/api/auth/register",
+            {"email": email, "password": "correct horse", "timezone": timezone},
+        )
+        assert response.status_code == 201, response.json
+        user = Api(self.client.application, response.json["access_token"])
+        user.email = email  # type: ignore[attr-defined]
+        return user
+
+
+def produce(
+    kafka: str, topic: str, records: list[tuple[bytes, bytes, list[tuple[str, bytes]]]]
+) -> None:
+    from kafka import KafkaProducer
+
+    producer = KafkaProducer(bootstrap_servers=kafka, acks="all")
+    for key, value, headers in records:
+        producer.send(topic, key=key, value=value, headers=headers)
+    producer.flush()
+    producer.close()
+
+
+def consume_all(kafka: str, topic: str, expected: int, timeout_s: float = 30.0) -> list:
+    """Read `topic` from the beginning until `expected` records came (or the time is up)."""
+    import time
+
+    from kafka import KafkaConsumer
+
+    consumer = KafkaConsumer(
+        topic,
+        bootstrap_servers=kafka,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=None,
+    )
+    records, deadline = [], time.monotonic() + timeout_s
+    while len(records) < expected and time.monotonic() < deadline:
+        for batch in consumer.poll(timeout_ms=200).values():
+            records.extend(batch)
+    consumer.close()
+    return records
