@@ -22,6 +22,7 @@ class Sink:
         sink = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as a real sink
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 event_id = self.headers.get("ce-id", "")
@@ -29,6 +30,7 @@ class Sink:
                 sink.calls.append((event_id, headers, body))
                 statuses = sink.script.get(event_id, [])
                 self.send_response(statuses.pop(0) if statuses else 200)
+                self.send_header("Content-Length", "0")
                 self.end_headers()
 
             def log_message(self, *args: object) -> None:

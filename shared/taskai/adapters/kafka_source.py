@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import urllib.error
-import urllib.request
+import http.client
+import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,16 +45,34 @@ def http_headers(record_headers: list[tuple[str, bytes]]) -> dict[str, str]:
     return headers
 
 
-def post(sink: str, headers: dict[str, str], body: bytes, timeout_s: float) -> int:
-    """POST one event; the HTTP status, or 0 when no answer came (timeout, refused)."""
-    request = urllib.request.Request(sink, data=body, headers=headers, method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=timeout_s) as response:
+class SinkClient:
+    """POSTs to one sink URL over a kept-alive connection, reconnecting after any failure."""
+
+    def __init__(self, url: str, timeout_s: float) -> None:
+        parts = urllib.parse.urlsplit(url)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port
+        self.path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        self.https, self.timeout_s = parts.scheme == "https", timeout_s
+        self.connection: http.client.HTTPConnection | None = None
+
+    def post(self, headers: dict[str, str], body: bytes) -> int:
+        """The HTTP status, or 0 when no answer came (timeout, refused, reset)."""
+        try:
+            if self.connection is None:
+                kind = http.client.HTTPSConnection if self.https else http.client.HTTPConnection
+                self.connection = kind(self.host, self.port, timeout=self.timeout_s)
+            self.connection.request("POST", self.path, body=body, headers=headers)
+            response = self.connection.getresponse()
+            response.read()
             return int(response.status)
-    except urllib.error.HTTPError as e:
-        return int(e.code)
-    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError):
-        return 0
+        except (OSError, http.client.HTTPException):
+            self.close()
+            return 0
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
 
 
 class KafkaSourceBridge:
@@ -76,12 +94,13 @@ class KafkaSourceBridge:
         self.stopped = threading.Event()
         self.delivered = 0
         self.dead_lettered = 0
+        self.client = SinkClient(sink, self.delivery.timeout_s)
 
     def deliver(self, headers: dict[str, str], body: bytes) -> int:
         """Try until success, a permanent failure, or the retries are spent; the last status."""
         status = 0
         for attempt in range(self.delivery.retry + 1):
-            status = post(self.sink, headers, body, self.delivery.timeout_s)
+            status = self.client.post(headers, body)
             if 200 <= status < 300:
                 return status
             if status != 0 and status < 500 and status not in RETRYABLE:
@@ -119,6 +138,7 @@ class KafkaSourceBridge:
         finally:
             consumer.close()
             dead_letters.close(timeout=5)
+            self.client.close()
 
     def handle(self, record: Any, dead_letters: Any) -> None:
         headers = http_headers(record.headers or [])

@@ -1,0 +1,164 @@
+"""The README's run command, for real: `taskai dev` in a subprocess, driven over HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from support import KAFKA, POSTGRES_URL, need
+
+ROOT = Path(__file__).resolve().parents[2]
+SETTINGS = ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS", "JWT_SECRET", "DATA_DIR", "RESEND_API_KEY",
+            "OPENAI_API_KEY")
+
+
+class Server:
+    """A running `taskai dev` and a tiny JSON client for it."""
+
+    def __init__(self, cwd: Path, env: dict[str, str]) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "taskai.cli", "dev", "--port", "0", "--tick", "1"],
+            cwd=cwd, env=env, stderr=subprocess.PIPE, text=True,
+        )
+        self.log: list[str] = []
+        self.url = self._wait_for_url()
+        self.token: str | None = None
+
+    def _wait_for_url(self) -> str:
+        deadline = time.monotonic() + 60
+        assert self.process.stderr is not None
+        while time.monotonic() < deadline:
+            line = self.process.stderr.readline()
+            if not line:
+                raise AssertionError("taskai dev exited:\n" + "".join(self.log))
+            self.log.append(line)
+            if '"message": "serving"' in line:
+                return json.loads(line)["url"]
+        raise AssertionError("taskai dev did not start:\n" + "".join(self.log))
+
+    def call(self, method: str, path: str, body: object = None) -> tuple[int, object]:
+        headers = {"Content-Type": "application/json"}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.url + path, data=data, headers=headers, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                raw = response.read()
+                return response.status, json.loads(raw) if raw else None
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read() or b"null")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in SETTINGS}
+    env.update(extra, PYTHONPATH=str(ROOT / "shared"), TASKAI_FUNCTIONS_DIR=str(ROOT / "functions"),
+               BCRYPT_ROUNDS="4")
+    return env
+
+
+@pytest.fixture
+def embedded(tmp_path: Path) -> Iterator[Server]:
+    server = Server(tmp_path, clean_env())
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def on_postgres_and_kafka(tmp_path: Path) -> Iterator[Server]:
+    need("postgres", bool(POSTGRES_URL), "TEST_DATABASE_URL is not set")
+    need("kafka", bool(KAFKA), "TEST_KAFKA_BOOTSTRAP_SERVERS is not set")
+    from taskai.adapters.db import make_engine
+    from taskai.adapters.migrate import upgrade
+
+    assert POSTGRES_URL and KAFKA
+    upgrade(POSTGRES_URL)
+    engine = make_engine(POSTGRES_URL, pool_size=1)
+    with engine.begin() as connection:  # start from an empty outbox: only this test's events
+        connection.execute(text("TRUNCATE users, events.outbox CASCADE"))
+    engine.dispose()
+    server = Server(tmp_path, clean_env(DATABASE_URL=POSTGRES_URL, KAFKA_BOOTSTRAP_SERVERS=KAFKA,
+                                        JWT_SECRET="e2e-secret-that-is-long-enough-0123456789"))
+    yield server
+    server.stop()
+
+
+def sign_up(server: Server) -> None:
+    status, body = server.call("POST", "/api/auth/register", {
+        "email": "ann@example.com", "password": "correct horse", "timezone": "America/New_York"})
+    assert status == 201, body
+    status, body = server.call("POST", "/api/auth/login",
+                               {"email": "ann@example.com", "password": "correct horse"})
+    assert status == 200, body
+    server.token = body["access_token"]  # type: ignore[index]
+
+
+def titles(server: Server, query: str) -> list[str]:
+    status, body = server.call("GET", "/api/tasks" + query)
+    assert status == 200, body
+    return [t["title"] for t in body["items"]]  # type: ignore[index]
+
+
+def test_the_readme_flow_works_on_a_machine_with_nothing_configured(embedded, tmp_path):
+    server = embedded
+    sign_up(server)
+    for title, description, tags, priority in [
+        ("Pay rent", "flat 4, by transfer", ["home", "money"], "high"),
+        ("Call the plumber", "kitchen sink leaks", ["home"], "medium"),
+        ("Quarterly report", "numbers for the board", ["work"], "urgent"),
+    ]:
+        status, body = server.call("POST", "/api/tasks", {
+            "title": title, "description": description, "tags": tags, "priority": priority})
+        assert status == 201, body
+    assert titles(server, "?q=sink") == ["Call the plumber"]
+    assert titles(server, "?tag=home&priority=high") == ["Pay rent"]
+    [report] = [t for t in server.call("GET", "/api/tasks")[1]["items"] if t["title"] == "Quarterly report"]  # type: ignore[index]
+    assert server.call("POST", f"/api/tasks/{report['id']}/complete")[0] == 200
+    assert titles(server, "?status=completed") == ["Quarterly report"]
+    assert (tmp_path / "var" / "taskai.db").exists() and (tmp_path / "var" / "jwt-secret").exists()
+    status, body = server.call("GET", "/api/openapi.json")
+    assert status == 200 and body["openapi"].startswith("3.1")  # type: ignore[index]
+
+
+def next_occurrence_delay(server: Server) -> float:
+    """Complete a recurring task; seconds until its next occurrence shows through the API."""
+    status, task = server.call("POST", "/api/tasks", {
+        "title": "Standup", "due_date": "2031-03-02T09:00:00", "recurrence": {"preset": "weekdays"}})
+    assert status == 201, task
+    started = time.monotonic()
+    server.call("POST", f"/api/tasks/{task['id']}/complete")  # type: ignore[index]
+    while time.monotonic() - started < 10:
+        status, body = server.call("GET", f"/api/tasks/{task['id']}/series")  # type: ignore[index]
+        if len(body["items"]) == 2:  # type: ignore[index]
+            assert body["items"][1]["due_date"] == "2031-03-03T09:00:00-05:00"  # type: ignore[index]
+            return time.monotonic() - started
+        time.sleep(0.02)
+    raise AssertionError("no next occurrence:\n" + "".join(server.log[-20:]))
+
+
+def test_embedded_a_completed_recurring_tasks_next_occurrence_shows_within_a_second(embedded):
+    sign_up(embedded)
+    assert next_occurrence_delay(embedded) < 1.0
+
+
+def test_through_kafka_a_completed_recurring_tasks_next_occurrence_shows_within_a_second(on_postgres_and_kafka):
+    sign_up(on_postgres_and_kafka)
+    next_occurrence_delay(on_postgres_and_kafka)  # the first one also waits for the group to join
+    assert next_occurrence_delay(on_postgres_and_kafka) < 1.0

@@ -1,0 +1,81 @@
+"""The next occurrence is created exactly once, whatever the delivery does (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from datetime import UTC, datetime
+
+from taskai import bootstrap
+from taskai.domain.events import TaskCompleted
+from taskai.services.recurrence import on_task_event
+
+NOW = datetime(2031, 1, 15, 12, tzinfo=UTC)
+
+
+def completed_event(alice) -> tuple[str, dict]:
+    """Complete a recurring task of alice's and return its task.completed event's id and data."""
+    task = alice.post("/api/tasks", {"title": "Pay rent", "due_date": "2031-01-01T09:00:00",
+                                     "recurrence": {"preset": "monthly"}}).json
+    bootstrap.relay().stop()  # hand delivery to the test, not the embedded bus
+    alice.post(f"/api/tasks/{task['id']}/complete")
+    with bootstrap.uow() as uow:
+        done = uow.tasks.get(uuid.UUID(alice.get("/api/auth/me").json["id"]), uuid.UUID(task["id"]))
+        done.events.clear()
+        done.record(TaskCompleted, NOW)
+        return done.events[0].id, done.events[0].data
+
+
+def deliver(event_id: str, data: dict) -> str:
+    return on_task_event(uow=bootstrap.uow(), event_id=event_id, event_type=TaskCompleted.type,
+                         data=data, now=NOW)
+
+
+def occurrences(alice, data) -> list[int]:
+    items = alice.get(f"/api/tasks/{data['task']['id']}/series").json["items"]
+    return [t["occurrence"] for t in items]
+
+
+def test_the_same_event_delivered_twice_creates_one_occurrence(alice):
+    event_id, data = completed_event(alice)
+    assert deliver(event_id, data) == "created"
+    assert deliver(event_id, data) == "duplicate"
+    assert occurrences(alice, data) == [1, 2]
+
+
+def test_two_events_for_the_same_completion_create_one_occurrence(alice):
+    event_id, data = completed_event(alice)
+    assert deliver(event_id, data) == "created"
+    assert deliver(str(uuid.uuid4()), data) == "duplicate"  # e.g. reopened and completed again
+    assert occurrences(alice, data) == [1, 2]
+
+
+def test_concurrent_deliveries_create_one_occurrence(alice):
+    event_id, data = completed_event(alice)
+    outcomes: list[str] = []
+    ids = [event_id, event_id, str(uuid.uuid4()), str(uuid.uuid4())] * 2
+    threads = [threading.Thread(target=lambda i=i: outcomes.append(deliver(i, data))) for i in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes).count("created") == 1
+    assert occurrences(alice, data) == [1, 2]
+
+
+def test_each_generation_is_in_the_audit_trail(alice):
+    event_id, data = completed_event(alice)
+    deliver(event_id, data)
+    with bootstrap.uow() as uow:
+        [row] = uow.audit.of_series(uuid.UUID(data["task"]["series_id"]))
+    assert row["action"] == "occurrence_created" and row["event_id"] == event_id
+    assert row["rule"] == "FREQ=MONTHLY"
+    assert row["previous_due"].isoformat() == "2031-01-01T14:00:00+00:00"
+    assert row["next_due"].isoformat() == "2031-02-01T14:00:00+00:00"
+
+
+def test_an_event_for_a_task_reopened_meanwhile_creates_nothing(alice):
+    event_id, data = completed_event(alice)
+    alice.post(f"/api/tasks/{data['task']['id']}/reopen")
+    assert deliver(event_id, data) == "ignored"
+    assert occurrences(alice, data) == [1]
