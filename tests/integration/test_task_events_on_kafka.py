@@ -10,7 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from support import consume_all, settle
+from support import settle
 from taskai import bootstrap
 
 ROOT = Path(__file__).resolve().parents[2]

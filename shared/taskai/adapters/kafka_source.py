@@ -8,10 +8,10 @@ topic; the offset is committed only after success or dead-lettering.
 
 from __future__ import annotations
 
+import http.client
 import logging
 import threading
 import time
-import http.client
 import urllib.parse
 from dataclasses import dataclass
 from typing import Any
