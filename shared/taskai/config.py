@@ -33,7 +33,14 @@ class Settings(BaseModel):
     jwt_ttl_seconds: int = Field(24 * 3600, ge=60, le=30 * 24 * 3600)
     kafka_bootstrap_servers: str | None = None
     resend_api_key: str | None = None
+    resend_api_url: str | None = Field(None, description="Resend API base URL; unset = Resend's")
+    aws_region: str | None = Field(None, description="Amazon SES region; set to send through SES")
+    email_from: str = "TaskAI <reminders@taskai.local>"
+    reminder_missed_after_minutes: int = Field(24 * 60, ge=1)
     openai_api_key: str | None = None
+    openai_base_url: str | None = Field(None, description="OpenAI-compatible API base URL")
+    openai_model: str = "gpt-4o-mini"
+    ai_timeout_s: float = Field(8.0, gt=0, le=60)
     public_url: str = "http://localhost:8080"
     max_body_bytes: int = Field(1024 * 1024, ge=1024)
     log_level: str = "INFO"

@@ -83,9 +83,11 @@ class Router:
 
 def build_app() -> Router:
     """Every function behind one router (event functions under /_events/<name>)."""
+    from taskai.web import web_app
+
     http = {name: load_function(name) for name in HTTP_FUNCTIONS}
     events = {t.function: load_function(t.function, "cloudevent") for t in TRIGGERS}
-    return Router(http, events)
+    return Router(http, events, static=web_app())
 
 
 def in_process(app: WSGIApp) -> Callable[[dict[str, str], bytes], int]:
