@@ -6,6 +6,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from taskai.api import schemas as s
+from taskai.domain.quickadd import Draft
+from taskai.domain.recurrence import Recurrence
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
 from taskai.domain.users import User
@@ -20,7 +22,6 @@ def tag_public(tag: Tag) -> s.TagPublic:
 
 
 def task_public(task: Task, zone: ZoneInfo, notes: list[str] | None = None) -> s.TaskPublic:
-    recurrence = task.recurrence
     return s.TaskPublic(
         id=str(task.id),
         title=task.title,
@@ -29,13 +30,7 @@ def task_public(task: Task, zone: ZoneInfo, notes: list[str] | None = None) -> s
         priority=task.priority,  # type: ignore[arg-type]
         due_date=local(task.due_at, zone),
         tags=[tag_public(tag) for tag in sorted(task.tags, key=lambda tag: tag.key)],
-        recurrence=s.RecurrencePublic(
-            rule=recurrence.rule,
-            anchor=recurrence.anchor,  # type: ignore[arg-type]
-            text=recurrence.describe(),
-        )
-        if recurrence
-        else None,
+        recurrence=recurrence_public(task.recurrence),
         series_id=str(task.series_id) if task.series_id else None,
         occurrence=task.occurrence,
         skipped=task.skipped,
@@ -53,6 +48,36 @@ def task_public(task: Task, zone: ZoneInfo, notes: list[str] | None = None) -> s
         updated_at=local(task.updated_at, zone),  # type: ignore[arg-type]
         completed_at=local(task.completed_at, zone),
         notes=notes or None,
+    )
+
+
+def recurrence_public(recurrence: Recurrence | None) -> s.RecurrencePublic | None:
+    if recurrence is None:
+        return None
+    return s.RecurrencePublic(
+        rule=recurrence.rule,
+        anchor=recurrence.anchor,  # type: ignore[arg-type]
+        text=recurrence.describe(),
+    )
+
+
+def draft_public(draft: Draft, zone: ZoneInfo) -> s.DraftPublic:
+    recurrence = draft.recurrence and Recurrence(
+        draft.recurrence["rule"], draft.recurrence["anchor"]
+    )
+    return s.DraftPublic(
+        title=draft.title,
+        description=draft.description,
+        due_date=local(draft.due_date, zone),
+        priority=draft.priority,  # type: ignore[arg-type]
+        tags=draft.tags,
+        recurrence=recurrence_public(recurrence or None),
+        reminders=[
+            s.DraftReminder(minutes_before=r.get("minutes_before"), at=local(r.get("at"), zone))  # type: ignore[arg-type]
+            for r in draft.reminders
+        ],
+        source=draft.source,  # type: ignore[arg-type]
+        notes=draft.notes,
     )
 
 

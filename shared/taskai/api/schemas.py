@@ -212,6 +212,39 @@ class SyncPublic(BaseModel):
     has_more: bool
 
 
+class QuickAddIn(Strict):
+    text: str = Field(
+        min_length=1,
+        max_length=1000,
+        examples=["Pay rent every month on the 1st at 9am #home !high remind me 1 day before"],
+    )
+    timezone: str | None = Field(None, max_length=64, description="Overrides the profile's zone")
+
+
+class DraftReminder(BaseModel):
+    minutes_before: int | None = None
+    at: datetime | None = None
+
+
+class DraftPublic(BaseModel):
+    """A task proposed from text, in the field names of TaskCreate; `source` says who parsed it."""
+
+    title: str
+    description: str | None
+    due_date: datetime | None
+    priority: Priority | None
+    tags: list[str]
+    recurrence: RecurrencePublic | None
+    reminders: list[DraftReminder]
+    source: Literal["openai", "rules"]
+    notes: list[str]
+
+
+class QuickAddPublic(BaseModel):
+    task: TaskPublic
+    draft: DraftPublic
+
+
 class ErrorBody(BaseModel):
     code: str
     message: str

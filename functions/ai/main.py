@@ -1,0 +1,64 @@
+"""ai function: a line of text to a task draft, or straight to a task (/api/ai/*)."""
+
+from functools import cache
+from zoneinfo import ZoneInfo
+
+import functions_framework
+
+from taskai.api import schemas as s
+from taskai.api.http import Api, Call
+from taskai.api.presenters import draft_public, task_public
+from taskai.config import get_settings
+from taskai.domain.quickadd import Draft
+from taskai.services import ai as service
+
+api = Api("ai")
+
+
+@cache
+def openai_parser(
+    api_key: str, base_url: str | None, model: str, timeout_s: float
+) -> service.Parser:
+    from taskai.adapters.openai_parser import OpenAIParser
+
+    return OpenAIParser(api_key=api_key, base_url=base_url, model=model, timeout_s=timeout_s)
+
+
+def parser() -> service.Parser | None:
+    """OpenAI when a key is set; None means the rule-based parser."""
+    settings = get_settings()
+    if not settings.openai_api_key:
+        return None
+    return openai_parser(
+        settings.openai_api_key,
+        settings.openai_base_url,
+        settings.openai_model,
+        settings.ai_timeout_s,
+    )
+
+
+def draft_of(call: Call, body: s.QuickAddIn) -> tuple[Draft, ZoneInfo]:
+    """The draft, and the zone it was read in (the request's, else the profile's)."""
+    tz = body.timezone or call.zone().key
+    draft = service.parse_text(text=body.text, tz=tz, now=call.now, parser=parser())
+    return draft, ZoneInfo(tz)
+
+
+@api.handles("parseText")
+def parse_text(call: Call) -> s.DraftPublic:
+    return draft_public(*draft_of(call, call.body(s.QuickAddIn)))
+
+
+@api.handles("createFromText")
+def create_from_text(call: Call) -> s.QuickAddPublic:
+    draft, zone = draft_of(call, call.body(s.QuickAddIn))
+    task, saved = service.create_from_text(
+        uow=call.uow(), user_id=call.user_id, draft=draft, now=call.now
+    )
+    return s.QuickAddPublic(task=task_public(task, call.zone()), draft=draft_public(saved, zone))
+
+
+@functions_framework.http
+def ai(request):  # type: ignore[no-untyped-def]
+    """Entry point Knative runs (FUNCTION_TARGET=ai)."""
+    return api(request)
