@@ -5,16 +5,22 @@ import logging
 import functions_framework
 
 from taskai import bootstrap
+from taskai.api.consumers import serve_events
 from taskai.services.relay import RelayBusy
 
 log = logging.getLogger("taskai.relay")
 
 
-@functions_framework.cloud_event
-def outbox(event):  # type: ignore[no-untyped-def]
-    """Entry point Knative runs (FUNCTION_TARGET=outbox), fed by a PingSource every minute."""
+def on_tick(event):  # type: ignore[no-untyped-def]
     try:
         published = bootstrap.relay_now()
     except RelayBusy:
-        published = 0  # another pass is publishing right now
+        return "busy"  # another pass is publishing right now
     log.info("relay tick", extra={"published": published, "ping": event["id"]})
+    return f"published {published}"
+
+
+@functions_framework.http
+def outbox(request):  # type: ignore[no-untyped-def]
+    """Entry point (FUNCTION_TARGET=outbox), fed by a PingSource every minute."""
+    return serve_events(request, consumer="outbox", handler=on_tick)

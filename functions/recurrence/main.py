@@ -3,17 +3,21 @@
 import functions_framework
 
 from taskai import bootstrap
-from taskai.api.consumers import consume
+from taskai.api.consumers import consume, serve_events
 from taskai.services import recurrence as service
 
 
-@functions_framework.cloud_event
-def recurrence(event):  # type: ignore[no-untyped-def]
-    """Entry point (FUNCTION_TARGET=recurrence), fed by a KafkaSource on task-events."""
-    consume(
+def on_event(event):  # type: ignore[no-untyped-def]
+    return consume(
         event,
         consumer=service.CONSUMER,
-        handler=lambda event_id, event_type, data, now: service.on_task_event(
-            uow=bootstrap.uow(), event_id=event_id, event_type=event_type, data=data, now=now
+        handler=lambda event_id, kind, data, now: service.on_task_event(
+            uow=bootstrap.uow(), event_id=event_id, event_type=kind, data=data, now=now
         ),
     )
+
+
+@functions_framework.http
+def recurrence(request):  # type: ignore[no-untyped-def]
+    """Entry point (FUNCTION_TARGET=recurrence), fed by a KafkaSource on task-events."""
+    return serve_events(request, consumer=service.CONSUMER, handler=on_event)

@@ -34,7 +34,7 @@ def functions_dir() -> Path:
     )
 
 
-def load_function(name: str, signature_type: str = "http") -> WSGIApp:
+def load_function(name: str) -> WSGIApp:
     """The function's app as functions-framework builds it for Knative (target = folder name).
 
     functions-framework registers each source under its file stem ("main") and puts its folder
@@ -44,9 +44,7 @@ def load_function(name: str, signature_type: str = "http") -> WSGIApp:
     import functions_framework
 
     source = functions_dir() / name / "main.py"
-    return functions_framework.create_app(
-        target=name, source=str(source), signature_type=signature_type
-    )
+    return functions_framework.create_app(target=name, source=str(source), signature_type="http")
 
 
 class Router:
@@ -86,7 +84,7 @@ def build_app() -> Router:
     from taskai.web import web_app
 
     http = {name: load_function(name) for name in HTTP_FUNCTIONS}
-    events = {t.function: load_function(t.function, "cloudevent") for t in TRIGGERS}
+    events = {t.function: load_function(t.function) for t in TRIGGERS}
     return Router(http, events, static=web_app())
 
 
@@ -115,7 +113,7 @@ def wire_events(router: Router, *, port: int, tick_s: float) -> list[Any]:
             bridge = KafkaSourceBridge(
                 bootstrap_servers=servers,
                 topic=trigger.topic,
-                group=trigger.function,
+                group=get_settings().kafka_group_prefix + trigger.function,
                 sink=f"http://127.0.0.1:{port}{EVENT_PREFIX}{trigger.function}",
                 dead_letter_topic=trigger.dead_letter_topic,
             )

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from taskai.devserver import HTTP_FUNCTIONS, functions_dir, load_function
+from taskai.triggers import TRIGGERS
 
 
-@pytest.mark.parametrize("name", HTTP_FUNCTIONS)
+@pytest.mark.parametrize("name", HTTP_FUNCTIONS + [t.function for t in TRIGGERS])
 def test_every_function_answers_health(name, database):
     from werkzeug.test import Client
 

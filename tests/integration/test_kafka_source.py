@@ -23,6 +23,7 @@ class Sink:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"  # keep-alive, as a real sink
+
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 event_id = self.headers.get("ce-id", "")
@@ -72,6 +73,7 @@ def run_bridge(
         sink=sink.url,
         dead_letter_topic=dead_letter_topic,
         delivery=Delivery(retry=4, backoff_delay_s=0.05, timeout_s=2),
+        initial_offset="earliest",
     )
     thread = bridge.start()
     deadline = time.monotonic() + 30

@@ -15,8 +15,14 @@ NOW = datetime(2031, 1, 15, 12, tzinfo=UTC)
 
 def completed_event(alice) -> tuple[str, dict]:
     """Complete a recurring task of alice's and return its task.completed event's id and data."""
-    task = alice.post("/api/tasks", {"title": "Pay rent", "due_date": "2031-01-01T09:00:00",
-                                     "recurrence": {"preset": "monthly"}}).json
+    task = alice.post(
+        "/api/tasks",
+        {
+            "title": "Pay rent",
+            "due_date": "2031-01-01T09:00:00",
+            "recurrence": {"preset": "monthly"},
+        },
+    ).json
     bootstrap.relay().stop()  # hand delivery to the test, not the embedded bus
     alice.post(f"/api/tasks/{task['id']}/complete")
     with bootstrap.uow() as uow:
@@ -27,8 +33,9 @@ def completed_event(alice) -> tuple[str, dict]:
 
 
 def deliver(event_id: str, data: dict) -> str:
-    return on_task_event(uow=bootstrap.uow(), event_id=event_id, event_type=TaskCompleted.type,
-                         data=data, now=NOW)
+    return on_task_event(
+        uow=bootstrap.uow(), event_id=event_id, event_type=TaskCompleted.type, data=data, now=NOW
+    )
 
 
 def occurrences(alice, data) -> list[int]:

@@ -68,7 +68,9 @@ def ensure_topic(kafka: str) -> None:
     producer.close()
 
 
-def test_each_change_arrives_as_a_binary_cloudevent_keyed_by_the_task_with_valid_data(user, through_kafka):
+def test_each_change_arrives_as_a_binary_cloudevent_keyed_by_the_task_with_valid_data(
+    user, through_kafka
+):
     ensure_topic(through_kafka)
     before = end_offsets(through_kafka, "task-events")
     task = user.post("/api/tasks", {"title": "Ship it", "tags": ["work"]}).json
@@ -89,8 +91,12 @@ def test_each_change_arrives_as_a_binary_cloudevent_keyed_by_the_task_with_valid
     assert len({r.partition for r in records}) == 1  # one key, one partition, one order
 
 
-@pytest.mark.parametrize("database", ["postgres"], indirect=True)  # the deployed pairing; a minute each
-def test_tasks_created_while_the_broker_is_down_all_arrive_in_order_when_it_returns(user, through_kafka):
+@pytest.mark.parametrize(
+    "database", ["postgres"], indirect=True
+)  # the deployed pairing; a minute each
+def test_tasks_created_while_the_broker_is_down_all_arrive_in_order_when_it_returns(
+    user, through_kafka
+):
     ensure_topic(through_kafka)
     before = end_offsets(through_kafka, "task-events")
     scripts = ROOT / "scripts" / "kafka"
@@ -114,5 +120,8 @@ def test_tasks_created_while_the_broker_is_down_all_arrive_in_order_when_it_retu
         by_task.setdefault(record.key.decode(), []).append(dict(record.headers)["ce_type"].decode())
     assert set(by_task) == set(ids)
     for kinds in by_task.values():
-        assert [k for k in dict.fromkeys(kinds)] == ["com.taskai.task.created", "com.taskai.task.updated"]
+        assert [k for k in dict.fromkeys(kinds)] == [
+            "com.taskai.task.created",
+            "com.taskai.task.updated",
+        ]
     settle(30)

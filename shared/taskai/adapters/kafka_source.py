@@ -87,11 +87,14 @@ class KafkaSourceBridge:
         sink: str,
         dead_letter_topic: str | None = None,
         delivery: Delivery | None = None,
+        initial_offset: str = "latest",
     ) -> None:
         self.bootstrap_servers, self.topic, self.group = bootstrap_servers, topic, group
         self.sink, self.dead_letter_topic = sink, dead_letter_topic
         self.delivery = delivery or Delivery()
+        self.initial_offset = initial_offset  # where a new group starts, as KafkaSource's
         self.stopped = threading.Event()
+        self.ready = threading.Event()  # set once the group has assigned partitions
         self.delivered = 0
         self.dead_lettered = 0
         self.client = SinkClient(sink, self.delivery.timeout_s)
@@ -115,20 +118,25 @@ class KafkaSourceBridge:
         from kafka.structs import OffsetAndMetadata
 
         consumer = KafkaConsumer(
-            self.topic,
             bootstrap_servers=self.bootstrap_servers.split(","),
             group_id=self.group,
             enable_auto_commit=False,
-            auto_offset_reset="earliest",
+            auto_offset_reset=self.initial_offset,
             max_poll_records=50,
             client_id=f"taskai-source-{self.group}",
         )
+        consumer.subscribe([self.topic])
         dead_letters = KafkaProducer(
             bootstrap_servers=self.bootstrap_servers.split(","), acks="all"
         )
         try:
             while not self.stopped.is_set():
                 batches = consumer.poll(timeout_ms=200)
+                if not self.ready.is_set() and consumer.assignment():
+                    for partition in consumer.assignment():
+                        consumer.position(partition)  # a new group's "latest" is fixed now
+                    log.info("source ready", extra={"topic": self.topic, "group": self.group})
+                    self.ready.set()
                 for partition, records in batches.items():
                     for record in records:
                         if self.stopped.is_set():

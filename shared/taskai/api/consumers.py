@@ -1,24 +1,30 @@
-"""What every CloudEvent function shares: trace ids, contract checks, outcome logs, statuses.
+"""What every event-fed function shares: health, CloudEvent parsing, contracts, logs, statuses.
 
-Statuses follow DESIGN section 5: 2xx on success or a duplicate; an exception (5xx) on a
-transient failure, so the source retries; 4xx only for an event that can never succeed, which
-the source then dead-letters.
+Event functions are HTTP functions (so that Knative's probes can GET /health) that read the
+CloudEvent themselves, in binary or structured mode. Statuses follow DESIGN section 5: 2xx on
+success or a duplicate; 5xx on a transient failure, so the source retries with backoff; 4xx
+only for an event that can never succeed, which the source then dead-letters.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from werkzeug.exceptions import UnprocessableEntity
+import flask
 
 from taskai import contracts, logs
 from taskai.errors import InvalidInput
 
 log = logging.getLogger("taskai.events")
 Handler = Callable[[str, str, dict[str, Any], datetime], str]
+
+
+class EventRefused(Exception):
+    """The event can never succeed (malformed, or against its contract): dead-letter it."""
 
 
 def consume(event: Any, *, consumer: str, handler: Handler) -> str:
@@ -32,8 +38,34 @@ def consume(event: Any, *, consumer: str, handler: Handler) -> str:
         outcome = "ignored"  # a newer producer's type: not ours to refuse
     except InvalidInput as e:
         log.error("event refused", extra={**about, "error": str(e)})
-        raise UnprocessableEntity(str(e)) from e
+        raise EventRefused(str(e)) from e
     finally:
         logs.trace_id.reset(token)
     log.info("event handled", extra={**about, "outcome": outcome})
     return outcome
+
+
+def serve_events(
+    request: flask.Request, *, consumer: str, handler: Callable[[Any], str]
+) -> flask.Response:
+    """Answer GET /health, or read the POSTed CloudEvent and hand it to `handler`."""
+    if request.method == "GET" and request.path == "/health":
+        return reply(200, {"status": "ok", "function": consumer})
+    if request.method != "POST":
+        return reply(405, {"error": {"code": "method_not_allowed", "message": "POST a CloudEvent"}})
+    from cloudevents.exceptions import GenericException
+    from cloudevents.http import from_http
+
+    try:
+        event = from_http(dict(request.headers), request.get_data())
+    except GenericException as e:
+        return reply(400, {"error": {"code": "invalid_cloudevent", "message": str(e)}})
+    try:
+        outcome = handler(event)
+    except EventRefused as e:
+        return reply(422, {"error": {"code": "event_refused", "message": str(e)}})
+    return reply(200, {"outcome": outcome})
+
+
+def reply(status: int, body: dict[str, Any]) -> flask.Response:
+    return flask.Response(json.dumps(body), status=status, mimetype="application/json")

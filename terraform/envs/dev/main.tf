@@ -1,0 +1,52 @@
+# Development: one Kafka node, one PostgreSQL instance, a self-signed certificate.
+
+provider "kubernetes" {
+  config_path    = var.kubeconfig
+  config_context = var.kube_context
+}
+
+provider "helm" {
+  kubernetes = {
+    config_path    = var.kubeconfig
+    config_context = var.kube_context
+  }
+}
+
+provider "kubectl" {
+  config_path      = var.kubeconfig
+  config_context   = var.kube_context
+  load_config_file = true
+}
+
+provider "kustomization" {
+  kubeconfig_path = var.kubeconfig
+  context         = var.kube_context
+}
+
+module "platform" {
+  source = "../../modules/platform"
+
+  kafka_replicas        = 1
+  kafka_storage_size    = "5Gi"
+  postgres_instances    = 1
+  postgres_storage_size = "5Gi"
+  external_database_url = var.external_database_url
+  acme_email            = null
+}
+
+module "taskai" {
+  source = "../../modules/taskai"
+
+  environment             = "dev"
+  platform_ready          = module.platform.ready
+  image_repository        = var.image_repository
+  image_tag               = var.image_tag
+  public_host             = var.public_host
+  database_url            = module.platform.database_url
+  kafka_bootstrap_servers = module.platform.kafka_bootstrap_servers
+  jwt_secret              = var.jwt_secret
+  resend_api_key          = var.resend_api_key
+  openai_api_key          = var.openai_api_key
+  log_level               = "DEBUG"
+  bcrypt_rounds           = 10
+}

@@ -1,0 +1,204 @@
+# TaskAI itself: its namespace, the Settings as a ConfigMap and a Secret (keys: the Settings
+# field names, upper-cased), the database migration, then knative/overlays/<environment>
+# applied as it is in the repository (one source of truth), with this module's image and host.
+
+locals {
+  namespace       = "taskai" # the namespace of knative/base/kustomization.yaml
+  image_is_digest = startswith(var.image_tag, "sha256:")
+  image           = local.image_is_digest ? "${var.image_repository}@${var.image_tag}" : "${var.image_repository}:${var.image_tag}"
+  labels = {
+    "app.kubernetes.io/part-of"    = "taskai"
+    "app.kubernetes.io/managed-by" = "terraform"
+  }
+}
+
+resource "kubernetes_namespace_v1" "taskai" {
+  metadata {
+    name   = local.namespace
+    labels = local.labels
+    annotations = {
+      "taskai/platform" = var.platform_ready
+    }
+  }
+}
+
+resource "kubernetes_secret_v1" "settings" {
+  metadata {
+    name      = "taskai-secrets"
+    namespace = kubernetes_namespace_v1.taskai.metadata[0].name
+    labels    = local.labels
+  }
+  data = {
+    DATABASE_URL   = var.database_url
+    JWT_SECRET     = var.jwt_secret
+    RESEND_API_KEY = var.resend_api_key
+    OPENAI_API_KEY = var.openai_api_key
+  }
+}
+
+resource "kubernetes_config_map_v1" "settings" {
+  metadata {
+    name      = "taskai-config"
+    namespace = kubernetes_namespace_v1.taskai.metadata[0].name
+    labels    = local.labels
+  }
+  data = {
+    KAFKA_BOOTSTRAP_SERVERS = var.kafka_bootstrap_servers
+    PUBLIC_URL              = "https://${var.public_host}"
+    JWT_ISSUER              = var.jwt_issuer
+    JWT_AUDIENCE            = var.jwt_audience
+    JWT_TTL_SECONDS         = tostring(var.jwt_ttl_seconds)
+    BCRYPT_ROUNDS           = tostring(var.bcrypt_rounds)
+    MAX_BODY_BYTES          = tostring(var.max_body_bytes)
+    DB_POOL_SIZE            = tostring(var.db_pool_size)
+    LOG_LEVEL               = var.log_level
+    # Unset in Settings when empty: Resend's own URL, no SES, OpenAI's own URL.
+    RESEND_API_URL                = var.resend_api_url
+    AWS_REGION                    = var.aws_region
+    EMAIL_FROM                    = coalesce(var.email_from, "TaskAI <reminders@${var.public_host}>")
+    REMINDER_MISSED_AFTER_MINUTES = tostring(var.reminder_missed_after_minutes)
+    OPENAI_BASE_URL               = var.openai_base_url
+    OPENAI_MODEL                  = var.openai_model
+    AI_TIMEOUT_S                  = tostring(var.ai_timeout_s)
+  }
+}
+
+# `taskai migrate` with the new image before any function runs it; a new image is a new Job.
+resource "kubernetes_job_v1" "migrate" {
+  metadata {
+    name      = "taskai-migrate-${substr(sha256(local.image), 0, 10)}"
+    namespace = kubernetes_namespace_v1.taskai.metadata[0].name
+    labels    = merge(local.labels, { "app.kubernetes.io/component" = "migrate" })
+  }
+  spec {
+    backoff_limit              = 3
+    ttl_seconds_after_finished = 86400
+    template {
+      metadata {
+        labels = merge(local.labels, { "app.kubernetes.io/component" = "migrate" })
+      }
+      spec {
+        restart_policy                  = "Never"
+        automount_service_account_token = false
+        security_context {
+          run_as_non_root = true
+          run_as_user     = 10001
+          run_as_group    = 10001
+          seccomp_profile {
+            type = "RuntimeDefault"
+          }
+        }
+        container {
+          name              = "migrate"
+          image             = local.image
+          image_pull_policy = "Always"
+          command           = ["taskai", "migrate"]
+          env {
+            name = "DATABASE_URL"
+            value_from {
+              secret_key_ref {
+                name = kubernetes_secret_v1.settings.metadata[0].name
+                key  = "DATABASE_URL"
+              }
+            }
+          }
+          env {
+            name = "JWT_SECRET"
+            value_from {
+              secret_key_ref {
+                name = kubernetes_secret_v1.settings.metadata[0].name
+                key  = "JWT_SECRET"
+              }
+            }
+          }
+          env_from {
+            config_map_ref {
+              name = kubernetes_config_map_v1.settings.metadata[0].name
+            }
+          }
+          resources {
+            requests = {
+              cpu    = "100m"
+              memory = "256Mi"
+            }
+            limits = {
+              cpu    = "1"
+              memory = "512Mi"
+            }
+          }
+          security_context {
+            allow_privilege_escalation = false
+            read_only_root_filesystem  = true
+            run_as_non_root            = true
+            privileged                 = false
+            capabilities {
+              drop = ["ALL"]
+            }
+          }
+        }
+      }
+    }
+  }
+  wait_for_completion = true
+  timeouts {
+    create = "10m"
+    update = "10m"
+  }
+}
+
+# knative/overlays/<environment>, rendered by kustomize inside the provider, with the image and
+# the public host of this environment.
+data "kustomization_overlay" "taskai" {
+  resources = [abspath("${path.module}/../../../knative/overlays/${var.environment}")]
+
+  images {
+    name     = "taskai"
+    new_name = var.image_repository
+    new_tag  = local.image_is_digest ? null : var.image_tag
+    digest   = local.image_is_digest ? var.image_tag : null
+  }
+
+  patches {
+    target {
+      kind = "Gateway"
+      name = "taskai"
+    }
+    patch = jsonencode([
+      { op = "replace", path = "/spec/listeners/0/hostname", value = var.public_host },
+      { op = "replace", path = "/spec/listeners/1/hostname", value = var.public_host },
+    ])
+  }
+
+  patches {
+    target {
+      kind = "HTTPRoute"
+    }
+    patch = jsonencode([
+      { op = "replace", path = "/spec/hostnames", value = [var.public_host] },
+    ])
+  }
+
+  kustomize_options = {
+    load_restrictor = "none"
+  }
+}
+
+# Applied in kustomize's priority order: namespaced config first, then the Services, then what
+# points at them (sources, routes).
+resource "kustomization_resource" "p0" {
+  for_each   = data.kustomization_overlay.taskai.ids_prio[0]
+  manifest   = data.kustomization_overlay.taskai.manifests[each.value]
+  depends_on = [kubernetes_job_v1.migrate]
+}
+
+resource "kustomization_resource" "p1" {
+  for_each   = data.kustomization_overlay.taskai.ids_prio[1]
+  manifest   = data.kustomization_overlay.taskai.manifests[each.value]
+  depends_on = [kustomization_resource.p0]
+}
+
+resource "kustomization_resource" "p2" {
+  for_each   = data.kustomization_overlay.taskai.ids_prio[2]
+  manifest   = data.kustomization_overlay.taskai.manifests[each.value]
+  depends_on = [kustomization_resource.p1]
+}
