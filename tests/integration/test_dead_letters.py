@@ -15,9 +15,9 @@ from taskai.devserver import load_function
 
 
 @pytest.fixture
-def sink(monkeypatch, kafka):
+def sink(monkeypatch, kafka, tmp_path):
     monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", kafka)
-    monkeypatch.setenv("DATA_DIR", "var-test-unused")
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
     bootstrap.reset()
     yield Client(load_function("deadletters"))
     bootstrap.reset()
