@@ -32,8 +32,16 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def postgres_migrated() -> str:
+    """The test database, emptied of anything an earlier run left, and migrated from scratch."""
     need("postgres", bool(POSTGRES_URL), "TEST_DATABASE_URL is not set")
     assert POSTGRES_URL
+    engine = make_engine(POSTGRES_URL, pool_size=1)
+    with engine.begin() as connection:
+        connection.execute(
+            text("DROP SCHEMA IF EXISTS tasks, events, notifications, audit CASCADE")
+        )
+        connection.execute(text("DROP TABLE IF EXISTS users, alembic_version CASCADE"))
+    engine.dispose()
     upgrade(POSTGRES_URL)
     return POSTGRES_URL
 

@@ -16,6 +16,7 @@ def main(argv: list[str] | None = None) -> int:
     dev.add_argument("--host", default="127.0.0.1")
     dev.add_argument("--port", type=int, default=8080)
     dev.add_argument("--tick", type=float, default=60.0, help="seconds between schedule pings")
+    dev.add_argument("--kafka-group-prefix", default="", help="prefix of the consumer groups")
     commands.add_parser("migrate", help="bring the configured database to the newest schema")
     args = parser.parse_args(argv)
     try:
@@ -33,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         upgrade(settings.sqlalchemy_url)  # the embedded file is created and kept current on start
     from taskai.devserver import serve
 
-    serve(args.host, args.port, tick_s=args.tick)
+    serve(args.host, args.port, tick_s=args.tick, group_prefix=args.kafka_group_prefix)
     return 0
 
 

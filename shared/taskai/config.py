@@ -32,7 +32,6 @@ class Settings(BaseModel):
     jwt_audience: str = "taskai-api"
     jwt_ttl_seconds: int = Field(24 * 3600, ge=60, le=30 * 24 * 3600)
     kafka_bootstrap_servers: str | None = None
-    kafka_group_prefix: str = Field("", description="Prefix of the dev server's consumer groups")
     resend_api_key: str | None = None
     resend_api_url: str | None = Field(None, description="Resend API base URL; unset = Resend's")
     aws_region: str | None = Field(None, description="Amazon SES region; set to send through SES")

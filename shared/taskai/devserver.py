@@ -96,7 +96,7 @@ def in_process(app: WSGIApp) -> Callable[[dict[str, str], bytes], int]:
     return lambda headers, body: client.post("/", headers=headers, data=body).status_code
 
 
-def wire_events(router: Router, *, port: int, tick_s: float) -> list[Any]:
+def wire_events(router: Router, *, port: int, tick_s: float, group_prefix: str = "") -> list[Any]:
     """Connect event functions to their triggers; returns what to stop on shutdown."""
     from taskai import bootstrap
     from taskai.adapters.ping import Ticker
@@ -113,7 +113,7 @@ def wire_events(router: Router, *, port: int, tick_s: float) -> list[Any]:
             bridge = KafkaSourceBridge(
                 bootstrap_servers=servers,
                 topic=trigger.topic,
-                group=get_settings().kafka_group_prefix + trigger.function,
+                group=group_prefix + trigger.function,
                 sink=f"http://127.0.0.1:{port}{EVENT_PREFIX}{trigger.function}",
                 dead_letter_topic=trigger.dead_letter_topic,
             )
@@ -131,14 +131,14 @@ def wire_events(router: Router, *, port: int, tick_s: float) -> list[Any]:
     return running
 
 
-def serve(host: str, port: int, tick_s: float = 60.0) -> None:
+def serve(host: str, port: int, tick_s: float = 60.0, group_prefix: str = "") -> None:
     """Serve until interrupted."""
     from werkzeug.serving import make_server
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # taskai.http logs each request
     router = build_app()
     server = make_server(host, port, router, threaded=True)
-    running = wire_events(router, port=server.server_port, tick_s=tick_s)
+    running = wire_events(router, port=server.server_port, tick_s=tick_s, group_prefix=group_prefix)
     log.info(
         "serving",
         extra={

@@ -33,9 +33,9 @@ SETTINGS = (
 class Server:
     """A running `taskai dev` and a tiny JSON client for it."""
 
-    def __init__(self, cwd: Path, env: dict[str, str]) -> None:
+    def __init__(self, cwd: Path, env: dict[str, str], *args: str) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "taskai.cli", "dev", "--port", "0", "--tick", "1"],
+            [sys.executable, "-m", "taskai.cli", "dev", "--port", "0", "--tick", "1", *args],
             cwd=cwd,
             env=env,
             stderr=subprocess.PIPE,
@@ -126,8 +126,9 @@ def on_postgres_and_kafka(tmp_path: Path) -> Iterator[Server]:
             DATABASE_URL=POSTGRES_URL,
             KAFKA_BOOTSTRAP_SERVERS=KAFKA,
             JWT_SECRET="e2e-secret-that-is-long-enough-0123456789",
-            KAFKA_GROUP_PREFIX=f"e2e-{uuid.uuid4().hex[:8]}-",
         ),
+        "--kafka-group-prefix",
+        f"e2e-{uuid.uuid4().hex[:8]}-",
     )
     server.wait_for_log('"message": "source ready"', count=sum(1 for t in TRIGGERS if t.topic))
     yield server

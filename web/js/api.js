@@ -1,0 +1,80 @@
+// HTTP client for /api: JSON in and out, the bearer token, typed errors, and 401 → signed out.
+import * as session from './session.js';
+
+export class ApiError extends Error {
+  constructor(status, error = {}) {
+    super(error.message || `request failed (${status})`);
+    this.status = status;
+    this.code = error.code || 'error';
+    this.fields = error.fields || {};
+  }
+}
+
+let onUnauthorized = () => {};
+/** Called once per 401 on an authenticated request (the token expired or was revoked). */
+export function whenUnauthorized(handler) {
+  onUnauthorized = handler;
+}
+
+export async function request(method, path, { body, query, signal } = {}) {
+  const headers = { Accept: 'application/json' };
+  const bearer = session.token();
+  if (bearer) headers.Authorization = `Bearer ${bearer}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let response;
+  try {
+    response = await fetch(path + queryString(query), {
+      method, headers, signal, body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (error) {
+    if (error.name === 'AbortError') throw error;
+    throw new ApiError(0, { code: 'network', message: 'Cannot reach TaskAI. Check your connection.' });
+  }
+  const data = response.status === 204 ? null : await response.json().catch(() => null);
+  if (response.ok) return data;
+  const apiError = new ApiError(response.status, data?.error);
+  if (response.status === 401 && bearer) onUnauthorized(apiError);
+  throw apiError;
+}
+
+function queryString(query) {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value == null || value === '' || (Array.isArray(value) && !value.length)) continue;
+    params.set(key, Array.isArray(value) ? value.join(',') : String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+const get = (path, query, signal) => request('GET', path, { query, signal });
+const post = (path, body, signal) => request('POST', path, { body, signal });
+const patch = (path, body) => request('PATCH', path, { body });
+const del = (path) => request('DELETE', path);
+const id = (value) => encodeURIComponent(value);
+
+export const api = {
+  register: (body) => post('/api/auth/register', body),
+  login: (body) => post('/api/auth/login', body),
+  me: () => get('/api/auth/me'),
+  updateMe: (body) => patch('/api/auth/me', body),
+
+  listTasks: (query, signal) => get('/api/tasks', query, signal),
+  createTask: (body) => post('/api/tasks', body),
+  updateTask: (taskId, body) => patch(`/api/tasks/${id(taskId)}`, body),
+  deleteTask: (taskId) => del(`/api/tasks/${id(taskId)}`),
+  completeTask: (taskId) => post(`/api/tasks/${id(taskId)}/complete`),
+  reopenTask: (taskId) => post(`/api/tasks/${id(taskId)}/reopen`),
+  skipTask: (taskId) => post(`/api/tasks/${id(taskId)}/skip`),
+  series: (taskId) => get(`/api/tasks/${id(taskId)}/series`),
+  sync: (cursor, signal) => get('/api/sync', { cursor }, signal),
+
+  tags: (q, signal) => get('/api/tags', { q, limit: 20 }, signal),
+  createTag: (body) => post('/api/tags', body),
+  updateTag: (tagId, body) => patch(`/api/tags/${id(tagId)}`, body),
+  deleteTag: (tagId) => del(`/api/tags/${id(tagId)}`),
+
+  parse: (text, timezone, signal) => post('/api/ai/parse', { text, timezone }, signal),
+  quickAdd: (text, timezone) => post('/api/ai/tasks', { text, timezone }),
+};

@@ -1,0 +1,144 @@
+// Task editor dialog: every field of a task, saved as a partial update; API errors beside fields.
+import { h, field, uid } from '../dom.js';
+import * as store from '../store.js';
+import * as actions from '../actions.js';
+import { announce, toast } from '../announce.js';
+import { naive, today, wall, label } from '../dates.js';
+import { modal, confirmDialog } from './dialog.js';
+import { showErrors, clearErrors } from './field-errors.js';
+import { recurrenceField } from './recurrence-field.js';
+import { remindersField } from './reminders-field.js';
+import { tagInput } from './tag-input.js';
+import { PRIORITY_NAMES } from './chips.js';
+
+const STATUSES = [['pending', 'To do'], ['in_progress', 'In progress'], ['completed', 'Completed']];
+
+/** Open the editor for `task`, or for a new task when it is null. */
+export function openEditor(task) {
+  const zone = store.state.user?.timezone || 'UTC';
+  const due = task?.due_date ? wall(task.due_date, zone) : null;
+  const title = h('input', { type: 'text', value: task?.title || '', maxlength: '500', autocomplete: 'off' });
+  const description = h('textarea', { rows: '3', placeholder: 'Notes, links, details…' });
+  description.value = task?.description || '';
+  const dueDate = h('input', { type: 'date', value: due?.date || '' });
+  const dueTime = h('input', { type: 'time', value: due?.time || '' });
+  const status = h('select', {}, STATUSES.map(([v, text]) => h('option', { value: v }, text)));
+  status.value = task?.status || 'pending';
+  const priority = priorityGroup(task?.priority || 'medium');
+  const weekday = () => (dueDate.value ? (new Date(`${dueDate.value}T00:00:00Z`).getUTCDay() + 6) % 7 : null);
+  const recurrence = recurrenceField(task?.recurrence || null, { dueWeekday: weekday });
+  const reminders = remindersField(task?.reminders || [], zone);
+  const tags = tagInput((task?.tags || []).map((t) => t.name));
+  const general = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  const clearDue = h('button', {
+    type: 'button', class: 'btn btn-small btn-quiet', onclick: () => { dueDate.value = ''; dueTime.value = ''; dueDate.focus(); },
+  }, 'Clear');
+  const dueId = uid('due');
+  const dueField = h('div', { class: 'field', dataset: { field: 'due_date' }, role: 'group', 'aria-labelledby': dueId },
+    h('span', { class: 'label', id: dueId }, `Due (${zone})`),
+    h('div', { class: 'due-row' },
+      h('label', { class: 'visually-hidden', for: (dueDate.id = uid('date')) }, 'Due date'), dueDate,
+      h('label', { class: 'visually-hidden', for: (dueTime.id = uid('time')) }, 'Due time'), dueTime, clearDue),
+    h('p', { class: 'field-error', hidden: true }));
+
+  const form = h('form', { class: 'editor', novalidate: true },
+    field('Title', title, { name: 'title' }),
+    field('Description', description, { name: 'description' }),
+    dueField,
+    h('div', { class: 'editor-grid' }, priority.element, field('Status', status, { name: 'status' })),
+    recurrence.element,
+    reminders.element,
+    tags.element,
+    task?.series_id && h('p', { class: 'muted small' },
+      `Occurrence ${task.occurrence || 1} of a series · created ${label(task.created_at, zone)}`),
+    general);
+
+  const save = h('button', { type: 'submit', class: 'btn btn-primary' }, task ? 'Save' : 'Add task');
+  const footer = [
+    task && h('button', { type: 'button', class: 'btn btn-danger-quiet', onclick: onDelete }, 'Delete'),
+    task?.recurrence && task.status !== 'completed' && h('button', { type: 'button', class: 'btn btn-quiet', onclick: onSkip }, 'Skip this one'),
+    h('span', { class: 'spacer' }),
+    h('button', { type: 'button', class: 'btn', onclick: () => close() }, 'Cancel'),
+    save,
+  ];
+  save.setAttribute('form', (form.id = uid('editor')));
+  const { close } = modal({ title: task ? 'Edit task' : 'New task', body: form, footer, className: 'modal-editor' });
+  title.focus();
+
+  form.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) form.requestSubmit();
+  });
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    const changes = collect();
+    if (!Object.keys(changes).length) {
+      close();
+      return;
+    }
+    save.disabled = true;
+    form.setAttribute('aria-busy', 'true');
+    try {
+      const saved = task ? await actions.save(task.id, changes) : await actions.create(changes);
+      close();
+      announce(task ? `Saved “${saved.title}”` : `Added “${saved.title}”`);
+    } catch (error) {
+      showErrors(form, error, general, (key) => (key.startsWith('reminders.') ? reminders.describe(key) : ''));
+    } finally {
+      save.disabled = false;
+      form.removeAttribute('aria-busy');
+    }
+  });
+
+  function collect() {
+    const changes = {};
+    const put = (key, value, before) => {
+      if (!task || JSON.stringify(value) !== JSON.stringify(before)) changes[key] = value;
+    };
+    put('title', title.value.trim(), task?.title);
+    put('description', description.value, task?.description ?? '');
+    put('priority', priority.value(), task?.priority);
+    put('status', status.value, task?.status);
+    const dueValue = dueDate.value || dueTime.value ? naive(dueDate.value || today(zone), dueTime.value) : null;
+    const dueBefore = due ? naive(due.date, due.time) : null;
+    if (dueValue !== dueBefore) changes.due_date = dueValue;
+    const repeat = recurrence.value();
+    if (repeat.changed && (task || repeat.value)) changes.recurrence = repeat.value;
+    const remind = reminders.value();
+    if (remind.changed) changes.reminders = remind.value;
+    put('tags', tags.value(), (task?.tags || []).map((t) => t.name));
+    if (!task) {
+      for (const key of ['status', 'description']) if (!changes[key]) delete changes[key];
+    }
+    return changes;
+  }
+
+  async function onDelete() {
+    if (!(await confirmDialog(`Delete “${task.title}”?`, { detail: 'This cannot be undone.' }))) return;
+    close();
+    actions.remove(task.id);
+  }
+
+  async function onSkip() {
+    try {
+      await actions.skip(task.id);
+      close();
+    } catch (error) {
+      toast(error.message, { tone: 'error' });
+    }
+  }
+}
+
+function priorityGroup(value) {
+  const name = uid('prio');
+  const legendId = uid('prio-l');
+  const radios = ['urgent', 'high', 'medium', 'low'].map((level) => {
+    const input = h('input', { type: 'radio', name, value: level, id: uid(`p-${level}`), checked: level === value });
+    return h('span', { class: `prio-option prio-${level}` }, input, h('label', { for: input.id }, PRIORITY_NAMES[level]));
+  });
+  const element = h('div', { class: 'field', dataset: { field: 'priority' }, role: 'radiogroup', 'aria-labelledby': legendId },
+    h('span', { class: 'label', id: legendId }, 'Priority'),
+    h('div', { class: 'prio-options' }, radios),
+    h('p', { class: 'field-error', hidden: true }));
+  return { element, value: () => element.querySelector('input:checked')?.value || 'medium' };
+}

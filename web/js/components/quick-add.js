@@ -1,0 +1,138 @@
+// Quick add: one line parsed as you type (debounced, stale requests aborted), Enter creates the task.
+import { h, replace, debounce } from '../dom.js';
+import { icon } from '../icons.js';
+import { api } from '../api.js';
+import * as store from '../store.js';
+import { announce, toast } from '../announce.js';
+import { label } from '../dates.js';
+import { describeRule } from '../rrule.js';
+import { dueChip, priorityChip, recurrenceChip, reminderChip, tagChip } from './chips.js';
+
+const PARSE_DELAY_MS = 250;
+const LEARNED = 'taskai.quick-add-learned'; // the floating hint stops after the first task added
+const EXAMPLE = 'Pay rent every month on the 1st at 9am #home !high remind me 1 day before';
+
+export function quickAdd({ onCreated } = {}) {
+  const zone = () => store.state.user?.timezone || 'UTC';
+  let controller = null;
+  const input = h('input', {
+    type: 'text', id: 'quick-add', class: 'qa-input', autocomplete: 'off', spellcheck: 'false', enterkeyhint: 'done',
+    maxlength: '1000', placeholder: `Add a task, e.g. “${EXAMPLE}”`, 'aria-describedby': 'qa-preview qa-help',
+  });
+  const preview = h('div', { class: 'qa-preview', id: 'qa-preview' });
+  const error = h('p', { class: 'field-error', role: 'alert', hidden: true });
+  const button = h('button', { type: 'submit', class: 'btn btn-primary qa-submit' }, 'Add');
+  const form = h('form', { class: 'quick-add', novalidate: true, 'aria-label': 'Quick add' },
+    h('div', { class: 'qa-row' },
+      h('label', { for: 'quick-add', class: 'qa-label' }, icon('plus'), h('span', { class: 'visually-hidden' }, 'Quick add a task')),
+      input, button),
+    preview,
+    h('p', { class: 'qa-help', id: 'qa-help' },
+      'Type naturally: dates, “every monday”, #tags, !high, “remind me 1 h before”. Text in quotes stays as written. ',
+      h('kbd', {}, 'Enter'), ' to add.'),
+    error);
+
+  form.classList.toggle('learned', localStorage.getItem(LEARNED) === '1');
+  const parseSoon = debounce(parseNow, PARSE_DELAY_MS);
+  input.addEventListener('input', () => {
+    error.hidden = true;
+    if (!input.value.trim()) {
+      parseSoon.cancel();
+      controller?.abort();
+      replace(preview);
+      form.classList.remove('parsing');
+      return;
+    }
+    form.classList.add('parsing');
+    parseSoon();
+  });
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') {
+      input.value = '';
+      input.dispatchEvent(new Event('input'));
+      input.blur();
+    }
+  });
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    submit();
+  });
+
+  async function parseNow() {
+    controller?.abort();
+    controller = new AbortController();
+    const text = input.value;
+    try {
+      const draft = await api.parse(text, zone(), controller.signal);
+      if (input.value === text) showDraft(draft);
+    } catch (err) {
+      if (err.name === 'AbortError') return;
+      if (input.value === text) replace(preview, h('span', { class: 'qa-note' }, err.status === 404
+        ? 'Smart parsing is not available right now; the text will be the title.' : err.message));
+    } finally {
+      if (input.value === text) form.classList.remove('parsing');
+    }
+  }
+
+  function showDraft(draft) {
+    const tz = zone();
+    const chips = [
+      draft.title && h('li', { class: 'qa-title', dataset: { kind: 'title' } }, icon('text'), h('span', {}, draft.title)),
+      draft.due_date && h('li', { dataset: { kind: 'due' } }, dueChip(draft.due_date, tz)),
+      draft.recurrence && h('li', { dataset: { kind: 'recurrence' } },
+        recurrenceChip(draft.recurrence.text || describeRule(draft.recurrence.rule, draft.recurrence.anchor))),
+      draft.priority && h('li', { dataset: { kind: 'priority' } }, priorityChip(draft.priority)),
+      ...(draft.tags || []).map((name) => h('li', { dataset: { kind: 'tag' } }, tagChip(store.tagByName(name) || { name }))),
+      ...(draft.reminders || []).map((r) => h('li', { dataset: { kind: 'reminder' } }, reminderChip(r, tz))),
+      draft.source === 'openai' && h('li', { class: 'qa-source', dataset: { kind: 'source' } }, icon('sparkle'), 'AI'),
+    ];
+    replace(preview,
+      h('ul', { class: 'qa-chips', 'aria-label': 'Will be added as' }, chips),
+      (draft.notes || []).map((note) => h('p', { class: 'qa-note' }, icon('info'), note)));
+  }
+
+  async function submit() {
+    const text = input.value.trim();
+    if (!text) {
+      input.focus();
+      return;
+    }
+    parseSoon.cancel();
+    controller?.abort();
+    form.setAttribute('aria-busy', 'true');
+    try {
+      const task = await createFrom(text);
+      store.putTasks([task]);
+      if (input.value.trim() === text) {
+        input.value = '';
+        replace(preview);
+      }
+      const when = task.due_date ? ` — ${label(task.due_date, zone())}` : '';
+      announce(`Added “${task.title}”${when}`);
+      toast(`Added “${task.title}”${when}`);
+      for (const note of task.notes || []) toast(note, { timeout: 7000 });
+      localStorage.setItem(LEARNED, '1');
+      form.classList.add('learned');
+      onCreated?.(task);
+    } catch (err) {
+      error.textContent = err.fields?.text || err.message;
+      error.hidden = false;
+    } finally {
+      form.removeAttribute('aria-busy');
+      form.classList.remove('parsing');
+    }
+  }
+
+  /** POST /api/ai/tasks; while that function is not deployed (404), the text becomes the title. */
+  async function createFrom(text) {
+    try {
+      return (await api.quickAdd(text, zone())).task;
+    } catch (err) {
+      if (err.status !== 404) throw err;
+      toast('Smart parsing is not available; added the text as the title.', { timeout: 6000 });
+      return api.createTask({ title: text.slice(0, 500) });
+    }
+  }
+
+  return { form, input, focus: () => input.focus() };
+}

@@ -1,0 +1,43 @@
+// One task in a list: round checkbox in its priority color, title, description line and meta chips.
+import { h } from '../dom.js';
+import { icon } from '../icons.js';
+import { dueChip, tagChip, PRIORITY_NAMES } from './chips.js';
+import { label } from '../dates.js';
+
+/** handlers: {onToggle(task), onOpen(task), onTag(name)} */
+export function taskRow(task, zone, handlers) {
+  const done = task.status === 'completed';
+  const titleId = `t-${task.id}`;
+  const check = h('input', {
+    type: 'checkbox', class: 'check', checked: done,
+    'aria-label': done ? `Reopen “${task.title}”` : `Complete “${task.title}”`,
+    onchange: (event) => {
+      event.target.closest('.task').classList.toggle('is-done', event.target.checked);
+      handlers.onToggle(task);
+    },
+  });
+  const meta = h('div', { class: 'task-meta' },
+    task.due_date && dueChip(task.due_date, zone, { done }),
+    task.recurrence && h('span', { class: 'meta-item recur', title: task.recurrence.text }, icon('repeat'),
+      h('span', { class: 'meta-text' }, task.recurrence.text)),
+    task.reminders?.length > 0 && h('span', { class: 'meta-item', title: 'Reminders' }, icon('bell'), String(task.reminders.length)),
+    task.status === 'in_progress' && h('span', { class: 'meta-item in-progress' }, 'In progress'),
+    done && task.completed_at && h('span', { class: 'meta-item' }, `Done ${label(task.completed_at, zone)}`),
+    task.tags.map((tag) => tagChip(tag, { onclick: () => handlers.onTag(tag.name) })));
+  const description = task.description?.trim()
+    ? h('p', { class: 'task-desc' }, task.description.trim().split('\n')[0]) : null;
+  return h('li', {
+    class: `task prio-${task.priority}${done ? ' is-done' : ''}`, tabindex: '-1',
+    dataset: { id: task.id }, 'aria-labelledby': titleId, 'aria-describedby': `${titleId}-meta`,
+  },
+  check,
+  h('div', { class: 'task-body' },
+    h('button', { type: 'button', class: 'task-title', id: titleId, onclick: () => handlers.onOpen(task) }, task.title),
+    description,
+    h('div', { id: `${titleId}-meta`, class: 'task-meta-wrap' },
+      meta,
+      (task.priority === 'urgent' || task.priority === 'high')
+        && h('span', { class: 'visually-hidden' }, `${PRIORITY_NAMES[task.priority]} priority`))),
+  (task.priority === 'urgent' || task.priority === 'high')
+    && h('span', { class: `prio-flag prio-${task.priority}`, title: `${PRIORITY_NAMES[task.priority]} priority`, 'aria-hidden': 'true' }, icon('flag')));
+}

@@ -1,0 +1,103 @@
+// Dates in the user's time zone: wall-clock parts, relative labels ("Today 09:00"), API values.
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const formatters = new Map();
+
+function formatter(zone) {
+  if (!formatters.has(zone)) {
+    formatters.set(zone, new Intl.DateTimeFormat('en-CA', {
+      timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit',
+      hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+    }));
+  }
+  return formatters.get(zone);
+}
+
+/** {date: 'YYYY-MM-DD', time: 'HH:MM'} of an instant (ISO text or Date) on the zone's wall clock. */
+export function wall(moment, zone) {
+  const parts = {};
+  for (const { type, value } of formatter(zone).formatToParts(new Date(moment))) parts[type] = value;
+  return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
+}
+
+let todayCache = { zone: null, until: 0, date: '' };
+/** Today's date in `zone` (asked for per task while rendering, so remembered for a second). */
+export function today(zone) {
+  const now = Date.now();
+  if (todayCache.zone !== zone || now > todayCache.until) {
+    todayCache = { zone, until: now + 1000, date: wall(new Date(now), zone).date };
+  }
+  return todayCache.date;
+}
+
+/** Calendar arithmetic on 'YYYY-MM-DD' strings. */
+export function addDays(date, days) {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+export function daysBetween(from, to) {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86400000);
+}
+
+/** 'Mon 3 Mar' (with the year when it is not this year's). */
+export function dayName(date, zone) {
+  const d = new Date(`${date}T00:00:00Z`);
+  const label = `${WEEKDAYS[d.getUTCDay()]} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]}`;
+  return date.slice(0, 4) === today(zone).slice(0, 4) ? label : `${label} ${date.slice(0, 4)}`;
+}
+
+/** 'Today', 'Tomorrow', 'Yesterday' or 'Mon 3 Mar'. */
+export function relativeDay(date, zone) {
+  const diff = daysBetween(today(zone), date);
+  if (diff === 0) return 'Today';
+  if (diff === 1) return 'Tomorrow';
+  if (diff === -1) return 'Yesterday';
+  return dayName(date, zone);
+}
+
+/** 'Today 09:00', 'Tomorrow 18:30', 'Mon 3 Mar 07:00'. */
+export function label(moment, zone) {
+  const { date, time } = wall(moment, zone);
+  return `${relativeDay(date, zone)} ${time}`;
+}
+
+/** How urgent a due date looks: overdue, today, tomorrow, week or later. */
+export function tone(moment, zone, done = false) {
+  if (!done && Date.parse(moment) < Date.now()) return 'overdue';
+  const diff = daysBetween(today(zone), wall(moment, zone).date);
+  if (diff <= 0) return 'today';
+  if (diff === 1) return 'tomorrow';
+  return diff < 7 ? 'week' : 'later';
+}
+
+/** The naive 'YYYY-MM-DDTHH:MM:00' the API reads in the owner's zone. */
+export function naive(date, time) {
+  return `${date}T${time || '09:00'}:00`;
+}
+
+/** '15 min', '1 h', '2 days', '1 week' before. */
+export function offsetLabel(minutes) {
+  if (minutes === 0) return 'at due time';
+  const units = [[10080, 'week'], [1440, 'day'], [60, 'h'], [1, 'min']];
+  for (const [size, unit] of units) {
+    if (minutes % size === 0) {
+      const n = minutes / size;
+      const plural = n > 1 && (unit === 'week' || unit === 'day') ? 's' : '';
+      return `${n} ${unit}${plural} before`;
+    }
+  }
+  return `${minutes} min before`;
+}
+
+/** Every IANA zone the browser knows, with UTC and the given ones guaranteed present. */
+export function zones(...extra) {
+  const known = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  return [...new Set([...known, 'UTC', ...extra.filter(Boolean)])].sort();
+}
+
+export function browserZone() {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}

@@ -1,0 +1,145 @@
+// The signed-in frame: top bar with search, sidebar with views, tags and account, and the main area.
+import { h, replace, debounce } from '../dom.js';
+import { icon } from '../icons.js';
+import * as store from '../store.js';
+import * as router from '../router.js';
+import { VIEWS, counts } from '../lists.js';
+import { quickAdd } from '../components/quick-add.js';
+import { shortcutsDialog } from '../components/dialog.js';
+
+const NAV = ['today', 'upcoming', 'overdue', 'nodate', 'all', 'completed'];
+
+export function mountShell(root, { onSignOut }) {
+  const search = h('input', {
+    type: 'search', id: 'search', class: 'search-input', placeholder: 'Search tasks', autocomplete: 'off',
+    'aria-keyshortcuts': '/', enterkeyhint: 'search',
+  });
+  const menuButton = h('button', {
+    type: 'button', class: 'icon-btn menu-btn', 'aria-label': 'Menu', 'aria-expanded': 'false', 'aria-controls': 'sidebar',
+  }, icon('menu'));
+  const countEls = {};
+  const navLinks = NAV.map((key) => {
+    countEls[key] = h('span', { class: `count${key === 'overdue' ? ' count-alert' : ''}` });
+    return h('li', {}, h('a', { href: `/${key}`, class: 'nav-link', dataset: { view: key } },
+      icon(VIEWS[key].icon), h('span', { class: 'nav-text' }, key === 'all' ? 'All' : VIEWS[key].title), countEls[key]));
+  });
+  const tagList = h('ul', { class: 'nav-tags', 'aria-label': 'Tags' });
+  const userName = h('span', { class: 'nav-text user-name' });
+  const closeMenu = h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Close menu' }, icon('close'));
+  const sidebar = h('nav', { id: 'sidebar', class: 'sidebar', 'aria-label': 'Main' },
+    h('div', { class: 'sidebar-head' },
+      h('span', { class: 'brand' }, h('img', { src: '/favicon.svg', alt: '', width: '24', height: '24' }), h('span', {}, 'TaskAI')),
+      closeMenu),
+    h('ul', { class: 'nav-views' }, navLinks),
+    h('div', { class: 'nav-section' },
+      h('h2', { class: 'nav-heading' }, 'Tags'), tagList,
+      h('a', { href: '/tags', class: 'nav-link nav-small', dataset: { view: 'tags' } }, icon('tag'), h('span', { class: 'nav-text' }, 'Manage tags'))),
+    h('div', { class: 'sidebar-foot' },
+      h('a', { href: '/profile', class: 'nav-link', dataset: { view: 'profile' } }, icon('user'), userName),
+      h('button', { type: 'button', class: 'nav-link nav-button', onclick: onSignOut }, icon('logout'), h('span', { class: 'nav-text' }, 'Sign out'))));
+  const scrim = h('div', { class: 'scrim', hidden: true });
+  const quick = quickAdd();
+  const page = h('div', { class: 'page-host' });
+  const main = h('main', { id: 'main', class: 'main', tabindex: '-1' }, h('div', { class: 'main-inner' }, quick.form, page));
+  const topbar = h('header', { class: 'topbar' },
+    menuButton,
+    h('a', { href: '/today', class: 'brand', 'aria-label': 'TaskAI, Today' },
+      h('img', { src: '/favicon.svg', alt: '', width: '24', height: '24' }), h('span', {}, 'TaskAI')),
+    h('form', { class: 'search', role: 'search', onsubmit: (e) => e.preventDefault() },
+      h('label', { for: 'search', class: 'visually-hidden' }, 'Search tasks'), icon('search'), search),
+    h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Keyboard shortcuts', 'aria-keyshortcuts': '?', onclick: () => shortcutsDialog() }, icon('keyboard')));
+  replace(root, h('div', { class: 'shell' }, topbar, sidebar, scrim, main));
+
+  let lastList = '/today';
+  const runSearch = debounce(() => {
+    const q = search.value.trim();
+    if (q) router.navigate(`/search?q=${encodeURIComponent(q)}`, { replace: router.path() === '/search', focus: false });
+    else if (router.path() === '/search') router.navigate(lastList, { focus: false });
+  }, 200);
+  search.addEventListener('input', runSearch);
+  search.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') {
+      search.value = '';
+      runSearch();
+      search.blur();
+    } else if (event.key === 'ArrowDown' || (event.key === 'Enter' && search.value.trim())) {
+      runSearch.cancel();
+      const q = search.value.trim();
+      const go = q && router.path() !== '/search' ? router.navigate(`/search?q=${encodeURIComponent(q)}`, { focus: false }) : null;
+      Promise.resolve(go).then(() => document.querySelector('#main .task')?.focus());
+      event.preventDefault();
+    }
+  });
+
+  const setMenu = (open) => {
+    sidebar.classList.toggle('open', open);
+    scrim.hidden = !open;
+    menuButton.setAttribute('aria-expanded', String(open));
+    if (open) sidebar.querySelector('a')?.focus();
+  };
+  menuButton.addEventListener('click', () => setMenu(!sidebar.classList.contains('open')));
+  scrim.addEventListener('click', () => setMenu(false));
+  closeMenu.addEventListener('click', () => {
+    setMenu(false);
+    menuButton.focus();
+  });
+  sidebar.addEventListener('click', (event) => { if (event.target.closest('a')) setMenu(false); });
+  sidebar.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && sidebar.classList.contains('open')) {
+      setMenu(false);
+      menuButton.focus();
+    }
+  });
+
+  let tagSignature = '';
+  function update() {
+    const { user, tasks, tags } = store.state;
+    const zone = user?.timezone || 'UTC';
+    const all = [...tasks.values()];
+    const numbers = counts(all, zone);
+    for (const key of NAV) countEls[key].textContent = numbers[key] ? String(numbers[key]) : '';
+    userName.textContent = user?.name || user?.email || 'Profile';
+    const sorted = [...tags.values()].sort((a, b) => a.name.localeCompare(b.name));
+    const signature = sorted.map((t) => `${t.id}:${t.name}:${t.color}`).join('|');
+    if (signature !== tagSignature) {
+      tagSignature = signature;
+      replace(tagList, sorted.length ? sorted.map((tag) => h('li', {},
+        h('a', { href: `/all?tag=${encodeURIComponent(tag.name)}`, class: 'nav-link nav-tag', dataset: { tag: tag.name } },
+          h('span', { class: 'dot', style: { '--tag': tag.color } }), h('span', { class: 'nav-text' }, tag.name))))
+        : h('li', { class: 'nav-empty' }, 'Tags you add (#name) show here'));
+    }
+    markCurrent();
+  }
+
+  function markCurrent() {
+    const here = router.path().slice(1);
+    const tag = router.params().get('tag');
+    for (const link of sidebar.querySelectorAll('a.nav-link')) {
+      const current = link.dataset.tag ? here === 'all' && tag?.toLowerCase() === link.dataset.tag.toLowerCase()
+        : link.dataset.view === here && !(here === 'all' && tag);
+      if (current) link.setAttribute('aria-current', 'page');
+      else link.removeAttribute('aria-current');
+    }
+  }
+
+  const unsubscribe = store.subscribe(update);
+  update();
+
+  return {
+    page,
+    /** Called on every route: which page shows, whether quick add belongs there. */
+    showing({ listPath, withQuickAdd }) {
+      if (listPath) lastList = listPath;
+      quick.form.hidden = !withQuickAdd;
+      if (router.path() !== '/search' && document.activeElement !== search) search.value = '';
+      if (router.path() === '/search' && document.activeElement !== search) search.value = router.params().get('q') || '';
+      markCurrent();
+    },
+    focusQuickAdd: () => {
+      if (quick.form.hidden) router.navigate(lastList, { focus: false });
+      quick.focus();
+    },
+    focusSearch: () => search.focus(),
+    destroy: unsubscribe,
+  };
+}
