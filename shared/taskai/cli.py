@@ -1,4 +1,4 @@
-"""The `taskai` command: run everything locally, or migrate a database."""
+"""The `taskai` command: run everything locally, migrate a database, or bridge Kafka to HTTP."""
 
 from __future__ import annotations
 
@@ -18,7 +18,21 @@ def main(argv: list[str] | None = None) -> int:
     dev.add_argument("--tick", type=float, default=60.0, help="seconds between schedule pings")
     dev.add_argument("--kafka-group-prefix", default="", help="prefix of the consumer groups")
     commands.add_parser("migrate", help="bring the configured database to the newest schema")
+    source = commands.add_parser("kafka-source", help="deliver a topic to a URL, as KafkaSource")
+    source.add_argument("--bootstrap-servers", required=True)
+    source.add_argument("--topic", required=True)
+    source.add_argument("--group", required=True, help="the consumer group")
+    source.add_argument("--sink", required=True, help="URL the CloudEvents are POSTed to")
+    source.add_argument("--dead-letter-topic")
+    source.add_argument("--retry", type=int, default=5)
+    source.add_argument(
+        "--backoff-delay", type=float, default=0.2, help="seconds, doubled per retry"
+    )
+    source.add_argument("--timeout", type=float, default=10.0, help="seconds per delivery")
+    source.add_argument("--initial-offset", choices=("latest", "earliest"), default="latest")
     args = parser.parse_args(argv)
+    if args.command == "kafka-source":
+        return kafka_source(args)
     try:
         settings = get_settings()
     except ConfigurationError as e:
@@ -35,6 +49,29 @@ def main(argv: list[str] | None = None) -> int:
     from taskai.devserver import serve
 
     serve(args.host, args.port, tick_s=args.tick, group_prefix=args.kafka_group_prefix)
+    return 0
+
+
+def kafka_source(args: argparse.Namespace) -> int:
+    """Run one KafkaSource stand-in until interrupted."""
+    from taskai.adapters.kafka_source import Delivery, KafkaSourceBridge
+
+    logs.configure("INFO")
+    bridge = KafkaSourceBridge(
+        bootstrap_servers=args.bootstrap_servers,
+        topic=args.topic,
+        group=args.group,
+        sink=args.sink,
+        dead_letter_topic=args.dead_letter_topic,
+        delivery=Delivery(
+            retry=args.retry, backoff_delay_s=args.backoff_delay, timeout_s=args.timeout
+        ),
+        initial_offset=args.initial_offset,
+    )
+    try:
+        bridge.run()
+    except KeyboardInterrupt:
+        bridge.stop()
     return 0
 
 

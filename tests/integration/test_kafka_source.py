@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -133,3 +137,35 @@ def test_offsets_are_committed_so_a_restart_does_not_deliver_again(kafka, topic,
     produce(kafka, topic, [event(4)])
     run_bridge(kafka, topic, sink, until=lambda: "e4" in sink.ids())
     assert sink.ids() == [f"e{n}" for n in range(5)]
+
+
+def test_the_taskai_kafka_source_command_delivers_a_topic_to_a_url(kafka, topic, sink):
+    produce(kafka, topic, [event(n) for n in range(3)])
+    command = [
+        sys.executable,
+        "-m",
+        "taskai.cli",
+        "kafka-source",
+        "--bootstrap-servers",
+        kafka,
+        "--topic",
+        topic,
+        "--group",
+        f"cli-{topic}",
+        "--sink",
+        sink.url,
+        "--initial-offset",
+        "earliest",
+    ]
+    shared = str(Path(__file__).resolve().parents[2] / "shared")
+    process = subprocess.Popen(
+        command, env={**os.environ, "PYTHONPATH": shared}, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while len(sink.calls) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert sink.ids() == ["e0", "e1", "e2"]
