@@ -101,7 +101,7 @@ def reopen_task(call: Call) -> s.TaskPublic:
 
 @api.handles("skipTask")
 def skip_task(call: Call) -> s.TaskPublic:
-    task = recurrence.skip_task(
+    task = service.skip_task(
         uow=call.uow(), user_id=call.user_id, task_id=call.values["task_id"], now=call.now
     )
     return present(call, task)

@@ -108,14 +108,11 @@ def embedded(tmp_path: Path) -> Iterator[Server]:
 
 
 @pytest.fixture
-def on_postgres_and_kafka(tmp_path: Path) -> Iterator[Server]:
-    need("postgres", bool(POSTGRES_URL), "TEST_DATABASE_URL is not set")
+def on_postgres_and_kafka(tmp_path: Path, postgres_migrated: str) -> Iterator[Server]:
     need("kafka", bool(KAFKA), "TEST_KAFKA_BOOTSTRAP_SERVERS is not set")
     from taskai.adapters.db import make_engine
-    from taskai.adapters.migrate import upgrade
 
     assert POSTGRES_URL and KAFKA
-    upgrade(POSTGRES_URL)
     engine = make_engine(POSTGRES_URL, pool_size=1)
     with engine.begin() as connection:  # start from an empty outbox: only this test's events
         connection.execute(text("TRUNCATE users, events.outbox CASCADE"))

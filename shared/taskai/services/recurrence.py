@@ -61,15 +61,6 @@ def create_next(
     return "created" if nxt else "ended"
 
 
-def skip_task(*, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID, now: datetime) -> Task:
-    """Complete an occurrence as skipped: the series moves on, the skip is remembered."""
-    with uow:
-        task = uow.tasks.get(user_id, task_id)
-        task.complete(now=now, skipped=True)
-        uow.commit()
-        return task
-
-
 def series_of(*, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID) -> list[Task]:
     """Every occurrence of the task's series, oldest first (just the task when it has none)."""
     with uow:

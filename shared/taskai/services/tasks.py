@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -91,24 +91,41 @@ def update_task(
         return task
 
 
+def change_task(
+    *, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID, change: Callable[[Task], object]
+) -> Task:
+    """Apply one domain transition to one of the caller's tasks, and commit it."""
+    with uow:
+        task = uow.tasks.get(user_id, task_id)
+        change(task)
+        uow.commit()
+        return task
+
+
 def complete_task(
     *, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID, now: datetime
 ) -> Task:
     """Mark a task done; a recurring one's next occurrence follows through the event."""
-    with uow:
-        task = uow.tasks.get(user_id, task_id)
-        task.complete(now=now)
-        uow.commit()
-        return task
+    return change_task(
+        uow=uow, user_id=user_id, task_id=task_id, change=lambda task: task.complete(now=now)
+    )
 
 
 def reopen_task(*, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID, now: datetime) -> Task:
     """Undo a completion."""
-    with uow:
-        task = uow.tasks.get(user_id, task_id)
-        task.reopen(now=now)
-        uow.commit()
-        return task
+    return change_task(
+        uow=uow, user_id=user_id, task_id=task_id, change=lambda task: task.reopen(now=now)
+    )
+
+
+def skip_task(*, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID, now: datetime) -> Task:
+    """Complete an occurrence as skipped: the series moves on, the skip is remembered."""
+    return change_task(
+        uow=uow,
+        user_id=user_id,
+        task_id=task_id,
+        change=lambda task: task.complete(now=now, skipped=True),
+    )
 
 
 def delete_task(*, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID, now: datetime) -> None:

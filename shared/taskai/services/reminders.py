@@ -1,0 +1,74 @@
+"""The reminder scheduler: each due reminder becomes one reminder.due event, or is marked missed.
+
+A claim, its status change and its outbox event commit together, so a reminder is queued once
+even when two schedulers run at the same time (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: one
+writer at a time). A scheduler that was down catches up on its next tick.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from taskai.adapters.repository import DueReminder
+from taskai.adapters.unit_of_work import UnitOfWork
+from taskai.domain.events import ReminderDue
+from taskai.domain.reminders import MISSED, QUEUED
+from taskai.domain.tasks import iso
+
+log = logging.getLogger("taskai.reminders")
+BATCH = 500  # reminders claimed per transaction
+
+
+@dataclass
+class Tally:
+    """What one tick did."""
+
+    queued: int = 0
+    missed: int = 0
+
+
+def fire_due_reminders(
+    *, uow: UnitOfWork, now: datetime, missed_after: timedelta, batch: int = BATCH
+) -> Tally:
+    """Queue every reminder whose time has come; one later than `missed_after` is marked missed."""
+    tally = Tally()
+    while True:
+        with uow:
+            claimed = uow.reminders.claim_due(now, batch)
+            missed = [r for r in claimed if now - r.fire_at > missed_after]
+            due = [r for r in claimed if now - r.fire_at <= missed_after]
+            for reminder in due:
+                uow.publish(reminder_due(reminder, now=now))
+            uow.reminders.mark([r.id for r in due], QUEUED)  # passing state: no sync stamp
+            for reminder in missed:
+                mark_missed(uow, reminder, now=now)
+            uow.commit()
+        tally.queued, tally.missed = tally.queued + len(due), tally.missed + len(missed)
+        if len(claimed) < batch:
+            return tally
+
+
+def reminder_due(reminder: DueReminder, *, now: datetime) -> ReminderDue:
+    """The event that hands a due reminder to the notifications function."""
+    data = {
+        "reminder_id": str(reminder.id),
+        "task_id": str(reminder.task_id),
+        "user_id": str(reminder.user_id),
+        "fire_at": iso(reminder.fire_at),
+        "minutes_before": reminder.minutes_before,
+        "at": iso(reminder.at),
+        "title": reminder.title,
+        "due_date": iso(reminder.due_at),
+    }
+    return ReminderDue(key=str(reminder.task_id), occurred_at=now, data=data)
+
+
+def mark_missed(uow: UnitOfWork, due: DueReminder, *, now: datetime) -> None:
+    """Too late to be useful: the reminder is marked missed (owners see it through sync)."""
+    reminder = uow.reminders.get(due.id)
+    if reminder is not None:
+        reminder.status = MISSED
+    late_s = int((now - due.fire_at).total_seconds())
+    log.warning("reminder missed", extra={"reminder_id": str(due.id), "late_s": late_s})
