@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from taskai.adapters.outbox import OutboxRecord
-from taskai.contracts import envelope
 
 
 def attributes(record: OutboxRecord) -> dict[str, Any]:
     """The CloudEvents attributes of a stored event."""
+    from taskai.contracts import envelope  # the event models are built on first publish
+
     return envelope(
         event_id=record.event_id,
         type=record.type,

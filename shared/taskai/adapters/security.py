@@ -6,7 +6,6 @@ import uuid
 from datetime import datetime, timedelta
 
 import bcrypt
-import jwt
 
 from taskai.errors import Unauthorized
 
@@ -35,6 +34,8 @@ class TokenIssuer:
         self.ttl_seconds = ttl_seconds
 
     def issue(self, user_id: uuid.UUID, *, now: datetime) -> str:
+        import jwt  # imported on first use: cold start matters
+
         claims = {
             "sub": str(user_id),
             "iss": self.issuer,
@@ -47,6 +48,8 @@ class TokenIssuer:
 
     def verify(self, token: str) -> uuid.UUID:
         """The user id the token was issued to; raises Unauthorized for anything else."""
+        import jwt
+
         try:
             claims = jwt.decode(
                 token,

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from taskai.api import schemas as s
-from taskai.domain.quickadd import Draft
 from taskai.domain.recurrence import Recurrence
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
 from taskai.domain.users import User
+
+if TYPE_CHECKING:
+    from taskai.domain.quickadd import Draft
 
 
 def local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:

@@ -16,10 +16,16 @@ Color = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 Moment = Annotated[datetime, Field(strict=True)]
 
 
-class Strict(BaseModel):
+class Model(BaseModel):
+    """Every API model; validators are built on first use, keeping cold starts short."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class Strict(Model):
     """Unknown fields are a client error (422), never silently dropped."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class RegisterIn(Strict):
@@ -40,7 +46,7 @@ class ProfileUpdate(Strict):
     password: str | None = Field(None, min_length=8, max_length=72)
 
 
-class UserPublic(BaseModel):
+class UserPublic(Model):
     id: str
     email: str
     name: str
@@ -48,7 +54,7 @@ class UserPublic(BaseModel):
     created_at: datetime
 
 
-class TokenPublic(BaseModel):
+class TokenPublic(Model):
     access_token: str
     token_type: Literal["bearer"] = "bearer"
     expires_in: int
@@ -105,7 +111,7 @@ class TaskUpdate(Strict):
         return value
 
 
-class TagPublic(BaseModel):
+class TagPublic(Model):
     id: str
     name: str
     color: str
@@ -115,13 +121,13 @@ class TagWithCount(TagPublic):
     task_count: int
 
 
-class RecurrencePublic(BaseModel):
+class RecurrencePublic(Model):
     rule: str
     anchor: Literal["due", "completion"]
     text: str = Field(description="The rule in words")
 
 
-class ReminderPublic(BaseModel):
+class ReminderPublic(Model):
     id: str
     minutes_before: int | None
     at: datetime | None
@@ -129,7 +135,7 @@ class ReminderPublic(BaseModel):
     status: str
 
 
-class TaskPublic(BaseModel):
+class TaskPublic(Model):
     id: str
     title: str
     description: str
@@ -148,12 +154,12 @@ class TaskPublic(BaseModel):
     notes: list[str] | None = None
 
 
-class TaskPage(BaseModel):
+class TaskPage(Model):
     items: list[TaskPublic]
     next_cursor: str | None
 
 
-class TaskList(BaseModel):
+class TaskList(Model):
     items: list[TaskPublic]
 
 
@@ -176,7 +182,7 @@ class TaskListParams(Strict):
     cursor: str | None = Field(None, max_length=500)
 
 
-class TagList(BaseModel):
+class TagList(Model):
     items: list[TagWithCount]
 
 
@@ -199,12 +205,12 @@ class SyncParams(Strict):
     cursor: str | None = Field(None, max_length=40)
 
 
-class Deletion(BaseModel):
+class Deletion(Model):
     type: Literal["task", "tag"]
     id: str
 
 
-class SyncPublic(BaseModel):
+class SyncPublic(Model):
     tasks: list[TaskPublic]
     tags: list[TagPublic]
     deleted: list[Deletion]
@@ -221,12 +227,12 @@ class QuickAddIn(Strict):
     timezone: str | None = Field(None, max_length=64, description="Overrides the profile's zone")
 
 
-class DraftReminder(BaseModel):
+class DraftReminder(Model):
     minutes_before: int | None = None
     at: datetime | None = None
 
 
-class DraftPublic(BaseModel):
+class DraftPublic(Model):
     """A task proposed from text, in the field names of TaskCreate; `source` says who parsed it."""
 
     title: str
@@ -240,18 +246,18 @@ class DraftPublic(BaseModel):
     notes: list[str]
 
 
-class QuickAddPublic(BaseModel):
+class QuickAddPublic(Model):
     task: TaskPublic
     draft: DraftPublic
 
 
-class ErrorBody(BaseModel):
+class ErrorBody(Model):
     code: str
     message: str
     fields: dict[str, str] | None = None
 
 
-class ErrorPublic(BaseModel):
+class ErrorPublic(Model):
     error: ErrorBody
 
 
