@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,6 +16,9 @@ from taskai.adapters.security import TokenIssuer
 from taskai.adapters.unit_of_work import UnitOfWork
 from taskai.config import get_settings
 from taskai.services.relay import BackgroundRelay, Publisher, relay_pending
+
+if TYPE_CHECKING:
+    from taskai.services.notifications import EmailSender
 
 
 @cache
@@ -74,6 +78,19 @@ def relay() -> BackgroundRelay:
     return BackgroundRelay(relay_now)
 
 
+@cache
+def email_sender() -> EmailSender:
+    """Resend when RESEND_API_KEY is set, else Amazon SES when AWS_REGION is, else a log line."""
+    from taskai.adapters.email import LogSender, ResendSender, SesSender
+
+    settings = get_settings()
+    if settings.resend_api_key:
+        return ResendSender(api_key=settings.resend_api_key, api_url=settings.resend_api_url)
+    if settings.aws_region:
+        return SesSender(region=settings.aws_region)
+    return LogSender()
+
+
 def reset() -> None:
     """Forget every wired adapter (tests change the environment between cases)."""
     if engine.cache_info().currsize:
@@ -86,3 +103,4 @@ def reset() -> None:
             close()
     for cached in (engine, session_factory, tokens, publisher, relay, get_settings):
         cached.cache_clear()
+    email_sender.cache_clear()

@@ -116,6 +116,7 @@ def wire_events(router: Router, *, port: int, tick_s: float, group_prefix: str =
                 group=group_prefix + trigger.function,
                 sink=f"http://127.0.0.1:{port}{EVENT_PREFIX}{trigger.function}",
                 dead_letter_topic=trigger.dead_letter_topic,
+                parallelism=trigger.parallelism,
             )
             bridge.start()
             running.append(bridge)

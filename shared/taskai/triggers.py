@@ -11,9 +11,12 @@ class Trigger:
     topic: str | None = None  # fed by a KafkaSource on this topic
     every_s: int | None = None  # fed by a PingSource at this period
     dead_letter_topic: str | None = None
+    parallelism: int = 1  # 1: ordered per partition; more: unordered, this many in flight
 
 
 TRIGGERS = (
     Trigger("recurrence", topic="task-events", dead_letter_topic="task-events.dlq"),
     Trigger("outbox", every_s=60),
+    Trigger("reminders", every_s=60),
+    Trigger("notifications", topic="reminders", dead_letter_topic="reminders.dlq", parallelism=8),
 )

@@ -74,6 +74,12 @@ def test_the_event_fed_functions_are_wired_as_the_code_declares(
             assert (spec["trigger"], spec.get("topic")) == ("kafka", trigger.topic), trigger
         if trigger.every_s:
             assert spec["trigger"] == "ping" and trigger.every_s == 60, trigger
+    for overlay, docs in rendered.items():
+        for source in dc.of_kind(docs, "sources.knative.dev/v1", "KafkaSource"):
+            target = dc.FUNCTIONS[source["spec"]["sink"]["ref"]["name"]]["target"]
+            [trigger] = [t for t in triggers.TRIGGERS if t.function == target]
+            ordering = "unordered" if trigger.parallelism > 1 else "ordered"
+            assert source["spec"].get("ordering", "ordered") == ordering, (overlay, trigger)
 
 
 def test_terraform_and_the_manifests_name_the_same_namespace_gateways_and_kafka(

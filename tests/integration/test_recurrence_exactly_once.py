@@ -66,6 +66,7 @@ def test_concurrent_deliveries_create_one_occurrence(alice):
         thread.start()
     for thread in threads:
         thread.join()
+    assert len(outcomes) == len(ids)  # every delivery answered (none crashed)
     assert sorted(outcomes).count("created") == 1
     assert occurrences(alice, data) == [1, 2]
 

@@ -4,6 +4,10 @@ Semantics follow KafkaSource with ordered delivery: per partition, one record at
 success; 5xx, 404, 408, 409, 429, timeouts and refused connections are retried with exponential
 backoff; any other 4xx, or a record still failing after the retries, goes to the dead-letter
 topic; the offset is committed only after success or dead-lettering.
+
+With `parallelism` > 1 it delivers as KafkaSource's unordered mode
+(`kafka.eventing.knative.dev/delivery.order: unordered`): up to that many records at once, in
+any order, and a partition's offset is committed only up to its lowest record still in flight.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import logging
 import threading
 import time
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,6 +93,7 @@ class KafkaSourceBridge:
         dead_letter_topic: str | None = None,
         delivery: Delivery | None = None,
         initial_offset: str = "latest",
+        parallelism: int = 1,
     ) -> None:
         self.bootstrap_servers, self.topic, self.group = bootstrap_servers, topic, group
         self.sink, self.dead_letter_topic = sink, dead_letter_topic
@@ -98,12 +104,16 @@ class KafkaSourceBridge:
         self.delivered = 0
         self.dead_lettered = 0
         self.client = SinkClient(sink, self.delivery.timeout_s)
+        self.parallelism = parallelism  # 1: ordered; more: unordered, this many in flight
+        self.counting = threading.Lock()
 
-    def deliver(self, headers: dict[str, str], body: bytes) -> int:
+    def deliver(
+        self, headers: dict[str, str], body: bytes, client: SinkClient | None = None
+    ) -> int:
         """Try until success, a permanent failure, or the retries are spent; the last status."""
         status = 0
         for attempt in range(self.delivery.retry + 1):
-            status = self.client.post(headers, body)
+            status = (client or self.client).post(headers, body)
             if 200 <= status < 300:
                 return status
             if status != 0 and status < 500 and status not in RETRYABLE:
@@ -129,6 +139,7 @@ class KafkaSourceBridge:
         dead_letters = KafkaProducer(
             bootstrap_servers=self.bootstrap_servers.split(","), acks="all"
         )
+        unordered = Unordered(self, dead_letters) if self.parallelism > 1 else None
         try:
             while not self.stopped.is_set():
                 batches = consumer.poll(timeout_ms=200)
@@ -137,6 +148,10 @@ class KafkaSourceBridge:
                         consumer.position(partition)  # a new group's "latest" is fixed now
                     log.info("source ready", extra={"topic": self.topic, "group": self.group})
                     self.ready.set()
+                if unordered is not None:
+                    unordered.take(batches)
+                    unordered.commit(consumer)
+                    continue
                 for partition, records in batches.items():
                     for record in records:
                         if self.stopped.is_set():
@@ -144,17 +159,20 @@ class KafkaSourceBridge:
                         self.handle(record, dead_letters)
                         consumer.commit({partition: OffsetAndMetadata(record.offset + 1, "", -1)})
         finally:
+            if unordered is not None:
+                unordered.close(consumer)
             consumer.close()
             dead_letters.close(timeout=5)
             self.client.close()
 
-    def handle(self, record: Any, dead_letters: Any) -> None:
+    def handle(self, record: Any, dead_letters: Any, client: SinkClient | None = None) -> None:
         headers = http_headers(record.headers or [])
-        status = self.deliver(headers, record.value or b"")
-        if 200 <= status < 300:
-            self.delivered += 1
-            return
-        self.dead_lettered += 1
+        status = self.deliver(headers, record.value or b"", client)
+        with self.counting:
+            if 200 <= status < 300:
+                self.delivered += 1
+                return
+            self.dead_lettered += 1
         log.error(
             "dead letter",
             extra={
@@ -184,3 +202,72 @@ class KafkaSourceBridge:
 
     def stop(self) -> None:
         self.stopped.set()
+
+
+class Unordered:
+    """Unordered delivery: records go out on a pool of `parallelism` threads, each with its own
+    connection; offsets are committed (from the consumer's thread) up to the lowest record of
+    each partition still in flight, so a restart redelivers only what may not have arrived."""
+
+    def __init__(self, bridge: KafkaSourceBridge, dead_letters: Any) -> None:
+        self.bridge, self.dead_letters = bridge, dead_letters
+        name = f"kafka-source-{bridge.group}"
+        self.pool = ThreadPoolExecutor(bridge.parallelism, thread_name_prefix=name)
+        self.slots = threading.BoundedSemaphore(bridge.parallelism * 2)  # records taken, at most
+        self.lock = threading.Lock()
+        self.in_flight: dict[Any, set[int]] = {}  # partition -> offsets being delivered
+        self.taken: dict[Any, int] = {}  # partition -> the offset after the last one taken
+        self.committed: dict[Any, int] = {}
+        self.clients: list[SinkClient] = []
+        self.local = threading.local()
+
+    def take(self, batches: dict[Any, list[Any]]) -> None:
+        """Start delivering every record of a poll; waits while too many are in flight."""
+        for partition, records in batches.items():
+            for record in records:
+                self.slots.acquire()
+                if self.bridge.stopped.is_set():
+                    self.slots.release()
+                    return  # not taken, not committed: delivered again on the next start
+                with self.lock:
+                    self.in_flight.setdefault(partition, set()).add(record.offset)
+                    self.taken[partition] = record.offset + 1
+                self.pool.submit(self.deliver, partition, record)
+
+    def deliver(self, partition: Any, record: Any) -> None:
+        try:
+            self.bridge.handle(record, self.dead_letters, self.client())
+        except Exception:  # left in flight: never committed, so delivered again after a restart
+            log.exception("delivery failed", extra={"offset": record.offset})
+            return
+        finally:
+            self.slots.release()
+        with self.lock:
+            self.in_flight[partition].discard(record.offset)
+
+    def client(self) -> SinkClient:
+        if not hasattr(self.local, "client"):
+            self.local.client = SinkClient(self.bridge.sink, self.bridge.delivery.timeout_s)
+            with self.lock:
+                self.clients.append(self.local.client)
+        client: SinkClient = self.local.client
+        return client
+
+    def commit(self, consumer: Any) -> None:
+        """Commit each assigned partition up to its lowest record still in flight."""
+        from kafka.structs import OffsetAndMetadata
+
+        with self.lock:
+            safe = {p: min(o) if o else self.taken[p] for p, o in self.in_flight.items()}
+        assigned = consumer.assignment()
+        moved = {p: o for p, o in safe.items() if p in assigned and self.committed.get(p) != o}
+        if moved:
+            consumer.commit({p: OffsetAndMetadata(o, "", -1) for p, o in moved.items()})
+            self.committed.update(moved)
+
+    def close(self, consumer: Any) -> None:
+        """Let the deliveries under way finish, then commit what they delivered."""
+        self.pool.shutdown(wait=True)
+        self.commit(consumer)
+        for client in self.clients:
+            client.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 from typing import Any
 
@@ -225,15 +226,44 @@ task_audit = Table(
     schema="audit",
 )
 
+notification_log = Table(
+    "notification_log",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("reminder_id", Uuid, nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("task_id", Uuid, nullable=False),  # no foreign key: the log outlives the task
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("event_id", String(200)),
+    Column("channel", String(20), nullable=False),
+    Column("provider", String(20), nullable=False),
+    Column("recipient", String(320)),
+    Column("status", String(20), nullable=False),
+    Column("provider_message_id", String(200)),
+    Column("error", Text),
+    created(),
+    Column("finished_at", UTCDateTime),
+    # One row per attempt; two instances claiming the same attempt of a reminder cannot both win.
+    UniqueConstraint("reminder_id", "attempt"),
+    Index(None, "user_id", "created_at"),
+    schema="notifications",
+)
+
 mapper = registry(metadata=metadata)
 _mapped = False
+_mapping = threading.Lock()
 
 
 def start_mappers() -> None:
-    """Map the domain classes onto the tables, once per process."""
+    """Map the domain classes onto the tables, once per process (threads may race here)."""
     global _mapped
-    if _mapped:
-        return
+    with _mapping:
+        if not _mapped:
+            _map()
+            _mapped = True
+
+
+def _map() -> None:
     mapper.map_imperatively(User, users)
     mapper.map_imperatively(Tag, tags)
     mapper.map_imperatively(Reminder, reminders)
@@ -252,7 +282,6 @@ def start_mappers() -> None:
         },
     )
     event.listen(Task, "load", _fresh_event_list)
-    _mapped = True
 
 
 def _fresh_event_list(task: Task, _context: object) -> None:

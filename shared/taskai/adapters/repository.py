@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -12,10 +13,11 @@ from sqlalchemy.orm import Session
 
 from taskai.adapters import orm
 from taskai.adapters.task_search import page_of_tasks
+from taskai.domain.reminders import PENDING
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
 from taskai.domain.users import User
-from taskai.errors import NotFound
+from taskai.errors import Conflict, NotFound
 from taskai.services.queries import Page, TaskQuery
 
 
@@ -208,5 +210,112 @@ class ProcessedEvents:
     def remember(self, consumer: str, event_id: str, now: datetime) -> None:
         """Record the event as handled; a concurrent duplicate fails the commit (unique key)."""
         row = {"consumer": consumer, "event_id": event_id, "processed_at": now}
+        try:
+            with self.session.no_autoflush, self.session.begin_nested():
+                self.session.execute(insert(orm.processed_events), [row])
+        except IntegrityError as e:  # PostgreSQL reports a racing duplicate right here
+            raise Conflict("event already processed") from e
+
+
+class Recipient(NamedTuple):
+    """Who a reminder goes to, and what its task is like now (None when the task is gone)."""
+
+    email: str
+    name: str
+    timezone: str
+    priority: str | None
+    task_status: str | None
+
+
+class DueReminder(NamedTuple):
+    """A pending reminder whose time has come, with what its event tells of the task."""
+
+    id: uuid.UUID
+    task_id: uuid.UUID
+    user_id: uuid.UUID
+    minutes_before: int | None
+    at: datetime | None
+    fire_at: datetime
+    title: str
+    due_at: datetime | None
+
+
+class ReminderRepository:
+    """Reminders of every owner: what the scheduler claims and the notifier locks."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def claim_due(self, now: datetime, limit: int) -> list[DueReminder]:
+        """Pending reminders whose time has come, oldest first, locked until commit. On
+        PostgreSQL rows another transaction holds are skipped (FOR UPDATE SKIP LOCKED), so
+        concurrent schedulers never claim the same one; SQLite has one writer at a time."""
+        r, t = orm.reminders.c, orm.tasks.c
+        stmt = (
+            select(r.id, r.task_id, r.user_id, r.minutes_before, r.at, r.fire_at, t.title, t.due_at)
+            .join(orm.tasks, t.id == r.task_id)
+            .where(r.status == PENDING, r.fire_at <= now)
+            .order_by(r.fire_at, r.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True, of=orm.reminders)
+        )
+        return [DueReminder(*row) for row in self.session.execute(stmt)]
+
+    def mark(self, reminder_ids: list[uuid.UUID], status: str) -> None:
+        """Record how far delivery got, in one statement. Unlike a change made through the task,
+        this does not stamp the task for sync: delivery is not something clients mirror."""
+        if reminder_ids:
+            stmt = update(orm.reminders).where(orm.reminders.c.id.in_(reminder_ids))
+            self.session.execute(stmt.values(status=status))
+
+    def lock(self, reminder_id: uuid.UUID) -> str | None:
+        """The reminder's status, its row locked until commit (None when its task was deleted)."""
+        r = orm.reminders.c
+        stmt = select(r.status).where(r.id == reminder_id).with_for_update()
+        return self.session.execute(stmt).scalar_one_or_none()
+
+    def recipient(self, user_id: uuid.UUID, task_id: uuid.UUID) -> Recipient | None:
+        """The owner's address and zone, and the task's priority and status if it still exists."""
+        u, t = orm.users.c, orm.tasks.c
+        stmt = (
+            select(u.email, u.name, u.timezone, t.priority, t.status)
+            .outerjoin(orm.tasks, (t.id == task_id) & (t.user_id == u.id))
+            .where(u.id == user_id)
+        )
+        row = self.session.execute(stmt).first()
+        return None if row is None else Recipient(*row)
+
+
+class NotificationLog:
+    """notifications.notification_log: one row per attempt to send a reminder."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def last_attempt(self, reminder_id: uuid.UUID) -> dict[str, Any] | None:
+        n = orm.notification_log.c
+        stmt = (
+            select(orm.notification_log)
+            .where(n.reminder_id == reminder_id)
+            .order_by(n.attempt.desc())
+            .limit(1)
+        )
+        row = self.session.execute(stmt).first()
+        return None if row is None else dict(row._mapping)
+
+    def start(self, **row: object) -> None:
+        """Record an attempt; a concurrent claim of the same attempt fails the commit."""
         with self.session.no_autoflush:
-            self.session.execute(insert(orm.processed_events), [row])
+            self.session.execute(insert(orm.notification_log), [row])
+
+    def finish(self, reminder_id: uuid.UUID, attempt: int, **outcome: object) -> None:
+        n = orm.notification_log.c
+        stmt = update(orm.notification_log).where(
+            n.reminder_id == reminder_id, n.attempt == attempt
+        )
+        self.session.execute(stmt.values(**outcome))
+
+    def of_reminder(self, reminder_id: uuid.UUID) -> list[dict[str, Any]]:
+        n = orm.notification_log.c
+        stmt = select(orm.notification_log).where(n.reminder_id == reminder_id)
+        return [dict(r._mapping) for r in self.session.execute(stmt.order_by(n.attempt))]

@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from taskai.adapters import orm
 from taskai.adapters.repository import (
     AuditLog,
+    NotificationLog,
     ProcessedEvents,
+    ReminderRepository,
     TagRepository,
     TaskRepository,
     UserRepository,
@@ -51,6 +53,8 @@ class UnitOfWork:
         self.tasks = TaskRepository(self.session)
         self.audit = AuditLog(self.session)
         self.processed = ProcessedEvents(self.session)
+        self.reminders = ReminderRepository(self.session)
+        self.notifications = NotificationLog(self.session)
         self.deleted: list[tuple[str, uuid.UUID, uuid.UUID]] = []
         return self
 
@@ -79,13 +83,13 @@ class UnitOfWork:
         """Stamp changes for sync, write recorded events to the outbox, and commit."""
         try:
             self._stamp_changes()
-            self._write_outbox(self._collect_events())
+            published = self._write_outbox(self._collect_events())
             self.session.commit()
         except IntegrityError as e:
             self.session.rollback()
             raise Conflict("the change clashes with existing data") from e
-        if self.after_commit is not None:
-            self.after_commit()
+        if published and self.after_commit is not None:
+            self.after_commit()  # only a commit that wrote events has anything to relay
 
     def rollback(self) -> None:
         self.session.rollback()
@@ -138,7 +142,7 @@ class UnitOfWork:
             session.execute(insert(orm.deletions), rows)
             self.deleted.clear()
 
-    def _write_outbox(self, events: Iterable[DomainEvent]) -> None:
+    def _write_outbox(self, events: Iterable[DomainEvent]) -> int:
         rows: list[dict[str, Any]] = [
             {
                 "event_id": event.id,
@@ -151,5 +155,6 @@ class UnitOfWork:
             }
             for event in events
         ]
-        if rows:
-            self.session.execute(insert(orm.outbox), rows)
+        if rows:  # one multi-row INSERT: a single round trip however many events
+            self.session.execute(insert(orm.outbox).values(rows))
+        return len(rows)

@@ -122,6 +122,8 @@ class BackgroundRelay:
             try:
                 self.run()
                 backoff = 0.0
+            except RelayBusy:
+                backoff = 0.2  # another pass is publishing; look again shortly, without escalating
             except Exception as e:  # the outbox keeps the events; try again later
                 backoff = min(max(backoff * 2, 0.5), self.max_backoff_s)
                 log.warning("relay pass failed", extra={"error": repr(e), "retry_in_s": backoff})

@@ -1,0 +1,43 @@
+"""notifications function: on reminder.due, email the task's owner once and log the attempt."""
+
+from datetime import timedelta
+
+import functions_framework
+from werkzeug.exceptions import ServiceUnavailable
+
+from taskai import bootstrap
+from taskai.api.consumers import consume, serve_events
+from taskai.config import get_settings
+from taskai.services import notifications as service
+
+
+def on_event(event):  # type: ignore[no-untyped-def]
+    settings = get_settings()
+    mailing = service.Mailing(
+        from_address=settings.email_from,
+        public_url=settings.public_url,
+        missed_after=timedelta(minutes=settings.reminder_missed_after_minutes),
+    )
+    try:
+        return consume(
+            event,
+            consumer=service.CONSUMER,
+            handler=lambda event_id, kind, data, now: service.send_reminder(
+                uow=bootstrap.uow(),
+                sender=bootstrap.email_sender(),
+                mailing=mailing,
+                event_id=event_id,
+                event_type=kind,
+                data=data,
+                now=now,
+            ),
+        )
+    except service.RetryLater as e:  # transient: 503, so the source delivers it again later
+        retry_after = None if e.retry_after_s is None else max(1, round(e.retry_after_s))
+        raise ServiceUnavailable(str(e), retry_after=retry_after) from e
+
+
+@functions_framework.http
+def notifications(request):  # type: ignore[no-untyped-def]
+    """Entry point (FUNCTION_TARGET=notifications), fed by a KafkaSource on reminders."""
+    return serve_events(request, consumer=service.CONSUMER, handler=on_event)

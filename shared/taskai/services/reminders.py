@@ -1,0 +1,73 @@
+"""The reminder scheduler: each due reminder becomes one reminder.due event, or is marked missed.
+
+A claim, its status change and its outbox event commit together, so a reminder is queued once
+even when two schedulers run at the same time (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: one
+writer at a time). A scheduler that was down catches up on its next tick.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from taskai.adapters.repository import DueReminder
+from taskai.adapters.unit_of_work import UnitOfWork
+from taskai.domain.events import ReminderDue
+from taskai.domain.reminders import MISSED, QUEUED
+from taskai.domain.tasks import iso
+
+log = logging.getLogger("taskai.reminders")
+BATCH = 500  # reminders claimed per transaction
+
+
+@dataclass
+class Tally:
+    """What one tick did."""
+
+    queued: int = 0
+    missed: int = 0
+
+
+def fire_due_reminders(
+    *, uow: UnitOfWork, now: datetime, missed_after: timedelta, batch: int = BATCH
+) -> Tally:
+    """Queue every reminder whose time has come; one later than `missed_after` is marked missed."""
+    tally = Tally()
+    while True:
+        with uow:
+            claimed = uow.reminders.claim_due(now, batch)
+            missed = [r for r in claimed if now - r.fire_at > missed_after]
+            due = [r for r in claimed if now - r.fire_at <= missed_after]
+            for reminder in due:
+                uow.publish(reminder_due(reminder, now=now))
+            uow.reminders.mark([r.id for r in due], QUEUED)
+            uow.reminders.mark([r.id for r in missed], MISSED)
+            for reminder in missed:
+                log.warning("reminder missed", extra=lateness(reminder, now))
+            uow.commit()
+        tally.queued, tally.missed = tally.queued + len(due), tally.missed + len(missed)
+        if len(claimed) < batch:
+            return tally
+
+
+def reminder_due(reminder: DueReminder, *, now: datetime) -> ReminderDue:
+    """The event that hands a due reminder to the notifications function."""
+    data = {
+        "reminder_id": str(reminder.id),
+        "task_id": str(reminder.task_id),
+        "user_id": str(reminder.user_id),
+        "fire_at": iso(reminder.fire_at),
+        "minutes_before": reminder.minutes_before,
+        "at": iso(reminder.at),
+        "title": reminder.title,
+        "due_date": iso(reminder.due_at),
+    }
+    return ReminderDue(key=str(reminder.task_id), occurred_at=now, data=data)
+
+
+def lateness(reminder: DueReminder, now: datetime) -> dict[str, str | int]:
+    return {
+        "reminder_id": str(reminder.id),
+        "late_s": int((now - reminder.fire_at).total_seconds()),
+    }
