@@ -169,3 +169,14 @@ def test_the_taskai_kafka_source_command_delivers_a_topic_to_a_url(kafka, topic,
         process.terminate()
         process.wait(timeout=10)
     assert sink.ids() == ["e0", "e1", "e2"]
+
+
+def test_partitions_are_delivered_side_by_side_each_in_its_own_order(kafka, topic, sink):
+    keys = [b"alpha", b"bravo", b"charlie", b"delta"]
+    produce(kafka, topic, [event(n, key=keys[n % 4]) for n in range(40)])
+    run_bridge(kafka, topic, sink, until=lambda: len(sink.calls) >= 40)
+    order = [int(call[0][1:]) for call in sink.calls]
+    assert sorted(order) == list(range(40))
+    for k in range(4):
+        same_key = [n for n in order if n % 4 == k]
+        assert same_key == sorted(same_key)  # one key, one partition, one order

@@ -140,6 +140,7 @@ class KafkaSourceBridge:
             bootstrap_servers=self.bootstrap_servers.split(","), acks="all"
         )
         unordered = Unordered(self, dead_letters) if self.parallelism > 1 else None
+        ordered = Ordered(self)
         try:
             while not self.stopped.is_set():
                 batches = consumer.poll(timeout_ms=200)
@@ -152,13 +153,11 @@ class KafkaSourceBridge:
                     unordered.take(batches)
                     unordered.commit(consumer)
                     continue
-                for partition, records in batches.items():
-                    for record in records:
-                        if self.stopped.is_set():
-                            return  # uncommitted: delivered again on the next start
-                        self.handle(record, dead_letters)
-                        consumer.commit({partition: OffsetAndMetadata(record.offset + 1, "", -1)})
+                done = ordered.deliver(batches, dead_letters)
+                if done:
+                    consumer.commit({p: OffsetAndMetadata(n, "", -1) for p, n in done.items()})
         finally:
+            ordered.close()
             if unordered is not None:
                 unordered.close(consumer)
             consumer.close()
@@ -202,6 +201,47 @@ class KafkaSourceBridge:
 
     def stop(self) -> None:
         self.stopped.set()
+
+
+class Ordered:
+    """Ordered delivery: each partition's records one at a time and in order, the partitions of
+    a poll side by side (as KafkaSource's ordered mode), each over its own connection."""
+
+    def __init__(self, bridge: KafkaSourceBridge) -> None:
+        self.bridge = bridge
+        self.pool = ThreadPoolExecutor(8, thread_name_prefix=f"kafka-source-{bridge.group}")
+        self.clients: dict[Any, SinkClient] = {}
+
+    def deliver(self, batches: dict[Any, list[Any]], dead_letters: Any) -> dict[Any, int]:
+        """Deliver a poll's records; the offset to commit for each partition that advanced."""
+        for partition in batches:
+            if partition not in self.clients:
+                self.clients[partition] = SinkClient(
+                    self.bridge.sink, self.bridge.delivery.timeout_s
+                )
+        futures = {
+            partition: self.pool.submit(
+                self.in_order, records, dead_letters, self.clients[partition]
+            )
+            for partition, records in batches.items()
+        }
+        done = {partition: future.result() for partition, future in futures.items()}
+        return {partition: offset for partition, offset in done.items() if offset is not None}
+
+    def in_order(self, records: list[Any], dead_letters: Any, client: SinkClient) -> int | None:
+        """Deliver one partition's records in order; the offset after the last one done."""
+        after = None
+        for record in records:
+            if self.bridge.stopped.is_set():
+                break  # the rest stays uncommitted: delivered again on the next start
+            self.bridge.handle(record, dead_letters, client)
+            after = record.offset + 1
+        return after
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)
+        for client in self.clients.values():
+            client.close()
 
 
 class Unordered:
