@@ -42,8 +42,12 @@ class Server:
             text=True,
         )
         self.log: list[str] = []
-        self.url = self._wait_for_url()
         self.token: str | None = None
+        try:
+            self.url = self._wait_for_url()
+        except BaseException:
+            self.stop()  # never leave a server behind when the start fails
+            raise
 
     def _wait_for_url(self) -> str:
         deadline = time.monotonic() + 60
@@ -127,9 +131,11 @@ def on_postgres_and_kafka(tmp_path: Path, postgres_migrated: str) -> Iterator[Se
         "--kafka-group-prefix",
         f"e2e-{uuid.uuid4().hex[:8]}-",
     )
-    server.wait_for_log('"message": "source ready"', count=sum(1 for t in TRIGGERS if t.topic))
-    yield server
-    server.stop()
+    try:
+        server.wait_for_log('"message": "source ready"', count=sum(1 for t in TRIGGERS if t.topic))
+        yield server
+    finally:
+        server.stop()
 
 
 def sign_up(server: Server) -> None:

@@ -85,11 +85,15 @@ def on_postgres_kafka_and_resend(
     watchdog = threading.Timer(90, server.process.kill)  # a server gone quiet ends the wait
     watchdog.start()
     try:
-        server.wait_for_log('"message": "source ready"', count=sum(1 for t in TRIGGERS if t.topic))
+        try:
+            server.wait_for_log(
+                '"message": "source ready"', count=sum(1 for t in TRIGGERS if t.topic)
+            )
+        finally:
+            watchdog.cancel()
+        yield server
     finally:
-        watchdog.cancel()
-    yield server
-    server.stop()
+        server.stop()  # also when the start failed: never leave a server behind
 
 
 def test_through_kafka_a_reminder_a_minute_ahead_is_emailed_through_resend_within_two_minutes(
