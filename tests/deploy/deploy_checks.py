@@ -21,6 +21,7 @@ from typing import Any
 import jsonschema
 import yaml
 
+from support import need  # noqa: F401 (the suite's one skip-or-fail rule, as dc.need)
 from taskai.config import Settings
 
 REPO = Path(__file__).resolve().parents[2]
@@ -32,9 +33,6 @@ TERRAFORM_MODULES = ("modules/platform", "modules/taskai")
 TOOLS_CACHE = Path.home() / ".cache" / "taskai-tools"
 GATEWAY_API = "sigs.k8s.io/gateway-api@v1.4.1"
 KUBERNETES_VERSION = "1.33"
-REQUIRED = {
-    s.strip() for s in os.environ.get("TASKAI_REQUIRE_SERVICES", "").split(",") if s.strip()
-}
 
 SECRET_SETTINGS = {"DATABASE_URL", "JWT_SECRET", "RESEND_API_KEY", "OPENAI_API_KEY"}
 EMBEDDED_ONLY = {"DATA_DIR"}  # the SQLite folder: meaningless with DATABASE_URL set
@@ -81,17 +79,6 @@ NO_SCHEMA_OFFLINE = {
         "Cluster",
     ): "CloudNativePG's CRDs ship only in its Helm chart and release assets",
 }
-
-
-def need(service: str, available: bool, how: str) -> None:
-    """Skip when a tool is missing on a laptop; fail when CI said it must be there."""
-    import pytest
-
-    if available:
-        return
-    if service in REQUIRED:
-        pytest.fail(f"{service} is required here (TASKAI_REQUIRE_SERVICES) but {how}")
-    pytest.skip(f"{service} not available: {how}")
 
 
 # ---- tools -------------------------------------------------------------------------------------
