@@ -1,0 +1,47 @@
+"""Settings: read from the environment, refusing what cannot run."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from taskai.config import ConfigurationError, Settings
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_nothing_configured_is_the_embedded_mode_with_a_generated_private_secret(tmp_path):
+    settings = Settings.from_env({"DATA_DIR": str(tmp_path)})
+    assert settings.embedded and settings.sqlalchemy_url.startswith("sqlite:///")
+    secret = tmp_path / "jwt-secret"
+    assert settings.jwt_secret == secret.read_text().strip() and len(settings.jwt_secret) >= 32
+    assert stat.S_IMODE(secret.stat().st_mode) == 0o600
+    assert Settings.from_env({"DATA_DIR": str(tmp_path)}).jwt_secret == settings.jwt_secret
+
+
+def test_a_database_url_without_a_signing_secret_refuses_to_start():
+    with pytest.raises(ConfigurationError, match="JWT_SECRET"):
+        Settings.from_env({"DATABASE_URL": "postgresql://u:p@db/taskai"})
+
+
+@pytest.mark.parametrize("secret", ["changeme", "secret", "too-short-for-production"])
+def test_a_placeholder_or_short_secret_is_refused_outside_the_embedded_mode(secret):
+    with pytest.raises(ConfigurationError):
+        Settings.from_env({"DATABASE_URL": "postgresql://u:p@db/taskai", "JWT_SECRET": secret})
+
+
+def test_postgres_urls_are_pinned_to_the_pg8000_driver():
+    env = {"DATABASE_URL": "postgres://u:p@db:5432/taskai", "JWT_SECRET": "x" * 40}
+    assert Settings.from_env(env).sqlalchemy_url == "postgresql+pg8000://u:p@db:5432/taskai"
+
+
+def test_a_bad_value_names_the_variable():
+    with pytest.raises(ConfigurationError, match="JWT_TTL_SECONDS"):
+        Settings.from_env({"JWT_TTL_SECONDS": "forever"})
+
+
+def test_every_setting_is_documented_in_the_readme():
+    readme = README.read_text()
+    assert [n.upper() for n in Settings.model_fields if f"`{n.upper()}`" not in readme] == []
