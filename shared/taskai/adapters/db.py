@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,19 +17,39 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     """An engine for `url`; SQLite gets WAL, foreign keys and write transactions that queue."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(
+        engine = create_engine(
             url,
             pool_size=pool_size,
             max_overflow=pool_size,
             pool_pre_ping=True,
             pool_recycle=1800,
         )
+        if parsed.get_driver_name() == "pg8000":
+            event.listen(engine, "connect", _pg8000_connect)
+        return engine
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
     event.listen(engine, "connect", _sqlite_connect)
     event.listen(engine, "begin", _sqlite_begin)
     return engine.execution_options(schema_translate_map=SQLITE_SCHEMAS)
+
+
+TIMESTAMPTZ_OID = 1184
+
+
+def _pg8000_connect(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.register_in_adapter(TIMESTAMPTZ_OID, timestamptz_in)
+
+
+def timestamptz_in(text: str) -> datetime | str:
+    """PostgreSQL's timestamptz text as an aware datetime, without pg8000's slow strptime."""
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:  # infinity, or a year past 9999: pg8000's own rules
+        from pg8000.converters import timestamptz_in as pg8000_timestamptz_in
+
+        return pg8000_timestamptz_in(text)
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
