@@ -46,3 +46,35 @@ def test_sync_never_shows_another_users_changes(alice, bob):
 def test_a_bad_cursor_is_422(alice):
     response = alice.get("/api/sync?cursor=yesterday")
     assert response.status_code == 422 and "cursor" in response.json["error"]["fields"]
+
+
+def sync_pages(user_id, limit):
+    """Walk the sync service page by page; every task version seen, in order."""
+    from taskai import bootstrap
+    from taskai.services.sync import changes_since
+
+    cursor, seen, pages = 0, [], 0
+    while True:
+        changes = changes_since(uow=bootstrap.uow(), user_id=user_id, cursor=cursor, limit=limit)
+        seen += [t.title for t in changes.tasks]
+        cursor, pages = changes.cursor, pages + 1
+        if not changes.has_more:
+            return seen, pages
+
+
+def test_a_large_backlog_comes_in_pages_that_never_split_a_commit(alice):
+    import uuid
+
+    me = uuid.UUID(alice.get("/api/auth/me").json["id"])
+    for n in range(5):
+        alice.post("/api/tasks", {"title": f"t{n}", "tags": ["shared"]})
+    tag = alice.get("/api/tags").json["items"][0]
+    alice.patch(f"/api/tags/{tag['id']}", {"name": "renamed"})  # one commit touching all five
+    seen, pages = sync_pages(me, limit=2)
+    assert sorted(seen) == [f"t{n}" for n in range(5)]  # each task once, at its latest version
+    assert pages == 1  # the rename commit is larger than a page: handed over whole
+    alice.post("/api/tasks", {"title": "t5"})
+    alice.post("/api/tasks", {"title": "t6"})
+    alice.post("/api/tasks", {"title": "t7"})
+    seen, pages = sync_pages(me, limit=2)
+    assert sorted(seen) == [f"t{n}" for n in range(8)] and pages > 1

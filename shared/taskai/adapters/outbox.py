@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy import Connection, delete, select, update
 
 from taskai.adapters import orm
 
@@ -44,12 +44,6 @@ def mark_published(connection: Connection, positions: list[int], now: datetime) 
         connection.execute(
             update(orm.outbox).where(o.position.in_(positions)).values(published_at=now)
         )
-
-
-def backlog(connection: Connection) -> int:
-    """How many events wait to be published."""
-    stmt = select(func.count()).select_from(orm.outbox).where(o.published_at.is_(None))
-    return int(connection.execute(stmt).scalar_one())
 
 
 def purge_published(connection: Connection, now: datetime, keep: timedelta) -> int:

@@ -162,14 +162,15 @@ class TaskRepository:
         )
         return list(self.session.scalars(stmt))
 
-    def changed_since(self, user_id: uuid.UUID, seq: int, limit: int) -> list[Task]:
-        stmt = (
-            select(Task)
-            .where(orm.tasks.c.user_id == user_id, orm.tasks.c.change_seq > seq)
-            .order_by(orm.tasks.c.change_seq, orm.tasks.c.id)
-            .limit(limit)
-        )
-        return list(self.session.scalars(stmt))
+    def changed_since(
+        self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
+    ) -> list[Task]:
+        """Tasks changed after `seq` (and at most at `upto`), oldest change first."""
+        c = orm.tasks.c
+        stmt = select(Task).where(c.user_id == user_id, c.change_seq > seq)
+        if upto is not None:
+            stmt = stmt.where(c.change_seq <= upto)
+        return list(self.session.scalars(stmt.order_by(c.change_seq, c.id).limit(limit)))
 
     def deleted_since(self, user_id: uuid.UUID, seq: int) -> list[tuple[str, uuid.UUID, int]]:
         d = orm.deletions.c

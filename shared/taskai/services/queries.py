@@ -5,9 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-SORTS = ("due", "priority", "created", "updated", "title", "relevance")
-MAX_PAGE = 200
-
 
 @dataclass(frozen=True)
 class TaskQuery:

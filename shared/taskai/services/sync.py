@@ -37,13 +37,13 @@ def changes_since(*, uow: UnitOfWork, user_id: uuid.UUID, cursor: int, limit: in
     """What changed after `cursor`; a large backlog comes in pages that never split a commit."""
     with uow:
         latest = uow.users.get(user_id).change_seq
-        tasks = uow.tasks.changed_since(user_id, cursor, limit + 1)
+        tasks = uow.tasks.changed_since(user_id, cursor, limit=limit + 1)
         upto, has_more = latest, False
         if len(tasks) > limit:
-            upto, has_more = tasks[limit].change_seq - 1, True
-            if upto <= cursor:  # one commit larger than a page: hand it over whole
-                upto = tasks[limit].change_seq
-                tasks = uow.tasks.changed_since(user_id, upto - 1, 1_000_000)
+            upto = tasks[limit].change_seq - 1  # the commits that fit whole
+            if upto < tasks[0].change_seq:  # the first commit alone is larger than a page
+                upto = tasks[0].change_seq
+                tasks = uow.tasks.changed_since(user_id, cursor, upto=upto)
             has_more = upto < latest
         tasks = [task for task in tasks if task.change_seq <= upto]
         tags = [tag for tag in uow.tags.changed_since(user_id, cursor) if tag.change_seq <= upto]
