@@ -110,6 +110,7 @@ tasks = Table(
     Column("series_id", Uuid),
     Column("series_start", UTCDateTime),
     Column("occurrence", Integer),
+    Column("recurrence_ended_reason", String(200)),
     Column("skipped", Boolean, nullable=False, default=False),
     created(),
     Column("updated_at", UTCDateTime, nullable=False),

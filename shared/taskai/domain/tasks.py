@@ -61,6 +61,7 @@ class Task:
     series_id: uuid.UUID | None = None
     series_start: datetime | None = None
     occurrence: int | None = None
+    recurrence_ended_reason: str | None = None  # why completing this made no next occurrence
     skipped: bool = False
     tags: list[Tag] = field(default_factory=list)
     reminders: list[Reminder] = field(default_factory=list)
