@@ -592,3 +592,40 @@ def test_an_unknown_time_zone_is_invalid_input() -> None:
             occurrence=1,
         )
     assert list(caught.value.fields) == ["timezone"]
+
+
+def test_a_daily_task_forty_years_overdue_is_next_due_the_morning_after_its_completion() -> None:
+    due = local(NEW_YORK, 1990, 1, 1, 9, 0)
+    done = local(NEW_YORK, 2030, 6, 12, 14, 30)
+    following = Recurrence.parse("FREQ=DAILY").next_due(
+        series_start=due, previous_due=due, completed_at=done, tz=NEW_YORK, occurrence=1
+    )
+    assert wall(following, NEW_YORK) == "2030-06-13 Thu 09:00 -0400"
+
+
+def test_a_monthly_task_years_overdue_keeps_its_day_and_its_interval() -> None:
+    due = local(BERLIN, 2001, 3, 31, 8, 0)  # every 5 months on the 31st (or the month's last day)
+    done = local(BERLIN, 2029, 11, 2, 12, 0)
+    following = Recurrence.parse("FREQ=MONTHLY;INTERVAL=5").next_due(
+        series_start=due, previous_due=due, completed_at=done, tz=BERLIN, occurrence=1
+    )
+    assert wall(following, BERLIN) == "2029-12-31 Mon 08:00 +0100"  # 2001-03 + 345 months
+
+
+def test_monday_and_the_last_wednesday_of_the_month_means_either_of_them() -> None:
+    series = walk("FREQ=MONTHLY;BYDAY=MO,-1WE", local(NEW_YORK, 2031, 1, 6, 9, 0), 6, NEW_YORK)
+    assert [moment[:14] for moment in series] == [
+        "2031-01-06 Mon",
+        "2031-01-13 Mon",
+        "2031-01-20 Mon",
+        "2031-01-27 Mon",
+        "2031-01-29 Wed",
+        "2031-02-03 Mon",
+    ]
+    assert series[1] == "2031-01-13 Mon 09:00 -0500"
+
+
+def test_bysetpos_with_a_byday_list_mixing_plain_and_ordinal_days_is_refused_naming_it() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        Recurrence.parse("FREQ=MONTHLY;BYDAY=MO,-1WE;BYSETPOS=1")
+    assert "BYSETPOS" in caught.value.fields["recurrence.rule"]

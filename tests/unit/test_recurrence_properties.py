@@ -187,3 +187,22 @@ def test_a_monthly_task_on_day_29_to_31_lands_on_that_day_or_the_last_day_of_eve
     seen = walk(Recurrence.parse(rule), series_start, done=0, limit=12)
     months = range(first, first + 12)
     assert seen == [on_day_or_month_end(series_start, interval * n, day) for n in months]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rule=rules(),
+    naive_start=series_starts,
+    late_by=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=40 * 366)),
+)
+def test_a_task_completed_years_late_gets_the_first_date_after_its_completion(
+    rule: str, naive_start: datetime, late_by: timedelta
+) -> None:
+    recurrence = Recurrence.parse(rule)
+    endless = ";".join(part for part in rule.split(";") if not part.startswith("COUNT"))
+    expected = rrulestr(endless, dtstart=naive_start).after(naive_start + late_by)
+    start, done = naive_start.replace(tzinfo=UTC), (naive_start + late_by).replace(tzinfo=UTC)
+    following = recurrence.next_due(
+        series_start=start, previous_due=start, completed_at=done, tz="UTC", occurrence=0
+    )
+    assert following == (expected and expected.replace(tzinfo=UTC))

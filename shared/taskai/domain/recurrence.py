@@ -6,12 +6,12 @@ import re
 from calendar import monthrange
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import MAXYEAR, UTC, datetime, time
+from datetime import MAXYEAR, UTC, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, weekday
+from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, rruleset, weekday
 
 from taskai.errors import InvalidInput
 
@@ -31,6 +31,7 @@ HORIZON_YEARS = 100
 # dateutil stops a fruitless search only at year 9999; the Gregorian calendar, weekdays included,
 # repeats every 400 years, so searches run moved by whole cycles to end near 9999.
 _CALENDAR_CYCLE_YEARS = 400
+_FOLD_RETRIES = 3
 
 _FREQUENCIES = {"DAILY": DAILY, "WEEKLY": WEEKLY, "MONTHLY": MONTHLY, "YEARLY": YEARLY}
 _PARTS = ("FREQ", "INTERVAL", "BYMONTH", "BYMONTHDAY", "BYDAY", "BYSETPOS",
@@ -149,21 +150,31 @@ class Recurrence:
         tz: str,
         occurrence: int,
     ) -> datetime | None:
-        """The next due date in UTC after completing occurrence number `occurrence`, or None."""
+        """The next due date (UTC) after completing occurrence number `occurrence`, or None.
+
+        Dates the series passed while the task waited are rolled over: the answer is the first
+        date after both `previous_due` and `completed_at`, found without walking the missed
+        dates, so a task decades overdue costs as little as one due today. Naive datetimes
+        raise ValueError; an unknown zone raises InvalidInput. COUNT/UNTIL: RFC 5545 3.3.10.
+        """
         rule = _parse_rule(self.rule)
         if rule.count is not None and occurrence >= rule.count:
             return None
         zone = _zone(tz)
         start = _wall(series_start, zone, "series_start")
-        after = _wall(previous_due, zone, "previous_due")
-        done = _wall(completed_at, zone, "completed_at").date()
+        after = max(_wall(previous_due, zone, "previous_due"), _wall(completed_at, zone, "done"))
         if self.anchor == "completion":
+            done = _wall(completed_at, zone, "completed_at").date()
             start, after = datetime.combine(done, start.time()), datetime.combine(done, time.max)
-        found = _first_after(rule, start, after)
-        moment = None if found is None else _to_utc(found, zone)
-        if found is None or moment is None or _past_until(rule, found, moment):
-            return None
-        return moment
+        for _ in range(_FOLD_RETRIES):  # a wall time later than `after` is earlier in UTC
+            found = _first_after(rule, start, after)  # only inside a repeated DST hour
+            moment = None if found is None else _to_utc(found, zone)
+            if found is None or moment is None or _past_until(rule, found, moment):
+                return None
+            if moment > completed_at or self.anchor == "completion":
+                return moment
+            after = found
+        return None
 
 
 def _rule_body(rule: object) -> str:
@@ -302,6 +313,10 @@ def _check_combination(rule: _Rule) -> None:
         raise _invalid("rule", "BYMONTHDAY: not allowed with FREQ=WEEKLY")
     if rule.bysetpos and not (rule.bymonth or rule.bymonthday or rule.byday):
         raise _invalid("rule", "BYSETPOS: needs BYDAY, BYMONTHDAY or BYMONTH as well")
+    if rule.bysetpos and len({n is None for n, _ in rule.byday}) == 2:
+        raise _invalid(
+            "rule", "BYSETPOS: not supported with a BYDAY list that mixes plain and ordinal days"
+        )
     if rule.bymonth and rule.bymonthday and _month_end_day(rule, 1) is None:
         longest = [_LONGEST_MONTHS[month - 1] for month in rule.bymonth]
         if all(abs(day) > most for day in rule.bymonthday for most in longest):
@@ -343,14 +358,51 @@ def _past_until(rule: _Rule, wall: datetime, moment: datetime) -> bool:
 
 def _first_after(rule: _Rule, start: datetime, after: datetime) -> datetime | None:
     """The first wall time of the series from `start` strictly after `after`, within the horizon."""
+    month_end = _month_end_day(rule, start.day)
+    defaults = _implicit_parts(rule, start)
+    start = _jump(rule, start, after)
     room = MAXYEAR - HORIZON_YEARS - max(start, after).year
     shift = max(0, room // _CALENDAR_CYCLE_YEARS) * _CALENDAR_CYCLE_YEARS
-    month_end = _month_end_day(rule, start.day)
-    series = _dateutil_rule(rule, _move_years(start, shift), month_end)
+    series = _dateutil_rule(replace(rule, **defaults), _move_years(start, shift), month_end)
     for candidate in series.xafter(_move_years(after, shift)):
         if month_end is None or candidate.day == min(month_end, _month_length(candidate)):
             return _move_years(candidate, -shift)
     return None
+
+
+def _implicit_parts(rule: _Rule, start: datetime) -> dict[str, Any]:
+    """The parts RFC 5545 (3.3.10) takes from DTSTART when a rule leaves them out, made explicit
+    so that the series can start from a later period without changing its dates."""
+    if rule.bymonthday or rule.byday:
+        return {}
+    if rule.freq == "WEEKLY":
+        return {"byday": ((None, start.weekday()),)}
+    if rule.freq == "MONTHLY":
+        return {"bymonthday": (start.day,)}
+    if rule.freq == "YEARLY":
+        return {"bymonth": rule.bymonth or (start.month,), "bymonthday": (start.day,)}
+    return {}
+
+
+def _jump(rule: _Rule, start: datetime, after: datetime) -> datetime:
+    """A later DTSTART of the same series: the first day of a period (INTERVAL units of FREQ)
+    that begins before the one holding `after`, reached in one step instead of walking there."""
+    if after <= start:
+        return start
+    if rule.freq in ("DAILY", "WEEKLY"):
+        days = rule.interval * (7 if rule.freq == "WEEKLY" else 1)
+        periods = (after.date() - start.date()).days // days - 1
+        return start + timedelta(days=periods * days) if periods > 0 else start
+    per_year = 12 if rule.freq == "MONTHLY" else 1
+    units = (after.year - start.year) * per_year
+    if per_year == 12:
+        units += after.month - start.month
+    periods = units // rule.interval - 1
+    if periods <= 0:
+        return start
+    months = periods * rule.interval * (12 // per_year) + start.month - 1
+    first_month = 1 if per_year == 1 else months % 12 + 1
+    return start.replace(year=start.year + months // 12, month=first_month, day=1)
 
 
 def _move_years(moment: datetime, years: int) -> datetime:
@@ -373,8 +425,19 @@ def _month_length(moment: datetime) -> int:
     return monthrange(moment.year, moment.month)[1]
 
 
-def _dateutil_rule(rule: _Rule, start: datetime, month_end: int | None) -> rrule:
-    """The dateutil rrule without COUNT/UNTIL; month-end rules take all candidate days 28+."""
+def _dateutil_rule(rule: _Rule, start: datetime, month_end: int | None) -> rrule | rruleset:
+    """The dateutil rrule without COUNT/UNTIL; month-end rules take all candidate days 28+.
+
+    A BYDAY list that mixes plain and ordinal days (MO,-1WE) means either kind (RFC 5545
+    3.3.10); dateutil would demand both, so such a rule is the union of its two halves.
+    """
+    plain = tuple(day for day in rule.byday if day[0] is None)
+    if plain and len(plain) < len(rule.byday):
+        union = rruleset(cache=False)
+        union.rrule(_dateutil_rule(replace(rule, byday=plain), start, month_end))
+        ordinal = tuple(day for day in rule.byday if day[0] is not None)
+        union.rrule(_dateutil_rule(replace(rule, byday=ordinal), start, month_end))
+        return union
     bymonth, bymonthday = rule.bymonth, rule.bymonthday
     if month_end is not None:
         bymonthday = tuple(range(28, month_end + 1))

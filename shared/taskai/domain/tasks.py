@@ -26,7 +26,6 @@ PRIORITIES = ("low", "medium", "high", "urgent")
 MAX_TITLE = 500
 MAX_DESCRIPTION = 20_000
 MAX_TAGS = 50
-MAX_CATCH_UP = 10_000  # occurrences rolled over at most when a task is completed late
 
 
 def clean_title(title: str) -> str:
@@ -229,7 +228,7 @@ class Task:
         self.reminders = kept + fresh
 
     def next_due(self, *, tz: str) -> datetime | None:
-        """When the next occurrence is due: the series' first date after this completion.
+        """When the next occurrence is due (UTC): the series' first date after this completion.
 
         An overdue task does not make an overdue successor: dates the series passed while the
         task waited are rolled over (each completion still adds one occurrence).
@@ -238,19 +237,13 @@ class Task:
         if recurrence is None or completed_at is None:
             return None
         start = self.series_start or self.created_at or completed_at
-        due: datetime | None = self.due_at or start
-        for _ in range(MAX_CATCH_UP):
-            assert due is not None
-            due = recurrence.next_due(
-                series_start=start,
-                previous_due=due,
-                completed_at=completed_at,
-                tz=tz,
-                occurrence=self.occurrence or 1,
-            )
-            if due is None or due > completed_at:
-                return due
-        return None
+        return recurrence.next_due(
+            series_start=start,
+            previous_due=self.due_at or start,
+            completed_at=completed_at,
+            tz=tz,
+            occurrence=self.occurrence or 1,
+        )
 
     def next_occurrence(self, *, tz: str, now: datetime) -> Task | None:
         """The next task of this series after this one was completed, or None when it has ended."""
