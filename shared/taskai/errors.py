@@ -32,6 +32,17 @@ class Conflict(TaskAIError):
     code = "conflict"
 
 
+class DuplicateOccurrence(Conflict):
+    """A series already has a task at that place (its unique key): a redelivered event."""
+
+
+class Unavailable(TaskAIError):
+    """A dependency (the database) cannot answer now; the same request may succeed later."""
+
+    code = "unavailable"
+    retry_after_s = 5
+
+
 class Unauthorized(TaskAIError):
     """Missing, invalid or expired credentials."""
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 from support import settle
+from taskai import bootstrap
 
 
 def recurring(user, **fields):
@@ -76,3 +81,71 @@ def test_another_users_series_is_404(alice, bob):
     task = recurring(alice)
     assert bob.get(f"/api/tasks/{task['id']}/series").status_code == 404
     assert bob.post(f"/api/tasks/{task['id']}/skip").status_code == 404
+
+
+def audit(task_id):
+    with bootstrap.uow() as uow:
+        return [(row["action"], row["reason"]) for row in uow.audit.of_series(uuid.UUID(task_id))]
+
+
+def test_undo_of_a_completion_retracts_the_untouched_next_occurrence(alice):
+    task = recurring(alice)
+    alice.post(f"/api/tasks/{task['id']}/complete")
+    assert len(series(alice, task["id"])) == 2
+    reopened = alice.post(f"/api/tasks/{task['id']}/reopen")
+    assert reopened.status_code == 200 and reopened.json["status"] == "pending"
+    assert [(t["occurrence"], t["status"]) for t in series(alice, task["id"])] == [(1, "pending")]
+    assert [action for action, _ in audit(task["id"])] == ["occurrence_created", "retracted"]
+
+
+def test_undo_keeps_a_next_occurrence_the_user_already_changed(alice):
+    task = recurring(alice)
+    alice.post(f"/api/tasks/{task['id']}/complete")
+    second = series(alice, task["id"])[1]
+    assert (
+        alice.patch(f"/api/tasks/{second['id']}", {"title": "Water the ferns"}).status_code == 200
+    )
+    alice.patch(f"/api/tasks/{task['id']}", {"status": "pending"})  # undo by status, too
+    assert [t["status"] for t in series(alice, task["id"])] == ["pending", "pending"]
+
+
+def test_monday_and_the_last_wednesday_monthly_continues_on_the_next_monday(alice):
+    task = recurring(
+        alice, due_date="2031-01-06T09:00:00", recurrence={"rule": "FREQ=MONTHLY;BYDAY=MO,-1WE"}
+    )
+    assert task["recurrence"]["text"] == "every month on Monday and the last Wednesday"
+    alice.post(f"/api/tasks/{task['id']}/complete")
+    assert series(alice, task["id"])[1]["due_date"] == "2031-01-13T09:00:00-05:00"
+
+
+def test_a_daily_task_decades_overdue_continues_at_the_next_due_time_after_now(alice):
+    task = recurring(alice, due_date="1990-01-01T09:00:00", recurrence={"preset": "daily"},
+                     reminders=[])  # fmt: skip
+    alice.post(f"/api/tasks/{task['id']}/complete")
+    second = series(alice, task["id"])[1]
+    now = datetime.now(ZoneInfo("America/New_York"))
+    expected = now.replace(hour=9, minute=0, second=0, microsecond=0)
+    expected += timedelta(days=1) if expected <= now else timedelta(0)
+    assert second["due_date"] == expected.isoformat()
+    assert [action for action, _ in audit(task["id"])] == ["occurrence_created"]
+
+
+def test_a_series_that_ends_says_why_on_the_task_and_in_the_audit(alice):
+    task = recurring(alice, recurrence={"rule": "FREQ=DAILY;COUNT=2"})
+    alice.post(f"/api/tasks/{task['id']}/complete")
+    second = series(alice, task["id"])[1]
+    assert second["recurrence"]["ended_reason"] is None
+    alice.post(f"/api/tasks/{second['id']}/complete")
+    settle()
+    ended = alice.get(f"/api/tasks/{second['id']}").json
+    assert ended["recurrence"]["ended_reason"] == "all 2 occurrences are done (COUNT=2)"
+    assert audit(task["id"])[-1] == ("series_ended", "all 2 occurrences are done (COUNT=2)")
+    reopened = alice.post(f"/api/tasks/{second['id']}/reopen").json
+    assert reopened["recurrence"]["ended_reason"] is None
+
+
+def test_a_rule_that_gives_no_date_from_the_due_date_on_is_refused_naming_the_rule(alice):
+    response = alice.post("/api/tasks", {"title": "Past", "due_date": "2031-01-06T09:00:00",
+                                         "recurrence": {"rule": "FREQ=DAILY;UNTIL=20300101"}})  # fmt: skip
+    assert response.status_code == 422
+    assert "no date" in response.json["error"]["fields"]["recurrence.rule"]

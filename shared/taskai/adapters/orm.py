@@ -221,6 +221,7 @@ task_audit = Table(
     Column("next_due", UTCDateTime),
     Column("next_task_id", Uuid),
     Column("event_id", String(200)),
+    Column("reason", Text),
     created(),
     Index(None, "task_id"),
     Index(None, "series_id"),

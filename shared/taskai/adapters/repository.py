@@ -129,8 +129,10 @@ class TaskRepository:
         self.session.add(task)
         self.seen.append(task)
 
-    def get(self, user_id: uuid.UUID, task_id: uuid.UUID) -> Task:
-        task = self.session.get(Task, task_id)
+    def get(self, user_id: uuid.UUID, task_id: uuid.UUID, *, lock: bool = False) -> Task:
+        """One of the user's tasks (NotFound otherwise); `lock` holds its row until commit, so
+        transitions of one task (complete, reopen, the next occurrence) take turns."""
+        task = self.session.get(Task, task_id, with_for_update=lock or None)
         if task is None or task.user_id != user_id:
             raise NotFound("task not found", fields={"id": "no such task"})
         self.seen.append(task)
@@ -161,6 +163,17 @@ class TaskRepository:
             .order_by(orm.tasks.c.occurrence)
         )
         return list(self.session.scalars(stmt))
+
+    def occurrence(self, user_id: uuid.UUID, series_id: uuid.UUID, number: int) -> Task | None:
+        """Occurrence `number` of a series of the user's, if it exists."""
+        c = orm.tasks.c
+        stmt = select(Task).where(
+            c.user_id == user_id, c.series_id == series_id, c.occurrence == number
+        )
+        task = self.session.scalars(stmt).first()
+        if task is not None:
+            self.seen.append(task)
+        return task
 
     def changed_since(
         self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None

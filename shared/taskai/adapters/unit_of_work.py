@@ -26,7 +26,10 @@ from taskai.domain.events import DomainEvent
 from taskai.domain.reminders import Reminder
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
-from taskai.errors import Conflict
+from taskai.errors import Conflict, DuplicateOccurrence
+
+# How PostgreSQL (constraint name) and SQLite (columns) name the (series_id, occurrence) key.
+SERIES_KEY = ("uq_tasks_series_id_occurrence", "tasks.series_id, tasks.occurrence")
 
 
 class UnitOfWork:
@@ -87,6 +90,8 @@ class UnitOfWork:
             self.session.commit()
         except IntegrityError as e:
             self.session.rollback()
+            if any(mark in str(e.orig) for mark in SERIES_KEY):
+                raise DuplicateOccurrence("that occurrence of the series exists") from e
             raise Conflict("the change clashes with existing data") from e
         if published and self.after_commit is not None:
             self.after_commit()  # only a commit that wrote events has anything to relay

@@ -33,7 +33,7 @@ def task_public(task: Task, zone: ZoneInfo, notes: list[str] | None = None) -> s
         priority=task.priority,  # type: ignore[arg-type]
         due_date=local(task.due_at, zone),
         tags=[tag_public(tag) for tag in sorted(task.tags, key=lambda tag: tag.key)],
-        recurrence=recurrence_public(task.recurrence),
+        recurrence=recurrence_public(task.recurrence, task.recurrence_ended_reason),
         series_id=str(task.series_id) if task.series_id else None,
         occurrence=task.occurrence,
         skipped=task.skipped,
@@ -54,13 +54,16 @@ def task_public(task: Task, zone: ZoneInfo, notes: list[str] | None = None) -> s
     )
 
 
-def recurrence_public(recurrence: Recurrence | None) -> s.RecurrencePublic | None:
+def recurrence_public(
+    recurrence: Recurrence | None, ended_reason: str | None = None
+) -> s.RecurrencePublic | None:
     if recurrence is None:
         return None
     return s.RecurrencePublic(
         rule=recurrence.rule,
         anchor=recurrence.anchor,  # type: ignore[arg-type]
         text=recurrence.describe(),
+        ended_reason=ended_reason,
     )
 
 

@@ -125,6 +125,9 @@ class RecurrencePublic(Model):
     rule: str
     anchor: Literal["due", "completion"]
     text: str = Field(description="The rule in words")
+    ended_reason: str | None = Field(
+        None, description="Why completing this occurrence made no next one (COUNT, UNTIL, …)"
+    )
 
 
 class ReminderPublic(Model):

@@ -176,6 +176,24 @@ class Recurrence:
             after = found
         return None
 
+    def check_expands(self, *, series_start: datetime) -> None:
+        """Refuse (InvalidInput on recurrence.rule) a rule that gives no date from `series_start`
+        (aware) on within the search horizon, e.g. an UNTIL before the due date."""
+        rule = _parse_rule(self.rule)
+        start = series_start.astimezone(UTC).replace(tzinfo=None)
+        found = _first_after(rule, start, start - timedelta(microseconds=1))
+        if found is None or _past_until(rule, found, found.replace(tzinfo=UTC)):
+            raise _invalid("rule", "RRULE: gives no date on or after the task's due date")
+
+    def end_reason(self, occurrence: int) -> str:
+        """Why next_due gave None after occurrence number `occurrence`, in words."""
+        rule = _parse_rule(self.rule)
+        if rule.count is not None and occurrence >= rule.count:
+            return f"all {rule.count} occurrences are done (COUNT={rule.count})"
+        if rule.until is not None:
+            return f"the series ended at its UNTIL ({rule.until})"
+        return f"the rule gives no later date within {HORIZON_YEARS} years"
+
 
 def _rule_body(rule: object) -> str:
     """The uppercase RRULE body without an "RRULE:" prefix."""

@@ -19,7 +19,7 @@ PENDING, QUEUED, SENT, FAILED, CANCELLED, MISSED, SKIPPED = (
     "missed",
     "skipped",
 )
-OPEN_STATUSES = (PENDING, SKIPPED)  # may still change when the due time moves
+OPEN_STATUSES = (PENDING, SKIPPED, CANCELLED)  # not gone out: follow their task
 
 
 @dataclass(frozen=True)
@@ -89,28 +89,18 @@ class Reminder:
         """The request this reminder answers, to copy it to another task."""
         return ReminderSpec(minutes_before=self.minutes_before, at=self.at)
 
-    def follow_due(self, due_at: datetime | None, *, now: datetime) -> None:
-        """Move an offset reminder with its task's due time; one without a due time is cancelled."""
-        if self.minutes_before is None or self.status not in OPEN_STATUSES:
+    def follow(self, *, due_at: datetime | None, active: bool, now: datetime) -> None:
+        """Keep a reminder that has not gone out in step with its task, whatever the transition:
+        cancelled while the task is done or deleted (`active` False) or, for an offset, has no
+        due time; otherwise pending, or skipped (offset) / missed (absolute) once its time has
+        passed. Reminders that went out (queued, sent, failed, missed) are history and stay."""
+        if self.status not in OPEN_STATUSES:
             return
-        if due_at is None:
+        if not active or (self.minutes_before is not None and due_at is None):
             self.status = CANCELLED
-            return
-        self.fire_at = due_at - timedelta(minutes=self.minutes_before)
-        self.status = PENDING if self.fire_at > now else SKIPPED
-
-    def cancel(self) -> None:
-        """Stop a reminder that has not gone out yet."""
-        if self.status in OPEN_STATUSES:
-            self.status = CANCELLED
-
-    def restore(self, due_at: datetime | None, *, now: datetime) -> None:
-        """Bring back a cancelled reminder when its task is reopened, if it can still fire."""
-        if self.status != CANCELLED:
-            return
-        if self.minutes_before is None:
-            assert self.at is not None
-            self.status = PENDING if self.at > now else MISSED
-            return
-        self.status = PENDING
-        self.follow_due(due_at, now=now)
+        elif self.minutes_before is not None:
+            assert due_at is not None
+            self.fire_at = due_at - timedelta(minutes=self.minutes_before)
+            self.status = PENDING if self.fire_at > now else SKIPPED
+        elif self.status == CANCELLED:
+            self.status = PENDING if self.fire_at > now else MISSED

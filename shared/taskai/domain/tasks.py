@@ -155,8 +155,7 @@ class Task:
         self.skipped = skipped
         self.completed_at = now
         self.updated_at = now
-        for reminder in self.reminders:
-            reminder.cancel()
+        self.follow_reminders(now=now)
         if record:
             self.record(TaskCompleted, now)
         return True
@@ -168,16 +167,15 @@ class Task:
         self.status = status
         self.skipped = False
         self.completed_at = None
+        self.recurrence_ended_reason = None
         self.updated_at = now
-        for reminder in self.reminders:
-            reminder.restore(self.due_at, now=now)
+        self.follow_reminders(now=now)
         self.record(TaskReopened, now)
         return True
 
     def delete(self, *, now: datetime) -> None:
         """Record the deletion; the repository removes the row."""
-        for reminder in self.reminders:
-            reminder.cancel()
+        self.follow_reminders(now=now, active=False)
         self.record(TaskDeleted, now)
 
     def reschedule(self, due_at: datetime | None, *, now: datetime) -> None:
@@ -185,8 +183,14 @@ class Task:
         self.due_at = due_at
         if self.recurrence_rule and self.occurrence == 1:
             self.series_start = due_at or self.created_at
+        self.follow_reminders(now=now)
+
+    def follow_reminders(self, *, now: datetime, active: bool | None = None) -> None:
+        """Bring every reminder that has not gone out in line with the task's state and due time
+        (the one place a reminder's status follows its task)."""
+        active = not self.is_completed if active is None else active
         for reminder in self.reminders:
-            reminder.follow_due(due_at, now=now)
+            reminder.follow(due_at=self.due_at, active=active, now=now)
 
     def set_tags(self, tags: Iterable[Tag]) -> None:
         """Replace the tags, keeping one of each."""
@@ -207,10 +211,13 @@ class Task:
             return
         if (recurrence.rule, recurrence.anchor) == (self.recurrence_rule, self.recurrence_anchor):
             return
+        series_start = self.due_at or self.created_at or now
+        recurrence.check_expands(series_start=series_start)
         self.recurrence_rule, self.recurrence_anchor = recurrence.rule, recurrence.anchor
         if self.series_id is None:
             self.series_id, self.occurrence = self.id, 1
-        self.series_start = self.due_at or self.created_at or now
+        self.series_start = series_start
+        self.recurrence_ended_reason = None
 
     def set_reminders(self, specs: Sequence[ReminderSpec], *, now: datetime) -> None:
         """Replace the reminders that have not fired yet; history of fired ones is kept."""
@@ -226,6 +233,7 @@ class Task:
             for i, spec in enumerate(specs)
         ]
         self.reminders = kept + fresh
+        self.follow_reminders(now=now)
 
     def next_due(self, *, tz: str) -> datetime | None:
         """When the next occurrence is due (UTC): the series' first date after this completion.
@@ -246,9 +254,13 @@ class Task:
         )
 
     def next_occurrence(self, *, tz: str, now: datetime) -> Task | None:
-        """The next task of this series after this one was completed, or None when it has ended."""
+        """The next task of this series after this one was completed, or None when it has ended
+        (then `recurrence_ended_reason` says why)."""
         due = self.next_due(tz=tz) if self.is_completed else None
         if due is None:
+            if self.recurrence is not None:
+                self.recurrence_ended_reason = self.recurrence.end_reason(self.occurrence or 1)
+                self.updated_at = now
             return None
         nxt = Task(
             user_id=self.user_id,

@@ -9,7 +9,7 @@ from typing import Any
 from taskai.adapters.unit_of_work import UnitOfWork
 from taskai.domain.events import TaskCompleted
 from taskai.domain.tasks import Task
-from taskai.errors import Conflict, NotFound
+from taskai.errors import DuplicateOccurrence, NotFound
 
 CONSUMER = "recurrence"
 
@@ -29,7 +29,7 @@ def on_task_event(
             uow.processed.remember(CONSUMER, event_id, now)
             uow.commit()
             return outcome
-    except Conflict:
+    except DuplicateOccurrence:
         return "duplicate"  # the successor exists: a redelivery, a race or a re-completion
 
 
@@ -38,7 +38,7 @@ def create_next(
 ) -> str:
     """Add the successor of a completed occurrence, and say so in the audit trail."""
     try:
-        task = uow.tasks.get(user_id, task_id)
+        task = uow.tasks.get(user_id, task_id, lock=True)  # waits for a reopen under way
     except NotFound:
         return "ignored"  # deleted since it was completed
     if not task.is_completed or task.recurrence is None:
@@ -56,9 +56,39 @@ def create_next(
         next_due=nxt.due_at if nxt else None,
         next_task_id=nxt.id if nxt else None,
         event_id=event_id,
+        reason=None if nxt else task.recurrence_ended_reason,
         created_at=now,
     )
     return "created" if nxt else "ended"
+
+
+def retract_successor(uow: UnitOfWork, task: Task, *, now: datetime) -> Task | None:
+    """After `task` was reopened, delete the occurrence its completion generated if nobody has
+    touched it since (Undo), so a series keeps one open occurrence; audited as `retracted`."""
+    if task.series_id is None or task.is_completed:
+        return None
+    successor = uow.tasks.occurrence(task.user_id, task.series_id, (task.occurrence or 1) + 1)
+    if (
+        successor is None
+        or successor.status != "pending"
+        or successor.updated_at != (successor.created_at)
+    ):
+        return None  # not generated yet (the event will find the task open), or already changed
+    successor.delete(now=now)
+    uow.delete_task(successor)
+    uow.audit.record(
+        task_id=successor.id,
+        user_id=task.user_id,
+        series_id=task.series_id,
+        action="retracted",
+        rule=task.recurrence_rule,
+        previous_due=task.due_at,
+        next_due=successor.due_at,
+        next_task_id=successor.id,
+        reason="the occurrence before it was reopened",
+        created_at=now,
+    )
+    return successor
 
 
 def series_of(*, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID) -> list[Task]:

@@ -16,6 +16,7 @@ from taskai.domain.tags import Tag, clean_tag_name
 from taskai.domain.tasks import Task
 from taskai.errors import InvalidInput
 from taskai.services.queries import Page, TaskQuery
+from taskai.services.recurrence import retract_successor
 
 
 @dataclass
@@ -75,7 +76,7 @@ def update_task(
 ) -> Task:
     """Change some fields of a task; fields not given stay as they are."""
     with uow:
-        task = uow.tasks.get(user_id, task_id)
+        task = uow.tasks.get(user_id, task_id, lock=True)
         zone = owner_zone(uow, user_id)
         domain_changes = dict(changes)
         if "due_date" in changes:
@@ -86,20 +87,36 @@ def update_task(
             domain_changes["recurrence"] = parse_recurrence(changes["recurrence"])
         if "reminders" in changes:
             domain_changes["reminders"] = reminder_specs(changes["reminders"], zone)
+        was_completed = task.is_completed
         task.update(domain_changes, now=now)
+        after_transition(uow, task, was_completed=was_completed, now=now)
         uow.commit()
         return task
 
 
 def change_task(
-    *, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID, change: Callable[[Task], object]
+    *,
+    uow: UnitOfWork,
+    user_id: uuid.UUID,
+    task_id: uuid.UUID,
+    change: Callable[[Task], object],
+    now: datetime,
 ) -> Task:
     """Apply one domain transition to one of the caller's tasks, and commit it."""
     with uow:
-        task = uow.tasks.get(user_id, task_id)
+        task = uow.tasks.get(user_id, task_id, lock=True)
+        was_completed = task.is_completed
         change(task)
+        after_transition(uow, task, was_completed=was_completed, now=now)
         uow.commit()
         return task
+
+
+def after_transition(uow: UnitOfWork, task: Task, *, was_completed: bool, now: datetime) -> None:
+    """What a status change brings in the same transaction: a reopened occurrence takes back
+    the successor its completion generated, if that is still untouched."""
+    if was_completed and not task.is_completed:
+        retract_successor(uow, task, now=now)
 
 
 def complete_task(
@@ -107,14 +124,22 @@ def complete_task(
 ) -> Task:
     """Mark a task done; a recurring one's next occurrence follows through the event."""
     return change_task(
-        uow=uow, user_id=user_id, task_id=task_id, change=lambda task: task.complete(now=now)
+        uow=uow,
+        user_id=user_id,
+        task_id=task_id,
+        change=lambda task: task.complete(now=now),
+        now=now,
     )
 
 
 def reopen_task(*, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID, now: datetime) -> Task:
     """Undo a completion."""
     return change_task(
-        uow=uow, user_id=user_id, task_id=task_id, change=lambda task: task.reopen(now=now)
+        uow=uow,
+        user_id=user_id,
+        task_id=task_id,
+        change=lambda task: task.reopen(now=now),
+        now=now,
     )
 
 
@@ -125,6 +150,7 @@ def skip_task(*, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID, now: d
         user_id=user_id,
         task_id=task_id,
         change=lambda task: task.complete(now=now, skipped=True),
+        now=now,
     )
 
 

@@ -1,4 +1,4 @@
-"""Series end: why a recurring task made no next occurrence, shown on the task.
+"""Series end: why a recurring task made no next occurrence, on the task and in the audit.
 
 Revision ID: 0004
 Revises: 0003
@@ -15,13 +15,23 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+def schema(name: str) -> str | None:
+    """The schema on PostgreSQL; SQLite keeps every table in its one file (ALTER TABLE is not
+    passed through the engine's schema translation)."""
+    return name if op.get_bind().dialect.name == "postgresql" else None
+
+
 def upgrade() -> None:
     op.add_column(
         "tasks",
         sa.Column("recurrence_ended_reason", sa.String(length=200), nullable=True),
-        schema="tasks",
+        schema=schema("tasks"),
+    )
+    op.add_column(
+        "task_audit", sa.Column("reason", sa.Text(), nullable=True), schema=schema("audit")
     )
 
 
 def downgrade() -> None:
-    op.drop_column("tasks", "recurrence_ended_reason", schema="tasks")
+    op.drop_column("task_audit", "reason", schema=schema("audit"))
+    op.drop_column("tasks", "recurrence_ended_reason", schema=schema("tasks"))
