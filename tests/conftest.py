@@ -10,12 +10,11 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from support import POSTGRES_URL, Api, need
+from support import POSTGRES_URL, TEST_SECRET, Api, need
 from taskai import bootstrap
 from taskai.adapters.db import make_engine
 from taskai.adapters.migrate import upgrade
 
-TEST_SECRET = "test-signing-secret-that-is-long-enough-0123456789"
 PG_TABLES = (
     "users, tasks.tasks, tasks.tags, tasks.task_tags, tasks.reminders, tasks.deletions, "
     "events.outbox, events.processed_events"

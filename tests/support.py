@@ -15,6 +15,7 @@ REQUIRED = {
 }
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 KAFKA = os.environ.get("TEST_KAFKA_BOOTSTRAP_SERVERS")
+TEST_SECRET = "test-signing-secret-that-is-long-enough-0123456789"
 
 
 def need(service: str, available: bool, how: str) -> None:

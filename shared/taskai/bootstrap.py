@@ -25,7 +25,12 @@ if TYPE_CHECKING:
 def engine() -> Engine:
     settings = get_settings()
     logs.configure(settings.log_level)
-    return make_engine(settings.sqlalchemy_url, pool_size=settings.db_pool_size)
+    return make_engine(
+        settings.sqlalchemy_url,
+        pool_size=settings.db_pool_size,
+        connect_timeout_s=settings.db_connect_timeout_s,
+        statement_timeout_s=settings.db_statement_timeout_s,
+    )
 
 
 @cache

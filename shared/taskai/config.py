@@ -45,6 +45,10 @@ class Settings(BaseModel):
     max_body_bytes: int = Field(1024 * 1024, ge=1024)
     log_level: str = "INFO"
     db_pool_size: int = Field(10, ge=1, le=200)
+    db_connect_timeout_s: float = Field(5.0, gt=0, le=60, description="Seconds to connect")
+    db_statement_timeout_s: float = Field(
+        10.0, gt=0, le=600, description="Seconds a statement, a lock or a pooled connection waits"
+    )
     bcrypt_rounds: int = Field(12, ge=4, le=16)
 
     @field_validator("log_level")

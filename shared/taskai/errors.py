@@ -32,8 +32,8 @@ class Conflict(TaskAIError):
     code = "conflict"
 
 
-class DuplicateOccurrence(Conflict):
-    """A series already has a task at that place (its unique key): a redelivered event."""
+class Duplicate(Conflict):
+    """The work was done already: the event was handled, or the series has that occurrence."""
 
 
 class Unavailable(TaskAIError):

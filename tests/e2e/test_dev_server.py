@@ -61,7 +61,7 @@ class Server:
                 return json.loads(line)["url"]
         raise AssertionError("taskai dev did not start:\n" + "".join(self.log))
 
-    def wait_for_log(self, text: str, count: int = 1, timeout_s: float = 60) -> None:
+    def wait_for_log(self, text: str, count: int = 1, timeout_s: float = 180) -> None:
         """Read the server's log until `text` has appeared `count` times."""
         assert self.process.stderr is not None
         deadline = time.monotonic() + timeout_s

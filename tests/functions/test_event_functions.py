@@ -105,7 +105,9 @@ def test_an_unknown_event_type_is_accepted_and_ignored(recurrence, database):
     assert (response.status_code, response.json["outcome"]) == (200, "ignored")
 
 
-def test_a_database_outage_is_a_5xx_so_the_source_retries(alice, recurrence, monkeypatch):
+def test_a_database_outage_is_a_503_with_retry_after_so_the_source_retries(
+    alice, recurrence, monkeypatch
+):
     event = completed_event(alice)
     from taskai import bootstrap
 
@@ -113,7 +115,8 @@ def test_a_database_outage_is_a_5xx_so_the_source_retries(alice, recurrence, mon
     monkeypatch.setenv("JWT_SECRET", "x" * 40)
     bootstrap.reset()
     headers, body = to_binary(event)
-    assert recurrence.post("/", headers=headers, data=body).status_code == 500
+    response = recurrence.post("/", headers=headers, data=body)
+    assert response.status_code == 503 and int(response.headers["Retry-After"]) > 0
 
 
 def test_the_outbox_function_publishes_on_a_ping(alice, database):

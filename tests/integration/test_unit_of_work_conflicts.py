@@ -1,4 +1,4 @@
-"""The unit of work names the one clash that means "a duplicate occurrence", and only that one."""
+"""The unit of work names the clashes that mean "done already", and only those."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from taskai import bootstrap
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
-from taskai.errors import Conflict, DuplicateOccurrence
+from taskai.errors import Conflict, Duplicate
 
 NOW = datetime(2031, 1, 6, 14, 0, tzinfo=UTC)
 
@@ -21,13 +21,13 @@ def occurrence(user_id: uuid.UUID, series_id: uuid.UUID, number: int) -> Task:
     return task
 
 
-def test_a_second_task_at_the_same_place_of_a_series_is_a_duplicate_occurrence(alice):
+def test_a_second_task_at_the_same_place_of_a_series_is_a_duplicate(alice):
     user_id = uuid.UUID(alice.get("/api/auth/me").json["id"])
     series_id = uuid.uuid4()
     with bootstrap.uow() as uow:
         uow.tasks.add(occurrence(user_id, series_id, 2))
         uow.commit()
-    with bootstrap.uow() as uow, pytest.raises(DuplicateOccurrence):
+    with bootstrap.uow() as uow, pytest.raises(Duplicate):
         uow.tasks.add(occurrence(user_id, series_id, 2))
         uow.commit()
 
@@ -38,4 +38,4 @@ def test_any_other_integrity_error_is_a_plain_conflict_not_a_duplicate(alice):
         for _ in range(2):  # the same tag name twice: the (user_id, key) unique key
             uow.tags.add(Tag.new(user_id=user_id, name="home", color=None, now=NOW))
         uow.commit()
-    assert not isinstance(caught.value, DuplicateOccurrence)
+    assert not isinstance(caught.value, Duplicate)

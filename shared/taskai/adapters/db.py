@@ -8,13 +8,24 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
+
+from taskai.errors import Conflict, Duplicate, Unavailable
 
 SCHEMAS = ("tasks", "events", "notifications", "audit")
 SQLITE_SCHEMAS: dict[str | None, str | None] = dict.fromkeys(SCHEMAS)  # all in the one file
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> Engine:
-    """An engine for `url`; SQLite gets WAL, foreign keys and write transactions that queue."""
+def make_engine(
+    url: str,
+    *,
+    pool_size: int = 10,
+    connect_timeout_s: float = 5.0,
+    statement_timeout_s: float = 10.0,
+) -> Engine:
+    """An engine for `url` whose every wait is bounded: connecting (`connect_timeout_s`), a
+    statement or a lock (`statement_timeout_s`, PostgreSQL's statement_timeout or SQLite's busy
+    timeout) and a free pooled connection; SQLite gets WAL, foreign keys and queued writes."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         engine = create_engine(
@@ -23,16 +34,89 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
             max_overflow=pool_size,
             pool_pre_ping=True,
             pool_recycle=1800,
+            pool_timeout=statement_timeout_s,
         )
         if parsed.get_driver_name() == "pg8000":
+            limits = _Pg8000Limits(connect_timeout_s, statement_timeout_s)
+            event.listen(engine, "do_connect", limits.connect)
+            event.listen(engine, "connect", limits.connected)
             event.listen(engine, "connect", _pg8000_connect)
         return engine
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-    event.listen(engine, "connect", _sqlite_connect)
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": statement_timeout_s}
+    )
+    busy_ms = round(statement_timeout_s * 1000)
+    event.listen(engine, "connect", lambda connection, _: _sqlite_connect(connection, busy_ms))
     event.listen(engine, "begin", _sqlite_begin)
     return engine.execution_options(schema_translate_map=SQLITE_SCHEMAS)
+
+
+class _Pg8000Limits:
+    """pg8000's one socket `timeout` covers connecting and every read: connect with the short
+    one, then read with the statement timeout plus a margin (the server cancels a statement
+    first), and ask for that statement_timeout in the startup packet (no extra round trip)."""
+
+    MARGIN_S = 5.0
+
+    def __init__(self, connect_timeout_s: float, statement_timeout_s: float) -> None:
+        self.connect_timeout_s, self.statement_timeout_s = connect_timeout_s, statement_timeout_s
+
+    def connect(self, _dialect: Any, _record: Any, _args: Any, params: dict[str, Any]) -> None:
+        params["timeout"] = self.connect_timeout_s
+        params.setdefault("startup_params", {})["statement_timeout"] = str(
+            round(self.statement_timeout_s * 1000)
+        )
+
+    def connected(self, dbapi_connection: Any, _record: Any) -> None:
+        sock = getattr(dbapi_connection, "_usock", None)  # pg8000 keeps no public handle
+        if sock is not None:
+            sock.settimeout(self.statement_timeout_s + self.MARGIN_S)
+
+
+# SQLSTATE classes (PostgreSQL Appendix A) that mean "not now": connection exception,
+# insufficient resources, operator intervention (shutdown, statement timeout), rollback
+# (serialization failure, deadlock).
+RETRY_LATER_SQLSTATE_CLASSES = ("08", "53", "57", "40")
+SQLITE_BUSY_WORDS = ("locked", "busy", "unable to open")
+
+
+def unavailable(error: BaseException) -> Unavailable | None:
+    """An Unavailable (503, try again) for a database error that says "not now" — no connection,
+    a restart, a timeout, a lock held too long — or None for any other error."""
+    from sqlalchemy import exc
+
+    busy = isinstance(error, exc.TimeoutError | exc.InterfaceError)  # pool exhausted, network
+    if isinstance(error, exc.DBAPIError) and not busy:
+        orig, busy = error.orig, error.connection_invalidated
+        detail = orig.args[0] if orig is not None and orig.args else None
+        if isinstance(detail, dict):  # pg8000: the server's error fields
+            busy = busy or str(detail.get("C", ""))[:2] in RETRY_LATER_SQLSTATE_CLASSES
+        elif isinstance(error, exc.OperationalError):
+            busy = busy or any(word in str(detail) for word in SQLITE_BUSY_WORDS)
+    if not busy:
+        return None
+    return Unavailable("the database is not available right now; try again shortly")
+
+
+# The unique keys whose clash means "done already", as PostgreSQL (constraint name) and SQLite
+# (columns) name them: a second task at one place of a series, an event handled twice.
+DUPLICATE_KEYS = (
+    "uq_tasks_series_id_occurrence",
+    "tasks.series_id, tasks.occurrence",
+    "pk_processed_events",
+    "processed_events.consumer, processed_events.event_id",
+)
+
+
+def clash(error: IntegrityError) -> Conflict:
+    """The domain error for an integrity error: Duplicate only for the keys that mean "done
+    already"; any other clash is a Conflict (409 over HTTP, retried then dead-lettered in an
+    event function)."""
+    if any(key in str(error.orig) for key in DUPLICATE_KEYS):
+        return Duplicate("that was done already")
+    return Conflict("the change clashes with existing data")
 
 
 TIMESTAMPTZ_OID = 1184
@@ -52,14 +136,14 @@ def timestamptz_in(text: str) -> datetime | str:
         return pg8000_timestamptz_in(text)
 
 
-def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_connect(dbapi_connection: Any, busy_ms: int) -> None:
     dbapi_connection.isolation_level = None  # let "begin" below open the transaction
     cursor = dbapi_connection.cursor()
     for pragma in (
         "journal_mode=WAL",
         "foreign_keys=ON",
         "synchronous=NORMAL",
-        "busy_timeout=30000",
+        f"busy_timeout={busy_ms}",
     ):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()

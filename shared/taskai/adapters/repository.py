@@ -12,12 +12,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from taskai.adapters import orm
+from taskai.adapters.db import clash
 from taskai.adapters.task_search import page_of_tasks
 from taskai.domain.reminders import PENDING
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
 from taskai.domain.users import User
-from taskai.errors import Conflict, NotFound
+from taskai.errors import NotFound
 from taskai.services.queries import Page, TaskQuery
 
 
@@ -228,7 +229,7 @@ class ProcessedEvents:
             with self.session.no_autoflush, self.session.begin_nested():
                 self.session.execute(insert(orm.processed_events), [row])
         except IntegrityError as e:  # PostgreSQL reports a racing duplicate right here
-            raise Conflict("event already processed") from e
+            raise clash(e) from e
 
 
 class Recipient(NamedTuple):

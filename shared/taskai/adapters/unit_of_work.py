@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from taskai.adapters import orm
+from taskai.adapters.db import clash
 from taskai.adapters.repository import (
     AuditLog,
     NotificationLog,
@@ -26,10 +27,6 @@ from taskai.domain.events import DomainEvent
 from taskai.domain.reminders import Reminder
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
-from taskai.errors import Conflict, DuplicateOccurrence
-
-# How PostgreSQL (constraint name) and SQLite (columns) name the (series_id, occurrence) key.
-SERIES_KEY = ("uq_tasks_series_id_occurrence", "tasks.series_id, tasks.occurrence")
 
 
 class UnitOfWork:
@@ -90,9 +87,7 @@ class UnitOfWork:
             self.session.commit()
         except IntegrityError as e:
             self.session.rollback()
-            if any(mark in str(e.orig) for mark in SERIES_KEY):
-                raise DuplicateOccurrence("that occurrence of the series exists") from e
-            raise Conflict("the change clashes with existing data") from e
+            raise clash(e) from e
         if published and self.after_commit is not None:
             self.after_commit()  # only a commit that wrote events has anything to relay
 

@@ -17,6 +17,7 @@ from typing import Any
 import flask
 
 from taskai import contracts, logs
+from taskai.adapters.db import unavailable
 from taskai.errors import InvalidInput
 
 log = logging.getLogger("taskai.events")
@@ -64,6 +65,14 @@ def serve_events(
         outcome = handler(event)
     except EventRefused as e:
         return reply(422, {"error": {"code": "event_refused", "message": str(e)}})
+    except Exception as e:
+        down = unavailable(e)
+        if down is None:
+            raise  # a fault: 500, retried by the source, then dead-lettered
+        log.warning("database unavailable", extra={"consumer": consumer, "error": repr(e)})
+        response = reply(503, {"error": {"code": down.code, "message": down.message}})
+        response.headers["Retry-After"] = str(down.retry_after_s)
+        return response
     return reply(200, {"outcome": outcome})
 
 

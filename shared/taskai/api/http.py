@@ -17,10 +17,18 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 
 from taskai import bootstrap, logs
+from taskai.adapters.db import unavailable
 from taskai.adapters.unit_of_work import UnitOfWork
 from taskai.api.operations import OPERATIONS, Operation
 from taskai.config import get_settings
-from taskai.errors import Conflict, InvalidInput, NotFound, TaskAIError, Unauthorized
+from taskai.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    TaskAIError,
+    Unauthorized,
+    Unavailable,
+)
 
 log = logging.getLogger("taskai.http")
 M = TypeVar("M", bound=BaseModel)
@@ -30,6 +38,7 @@ STATUS: dict[type[TaskAIError], int] = {
     NotFound: 404,
     Conflict: 409,
     Unauthorized: 401,
+    Unavailable: 503,
 }
 LIST_SEPARATOR = ","
 
@@ -195,7 +204,11 @@ class Api:
             if e.code == 405 and hasattr(e, "valid_methods") and e.valid_methods:
                 response.headers["Allow"] = ", ".join(e.valid_methods)
             return response
-        except Exception:
+        except Exception as e:
+            down = unavailable(e)
+            if down is not None:
+                log.warning("database unavailable", extra={"error": repr(e)})
+                return error_response(down)
             log.exception("unhandled error")
             return error_json(500, "internal_error", "something went wrong on our side")
 
@@ -205,6 +218,8 @@ def error_response(error: TaskAIError) -> flask.Response:
     response = error_json(status, error.code, error.message, error.fields or None)
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="taskai"'
+    if isinstance(error, Unavailable):
+        response.headers["Retry-After"] = str(error.retry_after_s)
     return response
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from taskai.adapters.unit_of_work import UnitOfWork
 from taskai.domain.events import TaskCompleted
 from taskai.domain.tasks import Task
-from taskai.errors import DuplicateOccurrence, NotFound
+from taskai.errors import Duplicate, NotFound
 
 CONSUMER = "recurrence"
 
@@ -29,7 +29,7 @@ def on_task_event(
             uow.processed.remember(CONSUMER, event_id, now)
             uow.commit()
             return outcome
-    except DuplicateOccurrence:
+    except Duplicate:
         return "duplicate"  # the successor exists: a redelivery, a race or a re-completion
 
 
