@@ -49,7 +49,7 @@ def test_a_failed_rollout_is_not_ready_keeps_traffic_on_the_last_good_revision_a
 ) -> None:
     code, out, _ = taskai(broken, "status")
     assert code == 1
-    assert row(out, "ai", "False", "ai-00001", "ai-00001=100%"), out
+    assert row(out, "ai", "False", "ai-00001 (latest ai-00002)", "ai-00001=100%"), out
     assert 'Service ai: False RevisionFailed: Revision "ai-00002" failed' in out
 
 
@@ -126,9 +126,7 @@ def test_an_unreachable_api_exits_2_and_says_so(tmp_path: Path, taskai: Run) -> 
         .replace(standin.url, f"http://127.0.0.1:{port}")
     )
     (tmp_path / "down").write_text(config)
-    code, _, err = taskai(
-        None, "status", "--kubeconfig", str(tmp_path / "down"), "--timeout", "2"
-    )
+    code, _, err = taskai(None, "status", "--kubeconfig", str(tmp_path / "down"), "--timeout", "2")
     assert code == 2 and "unreachable" in err
 
 

@@ -197,7 +197,12 @@ def render_text(report: ClusterReport) -> str:
         [
             s.name,
             s.ready.status,
-            s.latest_ready_revision or "-",
+            (s.latest_ready_revision or "-")
+            + (
+                f" (latest {s.latest_created_revision})"
+                if s.latest_created_revision not in (None, s.latest_ready_revision)
+                else ""
+            ),
             ", ".join(f"{t['revision']}={t['percent']}%" for t in s.traffic) or "-",
             f"{number(s.current_scale)}/{number(s.desired_scale)}",
             s.scale_to_zero,
