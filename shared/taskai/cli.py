@@ -7,6 +7,7 @@ import sys
 
 from taskai import logs
 from taskai.config import ConfigurationError, get_settings
+from taskai.ops import cluster
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,7 +31,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     source.add_argument("--timeout", type=float, default=10.0, help="seconds per delivery")
     source.add_argument("--initial-offset", choices=("latest", "earliest"), default="latest")
+    cluster.add_to(commands)
     args = parser.parse_args(argv)
+    if args.command == "cluster":
+        return cluster.main(args)
     if args.command == "kafka-source":
         return kafka_source(args)
     try:

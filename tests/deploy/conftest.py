@@ -71,3 +71,22 @@ def settings_keys() -> tuple[set[str], set[str]]:
 @pytest.fixture(scope="session")
 def empty_plugin_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("no-providers")
+
+
+@pytest.fixture(scope="session")
+def provider_mirror() -> Path:
+    """../shared/terraform-providers unpacked once into a cache folder keyed by its sha256."""
+    archive = dc.provider_archive()
+    dc.need(
+        "terraform-providers",
+        archive is not None,
+        f"../shared/terraform-providers/{dc.PROVIDERS_ARCHIVE} is missing "
+        "(or set TASKAI_TERRAFORM_PROVIDERS to a filesystem-mirror archive)",
+    )
+    dc.need(
+        "terraform-providers",
+        dc.this_platform() == dc.PROVIDERS_PLATFORM,
+        f"the mirror holds {dc.PROVIDERS_PLATFORM} builds and this machine is {dc.this_platform()}",
+    )
+    assert archive
+    return dc.provider_mirror(archive)

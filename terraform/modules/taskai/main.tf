@@ -178,7 +178,7 @@ data "kustomization_overlay" "taskai" {
     ])
   }
 
-  kustomize_options = {
+  kustomize_options {
     load_restrictor = "none"
   }
 }

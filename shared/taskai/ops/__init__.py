@@ -1,0 +1,1 @@
+"""Operator tools for a deployed TaskAI (`taskai cluster`); the kubernetes client loads lazily."""
