@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import cluster_objects
 import pytest
-from kube_standin import KubeStandin
+from kube_standin import KubeStandin, Run
 
 from taskai import cli
-
-Run = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture

@@ -6,9 +6,12 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+Run = Callable[..., tuple[int, str, str]]  # the `taskai` fixture: (exit code, out, err)
 
 # (group, plural) -> (kind, versions served): as Knative 1.23 and Strimzi 0.49+ install them
 # (tests/ops/test_kube_standin.py holds this against ../shared/crds).

@@ -10,9 +10,7 @@ from typing import Any
 
 import cluster_objects
 import pytest
-from kube_standin import SERVED, KubeStandin
-
-from conftest import Run
+from kube_standin import SERVED, KubeStandin, Run
 
 
 def test_a_dry_run_finds_the_bootstrap_in_the_kafka_status_and_the_sink_in_the_service_address(

@@ -9,9 +9,7 @@ import sys
 from pathlib import Path
 
 import cluster_objects
-from kube_standin import SERVED, KubeStandin
-
-from conftest import Run
+from kube_standin import SERVED, KubeStandin, Run
 
 
 def row(out: str, first: str, *columns: str) -> bool:

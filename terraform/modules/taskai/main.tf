@@ -51,6 +51,8 @@ resource "kubernetes_config_map_v1" "settings" {
     BCRYPT_ROUNDS           = tostring(var.bcrypt_rounds)
     MAX_BODY_BYTES          = tostring(var.max_body_bytes)
     DB_POOL_SIZE            = tostring(var.db_pool_size)
+    DB_CONNECT_TIMEOUT_S    = tostring(var.db_connect_timeout_s)
+    DB_STATEMENT_TIMEOUT_S  = tostring(var.db_statement_timeout_s)
     LOG_LEVEL               = var.log_level
     # Unset in Settings when empty: Resend's own URL, no SES, OpenAI's own URL.
     RESEND_API_URL                = var.resend_api_url

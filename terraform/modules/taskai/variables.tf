@@ -145,6 +145,28 @@ variable "db_pool_size" {
   }
 }
 
+variable "db_connect_timeout_s" {
+  type        = number
+  description = "DB_CONNECT_TIMEOUT_S: seconds to open a database connection before answering 503."
+  default     = 5
+
+  validation {
+    condition     = var.db_connect_timeout_s > 0 && var.db_connect_timeout_s <= 60
+    error_message = "db_connect_timeout_s must be above 0 and at most 60, as Settings requires."
+  }
+}
+
+variable "db_statement_timeout_s" {
+  type        = number
+  description = "DB_STATEMENT_TIMEOUT_S: seconds a statement, lock or pooled connection may wait before answering 503."
+  default     = 10
+
+  validation {
+    condition     = var.db_statement_timeout_s > 0 && var.db_statement_timeout_s <= 600
+    error_message = "db_statement_timeout_s must be above 0 and at most 600, as Settings requires."
+  }
+}
+
 variable "log_level" {
   type        = string
   description = "LOG_LEVEL of the JSON logs."
