@@ -108,12 +108,17 @@ def skip_task(call: Call) -> s.TaskPublic:
 
 
 @api.handles("listSeries")
-def list_series(call: Call) -> s.TaskList:
-    found = recurrence.series_of(
-        uow=call.uow(), user_id=call.user_id, task_id=call.values["task_id"]
+def list_series(call: Call) -> s.SeriesPage:
+    params = call.query(s.SeriesParams)
+    found, next_after = recurrence.series_of(
+        uow=call.uow(),
+        user_id=call.user_id,
+        task_id=call.values["task_id"],
+        after=params.after,
+        limit=params.limit,
     )
     zone = call.zone()
-    return s.TaskList(items=[task_public(t, zone) for t in found])
+    return s.SeriesPage(items=[task_public(t, zone) for t in found], next_after=next_after)
 
 
 @api.handles("sync")

@@ -149,3 +149,16 @@ def test_a_rule_that_gives_no_date_from_the_due_date_on_is_refused_naming_the_ru
                                          "recurrence": {"rule": "FREQ=DAILY;UNTIL=20300101"}})  # fmt: skip
     assert response.status_code == 422
     assert "no date" in response.json["error"]["fields"]["recurrence.rule"]
+
+
+def test_a_long_series_comes_a_page_at_a_time(alice):
+    task = recurring(alice, recurrence={"preset": "daily"}, reminders=[])
+    current = task
+    for _ in range(4):
+        alice.post(f"/api/tasks/{current['id']}/complete")
+        current = series(alice, task["id"])[-1]
+    first = alice.get(f"/api/tasks/{task['id']}/series?limit=2").json
+    assert [t["occurrence"] for t in first["items"]] == [1, 2] and first["next_after"] == 2
+    rest = alice.get(f"/api/tasks/{task['id']}/series?after=2&limit=3").json
+    assert [t["occurrence"] for t in rest["items"]] == [3, 4, 5] and rest["next_after"] is None
+    assert alice.get(f"/api/tasks/{task['id']}/series?limit=201").status_code == 422

@@ -78,3 +78,28 @@ def test_a_large_backlog_comes_in_pages_that_never_split_a_commit(alice):
     alice.post("/api/tasks", {"title": "t7"})
     seen, pages = sync_pages(me, limit=2)
     assert sorted(seen) == [f"t{n}" for n in range(8)] and pages > 1
+
+
+def test_deletions_and_tags_come_in_bounded_pages_too(alice):
+    import uuid
+
+    from taskai import bootstrap
+    from taskai.services.sync import changes_since
+
+    me = uuid.UUID(alice.get("/api/auth/me").json["id"])
+    for n in range(5):
+        alice.post("/api/tags", {"name": f"tag{n}"})
+    for n in range(5):
+        task = alice.post("/api/tasks", {"title": f"gone{n}"}).json
+        alice.delete(f"/api/tasks/{task['id']}")
+    cursor, tags, deleted, sizes = 0, [], [], []
+    while True:
+        changes = changes_since(uow=bootstrap.uow(), user_id=me, cursor=cursor, limit=2)
+        sizes.append(max(len(changes.tasks), len(changes.tags), len(changes.deleted)))
+        tags += [tag.name for tag in changes.tags]
+        deleted += [entity_id for _, entity_id in changes.deleted]
+        cursor = changes.cursor
+        if not changes.has_more:
+            break
+    assert sorted(tags) == [f"tag{n}" for n in range(5)] and len(set(deleted)) == len(deleted) == 5
+    assert max(sizes) <= 2

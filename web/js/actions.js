@@ -50,11 +50,11 @@ export async function followSeries(task, { tries = 20, everyMs = 200 } = {}) {
     await new Promise((resolve) => setTimeout(resolve, everyMs));
     let items;
     try {
-      ({ items } = await api.series(task.id));
+      ({ items } = await api.series(task.id, task.occurrence));
     } catch {
       return;
     }
-    const next = items.find((t) => (t.occurrence || 0) > (task.occurrence || 0) && t.status !== 'completed');
+    const next = items.find((t) => t.status !== 'completed');
     if (next) {
       store.putTasks([next]);
       const when = next.due_date ? label(next.due_date, zone()) : 'no date';
@@ -62,7 +62,7 @@ export async function followSeries(task, { tries = 20, everyMs = 200 } = {}) {
       announce(`Next occurrence of “${next.title}” is ${when}`);
       return;
     }
-    if (items.length > 1 && !items.some((t) => t.status !== 'completed')) return; // the series ended
+    if (items.length > 0) return; // every later occurrence is done already
   }
 }
 

@@ -67,7 +67,7 @@ export const api = {
   completeTask: (taskId) => post(`/api/tasks/${id(taskId)}/complete`),
   reopenTask: (taskId) => post(`/api/tasks/${id(taskId)}/reopen`),
   skipTask: (taskId) => post(`/api/tasks/${id(taskId)}/skip`),
-  series: (taskId) => get(`/api/tasks/${id(taskId)}/series`),
+  series: (taskId, after = 0) => get(`/api/tasks/${id(taskId)}/series?after=${Number(after) || 0}`),
   sync: (cursor, signal) => get('/api/sync', { cursor }, signal),
 
   tags: (q, signal) => get('/api/tags', { q, limit: 20 }, signal),

@@ -114,9 +114,15 @@ class TagRepository:
     def delete(self, tag: Tag) -> None:
         self.session.delete(tag)
 
-    def changed_since(self, user_id: uuid.UUID, seq: int) -> list[Tag]:
-        stmt = select(Tag).where(orm.tags.c.user_id == user_id, orm.tags.c.change_seq > seq)
-        return list(self.session.scalars(stmt.order_by(orm.tags.c.change_seq)))
+    def changed_since(
+        self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
+    ) -> list[Tag]:
+        """Tags changed after `seq` (and at most at `upto`), oldest change first."""
+        c = orm.tags.c
+        stmt = select(Tag).where(c.user_id == user_id, c.change_seq > seq)
+        if upto is not None:
+            stmt = stmt.where(c.change_seq <= upto)
+        return list(self.session.scalars(stmt.order_by(c.change_seq, c.id).limit(limit)))
 
 
 class TaskRepository:
@@ -157,11 +163,16 @@ class TaskRepository:
         self.seen.extend(found)
         return found
 
-    def series(self, user_id: uuid.UUID, series_id: uuid.UUID) -> list[Task]:
+    def series(
+        self, user_id: uuid.UUID, series_id: uuid.UUID, *, after: int, limit: int
+    ) -> list[Task]:
+        """Up to `limit` occurrences of a series numbered above `after`, in order."""
+        c = orm.tasks.c
         stmt = (
             select(Task)
-            .where(orm.tasks.c.user_id == user_id, orm.tasks.c.series_id == series_id)
-            .order_by(orm.tasks.c.occurrence)
+            .where(c.user_id == user_id, c.series_id == series_id, c.occurrence > after)
+            .order_by(c.occurrence)
+            .limit(limit)
         )
         return list(self.session.scalars(stmt))
 
@@ -186,13 +197,17 @@ class TaskRepository:
             stmt = stmt.where(c.change_seq <= upto)
         return list(self.session.scalars(stmt.order_by(c.change_seq, c.id).limit(limit)))
 
-    def deleted_since(self, user_id: uuid.UUID, seq: int) -> list[tuple[str, uuid.UUID, int]]:
+    def deleted_since(
+        self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
+    ) -> list[tuple[str, uuid.UUID, int]]:
+        """(entity, id, change_seq) of deletions after `seq` (and at most at `upto`)."""
         d = orm.deletions.c
-        stmt = (
-            select(d.entity, d.entity_id, d.change_seq)
-            .where(d.user_id == user_id, d.change_seq > seq)
-            .order_by(d.change_seq)
+        stmt = select(d.entity, d.entity_id, d.change_seq).where(
+            d.user_id == user_id, d.change_seq > seq
         )
+        if upto is not None:
+            stmt = stmt.where(d.change_seq <= upto)
+        stmt = stmt.order_by(d.change_seq, d.entity_id).limit(limit)
         return [(e, i, s) for e, i, s in self.session.execute(stmt)]
 
 

@@ -162,8 +162,16 @@ class TaskPage(Model):
     next_cursor: str | None
 
 
-class TaskList(Model):
+class SeriesParams(Strict):
+    """A page of a series: occurrences after number `after`, at most `limit` of them."""
+
+    after: int = Field(0, ge=0, le=10**9, description="next_after of the previous page")
+    limit: int = Field(100, ge=1, le=200)
+
+
+class SeriesPage(Model):
     items: list[TaskPublic]
+    next_after: int | None = Field(description="Pass as `after` for the next page; null at the end")
 
 
 class TaskListParams(Strict):

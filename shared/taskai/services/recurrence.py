@@ -91,10 +91,16 @@ def retract_successor(uow: UnitOfWork, task: Task, *, now: datetime) -> Task | N
     return successor
 
 
-def series_of(*, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID) -> list[Task]:
-    """Every occurrence of the task's series, oldest first (just the task when it has none)."""
+def series_of(
+    *, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID, after: int = 0, limit: int = 100
+) -> tuple[list[Task], int | None]:
+    """Up to `limit` occurrences of the task's series numbered above `after`, oldest first (just
+    the task when it has none), and the `after` of the next page (None at the end)."""
     with uow:
         task = uow.tasks.get(user_id, task_id)
         if task.series_id is None:
-            return [task]
-        return uow.tasks.series(user_id, task.series_id)
+            return ([task] if after < (task.occurrence or 1) else []), None
+        found = uow.tasks.series(user_id, task.series_id, after=after, limit=limit + 1)
+        if len(found) > limit:
+            return found[:limit], found[limit - 1].occurrence
+        return found, None

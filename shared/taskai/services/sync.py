@@ -34,22 +34,30 @@ def parse_cursor(raw: str | None) -> int:
 
 
 def changes_since(*, uow: UnitOfWork, user_id: uuid.UUID, cursor: int, limit: int = 500) -> Changes:
-    """What changed after `cursor`; a large backlog comes in pages that never split a commit."""
+    """What changed after `cursor`: tasks, tags and deletions, each at most `limit` a page (a
+    larger backlog comes in pages, `has_more`), pages never splitting one commit."""
     with uow:
         latest = uow.users.get(user_id).change_seq
-        tasks = uow.tasks.changed_since(user_id, cursor, limit=limit + 1)
-        upto, has_more = latest, False
-        if len(tasks) > limit:
-            upto = tasks[limit].change_seq - 1  # the commits that fit whole
-            if upto < tasks[0].change_seq:  # the first commit alone is larger than a page
-                upto = tasks[0].change_seq
-                tasks = uow.tasks.changed_since(user_id, cursor, upto=upto)
-            has_more = upto < latest
-        tasks = [task for task in tasks if task.change_seq <= upto]
-        tags = [tag for tag in uow.tags.changed_since(user_id, cursor) if tag.change_seq <= upto]
-        deleted = [
-            (entity, entity_id)
-            for entity, entity_id, seq in uow.tasks.deleted_since(user_id, cursor)
-            if seq <= upto
-        ]
-        return Changes(tasks=tasks, tags=tags, deleted=deleted, cursor=upto, has_more=has_more)
+        streams = (uow.tasks.changed_since, uow.tags.changed_since, uow.tasks.deleted_since)
+        pages = [fetch(user_id, cursor, limit=limit + 1) for fetch in streams]
+        upto = latest
+        for page in pages:
+            if len(page) > limit:
+                upto = min(upto, _seq(page[limit]) - 1)  # the commits that fit whole
+        first = min((_seq(page[0]) for page in pages if page), default=latest)
+        if upto < first:  # the first commit alone is larger than a page: it comes whole
+            upto = first
+            pages = [fetch(user_id, cursor, upto=upto) for fetch in streams]
+        tasks, tags, deleted = ([row for row in page if _seq(row) <= upto] for page in pages)
+        return Changes(
+            tasks=tasks,  # type: ignore[arg-type]
+            tags=tags,  # type: ignore[arg-type]
+            deleted=[(entity, entity_id) for entity, entity_id, _ in deleted],  # type: ignore[misc]
+            cursor=upto,
+            has_more=upto < latest,
+        )
+
+
+def _seq(row: Task | Tag | tuple[str, uuid.UUID, int]) -> int:
+    """The change number of a changed task or tag, or of a deletion row."""
+    return row[2] if isinstance(row, tuple) else row.change_seq
