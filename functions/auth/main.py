@@ -38,6 +38,7 @@ def login(call: Call) -> s.TokenPublic:
         email=body.email,
         password=body.password,
         now=call.now,
+        bcrypt_rounds=get_settings().bcrypt_rounds,
     )
     return s.TokenPublic(access_token=session.access_token, expires_in=session.expires_in)
 

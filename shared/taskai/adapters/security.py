@@ -4,26 +4,37 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from functools import cache
 
 import bcrypt
 
+from taskai.domain.users import MAX_PASSWORD_BYTES
 from taskai.errors import Unauthorized
 
 ALGORITHM = "HS256"
-# Compared against when the email is unknown, so a miss costs as much time as a wrong password.
-_DUMMY_HASH = bcrypt.hashpw(b"not-a-real-password", bcrypt.gensalt(4))
+
+
+@cache
+def dummy_hash(rounds: int) -> bytes:
+    """Compared against when the email is unknown, at the cost real hashes have, so that a
+    miss takes as long as a wrong password."""
+    return bcrypt.hashpw(b"not-a-real-password", bcrypt.gensalt(rounds))
 
 
 def hash_password(password: str, *, rounds: int) -> str:
     return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds)).decode()
 
 
-def password_matches(password: str, password_hash: str | None) -> bool:
-    """True when `password` matches; spends a hash's time even when there is no hash."""
-    if password_hash is None:
-        bcrypt.checkpw(password.encode(), _DUMMY_HASH)
+def password_matches(password: str, password_hash: str | None, *, rounds: int) -> bool:
+    """True when `password` matches; spends a hash's time even when there is no hash.
+
+    A password over bcrypt's 72 bytes never matches (registration refuses those), and is
+    never truncated into one that might."""
+    secret = password.encode()
+    if password_hash is None or len(secret) > MAX_PASSWORD_BYTES:
+        bcrypt.checkpw(secret[:MAX_PASSWORD_BYTES], dummy_hash(rounds))
         return False
-    return bcrypt.checkpw(password.encode(), password_hash.encode())
+    return bcrypt.checkpw(secret, password_hash.encode())
 
 
 class TokenIssuer:

@@ -61,12 +61,19 @@ def register(
 
 
 def login(
-    *, uow: UnitOfWork, tokens: TokenIssuer, email: str, password: str, now: datetime
+    *,
+    uow: UnitOfWork,
+    tokens: TokenIssuer,
+    email: str,
+    password: str,
+    now: datetime,
+    bcrypt_rounds: int,
 ) -> Session:
     """Exchange email and password for a token; one answer for every kind of failure."""
     with uow:
         user = uow.users.by_email(email.strip().lower())
-    if not password_matches(password, user.password_hash if user else None) or user is None:
+    known_hash = user.password_hash if user else None
+    if not password_matches(password, known_hash, rounds=bcrypt_rounds) or user is None:
         raise Unauthorized("wrong email or password")
     return Session(user, tokens.issue(user.id, now=now), tokens.ttl_seconds)
 
