@@ -46,6 +46,22 @@ class Settings(BaseModel):
     log_level: str = "INFO"
     db_pool_size: int = Field(10, ge=1, le=200)
     bcrypt_rounds: int = Field(12, ge=4, le=16)
+    events_token: str | None = Field(
+        None, min_length=MIN_SECRET_LENGTH, description="Shared secret of event deliveries"
+    )
+    events_oidc_issuer: str = Field(
+        "https://kubernetes.default.svc.cluster.local",
+        description="Issuer of the event senders' OIDC tokens (the cluster's)",
+    )
+    events_oidc_audience: str | None = Field(
+        None, description="Audience this function's event sources are given; set = OIDC on"
+    )
+    events_oidc_jwks_url: str = Field(
+        "https://kubernetes.default.svc/openid/v1/jwks", description="The cluster's signing keys"
+    )
+    events_oidc_subjects: str | None = Field(
+        None, description="Comma-separated service accounts allowed to send; unset = any"
+    )
 
     @field_validator("log_level")
     @classmethod
