@@ -46,6 +46,9 @@ class Settings(BaseModel):
     log_level: str = "INFO"
     db_pool_size: int = Field(10, ge=1, le=200)
     bcrypt_rounds: int = Field(12, ge=4, le=16)
+    trusted_proxy_hops: int = Field(
+        0, ge=0, le=5, description="Proxies in front that append X-Forwarded-For"
+    )
     events_token: str | None = Field(
         None, min_length=MIN_SECRET_LENGTH, description="Shared secret of event deliveries"
     )

@@ -9,7 +9,7 @@ from functools import cache
 import bcrypt
 
 from taskai.domain.users import MAX_PASSWORD_BYTES
-from taskai.errors import Unauthorized
+from taskai.errors import InvalidInput, Unauthorized
 
 ALGORITHM = "HS256"
 
@@ -37,6 +37,18 @@ def password_matches(password: str, password_hash: str | None, *, rounds: int) -
     return bcrypt.checkpw(secret, password_hash.encode())
 
 
+def check_strength(password: str, *, related: list[str], field: str = "password") -> str:
+    """Refuse a password found in zxcvbn's lists of common passwords, names and words, or as
+    guessable (repeats, sequences, keyboard walks, the account's own email or name)."""
+    from zxcvbn import zxcvbn  # imported on first use: cold start matters
+
+    verdict = zxcvbn(password, user_inputs=[r for r in related if r][:10])
+    if verdict["score"] == 0:
+        message = "is too common or too easy to guess"
+        raise InvalidInput(f"{field} {message}", fields={field: message})
+    return password
+
+
 class TokenIssuer:
     """Issues and checks access tokens with one secret, issuer, audience and lifetime."""
 
@@ -44,11 +56,13 @@ class TokenIssuer:
         self.secret, self.issuer, self.audience = secret, issuer, audience
         self.ttl_seconds = ttl_seconds
 
-    def issue(self, user_id: uuid.UUID, *, now: datetime) -> str:
+    def issue(self, user_id: uuid.UUID, *, now: datetime, version: int = 0) -> str:
+        """A token for `user_id`, valid while the account's token version is `version`."""
         import jwt  # imported on first use: cold start matters
 
         claims = {
             "sub": str(user_id),
+            "ver": version,
             "iss": self.issuer,
             "aud": self.audience,
             "iat": now,
@@ -57,8 +71,8 @@ class TokenIssuer:
         }
         return jwt.encode(claims, self.secret, algorithm=ALGORITHM)
 
-    def verify(self, token: str) -> uuid.UUID:
-        """The user id the token was issued to; raises Unauthorized for anything else."""
+    def verify(self, token: str) -> tuple[uuid.UUID, int]:
+        """The user id the token was issued to and its token version; else Unauthorized."""
         import jwt
 
         try:
@@ -71,7 +85,10 @@ class TokenIssuer:
                 options={"require": ["exp", "iat", "iss", "aud", "sub"]},
                 leeway=5,
             )
-            return uuid.UUID(claims["sub"])
+            version = claims.get("ver", 0)
+            if type(version) is not int:
+                raise ValueError("token version must be a number")
+            return uuid.UUID(claims["sub"]), version
         except jwt.ExpiredSignatureError as e:
             raise Unauthorized("token expired") from e
         except (jwt.InvalidTokenError, ValueError) as e:

@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from taskai.adapters import orm
+from taskai.domain.names import name_key
 from taskai.domain.tasks import PRIORITIES, Task
 from taskai.errors import InvalidInput
 from taskai.services.queries import Page, TaskQuery
@@ -91,7 +92,7 @@ def filters(query: TaskQuery, user_id: uuid.UUID, now: datetime) -> list[ColumnE
 
 def tag_filter(names: tuple[str, ...], mode: str, user_id: uuid.UUID) -> ColumnElement[bool]:
     """Tasks carrying any (or all) of the named tags, names compared without case."""
-    keys = sorted({name.casefold() for name in names})
+    keys = sorted({name_key(name) for name in names})
     tt, tg = orm.task_tags.c, orm.tags.c
     matching = (
         select(tt.task_id)

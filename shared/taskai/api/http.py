@@ -21,7 +21,14 @@ from taskai.adapters.unit_of_work import UnitOfWork
 from taskai.api.operations import OPERATIONS, Operation
 from taskai.config import get_settings
 from taskai.domain.users import User
-from taskai.errors import Conflict, InvalidInput, NotFound, TaskAIError, Unauthorized
+from taskai.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    TaskAIError,
+    TooManyAttempts,
+    Unauthorized,
+)
 
 log = logging.getLogger("taskai.http")
 M = TypeVar("M", bound=BaseModel)
@@ -31,6 +38,7 @@ STATUS: dict[type[TaskAIError], int] = {
     NotFound: 404,
     Conflict: 409,
     Unauthorized: 401,
+    TooManyAttempts: 429,
 }
 LIST_SEPARATOR = ","
 
@@ -55,17 +63,30 @@ class Call:
             scheme, _, token = self.request.headers.get("Authorization", "").partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
                 raise Unauthorized("missing bearer token")
-            user_id = bootstrap.tokens().verify(token.strip())
+            user_id, version = bootstrap.tokens().verify(token.strip())
             with self.uow() as uow:
                 try:
-                    self._user = uow.users.get(user_id)
+                    user = uow.users.get(user_id)
                 except NotFound as e:
                     raise Unauthorized("invalid token") from e
+            if user.token_version != version:  # logged out, or the password changed since
+                raise Unauthorized("token revoked")
+            self._user = user
         return self._user
 
     def zone(self) -> ZoneInfo:
         """The caller's time zone, in which times are shown."""
         return self.user.zone
+
+    def client_address(self) -> str:
+        """Where the request came from: the peer, or with TRUSTED_PROXY_HOPS proxies in front,
+        the address the outermost trusted proxy saw (X-Forwarded-For from the right)."""
+        hops = get_settings().trusted_proxy_hops
+        forwarded = self.request.headers.get("X-Forwarded-For", "").split(",")
+        route = [a.strip() for a in forwarded if a.strip()]
+        if hops and len(route) >= hops:
+            return route[-hops][:100]
+        return self.request.remote_addr or "unknown"
 
     def in_zone(self, moment: datetime | None) -> datetime | None:
         """A time the caller sent without an offset is read in the caller's zone."""
@@ -254,6 +275,8 @@ def error_response(error: TaskAIError) -> flask.Response:
     response = error_json(status, error.code, error.message, error.fields or None)
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="taskai"'
+    if isinstance(error, TooManyAttempts):
+        response.headers["Retry-After"] = str(error.retry_after_s)
     return response
 
 

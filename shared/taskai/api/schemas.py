@@ -66,18 +66,40 @@ class LoginIn(Strict):
 
 
 class ProfileUpdate(Strict):
-    """Fields to change; none of them may be null."""
+    """Fields to change; none of them may be null. The password changes through
+    POST /api/auth/password, with the current one."""
 
     name: str | None = Field(None, max_length=200)
     timezone: str | None = Field(None, max_length=64)
-    password: str | None = Field(None, min_length=8, max_length=72)
 
-    @field_validator("name", "timezone", "password")
+    @field_validator("name", "timezone")
     @classmethod
     def _not_null(cls, value: Any) -> Any:
         if value is None:
             raise ValueError("may not be null")
         return value
+
+
+class PasswordChange(Strict):
+    current_password: str = Field(max_length=200)
+    new_password: str = Field(min_length=8, max_length=72, description="At most 72 bytes")
+
+
+class AccountDeletion(Strict):
+    password: str = Field(max_length=200, description="The account's password, to confirm")
+
+
+class PasswordResetRequest(Strict):
+    email: str = Field(max_length=320)
+
+
+class PasswordResetConfirm(Strict):
+    token: str = Field(min_length=1, max_length=200, description="From the emailed link")
+    new_password: str = Field(min_length=8, max_length=72, description="At most 72 bytes")
+
+
+class AcceptedPublic(Model):
+    message: str
 
 
 class UserPublic(Model):
