@@ -125,7 +125,7 @@ def embedded_secret(data_dir: Path) -> str:
     """Read, or create once with mode 0600, the signing secret of the embedded install."""
     path = data_dir / "jwt-secret"
     if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, draft = tempfile.mkstemp(dir=data_dir, prefix=".jwt-secret.")  # mode 0600
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_urlsafe(48))

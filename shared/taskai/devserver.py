@@ -23,6 +23,11 @@ log = logging.getLogger("taskai.dev")
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 HTTP_FUNCTIONS = sorted({op.function for op in OPERATIONS})
 EVENT_PREFIX = "/_events/"
+NOT_FOUND_HEADERS = [
+    ("Content-Type", "application/json"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Cache-Control", "no-store"),
+]
 
 
 def functions_dir() -> Path:
@@ -76,7 +81,7 @@ class Router:
         app = self.owner(environ.get("PATH_INFO", "/"))
         if app is not None:
             return app(environ, start_response)
-        start_response("404 Not Found", [("Content-Type", "application/json")])
+        start_response("404 Not Found", NOT_FOUND_HEADERS)
         return [b'{"error":{"code":"not_found","message":"no such path"}}']
 
 
@@ -95,7 +100,7 @@ class EventRouter:
             app = self.events.get(path[len(EVENT_PREFIX) :].split("/")[0])
         if app is not None:
             return app(environ, start_response)
-        start_response("404 Not Found", [("Content-Type", "application/json")])
+        start_response("404 Not Found", NOT_FOUND_HEADERS)
         return [b'{"error":{"code":"not_found","message":"no such path"}}']
 
 
