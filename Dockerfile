@@ -34,9 +34,11 @@ blinker==1.9.0
 boto3==1.44.8
 botocore==1.44.8
 certifi==2026.10.19.post1
+cffi==2.1.1
 charset-normalizer==3.5.3
 click==8.5.1
 cloudevents==1.12.0
+cryptography==50.0.2
 deprecation==2.1.0
 Flask==3.1.3
 functions-framework==3.10.2
@@ -55,6 +57,7 @@ MarkupSafe==3.0.4
 openai==3.57.0
 packaging==26.4
 pg8000==1.31.6
+pycparser==3.12
 pydantic==2.14.4
 pydantic_core==2.50.5
 PyJWT==2.15.1
@@ -76,6 +79,7 @@ uvicorn==0.54.0
 uvicorn-worker==0.4.0
 watchdog==7.1.0
 Werkzeug==3.1.9
+zxcvbn==4.5.0
 LOCK
 
 RUN python -m venv /build/tools \

@@ -175,6 +175,7 @@ def main() -> None:
         topic="task-events",
         group=f"bench-{uuid.uuid4().hex[:8]}",
         sink=url,
+        credential=bootstrap.event_credential(),  # the function runs in this process
     )
     bridge_thread = bridge.start()
     user_id = new_user(bootstrap.uow)

@@ -32,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "shared"))
 SECRET = "benchmark-secret-that-is-long-enough-000"
+EVENTS_TOKEN = "benchmark-event-deliveries-secret-0000000"
 API_KEY = "re_bench_0123456789abcdef"
 
 
@@ -112,6 +113,7 @@ def ping(url: str) -> dict:
     from taskai.adapters.ping import ping_event
 
     headers, body = ping_event("reminders")
+    headers["Authorization"] = f"Bearer {EVENTS_TOKEN}"
     request = urllib.request.Request(url + "/", data=body, headers=headers, method="POST")
     with urllib.request.urlopen(request, timeout=120) as response:
         return json.load(response)
@@ -170,7 +172,8 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=180)
     args = parser.parse_args()
     env = {**os.environ, "DATABASE_URL": args.database_url, "KAFKA_BOOTSTRAP_SERVERS": args.kafka,
-           "JWT_SECRET": SECRET, "LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT / "shared"),
+           "JWT_SECRET": SECRET, "EVENTS_TOKEN": EVENTS_TOKEN, "LOG_LEVEL": "WARNING",
+           "PYTHONPATH": str(ROOT / "shared"),
            "DB_POOL_SIZE": str(args.threads)}  # fmt: skip
     os.environ.update(env)
     from taskai import bootstrap
@@ -194,6 +197,7 @@ def main() -> None:
         delivery=Delivery(retry=10, backoff_delay_s=0.05, max_backoff_s=2.0),
         initial_offset="latest",
         parallelism=args.parallelism,
+        credential={"Authorization": f"Bearer {EVENTS_TOKEN}"},
     )
     bridge_thread = bridge.start()
     try:

@@ -17,7 +17,7 @@ from taskai.adapters.migrate import upgrade
 
 PG_TABLES = (
     "users, tasks.tasks, tasks.tags, tasks.task_tags, tasks.reminders, tasks.deletions, "
-    "events.outbox, events.processed_events"
+    "events.outbox, events.processed_events, login_attempts, password_resets"
 )
 
 
@@ -39,7 +39,11 @@ def postgres_migrated() -> str:
         connection.execute(
             text("DROP SCHEMA IF EXISTS tasks, events, notifications, audit CASCADE")
         )
-        connection.execute(text("DROP TABLE IF EXISTS users, alembic_version CASCADE"))
+        connection.execute(
+            text(
+                "DROP TABLE IF EXISTS users, login_attempts, password_resets, alembic_version CASCADE"
+            )
+        )
     engine.dispose()
     upgrade(POSTGRES_URL)
     return POSTGRES_URL

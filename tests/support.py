@@ -103,3 +103,18 @@ def consume_all(kafka: str, topic: str, expected: int, timeout_s: float = 30.0) 
             records.extend(batch)
     consumer.close()
     return records
+
+
+def event_client(function: str) -> Any:
+    """A test client of an event function that delivers as its sources do: with the credential."""
+    from werkzeug.test import Client
+
+    from taskai.devserver import load_function
+
+    class Delivering(Client):
+        def open(self, *args: Any, **kwargs: Any) -> Any:
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault("Authorization", bootstrap.event_credential()["Authorization"])
+            return super().open(*args, headers=headers, **kwargs)
+
+    return Delivering(load_function(function))

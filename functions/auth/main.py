@@ -1,4 +1,7 @@
-"""auth function: register, log in, read and change the profile (HTTP /api/auth/*)."""
+"""auth function: register, log in, profile, password change and reset, logout, deletion."""
+
+import logging
+import threading
 
 import functions_framework
 
@@ -7,9 +10,11 @@ from taskai.api import schemas as s
 from taskai.api.http import Api, Call
 from taskai.api.presenters import user_public
 from taskai.config import get_settings
+from taskai.domain.emails import Email
 from taskai.services import auth as service
 
 api = Api("auth")
+log = logging.getLogger("taskai.auth")
 
 
 @api.handles("register")
@@ -37,7 +42,9 @@ def login(call: Call) -> s.TokenPublic:
         tokens=bootstrap.tokens(),
         email=body.email,
         password=body.password,
+        address=call.client_address(),
         now=call.now,
+        bcrypt_rounds=get_settings().bcrypt_rounds,
     )
     return s.TokenPublic(access_token=session.access_token, expires_in=session.expires_in)
 
@@ -50,13 +57,74 @@ def get_profile(call: Call) -> s.UserPublic:
 @api.handles("updateProfile")
 def update_profile(call: Call) -> s.UserPublic:
     changes = s.fields_set(call.body(s.ProfileUpdate))
-    user = service.update_profile(
+    return user_public(
+        service.update_profile(uow=call.uow(), user_id=call.user_id, changes=changes)
+    )
+
+
+@api.handles("changePassword")
+def change_password(call: Call) -> None:
+    body = call.body(s.PasswordChange)
+    service.change_password(
         uow=call.uow(),
         user_id=call.user_id,
-        changes=changes,
+        current_password=body.current_password,
+        new=body.new_password,
+        now=call.now,
         bcrypt_rounds=get_settings().bcrypt_rounds,
     )
-    return user_public(user)
+
+
+@api.handles("logout")
+def logout(call: Call) -> None:
+    service.logout(uow=call.uow(), user_id=call.user_id)
+
+
+@api.handles("deleteAccount")
+def delete_account(call: Call) -> None:
+    body = call.body(s.AccountDeletion)
+    service.delete_account(
+        uow=call.uow(),
+        user_id=call.user_id,
+        password=body.password,
+        now=call.now,
+        bcrypt_rounds=get_settings().bcrypt_rounds,
+    )
+
+
+@api.handles("requestPasswordReset")
+def request_password_reset(call: Call) -> s.AcceptedPublic:
+    body = call.body(s.PasswordResetRequest)
+    settings = get_settings()
+    email = service.request_password_reset(
+        uow=call.uow(),
+        email=body.email,
+        now=call.now,
+        public_url=settings.public_url,
+        sender=settings.email_from,
+    )
+    if email is not None:  # sent after answering: the answer takes as long for any email
+        threading.Thread(target=send_quietly, args=(email,), daemon=True).start()
+    return s.AcceptedPublic(message="if an account has this email, a reset link is on its way")
+
+
+def send_quietly(email: Email) -> None:
+    try:
+        bootstrap.email_sender().send(email)
+    except Exception:
+        log.exception("password reset email not sent")
+
+
+@api.handles("confirmPasswordReset")
+def confirm_password_reset(call: Call) -> None:
+    body = call.body(s.PasswordResetConfirm)
+    service.reset_password(
+        uow=call.uow(),
+        token=body.token,
+        new=body.new_password,
+        now=call.now,
+        bcrypt_rounds=get_settings().bcrypt_rounds,
+    )
 
 
 @functions_framework.http

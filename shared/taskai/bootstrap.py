@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from taskai import logs
 from taskai.adapters.db import make_engine
+from taskai.adapters.event_ingress import SERVICE_ACCOUNT, EventIngress, OidcSenders
 from taskai.adapters.local_bus import InProcessBus
 from taskai.adapters.orm import start_mappers
 from taskai.adapters.security import TokenIssuer
@@ -57,9 +59,38 @@ def tokens() -> TokenIssuer:
 
 
 @cache
+def process_secret() -> str:
+    """The event deliveries' secret when none is configured: only this process knows it."""
+    return secrets.token_urlsafe(32)
+
+
+@cache
+def ingress() -> EventIngress:
+    """Who may deliver events to this process's event functions."""
+    settings = get_settings()
+    oidc = None
+    if settings.events_oidc_audience:
+        subjects = (settings.events_oidc_subjects or "").split(",")
+        oidc = OidcSenders(
+            issuer=settings.events_oidc_issuer,
+            audience=settings.events_oidc_audience,
+            jwks_url=settings.events_oidc_jwks_url,
+            subjects=tuple(s.strip() for s in subjects if s.strip()),
+            ca_file=SERVICE_ACCOUNT / "ca.crt",
+            token_file=SERVICE_ACCOUNT / "token",
+        )
+    return EventIngress(shared_secret=settings.events_token or process_secret(), oidc=oidc)
+
+
+def event_credential() -> dict[str, str]:
+    """The header this process's own deliveries (bus, ticker, KafkaSource stand-in) carry."""
+    return ingress().credential()
+
+
+@cache
 def bus() -> InProcessBus:
     """The in-process bus of the embedded mode (the dev server subscribes the event functions)."""
-    return InProcessBus()
+    return InProcessBus(credential=event_credential)
 
 
 @cache
@@ -106,6 +137,6 @@ def reset() -> None:
         close = getattr(publisher(), "close", None)
         if close is not None:
             close()
-    for cached in (engine, session_factory, tokens, publisher, relay, get_settings):
+    for cached in (engine, session_factory, tokens, publisher, relay, ingress, get_settings):
         cached.cache_clear()
     email_sender.cache_clear()

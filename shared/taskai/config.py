@@ -50,6 +50,25 @@ class Settings(BaseModel):
         10.0, gt=0, le=600, description="Seconds a statement, a lock or a pooled connection waits"
     )
     bcrypt_rounds: int = Field(12, ge=4, le=16)
+    trusted_proxy_hops: int = Field(
+        0, ge=0, le=5, description="Proxies in front that append X-Forwarded-For"
+    )
+    events_token: str | None = Field(
+        None, min_length=MIN_SECRET_LENGTH, description="Shared secret of event deliveries"
+    )
+    events_oidc_issuer: str = Field(
+        "https://kubernetes.default.svc.cluster.local",
+        description="Issuer of the event senders' OIDC tokens (the cluster's)",
+    )
+    events_oidc_audience: str | None = Field(
+        None, description="Audience this function's event sources are given; set = OIDC on"
+    )
+    events_oidc_jwks_url: str = Field(
+        "https://kubernetes.default.svc/openid/v1/jwks", description="The cluster's signing keys"
+    )
+    events_oidc_subjects: str | None = Field(
+        None, description="Comma-separated service accounts allowed to send; unset = any"
+    )
 
     @field_validator("log_level")
     @classmethod
@@ -110,7 +129,7 @@ def embedded_secret(data_dir: Path) -> str:
     """Read, or create once with mode 0600, the signing secret of the embedded install."""
     path = data_dir / "jwt-secret"
     if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, draft = tempfile.mkstemp(dir=data_dir, prefix=".jwt-secret.")  # mode 0600
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_urlsafe(48))

@@ -2,13 +2,16 @@
 
 Event-fed functions are wired the way the cluster wires them: with Kafka configured, by
 KafkaSource stand-ins that consume the topics and POST to the functions; without, by the
-in-process bus. A ticker stands in for the PingSources.
+in-process bus. A ticker stands in for the PingSources. The event functions are never behind
+the public port: the stand-ins reach them on a second, loopback-only port, and every delivery
+carries the process's event credential.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,11 @@ log = logging.getLogger("taskai.dev")
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 HTTP_FUNCTIONS = sorted({op.function for op in OPERATIONS})
 EVENT_PREFIX = "/_events/"
+NOT_FOUND_HEADERS = [
+    ("Content-Type", "application/json"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Cache-Control", "no-store"),
+]
 
 
 def functions_dir() -> Path:
@@ -62,8 +70,6 @@ class Router:
     def owner(self, path: str) -> WSGIApp | None:
         if path in ("/api/openapi.json", "/health"):
             return self.http["tasks"]
-        if path.startswith(EVENT_PREFIX):
-            return self.events.get(path[len(EVENT_PREFIX) :].split("/")[0])
         for prefix, function in self.prefixes:
             if path == prefix or path.startswith(prefix + "/"):
                 return self.http.get(function)
@@ -75,7 +81,26 @@ class Router:
         app = self.owner(environ.get("PATH_INFO", "/"))
         if app is not None:
             return app(environ, start_response)
-        start_response("404 Not Found", [("Content-Type", "application/json")])
+        start_response("404 Not Found", NOT_FOUND_HEADERS)
+        return [b'{"error":{"code":"not_found","message":"no such path"}}']
+
+
+class EventRouter:
+    """The event functions under /_events/<name>, for the KafkaSource stand-ins only."""
+
+    def __init__(self, events: dict[str, WSGIApp]) -> None:
+        self.events = events
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "/")
+        app = None
+        if path.startswith(EVENT_PREFIX):
+            app = self.events.get(path[len(EVENT_PREFIX) :].split("/")[0])
+        if app is not None:
+            return app(environ, start_response)
+        start_response("404 Not Found", NOT_FOUND_HEADERS)
         return [b'{"error":{"code":"not_found","message":"no such path"}}']
 
 
@@ -92,12 +117,22 @@ def in_process(app: WSGIApp) -> Callable[[dict[str, str], bytes], int]:
     """Deliver a binary-mode CloudEvent to an app without a network hop."""
     from werkzeug.test import Client
 
+    from taskai import bootstrap
+
     client = Client(app)
-    return lambda headers, body: client.post("/", headers=headers, data=body).status_code
+
+    def deliver(headers: dict[str, str], body: bytes) -> int:
+        headers = {**headers, **bootstrap.event_credential()}
+        return int(client.post("/", headers=headers, data=body).status_code)
+
+    return deliver
 
 
-def wire_events(router: Router, *, port: int, tick_s: float, group_prefix: str = "") -> list[Any]:
-    """Connect event functions to their triggers; returns what to stop on shutdown."""
+def wire_events(
+    router: Router, *, port: int | None, tick_s: float, group_prefix: str = ""
+) -> list[Any]:
+    """Connect event functions to their triggers; returns what to stop on shutdown. `port` is
+    the loopback port of the EventRouter (needed only with Kafka)."""
     from taskai import bootstrap
     from taskai.adapters.ping import Ticker
     from taskai.config import get_settings
@@ -117,6 +152,7 @@ def wire_events(router: Router, *, port: int, tick_s: float, group_prefix: str =
                 sink=f"http://127.0.0.1:{port}{EVENT_PREFIX}{trigger.function}",
                 dead_letter_topic=trigger.dead_letter_topic,
                 parallelism=trigger.parallelism,
+                credential=bootstrap.event_credential(),
             )
             bridge.start()
             running.append(bridge)
@@ -139,7 +175,9 @@ def serve(host: str, port: int, tick_s: float = 60.0, group_prefix: str = "") ->
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # taskai.http logs each request
     router = build_app()
     server = make_server(host, port, router, threaded=True)
-    running = wire_events(router, port=server.server_port, tick_s=tick_s, group_prefix=group_prefix)
+    events = make_server("127.0.0.1", 0, EventRouter(router.events), threaded=True)
+    threading.Thread(target=events.serve_forever, name="event-port", daemon=True).start()
+    running = wire_events(router, port=events.server_port, tick_s=tick_s, group_prefix=group_prefix)
     log.info(
         "serving",
         extra={
@@ -154,4 +192,6 @@ def serve(host: str, port: int, tick_s: float = 60.0, group_prefix: str = "") ->
     finally:
         for item in running:
             item.stop()
+        events.shutdown()
+        events.server_close()
         server.server_close()

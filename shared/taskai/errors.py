@@ -20,6 +20,16 @@ class InvalidInput(TaskAIError):
     code = "invalid_input"
 
 
+class TooManyAttempts(TaskAIError):
+    """Too many failures in a row: wait `retry_after_s` seconds before the next try."""
+
+    code = "too_many_attempts"
+
+    def __init__(self, message: str, *, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
 class NotFound(TaskAIError):
     """The thing does not exist, or belongs to somebody else."""
 

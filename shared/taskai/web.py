@@ -49,6 +49,9 @@ class StaticApp:
             start_response("405 Method Not Allowed", [("Allow", "GET, HEAD"), *SECURITY_HEADERS])
             return [b""]
         path = environ.get("PATH_INFO", "/")
+        if "\x00" in path:  # no file has a NUL in its name, and resolve() would raise
+            start_response("404 Not Found", [("Content-Type", "text/plain"), *SECURITY_HEADERS])
+            return [b"not found"]
         target = (self.root / path.lstrip("/")).resolve()
         if not target.is_relative_to(self.root) or not target.is_file():
             if "." in path.rsplit("/", 1)[-1]:

@@ -41,7 +41,11 @@ PROVIDERS_PLATFORM = "linux_amd64"
 KUBERNETES_VERSION = "1.33"
 
 SECRET_SETTINGS = {"DATABASE_URL", "JWT_SECRET", "RESEND_API_KEY", "OPENAI_API_KEY"}
-EMBEDDED_ONLY = {"DATA_DIR"}  # the SQLite folder: meaningless with DATABASE_URL set
+EMBEDDED_ONLY = {
+    "DATA_DIR",  # the SQLite folder: meaningless with DATABASE_URL set
+    "EVENTS_TOKEN",  # event deliveries' shared secret: Knative's OIDC identity replaces it
+    "EVENTS_OIDC_AUDIENCE",  # per event function, on its Service, not in the ConfigMap
+}
 SETTINGS = {name.upper() for name in Settings.model_fields}
 IMAGE_ENV = {"FUNCTION_TARGET", "WORKERS", "THREADS"}  # read by the image's command
 CONFIG_MAP, SECRET = "taskai-config", "taskai-secrets"

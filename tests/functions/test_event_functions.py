@@ -8,15 +8,13 @@ import uuid
 import pytest
 from cloudevents.conversion import to_binary, to_structured
 from cloudevents.http import CloudEvent
-from werkzeug.test import Client
 
-from support import settle
-from taskai.devserver import load_function
+from support import event_client, settle
 
 
 @pytest.fixture(scope="module")
 def recurrence():
-    return Client(load_function("recurrence"))
+    return event_client("recurrence")
 
 
 def completed_event(alice) -> CloudEvent:
@@ -122,7 +120,7 @@ def test_a_database_outage_is_a_503_with_retry_after_so_the_source_retries(
 def test_the_outbox_function_publishes_on_a_ping(alice, database):
     from taskai.adapters.ping import ping_event
 
-    outbox = Client(load_function("outbox"))
+    outbox = event_client("outbox")
     headers, body = ping_event("outbox-relay")
     response = outbox.post("/", headers=headers, data=body)
     assert response.status_code == 200 and response.json["outcome"].startswith(

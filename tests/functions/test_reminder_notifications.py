@@ -8,7 +8,6 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from werkzeug.test import Client
 
 from reminder_support import (
     as_cloudevent,
@@ -24,16 +23,15 @@ from reminder_support import (
     tick,
     with_reminder,
 )
-from support import settle
+from support import event_client, settle
 from taskai import bootstrap
-from taskai.devserver import load_function
 
 MINUTE = timedelta(minutes=1)
 
 
 @pytest.fixture(scope="module")
 def notifications():
-    return Client(load_function("notifications"))
+    return event_client("notifications")
 
 
 def deliver(notifications, event_id, data):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from werkzeug.test import Client
 
 from reminder_support import (
     DAY,
@@ -18,16 +17,16 @@ from reminder_support import (
     tick,
     with_reminder,
 )
+from support import event_client
 from taskai import bootstrap, contracts
 from taskai.adapters.ping import ping_event
-from taskai.devserver import load_function
 
 MINUTE = timedelta(minutes=1)
 
 
 @pytest.fixture(scope="module")
 def reminders_function():
-    return Client(load_function("reminders"))
+    return event_client("reminders")
 
 
 @pytest.fixture(autouse=True)

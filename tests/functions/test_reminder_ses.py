@@ -6,11 +6,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from werkzeug.test import Client
 
 from reminder_support import as_cloudevent, attempts, queued, reminder_id
+from support import event_client
 from taskai import bootstrap
-from taskai.devserver import load_function
 
 REGION = "eu-west-1"
 
@@ -33,7 +32,7 @@ def ses(database: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def notifications():
-    return Client(load_function("notifications"))
+    return event_client("notifications")
 
 
 def verify_sender() -> None:

@@ -83,3 +83,17 @@ def test_another_users_tag_is_404(alice, bob):
     assert bob.patch(f"/api/tags/{tag['id']}", {"color": "#000000"}).status_code == 404
     assert bob.delete(f"/api/tags/{tag['id']}").status_code == 404
     assert bob.get("/api/tags").json["items"] == []
+
+
+def test_a_tag_name_is_one_tag_whatever_its_unicode_spelling_or_case(alice):
+    composed, decomposed = "Caf\u00e9", "CAFE\u0301"
+    first = alice.post("/api/tags", {"name": composed})
+    assert first.status_code == 201
+    assert alice.post("/api/tags", {"name": decomposed}).status_code == 409
+    task = alice.post("/api/tasks", {"title": "espresso", "tags": [decomposed]}).json
+    assert [t["id"] for t in task["tags"]] == [first.json["id"]]
+    found = alice.get("/api/tasks", query_string={"tag": "caf\u00e9"}).json["items"]
+    assert [t["id"] for t in found] == [task["id"]]
+    assert [
+        t["name"] for t in alice.get("/api/tags", query_string={"q": "cafe\u0301"}).json["items"]
+    ] == [composed]

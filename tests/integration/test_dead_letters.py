@@ -7,11 +7,9 @@ import uuid
 import pytest
 from cloudevents.conversion import to_binary
 from cloudevents.http import CloudEvent
-from werkzeug.test import Client
 
-from support import consume_all
+from support import consume_all, event_client
 from taskai import bootstrap
-from taskai.devserver import load_function
 
 
 @pytest.fixture
@@ -19,7 +17,7 @@ def sink(monkeypatch, kafka, tmp_path):
     monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", kafka)
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     bootstrap.reset()
-    yield Client(load_function("deadletters"))
+    yield event_client("deadletters")
     bootstrap.reset()
 
 

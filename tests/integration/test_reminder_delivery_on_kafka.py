@@ -67,6 +67,7 @@ def source(on_kafka: str, notifications_url: str) -> Iterator[KafkaSourceBridge]
         dead_letter_topic="reminders.dlq",
         delivery=Delivery(retry=12, backoff_delay_s=0.01, max_backoff_s=0.2, timeout_s=10),
         initial_offset="latest",
+        credential=bootstrap.event_credential(),
     )
     thread = bridge.start()
     assert bridge.ready.wait(30), "the source's group did not get its partitions"

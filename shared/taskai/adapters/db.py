@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,7 @@ def make_engine(
             event.listen(engine, "connect", _pg8000_connect)
         return engine
     if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        private_file(Path(parsed.database))
     engine = create_engine(
         url, connect_args={"check_same_thread": False, "timeout": statement_timeout_s}
     )
@@ -117,6 +118,15 @@ def clash(error: IntegrityError) -> Conflict:
     if any(key in str(error.orig) for key in DUPLICATE_KEYS):
         return Duplicate("that was done already")
     return Conflict("the change clashes with existing data")
+
+
+def private_file(path: Path) -> None:
+    """Only the owner may read the embedded database: its folder 0700, the file 0600 (SQLite
+    gives its -wal and -shm files the database file's mode)."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.parent.chmod(0o700)
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    path.chmod(0o600)
 
 
 TIMESTAMPTZ_OID = 1184

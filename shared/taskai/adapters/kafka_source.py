@@ -94,7 +94,9 @@ class KafkaSourceBridge:
         delivery: Delivery | None = None,
         initial_offset: str = "latest",
         parallelism: int = 1,
+        credential: dict[str, str] | None = None,
     ) -> None:
+        self.credential = credential or {}  # e.g. the Authorization the sink admits
         self.bootstrap_servers, self.topic, self.group = bootstrap_servers, topic, group
         self.sink, self.dead_letter_topic = sink, dead_letter_topic
         self.delivery = delivery or Delivery()
@@ -166,7 +168,7 @@ class KafkaSourceBridge:
 
     def handle(self, record: Any, dead_letters: Any, client: SinkClient | None = None) -> None:
         headers = http_headers(record.headers or [])
-        status = self.deliver(headers, record.value or b"", client)
+        status = self.deliver({**headers, **self.credential}, record.value or b"", client)
         with self.counting:
             if 200 <= status < 300:
                 self.delivered += 1

@@ -17,7 +17,8 @@ RETRYABLE = {404, 408, 409, 429}  # as KafkaSource: these and 5xx are retried, o
 class InProcessBus:
     """Stands in for Kafka + KafkaSource: POSTs each record to its topic's subscribers."""
 
-    def __init__(self) -> None:
+    def __init__(self, credential: Callable[[], dict[str, str]] | None = None) -> None:
+        self.credential = credential  # the header that admits a delivery to event functions
         self.subscribers: dict[str, list[tuple[str, WSGIApp]]] = {}
         self.dead_letters: list[tuple[str, OutboxRecord, int]] = []
 
@@ -30,6 +31,8 @@ class InProcessBus:
 
         for delivered, record in enumerate(records):
             headers, body = to_http(record)
+            if self.credential is not None:
+                headers = {**headers, **self.credential()}
             for name, app in self.subscribers.get(record.topic, []):
                 status = Client(app).post("/", headers=headers, data=body).status_code
                 if status >= 500 or status in RETRYABLE:

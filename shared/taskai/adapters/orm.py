@@ -88,11 +88,34 @@ users = Table(
     metadata,
     Column("id", Uuid, primary_key=True),
     Column("email", String(320), nullable=False, unique=True),
+    Column("email_key", String(320), nullable=False, unique=True),  # compared, never shown
     Column("password_hash", String(100), nullable=False),
     Column("name", String(200), nullable=False, default=""),
     Column("timezone", String(64), nullable=False, default="UTC"),
     Column("change_seq", BigInteger, nullable=False, default=0),
     created(),
+    # Bumped by logout, a password change or reset: tokens carrying an older one are refused.
+    Column("token_version", Integer, nullable=False, default=0, server_default="0"),
+)
+
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("key", String(400), primary_key=True),  # "account:<email key>" or "address:<ip>"
+    Column("failures", Integer, nullable=False),
+    Column("last_failure_at", UTCDateTime, nullable=False),
+    Column("locked_until", UTCDateTime),
+)
+
+password_resets = Table(
+    "password_resets",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),  # SHA-256 of the emailed token
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    created(),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("used_at", UTCDateTime),
+    Index(None, "user_id"),
 )
 
 tasks = Table(

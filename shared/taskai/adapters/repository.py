@@ -7,13 +7,15 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from taskai.adapters import orm
+from taskai.adapters.account_store import LoginAttempts, PasswordResets
 from taskai.adapters.db import clash
 from taskai.adapters.task_search import page_of_tasks
+from taskai.domain.names import email_key, name_key
 from taskai.domain.reminders import PENDING
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
@@ -27,9 +29,17 @@ class UserRepository:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self.attempts = LoginAttempts(session)
+        self.resets = PasswordResets(session)
 
     def add(self, user: User) -> None:
         self.session.add(user)
+
+    def delete(self, user: User) -> None:
+        """The account and what no cascade reaches (its audit trail); its rows go with it."""
+        a = orm.task_audit.c
+        self.session.execute(delete(orm.task_audit).where(a.user_id == user.id))
+        self.session.delete(user)
 
     def get(self, user_id: uuid.UUID) -> User:
         user = self.session.get(User, user_id)
@@ -38,7 +48,9 @@ class UserRepository:
         return user
 
     def by_email(self, email: str) -> User | None:
-        return self.session.scalars(select(User).where(orm.users.c.email == email)).first()
+        """The account of `email`, however its letters are cased or composed."""
+        stmt = select(User).where(orm.users.c.email_key == email_key(email))
+        return self.session.scalars(stmt).first()
 
     def next_change_seq(self, user_id: uuid.UUID) -> int:
         """Bump the user's change counter; the row lock orders concurrent writers for sync."""
@@ -105,9 +117,7 @@ class TagRepository:
             .limit(limit)
         )
         if prefix:
-            escaped = (
-                prefix.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            )
+            escaped = name_key(prefix).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             stmt = stmt.where(orm.tags.c.key.like(escaped + "%", escape="\\"))
         return [(tag, int(count)) for tag, count in self.session.execute(stmt)]
 

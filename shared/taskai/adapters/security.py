@@ -4,26 +4,49 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from functools import cache
 
 import bcrypt
 
-from taskai.errors import Unauthorized
+from taskai.domain.users import MAX_PASSWORD_BYTES
+from taskai.errors import InvalidInput, Unauthorized
 
 ALGORITHM = "HS256"
-# Compared against when the email is unknown, so a miss costs as much time as a wrong password.
-_DUMMY_HASH = bcrypt.hashpw(b"not-a-real-password", bcrypt.gensalt(4))
+
+
+@cache
+def dummy_hash(rounds: int) -> bytes:
+    """Compared against when the email is unknown, at the cost real hashes have, so that a
+    miss takes as long as a wrong password."""
+    return bcrypt.hashpw(b"not-a-real-password", bcrypt.gensalt(rounds))
 
 
 def hash_password(password: str, *, rounds: int) -> str:
     return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds)).decode()
 
 
-def password_matches(password: str, password_hash: str | None) -> bool:
-    """True when `password` matches; spends a hash's time even when there is no hash."""
-    if password_hash is None:
-        bcrypt.checkpw(password.encode(), _DUMMY_HASH)
+def password_matches(password: str, password_hash: str | None, *, rounds: int) -> bool:
+    """True when `password` matches; spends a hash's time even when there is no hash.
+
+    A password over bcrypt's 72 bytes never matches (registration refuses those), and is
+    never truncated into one that might."""
+    secret = password.encode()
+    if password_hash is None or len(secret) > MAX_PASSWORD_BYTES:
+        bcrypt.checkpw(secret[:MAX_PASSWORD_BYTES], dummy_hash(rounds))
         return False
-    return bcrypt.checkpw(password.encode(), password_hash.encode())
+    return bcrypt.checkpw(secret, password_hash.encode())
+
+
+def check_strength(password: str, *, related: list[str], field: str = "password") -> str:
+    """Refuse a password found in zxcvbn's lists of common passwords, names and words, or as
+    guessable (repeats, sequences, keyboard walks, the account's own email or name)."""
+    from zxcvbn import zxcvbn  # imported on first use: cold start matters
+
+    verdict = zxcvbn(password, user_inputs=[r for r in related if r][:10])
+    if verdict["score"] == 0:
+        message = "is too common or too easy to guess"
+        raise InvalidInput(f"{field} {message}", fields={field: message})
+    return password
 
 
 class TokenIssuer:
@@ -33,11 +56,13 @@ class TokenIssuer:
         self.secret, self.issuer, self.audience = secret, issuer, audience
         self.ttl_seconds = ttl_seconds
 
-    def issue(self, user_id: uuid.UUID, *, now: datetime) -> str:
+    def issue(self, user_id: uuid.UUID, *, now: datetime, version: int = 0) -> str:
+        """A token for `user_id`, valid while the account's token version is `version`."""
         import jwt  # imported on first use: cold start matters
 
         claims = {
             "sub": str(user_id),
+            "ver": version,
             "iss": self.issuer,
             "aud": self.audience,
             "iat": now,
@@ -46,8 +71,8 @@ class TokenIssuer:
         }
         return jwt.encode(claims, self.secret, algorithm=ALGORITHM)
 
-    def verify(self, token: str) -> uuid.UUID:
-        """The user id the token was issued to; raises Unauthorized for anything else."""
+    def verify(self, token: str) -> tuple[uuid.UUID, int]:
+        """The user id the token was issued to and its token version; else Unauthorized."""
         import jwt
 
         try:
@@ -60,7 +85,10 @@ class TokenIssuer:
                 options={"require": ["exp", "iat", "iss", "aud", "sub"]},
                 leeway=5,
             )
-            return uuid.UUID(claims["sub"])
+            version = claims.get("ver", 0)
+            if type(version) is not int:
+                raise ValueError("token version must be a number")
+            return uuid.UUID(claims["sub"]), version
         except jwt.ExpiredSignatureError as e:
             raise Unauthorized("token expired") from e
         except (jwt.InvalidTokenError, ValueError) as e:

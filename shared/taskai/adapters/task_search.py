@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from taskai.adapters import orm
+from taskai.domain.names import name_key
 from taskai.domain.tasks import PRIORITIES, Task
 from taskai.errors import InvalidInput
 from taskai.services.queries import Page, TaskQuery
@@ -32,6 +33,8 @@ from taskai.services.queries import Page, TaskQuery
 t = orm.tasks.c
 NEVER = datetime(9999, 12, 31, tzinfo=UTC)  # sorts tasks without a due date after all others
 WORD = re.compile(r"\w+", re.UNICODE)
+MAX_TITLE = 500
+MAX_RANK = 1e12  # relevance ranks are small; anything past this was not made here
 
 
 def page_of_tasks(session: Session, user_id: uuid.UUID, query: TaskQuery, *, now: datetime) -> Page:
@@ -89,7 +92,7 @@ def filters(query: TaskQuery, user_id: uuid.UUID, now: datetime) -> list[ColumnE
 
 def tag_filter(names: tuple[str, ...], mode: str, user_id: uuid.UUID) -> ColumnElement[bool]:
     """Tasks carrying any (or all) of the named tags, names compared without case."""
-    keys = sorted({name.casefold() for name in names})
+    keys = sorted({name_key(name) for name in names})
     tt, tg = orm.task_tags.c, orm.tags.c
     matching = (
         select(tt.task_id)
@@ -155,17 +158,43 @@ def encode_cursor(sort: str, descending: bool, key: Any, task_id: uuid.UUID) -> 
 
 
 def decode_cursor(cursor: str, sort: str, descending: bool) -> tuple[Any, uuid.UUID]:
-    """The (key, id) a cursor holds; a cursor from another sort order is refused."""
+    """The (key, id) a cursor holds; a cursor from another sort order, or one not made here
+    (a wrong type inside, Infinity, a naive time, a huge number), is refused."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        cursor_sort, cursor_desc, value, task_id = json.loads(raw)
-        if (cursor_sort, cursor_desc) != (sort, descending):
+        parts = json.loads(raw, parse_constant=_refuse_constant)
+        if not isinstance(parts, list) or len(parts) != 4:
+            raise ValueError("a cursor is a list of four")
+        cursor_sort, cursor_desc, value, task_id = parts
+        if (cursor_sort, cursor_desc) != (sort, descending) or not isinstance(task_id, str):
             raise ValueError("cursor from another sort order")
-        if isinstance(value, dict):
-            value = datetime.fromisoformat(value["t"])
-        if sort == "priority":
-            value = PRIORITIES[int(value)]
-        return value, uuid.UUID(task_id)
-    except (ValueError, TypeError, KeyError, IndexError, json.JSONDecodeError) as e:
+        return _cursor_value(sort, value), uuid.UUID(task_id)
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError) as e:
         message = "invalid or stale cursor; start again without one"
         raise InvalidInput(message, fields={"cursor": message}) from e
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a cursor value")
+
+
+def _cursor_value(sort: str, value: Any) -> Any:
+    """The sort key of a cursor, checked to be of the type its sort compares."""
+    if sort in ("due", "created", "updated"):
+        if not isinstance(value, dict) or not isinstance(value.get("t"), str):
+            raise ValueError("a time was expected")
+        moment = datetime.fromisoformat(value["t"])
+        if moment.tzinfo is None:
+            raise ValueError("a cursor's time carries its offset")
+        return moment.astimezone(UTC)
+    if sort == "priority":
+        if type(value) is not int or not 0 <= value < len(PRIORITIES):
+            raise ValueError("a priority rank was expected")
+        return PRIORITIES[value]
+    if sort == "title":
+        if not isinstance(value, str) or len(value) > MAX_TITLE:
+            raise ValueError("a title was expected")
+        return value
+    if type(value) not in (int, float) or not abs(value) < MAX_RANK:
+        raise ValueError("a rank was expected")
+    return value

@@ -16,9 +16,9 @@ from typing import Any
 
 import flask
 
-from taskai import contracts, logs
+from taskai import bootstrap, contracts, logs
 from taskai.adapters.db import unavailable
-from taskai.errors import InvalidInput
+from taskai.errors import InvalidInput, Unauthorized
 
 log = logging.getLogger("taskai.events")
 Handler = Callable[[str, str, dict[str, Any], datetime], str]
@@ -54,6 +54,11 @@ def serve_events(
         return reply(200, {"status": "ok", "function": consumer})
     if request.method != "POST":
         return reply(405, {"error": {"code": "method_not_allowed", "message": "POST a CloudEvent"}})
+    try:  # only the event sources may deliver, and they are known before the event is read
+        bootstrap.ingress().admit(request.headers.get("Authorization"))
+    except Unauthorized as e:
+        log.warning("event delivery refused", extra={"consumer": consumer, "error": e.message})
+        return reply(401, {"error": {"code": e.code, "message": e.message}})
     from cloudevents.exceptions import GenericException
     from cloudevents.http import from_http
 
@@ -77,4 +82,7 @@ def serve_events(
 
 
 def reply(status: int, body: dict[str, Any]) -> flask.Response:
-    return flask.Response(json.dumps(body), status=status, mimetype="application/json")
+    response = flask.Response(json.dumps(body), status=status, mimetype="application/json")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response

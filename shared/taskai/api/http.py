@@ -21,11 +21,13 @@ from taskai.adapters.db import unavailable
 from taskai.adapters.unit_of_work import UnitOfWork
 from taskai.api.operations import OPERATIONS, Operation
 from taskai.config import get_settings
+from taskai.domain.users import User
 from taskai.errors import (
     Conflict,
     InvalidInput,
     NotFound,
     TaskAIError,
+    TooManyAttempts,
     Unauthorized,
     Unavailable,
 )
@@ -38,6 +40,7 @@ STATUS: dict[type[TaskAIError], int] = {
     NotFound: 404,
     Conflict: 409,
     Unauthorized: 401,
+    TooManyAttempts: 429,
     Unavailable: 503,
 }
 LIST_SEPARATOR = ","
@@ -49,25 +52,50 @@ class Call:
     def __init__(self, request: flask.Request, operation: Operation, values: Mapping[str, Any]):
         self.request, self.operation, self.values = request, operation, values
         self.now = datetime.now(UTC)
-        self._user_id: uuid.UUID | None = None
-        self._zone: ZoneInfo | None = None
+        self._user: User | None = None
 
     @property
     def user_id(self) -> uuid.UUID:
         """The caller, from a valid bearer token (checked once per request)."""
-        if self._user_id is None:
+        return self.user.id
+
+    @property
+    def user(self) -> User:
+        """The caller's account; a valid token of an account that is gone is 401, not 404."""
+        if self._user is None:
             scheme, _, token = self.request.headers.get("Authorization", "").partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
                 raise Unauthorized("missing bearer token")
-            self._user_id = bootstrap.tokens().verify(token.strip())
-        return self._user_id
+            user_id, version = bootstrap.tokens().verify(token.strip())
+            with self.uow() as uow:
+                try:
+                    user = uow.users.get(user_id)
+                except NotFound as e:
+                    raise Unauthorized("invalid token") from e
+            if user.token_version != version:  # logged out, or the password changed since
+                raise Unauthorized("token revoked")
+            self._user = user
+        return self._user
 
     def zone(self) -> ZoneInfo:
         """The caller's time zone, in which times are shown."""
-        if self._zone is None:
-            with self.uow() as uow:
-                self._zone = uow.users.get(self.user_id).zone
-        return self._zone
+        return self.user.zone
+
+    def client_address(self) -> str:
+        """Where the request came from: the peer, or with TRUSTED_PROXY_HOPS proxies in front,
+        the address the outermost trusted proxy saw (X-Forwarded-For from the right)."""
+        hops = get_settings().trusted_proxy_hops
+        forwarded = self.request.headers.get("X-Forwarded-For", "").split(",")
+        route = [a.strip() for a in forwarded if a.strip()]
+        if hops and len(route) >= hops:
+            return route[-hops][:100]
+        return self.request.remote_addr or "unknown"
+
+    def in_zone(self, moment: datetime | None) -> datetime | None:
+        """A time the caller sent without an offset is read in the caller's zone."""
+        if moment is None or moment.tzinfo is not None:
+            return moment
+        return moment.replace(tzinfo=self.zone())
 
     def uow(self) -> UnitOfWork:
         return bootstrap.uow(traceparent=self.request.headers.get("traceparent"))
@@ -150,6 +178,8 @@ class Api:
             Rule(op.path, endpoint=op.id, methods=[op.method]) for op in self.operations.values()
         ]
         self.url_map = Map(rules, strict_slashes=False)
+        if flask.has_app_context():  # loaded by functions-framework: its own errors in JSON too
+            secure(flask.current_app)
 
     def handles(self, operation_id: str) -> Callable[[Handler], Handler]:
         """Bind a handler to one of this function's operations."""
@@ -170,6 +200,7 @@ class Api:
             response = self.dispatch(request)
         finally:
             logs.trace_id.reset(token)
+        add_security_headers(response)
         log.info(
             "request",
             extra={
@@ -192,18 +223,17 @@ class Api:
 
                 return json_response(document())
             operation = self.operations[endpoint]
-            result = self.handlers[endpoint](Call(request, operation, values))
+            call = Call(request, operation, values)
+            if not operation.public:
+                call.user  # noqa: B018 - who is asking is settled before the body is read
+            result = self.handlers[endpoint](call)
             if operation.status == 204:
                 return flask.Response(status=204)
             return json_response(result, operation.status)
         except TaskAIError as e:
             return error_response(e)
         except HTTPException as e:
-            code = (e.name or "error").lower().replace(" ", "_")
-            response = error_json(e.code or 500, code, e.description or code)
-            if e.code == 405 and hasattr(e, "valid_methods") and e.valid_methods:
-                response.headers["Allow"] = ", ".join(e.valid_methods)
-            return response
+            return http_error(e)
         except Exception as e:
             down = unavailable(e)
             if down is not None:
@@ -213,12 +243,46 @@ class Api:
             return error_json(500, "internal_error", "something went wrong on our side")
 
 
+def http_error(e: HTTPException) -> flask.Response:
+    """Werkzeug's error (404, 405, ...) as our JSON error body instead of an HTML page."""
+    code = (e.name or "error").lower().replace(" ", "_")
+    response = error_json(e.code or 500, code, e.description or code)
+    if e.code == 405 and hasattr(e, "valid_methods") and e.valid_methods:
+        response.headers["Allow"] = ", ".join(e.valid_methods)
+    return response
+
+
+def secure(app: flask.Flask) -> None:
+    """Make the functions-framework app answer its own errors (an unroutable path, a crash)
+    with JSON bodies and every answer with the security headers."""
+
+    def on_http_error(e: HTTPException) -> flask.Response:
+        return http_error(e)
+
+    def on_crash(e: Exception) -> flask.Response:
+        log.error("unhandled error", exc_info=e)
+        return error_json(500, "internal_error", "something went wrong on our side")
+
+    app.register_error_handler(HTTPException, on_http_error)
+    app.register_error_handler(500, on_crash)
+    app.after_request(add_security_headers)
+
+
+def add_security_headers(response: flask.Response) -> flask.Response:
+    """Headers every API answer carries: no sniffing, no caching, HSTS behind https."""
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Cache-Control", "no-store")
+    if get_settings().public_url.startswith("https://"):
+        response.headers.setdefault("Strict-Transport-Security", "max-age=63072000")
+    return response
+
+
 def error_response(error: TaskAIError) -> flask.Response:
     status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
     response = error_json(status, error.code, error.message, error.fields or None)
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="taskai"'
-    if isinstance(error, Unavailable):
+    if isinstance(error, TooManyAttempts | Unavailable):
         response.headers["Retry-After"] = str(error.retry_after_s)
     return response
 

@@ -21,6 +21,8 @@ ERRORS = {
     "413": "Body larger than the limit",
     "415": "Body is not application/json",
     "422": "Invalid input; `fields` names each bad field",
+    "429": "Too many failed attempts; wait the Retry-After seconds",
+    "503": "Temporarily unavailable; retry after the Retry-After seconds",
 }
 
 
@@ -57,7 +59,7 @@ def document() -> dict[str, Any]:
                     "application/json": {"schema": {"$ref": REF.format(model=op.body.__name__)}}
                 },
             }
-        entry["responses"] = responses(op.status, op.response, op.public)
+        entry["responses"] = responses(op.status, op.response)
         if not op.public:
             entry["security"] = [{"bearer": []}]
         paths.setdefault(path, {})[op.method.lower()] = entry
@@ -82,7 +84,7 @@ def query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
     ]
 
 
-def responses(status: int, model: type[BaseModel] | None, public: bool) -> dict[str, Any]:
+def responses(status: int, model: type[BaseModel] | None) -> dict[str, Any]:
     error = {"content": {"application/json": {"schema": {"$ref": REF.format(model="ErrorPublic")}}}}
     out: dict[str, Any] = {}
     if model is None:
@@ -90,7 +92,6 @@ def responses(status: int, model: type[BaseModel] | None, public: bool) -> dict[
     else:
         content = {"application/json": {"schema": {"$ref": REF.format(model=model.__name__)}}}
         out[str(status)] = {"description": "OK", "content": content}
-    for code, description in ERRORS.items():
-        if not (public and code == "401"):
-            out[code] = {"description": description, **error}
+    for code, description in ERRORS.items():  # a public operation's 401 is a failed login
+        out[code] = {"description": description, **error}
     return out

@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 Priority = Literal["low", "medium", "high", "urgent"]
 Status = Literal["pending", "in_progress", "completed"]
@@ -14,6 +21,24 @@ TagName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, 
 Color = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 # ISO 8601 text only: a bare number is not silently read as a Unix timestamp.
 Moment = Annotated[datetime, Field(strict=True)]
+ISO_DATE_TIME = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}"
+
+
+def _iso_text(value: Any) -> Any:
+    """A query value is text; only ISO 8601 date-times count (not `0.5`, not a Unix time)."""
+    import re
+
+    if isinstance(value, str) and not re.match(ISO_DATE_TIME, value):
+        raise ValueError("must be an ISO 8601 date-time, e.g. 2031-03-10T09:00:00")
+    return value
+
+
+# A date-time in a query string: with an offset, or read in the owner's zone.
+QueryMoment = Annotated[
+    datetime,
+    BeforeValidator(_iso_text),
+    Field(json_schema_extra={"format": "date-time", "pattern": ISO_DATE_TIME}),
+]
 
 
 class Model(BaseModel):
@@ -41,9 +66,40 @@ class LoginIn(Strict):
 
 
 class ProfileUpdate(Strict):
+    """Fields to change; none of them may be null. The password changes through
+    POST /api/auth/password, with the current one."""
+
     name: str | None = Field(None, max_length=200)
     timezone: str | None = Field(None, max_length=64)
-    password: str | None = Field(None, min_length=8, max_length=72)
+
+    @field_validator("name", "timezone")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("may not be null")
+        return value
+
+
+class PasswordChange(Strict):
+    current_password: str = Field(max_length=200)
+    new_password: str = Field(min_length=8, max_length=72, description="At most 72 bytes")
+
+
+class AccountDeletion(Strict):
+    password: str = Field(max_length=200, description="The account's password, to confirm")
+
+
+class PasswordResetRequest(Strict):
+    email: str = Field(max_length=320)
+
+
+class PasswordResetConfirm(Strict):
+    token: str = Field(min_length=1, max_length=200, description="From the emailed link")
+    new_password: str = Field(min_length=8, max_length=72, description="At most 72 bytes")
+
+
+class AcceptedPublic(Model):
+    message: str
 
 
 class UserPublic(Model):
@@ -181,8 +237,8 @@ class TaskListParams(Strict):
     priority: list[Priority] = Field(default_factory=list)
     tag: list[TagName] = Field(default_factory=list)
     tag_mode: Literal["any", "all"] = "any"
-    due_before: datetime | None = None
-    due_after: datetime | None = None
+    due_before: QueryMoment | None = None
+    due_after: QueryMoment | None = None
     overdue: bool | None = None
     no_due: bool | None = None
     recurring: bool | None = None

@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from taskai.domain.names import name_key
 from taskai.errors import InvalidInput
 
 COLOR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -48,10 +49,10 @@ class Tag:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     change_seq: int = 0
-    key: str = ""  # the case-insensitive identity of the name, unique per user
+    key: str = ""  # the name as people read it (normalized, case-folded), unique per user
 
     def __post_init__(self) -> None:
-        self.key = self.name.casefold()
+        self.key = name_key(self.name)
 
     @classmethod
     def new(cls, *, user_id: uuid.UUID, name: str, color: str | None, now: datetime) -> Tag:
@@ -63,7 +64,7 @@ class Tag:
     def rename(self, name: str, *, now: datetime) -> None:
         """Give the tag a new name."""
         self.name = clean_tag_name(name)
-        self.key = self.name.casefold()
+        self.key = name_key(self.name)
         self.updated_at = now
 
     def recolor(self, color: str, *, now: datetime) -> None:

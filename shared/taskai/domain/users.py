@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from taskai.domain.names import email_key
 from taskai.errors import InvalidInput
 
 MIN_PASSWORD_LENGTH = 8
@@ -46,6 +47,15 @@ class User:
     id: uuid.UUID = field(default_factory=uuid.uuid4)
     created_at: datetime | None = None
     change_seq: int = 0
+    token_version: int = 0  # tokens issued under an older version are no longer valid
+    email_key: str = ""  # the address as compared: normalized and case-folded
+
+    def __post_init__(self) -> None:
+        self.email_key = email_key(self.email)
+
+    def end_sessions(self) -> None:
+        """Every token issued so far stops working (logout, password change or reset)."""
+        self.token_version += 1
 
     @property
     def zone(self) -> ZoneInfo:

@@ -1,15 +1,28 @@
-"""Use cases of accounts: register, log in, read and change the profile."""
+"""Use cases of accounts: register, log in (throttled), profile, password, logout, deletion."""
 
 from __future__ import annotations
 
+import hashlib
+import math
+import secrets
+import urllib.parse
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from taskai.adapters.security import TokenIssuer, hash_password, password_matches
+from taskai.adapters.security import (
+    TokenIssuer,
+    check_strength,
+    hash_password,
+    password_matches,
+)
 from taskai.adapters.unit_of_work import UnitOfWork
+from taskai.domain.account_emails import render_password_reset
+from taskai.domain.emails import Email
+from taskai.domain.login_guard import PER_ACCOUNT, PER_ADDRESS
+from taskai.domain.names import email_key
 from taskai.domain.users import User, check_password, check_timezone
-from taskai.errors import Conflict, InvalidInput, Unauthorized
+from taskai.errors import Conflict, InvalidInput, TooManyAttempts, Unauthorized
 
 
 @dataclass(frozen=True)
@@ -22,12 +35,22 @@ class Session:
 
 
 def normalize_email(email: str) -> str:
-    """Emails compare without case and surrounding spaces."""
-    email = email.strip().lower()
+    """An email as stored: trimmed, otherwise as given (compared by its key)."""
+    email = email.strip()
     local, _, domain = email.partition("@")
-    if not local or "." not in domain or " " in email or len(email) > 320:
+    if not local or "." not in domain or any(c.isspace() for c in email) or len(email) > 320:
         raise InvalidInput("invalid email address", fields={"email": "must be an email address"})
     return email
+
+
+def new_password(password: str, *, user: User | None, field: str = "password") -> str:
+    """Apply the password policy: length, bcrypt's 72 bytes, and not a common password."""
+    try:
+        check_password(password)
+    except InvalidInput as e:
+        raise InvalidInput(e.message, fields={field: e.fields["password"]}) from e
+    related = [user.email, user.email.split("@")[0], user.name] if user else []
+    return check_strength(password, related=related, field=field)
 
 
 def register(
@@ -42,16 +65,16 @@ def register(
     bcrypt_rounds: int,
 ) -> Session:
     """Create an account and log it in."""
-    email = normalize_email(email)
+    draft = User(email=normalize_email(email), password_hash="", name=name.strip())
     user = User(
-        email=email,
-        password_hash=hash_password(check_password(password), rounds=bcrypt_rounds),
-        name=name.strip(),
+        email=draft.email,
+        password_hash=hash_password(new_password(password, user=draft), rounds=bcrypt_rounds),
+        name=draft.name,
         timezone=check_timezone(timezone),
         created_at=now,
     )
     with uow:
-        if uow.users.by_email(email) is not None:
+        if uow.users.by_email(user.email) is not None:
             raise Conflict(
                 "an account with this email exists", fields={"email": "already registered"}
             )
@@ -61,14 +84,37 @@ def register(
 
 
 def login(
-    *, uow: UnitOfWork, tokens: TokenIssuer, email: str, password: str, now: datetime
+    *,
+    uow: UnitOfWork,
+    tokens: TokenIssuer,
+    email: str,
+    password: str,
+    address: str,
+    now: datetime,
+    bcrypt_rounds: int,
 ) -> Session:
-    """Exchange email and password for a token; one answer for every kind of failure."""
+    """Exchange email and password for a token; one answer for every kind of failure, and
+    429 while the account or the address is locked after repeated failures."""
+    account, client = f"account:{email_key(email)[:320]}", f"address:{address}"
     with uow:
-        user = uow.users.by_email(email.strip().lower())
-    if not password_matches(password, user.password_hash if user else None) or user is None:
+        locked_until = uow.users.attempts.locked_until([account, client], now)
+        user = uow.users.by_email(email)
+    if locked_until is not None:
+        wait = max(1, math.ceil((locked_until - now).total_seconds()))
+        raise TooManyAttempts("too many failed logins; try again later", retry_after_s=wait)
+    known_hash = user.password_hash if user else None
+    if not password_matches(password, known_hash, rounds=bcrypt_rounds) or user is None:
+        with uow:
+            uow.users.attempts.failed(account, PER_ACCOUNT, now)
+            uow.users.attempts.failed(client, PER_ADDRESS, now)
+            uow.commit()
         raise Unauthorized("wrong email or password")
-    return Session(user, tokens.issue(user.id, now=now), tokens.ttl_seconds)
+    with uow:
+        uow.users.attempts.clear(account)
+        uow.commit()
+    return Session(
+        user, tokens.issue(user.id, now=now, version=user.token_version), tokens.ttl_seconds
+    )
 
 
 def get_profile(*, uow: UnitOfWork, user_id: uuid.UUID) -> User:
@@ -77,19 +123,131 @@ def get_profile(*, uow: UnitOfWork, user_id: uuid.UUID) -> User:
         return uow.users.get(user_id)
 
 
-def update_profile(
-    *, uow: UnitOfWork, user_id: uuid.UUID, changes: dict[str, str], bcrypt_rounds: int
-) -> User:
-    """Change name, time zone or password."""
+def update_profile(*, uow: UnitOfWork, user_id: uuid.UUID, changes: dict[str, str]) -> User:
+    """Change name or time zone (the password has its own use case)."""
     with uow:
         user = uow.users.get(user_id)
         if "name" in changes:
             user.name = changes["name"].strip()
         if "timezone" in changes:
             user.timezone = check_timezone(changes["timezone"])
-        if "password" in changes:
-            user.password_hash = hash_password(
-                check_password(changes["password"]), rounds=bcrypt_rounds
-            )
         uow.commit()
         return user
+
+
+def confirm_password(
+    uow: UnitOfWork, user: User, password: str, *, field: str, now: datetime, bcrypt_rounds: int
+) -> None:
+    """Check the account's password before a sensitive change; failures count as logins do."""
+    account = f"account:{user.email_key}"
+    locked_until = uow.users.attempts.locked_until([account], now)
+    if locked_until is not None:
+        wait = max(1, math.ceil((locked_until - now).total_seconds()))
+        raise TooManyAttempts("too many wrong passwords; try again later", retry_after_s=wait)
+    if not password_matches(password, user.password_hash, rounds=bcrypt_rounds):
+        uow.users.attempts.failed(account, PER_ACCOUNT, now)
+        uow.commit()
+        raise InvalidInput("the password is not right", fields={field: "is not your password"})
+
+
+def change_password(
+    *,
+    uow: UnitOfWork,
+    user_id: uuid.UUID,
+    current_password: str,
+    new: str,
+    now: datetime,
+    bcrypt_rounds: int,
+) -> None:
+    """Replace the password, given the current one; every token issued before stops working."""
+    with uow:
+        user = uow.users.get(user_id)
+        confirm_password(
+            uow,
+            user,
+            current_password,
+            field="current_password",
+            now=now,
+            bcrypt_rounds=bcrypt_rounds,
+        )
+        checked = new_password(new, user=user, field="new_password")
+        user.password_hash = hash_password(checked, rounds=bcrypt_rounds)
+        user.end_sessions()
+        uow.commit()
+
+
+def logout(*, uow: UnitOfWork, user_id: uuid.UUID) -> None:
+    """End the caller's sessions: the token used, and every other one of the account."""
+    with uow:
+        uow.users.get(user_id).end_sessions()
+        uow.commit()
+
+
+def delete_account(
+    *, uow: UnitOfWork, user_id: uuid.UUID, password: str, now: datetime, bcrypt_rounds: int
+) -> None:
+    """Delete the account with its tasks (each announced as deleted), tags, reminders and logs."""
+    with uow:
+        user = uow.users.get(user_id)
+        confirm_password(
+            uow, user, password, field="password", now=now, bcrypt_rounds=bcrypt_rounds
+        )
+        for task in uow.tasks.changed_since(user_id, -1):
+            uow.tasks.seen.append(task)
+            task.delete(now=now)
+            uow.delete_task(task)
+        for tag in uow.tags.changed_since(user_id, -1):
+            uow.delete_tag(tag)
+        uow.users.attempts.clear(f"account:{user.email_key}")
+        uow.commit()  # the deletions are announced (outbox) and stamped on the user row first
+        uow.users.delete(user)  # then the account; what is left of it cascades
+        uow.commit()
+
+
+RESET_VALID = timedelta(minutes=30)
+
+
+def request_password_reset(
+    *, uow: UnitOfWork, email: str, now: datetime, public_url: str, sender: str
+) -> Email | None:
+    """A single-use reset link for the account of `email`, as the email to send; None when
+    there is no such account (the caller answers the same either way)."""
+    with uow:
+        user = uow.users.by_email(email)
+        if user is None:
+            return None
+        token = secrets.token_urlsafe(32)
+        uow.users.resets.add(
+            token_hash=token_digest(token), user_id=user.id, now=now, expires_at=now + RESET_VALID
+        )
+        uow.commit()
+    query = urllib.parse.urlencode({"token": token})
+    return render_password_reset(
+        to=user.email,
+        sender=sender,
+        link=f"{public_url.rstrip('/')}/reset-password?{query}",
+        minutes=int(RESET_VALID.total_seconds() // 60),
+        key=f"password-reset-{token_digest(token)[:32]}",
+    )
+
+
+def reset_password(
+    *, uow: UnitOfWork, token: str, new: str, now: datetime, bcrypt_rounds: int
+) -> None:
+    """Set a new password with a reset link's token; the token and every session end."""
+    with uow:
+        user_id = uow.users.resets.redeem(token_digest(token), now)
+        if user_id is None:
+            message = "the reset link is invalid, used or expired"
+            raise InvalidInput(message, fields={"token": message})
+        user = uow.users.get(user_id)
+        checked = new_password(new, user=user, field="new_password")
+        user.password_hash = hash_password(checked, rounds=bcrypt_rounds)
+        user.end_sessions()
+        uow.users.attempts.clear(f"account:{user.email_key}")
+        uow.commit()
+
+
+def token_digest(token: str) -> str:
+    """Reset tokens are kept only as their SHA-256: a database leak cannot be used to reset."""
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -10,6 +10,8 @@ from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
 from taskai.errors import InvalidInput
 
+MAX_CURSOR_DIGITS = 18  # change numbers are 64-bit
+
 
 @dataclass
 class Changes:
@@ -26,7 +28,7 @@ def parse_cursor(raw: str | None) -> int:
     """Sync cursors are the owner's change numbers; none means from the beginning."""
     if not raw:
         return 0
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= MAX_CURSOR_DIGITS):
         raise InvalidInput(
             "invalid sync cursor", fields={"cursor": "must be a cursor from /api/sync"}
         )

@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime
 
 from taskai.adapters.unit_of_work import UnitOfWork
+from taskai.domain.names import name_key
 from taskai.domain.tags import Tag, clean_tag_name
 from taskai.errors import Conflict
 
@@ -42,7 +43,7 @@ def update_tag(
     """Rename and/or recolor a tag; its tasks change with it (and sync says so)."""
     with uow:
         tag = uow.tags.get(user_id, tag_id)
-        if name is not None and clean_tag_name(name).casefold() != tag.key:
+        if name is not None and name_key(clean_tag_name(name)) != tag.key:
             ensure_free(uow, user_id, name)
         if name is not None:
             tag.rename(name, now=now)
@@ -66,5 +67,5 @@ def delete_tag(*, uow: UnitOfWork, user_id: uuid.UUID, tag_id: uuid.UUID, now: d
 
 def ensure_free(uow: UnitOfWork, user_id: uuid.UUID, name: str) -> None:
     """Refuse a name that another tag of the user has, in any letter case."""
-    if uow.tags.by_keys(user_id, [clean_tag_name(name).casefold()]):
+    if uow.tags.by_keys(user_id, [name_key(clean_tag_name(name))]):
         raise Conflict(f"a tag named {name!r} exists", fields={"name": "already exists"})

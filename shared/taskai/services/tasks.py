@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from taskai.adapters.unit_of_work import UnitOfWork
+from taskai.domain.names import name_key
 from taskai.domain.recurrence import Recurrence
 from taskai.domain.reminders import SKIPPED, ReminderSpec
 from taskai.domain.tags import Tag, clean_tag_name
@@ -209,5 +210,5 @@ def resolve_tags(
     wanted: dict[str, str] = {}
     for index, name in enumerate(names):
         clean = clean_tag_name(name, field_name=f"tags.{index}")
-        wanted.setdefault(clean.casefold(), clean)
+        wanted.setdefault(name_key(clean), clean)
     return uow.tags.get_or_create(user_id, wanted, now=now)

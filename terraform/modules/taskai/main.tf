@@ -62,6 +62,12 @@ resource "kubernetes_config_map_v1" "settings" {
     OPENAI_BASE_URL               = var.openai_base_url
     OPENAI_MODEL                  = var.openai_model
     AI_TIMEOUT_S                  = tostring(var.ai_timeout_s)
+    # Login throttling's client address, and event ingress (each event function's audience
+    # is set on its own Service).
+    TRUSTED_PROXY_HOPS   = tostring(var.trusted_proxy_hops)
+    EVENTS_OIDC_ISSUER   = var.events_oidc_issuer
+    EVENTS_OIDC_JWKS_URL = var.events_oidc_jwks_url
+    EVENTS_OIDC_SUBJECTS = var.events_oidc_subjects
   }
 }
 

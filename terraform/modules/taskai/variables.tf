@@ -112,6 +112,50 @@ variable "jwt_ttl_seconds" {
   }
 }
 
+variable "trusted_proxy_hops" {
+  type        = number
+  description = "TRUSTED_PROXY_HOPS: proxies in front of the functions that append X-Forwarded-For (the ingress gateway and Knative's queue-proxy); login throttling counts per client address from the right of it."
+  default     = 2
+
+  validation {
+    condition     = var.trusted_proxy_hops >= 0 && var.trusted_proxy_hops <= 5
+    error_message = "trusted_proxy_hops must be between 0 and 5, as Settings requires."
+  }
+}
+
+variable "events_oidc_issuer" {
+  type        = string
+  description = "EVENTS_OIDC_ISSUER: the cluster's service-account token issuer, which signs the event sources' OIDC tokens."
+  default     = "https://kubernetes.default.svc.cluster.local"
+
+  validation {
+    condition     = can(regex("^https://", var.events_oidc_issuer))
+    error_message = "events_oidc_issuer must be an https URL."
+  }
+}
+
+variable "events_oidc_jwks_url" {
+  type        = string
+  description = "EVENTS_OIDC_JWKS_URL: where the cluster publishes the keys that sign service-account tokens."
+  default     = "https://kubernetes.default.svc/openid/v1/jwks"
+
+  validation {
+    condition     = can(regex("^https://", var.events_oidc_jwks_url))
+    error_message = "events_oidc_jwks_url must be an https URL."
+  }
+}
+
+variable "events_oidc_subjects" {
+  type        = string
+  description = "EVENTS_OIDC_SUBJECTS: comma-separated service accounts allowed to deliver events; empty allows any source of the cluster with the right audience."
+  default     = ""
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9:._,-]*$", var.events_oidc_subjects))
+    error_message = "events_oidc_subjects must be a comma-separated list of service account names."
+  }
+}
+
 variable "bcrypt_rounds" {
   type        = number
   description = "BCRYPT_ROUNDS: password hash cost."

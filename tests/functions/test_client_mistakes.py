@@ -1,0 +1,145 @@
+"""Every client mistake is a 4xx with a JSON error naming the field, never a 500."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+from taskai import bootstrap
+
+
+def cursor_of(parts) -> str:
+    raw = json.dumps(parts) if not isinstance(parts, str) else parts
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def assert_client_error(response, status=422, field=None):
+    assert response.status_code == status, (response.status_code, response.data[:300])
+    assert response.mimetype == "application/json"
+    error = response.json["error"]
+    assert error["code"] and error["message"]
+    if field is not None:
+        assert field in error["fields"], error
+
+
+@pytest.mark.parametrize("field", ["name", "timezone"])
+def test_a_null_in_a_profile_change_is_422_naming_the_field(alice, field):
+    assert_client_error(alice.patch("/api/auth/me", {field: None}), field=field)
+
+
+def test_a_login_password_past_bcrypts_72_bytes_is_a_plain_401(api, alice):
+    for password in ["x" * 73, "é" * 40, "correct horse" + "!" * 100]:
+        response = api.post("/api/auth/login", {"email": alice.email, "password": password})
+        assert_client_error(response, status=401)
+
+
+def test_registering_a_password_past_72_bytes_is_422(api):
+    response = api.post("/api/auth/register", {"email": "long@example.com", "password": "é" * 40})
+    assert_client_error(response, field="password")
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        ["created", False, {"t": 5}, "00000000-0000-0000-0000-000000000001"],
+        ["created", False, {"t": "2031-03-10T00:00:00"}, "00000000-0000-0000-0000-000000000001"],
+        ["created", False, "2031-03-10T00:00:00+00:00", "00000000-0000-0000-0000-000000000001"],
+        [
+            "created",
+            False,
+            {"t": "0001-01-01T00:00:00+14:00"},
+            "00000000-0000-0000-0000-000000000001",
+        ],
+        ["created", False, [1, 2], "00000000-0000-0000-0000-000000000001"],
+        ["created", False, {"t": "2031-03-10T00:00:00+00:00"}, 7],
+        ["created", False],
+        {"a": 1},
+        '["relevance", true, Infinity, "00000000-0000-0000-0000-000000000001"]',
+        "not json at all",
+    ],
+)
+def test_a_hand_made_task_cursor_is_422(alice, cursor):
+    alice.post("/api/tasks", {"title": "one"})
+    assert_client_error(
+        alice.get("/api/tasks", query_string={"cursor": cursor_of(cursor)}), field="cursor"
+    )
+
+
+@pytest.mark.parametrize(
+    ("sort", "value"),
+    [("priority", 10**30), ("priority", True), ("priority", -1), ("title", 5), ("due", 1.5)],
+)
+def test_a_cursor_value_of_the_wrong_kind_for_its_sort_is_422(alice, sort, value):
+    cursor = cursor_of([sort, False, value, "00000000-0000-0000-0000-000000000001"])
+    response = alice.get("/api/tasks", query_string={"sort": sort, "cursor": cursor})
+    assert_client_error(response, field="cursor")
+
+
+@pytest.mark.parametrize("cursor", ["1" * 30, "²", "-1", "1.5"])
+def test_a_hand_made_sync_cursor_is_422(alice, cursor):
+    assert_client_error(alice.get("/api/sync", query_string={"cursor": cursor}), field="cursor")
+
+
+def test_due_filters_without_an_offset_are_read_in_the_owners_zone(alice):
+    # alice lives in New York: 09:00 there is 14:00 UTC in March 2031 (EDT starts on the 9th)
+    alice.post("/api/tasks", {"title": "at nine", "due_date": "2031-03-10T09:00:00-04:00"})
+    before = alice.get("/api/tasks", query_string={"due_before": "2031-03-10T09:30:00"})
+    after = alice.get("/api/tasks", query_string={"due_after": "2031-03-10T09:30:00"})
+    assert [t["title"] for t in before.json["items"]] == ["at nine"]
+    assert after.status_code == 200 and after.json["items"] == []
+
+
+@pytest.mark.parametrize("value", ["0.5", "1700000000", "tomorrow", "2031-13-45T00:00:00"])
+def test_a_due_filter_that_is_not_an_iso_date_time_is_422(alice, value):
+    assert_client_error(
+        alice.get("/api/tasks", query_string={"due_before": value}), field="due_before"
+    )
+
+
+@pytest.mark.parametrize(
+    "path", ["/%00", "/api/%00", "/api/tasks/%00", "/api/tasks/a%0Ab", "/api/tags/x%00y"]
+)
+def test_odd_paths_are_404_with_a_json_body_or_the_web_app(api, path):
+    response = api.get(path)
+    assert response.status_code == 404
+    if path.startswith("/api/"):
+        assert response.mimetype == "application/json" and response.json["error"]["code"]
+
+
+def test_a_functions_own_unroutable_path_answers_json(database):
+    from werkzeug.test import Client
+
+    from taskai.devserver import load_function
+
+    response = Client(load_function("tasks")).get("/api/tasks/a%0Ab")
+    assert response.status_code == 404 and response.json["error"]["code"] == "not_found"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_valid_token_of_a_user_that_is_gone_is_401_everywhere(api, alice):
+    task = alice.post("/api/tasks", {"title": "mine"}).json
+    user_id = alice.get("/api/auth/me").json["id"]
+    with bootstrap.uow() as uow:
+        uow.session.delete(uow.users.get(__import__("uuid").UUID(user_id)))
+        uow.session.commit()
+    for method, path, body in [
+        ("POST", "/api/tags", {"name": "x"}),
+        ("GET", "/api/tags", None),
+        ("GET", f"/api/tasks/{task['id']}", None),
+        ("GET", "/api/tasks", None),
+        ("GET", "/api/auth/me", None),
+        ("PATCH", "/api/auth/me", {"name": "x"}),
+        ("GET", "/api/sync", None),
+        ("POST", "/api/ai/parse", {"text": "x"}),
+    ]:
+        assert_client_error(alice.call(method, path, json=body), status=401)
+
+
+def test_the_token_is_checked_before_the_body(api, alice):
+    task = alice.post("/api/tasks", {"title": "mine"}).json
+    response = api.patch(f"/api/tasks/{task['id']}", {"title": None, "nope": 1})
+    assert_client_error(response, status=401)
+    response = api.post("/api/tasks", data="{not json", headers={"Content-Type": "text/plain"})
+    assert_client_error(response, status=401)
