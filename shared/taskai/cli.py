@@ -6,7 +6,10 @@ import argparse
 import sys
 
 from taskai import logs
+from taskai.adapters.kafka_source import Delivery
 from taskai.config import ConfigurationError, get_settings
+
+DELIVERY = Delivery()  # the defaults of `taskai kafka-source`
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,11 +27,25 @@ def main(argv: list[str] | None = None) -> int:
     source.add_argument("--group", required=True, help="the consumer group")
     source.add_argument("--sink", required=True, help="URL the CloudEvents are POSTed to")
     source.add_argument("--dead-letter-topic")
-    source.add_argument("--retry", type=int, default=5)
     source.add_argument(
-        "--backoff-delay", type=float, default=0.2, help="seconds, doubled per retry"
+        "--dead-letter-sink", help="URL dead letters are POSTed to first (dead-letters function)"
     )
-    source.add_argument("--timeout", type=float, default=10.0, help="seconds per delivery")
+    source.add_argument("--retry", type=int, default=DELIVERY.retry)
+    source.add_argument(
+        "--backoff-delay",
+        type=float,
+        default=DELIVERY.backoff_delay_s,
+        help="seconds, doubled per retry",
+    )
+    source.add_argument(
+        "--max-backoff",
+        type=float,
+        default=DELIVERY.max_backoff_s,
+        help="seconds, the longest wait between two attempts (a Retry-After included)",
+    )
+    source.add_argument(
+        "--timeout", type=float, default=DELIVERY.timeout_s, help="seconds per delivery"
+    )
     source.add_argument("--initial-offset", choices=("latest", "earliest"), default="latest")
     args = parser.parse_args(argv)
     if args.command == "kafka-source":
@@ -54,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def kafka_source(args: argparse.Namespace) -> int:
     """Run one KafkaSource stand-in until interrupted."""
-    from taskai.adapters.kafka_source import Delivery, KafkaSourceBridge
+    from taskai.adapters.kafka_source import KafkaSourceBridge
 
     logs.configure("INFO")
     bridge = KafkaSourceBridge(
@@ -63,8 +80,12 @@ def kafka_source(args: argparse.Namespace) -> int:
         group=args.group,
         sink=args.sink,
         dead_letter_topic=args.dead_letter_topic,
+        dead_letter_sink=args.dead_letter_sink,
         delivery=Delivery(
-            retry=args.retry, backoff_delay_s=args.backoff_delay, timeout_s=args.timeout
+            retry=args.retry,
+            backoff_delay_s=args.backoff_delay,
+            timeout_s=args.timeout,
+            max_backoff_s=args.max_backoff,
         ),
         initial_offset=args.initial_offset,
     )

@@ -2,8 +2,10 @@
 
 Semantics follow KafkaSource with ordered delivery: per partition, one record at a time; 2xx is
 success; 5xx, 404, 408, 409, 429, timeouts and refused connections are retried with exponential
-backoff; any other 4xx, or a record still failing after the retries, goes to the dead-letter
-topic; the offset is committed only after success or dead-lettering.
+backoff (a 429 or 503's `Retry-After` is honoured up to the cap, as Knative's `retryAfterMax`);
+any other 4xx, or a record still failing after the retries, goes to the dead-letter sink (the
+`dead-letters` function, as Knative's `deadLetterSink`) or, without one or when it fails too,
+straight to the dead-letter topic; the offset is committed only after success or dead-lettering.
 
 With `parallelism` > 1 it delivers as KafkaSource's unordered mode
 (`kafka.eventing.knative.dev/delivery.order: unordered`): up to that many records at once, in
@@ -12,30 +14,87 @@ any order, and a partition's offset is committed only up to its lowest record st
 
 from __future__ import annotations
 
+import email.utils
 import http.client
 import logging
 import threading
-import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
 
 log = logging.getLogger("taskai.kafka_source")
 RETRYABLE = {404, 408, 409, 429}
+HONOURS_RETRY_AFTER = {429, 503}  # as Knative: Retry-After counts only on these
+
+# kafka-python's defaults back off reconnects up to 30 s and keep metadata for 5 min, so after a
+# broker restart a consumer sat idle for ~30 s more; these resume within ~1-2 s of the broker
+# answering again, and give up on a request to a silent (failed-over) broker after 10 s.
+CLIENT_TUNING: dict[str, int] = {
+    "reconnect_backoff_ms": 100,
+    "reconnect_backoff_max_ms": 1000,
+    "retry_backoff_ms": 200,
+    "request_timeout_ms": 10_000,
+    "metadata_max_age_ms": 10_000,
+}
+CONSUMER_TUNING: dict[str, int] = {
+    **CLIENT_TUNING,
+    "session_timeout_ms": 10_000,  # a vanished member's partitions move on after 10 s
+    "heartbeat_interval_ms": 3_000,  # heartbeats come from a background thread, not poll()
+}
 
 
 @dataclass(frozen=True)
 class Delivery:
-    """How a KafkaSource delivers: the spec.delivery block of the manifest."""
+    """How a KafkaSource delivers: the spec.delivery block of the manifest.
 
-    retry: int = 5
-    backoff_delay_s: float = 0.2
+    The defaults ride out a database restart or a broker failover of several minutes: waits of
+    1, 2, 4 … s, each capped at `max_backoff_s`, 10 retries: `budget_s` = 303 s.
+    """
+
+    retry: int = 10
+    backoff_delay_s: float = 1.0
     timeout_s: float = 10.0
-    max_backoff_s: float = 30.0
+    max_backoff_s: float = 60.0  # caps each wait, a Retry-After included
 
-    def backoff(self, attempt: int) -> float:
-        return min(self.backoff_delay_s * 2**attempt, self.max_backoff_s)
+    def backoff(self, attempt: int, retry_after_s: float | None = None) -> float:
+        """The wait before retry number `attempt` + 1: exponential, at least any Retry-After."""
+        wait = self.backoff_delay_s * 2**attempt
+        if retry_after_s is not None:
+            wait = max(wait, retry_after_s)
+        return min(wait, self.max_backoff_s)
+
+    @property
+    def budget_s(self) -> float:
+        """Seconds spent waiting between attempts before an event is dead-lettered."""
+        return sum(self.backoff(attempt) for attempt in range(self.retry))
+
+    @property
+    def worst_case_s(self) -> float:
+        """The longest one record can take: every wait, every attempt timing out."""
+        return self.budget_s + (self.retry + 1) * self.timeout_s
+
+
+class Answer(NamedTuple):
+    status: int  # 0 when no answer came (timeout, refused, reset)
+    retry_after_s: float | None = None
+
+
+def retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """A Retry-After header in seconds: delay-seconds or an HTTP date; None if absent or bad."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 def http_headers(record_headers: list[tuple[str, bytes]]) -> dict[str, str]:
@@ -62,6 +121,10 @@ class SinkClient:
 
     def post(self, headers: dict[str, str], body: bytes) -> int:
         """The HTTP status, or 0 when no answer came (timeout, refused, reset)."""
+        return self.send(headers, body).status
+
+    def send(self, headers: dict[str, str], body: bytes) -> Answer:
+        """The HTTP status and, on a 429 or 503, the Retry-After it asked for."""
         try:
             if self.connection is None:
                 kind = http.client.HTTPSConnection if self.https else http.client.HTTPConnection
@@ -69,10 +132,13 @@ class SinkClient:
             self.connection.request("POST", self.path, body=body, headers=headers)
             response = self.connection.getresponse()
             response.read()
-            return int(response.status)
         except (OSError, http.client.HTTPException):
             self.close()
-            return 0
+            return Answer(0)
+        status = int(response.status)
+        if status in HONOURS_RETRY_AFTER:
+            return Answer(status, retry_after(response.getheader("Retry-After")))
+        return Answer(status)
 
     def close(self) -> None:
         if self.connection is not None:
@@ -91,12 +157,14 @@ class KafkaSourceBridge:
         group: str,
         sink: str,
         dead_letter_topic: str | None = None,
+        dead_letter_sink: str | None = None,
         delivery: Delivery | None = None,
         initial_offset: str = "latest",
         parallelism: int = 1,
     ) -> None:
         self.bootstrap_servers, self.topic, self.group = bootstrap_servers, topic, group
         self.sink, self.dead_letter_topic = sink, dead_letter_topic
+        self.dead_letter_sink = dead_letter_sink  # URL POSTed to first, as Knative's
         self.delivery = delivery or Delivery()
         self.initial_offset = initial_offset  # where a new group starts, as KafkaSource's
         self.stopped = threading.Event()
@@ -109,23 +177,25 @@ class KafkaSourceBridge:
 
     def deliver(
         self, headers: dict[str, str], body: bytes, client: SinkClient | None = None
-    ) -> int:
-        """Try until success, a permanent failure, or the retries are spent; the last status."""
+    ) -> int | None:
+        """Try until success, a permanent failure, or the retries are spent: the last status;
+        None when stop() came first (the record is then neither dead-lettered nor committed)."""
         status = 0
         for attempt in range(self.delivery.retry + 1):
-            status = (client or self.client).post(headers, body)
+            status, wait_at_least = (client or self.client).send(headers, body)
             if 200 <= status < 300:
                 return status
             if status != 0 and status < 500 and status not in RETRYABLE:
                 return status  # the event can never succeed: dead-letter it now
-            if attempt < self.delivery.retry and not self.stopped.is_set():
-                time.sleep(self.delivery.backoff(attempt))
+            if attempt < self.delivery.retry and self.stopped.wait(
+                self.delivery.backoff(attempt, wait_at_least)
+            ):
+                return None
         return status
 
     def run(self) -> None:
         """Consume until stop() is called."""
         from kafka import KafkaConsumer, KafkaProducer
-        from kafka.structs import OffsetAndMetadata
 
         consumer = KafkaConsumer(
             bootstrap_servers=self.bootstrap_servers.split(","),
@@ -133,11 +203,14 @@ class KafkaSourceBridge:
             enable_auto_commit=False,
             auto_offset_reset=self.initial_offset,
             max_poll_records=50,
+            # a record may retry for the whole budget: stay in the group meanwhile
+            max_poll_interval_ms=int(1000 * max(300.0, 2 * self.delivery.worst_case_s)),
             client_id=f"taskai-source-{self.group}",
+            **CONSUMER_TUNING,
         )
         consumer.subscribe([self.topic])
         dead_letters = KafkaProducer(
-            bootstrap_servers=self.bootstrap_servers.split(","), acks="all"
+            bootstrap_servers=self.bootstrap_servers.split(","), acks="all", **CLIENT_TUNING
         )
         unordered = Unordered(self, dead_letters) if self.parallelism > 1 else None
         ordered = Ordered(self)
@@ -153,9 +226,7 @@ class KafkaSourceBridge:
                     unordered.take(batches)
                     unordered.commit(consumer)
                     continue
-                done = ordered.deliver(batches, dead_letters)
-                if done:
-                    consumer.commit({p: OffsetAndMetadata(n, "", -1) for p, n in done.items()})
+                commit(consumer, ordered.deliver(batches, dead_letters))
         finally:
             ordered.close()
             if unordered is not None:
@@ -164,13 +235,16 @@ class KafkaSourceBridge:
             dead_letters.close(timeout=5)
             self.client.close()
 
-    def handle(self, record: Any, dead_letters: Any, client: SinkClient | None = None) -> None:
+    def handle(self, record: Any, dead_letters: Any, client: SinkClient | None = None) -> bool:
+        """Deliver one record, or dead-letter it; False when stopped before either happened."""
         headers = http_headers(record.headers or [])
         status = self.deliver(headers, record.value or b"", client)
+        if status is None:
+            return False
         with self.counting:
             if 200 <= status < 300:
                 self.delivered += 1
-                return
+                return True
             self.dead_lettered += 1
         log.error(
             "dead letter",
@@ -182,17 +256,33 @@ class KafkaSourceBridge:
                 "event_id": headers.get("ce-id"),
             },
         )
+        errors = {"knativeerrorcode": str(status), "knativeerrordest": self.sink}
+        if self.dead_letter_sink and self.to_dead_letter_sink(headers, record.value, errors):
+            return True
         if self.dead_letter_topic:
-            extra = [
-                ("ce_knativeerrorcode", str(status).encode()),
-                ("ce_knativeerrordest", self.sink.encode()),
-            ]
             dead_letters.send(
                 self.dead_letter_topic,
                 key=record.key,
                 value=record.value,
-                headers=list(record.headers or []) + extra,
+                headers=list(record.headers or [])
+                + [(f"ce_{name}", value.encode()) for name, value in errors.items()],
             ).get(timeout=30)
+        return True
+
+    def to_dead_letter_sink(
+        self, headers: dict[str, str], body: bytes | None, errors: dict[str, str]
+    ) -> bool:
+        """POST a dead letter with Knative's error extensions; False if the sink did not take it."""
+        assert self.dead_letter_sink
+        client = SinkClient(self.dead_letter_sink, self.delivery.timeout_s)
+        try:
+            extensions = {f"ce-{name}": value for name, value in errors.items()}
+            status = client.post({**headers, **extensions}, body or b"")
+        finally:
+            client.close()
+        if not 200 <= status < 300:
+            log.warning("dead-letter sink failed", extra={"status": status})
+        return 200 <= status < 300
 
     def start(self) -> threading.Thread:
         thread = threading.Thread(target=self.run, name=f"kafka-source-{self.group}", daemon=True)
@@ -201,6 +291,23 @@ class KafkaSourceBridge:
 
     def stop(self) -> None:
         self.stopped.set()
+
+
+def commit(consumer: Any, offsets: dict[Any, int]) -> bool:
+    """Commit these offsets; False (and a warning) when the group moved on meanwhile: the
+    records are then delivered again by whoever holds their partitions (consumers are
+    idempotent), instead of the failure ending the source."""
+    from kafka.errors import CommitFailedError
+    from kafka.structs import OffsetAndMetadata
+
+    if not offsets:
+        return False
+    try:
+        consumer.commit({p: OffsetAndMetadata(o, "", -1) for p, o in offsets.items()})
+    except CommitFailedError as e:
+        log.warning("commit failed", extra={"error": str(e)})
+        return False
+    return True
 
 
 class Ordered:
@@ -232,9 +339,8 @@ class Ordered:
         """Deliver one partition's records in order; the offset after the last one done."""
         after = None
         for record in records:
-            if self.bridge.stopped.is_set():
+            if self.bridge.stopped.is_set() or not self.bridge.handle(record, dead_letters, client):
                 break  # the rest stays uncommitted: delivered again on the next start
-            self.bridge.handle(record, dead_letters, client)
             after = record.offset + 1
         return after
 
@@ -276,7 +382,8 @@ class Unordered:
 
     def deliver(self, partition: Any, record: Any) -> None:
         try:
-            self.bridge.handle(record, self.dead_letters, self.client())
+            if not self.bridge.handle(record, self.dead_letters, self.client()):
+                return  # stopped: left in flight, never committed, delivered after a restart
         except Exception:  # left in flight: never committed, so delivered again after a restart
             log.exception("delivery failed", extra={"offset": record.offset})
             return
@@ -295,14 +402,11 @@ class Unordered:
 
     def commit(self, consumer: Any) -> None:
         """Commit each assigned partition up to its lowest record still in flight."""
-        from kafka.structs import OffsetAndMetadata
-
         with self.lock:
             safe = {p: min(o) if o else self.taken[p] for p, o in self.in_flight.items()}
         assigned = consumer.assignment()
         moved = {p: o for p, o in safe.items() if p in assigned and self.committed.get(p) != o}
-        if moved:
-            consumer.commit({p: OffsetAndMetadata(o, "", -1) for p, o in moved.items()})
+        if commit(consumer, moved):
             self.committed.update(moved)
 
     def close(self, consumer: Any) -> None:
