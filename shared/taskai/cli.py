@@ -1,12 +1,14 @@
-"""The `taskai` command: run everything locally, migrate a database, or bridge Kafka to HTTP."""
+"""The `taskai` command: run everything locally, migrate a database, bridge Kafka to HTTP, or
+replay dead letters."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from taskai import logs
-from taskai.adapters.kafka_source import Delivery
+from taskai.adapters.http_delivery import Delivery
 from taskai.config import ConfigurationError, get_settings
 
 DELIVERY = Delivery()  # the defaults of `taskai kafka-source`
@@ -47,9 +49,19 @@ def main(argv: list[str] | None = None) -> int:
         "--timeout", type=float, default=DELIVERY.timeout_s, help="seconds per delivery"
     )
     source.add_argument("--initial-offset", choices=("latest", "earliest"), default="latest")
+    again = commands.add_parser("redrive", help="replay a dead-letter topic to its function")
+    again.add_argument("--topic", required=True, help="the dead-letter topic, e.g. task-events.dlq")
+    again.add_argument("--since", help="only what was dead-lettered since: ISO time, or like 2h")
+    again.add_argument("--dry-run", action="store_true", help="count, send nothing")
+    again.add_argument(
+        "--sink", help="URL to POST to (default: the topic's function under `taskai dev`)"
+    )
+    again.add_argument("--bootstrap-servers", help="default: $KAFKA_BOOTSTRAP_SERVERS")
     args = parser.parse_args(argv)
     if args.command == "kafka-source":
         return kafka_source(args)
+    if args.command == "redrive":
+        return redrive(args)
     try:
         settings = get_settings()
     except ConfigurationError as e:
@@ -94,6 +106,57 @@ def kafka_source(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         bridge.stop()
     return 0
+
+
+def redrive(args: argparse.Namespace) -> int:
+    """Replay a dead-letter topic: 0 all replayed (or dry run), 1 some still fail, 2 cannot run."""
+    from datetime import UTC, datetime
+
+    from taskai import redrive as replay
+
+    try:
+        servers = args.bootstrap_servers or get_settings().kafka_bootstrap_servers
+        if not servers:
+            raise replay.RedriveError("no Kafka: pass --bootstrap-servers")
+        since = replay.parse_since(args.since, datetime.now(UTC)) if args.since else None
+        sink = args.sink or replay.default_sink(args.topic)
+        with ProgressBar() as bar:
+            result = replay.redrive(servers, args.topic, sink, since, args.dry_run, progress=bar)
+    except (ConfigurationError, replay.RedriveError) as e:
+        print(f"taskai redrive: {e.message}", file=sys.stderr)
+        return 2
+    for event_id, status in result.failed:
+        print(f"still failing: {event_id} ({status or 'no answer'})", file=sys.stderr)
+    print(replay.summary(result))
+    if result.unreachable:
+        print(f"taskai redrive: {sink} did not answer", file=sys.stderr)
+        return 2
+    return 1 if result.failed else 0
+
+
+class ProgressBar:
+    """A tqdm bar on stderr when the `cli` extra is installed (and stderr is a terminal)."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+
+    def begin(self, total: int) -> None:
+        try:
+            from tqdm import tqdm  # the `cli` extra: optional, imported only here
+        except ImportError:
+            return
+        self.bar = tqdm(total=total, unit="event", desc="redrive", file=sys.stderr, disable=None)
+
+    def advance(self) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 if __name__ == "__main__":

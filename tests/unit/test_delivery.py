@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from taskai.adapters.kafka_source import Delivery, retry_after
+from taskai.adapters.http_delivery import Delivery, retry_after
 
 
 def test_the_default_delivery_rides_out_several_minutes_of_outage():
