@@ -101,6 +101,7 @@ def wire_events(router: Router, *, port: int, tick_s: float, group_prefix: str =
     from taskai import bootstrap
     from taskai.adapters.ping import Ticker
     from taskai.config import get_settings
+    from taskai.triggers import DEAD_LETTER_SINK
 
     running: list[Any] = []
     servers = get_settings().kafka_bootstrap_servers
@@ -115,7 +116,8 @@ def wire_events(router: Router, *, port: int, tick_s: float, group_prefix: str =
                 topic=trigger.topic,
                 group=group_prefix + trigger.function,
                 sink=f"http://127.0.0.1:{port}{EVENT_PREFIX}{trigger.function}",
-                dead_letter_topic=trigger.dead_letter_topic,
+                dead_letter_topic=trigger.dead_letter_topic,  # if the sink fails too
+                dead_letter_sink=f"http://127.0.0.1:{port}{EVENT_PREFIX}{DEAD_LETTER_SINK}",
                 parallelism=trigger.parallelism,
             )
             bridge.start()

@@ -62,7 +62,7 @@ FUNCTIONS: dict[str, dict[str, Any]] = {
     },
     "reminders": {"target": "reminders", "trigger": "ping"},
     "outbox-relay": {"target": "outbox", "trigger": "ping"},
-    "dead-letters": {"target": "deadletters", "trigger": "dead-letter"},
+    "dead-letters": {"target": "deadletters", "trigger": "ping"},  # and the dead-letter sink
 }
 # Kinds applied by terraform/modules/platform whose schema cannot be had offline, and why.
 NO_SCHEMA_OFFLINE = {
