@@ -44,10 +44,18 @@ def transient(code: object) -> bool:
     return status == 0 or status >= 500 or status in TRANSIENT_4XX
 
 
+def count(value: object) -> int:
+    """The `taskairedrives` count; a missing or garbled one counts as none."""
+    try:
+        return max(0, int(str(value)))
+    except ValueError:
+        return 0
+
+
 def decide(extensions: dict[str, Any], now: datetime, policy: Policy) -> tuple[str, str | None]:
     """Why the event stays, and when it may be re-queued (None: never, it needs a person)."""
     code = extensions.get("knativeerrorcode")
-    requeues = int(extensions.get(REQUEUES) or 0)
+    requeues = count(extensions.get(REQUEUES))
     if not transient(code):
         return f"refused with {code}: can never succeed", None
     if requeues >= policy.max_requeues:
@@ -64,9 +72,10 @@ def keep(event: Any, *, now: datetime, policy: Policy, send: Callable[..., Any] 
     topic = DEAD_LETTER_TOPICS.get(contract.topic) if contract else None
     attributes = dict(event.get_attributes())
     reason, not_before = decide(attributes, now, policy)
+    not_before = not_before if send and topic else None  # no Kafka: nothing to re-queue from
     if NOT_BEFORE in event:
         del event[NOT_BEFORE]
-    if not_before and send and topic:
+    if not_before:
         event[NOT_BEFORE] = not_before
     about = {
         "event_id": event["id"],
@@ -74,10 +83,10 @@ def keep(event: Any, *, now: datetime, policy: Policy, send: Callable[..., Any] 
         "subject": event.get("subject"),
         "topic": topic,
         "reason": reason,
-        REQUEUES: int(attributes.get(REQUEUES) or 0),
+        REQUEUES: count(attributes.get(REQUEUES)),
         **{name: event.get(name) for name in ERROR_EXTENSIONS if event.get(name) is not None},
     }
-    if not_before and send and topic:
+    if not_before:
         log.warning("dead letter, re-queued later", extra={**about, NOT_BEFORE: not_before})
     else:
         log.error("dead letter", extra=about)  # needs a person: `taskai redrive` when fixed
@@ -176,12 +185,13 @@ class Pass:
     def requeue(self, record: Any, producer: Any) -> bool:
         """Re-queue the record if its time has come; False if it must wait (True if never)."""
         headers = {name: value for name, value in record.headers or []}
-        not_before = headers.get(f"ce_{NOT_BEFORE}")
-        if not_before is None:
-            return True  # kept for a person: nothing to do, move on
-        if datetime.fromisoformat(not_before.decode()) > self.now:
+        try:
+            not_before = datetime.fromisoformat(headers[f"ce_{NOT_BEFORE}"].decode())
+        except (KeyError, ValueError):
+            return True  # kept for a person (or garbled): nothing to do, move on
+        if not_before > self.now:
             return False
-        requeues = int(headers.get(f"ce_{REQUEUES}", b"0") or 0) + 1
+        requeues = count(headers.get(f"ce_{REQUEUES}", b"0").decode()) + 1
         bookkeeping = {f"ce_{n}" for n in (*ERROR_EXTENSIONS, NOT_BEFORE, REQUEUES)}
         kept = [(n, v) for n, v in record.headers or [] if n not in bookkeeping]
         topic = self.topics[record.topic]
