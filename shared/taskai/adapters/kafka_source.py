@@ -84,8 +84,10 @@ class KafkaSourceBridge:
             enable_auto_commit=False,
             auto_offset_reset=self.initial_offset,
             max_poll_records=50,
-            # a record may retry for the whole budget: stay in the group meanwhile
-            max_poll_interval_ms=int(1000 * max(300.0, 2 * self.delivery.worst_case_s)),
+            # one record may retry for the whole budget: stay in the group meanwhile. Not more:
+            # this is also how long a rebalance waits for a member that died without leaving.
+            # A batch that takes longer loses its commit and is delivered again (see commit()).
+            max_poll_interval_ms=int(1000 * max(300.0, self.delivery.worst_case_s + 30)),
             client_id=f"taskai-source-{self.group}",
             **CONSUMER_TUNING,
         )
