@@ -1,55 +1,46 @@
-"""dead-letters function: the dead-letter sink of every KafkaSource.
+"""dead-letters function: the dead-letter sink of every KafkaSource, and its re-queue pass.
 
-Logs each event that could not be delivered, with the error Knative attached to it, and keeps
-it on the dead-letter topic of its type (`task-events.dlq`, `reminders.dlq`) for replay.
+A dead letter is logged with the error Knative attached to it and kept on the dead-letter topic
+of its type (`task-events.dlq`, `reminders.dlq`); one that failed for a transient reason is also
+given a time, and each PingSource tick re-queues to the original topic those whose time has come.
 """
 
 import logging
+from datetime import UTC, datetime
 from functools import cache
 
 import functions_framework
 
-from taskai import contracts
+from taskai import dead_letters
+from taskai.adapters.ping import PING_TYPE
 from taskai.api.consumers import serve_events
 from taskai.config import get_settings
 
 log = logging.getLogger("taskai.deadletters")
-ERROR_EXTENSIONS = ("knativeerrorcode", "knativeerrordest", "knativeerrordata")
 
 
 @cache
 def producer(servers: str):  # type: ignore[no-untyped-def]
     from kafka import KafkaProducer  # imported on first use: cold start matters
 
-    return KafkaProducer(bootstrap_servers=servers.split(","), acks="all")
+    from taskai.adapters.kafka_source import CLIENT_TUNING
+
+    return KafkaProducer(bootstrap_servers=servers.split(","), acks="all", **CLIENT_TUNING)
 
 
-def on_dead_letter(event):  # type: ignore[no-untyped-def]
-    contract = contracts.TYPES.get(event["type"])
-    topic = contracts.DEAD_LETTER_TOPICS.get(contract.topic) if contract else None
-    errors = {name: event.get(name) for name in ERROR_EXTENSIONS if event.get(name) is not None}
-    log.error(
-        "dead letter",
-        extra={
-            "event_id": event["id"],
-            "type": event["type"],
-            "subject": event.get("subject"),
-            "topic": topic,
-            **errors,
-        },
-    )
-    servers = get_settings().kafka_bootstrap_servers
-    if servers and topic:
-        from cloudevents.kafka import to_binary
-
-        message = to_binary(event, key_mapper=lambda e: (e.get("subject") or e["id"]).encode())
-        producer(servers).send(
-            topic, key=message.key, value=message.value, headers=list(message.headers.items())
-        ).get(timeout=10)
-    return f"kept on {topic}" if servers and topic else "logged"
+def on_event(event):  # type: ignore[no-untyped-def]
+    settings = get_settings()
+    servers, now = settings.kafka_bootstrap_servers, datetime.now(UTC)
+    if event["type"] == PING_TYPE:
+        if not servers:
+            return "no kafka: nothing to re-queue"
+        requeued = dead_letters.requeue_due(servers, now=now)
+        return "busy" if requeued is None else f"re-queued {requeued}"
+    send = (lambda *a, **kw: producer(servers).send(*a, **kw).get(timeout=10)) if servers else None
+    return dead_letters.keep(event, now=now, policy=dead_letters.Policy(), send=send)
 
 
 @functions_framework.http
 def deadletters(request):  # type: ignore[no-untyped-def]
-    """Entry point (FUNCTION_TARGET=deadletters): the dead-letter sink of the KafkaSources."""
-    return serve_events(request, consumer="deadletters", handler=on_dead_letter)
+    """Entry point (FUNCTION_TARGET=deadletters): the KafkaSources' dead-letter sink, pinged."""
+    return serve_events(request, consumer="deadletters", handler=on_event)

@@ -1,13 +1,18 @@
-"""The `taskai` command: run everything locally, migrate a database, or bridge Kafka to HTTP."""
+"""The `taskai` command: run everything locally, migrate a database, bridge Kafka to HTTP, or
+replay dead letters."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from taskai import logs
+from taskai.adapters.http_delivery import Delivery
 from taskai.config import ConfigurationError, get_settings
 from taskai.ops import cluster
+
+DELIVERY = Delivery()  # the defaults of `taskai kafka-source`
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,6 +21,12 @@ def main(argv: list[str] | None = None) -> int:
     dev = commands.add_parser("dev", help="serve every function on one port (embedded by default)")
     dev.add_argument("--host", default="127.0.0.1")
     dev.add_argument("--port", type=int, default=8080)
+    dev.add_argument(
+        "--events-port",
+        type=int,
+        default=8081,
+        help="port of the event functions, on 127.0.0.1 only (0: any free port)",
+    )
     dev.add_argument("--tick", type=float, default=60.0, help="seconds between schedule pings")
     dev.add_argument("--kafka-group-prefix", default="", help="prefix of the consumer groups")
     commands.add_parser("migrate", help="bring the configured database to the newest schema")
@@ -25,18 +36,42 @@ def main(argv: list[str] | None = None) -> int:
     source.add_argument("--group", required=True, help="the consumer group")
     source.add_argument("--sink", required=True, help="URL the CloudEvents are POSTed to")
     source.add_argument("--dead-letter-topic")
-    source.add_argument("--retry", type=int, default=5)
     source.add_argument(
-        "--backoff-delay", type=float, default=0.2, help="seconds, doubled per retry"
+        "--dead-letter-sink", help="URL dead letters are POSTed to first (dead-letters function)"
     )
-    source.add_argument("--timeout", type=float, default=10.0, help="seconds per delivery")
+    source.add_argument("--retry", type=int, default=DELIVERY.retry)
+    source.add_argument(
+        "--backoff-delay",
+        type=float,
+        default=DELIVERY.backoff_delay_s,
+        help="seconds, doubled per retry",
+    )
+    source.add_argument(
+        "--max-backoff",
+        type=float,
+        default=DELIVERY.max_backoff_s,
+        help="seconds, the longest wait between two attempts (a Retry-After included)",
+    )
+    source.add_argument(
+        "--timeout", type=float, default=DELIVERY.timeout_s, help="seconds per delivery"
+    )
     source.add_argument("--initial-offset", choices=("latest", "earliest"), default="latest")
+    again = commands.add_parser("redrive", help="replay a dead-letter topic to its function")
+    again.add_argument("--topic", required=True, help="the dead-letter topic, e.g. task-events.dlq")
+    again.add_argument("--since", help="only what was dead-lettered since: ISO time, or like 2h")
+    again.add_argument("--dry-run", action="store_true", help="count, send nothing")
+    again.add_argument(
+        "--sink", help="URL to POST to (default: the topic's function under `taskai dev`)"
+    )
+    again.add_argument("--bootstrap-servers", help="default: $KAFKA_BOOTSTRAP_SERVERS")
     cluster.add_to(commands)
     args = parser.parse_args(argv)
     if args.command == "cluster":
         return cluster.main(args)
     if args.command == "kafka-source":
         return kafka_source(args)
+    if args.command == "redrive":
+        return redrive(args)
     try:
         settings = get_settings()
     except ConfigurationError as e:
@@ -52,13 +87,19 @@ def main(argv: list[str] | None = None) -> int:
         upgrade(settings.sqlalchemy_url)  # the embedded file is created and kept current on start
     from taskai.devserver import serve
 
-    serve(args.host, args.port, tick_s=args.tick, group_prefix=args.kafka_group_prefix)
+    serve(
+        args.host,
+        args.port,
+        events_port=args.events_port,
+        tick_s=args.tick,
+        group_prefix=args.kafka_group_prefix,
+    )
     return 0
 
 
 def kafka_source(args: argparse.Namespace) -> int:
     """Run one KafkaSource stand-in until interrupted."""
-    from taskai.adapters.kafka_source import Delivery, KafkaSourceBridge
+    from taskai.adapters.kafka_source import KafkaSourceBridge
 
     logs.configure("INFO")
     bridge = KafkaSourceBridge(
@@ -67,8 +108,12 @@ def kafka_source(args: argparse.Namespace) -> int:
         group=args.group,
         sink=args.sink,
         dead_letter_topic=args.dead_letter_topic,
+        dead_letter_sink=args.dead_letter_sink,
         delivery=Delivery(
-            retry=args.retry, backoff_delay_s=args.backoff_delay, timeout_s=args.timeout
+            retry=args.retry,
+            backoff_delay_s=args.backoff_delay,
+            timeout_s=args.timeout,
+            max_backoff_s=args.max_backoff,
         ),
         initial_offset=args.initial_offset,
     )
@@ -77,6 +122,69 @@ def kafka_source(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         bridge.stop()
     return 0
+
+
+def redrive(args: argparse.Namespace) -> int:
+    """Replay a dead-letter topic: 0 all replayed (or dry run), 1 some still fail, 2 cannot run."""
+    from datetime import UTC, datetime
+
+    from taskai import redrive as replay
+
+    try:
+        servers = args.bootstrap_servers or get_settings().kafka_bootstrap_servers
+        if not servers:
+            raise replay.RedriveError("no Kafka: pass --bootstrap-servers")
+        since = replay.parse_since(args.since, datetime.now(UTC)) if args.since else None
+        sink = args.sink or replay.default_sink(args.topic)
+        if not (args.dry_run or get_settings().events_token):
+            raise replay.RedriveError("set EVENTS_TOKEN, the shared secret the functions admit")
+        from taskai import bootstrap
+
+        with ProgressBar() as bar:
+            result = replay.redrive(
+                servers,
+                args.topic,
+                sink,
+                since,
+                args.dry_run,
+                progress=bar,
+                credential=bootstrap.event_credential(),
+            )
+    except (ConfigurationError, replay.RedriveError) as e:
+        print(f"taskai redrive: {e.message}", file=sys.stderr)
+        return 2
+    for event_id, status in result.failed:
+        print(f"still failing: {event_id} ({status or 'no answer'})", file=sys.stderr)
+    print(replay.summary(result))
+    if result.unreachable:
+        print(f"taskai redrive: {sink} did not answer", file=sys.stderr)
+        return 2
+    return 1 if result.failed else 0
+
+
+class ProgressBar:
+    """A tqdm bar on stderr when the `cli` extra is installed (and stderr is a terminal)."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+
+    def begin(self, total: int) -> None:
+        try:
+            from tqdm import tqdm  # the `cli` extra: optional, imported only here
+        except ImportError:
+            return
+        self.bar = tqdm(total=total, unit="event", desc="redrive", file=sys.stderr, disable=None)
+
+    def advance(self) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 if __name__ == "__main__":

@@ -136,6 +136,7 @@ def wire_events(
     from taskai import bootstrap
     from taskai.adapters.ping import Ticker
     from taskai.config import get_settings
+    from taskai.triggers import DEAD_LETTER_SINK
 
     running: list[Any] = []
     servers = get_settings().kafka_bootstrap_servers
@@ -150,7 +151,8 @@ def wire_events(
                 topic=trigger.topic,
                 group=group_prefix + trigger.function,
                 sink=f"http://127.0.0.1:{port}{EVENT_PREFIX}{trigger.function}",
-                dead_letter_topic=trigger.dead_letter_topic,
+                dead_letter_topic=trigger.dead_letter_topic,  # if the sink fails too
+                dead_letter_sink=f"http://127.0.0.1:{port}{EVENT_PREFIX}{DEAD_LETTER_SINK}",
                 parallelism=trigger.parallelism,
                 credential=bootstrap.event_credential(),
             )
@@ -168,20 +170,24 @@ def wire_events(
     return running
 
 
-def serve(host: str, port: int, tick_s: float = 60.0, group_prefix: str = "") -> None:
-    """Serve until interrupted."""
+def serve(
+    host: str, port: int, *, events_port: int = 0, tick_s: float = 60.0, group_prefix: str = ""
+) -> None:
+    """Serve the API on host:port and the event functions on 127.0.0.1:events_port until
+    interrupted."""
     from werkzeug.serving import make_server
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # taskai.http logs each request
     router = build_app()
     server = make_server(host, port, router, threaded=True)
-    events = make_server("127.0.0.1", 0, EventRouter(router.events), threaded=True)
+    events = make_server("127.0.0.1", events_port, EventRouter(router.events), threaded=True)
     threading.Thread(target=events.serve_forever, name="event-port", daemon=True).start()
     running = wire_events(router, port=events.server_port, tick_s=tick_s, group_prefix=group_prefix)
     log.info(
         "serving",
         extra={
             "url": f"http://{host}:{server.server_port}",
+            "events_url": f"http://127.0.0.1:{events.server_port}{EVENT_PREFIX}",
             "functions": HTTP_FUNCTIONS + [t.function for t in TRIGGERS],
         },
     )

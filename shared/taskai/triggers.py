@@ -19,4 +19,7 @@ TRIGGERS = (
     Trigger("outbox", every_s=60),
     Trigger("reminders", every_s=60),
     Trigger("notifications", topic="reminders", dead_letter_topic="reminders.dlq", parallelism=8),
+    # also every KafkaSource's dead-letter sink; the ping runs its re-queue pass
+    Trigger("deadletters", every_s=60),
 )
+DEAD_LETTER_SINK = "deadletters"

@@ -40,10 +40,9 @@ PROVIDERS_ARCHIVE = "mirror-linux_amd64.tar.xz"  # in ../shared/terraform-provid
 PROVIDERS_PLATFORM = "linux_amd64"
 KUBERNETES_VERSION = "1.33"
 
-SECRET_SETTINGS = {"DATABASE_URL", "JWT_SECRET", "RESEND_API_KEY", "OPENAI_API_KEY"}
+SECRET_SETTINGS = {"DATABASE_URL", "JWT_SECRET", "RESEND_API_KEY", "OPENAI_API_KEY", "EVENTS_TOKEN"}
 EMBEDDED_ONLY = {
     "DATA_DIR",  # the SQLite folder: meaningless with DATABASE_URL set
-    "EVENTS_TOKEN",  # event deliveries' shared secret: Knative's OIDC identity replaces it
     "EVENTS_OIDC_AUDIENCE",  # per event function, on its Service, not in the ConfigMap
 }
 SETTINGS = {name.upper() for name in Settings.model_fields}
@@ -72,7 +71,7 @@ FUNCTIONS: dict[str, dict[str, Any]] = {
     },
     "reminders": {"target": "reminders", "trigger": "ping"},
     "outbox-relay": {"target": "outbox", "trigger": "ping"},
-    "dead-letters": {"target": "deadletters", "trigger": "dead-letter"},
+    "dead-letters": {"target": "deadletters", "trigger": "ping"},  # and the dead-letter sink
 }
 # Kinds applied by terraform/modules/platform whose schema cannot be had offline, and why.
 NO_SCHEMA_OFFLINE = {

@@ -30,12 +30,15 @@ SETTINGS = (
 )
 
 
+DEV = (sys.executable, "-m", "taskai.cli", "dev", "--port", "0", "--events-port", "0")
+
+
 class Server:
     """A running `taskai dev` and a tiny JSON client for it."""
 
     def __init__(self, cwd: Path, env: dict[str, str], *args: str) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "taskai.cli", "dev", "--port", "0", "--tick", "1", *args],
+            [*DEV, "--tick", "1", *args],
             cwd=cwd,
             env=env,
             stderr=subprocess.PIPE,

@@ -5,48 +5,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from http_sink import Sink
 from support import consume_all, produce
 from taskai.adapters.kafka_source import Delivery, KafkaSourceBridge
-
-
-class Sink:
-    """An HTTP server that answers from a script of statuses per event id, and records calls."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, dict[str, str], bytes]] = []
-        self.script: dict[str, list[int]] = {}
-        sink = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"  # keep-alive, as a real sink
-
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                event_id = self.headers.get("ce-id", "")
-                headers = {k.lower(): v for k, v in self.headers.items()}
-                sink.calls.append((event_id, headers, body))
-                statuses = sink.script.get(event_id, [])
-                self.send_response(statuses.pop(0) if statuses else 200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def ids(self) -> list[str]:
-        return [event_id for event_id, _, _ in self.calls]
 
 
 @pytest.fixture
@@ -68,7 +35,7 @@ def event(number: int, key: bytes = b"task-1") -> tuple[bytes, bytes, list[tuple
 
 
 def run_bridge(
-    kafka: str, topic: str, sink: Sink, until, dead_letter_topic=None
+    kafka: str, topic: str, sink: Sink, until, dead_letter_topic=None, **options
 ) -> KafkaSourceBridge:
     bridge = KafkaSourceBridge(
         bootstrap_servers=kafka,
@@ -76,8 +43,9 @@ def run_bridge(
         group=f"g-{topic}",
         sink=sink.url,
         dead_letter_topic=dead_letter_topic,
-        delivery=Delivery(retry=4, backoff_delay_s=0.05, timeout_s=2),
+        delivery=options.pop("delivery", Delivery(retry=4, backoff_delay_s=0.05, timeout_s=2)),
         initial_offset="earliest",
+        **options,
     )
     thread = bridge.start()
     deadline = time.monotonic() + 30
@@ -129,6 +97,80 @@ def test_a_sink_that_keeps_failing_is_dead_lettered_after_the_retries(kafka, top
     )
     assert sink.ids() == ["e0"] * 5 + ["e1"]
     assert bridge.dead_lettered == 1
+
+
+def test_a_503_with_retry_after_waits_at_least_that_long_before_the_next_attempt(
+    kafka, topic, sink
+):
+    sink.script["e0"] = [(503, "1"), (429, "1")]
+    produce(kafka, topic, [event(0)])
+    delivery = Delivery(retry=4, backoff_delay_s=0.01, timeout_s=2, max_backoff_s=5)
+    bridge = run_bridge(kafka, topic, sink, until=lambda: len(sink.calls) >= 3, delivery=delivery)
+    assert sink.ids() == ["e0"] * 3 and bridge.delivered == 1
+    assert sink.times[1] - sink.times[0] >= 0.95  # not the 0.01 s backoff
+    assert sink.times[2] - sink.times[1] >= 0.95
+
+
+def test_a_retry_after_beyond_the_cap_waits_only_the_cap(kafka, topic, sink):
+    sink.script["e0"] = [(503, "3600")]
+    produce(kafka, topic, [event(0)])
+    delivery = Delivery(retry=2, backoff_delay_s=0.01, timeout_s=2, max_backoff_s=0.3)
+    run_bridge(kafka, topic, sink, until=lambda: len(sink.calls) >= 2, delivery=delivery)
+    assert 0.25 <= sink.times[1] - sink.times[0] < 5
+
+
+def test_a_dead_letter_goes_to_the_dead_letter_sink_with_knatives_error_extensions(
+    kafka, topic, sink
+):
+    sink.script["e0"] = [422]
+    produce(kafka, topic, [event(0), event(1)])
+    bridge = run_bridge(
+        kafka,
+        topic,
+        sink,
+        until=lambda: sink.ids().count("e0") == 2 and "e1" in sink.ids(),
+        dead_letter_topic=f"{topic}-dlq",
+        dead_letter_sink=sink.url + "dead-letters",
+    )
+    assert bridge.dead_lettered == 1
+    [(_, headers, body)] = [c for c in sink.calls if c[0] == "e0"][1:]
+    assert headers["ce-knativeerrorcode"] == "422"
+    assert headers["ce-knativeerrordest"] == sink.url and body == b'{"n": 0}'
+
+
+def test_a_dead_letter_falls_back_to_the_topic_when_the_dead_letter_sink_fails(kafka, topic, sink):
+    dead = f"{topic}-dlq"
+    sink.script["e0"] = [400, 503]  # the event, then the dead-letter sink
+    produce(kafka, topic, [event(0)])
+    run_bridge(
+        kafka,
+        topic,
+        sink,
+        until=lambda: len(sink.calls) >= 2,
+        dead_letter_topic=dead,
+        dead_letter_sink=sink.url,
+    )
+    [letter] = consume_all(kafka, dead, expected=1)
+    assert dict(letter.headers)["ce_knativeerrorcode"] == b"400"
+
+
+def test_stopping_during_the_retries_neither_dead_letters_nor_commits_the_record(
+    kafka, topic, sink
+):
+    sink.script["e0"] = [503] * 3
+    produce(kafka, topic, [event(0)])
+    delivery = Delivery(retry=10, backoff_delay_s=30, timeout_s=2)
+    bridge = run_bridge(
+        kafka,
+        topic,
+        sink,
+        until=lambda: len(sink.calls) >= 1,
+        dead_letter_topic=f"{topic}-dlq",
+        delivery=delivery,
+    )
+    assert bridge.dead_lettered == 0 and bridge.delivered == 0
+    run_bridge(kafka, topic, sink, until=lambda: len(sink.calls) >= 4)
+    assert sink.ids() == ["e0"] * 4  # delivered again after the restart
 
 
 def test_offsets_are_committed_so_a_restart_does_not_deliver_again(kafka, topic, sink):

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import json
-import sys
-import types
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import cluster_objects
 import pytest
 from kube_standin import SERVED, KubeStandin, Run
 
+from taskai import bootstrap
+from taskai.redrive import RedriveResult
+
 
 def test_a_dry_run_finds_the_bootstrap_in_the_kafka_status_and_the_sink_in_the_service_address(
     healthy: KubeStandin, taskai: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(sys.modules, "taskai.redrive", None)  # a build without it
     code, out, _ = taskai(healthy, "redrive", "--topic", "task-events.dlq", "--dry-run")
     assert code == 0
     assert out == (
@@ -29,7 +30,6 @@ def test_a_dry_run_finds_the_bootstrap_in_the_kafka_status_and_the_sink_in_the_s
 def test_the_reminders_dlq_goes_back_to_the_notifications_function_as_json(
     healthy: KubeStandin, taskai: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(sys.modules, "taskai.redrive", None)
     code, out, _ = taskai(
         healthy,
         "redrive",
@@ -55,12 +55,18 @@ def test_the_reminders_dlq_goes_back_to_the_notifications_function_as_json(
 
 
 def test_the_replay_calls_redrive_with_what_the_cluster_resolved(
-    healthy: KubeStandin, taskai: Run, monkeypatch: pytest.MonkeyPatch
+    healthy: KubeStandin, taskai: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     calls: list[dict[str, Any]] = []
-    module = types.ModuleType("taskai.redrive")
-    module.redrive = lambda **kwargs: calls.append(kwargs)  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "taskai.redrive", module)
+
+    def replay(**kwargs: Any) -> RedriveResult:
+        calls.append(kwargs)
+        return RedriveResult(topic=kwargs["topic"], sink_url=kwargs["sink_url"], dry_run=False)
+
+    monkeypatch.setattr("taskai.redrive.redrive", replay)
+    monkeypatch.setenv("EVENTS_TOKEN", "a-shared-secret-of-the-event-functions-0123")
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    bootstrap.reset()
     code, _, _ = taskai(
         healthy, "redrive", "--topic", "task-events.dlq", "--since", "2026-01-12T08:00:00Z"
     )
@@ -72,16 +78,18 @@ def test_the_replay_calls_redrive_with_what_the_cluster_resolved(
             "sink_url": "http://recurrence.taskai.svc.cluster.local",
             "since": datetime(2026, 1, 12, 8, tzinfo=UTC),
             "dry_run": False,
+            "credential": {"Authorization": "Bearer a-shared-secret-of-the-event-functions-0123"},
         }
     ]
 
 
-def test_without_the_redrive_module_a_replay_exits_2_saying_it_is_not_available(
+def test_a_replay_without_the_shared_event_secret_exits_2_saying_so(
     healthy: KubeStandin, taskai: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(sys.modules, "taskai.redrive", None)
+    monkeypatch.delenv("EVENTS_TOKEN", raising=False)
+    bootstrap.reset()
     code, _, err = taskai(healthy, "redrive", "--topic", "task-events.dlq")
-    assert code == 2 and "redrive is not available in this build" in err
+    assert code == 2 and "set EVENTS_TOKEN" in err
 
 
 def test_a_dlq_whose_function_cannot_be_found_exits_1(broken: KubeStandin, taskai: Run) -> None:
@@ -106,7 +114,6 @@ def test_a_topic_that_is_no_known_dlq_exits_2(
 def test_overrides_replace_the_addresses_the_cluster_gives(
     healthy: KubeStandin, taskai: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(sys.modules, "taskai.redrive", None)
     code, out, _ = taskai(
         healthy,
         "redrive",
@@ -131,7 +138,6 @@ def test_overrides_replace_the_addresses_the_cluster_gives(
 def test_an_older_strimzi_that_serves_only_v1beta2_still_gives_the_bootstrap(
     taskai: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(sys.modules, "taskai.redrive", None)
     served = SERVED | {
         ("kafka.strimzi.io", "kafkas"): ("Kafka", ("v1beta2",)),
         ("kafka.strimzi.io", "kafkatopics"): ("KafkaTopic", ("v1beta2",)),

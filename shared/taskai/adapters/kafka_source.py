@@ -2,8 +2,10 @@
 
 Semantics follow KafkaSource with ordered delivery: per partition, one record at a time; 2xx is
 success; 5xx, 404, 408, 409, 429, timeouts and refused connections are retried with exponential
-backoff; any other 4xx, or a record still failing after the retries, goes to the dead-letter
-topic; the offset is committed only after success or dead-lettering.
+backoff (a 429 or 503's `Retry-After` is honoured up to the cap, as Knative's `retryAfterMax`);
+any other 4xx, or a record still failing after the retries, goes to the dead-letter sink (the
+`dead-letters` function, as Knative's `deadLetterSink`) or, without one or when it fails too,
+straight to the dead-letter topic; the offset is committed only after success or dead-lettering.
 
 With `parallelism` > 1 it delivers as KafkaSource's unordered mode
 (`kafka.eventing.knative.dev/delivery.order: unordered`): up to that many records at once, in
@@ -12,72 +14,29 @@ any order, and a partition's offset is committed only up to its lowest record st
 
 from __future__ import annotations
 
-import http.client
 import logging
 import threading
-import time
-import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any
 
+from taskai.adapters.http_delivery import Delivery, SinkClient, deliver, http_headers
+
 log = logging.getLogger("taskai.kafka_source")
-RETRYABLE = {404, 408, 409, 429}
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """How a KafkaSource delivers: the spec.delivery block of the manifest."""
-
-    retry: int = 5
-    backoff_delay_s: float = 0.2
-    timeout_s: float = 10.0
-    max_backoff_s: float = 30.0
-
-    def backoff(self, attempt: int) -> float:
-        return min(self.backoff_delay_s * 2**attempt, self.max_backoff_s)
-
-
-def http_headers(record_headers: list[tuple[str, bytes]]) -> dict[str, str]:
-    """Kafka binary-mode headers (`ce_type`) as HTTP binary-mode headers (`ce-type`)."""
-    headers = {}
-    for name, value in record_headers:
-        text = value.decode() if isinstance(value, bytes) else str(value)
-        if name.lower().startswith("ce_"):
-            headers["ce-" + name[3:]] = text
-        elif name.lower() == "content-type":
-            headers["Content-Type"] = text
-    return headers
-
-
-class SinkClient:
-    """POSTs to one sink URL over a kept-alive connection, reconnecting after any failure."""
-
-    def __init__(self, url: str, timeout_s: float) -> None:
-        parts = urllib.parse.urlsplit(url)
-        self.host, self.port = parts.hostname or "127.0.0.1", parts.port
-        self.path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        self.https, self.timeout_s = parts.scheme == "https", timeout_s
-        self.connection: http.client.HTTPConnection | None = None
-
-    def post(self, headers: dict[str, str], body: bytes) -> int:
-        """The HTTP status, or 0 when no answer came (timeout, refused, reset)."""
-        try:
-            if self.connection is None:
-                kind = http.client.HTTPSConnection if self.https else http.client.HTTPConnection
-                self.connection = kind(self.host, self.port, timeout=self.timeout_s)
-            self.connection.request("POST", self.path, body=body, headers=headers)
-            response = self.connection.getresponse()
-            response.read()
-            return int(response.status)
-        except (OSError, http.client.HTTPException):
-            self.close()
-            return 0
-
-    def close(self) -> None:
-        if self.connection is not None:
-            self.connection.close()
-            self.connection = None
+# kafka-python's defaults back off reconnects up to 30 s and keep metadata for 5 min, so after a
+# broker restart a consumer sat idle for ~30 s more; these resume within ~1-2 s of the broker
+# answering again, and give up on a request to a silent (failed-over) broker after 10 s.
+CLIENT_TUNING: dict[str, int] = {
+    "reconnect_backoff_ms": 100,
+    "reconnect_backoff_max_ms": 1000,
+    "retry_backoff_ms": 200,
+    "request_timeout_ms": 10_000,
+    "metadata_max_age_ms": 10_000,
+}
+CONSUMER_TUNING: dict[str, int] = {
+    **CLIENT_TUNING,
+    "session_timeout_ms": 10_000,  # a vanished member's partitions move on after 10 s
+    "heartbeat_interval_ms": 3_000,  # heartbeats come from a background thread, not poll()
+}
 
 
 class KafkaSourceBridge:
@@ -91,6 +50,7 @@ class KafkaSourceBridge:
         group: str,
         sink: str,
         dead_letter_topic: str | None = None,
+        dead_letter_sink: str | None = None,
         delivery: Delivery | None = None,
         initial_offset: str = "latest",
         parallelism: int = 1,
@@ -99,6 +59,7 @@ class KafkaSourceBridge:
         self.credential = credential or {}  # e.g. the Authorization the sink admits
         self.bootstrap_servers, self.topic, self.group = bootstrap_servers, topic, group
         self.sink, self.dead_letter_topic = sink, dead_letter_topic
+        self.dead_letter_sink = dead_letter_sink  # URL POSTed to first, as Knative's
         self.delivery = delivery or Delivery()
         self.initial_offset = initial_offset  # where a new group starts, as KafkaSource's
         self.stopped = threading.Event()
@@ -111,23 +72,13 @@ class KafkaSourceBridge:
 
     def deliver(
         self, headers: dict[str, str], body: bytes, client: SinkClient | None = None
-    ) -> int:
-        """Try until success, a permanent failure, or the retries are spent; the last status."""
-        status = 0
-        for attempt in range(self.delivery.retry + 1):
-            status = (client or self.client).post(headers, body)
-            if 200 <= status < 300:
-                return status
-            if status != 0 and status < 500 and status not in RETRYABLE:
-                return status  # the event can never succeed: dead-letter it now
-            if attempt < self.delivery.retry and not self.stopped.is_set():
-                time.sleep(self.delivery.backoff(attempt))
-        return status
+    ) -> int | None:
+        """The last status (see `deliver`); None when stop() came first."""
+        return deliver(client or self.client, headers, body, self.delivery, self.stopped)
 
     def run(self) -> None:
         """Consume until stop() is called."""
         from kafka import KafkaConsumer, KafkaProducer
-        from kafka.structs import OffsetAndMetadata
 
         consumer = KafkaConsumer(
             bootstrap_servers=self.bootstrap_servers.split(","),
@@ -135,11 +86,16 @@ class KafkaSourceBridge:
             enable_auto_commit=False,
             auto_offset_reset=self.initial_offset,
             max_poll_records=50,
+            # one record may retry for the whole budget: stay in the group meanwhile. Not more:
+            # this is also how long a rebalance waits for a member that died without leaving.
+            # A batch that takes longer loses its commit and is delivered again (see commit()).
+            max_poll_interval_ms=int(1000 * max(300.0, self.delivery.worst_case_s + 30)),
             client_id=f"taskai-source-{self.group}",
+            **CONSUMER_TUNING,
         )
         consumer.subscribe([self.topic])
         dead_letters = KafkaProducer(
-            bootstrap_servers=self.bootstrap_servers.split(","), acks="all"
+            bootstrap_servers=self.bootstrap_servers.split(","), acks="all", **CLIENT_TUNING
         )
         unordered = Unordered(self, dead_letters) if self.parallelism > 1 else None
         ordered = Ordered(self)
@@ -155,9 +111,7 @@ class KafkaSourceBridge:
                     unordered.take(batches)
                     unordered.commit(consumer)
                     continue
-                done = ordered.deliver(batches, dead_letters)
-                if done:
-                    consumer.commit({p: OffsetAndMetadata(n, "", -1) for p, n in done.items()})
+                commit(consumer, ordered.deliver(batches, dead_letters))
         finally:
             ordered.close()
             if unordered is not None:
@@ -166,13 +120,16 @@ class KafkaSourceBridge:
             dead_letters.close(timeout=5)
             self.client.close()
 
-    def handle(self, record: Any, dead_letters: Any, client: SinkClient | None = None) -> None:
+    def handle(self, record: Any, dead_letters: Any, client: SinkClient | None = None) -> bool:
+        """Deliver one record, or dead-letter it; False when stopped before either happened."""
         headers = http_headers(record.headers or [])
         status = self.deliver({**headers, **self.credential}, record.value or b"", client)
+        if status is None:
+            return False
         with self.counting:
             if 200 <= status < 300:
                 self.delivered += 1
-                return
+                return True
             self.dead_lettered += 1
         log.error(
             "dead letter",
@@ -184,17 +141,33 @@ class KafkaSourceBridge:
                 "event_id": headers.get("ce-id"),
             },
         )
+        errors = {"knativeerrorcode": str(status), "knativeerrordest": self.sink}
+        if self.dead_letter_sink and self.to_dead_letter_sink(headers, record.value, errors):
+            return True
         if self.dead_letter_topic:
-            extra = [
-                ("ce_knativeerrorcode", str(status).encode()),
-                ("ce_knativeerrordest", self.sink.encode()),
-            ]
             dead_letters.send(
                 self.dead_letter_topic,
                 key=record.key,
                 value=record.value,
-                headers=list(record.headers or []) + extra,
+                headers=list(record.headers or [])
+                + [(f"ce_{name}", value.encode()) for name, value in errors.items()],
             ).get(timeout=30)
+        return True
+
+    def to_dead_letter_sink(
+        self, headers: dict[str, str], body: bytes | None, errors: dict[str, str]
+    ) -> bool:
+        """POST a dead letter with Knative's error extensions; False if the sink did not take it."""
+        assert self.dead_letter_sink
+        client = SinkClient(self.dead_letter_sink, self.delivery.timeout_s)
+        try:
+            extensions = {f"ce-{name}": value for name, value in errors.items()}
+            status = client.post({**headers, **extensions, **self.credential}, body or b"")
+        finally:
+            client.close()
+        if not 200 <= status < 300:
+            log.warning("dead-letter sink failed", extra={"status": status})
+        return 200 <= status < 300
 
     def start(self) -> threading.Thread:
         thread = threading.Thread(target=self.run, name=f"kafka-source-{self.group}", daemon=True)
@@ -203,6 +176,23 @@ class KafkaSourceBridge:
 
     def stop(self) -> None:
         self.stopped.set()
+
+
+def commit(consumer: Any, offsets: dict[Any, int]) -> bool:
+    """Commit these offsets; False (and a warning) when the group moved on meanwhile: the
+    records are then delivered again by whoever holds their partitions (consumers are
+    idempotent), instead of the failure ending the source."""
+    from kafka.errors import CommitFailedError
+    from kafka.structs import OffsetAndMetadata
+
+    if not offsets:
+        return False
+    try:
+        consumer.commit({p: OffsetAndMetadata(o, "", -1) for p, o in offsets.items()})
+    except CommitFailedError as e:
+        log.warning("commit failed", extra={"error": str(e)})
+        return False
+    return True
 
 
 class Ordered:
@@ -234,9 +224,8 @@ class Ordered:
         """Deliver one partition's records in order; the offset after the last one done."""
         after = None
         for record in records:
-            if self.bridge.stopped.is_set():
+            if self.bridge.stopped.is_set() or not self.bridge.handle(record, dead_letters, client):
                 break  # the rest stays uncommitted: delivered again on the next start
-            self.bridge.handle(record, dead_letters, client)
             after = record.offset + 1
         return after
 
@@ -278,7 +267,8 @@ class Unordered:
 
     def deliver(self, partition: Any, record: Any) -> None:
         try:
-            self.bridge.handle(record, self.dead_letters, self.client())
+            if not self.bridge.handle(record, self.dead_letters, self.client()):
+                return  # stopped: left in flight, never committed, delivered after a restart
         except Exception:  # left in flight: never committed, so delivered again after a restart
             log.exception("delivery failed", extra={"offset": record.offset})
             return
@@ -297,14 +287,11 @@ class Unordered:
 
     def commit(self, consumer: Any) -> None:
         """Commit each assigned partition up to its lowest record still in flight."""
-        from kafka.structs import OffsetAndMetadata
-
         with self.lock:
             safe = {p: min(o) if o else self.taken[p] for p, o in self.in_flight.items()}
         assigned = consumer.assignment()
         moved = {p: o for p, o in safe.items() if p in assigned and self.committed.get(p) != o}
-        if moved:
-            consumer.commit({p: OffsetAndMetadata(o, "", -1) for p, o in moved.items()})
+        if commit(consumer, moved):
             self.committed.update(moved)
 
     def close(self, consumer: Any) -> None:

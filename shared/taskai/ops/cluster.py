@@ -126,17 +126,22 @@ def redrive(cluster: Any, args: argparse.Namespace) -> int:
             f"{plan.bootstrap_servers} to {plan.sink_url} (KafkaSource {plan.source}, "
             f"topic {plan.source_topic})"
         )
-    try:
-        from taskai.redrive import redrive as replay  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        if args.dry_run:
-            return READY
-        return fail(args, "redrive is not available in this build (no taskai.redrive)", UNUSABLE)
-    replay(
+    if args.dry_run:
+        return READY  # the plan is the answer: nothing is read or posted
+    from taskai import bootstrap
+    from taskai.config import get_settings
+    from taskai.redrive import redrive as replay
+
+    if not get_settings().events_token:
+        return fail(args, "set EVENTS_TOKEN, the shared secret the functions admit", UNUSABLE)
+    result = replay(
         bootstrap_servers=plan.bootstrap_servers,
         topic=plan.topic,
         sink_url=plan.sink_url,
         since=args.since,
-        dry_run=args.dry_run,
+        dry_run=False,
+        credential=bootstrap.event_credential(),
     )
-    return READY
+    if result.unreachable:
+        return fail(args, f"{plan.sink_url} did not answer", UNUSABLE)
+    return NOT_READY if result.failed else READY

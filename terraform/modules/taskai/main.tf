@@ -33,7 +33,15 @@ resource "kubernetes_secret_v1" "settings" {
     JWT_SECRET     = var.jwt_secret
     RESEND_API_KEY = var.resend_api_key
     OPENAI_API_KEY = var.openai_api_key
+    EVENTS_TOKEN   = random_password.events_token.result
   }
+}
+
+# The event functions' shared secret (beside their sources' OIDC identity): what an operator's
+# `taskai redrive` presents; read it from the taskai-secrets Secret.
+resource "random_password" "events_token" {
+  length  = 48
+  special = false
 }
 
 resource "kubernetes_config_map_v1" "settings" {
