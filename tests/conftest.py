@@ -10,15 +10,10 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from support import POSTGRES_URL, TEST_SECRET, Api, need
+from support import PG_TABLES, POSTGRES_URL, TEST_SECRET, Api, migrate_from_scratch, need
 from taskai import bootstrap
 from taskai.adapters.db import make_engine
 from taskai.adapters.migrate import upgrade
-
-PG_TABLES = (
-    "users, tasks.tasks, tasks.tags, tasks.task_tags, tasks.reminders, tasks.deletions, "
-    "events.outbox, events.processed_events, login_attempts, password_resets"
-)
 
 
 @pytest.fixture(scope="session")
@@ -34,18 +29,7 @@ def postgres_migrated() -> str:
     """The test database, emptied of anything an earlier run left, and migrated from scratch."""
     need("postgres", bool(POSTGRES_URL), "TEST_DATABASE_URL is not set")
     assert POSTGRES_URL
-    engine = make_engine(POSTGRES_URL, pool_size=1)
-    with engine.begin() as connection:
-        connection.execute(
-            text("DROP SCHEMA IF EXISTS tasks, events, notifications, audit CASCADE")
-        )
-        connection.execute(
-            text(
-                "DROP TABLE IF EXISTS users, login_attempts, password_resets, alembic_version CASCADE"
-            )
-        )
-    engine.dispose()
-    upgrade(POSTGRES_URL)
+    migrate_from_scratch(POSTGRES_URL)
     return POSTGRES_URL
 
 

@@ -16,6 +16,31 @@ REQUIRED = {
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 KAFKA = os.environ.get("TEST_KAFKA_BOOTSTRAP_SERVERS")
 TEST_SECRET = "test-signing-secret-that-is-long-enough-0123456789"
+PG_TABLES = (  # every table a test writes, emptied between tests
+    "users, tasks.tasks, tasks.tags, tasks.task_tags, tasks.reminders, tasks.deletions, "
+    "events.outbox, events.processed_events, login_attempts, password_resets"
+)
+
+
+def migrate_from_scratch(url: str) -> None:
+    """Drop whatever an earlier run left in the PostgreSQL database at `url`, then migrate."""
+    from sqlalchemy import text
+
+    from taskai.adapters.db import make_engine
+    from taskai.adapters.migrate import upgrade
+
+    engine = make_engine(url, pool_size=1)
+    with engine.begin() as connection:
+        connection.execute(
+            text("DROP SCHEMA IF EXISTS tasks, events, notifications, audit CASCADE")
+        )
+        connection.execute(
+            text(
+                "DROP TABLE IF EXISTS users, login_attempts, password_resets, alembic_version CASCADE"
+            )
+        )
+    engine.dispose()
+    upgrade(url)
 
 
 def need(service: str, available: bool, how: str) -> None:

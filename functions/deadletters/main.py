@@ -11,10 +11,11 @@ from functools import cache
 
 import functions_framework
 
-from taskai import dead_letters
+from taskai import bootstrap, dead_letters
 from taskai.adapters.ping import PING_TYPE
 from taskai.api.consumers import serve_events
 from taskai.config import get_settings
+from taskai.services import recurrence
 
 log = logging.getLogger("taskai.deadletters")
 
@@ -23,7 +24,7 @@ log = logging.getLogger("taskai.deadletters")
 def producer(servers: str):  # type: ignore[no-untyped-def]
     from kafka import KafkaProducer  # imported on first use: cold start matters
 
-    from taskai.adapters.kafka_source import CLIENT_TUNING
+    from taskai.adapters.kafka_bus import CLIENT_TUNING
 
     return KafkaProducer(bootstrap_servers=servers.split(","), acks="all", **CLIENT_TUNING)
 
@@ -37,7 +38,14 @@ def on_event(event):  # type: ignore[no-untyped-def]
         requeued = dead_letters.requeue_due(servers, now=now)
         return "busy" if requeued is None else f"re-queued {requeued}"
     send = (lambda *a, **kw: producer(servers).send(*a, **kw).get(timeout=10)) if servers else None
-    return dead_letters.keep(event, now=now, policy=dead_letters.Policy(), send=send)
+    policy = dead_letters.Policy()
+    final = dead_letters.needs_a_person(event, now=now, policy=policy)
+    outcome = dead_letters.keep(event, now=now, policy=policy, send=send)
+    if final:  # a completion whose next occurrence will not come: the owner sees why
+        recurrence.stall_series(
+            uow=bootstrap.uow(), event_type=event["type"], data=event.data, reason=final, now=now
+        )
+    return outcome
 
 
 @functions_framework.http

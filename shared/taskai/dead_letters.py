@@ -64,6 +64,12 @@ def decide(extensions: dict[str, Any], now: datetime, policy: Policy) -> tuple[s
     return f"failed with {code or 'no answer'}: re-queue {requeues + 1}", when.isoformat()
 
 
+def needs_a_person(event: Any, *, now: datetime, policy: Policy) -> str | None:
+    """The reason, when this dead letter will not be re-queued (refused, or out of re-queues)."""
+    reason, not_before = decide(dict(event.get_attributes()), now, policy)
+    return None if not_before else reason
+
+
 def keep(event: Any, *, now: datetime, policy: Policy, send: Callable[..., Any] | None) -> str:
     """Log the dead letter and write it to its DLQ topic (when there is Kafka): the outcome."""
     from taskai import contracts
@@ -136,7 +142,7 @@ class Pass:
         from kafka import KafkaConsumer, KafkaProducer
         from kafka.structs import TopicPartition
 
-        from taskai.adapters.kafka_source import CLIENT_TUNING
+        from taskai.adapters.kafka_bus import CLIENT_TUNING
 
         consumer = KafkaConsumer(
             bootstrap_servers=self.servers,

@@ -148,7 +148,7 @@ class DeadLetters:
         from kafka.errors import KafkaError
         from kafka.structs import TopicPartition
 
-        from taskai.adapters.kafka_source import CLIENT_TUNING
+        from taskai.adapters.kafka_bus import CLIENT_TUNING
 
         try:
             self.consumer = KafkaConsumer(

@@ -126,3 +126,22 @@ def test_the_outbox_function_publishes_on_a_ping(alice, database):
     assert response.status_code == 200 and response.json["outcome"].startswith(
         ("published", "busy")
     )
+
+
+def test_a_completion_dead_lettered_for_good_shows_on_the_task_why_its_series_stopped(alice):
+    event = completed_event(alice)
+    event["knativeerrorcode"] = "422"  # refused: it will not be re-queued
+    headers, body = to_binary(event)
+    dead_letters = event_client("deadletters")
+    assert dead_letters.post("/", headers=headers, data=body).status_code == 200
+    task = alice.get(f"/api/tasks/{event['subject']}").json
+    assert task["recurrence"]["ended_reason"] == (
+        "the next occurrence could not be made (refused with 422: can never succeed); "
+        "it waits to be replayed"
+    )
+    recurrence = event_client("recurrence")  # the replay, once the cause is fixed
+    del event["knativeerrorcode"]
+    headers, body = to_binary(event)
+    assert recurrence.post("/", headers=headers, data=body).json["outcome"] == "created"
+    assert occurrences(alice, event) == 2
+    assert alice.get(f"/api/tasks/{event['subject']}").json["recurrence"]["ended_reason"] is None

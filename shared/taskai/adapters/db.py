@@ -64,11 +64,18 @@ class _Pg8000Limits:
     def __init__(self, connect_timeout_s: float, statement_timeout_s: float) -> None:
         self.connect_timeout_s, self.statement_timeout_s = connect_timeout_s, statement_timeout_s
 
-    def connect(self, _dialect: Any, _record: Any, _args: Any, params: dict[str, Any]) -> None:
+    def connect(self, dialect: Any, _record: Any, args: Any, params: dict[str, Any]) -> Any:
+        """Open the connection; a socket error while connecting (pg8000 lets a reset during its
+        SSL probe escape as a bare OSError) becomes the DBAPI's InterfaceError, as SQLAlchemy
+        expects of a failed connect."""
         params["timeout"] = self.connect_timeout_s
         params.setdefault("startup_params", {})["statement_timeout"] = str(
             round(self.statement_timeout_s * 1000)
         )
+        try:
+            return dialect.loaded_dbapi.connect(*args, **params)
+        except OSError as e:
+            raise dialect.loaded_dbapi.InterfaceError(f"cannot connect: {e!r}") from e
 
     def connected(self, dbapi_connection: Any, _record: Any) -> None:
         sock = getattr(dbapi_connection, "_usock", None)  # pg8000 keeps no public handle

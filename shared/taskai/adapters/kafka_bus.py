@@ -10,6 +10,16 @@ from taskai.adapters.cloudevents_io import to_kafka
 from taskai.adapters.outbox import OutboxRecord
 
 log = logging.getLogger("taskai.kafka")
+# kafka-python's defaults back off reconnects up to 30 s and keep metadata for 5 min, so after a
+# broker restart a consumer sat idle for ~30 s more; these resume within ~1-2 s of the broker
+# answering again, and give up on a request to a silent (failed-over) broker after 10 s.
+CLIENT_TUNING: dict[str, int] = {
+    "reconnect_backoff_ms": 100,
+    "reconnect_backoff_max_ms": 1000,
+    "retry_backoff_ms": 200,
+    "request_timeout_ms": 10_000,
+    "metadata_max_age_ms": 10_000,
+}
 
 
 class KafkaPublisher:
@@ -31,8 +41,8 @@ class KafkaPublisher:
                 enable_idempotence=True,
                 linger_ms=2,
                 max_block_ms=int(self.timeout_s * 1000),
-                request_timeout_ms=int(self.timeout_s * 1000),
                 delivery_timeout_ms=int(self.timeout_s * 1000) + 2000,
+                **{**CLIENT_TUNING, "request_timeout_ms": int(self.timeout_s * 1000)},
             )
         return self._producer
 

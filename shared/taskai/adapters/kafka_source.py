@@ -20,18 +20,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from taskai.adapters.http_delivery import Delivery, SinkClient, deliver, http_headers
+from taskai.adapters.kafka_bus import CLIENT_TUNING
 
 log = logging.getLogger("taskai.kafka_source")
-# kafka-python's defaults back off reconnects up to 30 s and keep metadata for 5 min, so after a
-# broker restart a consumer sat idle for ~30 s more; these resume within ~1-2 s of the broker
-# answering again, and give up on a request to a silent (failed-over) broker after 10 s.
-CLIENT_TUNING: dict[str, int] = {
-    "reconnect_backoff_ms": 100,
-    "reconnect_backoff_max_ms": 1000,
-    "retry_backoff_ms": 200,
-    "request_timeout_ms": 10_000,
-    "metadata_max_age_ms": 10_000,
-}
 CONSUMER_TUNING: dict[str, int] = {
     **CLIENT_TUNING,
     "session_timeout_ms": 10_000,  # a vanished member's partitions move on after 10 s

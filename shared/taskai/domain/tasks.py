@@ -262,6 +262,8 @@ class Task:
                 self.recurrence_ended_reason = self.recurrence.end_reason(self.occurrence or 1)
                 self.updated_at = now
             return None
+        if self.recurrence_ended_reason is not None:  # a replay made it after all
+            self.recurrence_ended_reason, self.updated_at = None, now
         nxt = Task(
             user_id=self.user_id,
             title=self.title,
@@ -280,6 +282,13 @@ class Task:
         nxt.set_reminders([r.spec for r in self.reminders if r.minutes_before is not None], now=now)
         nxt.record(TaskCreated, now)
         return nxt
+
+    def series_stalled(self, reason: str, *, now: datetime) -> None:
+        """The next occurrence could not be made and waits for an operator: say why."""
+        self.recurrence_ended_reason = (
+            f"the next occurrence could not be made ({reason}); it waits to be replayed"
+        )[:200]
+        self.updated_at = now
 
     def record(self, kind: type[DomainEvent], now: datetime, **extra: Any) -> None:
         """Remember that something happened, for the unit of work to put in the outbox."""

@@ -62,6 +62,48 @@ def create_next(
     return "created" if nxt else "ended"
 
 
+def stall_series(
+    *, uow: UnitOfWork, event_type: str, data: dict[str, Any], reason: str, now: datetime
+) -> str:
+    """A task.completed whose next occurrence could not be made and will not be retried (it
+    stays on the dead-letter topic): say so on the task and in the audit, unless it was made.
+    A dead letter may be malformed: anything unreadable is ignored."""
+    task = data.get("task") if isinstance(data, dict) else None
+    if event_type != TaskCompleted.type or not isinstance(task, dict) or not task.get("recurrence"):
+        return "ignored"
+    try:
+        user_id, task_id = uuid.UUID(str(task["user_id"])), uuid.UUID(str(task["id"]))
+    except (KeyError, ValueError):
+        return "ignored"
+    return _stall(uow, user_id, task_id, reason=reason, now=now)
+
+
+def _stall(
+    uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID, *, reason: str, now: datetime
+) -> str:
+    with uow:
+        try:
+            task = uow.tasks.get(user_id, task_id, lock=True)
+        except NotFound:
+            return "ignored"
+        number = (task.occurrence or 1) + 1
+        if task.series_id is None or uow.tasks.occurrence(user_id, task.series_id, number):
+            return "ignored"  # made after all (e.g. by a replay)
+        task.series_stalled(reason, now=now)
+        uow.audit.record(
+            task_id=task.id,
+            user_id=user_id,
+            series_id=task.series_id,
+            action="series_stalled",
+            rule=task.recurrence_rule,
+            previous_due=task.due_at,
+            reason=reason,
+            created_at=now,
+        )
+        uow.commit()
+        return "stalled"
+
+
 def retract_successor(uow: UnitOfWork, task: Task, *, now: datetime) -> Task | None:
     """After `task` was reopened, delete the occurrence its completion generated if nobody has
     touched it since (Undo), so a series keeps one open occurrence; audited as `retracted`."""

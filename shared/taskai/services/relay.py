@@ -90,7 +90,7 @@ def give_turn(connection: Connection) -> None:
 class BackgroundRelay:
     """Runs the relay on a daemon thread when kicked (after each commit); retries with backoff."""
 
-    def __init__(self, run: Callable[[], int], *, max_backoff_s: float = 30.0) -> None:
+    def __init__(self, run: Callable[[], int], *, max_backoff_s: float = 5.0) -> None:
         self.run = run
         self.max_backoff_s = max_backoff_s
         self._wake = threading.Event()
