@@ -148,7 +148,12 @@ class TaskRepository:
 
     def get(self, user_id: uuid.UUID, task_id: uuid.UUID, *, lock: bool = False) -> Task:
         """One of the user's tasks (NotFound otherwise); `lock` holds its row until commit, so
-        transitions of one task (complete, reopen, the next occurrence) take turns."""
+        transitions of one task (complete, reopen, the next occurrence) take turns. The owner's
+        row is locked first: every writer (the sync stamp included) locks user then tasks, so
+        two writers never wait on each other in opposite order (a deadlock)."""
+        if lock:
+            users = orm.users.c
+            self.session.execute(select(users.id).where(users.id == user_id).with_for_update())
         task = self.session.get(Task, task_id, with_for_update=lock or None)
         if task is None or task.user_id != user_id:
             raise NotFound("task not found", fields={"id": "no such task"})
