@@ -24,6 +24,7 @@ from taskai.config import get_settings
 from taskai.domain.users import User
 from taskai.errors import (
     Conflict,
+    Forbidden,
     InvalidInput,
     NotFound,
     TaskAIError,
@@ -40,6 +41,7 @@ STATUS: dict[type[TaskAIError], int] = {
     NotFound: 404,
     Conflict: 409,
     Unauthorized: 401,
+    Forbidden: 403,
     TooManyAttempts: 429,
     Unavailable: 503,
 }
