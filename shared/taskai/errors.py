@@ -53,6 +53,12 @@ class Unavailable(TaskAIError):
     retry_after_s = 5
 
 
+class Forbidden(TaskAIError):
+    """The caller is known, but the confirmation given (a password, a reset link) is not right."""
+
+    code = "forbidden"
+
+
 class Unauthorized(TaskAIError):
     """Missing, invalid or expired credentials."""
 

@@ -94,7 +94,7 @@ def test_a_password_change_needs_the_current_one_and_ends_earlier_tokens(api, al
         "/api/auth/password",
         {"current_password": "not it at all", "new_password": "brand new secret"},
     )
-    assert wrong.status_code == 422 and "current_password" in wrong.json["error"]["fields"]
+    assert wrong.status_code == 403 and "current_password" in wrong.json["error"]["fields"]
     weak = alice.post(
         "/api/auth/password", {"current_password": "correct horse", "new_password": "12345678"}
     )
@@ -132,7 +132,7 @@ def test_deleting_the_account_takes_everything_with_it_and_announces_the_tasks(a
     bobs = bob.post("/api/tasks", {"title": "Bob's", "tags": ["home"]}).json
     settle()
     refused = alice.delete("/api/auth/me", json={"password": "not my password"})
-    assert refused.status_code == 422 and "password" in refused.json["error"]["fields"]
+    assert refused.status_code == 403 and "password" in refused.json["error"]["fields"]
     assert alice.delete("/api/auth/me", json={"password": "correct horse"}).status_code == 204
     assert alice.get("/api/auth/me").status_code == 401
     assert login(api, alice.email).status_code == 401
@@ -184,7 +184,7 @@ def test_a_password_reset_mails_a_single_use_link_and_answers_the_same_for_anyon
     confirm = {"token": token, "new_password": "reset and renewed"}
     assert api.post("/api/auth/password-reset/confirm", confirm).status_code == 204
     again = api.post("/api/auth/password-reset/confirm", confirm)
-    assert again.status_code == 422 and "token" in again.json["error"]["fields"]
+    assert again.status_code == 403 and "token" in again.json["error"]["fields"]
     assert alice.get("/api/auth/me").status_code == 401  # the reset ended every session
     assert login(api, alice.email, "reset and renewed").status_code == 200
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Numeric,
     Select,
     and_,
+    false,
     func,
     literal,
     literal_column,
@@ -27,7 +28,7 @@ from sqlalchemy.orm import Session
 from taskai.adapters import orm
 from taskai.domain.names import name_key
 from taskai.domain.tasks import PRIORITIES, Task
-from taskai.errors import InvalidInput
+from taskai.errors import Conflict, InvalidInput
 from taskai.services.queries import Page, TaskQuery
 
 t = orm.tasks.c
@@ -115,8 +116,8 @@ def with_text_search(
         rank = func.ts_rank_cd(vector, tsquery)
         return stmt.where(vector.op("@@")(tsquery)), func.round(rank.cast(Numeric(12, 6)), 6)
     words = WORD.findall(text_query)
-    if not words:
-        raise InvalidInput("nothing to search for", fields={"q": "needs a word to search for"})
+    if not words:  # as on PostgreSQL: a query of no words matches nothing
+        return stmt.where(false()), literal(0.0)
     match = " ".join('"' + word.replace('"', "") + '"' for word in words)
     hits = (
         select(
@@ -158,20 +159,21 @@ def encode_cursor(sort: str, descending: bool, key: Any, task_id: uuid.UUID) -> 
 
 
 def decode_cursor(cursor: str, sort: str, descending: bool) -> tuple[Any, uuid.UUID]:
-    """The (key, id) a cursor holds; a cursor from another sort order, or one not made here
-    (a wrong type inside, Infinity, a naive time, a huge number), is refused."""
+    """The (key, id) a cursor holds. One not made here (a wrong type inside, Infinity, a naive
+    time, a huge number) is invalid input; a well-made one of another sort order, a conflict."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         parts = json.loads(raw, parse_constant=_refuse_constant)
-        if not isinstance(parts, list) or len(parts) != 4:
-            raise ValueError("a cursor is a list of four")
+        if not isinstance(parts, list) or len(parts) != 4 or not isinstance(parts[3], str):
+            raise ValueError("a cursor is a list of four, ending with a task id")
         cursor_sort, cursor_desc, value, task_id = parts
-        if (cursor_sort, cursor_desc) != (sort, descending) or not isinstance(task_id, str):
-            raise ValueError("cursor from another sort order")
-        return _cursor_value(sort, value), uuid.UUID(task_id)
+        if (cursor_sort, cursor_desc) == (sort, descending):
+            return _cursor_value(sort, value), uuid.UUID(task_id)
     except (ValueError, TypeError, KeyError, IndexError, OverflowError) as e:
-        message = "invalid or stale cursor; start again without one"
+        message = "invalid cursor; start again without one"
         raise InvalidInput(message, fields={"cursor": message}) from e
+    message = "the cursor is of another sort or order; start again without one"
+    raise Conflict(message, fields={"cursor": message})
 
 
 def _refuse_constant(name: str) -> Any:

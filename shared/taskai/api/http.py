@@ -24,6 +24,7 @@ from taskai.config import get_settings
 from taskai.domain.users import User
 from taskai.errors import (
     Conflict,
+    Forbidden,
     InvalidInput,
     NotFound,
     TaskAIError,
@@ -40,6 +41,7 @@ STATUS: dict[type[TaskAIError], int] = {
     NotFound: 404,
     Conflict: 409,
     Unauthorized: 401,
+    Forbidden: 403,
     TooManyAttempts: 429,
     Unavailable: 503,
 }
@@ -152,8 +154,8 @@ def validate(model: type[M], data: dict[str, Any] | bytes) -> M:
     """Validate a dict or JSON text; pydantic's errors become one InvalidInput naming each field."""
     try:
         if isinstance(data, bytes):
-            return model.model_validate_json(data)
-        return model.model_validate(data)
+            return model.model_validate_json(without_nul(data))
+        return model.model_validate(_strip_nul(data))
     except ValidationError as e:
         fields: dict[str, str] = {}
         for error in e.errors():
@@ -161,6 +163,26 @@ def validate(model: type[M], data: dict[str, Any] | bytes) -> M:
             message = "invalid JSON" if error["type"] == "json_invalid" else error["msg"]
             fields.setdefault(where, message)
         raise InvalidInput("invalid " + ", ".join(fields), fields=fields) from e
+
+
+def without_nul(raw: bytes) -> bytes:
+    """JSON text with U+0000 taken out of its strings: PostgreSQL text cannot hold it."""
+    if b"\\u0000" not in raw:
+        return raw
+    try:
+        return json.dumps(_strip_nul(json.loads(raw))).encode()
+    except ValueError:
+        return raw  # not JSON: pydantic names the error
+
+
+def _strip_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_strip_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {_strip_nul(k): _strip_nul(v) for k, v in value.items()}
+    return value
 
 
 class Api:

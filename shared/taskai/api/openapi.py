@@ -9,13 +9,14 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from taskai.api.operations import OPERATIONS
+from taskai.api.operations import OPERATIONS, Operation
 from taskai.api.schemas import ErrorPublic
 
 REF = "#/components/schemas/{model}"
 CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>")
 ERRORS = {
     "401": "Missing, invalid or expired token",
+    "403": "The password or reset link given to confirm is not right",
     "404": "Not found (or not yours)",
     "409": "Conflicts with existing data",
     "413": "Body larger than the limit",
@@ -24,6 +25,8 @@ ERRORS = {
     "429": "Too many failed attempts; wait the Retry-After seconds",
     "503": "Temporarily unavailable; retry after the Retry-After seconds",
 }
+CONFIRMED = {"deleteAccount", "changePassword", "confirmPasswordReset"}  # 403 on a wrong one
+THROTTLED = {"login", "deleteAccount", "changePassword"}  # count failed passwords
 
 
 @cache
@@ -59,7 +62,9 @@ def document() -> dict[str, Any]:
                     "application/json": {"schema": {"$ref": REF.format(model=op.body.__name__)}}
                 },
             }
-        entry["responses"] = responses(op.status, op.response)
+        entry["responses"] = responses(op)
+        if op.gives is not None:
+            entry["responses"][str(op.status)]["links"] = links(*op.gives)
         if not op.public:
             entry["security"] = [{"bearer": []}]
         paths.setdefault(path, {})[op.method.lower()] = entry
@@ -84,14 +89,47 @@ def query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
     ]
 
 
-def responses(status: int, model: type[BaseModel] | None) -> dict[str, Any]:
+def links(param: str, pointer: str) -> dict[str, Any]:
+    """OpenAPI links from an answer carrying `param` to every operation that takes it."""
+    return {
+        target.id: {
+            "operationId": target.id,
+            "parameters": {param: f"$response.body#{pointer}"},
+        }
+        for target in OPERATIONS
+        if param in CONVERTER.findall(target.path)
+    }
+
+
+def error_statuses(op: Operation) -> list[str]:
+    """The error statuses `op` can answer: what its inputs, its checks and its writes allow."""
+    has_id = CONVERTER.search(op.path) is not None
+    codes = {"503"}  # every operation reads the database
+    if not op.public or op.id == "login":  # a public operation's 401 is a failed login
+        codes.add("401")
+    if op.id in CONFIRMED:
+        codes.add("403")
+    if has_id:
+        codes.add("404")
+    if op.method != "GET" or op.id == "listTasks":  # a write clashes; a cursor of another sort
+        codes.add("409")
+    if op.body is not None:
+        codes |= {"413", "415", "422"}
+    if op.query is not None:
+        codes.add("422")
+    if op.id in THROTTLED:
+        codes.add("429")
+    return sorted(codes)
+
+
+def responses(op: Operation) -> dict[str, Any]:
     error = {"content": {"application/json": {"schema": {"$ref": REF.format(model="ErrorPublic")}}}}
     out: dict[str, Any] = {}
-    if model is None:
-        out[str(status)] = {"description": "Done"}
+    if op.response is None:
+        out[str(op.status)] = {"description": "Done"}
     else:
-        content = {"application/json": {"schema": {"$ref": REF.format(model=model.__name__)}}}
-        out[str(status)] = {"description": "OK", "content": content}
-    for code, description in ERRORS.items():  # a public operation's 401 is a failed login
-        out[code] = {"description": description, **error}
+        content = {"application/json": {"schema": {"$ref": REF.format(model=op.response.__name__)}}}
+        out[str(op.status)] = {"description": "OK", "content": content}
+    for code in error_statuses(op):
+        out[code] = {"description": ERRORS[code], **error}
     return out

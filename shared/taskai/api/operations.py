@@ -23,6 +23,9 @@ class Operation:
     response: type[BaseModel] | None = None
     status: int = 200
     public: bool = False  # no bearer token needed
+    # The path parameter whose value the answer carries, and where (a JSON pointer): OpenAPI
+    # links it to every operation with that parameter, and so do stateful tests.
+    gives: tuple[str, str] | None = None
 
 
 # fmt: off
@@ -50,7 +53,7 @@ OPERATIONS = (
               "Set a new password with a reset link's token", body=s.PasswordResetConfirm,
               status=204, public=True),
     Operation("createTask", "POST", "/api/tasks", "tasks", "Create a task",
-              body=s.TaskCreate, response=s.TaskPublic, status=201),
+              body=s.TaskCreate, response=s.TaskPublic, status=201, gives=("task_id", "/id")),
     Operation("listTasks", "GET", "/api/tasks", "tasks", "Filter, search, sort and page tasks",
               query=s.TaskListParams, response=s.TaskPage),
     Operation("getTask", "GET", "/api/tasks/<uuid:task_id>", "tasks", "One task",
@@ -74,11 +77,12 @@ OPERATIONS = (
     Operation("parseText", "POST", "/api/ai/parse", "ai", "Parse a line of text into a task draft",
               body=s.QuickAddIn, response=s.DraftPublic),
     Operation("createFromText", "POST", "/api/ai/tasks", "ai", "Create a task from a line of text",
-              body=s.QuickAddIn, response=s.QuickAddPublic, status=201),
+              body=s.QuickAddIn, response=s.QuickAddPublic, status=201,
+              gives=("task_id", "/task/id")),
     Operation("listTags", "GET", "/api/tags", "tags", "Tags with counts; prefix autocomplete",
               query=s.TagListParams, response=s.TagList),
     Operation("createTag", "POST", "/api/tags", "tags", "Create a tag",
-              body=s.TagCreate, response=s.TagPublic, status=201),
+              body=s.TagCreate, response=s.TagPublic, status=201, gives=("tag_id", "/id")),
     Operation("updateTag", "PATCH", "/api/tags/<uuid:tag_id>", "tags", "Rename or recolor a tag",
               body=s.TagUpdate, response=s.TagPublic),
     Operation("deleteTag", "DELETE", "/api/tags/<uuid:tag_id>", "tags",

@@ -16,8 +16,19 @@ from pydantic import (
 
 Priority = Literal["low", "medium", "high", "urgent"]
 Status = Literal["pending", "in_progress", "completed"]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-TagName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+# Something besides white space (str.strip's, which is wider than JSON Schema's \s); a tag name
+# has no comma either, since list filters take comma-separated names.
+VISIBLE = r"[^\s\x1c-\x1f]"
+Title = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+    Field(json_schema_extra={"pattern": VISIBLE}),
+]
+TagName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=50),
+    Field(json_schema_extra={"pattern": r"^[^,]*[^,\s\x1c-\x1f][^,]*$"}),
+]
 Color = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 # ISO 8601 text only: a bare number is not silently read as a Unix timestamp.
 Moment = Annotated[datetime, Field(strict=True)]
@@ -41,6 +52,55 @@ QueryMoment = Annotated[
 ]
 
 
+def _never_null(schema: dict[str, Any]) -> None:
+    """The JSON Schema of a field that may be left out but never sent as null."""
+    schema.pop("default", None)
+    options = [option for option in schema.pop("anyOf", []) if option.get("type") != "null"]
+    if len(options) == 1:
+        schema.update(options[0])
+    elif options:
+        schema["anyOf"] = options
+
+
+def _opaque_cursor(schema: dict[str, Any]) -> None:
+    """Only a cursor the API made is valid, which the format says (a length or a pattern would
+    claim that other strings are cursors too)."""
+    options = [option for option in schema.pop("anyOf", []) if option.get("type") != "null"]
+    schema.pop("default", None)
+    schema.update({"type": "string", "format": "cursor"} if options else {})
+
+
+PRESET_KEYS = ("preset", "interval")
+
+
+def _rrule(schema: dict[str, Any]) -> None:
+    """A rule is text in RFC 5545's grammar, which the format names."""
+    _never_null(schema)
+    schema["format"] = "rrule"
+
+
+def _zone_names(schema: dict[str, Any]) -> None:
+    """The zones a time-zone field takes, listed when the document is built (not at import)."""
+    from taskai.domain.users import zone_names
+
+    schema["enum"] = sorted(zone_names())
+
+
+TimeZoneName = Annotated[
+    str, Field(max_length=64, description="IANA time zone name", json_schema_extra=_zone_names)
+]
+# Strength is more than a JSON Schema can say; the format names the rule the server applies.
+NewPassword = Annotated[
+    str,
+    Field(
+        min_length=8,
+        max_length=72,
+        description="8 characters to 72 UTF-8 bytes; not a common or easily guessed password",
+        json_schema_extra={"format": "new-password"},
+    ),
+]
+
+
 class Model(BaseModel):
     """Every API model; validators are built on first use, keeping cold starts short."""
 
@@ -54,10 +114,10 @@ class Strict(Model):
 
 
 class RegisterIn(Strict):
-    email: str = Field(max_length=320)
-    password: str = Field(min_length=8, max_length=72)
+    email: str = Field(max_length=320, json_schema_extra={"format": "email"})
+    password: NewPassword
     name: str = Field("", max_length=200)
-    timezone: str = Field("UTC", max_length=64, description="IANA time zone name")
+    timezone: TimeZoneName = "UTC"
 
 
 class LoginIn(Strict):
@@ -69,8 +129,8 @@ class ProfileUpdate(Strict):
     """Fields to change; none of them may be null. The password changes through
     POST /api/auth/password, with the current one."""
 
-    name: str | None = Field(None, max_length=200)
-    timezone: str | None = Field(None, max_length=64)
+    name: str | None = Field(None, max_length=200, json_schema_extra=_never_null)
+    timezone: TimeZoneName | None = Field(None, json_schema_extra=_never_null)
 
     @field_validator("name", "timezone")
     @classmethod
@@ -82,7 +142,7 @@ class ProfileUpdate(Strict):
 
 class PasswordChange(Strict):
     current_password: str = Field(max_length=200)
-    new_password: str = Field(min_length=8, max_length=72, description="At most 72 bytes")
+    new_password: NewPassword
 
 
 class AccountDeletion(Strict):
@@ -95,7 +155,7 @@ class PasswordResetRequest(Strict):
 
 class PasswordResetConfirm(Strict):
     token: str = Field(min_length=1, max_length=200, description="From the emailed link")
-    new_password: str = Field(min_length=8, max_length=72, description="At most 72 bytes")
+    new_password: NewPassword
 
 
 class AcceptedPublic(Model):
@@ -123,8 +183,26 @@ class RegisteredPublic(TokenPublic):
 class RecurrenceIn(Strict):
     """A `rule`, or a `preset` with an `interval`; anchor "completion" is Todoist's every!."""
 
-    rule: str | None = Field(None, max_length=500, examples=["FREQ=MONTHLY;BYMONTHDAY=-1"])
-    preset: Literal["daily", "weekdays", "weekly", "monthly", "yearly"] | None = None
+    model_config = ConfigDict(
+        extra="forbid",
+        defer_build=True,
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["rule"], "not": {"anyOf": [{"required": [k]} for k in PRESET_KEYS]}},
+                {"required": ["preset"], "not": {"required": ["rule"]}},
+            ]
+        },
+    )
+
+    rule: str | None = Field(
+        None,
+        max_length=500,
+        description="An RFC 5545 RRULE, e.g. FREQ=MONTHLY;BYMONTHDAY=-1",
+        json_schema_extra=_rrule,
+    )
+    preset: Literal["daily", "weekdays", "weekly", "monthly", "yearly"] | None = Field(
+        None, json_schema_extra=_never_null
+    )
     interval: int | None = Field(None, ge=1, le=1000)
     anchor: Literal["due", "completion"] = "due"
 
@@ -132,8 +210,26 @@ class RecurrenceIn(Strict):
 class ReminderIn(Strict):
     """`minutes_before` the due time (15, 60, 1440, 10080 or any), or an absolute `at`."""
 
-    minutes_before: int | None = Field(None, ge=0, le=527040)
-    at: Moment | None = None
+    model_config = ConfigDict(
+        extra="forbid",
+        defer_build=True,
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["minutes_before"], "not": {"required": ["at"]}},
+                {"required": ["at"], "not": {"required": ["minutes_before"]}},
+            ]
+        },
+    )
+
+    minutes_before: int | None = Field(None, ge=0, le=527040, json_schema_extra=_never_null)
+    at: Moment | None = Field(None, json_schema_extra=_never_null)
+
+    @field_validator("minutes_before", "at")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("may not be null; give one of minutes_before and at")
+        return value
 
 
 class TaskCreate(Strict):
@@ -150,14 +246,14 @@ class TaskCreate(Strict):
 class TaskUpdate(Strict):
     """Every field optional; a field given as null clears it (where it may be empty)."""
 
-    title: Title | None = None
+    title: Title | None = Field(None, json_schema_extra=_never_null)
     description: str | None = Field(None, max_length=20000)
-    status: Status | None = None
-    priority: Priority | None = None
+    status: Status | None = Field(None, json_schema_extra=_never_null)
+    priority: Priority | None = Field(None, json_schema_extra=_never_null)
     due_date: Moment | None = None
-    tags: list[TagName] | None = Field(None, max_length=50)
+    tags: list[TagName] | None = Field(None, max_length=50, json_schema_extra=_never_null)
     recurrence: RecurrenceIn | None = None
-    reminders: list[ReminderIn] | None = Field(None, max_length=10)
+    reminders: list[ReminderIn] | None = Field(None, max_length=10, json_schema_extra=_never_null)
 
     @field_validator("title", "status", "priority", "tags", "reminders")
     @classmethod
@@ -246,7 +342,12 @@ class TaskListParams(Strict):
     sort: Literal["due", "priority", "created", "updated", "title", "relevance"] | None = None
     order: Literal["asc", "desc"] = "asc"
     limit: int = Field(50, ge=1, le=200)
-    cursor: str | None = Field(None, max_length=500)
+    cursor: str | None = Field(
+        None,
+        max_length=10_000,  # a title's cursor holds the title, JSON-escaped
+        description="next_cursor of the previous page, as given, with the same sort and order",
+        json_schema_extra=_opaque_cursor,
+    )
 
 
 class TagList(Model):
@@ -269,7 +370,9 @@ class TagListParams(Strict):
 
 
 class SyncParams(Strict):
-    cursor: str | None = Field(None, max_length=40)
+    cursor: str | None = Field(
+        None, max_length=18, pattern=r"^[0-9]*$", description="cursor of the previous answer"
+    )
 
 
 class Deletion(Model):
@@ -291,7 +394,7 @@ class QuickAddIn(Strict):
         max_length=1000,
         examples=["Pay rent every month on the 1st at 9am #home !high remind me 1 day before"],
     )
-    timezone: str | None = Field(None, max_length=64, description="Overrides the profile's zone")
+    timezone: TimeZoneName | None = Field(None, description="Overrides the profile's zone")
 
 
 class DraftReminder(Model):

@@ -66,20 +66,15 @@ class Reminder:
         now: datetime,
         index: int,
     ) -> Reminder:
-        """A reminder for `spec`; a past offset is kept as skipped, a past absolute time refused."""
+        """A reminder for `spec`; one whose time has passed is kept, never sent: a past offset
+        as skipped, a past absolute time as missed (as when a task moves past them). An offset
+        on a task without a due date is kept cancelled until the task gets one."""
         if spec.at is not None:
-            if spec.at <= now:
-                raise InvalidInput(
-                    "reminder time is in the past",
-                    fields={f"reminders.{index}.at": "must be in the future"},
-                )
-            return cls(task_id, user_id, None, spec.at, fire_at=spec.at, created_at=now)
-        if due_at is None:
-            raise InvalidInput(
-                "an offset reminder needs a due date",
-                fields={f"reminders.{index}.minutes_before": "the task has no due_date"},
-            )
+            status = PENDING if spec.at > now else MISSED
+            return cls(task_id, user_id, None, spec.at, spec.at, status, created_at=now)
         assert spec.minutes_before is not None
+        if due_at is None:  # waits, cancelled, for a due date, as when a task loses its own
+            return cls(task_id, user_id, spec.minutes_before, None, now, CANCELLED, created_at=now)
         fire_at = due_at - timedelta(minutes=spec.minutes_before)
         status = PENDING if fire_at > now else SKIPPED
         return cls(task_id, user_id, spec.minutes_before, None, fire_at, status, created_at=now)

@@ -11,7 +11,7 @@ from typing import Protocol
 from taskai.adapters.unit_of_work import UnitOfWork
 from taskai.domain import quickadd
 from taskai.domain.quickadd import Draft
-from taskai.domain.tasks import Task
+from taskai.domain.tasks import MAX_TITLE, Task
 from taskai.domain.users import check_timezone
 from taskai.services.tasks import TaskDraft, create_task
 
@@ -50,7 +50,24 @@ def ready_to_save(draft: Draft, *, now: datetime) -> Draft:
             notes.append("a reminder time already past; left out")
             continue
         kept.append(reminder)
-    return replace(draft, reminders=kept, notes=notes)
+    return fit_title(replace(draft, reminders=kept, notes=notes))
+
+
+def fit_title(draft: Draft) -> Draft:
+    """A title past the limit is cut at a word; the rest opens the description."""
+    if len(draft.title) <= MAX_TITLE:
+        return draft
+    cut = draft.title.rfind(" ", 0, MAX_TITLE + 1)
+    cut = cut if cut > 0 else MAX_TITLE
+    rest = draft.title[cut:].strip()
+    description = f"{rest}\n\n{draft.description}" if draft.description else rest
+    note = f"the title was longer than {MAX_TITLE} characters; the rest is the description"
+    return replace(
+        draft,
+        title=draft.title[:cut].strip(),
+        description=description,
+        notes=[*draft.notes, note],
+    )
 
 
 def create_from_text(

@@ -22,7 +22,7 @@ from taskai.domain.emails import Email
 from taskai.domain.login_guard import PER_ACCOUNT, PER_ADDRESS
 from taskai.domain.names import email_key
 from taskai.domain.users import User, check_password, check_timezone
-from taskai.errors import Conflict, InvalidInput, TooManyAttempts, Unauthorized
+from taskai.errors import Conflict, Forbidden, InvalidInput, TooManyAttempts, Unauthorized
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,7 @@ def confirm_password(
     if not password_matches(password, user.password_hash, rounds=bcrypt_rounds):
         uow.users.attempts.failed(account, PER_ACCOUNT, now)
         uow.commit()
-        raise InvalidInput("the password is not right", fields={field: "is not your password"})
+        raise Forbidden("the password is not right", fields={field: "is not your password"})
 
 
 def change_password(
@@ -239,7 +239,7 @@ def reset_password(
         user_id = uow.users.resets.redeem(token_digest(token), now)
         if user_id is None:
             message = "the reset link is invalid, used or expired"
-            raise InvalidInput(message, fields={"token": message})
+            raise Forbidden(message, fields={"token": message})
         user = uow.users.get(user_id)
         checked = new_password(new, user=user, field="new_password")
         user.password_hash = hash_password(checked, rounds=bcrypt_rounds)
