@@ -7,14 +7,15 @@ from datetime import datetime
 from taskai.errors import InvalidInput
 
 from .context import Context
-from .dates import take_date
+from .dates import DatePart, take_date
 from .draft import Draft
 from .markers import take_priority, take_tags
-from .phrase import read_phrase
-from .recurrence import take_recurrence
+from .phrase import Phrase, read_phrase
+from .recurrence import Rule, take_recurrence
 from .reminders import resolve_reminders, take_reminders
 from .resolve import due_date
-from .times import take_time
+from .times import TimePart, take_time
+from .zones import ZonePart, remark_season, take_zone
 
 
 def parse(text: str, *, now: datetime, tz: str) -> Draft:
@@ -27,9 +28,10 @@ def parse(text: str, *, now: datetime, tz: str) -> Draft:
     priority = take_priority(phrase)
     reminder_specs = take_reminders(phrase, context)
     rule = take_recurrence(phrase)
+    zone_part = take_zone(phrase)
     date_part = take_date(phrase, context)
     time_part = take_time(phrase)
-    due = due_date(date_part, time_part, rule, context, phrase)
+    due = _due(date_part, time_part, rule, zone_part, context, phrase)
     return Draft(
         title=phrase.title() or text.strip(),
         description=description,
@@ -39,4 +41,24 @@ def parse(text: str, *, now: datetime, tz: str) -> Draft:
         recurrence={"rule": rule.body(), "anchor": rule.anchor} if rule else None,
         reminders=resolve_reminders(reminder_specs, due, context, phrase),
         notes=phrase.notes,
+        spans=sorted(phrase.spans, key=lambda span: (span["start"], span["end"])),
     )
+
+
+def _due(
+    date_part: DatePart | None,
+    time_part: TimePart | None,
+    rule: Rule | None,
+    zone_part: ZonePart | None,
+    context: Context,
+    phrase: Phrase,
+) -> datetime | None:
+    """The due date; a wall time given in another zone is converted to the user's."""
+    if zone_part is None:
+        return due_date(date_part, time_part, rule, context, phrase)
+    due = due_date(date_part, time_part, rule, context.elsewhere(zone_part.zone), phrase)
+    if due is None:
+        phrase.note(f"'{zone_part.text}' was read as a time zone, but no time was given.")
+        return None
+    remark_season(zone_part, due, phrase)
+    return due.astimezone(context.zone)
