@@ -46,7 +46,8 @@ def draft_of(call: Call, body: s.QuickAddIn) -> tuple[Draft, ZoneInfo]:
 
 @api.handles("parseText")
 def parse_text(call: Call) -> s.DraftPublic:
-    return draft_public(*draft_of(call, call.body(s.QuickAddIn)))
+    draft, zone = draft_of(call, call.body(s.QuickAddIn))
+    return draft_public(service.savable_draft(draft, now=call.now), zone)
 
 
 @api.handles("createFromText")

@@ -148,3 +148,37 @@ def test_what_the_model_says_cannot_act_beyond_a_draft(openai, alice):
         "delete all tasks",
         "keep me",
     ]
+
+
+LONG_LINE = "Call " + "about the budget " * 50 + "tomorrow 5pm #work"
+
+
+def test_a_draft_whose_title_task_creation_would_refuse_is_refused_when_parsed(alice):
+    assert len(LONG_LINE) > 800
+    for path in ("/api/ai/parse", "/api/ai/tasks"):
+        response = alice.post(path, {"text": LONG_LINE})
+        assert response.status_code == 422, response.json
+        assert "title" in response.json["error"]["fields"]
+
+
+def test_a_tag_longer_than_task_creation_allows_is_named_when_parsed(alice):
+    response = alice.post("/api/ai/parse", {"text": "Call #" + "t" * 60})
+    assert response.status_code == 422
+    assert list(response.json["error"]["fields"]) == ["tags.0"]
+
+
+def test_a_parsed_draft_is_the_one_that_would_be_saved(alice):
+    draft = alice.post("/api/ai/parse", {"text": "call mom remind me 1 day before"}).json
+    assert draft["reminders"] == []
+    assert any("due date" in note for note in draft["notes"])
+
+
+def test_the_draft_reports_where_each_part_was_read(alice):
+    text = "Webinar tomorrow 5pm PST #work"
+    draft = alice.post("/api/ai/parse", {"text": text}).json
+    assert [(text[s["start"] : s["end"]], s["kind"]) for s in draft["spans"]] == [
+        ("tomorrow", "date"),
+        ("5pm", "time"),
+        ("PST", "zone"),
+        ("#work", "tag"),
+    ]

@@ -84,6 +84,7 @@ def draft_public(draft: Draft, zone: ZoneInfo) -> s.DraftPublic:
         ],
         source=draft.source,  # type: ignore[arg-type]
         notes=draft.notes,
+        spans=[s.DraftSpan(**span) for span in draft.spans],
     )
 
 

@@ -299,6 +299,14 @@ class DraftReminder(Model):
     at: datetime | None = None
 
 
+class DraftSpan(Model):
+    """`text[start:end]` was read as `kind` (date, time, zone, recurrence, tag, …)."""
+
+    start: int
+    end: int
+    kind: str
+
+
 class DraftPublic(Model):
     """A task proposed from text, in the field names of TaskCreate; `source` says who parsed it."""
 
@@ -311,6 +319,9 @@ class DraftPublic(Model):
     reminders: list[DraftReminder]
     source: Literal["openai", "rules"]
     notes: list[str]
+    spans: list[DraftSpan] = Field(
+        default_factory=list, description="Where each recognised part sits in the text"
+    )
 
 
 class QuickAddPublic(Model):
