@@ -219,8 +219,7 @@ def _span(match: re.Match[str], context: Context) -> Reading:
     """Read this/next weekend (a Saturday), next week (Monday), next month, next year (1st)."""
     modifier, span, today = match["mod"].lower(), match["span"].lower(), context.today
     if span == "weekend":
-        saturday = today if today.weekday() == 6 else today + timedelta(days=(5 - today.weekday()))
-        return DatePart(saturday + timedelta(days=7 if modifier == "next" else 0))
+        return DatePart(_weekend(today, later=modifier == "next"))
     if modifier not in ("next", "coming"):
         return None
     if span == "week":
@@ -228,6 +227,14 @@ def _span(match: re.Match[str], context: Context) -> Reading:
     if span == "month":
         return DatePart(today.replace(day=1) + relativedelta(months=1))
     return DatePart(date(today.year + 1, 1, 1))
+
+
+def _weekend(today: date, *, later: bool) -> date:
+    """This weekend: its Saturday, or today when it is one; next weekend: the Saturday after."""
+    if today.weekday() >= 5:
+        return today + timedelta(days=(5 - today.weekday()) % 7 or 7) if later else today
+    saturday = today + timedelta(days=5 - today.weekday())
+    return saturday + timedelta(days=7 if later else 0)
 
 
 def _weekday(match: re.Match[str], context: Context) -> Reading:

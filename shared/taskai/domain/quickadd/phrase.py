@@ -89,6 +89,12 @@ def read_phrase(text: str) -> tuple[Phrase, str | None]:
     return Phrase(text, _SHIELD.sub(_blank, masked), quotes), description
 
 
+def shielded_spans(text: str) -> list[tuple[int, int]]:
+    """Return the spans of quoted text, URLs and e-mail addresses: never read nor rewritten."""
+    spans = [match.span() for match in _QUOTE.finditer(text)] if '"' in text or "“" in text else []
+    return spans + [match.span() for match in _SHIELD.finditer(text)]
+
+
 def _mask_quotes(text: str) -> tuple[str, list[tuple[int, int]]]:
     """Blank quoted literals in a working copy and return their spans."""
     if '"' not in text and "“" not in text:
