@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    from taskai.domain.quickadd import Draft
 
 NY = "America/New_York"
 SYDNEY = "Australia/Sydney"  # southern hemisphere: summer time in November
@@ -565,3 +568,25 @@ FRENCH = [
 ]
 
 TABLE: list[Row] = ENGLISH + GERMAN + SPANISH + FRENCH
+
+
+def check(draft: Draft, row: Row, *, notes: bool = True) -> None:
+    """Assert every field the row names, with due dates compared as wall times in its zone."""
+    for name, value in row.expected().items():
+        actual = getattr(draft, name)
+        if name == "reminders":
+            value = [_reminder(item, row.tz) for item in value]
+        assert actual == value, (name, actual, value, draft)
+        if name == "due_date" and value is not None:
+            assert actual.astimezone(ZoneInfo(row.tz)).replace(tzinfo=None) == value.replace(
+                tzinfo=None
+            )
+    if row.note and notes:
+        assert any(row.note in note for note in draft.notes), draft.notes
+
+
+def _reminder(item: dict[str, Any], tz: str) -> dict[str, Any]:
+    """Turn a table reminder's wall-time tuple into an aware datetime."""
+    if isinstance(item.get("at"), tuple):
+        return {"at": datetime(*item["at"], tzinfo=ZoneInfo(tz))}
+    return item

@@ -182,3 +182,28 @@ def test_the_draft_reports_where_each_part_was_read(alice):
         ("PST", "zone"),
         ("#work", "tag"),
     ]
+
+
+def test_quick_add_reads_the_browsers_language_until_the_profile_names_one(alice):
+    german = {"Accept-Language": "de-DE,de;q=0.9,en;q=0.8"}
+    draft = alice.post("/api/ai/parse", {"text": "Zahnarzt übermorgen um 17 Uhr"}, headers=german)
+    assert (draft.json["title"], draft.json["due_date"][11:16]) == ("Zahnarzt", "17:00")
+    assert alice.patch("/api/auth/me", {"language": "fr"}).json["language"] == "fr"
+    draft = alice.post("/api/ai/parse", {"text": "Dentiste demain à 9h"}, headers=german).json
+    assert (draft["title"], draft["due_date"][11:16]) == ("Dentiste", "09:00")
+    spanish = alice.post("/api/ai/parse", {"text": "Cita mañana a las 15:00", "language": "es"})
+    assert spanish.json["title"] == "Cita"
+
+
+def test_an_unsupported_profile_language_is_refused_by_field(alice):
+    response = alice.patch("/api/auth/me", {"language": "tlh"})
+    assert response.status_code == 422
+    assert "language" in response.json["error"]["fields"]
+
+
+def test_the_system_prompt_states_the_owners_now_zone_and_language(alice, openai):
+    openai.script = [answer()]
+    alice.patch("/api/auth/me", {"language": "de", "timezone": "Australia/Sydney"})
+    assert alice.post("/api/ai/parse", {"text": SHOWCASE}).status_code == 200
+    system = openai.requests[-1]["messages"][0]["content"]
+    assert "Australia/Sydney" in system and "German" in system

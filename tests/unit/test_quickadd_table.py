@@ -3,38 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
-from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from phrase_table import TABLE, Row
-from taskai.domain.quickadd import Draft, parse
-
-
-def check(draft: Draft, row: Row) -> None:
-    """Assert every field the row names, with due dates compared as wall times in its zone."""
-    for name, value in row.expected().items():
-        actual = getattr(draft, name)
-        if name == "reminders":
-            value = [_reminder(item, row.tz) for item in value]
-        assert actual == value, (name, actual, value, draft)
-        if name == "due_date" and value is not None:
-            assert actual.astimezone(ZoneInfo(row.tz)).replace(tzinfo=None) == value.replace(
-                tzinfo=None
-            )
-    if row.note:
-        assert any(row.note in note for note in draft.notes), draft.notes
-
-
-def _reminder(item: dict[str, Any], tz: str) -> dict[str, Any]:
-    """Turn a table reminder's wall-time tuple into an aware datetime."""
-    if isinstance(item.get("at"), tuple):
-        return {"at": datetime(*item["at"], tzinfo=ZoneInfo(tz))}
-    return item
+from phrase_table import TABLE, Row, check
+from taskai.domain.quickadd import parse
 
 
 @pytest.mark.parametrize("row", TABLE, ids=[f"{row.language}:{row.text}" for row in TABLE])

@@ -94,5 +94,6 @@ def user_public(user: User) -> s.UserPublic:
         email=user.email,
         name=user.name,
         timezone=user.timezone,
+        language=user.language,
         created_at=user.created_at,  # type: ignore[arg-type]
     )

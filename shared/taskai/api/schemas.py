@@ -58,6 +58,9 @@ class RegisterIn(Strict):
     password: str = Field(min_length=8, max_length=72)
     name: str = Field("", max_length=200)
     timezone: str = Field("UTC", max_length=64, description="IANA time zone name")
+    language: str | None = Field(
+        None, max_length=16, description="Quick add's language: en, de, es or fr"
+    )
 
 
 class LoginIn(Strict):
@@ -71,8 +74,9 @@ class ProfileUpdate(Strict):
 
     name: str | None = Field(None, max_length=200)
     timezone: str | None = Field(None, max_length=64)
+    language: str | None = Field(None, max_length=16, description="en, de, es or fr")
 
-    @field_validator("name", "timezone")
+    @field_validator("name", "timezone", "language")
     @classmethod
     def _not_null(cls, value: Any) -> Any:
         if value is None:
@@ -107,6 +111,7 @@ class UserPublic(Model):
     email: str
     name: str
     timezone: str
+    language: str | None = None
     created_at: datetime
 
 
@@ -292,6 +297,9 @@ class QuickAddIn(Strict):
         examples=["Pay rent every month on the 1st at 9am #home !high remind me 1 day before"],
     )
     timezone: str | None = Field(None, max_length=64, description="Overrides the profile's zone")
+    language: str | None = Field(
+        None, max_length=16, description="en, de, es or fr; overrides the profile and browser"
+    )
 
 
 class DraftReminder(Model):

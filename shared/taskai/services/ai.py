@@ -15,7 +15,7 @@ from taskai.domain.quickadd import Draft
 from taskai.domain.reminders import MAX_REMINDERS
 from taskai.domain.tags import clean_tag_name
 from taskai.domain.tasks import MAX_TAGS, Task, check_description, clean_title
-from taskai.domain.users import check_timezone
+from taskai.domain.users import check_language, check_timezone
 from taskai.errors import InvalidInput
 from taskai.services.tasks import TaskDraft, create_task, parse_recurrence, reminder_specs
 
@@ -24,22 +24,25 @@ UTC_ZONE = ZoneInfo("UTC")  # draft reminder times are aware; the zone only read
 
 
 class Parser(Protocol):
-    def parse(self, text: str, *, now: datetime, tz: str) -> Draft:
+    def parse(self, text: str, *, now: datetime, tz: str, language: str = "en") -> Draft:
         """A checked draft, or an exception."""
 
 
-def parse_text(*, text: str, tz: str, now: datetime, parser: Parser | None) -> Draft:
+def parse_text(
+    *, text: str, tz: str, now: datetime, parser: Parser | None, language: str = "en"
+) -> Draft:
     """The draft of `text`: from the model when there is one and it answers well, else by rules."""
     check_timezone(tz)
+    language = check_language(language)
     if parser is not None:
         try:
-            return parser.parse(text, now=now, tz=tz)
+            return parser.parse(text, now=now, tz=tz, language=language)
         except Exception as e:  # any failure of the model falls back; the user still gets a draft
             log.warning("openai failed; using rules", extra={"error": f"{type(e).__name__}: {e}"})
-            draft = quickadd.parse(text, now=now, tz=tz)
+            draft = quickadd.parse(text, now=now, tz=tz, language=language)
             draft.notes.insert(0, f"OpenAI was not usable ({type(e).__name__}); parsed by rules")
             return draft
-    return quickadd.parse(text, now=now, tz=tz)
+    return quickadd.parse(text, now=now, tz=tz, language=language)
 
 
 def ready_to_save(draft: Draft, *, now: datetime) -> Draft:
