@@ -19,6 +19,7 @@ from .lexicon import (
     MONTH,
     MONTHS,
     NUMBER,
+    NUMBERS,
     PERIOD,
     START,
     UNIT,
@@ -26,6 +27,7 @@ from .lexicon import (
     WEEKDAY,
     WEEKDAYS,
     core,
+    first_letters,
     number,
 )
 from .phrase import Phrase
@@ -38,8 +40,14 @@ _NOT_A_MEASURE = (
 _TOMORROW = r"(?:tomm?orr?ow|tmrw?|2morrow|2moro)"
 _FROM = r"(?:now|today|tomorrow)"
 
+_FIRST_WORDS = (
+    "due", "on", "by", "before", "until", "til", "at", "the", "day", "overmorrow", "today",
+    "tonight", "tomorrow", "tmrw", "tommorow", "2morrow", "2moro", "very", "end", "last", "eo",
+    "next", "this", "coming", "in", *WEEKDAYS, *MONTHS, *NUMBERS, *DAY_ORDINALS,
+)  # fmt: skip
+
 DATE_RE = re.compile(
-    rf"""{START}(?P<pre>(?:due\s+)?(?:on|by|before|until|til)\s+|due\s+|at\s+(?=the\s+end))?
+    rf"""{START}{first_letters(_FIRST_WORDS)}(?P<pre>(?:due\s+)?(?:on|by|before|until|til)\s+|due\s+|at\s+(?=the\s+end))?
     (?:(?P<rel>(?:the\s+)?day\s+after\s+{_TOMORROW}|overmorrow|today|tonight|{_TOMORROW})
       |(?:the\s+)?(?:very\s+)?(?P<edge>end|last\s+day)\s+of\s+
         (?:(?P<emod>the|this|next|the\s+next|the\s+following)\s+)?
@@ -173,6 +181,9 @@ def last_day_of(span: str, today: date, *, later: bool) -> date:
 def _month_day_of(match: re.Match[str], context: Context) -> Reading:
     """Read the 15th of next month, the first of the month, next month on the 3rd."""
     word = (match["nd"] or match["nd2"]).lower()
+    word = " ".join(word.replace("-", " ").split())
+    if word.startswith(("twenty", "thirty")) and " " not in word and word not in DAY_ORDINALS:
+        word = word[:6] + " " + word[6:]
     day = DAY_ORDINALS[word] if word in DAY_ORDINALS else int(word.rstrip("stndrh"))
     modifier = (match["nmod"] or match["nmod2"]).lower()
     first = context.today.replace(day=1)

@@ -70,8 +70,41 @@ UNIT_MINUTES = {"minute": 1, "hour": 60, "day": 1440, "week": 10080, "fortnight"
 
 
 def alternation(words: Iterable[str]) -> str:
-    """Return a non-capturing regex alternation of ``words``, longest first."""
-    return "(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + ")"
+    """Return a regex matching any of ``words`` (the longest where several fit), as a trie.
+
+    Factored by prefix ("mon(?:day)?") rather than one branch per word: these patterns are
+    tried at every word of every phrase, and the engine then follows one branch, not fifty.
+    """
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _trie_pattern(trie)
+
+
+def first_letters(*groups: Iterable[str]) -> str:
+    """Return a lookahead admitting only the first two letters an expression can start with.
+
+    A cheap gate at every word: most words of a phrase ("Buy", "milk") fail it at once,
+    before the engine tries each branch of a long pattern.
+    """
+    prefixes = {word[:2].lower() if len(word) > 1 else word.lower() + " " for group in groups
+                for word in group}  # fmt: skip
+    return rf"(?=[\d@]|{alternation(prefixes)})"
+
+
+def _trie_pattern(node: dict[str, dict]) -> str:
+    """Emit the regex of a trie node; an end of word makes the longer branches optional."""
+    ends = "" in node
+    branches = [re.escape(char) + _trie_pattern(child) for char, child in node.items() if char]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if ends:
+        return f"(?:{body})?"
+    return body
 
 
 def number(word: str) -> int:
@@ -90,7 +123,12 @@ MONTH = alternation(MONTHS)
 NUMBER = rf"(?:\d{{1,3}}|{alternation(NUMBERS)}\b)"
 UNIT = alternation(UNITS)
 ORDINAL = alternation(ORDINALS)
-DAY_ORDINAL = alternation(DAY_ORDINALS)
+# Written out rather than as an alternation of the 80 keys: tried at every word of a phrase.
+_UNITS_ORDINAL = "(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)"
+DAY_ORDINAL = (
+    rf"(?:(?:twenty|thirty)[\s\-]?{_UNITS_ORDINAL}|{_UNITS_ORDINAL}|tenth|eleventh|twelfth"
+    r"|(?:thir|four|fif|six|seven|eigh|nine)teenth|twentieth|thirtieth|last)"
+)
 HOUR_WORDS = alternation(word for word, value in NUMBERS.items() if len(word) > 2)
 DAY_SUFFIX = r"(?:st|nd|rd|th)"
 PERIOD = r"(?:morning|afternoon|evening|night)"

@@ -5,14 +5,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lexicon import END, HOUR_WORDS, NUMBERS, PERIOD, START, core
+from .lexicon import END, HOUR_WORDS, NUMBERS, PERIOD, START, core, first_letters
 from .phrase import Phrase
 
 _HOUR = rf"(?:\d{{1,2}}|{HOUR_WORDS})"
 _MINUTES = r"(?:half|(?:a\s+)?quarter|\d{1,2}|five|ten|twenty(?:[\s\-]five)?)"
 
+_FIRST_WORDS = (
+    "due", "at", "by", "before", "around", "until", "til", "noon", "midday", "midnight", "eod",
+    "eob", "cob", "end", "close", "half", "a", "quarter", "five", "ten", "twenty", "this", "in",
+    *NUMBERS,
+)  # fmt: skip
+
 TIME_RE = re.compile(
-    rf"""{START}(?P<pre>(?:due\s+)?(?:at|by|before|around|until|til)\s+|@\s*|due\s+)?
+    rf"""{START}{first_letters(_FIRST_WORDS)}
+    (?P<pre>(?:due\s+)?(?:at|by|before|around|until|til)\s+|@\s*|due\s+)?
     (?:(?P<word>(?:12(?::00)?\s*)?(?:noon|midday|midnight)|eod|eob|cob
          |end\s+of\s+(?:the\s+)?(?:business\s+|work(?:ing)?\s+)?day|close\s+of\s+business)
       |(?P<frac>{_MINUTES})(?:\s+min(?:ute)?s?)?\s+(?P<dir>past|after|to|till|til)\s+
