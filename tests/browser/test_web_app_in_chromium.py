@@ -448,6 +448,15 @@ def test_the_profile_time_zone_moves_due_times_and_lists_every_zone(server, brow
     shoot(page, "desktop-profile")
     page.get_by_role("link", name=re.compile(r"^Upcoming")).click()
     expect(row(page, "Standup").locator(".due-chip")).to_have_text("Mon 3 Mar 2031 15:00")
+    # Quick add then reads the profile's language.
+    page.get_by_role("link", name=re.compile(r"ann|fay|@example.com")).click()
+    page.get_by_label("Quick add language").select_option("de")
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.get_by_role("status").filter(has_text="Profile saved").first).to_be_visible()
+    page.get_by_role("link", name=re.compile(r"^Upcoming")).click()
+    page.get_by_label("Quick add a task").fill("Zahnarzt übermorgen um 17 Uhr")
+    expect(page.locator("#qa-preview [data-kind=title]")).to_have_text("Zahnarzt")
+    expect(page.locator("#qa-preview [data-kind=due]")).to_contain_text("17:00")
     watch.assert_clean()
     context.close()
 
