@@ -40,13 +40,17 @@ def parser() -> service.Parser | None:
 def draft_of(call: Call, body: s.QuickAddIn) -> tuple[Draft, ZoneInfo]:
     """The draft, and the zone it was read in (the request's, else the profile's)."""
     tz = body.timezone or call.zone().key
-    draft = service.parse_text(text=body.text, tz=tz, now=call.now, parser=parser())
+    language = body.language or call.language()
+    draft = service.parse_text(
+        text=body.text, tz=tz, language=language, now=call.now, parser=parser()
+    )
     return draft, ZoneInfo(tz)
 
 
 @api.handles("parseText")
 def parse_text(call: Call) -> s.DraftPublic:
-    return draft_public(*draft_of(call, call.body(s.QuickAddIn)))
+    draft, zone = draft_of(call, call.body(s.QuickAddIn))
+    return draft_public(service.savable_draft(draft, now=call.now), zone)
 
 
 @api.handles("createFromText")

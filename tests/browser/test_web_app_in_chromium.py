@@ -54,7 +54,9 @@ def expect() -> Any:
     return expect
 
 
-def open_app(browser: Any, *, viewport: dict[str, int] = DESKTOP, **options: Any) -> tuple[Any, Any, Watch]:
+def open_app(
+    browser: Any, *, viewport: dict[str, int] = DESKTOP, **options: Any
+) -> tuple[Any, Any, Watch]:
     context = browser.new_context(viewport=viewport, timezone_id=ZONE, locale="en-GB", **options)
     watch = Watch(context)
     page = context.new_page()
@@ -95,10 +97,16 @@ def test_a_user_plans_edits_completes_searches_and_stays_in_sync(server, browser
     page.keyboard.type(GYM, delay=8)
     preview = page.locator("#qa-preview")
     expect(preview.locator("[data-kind=title]")).to_have_text("Gym")
-    expect(preview.locator("[data-kind=recurrence]")).to_have_text("every week on Monday and Thursday")
+    expect(preview.locator("[data-kind=recurrence]")).to_have_text(
+        "every week on Monday and Thursday"
+    )
     expect(preview.locator("[data-kind=priority]")).to_have_text("High")
     expect(preview.locator("[data-kind=tag]")).to_have_text("#health")
     expect(preview.locator("[data-kind=due]")).to_contain_text("07:00")
+    # What was understood is highlighted in the input itself.
+    marks = page.locator("#qa-marks mark")
+    expect(marks).to_have_text(["every monday and thursday", "at 7am", "#health", "!high"])
+    expect(page.locator("#qa-marks mark[data-kind=recurrence]")).to_have_count(1)
     shoot(page, "desktop-quick-add-chips")
     page.keyboard.press("Enter")
     expect(quick).to_have_value("")
@@ -122,21 +130,38 @@ def test_a_user_plans_edits_completes_searches_and_stays_in_sync(server, browser
     expect(gym_row.locator(".due-chip")).to_have_text(relative_label(gym["due_date"], today_here()))
     expect(gym_row.locator(".recur")).to_have_text("every week on Monday and Thursday")
     expect(gym_row.locator(".tag-chip")).to_have_text("#health")
-    assert gym_row.locator(".tag-chip").evaluate("e => getComputedStyle(e).getPropertyValue('--tag').trim()") == gym["tags"][0]["color"]
+    assert (
+        gym_row.locator(".tag-chip").evaluate(
+            "e => getComputedStyle(e).getPropertyValue('--tag').trim()"
+        )
+        == gym["tags"][0]["color"]
+    )
     expect(gym_row).to_have_class(re.compile(r"prio-high"))
 
     # A few more tasks made through the API, for a realistic list (overdue, today, no date).
     now = datetime.now(ZoneInfo(ZONE))
     for task in [
-        {"title": "Call the plumber", "description": "Kitchen sink leaks", "tags": ["home"], "priority": "urgent",
-         "due_date": (now - timedelta(days=1)).strftime("%Y-%m-%dT10:00:00")},
-        {"title": "Pay rent", "tags": ["home", "money"], "due_date": now.strftime("%Y-%m-%dT23:30:00"),
-         "recurrence": {"preset": "monthly"}, "reminders": [{"minutes_before": 60}]},
+        {
+            "title": "Call the plumber",
+            "description": "Kitchen sink leaks",
+            "tags": ["home"],
+            "priority": "urgent",
+            "due_date": (now - timedelta(days=1)).strftime("%Y-%m-%dT10:00:00"),
+        },
+        {
+            "title": "Pay rent",
+            "tags": ["home", "money"],
+            "due_date": now.strftime("%Y-%m-%dT23:30:00"),
+            "recurrence": {"preset": "monthly"},
+            "reminders": [{"minutes_before": 60}],
+        },
         {"title": "Read “Deep Work”", "priority": "low"},
     ]:
         assert api_call(server.url, "POST", "/api/tasks", task, token)[0] == 201
     expect(row(page, "Pay rent")).to_be_visible()  # arrives through /api/sync polling
-    expect(row(page, "Call the plumber").locator(".due-chip")).to_have_class(re.compile("tone-overdue"))
+    expect(row(page, "Call the plumber").locator(".due-chip")).to_have_class(
+        re.compile("tone-overdue")
+    )
     shoot(page, "desktop-all-tasks")
 
     # Edit: title, description, a reminder; the rule builder speaks while editing.
@@ -153,7 +178,9 @@ def test_a_user_plans_edits_completes_searches_and_stays_in_sync(server, browser
     dialog.get_by_text("We", exact=True).click()
     expect(dialog.locator(".recur-summary")).to_have_text("every 2 weeks on Monday and Wednesday")
     dialog.get_by_label("Repeat from the completion date").check()
-    expect(dialog.locator(".recur-summary")).to_have_text("every 2 weeks on Monday and Wednesday after completion")
+    expect(dialog.locator(".recur-summary")).to_have_text(
+        "every 2 weeks on Monday and Wednesday after completion"
+    )
     shoot(page, "desktop-editor")
     dialog.get_by_label("Repeat from the completion date").uncheck()
     repeat.select_option("keep")
@@ -173,14 +200,18 @@ def test_a_user_plans_edits_completes_searches_and_stays_in_sync(server, browser
     expect(page.get_by_role("status").filter(has_text="Completed “Gym session”")).to_be_visible()
     series = []
     for _ in range(50):
-        series = api_call(server.url, "GET", f"/api/tasks/{gym['id']}/series", token=token)[1]["items"]
+        series = api_call(server.url, "GET", f"/api/tasks/{gym['id']}/series", token=token)[1][
+            "items"
+        ]
         if len(series) == 2:
             break
         page.wait_for_timeout(100)
     assert len(series) == 2 and series[0]["status"] == "completed"
     following = series[1]
     next_row = page.locator(f"#main .task[data-id='{following['id']}']")
-    expect(next_row.locator(".due-chip")).to_have_text(relative_label(following["due_date"], today_here()))
+    expect(next_row.locator(".due-chip")).to_have_text(
+        relative_label(following["due_date"], today_here())
+    )
     expect(page.locator(f"#main .task[data-id='{gym['id']}']")).to_have_count(0)
     expect(page.get_by_role("status").filter(has_text="Next “Gym session”")).to_be_visible()
 
@@ -219,11 +250,23 @@ def test_a_user_plans_edits_completes_searches_and_stays_in_sync(server, browser
 
     # A change made elsewhere (through the API) shows up in the open page, without a reload.
     page.evaluate("window.__sameDocument = true")
-    status, made = api_call(server.url, "POST", "/api/tasks", {"title": "Made on another device", "tags": ["health"]}, token)
+    status, made = api_call(
+        server.url,
+        "POST",
+        "/api/tasks",
+        {"title": "Made on another device", "tags": ["health"]},
+        token,
+    )
     assert status == 201
     expect(row(page, "Made on another device")).to_be_visible()
     [health] = [t for t in made["tags"] if t["name"] == "health"]
-    api_call(server.url, "PATCH", f"/api/tags/{health['id']}", {"name": "fitness", "color": "#299438"}, token)
+    api_call(
+        server.url,
+        "PATCH",
+        f"/api/tags/{health['id']}",
+        {"name": "fitness", "color": "#299438"},
+        token,
+    )
     expect(row(page, "Made on another device").locator(".tag-chip")).to_have_text("#fitness")
     api_call(server.url, "DELETE", f"/api/tasks/{made['id']}", token=token)
     expect(row(page, "Made on another device")).to_have_count(0)
@@ -254,7 +297,15 @@ def test_a_user_plans_edits_completes_searches_and_stays_in_sync(server, browser
 
 def test_sign_in_explains_a_wrong_password_and_an_expired_session(server, browser, expect):
     email = new_email("cleo")
-    assert api_call(server.url, "POST", "/api/auth/register", {"email": email, "password": PASSWORD, "timezone": ZONE})[0] == 201
+    assert (
+        api_call(
+            server.url,
+            "POST",
+            "/api/auth/register",
+            {"email": email, "password": PASSWORD, "timezone": ZONE},
+        )[0]
+        == 201
+    )
     context, page, watch = open_app(browser)
     page.goto(server.url + "/signin")
     page.get_by_label("Email", exact=True).fill(email)
@@ -267,7 +318,9 @@ def test_sign_in_explains_a_wrong_password_and_an_expired_session(server, browse
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1, name="Today")).to_be_visible()
 
-    page.evaluate("localStorage.setItem('taskai.session', JSON.stringify({token: 'expired.or.revoked'}))")
+    page.evaluate(
+        "localStorage.setItem('taskai.session', JSON.stringify({token: 'expired.or.revoked'}))"
+    )
     page.reload()
     expect(page).to_have_url(re.compile(r"/signin$"))
     expect(page.get_by_role("alert")).to_have_text("Your session has ended. Please sign in again.")
@@ -290,6 +343,11 @@ def test_api_field_errors_show_beside_the_field(server, browser, expect):
     expect(page.locator("#qa-preview [data-kind=title]")).to_have_text("Read every day")
     expect(page.locator("#qa-preview [data-kind=due]")).to_contain_text("Tomorrow")
     expect(page.locator("#qa-preview [data-kind=recurrence]")).to_have_count(0)
+    # A doubtful reading is noted beside the chips; a draft that could not be saved says why.
+    quick.fill("Meet Ann next friday")
+    expect(page.locator("#qa-preview .qa-notes")).to_contain_text("Read 'next friday' as")
+    quick.fill("Call " + "about the budget " * 40)
+    expect(page.locator("#qa-preview .qa-refused")).to_contain_text("title")
     quick.fill("Water the plants tomorrow at 8am")
     quick.press("Enter")
     page.get_by_role("link", name=re.compile(r"^Upcoming")).click()
@@ -332,7 +390,8 @@ def test_tags_can_be_renamed_recolored_and_deleted(server, browser, expect):
     name.press("Enter")
     expect(page.get_by_label("Name of tag shopping")).to_be_visible()
     page.get_by_label("Color of tag shopping").evaluate(
-        "(e) => { e.value = '#884dff'; e.dispatchEvent(new Event('change', {bubbles: true})); }")
+        "(e) => { e.value = '#884dff'; e.dispatchEvent(new Event('change', {bubbles: true})); }"
+    )
     page.get_by_label("New tag").fill("someday")
     page.get_by_role("button", name="Add tag").click()
     expect(page.get_by_label("Name of tag someday")).to_be_visible()
@@ -357,7 +416,9 @@ def test_tags_can_be_renamed_recolored_and_deleted(server, browser, expect):
     expect(option).to_be_visible()
     expect(tags).to_have_attribute("aria-expanded", "true")
     tags.press("Enter")
-    expect(dialog.get_by_role("list", name="Tags on this task").locator(".tag-chip")).to_have_text(["#shopping", "#someday"])
+    expect(dialog.get_by_role("list", name="Tags on this task").locator(".tag-chip")).to_have_text(
+        ["#shopping", "#someday"]
+    )
     dialog.get_by_role("button", name="Remove tag shopping").click()
     dialog.get_by_role("button", name="Save").click()
     expect(row(page, "Buy milk").locator(".tag-chip")).to_have_text("#someday")
@@ -369,7 +430,13 @@ def test_the_profile_time_zone_moves_due_times_and_lists_every_zone(server, brow
     context, page, watch = open_app(browser)
     sign_up(page, server, expect, new_email("fay"))
     token = token_of(page)
-    api_call(server.url, "POST", "/api/tasks", {"title": "Standup", "due_date": "2031-03-03T09:00:00"}, token)
+    api_call(
+        server.url,
+        "POST",
+        "/api/tasks",
+        {"title": "Standup", "due_date": "2031-03-03T09:00:00"},
+        token,
+    )
     page.get_by_role("link", name=re.compile(r"^Upcoming")).click()
     expect(row(page, "Standup").locator(".due-chip")).to_have_text("Mon 3 Mar 2031 09:00")
     page.get_by_role("link", name=re.compile(r"ann|fay|@example.com")).click()
@@ -381,6 +448,15 @@ def test_the_profile_time_zone_moves_due_times_and_lists_every_zone(server, brow
     shoot(page, "desktop-profile")
     page.get_by_role("link", name=re.compile(r"^Upcoming")).click()
     expect(row(page, "Standup").locator(".due-chip")).to_have_text("Mon 3 Mar 2031 15:00")
+    # Quick add then reads the profile's language.
+    page.get_by_role("link", name=re.compile(r"ann|fay|@example.com")).click()
+    page.get_by_label("Quick add language").select_option("de")
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.get_by_role("status").filter(has_text="Profile saved").first).to_be_visible()
+    page.get_by_role("link", name=re.compile(r"^Upcoming")).click()
+    page.get_by_label("Quick add a task").fill("Zahnarzt übermorgen um 17 Uhr")
+    expect(page.locator("#qa-preview [data-kind=title]")).to_have_text("Zahnarzt")
+    expect(page.locator("#qa-preview [data-kind=due]")).to_contain_text("17:00")
     watch.assert_clean()
     context.close()
 
@@ -423,9 +499,14 @@ def test_keyboard_only_moves_completes_and_edits(server, browser, expect):
     expect(row(page, second_title)).to_be_visible()
 
     # When the API refuses a completion, the task comes back with a message.
-    page.route("**/api/tasks/*/complete", lambda route: route.fulfill(
-        status=409, content_type="application/json",
-        body='{"error": {"code": "conflict", "message": "the task changed meanwhile"}}'))
+    page.route(
+        "**/api/tasks/*/complete",
+        lambda route: route.fulfill(
+            status=409,
+            content_type="application/json",
+            body='{"error": {"code": "conflict", "message": "the task changed meanwhile"}}',
+        ),
+    )
     watch.expect_error("status of 409")
     page.get_by_role("link", name="No date").click()
     first_title = page.locator("#main .task").nth(0).locator(".task-title").text_content()
@@ -439,29 +520,57 @@ def test_keyboard_only_moves_completes_and_edits(server, browser, expect):
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_screens_fit_a_360_px_phone(server, browser, expect, scheme):
-    context, page, watch = open_app(browser, viewport=PHONE, is_mobile=True, has_touch=True, color_scheme=scheme)
+    context, page, watch = open_app(
+        browser, viewport=PHONE, is_mobile=True, has_touch=True, color_scheme=scheme
+    )
     page.goto(server.url + "/")
     shoot(page, f"phone-{scheme}-signup")
     sign_up(page, server, expect, new_email("hal"))
     token = token_of(page)
     now = datetime.now(ZoneInfo(ZONE))
     for task in [
-        {"title": "Renew passport", "priority": "urgent", "tags": ["admin"], "due_date": (now - timedelta(days=2)).strftime("%Y-%m-%dT12:00:00")},
-        {"title": "Morning run", "tags": ["health"], "due_date": now.strftime("%Y-%m-%dT23:00:00"), "recurrence": {"preset": "daily"}},
-        {"title": "Team sync", "priority": "high", "tags": ["work"], "due_date": (now + timedelta(days=1)).strftime("%Y-%m-%dT10:30:00"), "reminders": [{"minutes_before": 15}]},
-        {"title": "Plan the summer holiday with the whole family", "description": "Flights, hotel, the car", "tags": ["home"], "due_date": (now + timedelta(days=9)).strftime("%Y-%m-%dT19:00:00")},
+        {
+            "title": "Renew passport",
+            "priority": "urgent",
+            "tags": ["admin"],
+            "due_date": (now - timedelta(days=2)).strftime("%Y-%m-%dT12:00:00"),
+        },
+        {
+            "title": "Morning run",
+            "tags": ["health"],
+            "due_date": now.strftime("%Y-%m-%dT23:00:00"),
+            "recurrence": {"preset": "daily"},
+        },
+        {
+            "title": "Team sync",
+            "priority": "high",
+            "tags": ["work"],
+            "due_date": (now + timedelta(days=1)).strftime("%Y-%m-%dT10:30:00"),
+            "reminders": [{"minutes_before": 15}],
+        },
+        {
+            "title": "Plan the summer holiday with the whole family",
+            "description": "Flights, hotel, the car",
+            "tags": ["home"],
+            "due_date": (now + timedelta(days=9)).strftime("%Y-%m-%dT19:00:00"),
+        },
     ]:
         assert api_call(server.url, "POST", "/api/tasks", task, token)[0] == 201
     page.goto(server.url + "/all")
     expect(row(page, "Team sync")).to_be_visible()
-    assert page.evaluate("[innerWidth, document.documentElement.scrollWidth]") == [360, 360]  # nothing overflows
+    assert page.evaluate("[innerWidth, document.documentElement.scrollWidth]") == [
+        360,
+        360,
+    ]  # nothing overflows
     shoot(page, f"phone-{scheme}-all-tasks")
     page.get_by_role("button", name="Menu", exact=True).click()
     expect(page.get_by_role("navigation", name="Main")).to_be_visible()
     shoot(page, f"phone-{scheme}-menu")
     page.get_by_role("link", name=re.compile(r"^Today")).click()
     expect(page.get_by_role("heading", level=1, name="Today")).to_be_visible()
-    page.get_by_label("Quick add a task").fill("Dentist next friday at 4pm #health remind me 1 day before")
+    page.get_by_label("Quick add a task").fill(
+        "Dentist next friday at 4pm #health remind me 1 day before"
+    )
     expect(page.locator("#qa-preview [data-kind=reminder]")).to_have_text("1 day before")
     shoot(page, f"phone-{scheme}-quick-add")
     page.get_by_role("button", name="Renew passport", exact=True).click()

@@ -148,3 +148,66 @@ def test_what_the_model_says_cannot_act_beyond_a_draft(openai, alice):
         "delete all tasks",
         "keep me",
     ]
+
+
+LONG_LINE = "Call " + "about the budget " * 50 + "tomorrow 5pm #work"
+
+
+def test_a_title_longer_than_task_creation_allows_is_cut_at_a_word_so_the_draft_saves(alice):
+    assert len(LONG_LINE) > 800
+    draft = alice.post("/api/ai/parse", {"text": LONG_LINE}).json
+    assert len(draft["title"]) <= 500 and draft["title"].endswith("budget")
+    assert (draft["title"] + " " + draft["description"]).split() == LONG_LINE.split()[:-3]
+    assert any("longer than 500" in note for note in draft["notes"])
+    created = alice.post("/api/ai/tasks", {"text": LONG_LINE})
+    assert created.status_code == 201, created.json
+    assert created.json["task"]["title"] == draft["title"]
+    assert [tag["name"] for tag in created.json["task"]["tags"]] == ["work"]
+
+
+def test_a_tag_longer_than_task_creation_allows_is_named_when_parsed(alice):
+    response = alice.post("/api/ai/parse", {"text": "Call #" + "t" * 60})
+    assert response.status_code == 422
+    assert list(response.json["error"]["fields"]) == ["tags.0"]
+
+
+def test_a_parsed_draft_is_the_one_that_would_be_saved(alice):
+    draft = alice.post("/api/ai/parse", {"text": "call mom remind me 1 day before"}).json
+    assert draft["reminders"] == []
+    assert any("due date" in note for note in draft["notes"])
+
+
+def test_the_draft_reports_where_each_part_was_read(alice):
+    text = "Webinar tomorrow 5pm PST #work"
+    draft = alice.post("/api/ai/parse", {"text": text}).json
+    assert [(text[s["start"] : s["end"]], s["kind"]) for s in draft["spans"]] == [
+        ("tomorrow", "date"),
+        ("5pm", "time"),
+        ("PST", "zone"),
+        ("#work", "tag"),
+    ]
+
+
+def test_quick_add_reads_the_browsers_language_until_the_profile_names_one(alice):
+    german = {"Accept-Language": "de-DE,de;q=0.9,en;q=0.8"}
+    draft = alice.post("/api/ai/parse", {"text": "Zahnarzt übermorgen um 17 Uhr"}, headers=german)
+    assert (draft.json["title"], draft.json["due_date"][11:16]) == ("Zahnarzt", "17:00")
+    assert alice.patch("/api/auth/me", {"language": "fr"}).json["language"] == "fr"
+    draft = alice.post("/api/ai/parse", {"text": "Dentiste demain à 9h"}, headers=german).json
+    assert (draft["title"], draft["due_date"][11:16]) == ("Dentiste", "09:00")
+    spanish = alice.post("/api/ai/parse", {"text": "Cita mañana a las 15:00", "language": "es"})
+    assert spanish.json["title"] == "Cita"
+
+
+def test_an_unsupported_profile_language_is_refused_by_field(alice):
+    response = alice.patch("/api/auth/me", {"language": "tlh"})
+    assert response.status_code == 422
+    assert "language" in response.json["error"]["fields"]
+
+
+def test_the_system_prompt_states_the_owners_now_zone_and_language(alice, openai):
+    openai.script = [answer()]
+    alice.patch("/api/auth/me", {"language": "de", "timezone": "Australia/Sydney"})
+    assert alice.post("/api/ai/parse", {"text": SHOWCASE}).status_code == 200
+    system = openai.requests[-1]["messages"][0]["content"]
+    assert "Australia/Sydney" in system and "German" in system

@@ -92,6 +92,7 @@ users = Table(
     Column("password_hash", String(100), nullable=False),
     Column("name", String(200), nullable=False, default=""),
     Column("timezone", String(64), nullable=False, default="UTC"),
+    Column("language", String(16), nullable=True),  # quick add's language; None: the browser's
     Column("change_seq", BigInteger, nullable=False, default=0),
     created(),
     # Bumped by logout, a password change or reset: tokens carrying an older one are refused.

@@ -21,7 +21,7 @@ from taskai.adapters.db import unavailable
 from taskai.adapters.unit_of_work import UnitOfWork
 from taskai.api.operations import OPERATIONS, Operation
 from taskai.config import get_settings
-from taskai.domain.users import User
+from taskai.domain.users import LANGUAGES, User
 from taskai.errors import (
     Conflict,
     Forbidden,
@@ -82,6 +82,12 @@ class Call:
     def zone(self) -> ZoneInfo:
         """The caller's time zone, in which times are shown."""
         return self.user.zone
+
+    def language(self) -> str:
+        """The language quick add reads in: the profile's, else the browser's, else English."""
+        return self.user.language or accepted_language(
+            self.request.headers.get("Accept-Language", "")
+        )
 
     def client_address(self) -> str:
         """Where the request came from: the peer, or with TRUSTED_PROXY_HOPS proxies in front,
@@ -324,3 +330,20 @@ def json_response(payload: Any, status: int = 200) -> flask.Response:
     else:
         text = json.dumps(payload, separators=(",", ":"), default=str)
     return flask.Response(text, status=status, mimetype="application/json")
+
+
+def accepted_language(header: str) -> str:
+    """Return the supported language an Accept-Language header prefers most, else "en"."""
+    ranked: list[tuple[float, int, str]] = []
+    for index, item in enumerate(header.split(",")[:20]):
+        tag, _, params = item.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                continue
+        code = tag.strip().split("-")[0].lower()
+        if code in LANGUAGES and quality > 0:
+            ranked.append((-quality, index, code))
+    return min(ranked)[2] if ranked else "en"

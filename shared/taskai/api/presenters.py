@@ -84,6 +84,7 @@ def draft_public(draft: Draft, zone: ZoneInfo) -> s.DraftPublic:
         ],
         source=draft.source,  # type: ignore[arg-type]
         notes=draft.notes,
+        spans=[s.DraftSpan(**span) for span in draft.spans],
     )
 
 
@@ -93,5 +94,6 @@ def user_public(user: User) -> s.UserPublic:
         email=user.email,
         name=user.name,
         timezone=user.timezone,
+        language=user.language,
         created_at=user.created_at,  # type: ignore[arg-type]
     )

@@ -16,6 +16,7 @@ from pydantic import (
 
 Priority = Literal["low", "medium", "high", "urgent"]
 Status = Literal["pending", "in_progress", "completed"]
+Language = Literal["en", "de", "es", "fr"]  # quick add's languages (domain.quickadd LANGUAGES)
 # Something besides white space (str.strip's, which is wider than JSON Schema's \s); a tag name
 # has no comma either, since list filters take comma-separated names.
 VISIBLE = r"[^\s\x1c-\x1f]"
@@ -118,6 +119,7 @@ class RegisterIn(Strict):
     password: NewPassword
     name: str = Field("", max_length=200)
     timezone: TimeZoneName = "UTC"
+    language: Language | None = Field(None, description="Quick add's language")
 
 
 class LoginIn(Strict):
@@ -131,8 +133,11 @@ class ProfileUpdate(Strict):
 
     name: str | None = Field(None, max_length=200, json_schema_extra=_never_null)
     timezone: TimeZoneName | None = Field(None, json_schema_extra=_never_null)
+    language: Language | None = Field(
+        None, description="Quick add's language", json_schema_extra=_never_null
+    )
 
-    @field_validator("name", "timezone")
+    @field_validator("name", "timezone", "language")
     @classmethod
     def _not_null(cls, value: Any) -> Any:
         if value is None:
@@ -167,6 +172,7 @@ class UserPublic(Model):
     email: str
     name: str
     timezone: str
+    language: str | None = None
     created_at: datetime
 
 
@@ -395,11 +401,20 @@ class QuickAddIn(Strict):
         examples=["Pay rent every month on the 1st at 9am #home !high remind me 1 day before"],
     )
     timezone: TimeZoneName | None = Field(None, description="Overrides the profile's zone")
+    language: Language | None = Field(None, description="Overrides the profile and the browser")
 
 
 class DraftReminder(Model):
     minutes_before: int | None = None
     at: datetime | None = None
+
+
+class DraftSpan(Model):
+    """`text[start:end]` was read as `kind` (date, time, zone, recurrence, tag, …)."""
+
+    start: int
+    end: int
+    kind: str
 
 
 class DraftPublic(Model):
@@ -414,6 +429,9 @@ class DraftPublic(Model):
     reminders: list[DraftReminder]
     source: Literal["openai", "rules"]
     notes: list[str]
+    spans: list[DraftSpan] = Field(
+        default_factory=list, description="Where each recognised part sits in the text"
+    )
 
 
 class QuickAddPublic(Model):

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from taskai.domain.names import email_key
 from taskai.errors import InvalidInput
 
+LANGUAGES = ("en", "de", "es", "fr")  # what quick add reads
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_BYTES = 72  # bcrypt ignores everything past 72 bytes; refuse rather than truncate
 
@@ -28,6 +29,16 @@ def check_timezone(name: str, field_name: str = "timezone") -> str:
             f"unknown time zone {name!r}", fields={field_name: "must be an IANA time zone name"}
         )
     return name
+
+
+def check_language(name: str, field_name: str = "language") -> str:
+    """Return the language code (en, de, es, fr; a region such as de-AT is cut), else raise."""
+    code = name.strip().replace("_", "-").split("-")[0].lower()
+    if code not in LANGUAGES:
+        raise InvalidInput(
+            f"unsupported language {name!r}", fields={field_name: "must be one of en, de, es, fr"}
+        )
+    return code
 
 
 def check_password(password: str) -> str:
@@ -49,6 +60,7 @@ class User:
     password_hash: str
     name: str = ""
     timezone: str = "UTC"
+    language: str | None = None  # None: quick add follows the browser's Accept-Language
     id: uuid.UUID = field(default_factory=uuid.uuid4)
     created_at: datetime | None = None
     change_seq: int = 0

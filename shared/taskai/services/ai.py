@@ -7,34 +7,42 @@ import uuid
 from dataclasses import replace
 from datetime import datetime
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from taskai.adapters.unit_of_work import UnitOfWork
 from taskai.domain import quickadd
 from taskai.domain.quickadd import Draft
-from taskai.domain.tasks import MAX_TITLE, Task
-from taskai.domain.users import check_timezone
-from taskai.services.tasks import TaskDraft, create_task
+from taskai.domain.reminders import MAX_REMINDERS
+from taskai.domain.tags import clean_tag_name
+from taskai.domain.tasks import MAX_TAGS, MAX_TITLE, Task, check_description, clean_title
+from taskai.domain.users import check_language, check_timezone
+from taskai.errors import InvalidInput
+from taskai.services.tasks import TaskDraft, create_task, parse_recurrence, reminder_specs
 
 log = logging.getLogger("taskai.ai")
+UTC_ZONE = ZoneInfo("UTC")  # draft reminder times are aware; the zone only reads naive ones
 
 
 class Parser(Protocol):
-    def parse(self, text: str, *, now: datetime, tz: str) -> Draft:
+    def parse(self, text: str, *, now: datetime, tz: str, language: str = "en") -> Draft:
         """A checked draft, or an exception."""
 
 
-def parse_text(*, text: str, tz: str, now: datetime, parser: Parser | None) -> Draft:
+def parse_text(
+    *, text: str, tz: str, now: datetime, parser: Parser | None, language: str = "en"
+) -> Draft:
     """The draft of `text`: from the model when there is one and it answers well, else by rules."""
     check_timezone(tz)
+    language = check_language(language)
     if parser is not None:
         try:
-            return parser.parse(text, now=now, tz=tz)
+            return parser.parse(text, now=now, tz=tz, language=language)
         except Exception as e:  # any failure of the model falls back; the user still gets a draft
             log.warning("openai failed; using rules", extra={"error": f"{type(e).__name__}: {e}"})
-            draft = quickadd.parse(text, now=now, tz=tz)
+            draft = quickadd.parse(text, now=now, tz=tz, language=language)
             draft.notes.insert(0, f"OpenAI was not usable ({type(e).__name__}); parsed by rules")
             return draft
-    return quickadd.parse(text, now=now, tz=tz)
+    return quickadd.parse(text, now=now, tz=tz, language=language)
 
 
 def ready_to_save(draft: Draft, *, now: datetime) -> Draft:
@@ -70,11 +78,34 @@ def fit_title(draft: Draft) -> Draft:
     )
 
 
+def savable_draft(draft: Draft, *, now: datetime) -> Draft:
+    """The draft as it would be saved, checked by the limits of task creation.
+
+    Raises InvalidInput naming the field task creation would refuse (an 845-character title,
+    a 60-character tag, eleven reminders), so a parsed draft is never one that cannot be saved.
+    """
+    draft = ready_to_save(draft, now=now)
+    clean_title(draft.title)
+    check_description(draft.description)
+    for index, name in enumerate(draft.tags):
+        clean_tag_name(name, field_name=f"tags.{index}")
+    if len({name.casefold() for name in draft.tags}) > MAX_TAGS:
+        raise InvalidInput("too many tags", fields={"tags": f"at most {MAX_TAGS}"})
+    if len(draft.reminders) > MAX_REMINDERS:
+        raise InvalidInput("too many reminders", fields={"reminders": f"at most {MAX_REMINDERS}"})
+    reminder_specs([dict(r) for r in draft.reminders], UTC_ZONE)
+    try:
+        parse_recurrence(draft.recurrence)
+    except InvalidInput as e:
+        raise InvalidInput(e.message, fields={"recurrence": e.message}) from e
+    return draft
+
+
 def create_from_text(
     *, uow: UnitOfWork, user_id: uuid.UUID, draft: Draft, now: datetime
 ) -> tuple[Task, Draft]:
     """Create the task a draft describes; returns it with the draft as saved."""
-    draft = ready_to_save(draft, now=now)
+    draft = savable_draft(draft, now=now)
     task = create_task(
         uow=uow,
         user_id=user_id,

@@ -21,7 +21,7 @@ from taskai.domain.account_emails import render_password_reset
 from taskai.domain.emails import Email
 from taskai.domain.login_guard import PER_ACCOUNT, PER_ADDRESS
 from taskai.domain.names import email_key
-from taskai.domain.users import User, check_password, check_timezone
+from taskai.domain.users import User, check_language, check_password, check_timezone
 from taskai.errors import Conflict, Forbidden, InvalidInput, TooManyAttempts, Unauthorized
 
 
@@ -61,6 +61,7 @@ def register(
     password: str,
     name: str = "",
     timezone: str = "UTC",
+    language: str | None = None,
     now: datetime,
     bcrypt_rounds: int,
 ) -> Session:
@@ -71,6 +72,7 @@ def register(
         password_hash=hash_password(new_password(password, user=draft), rounds=bcrypt_rounds),
         name=draft.name,
         timezone=check_timezone(timezone),
+        language=check_language(language) if language else None,
         created_at=now,
     )
     with uow:
@@ -124,13 +126,15 @@ def get_profile(*, uow: UnitOfWork, user_id: uuid.UUID) -> User:
 
 
 def update_profile(*, uow: UnitOfWork, user_id: uuid.UUID, changes: dict[str, str]) -> User:
-    """Change name or time zone (the password has its own use case)."""
+    """Change name, time zone or language (the password has its own use case)."""
     with uow:
         user = uow.users.get(user_id)
         if "name" in changes:
             user.name = changes["name"].strip()
         if "timezone" in changes:
             user.timezone = check_timezone(changes["timezone"])
+        if "language" in changes:
+            user.language = check_language(changes["language"])
         uow.commit()
         return user
 

@@ -19,13 +19,18 @@ export function quickAdd({ onCreated } = {}) {
     type: 'text', id: 'quick-add', class: 'qa-input', autocomplete: 'off', spellcheck: 'false', enterkeyhint: 'done',
     maxlength: '1000', placeholder: `Add a task, e.g. “${EXAMPLE}”`, 'aria-describedby': 'qa-preview qa-help',
   });
+  // What the parser understood is highlighted in place: a mirror of the text sits behind the
+  // transparent input, with a <mark> over each span the draft reports.
+  const marks = h('div', { class: 'qa-marks', id: 'qa-marks', 'aria-hidden': 'true' });
+  const field = h('div', { class: 'qa-field' }, marks, input);
+  input.addEventListener('scroll', () => { marks.scrollLeft = input.scrollLeft; });
   const preview = h('div', { class: 'qa-preview', id: 'qa-preview' });
   const error = h('p', { class: 'field-error', role: 'alert', hidden: true });
   const button = h('button', { type: 'submit', class: 'btn btn-primary qa-submit' }, 'Add');
   const form = h('form', { class: 'quick-add', novalidate: true, 'aria-label': 'Quick add' },
     h('div', { class: 'qa-row' },
       h('label', { for: 'quick-add', class: 'qa-label' }, icon('plus'), h('span', { class: 'visually-hidden' }, 'Quick add a task')),
-      input, button),
+      field, button),
     preview,
     h('p', { class: 'qa-help', id: 'qa-help' },
       'Type naturally: dates, “every monday”, #tags, !high, “remind me 1 h before”. Text in quotes stays as written. ',
@@ -36,6 +41,7 @@ export function quickAdd({ onCreated } = {}) {
   const parseSoon = debounce(parseNow, PARSE_DELAY_MS);
   input.addEventListener('input', () => {
     error.hidden = true;
+    replace(marks);
     if (!input.value.trim()) {
       parseSoon.cancel();
       controller?.abort();
@@ -64,14 +70,35 @@ export function quickAdd({ onCreated } = {}) {
     const text = input.value;
     try {
       const draft = await api.parse(text, zone(), controller.signal);
-      if (input.value === text) showDraft(draft);
+      if (input.value === text) {
+        showSpans(text, draft.spans || []);
+        showDraft(draft);
+      }
     } catch (err) {
       if (err.name === 'AbortError') return;
-      if (input.value === text) replace(preview, h('span', { class: 'qa-note' }, err.status === 404
-        ? 'Smart parsing is not available right now; the text will be the title.' : err.message));
+      if (input.value === text) replace(preview, h('p', { class: 'qa-note qa-refused' }, refusal(err)));
     } finally {
       if (input.value === text) form.classList.remove('parsing');
     }
+  }
+
+  function refusal(err) {
+    if (err.status === 404) return 'Smart parsing is not available right now; the text will be the title.';
+    const fields = Object.entries(err.fields || {}).map(([name, why]) => `${name}: ${why}`);
+    return fields.length ? `This would not be saved — ${fields.join('; ')}` : err.message;
+  }
+
+  function showSpans(text, spans) {
+    const parts = [];
+    let at = 0;
+    for (const { start, end, kind } of [...spans].sort((a, b) => a.start - b.start)) {
+      if (start < at || end > text.length) continue;
+      parts.push(text.slice(at, start), h('mark', { class: 'qa-mark', dataset: { kind } }, text.slice(start, end)));
+      at = end;
+    }
+    parts.push(text.slice(at));
+    replace(marks, ...parts);
+    marks.scrollLeft = input.scrollLeft;
   }
 
   function showDraft(draft) {
@@ -86,9 +113,11 @@ export function quickAdd({ onCreated } = {}) {
       ...(draft.reminders || []).map((r) => h('li', { dataset: { kind: 'reminder' } }, reminderChip(r, tz))),
       draft.source === 'openai' && h('li', { class: 'qa-source', dataset: { kind: 'source' } }, icon('sparkle'), 'AI'),
     ];
+    const notes = draft.notes || [];
     replace(preview,
       h('ul', { class: 'qa-chips', 'aria-label': 'Will be added as' }, chips),
-      (draft.notes || []).map((note) => h('p', { class: 'qa-note' }, icon('info'), note)));
+      notes.length ? h('div', { class: 'qa-notes', 'aria-label': 'Notes on the reading' },
+        notes.map((note) => h('p', { class: 'qa-note' }, icon('info'), note))) : null);
   }
 
   async function submit() {
@@ -106,6 +135,7 @@ export function quickAdd({ onCreated } = {}) {
       if (input.value.trim() === text) {
         input.value = '';
         replace(preview);
+        replace(marks);
       }
       const when = task.due_date ? ` — ${label(task.due_date, zone())}` : '';
       announce(`Added “${task.title}”${when}`);

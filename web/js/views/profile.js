@@ -15,12 +15,17 @@ export function profilePage(host, { onSignOut }) {
   const zone = h('select', { autocomplete: 'off' }, zones(user.timezone).map((z) => h('option', { value: z }, z.replaceAll('_', ' '))));
   zone.value = user.timezone;
   const detected = browserZone();
+  // Quick add reads dates, times and repeats in this language; unset, it follows the browser.
+  const LANGUAGES = [['', 'As the browser says'], ['en', 'English'], ['de', 'Deutsch'], ['es', 'Español'], ['fr', 'Français']];
+  const language = h('select', { autocomplete: 'off' }, LANGUAGES.map(([code, label]) => h('option', { value: code }, label)));
+  language.value = user.language || '';
   const profileError = h('p', { class: 'form-error', role: 'alert', hidden: true });
   const profileForm = h('form', { class: 'card form-card', novalidate: true },
     h('h2', {}, 'Account'),
     field('Name', name, { name: 'name' }),
     field('Email', email, { hint: 'Your sign-in email cannot be changed here.' }),
     field('Time zone', zone, { name: 'timezone', hint: `Due dates and reminders use this zone. This device is set to ${detected}.` }),
+    field('Quick add language', language, { name: 'language', hint: 'The language quick add reads dates, times and repeats in.' }),
     profileError,
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Save profile')));
 
@@ -47,6 +52,7 @@ export function profilePage(host, { onSignOut }) {
     const changes = {};
     if (name.value !== (user.name || '')) changes.name = name.value;
     if (zone.value !== store.state.user.timezone) changes.timezone = zone.value;
+    if (language.value && language.value !== (store.state.user.language || '')) changes.language = language.value;
     if (!Object.keys(changes).length) {
       toast('Nothing to save');
       return;

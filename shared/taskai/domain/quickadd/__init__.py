@@ -25,12 +25,26 @@
 #   dates the first wins; the others stay in the title (noted).
 # - A wall time skipped by DST moves forward by the gap, a repeated one takes the first
 #   occurrence (both noted).
+# - "the day after tomorrow", "3 days from now", "a week from tomorrow", "in a fortnight".
+#   Times in words: "half past 6pm", "quarter to 5", "ten past noon", "12 noon", "5 in the
+#   afternoon", "9 at night", "17h30". Period ends: "end of the week" is Sunday (noted with the
+#   Friday), of the month/quarter/year their last day; "eom", "end of february", "last day of
+#   next month". "the 15th of next month", "next month on the 3rd", "the first of the month".
+# - Short weekday names (sat, sun, wed) need a connector (on, by, next) or a clock time beside
+#   them ("Gym sat 10am"); common misspellings of weekday and month names are read.
+# - A zone after the time ("5pm PST", "17:00 UTC+2", "9am Pacific time") means the wall time
+#   there, converted to the user's zone. Abbreviations name the region's zone (noted when the
+#   season differs: PST in July is PDT), shared ones (CST, IST, BST) note the other meaning,
+#   an unknown one after a time is noted and left in the title.
+# - "next friday" notes the other Friday it may mean.
 #
 # Recurrence
 # - A rule without an explicit date is due at its first matching day, at the given time
 #   (default 09:00, or the part of day as in "every evening"), that is not in the past; the
 #   series (and its INTERVAL) starts there. An explicit date becomes the due date as given.
 #   "every!" anchors on completion, everything else on the due date.
+# - "except weekends", "but friday", "excluding mon and tue" after a daily or weekly rule
+#   become the BYDAY list of the days that remain; after any other rule they are noted.
 #
 # Priority
 # - !low !medium !high !urgent; !1 = p1 = urgent, !2 = p2 = high, !3 = p3 = medium,
@@ -50,6 +64,11 @@
 #   #123, C#, and a # inside a URL or e-mail address are text. Read parts leave the title,
 #   which is trimmed of dangling connectors (at, on, by, every, due) and stray punctuation
 #   next to them; when nothing is left the title is the original text.
+# - Every part read is reported as a span {start, end, kind} of the typed text.
+#
+# Languages
+# - de, es and fr phrases are rewritten into this English grammar piece by piece (see
+#   translate.py); titles and spans come from the typed text. Notes are in English.
 
 from .draft import Draft
 from .parser import parse

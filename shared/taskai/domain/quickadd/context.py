@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from taskai.errors import InvalidInput
@@ -14,7 +14,7 @@ class Context:
     """The reader's clock: ``now`` in the user's zone, and that zone."""
 
     now: datetime
-    zone: ZoneInfo
+    zone: tzinfo
     today: date
 
     @classmethod
@@ -25,6 +25,10 @@ class Context:
         zone = _zone(tz)
         local = now.astimezone(zone)
         return cls(now=local, zone=zone, today=local.date())
+
+    def elsewhere(self, zone: tzinfo) -> Context:
+        """Return the same clock read in another zone, keeping the reader's today for "tomorrow"."""
+        return Context(now=self.now.astimezone(zone), zone=zone, today=self.today)
 
     @property
     def minute(self) -> datetime:

@@ -11,12 +11,15 @@ from dateutil.relativedelta import relativedelta
 
 from .context import Context
 from .lexicon import (
+    DAY_ORDINAL,
+    DAY_ORDINALS,
     DAY_SUFFIX,
     END,
     FULL_WEEKDAYS,
     MONTH,
     MONTHS,
     NUMBER,
+    NUMBERS,
     PERIOD,
     START,
     UNIT,
@@ -24,6 +27,7 @@ from .lexicon import (
     WEEKDAY,
     WEEKDAYS,
     core,
+    first_letters,
     number,
 )
 from .phrase import Phrase
@@ -33,9 +37,26 @@ _NOT_A_MEASURE = (
     r"|inch(?:es)?|miles?|km|lit(?:er|re)s?|ml|of)\b)"
 )
 
+_TOMORROW = r"(?:tomm?orr?ow|tmrw?|2morrow|2moro)"
+_FROM = r"(?:now|today|tomorrow)"
+
+_FIRST_WORDS = (
+    "due", "on", "by", "before", "until", "til", "at", "the", "day", "overmorrow", "today",
+    "tonight", "tomorrow", "tmrw", "tommorow", "2morrow", "2moro", "very", "end", "last", "eo",
+    "next", "this", "coming", "in", *WEEKDAYS, *MONTHS, *NUMBERS, *DAY_ORDINALS,
+)  # fmt: skip
+
 DATE_RE = re.compile(
-    rf"""{START}(?P<pre>(?:due\s+)?(?:on|by|before)\s+|due\s+)?
-    (?:(?P<rel>today|tonight|tomorrow|tmrw?)
+    rf"""{START}{first_letters(_FIRST_WORDS)}(?P<pre>(?:due\s+)?(?:on|by|before|until|til)\s+|due\s+|at\s+(?=the\s+end))?
+    (?:(?P<rel>(?:the\s+)?day\s+after\s+{_TOMORROW}|overmorrow|today|tonight|{_TOMORROW})
+      |(?:the\s+)?(?:very\s+)?(?P<edge>end|last\s+day)\s+of\s+
+        (?:(?P<emod>the|this|next|the\s+next|the\s+following)\s+)?
+        (?:(?P<espan>week|month|quarter|year)|(?P<em>{MONTH}))
+      |(?P<eo>eo[wmqy])
+      |(?:the\s+)?(?P<nd>\d{{1,2}}{DAY_SUFFIX}?|{DAY_ORDINAL})(?:\s+day)?\s+(?:of\s+)?
+        (?P<nmod>next|this|the\s+next|the\s+following|the)\s+month
+      |(?P<nmod2>next)\s+month\s+on\s+the\s+(?P<nd2>\d{{1,2}}{DAY_SUFFIX}?|{DAY_ORDINAL})
+      |(?P<fn>{NUMBER})\s*(?P<funit>{UNIT})\s+from\s+(?P<from>{_FROM})
       |(?P<mod>this|next|coming|the)\s+(?P<span>weekend|week|month|year)
       |(?:(?P<wmod>this|next|coming)\s+)?(?P<wd>{WEEKDAY})
       |in\s+(?:(?P<n>{NUMBER})\s*(?P<unit>{UNIT})|(?P<half>half\s+an?\s+hour))
@@ -74,7 +95,7 @@ def take_date(phrase: Phrase, context: Context) -> DatePart | None:
         elif reading:
             found = reading
             remark(match, reading, phrase, context)
-            phrase.take(*match.span())
+            phrase.take(*match.span(), "date")
     return found
 
 
@@ -93,6 +114,12 @@ def remark(match: re.Match[str], part: DatePart, phrase: Phrase, context: Contex
     """Note readings of a date match that a user may not expect."""
     if match["wd"]:
         _remark_weekday(match, part, phrase, context)
+    elif part.day and "w" in ((match["eo"] or "") + (match["espan"] or "")).lower():
+        friday = part.day - timedelta(days=2)
+        if friday >= context.today:
+            phrase.note(
+                f"Read '{core(match)}' as Sunday {part.day}; the working week ends Friday {friday}."
+            )
 
 
 def _remark_weekday(match: re.Match[str], part: DatePart, phrase: Phrase, context: Context) -> None:
@@ -101,25 +128,109 @@ def _remark_weekday(match: re.Match[str], part: DatePart, phrase: Phrase, contex
     text = match.string[match.start("wmod" if modifier else "wd") : match.end("wd")]
     if not (modifier or match["pre"]):
         phrase.note(f"Read '{text}' as the date {part.day}; quote it to keep it as text.")
-    coming = part.day - timedelta(days=7) if part.day else context.today
-    if modifier == "next" and coming > context.today:
+    if modifier != "next" or part.day is None:
+        return
+    coming = part.day - timedelta(days=7)
+    if coming > context.today:
         phrase.note(f"Read '{text}' as {part.day} in next week, not the coming {coming}.")
+    else:
+        later = part.day + timedelta(days=7)
+        phrase.note(f"Read '{text}' as the coming {part.day}; the one after is {later}.")
 
 
 def _relative(match: re.Match[str], context: Context) -> Reading:
-    """Read today, tonight and tomorrow."""
+    """Read today, tonight, tomorrow (and its misspellings), the day after tomorrow."""
     word = match["rel"].lower()
     if word == "tonight":
         return DatePart(context.today, period="tonight")
-    return DatePart(context.today + timedelta(days=0 if word == "today" else 1))
+    if word == "today":
+        return DatePart(context.today)
+    after = "after" in word or word == "overmorrow"
+    return DatePart(context.today + timedelta(days=2 if after else 1))
+
+
+_SPAN_FIRST_MONTHS = {"week": 0, "month": 1, "quarter": 3, "year": 12}
+
+
+def _period_end(match: re.Match[str], context: Context) -> Reading:
+    """Read end of the week/month/quarter/year (or of a month), last day of …, eom."""
+    if match["eo"]:
+        span = {"w": "week", "m": "month", "q": "quarter", "y": "year"}[match["eo"][-1].lower()]
+        later = False
+    elif match["em"]:
+        month = MONTHS[match["em"].lower()]
+        year = context.today.year + (month < context.today.month)
+        return DatePart(date(year, month, 1) + relativedelta(months=1, days=-1))
+    else:
+        span, later = match["espan"].lower(), "next" in (match["emod"] or "").lower()
+        later = later or "following" in (match["emod"] or "").lower()
+    return DatePart(last_day_of(span, context.today, later=later))
+
+
+def last_day_of(span: str, today: date, *, later: bool) -> date:
+    """Return the last day of the week (Sunday), month, quarter or year holding ``today``."""
+    if span == "week":
+        return today + timedelta(days=6 - today.weekday() + (7 if later else 0))
+    months = {"month": 1, "quarter": 3, "year": 12}[span]
+    first = date(today.year, 1, 1) if span == "year" else today.replace(day=1)
+    if span == "quarter":
+        first = first.replace(month=(today.month - 1) // 3 * 3 + 1)
+    return first + relativedelta(months=months * (2 if later else 1), days=-1)
+
+
+def _month_day_of(match: re.Match[str], context: Context) -> Reading:
+    """Read the 15th of next month, the first of the month, next month on the 3rd."""
+    word = (match["nd"] or match["nd2"]).lower()
+    word = " ".join(word.replace("-", " ").split())
+    if word.startswith(("twenty", "thirty")) and " " not in word and word not in DAY_ORDINALS:
+        word = word[:6] + " " + word[6:]
+    day = DAY_ORDINALS[word] if word in DAY_ORDINALS else int(word.rstrip("stndrh"))
+    modifier = (match["nmod"] or match["nmod2"]).lower()
+    first = context.today.replace(day=1)
+    if modifier != "this" and modifier != "the":
+        first += relativedelta(months=1)
+    last = (first + relativedelta(months=1, days=-1)).day
+    if day == -1:
+        day = last
+    if not 1 <= day <= last:
+        return f"'{core(match)}' is not a valid day of that month; no due date set."
+    found = first.replace(day=day)
+    if modifier == "the" and found < context.today:
+        found = _day_of_next_month(found)
+    return DatePart(found)
+
+
+def _day_of_next_month(day: date) -> date:
+    """Return the same day in the next month that has it."""
+    for months in range(1, 13):
+        candidate = day.replace(day=1) + relativedelta(months=months)
+        if _exists(candidate.year, candidate.month, day.day):
+            return candidate.replace(day=day.day)
+    return day
+
+
+def _from_now(match: re.Match[str], context: Context) -> Reading:
+    """Read 3 days from now, a week from today, two weeks from tomorrow."""
+    unit, amount = UNITS[match["funit"].lower()], number(match["fn"])
+    if unit == "fortnight":
+        unit, amount = "week", amount * 2
+    base = match["from"].lower()
+    try:
+        if unit in ("minute", "hour"):
+            if base != "now":
+                return None
+            return DatePart(moment=_elapsed(context, timedelta(**{unit + "s": amount})))
+        start = context.today + timedelta(days=1 if base == "tomorrow" else 0)
+        return DatePart(start + relativedelta(**{unit + "s": amount}))
+    except (OverflowError, ValueError):
+        return f"'{core(match)}' is too far away; no due date set."
 
 
 def _span(match: re.Match[str], context: Context) -> Reading:
     """Read this/next weekend (a Saturday), next week (Monday), next month, next year (1st)."""
     modifier, span, today = match["mod"].lower(), match["span"].lower(), context.today
     if span == "weekend":
-        saturday = today if today.weekday() == 6 else today + timedelta(days=(5 - today.weekday()))
-        return DatePart(saturday + timedelta(days=7 if modifier == "next" else 0))
+        return DatePart(_weekend(today, later=modifier == "next"))
     if modifier not in ("next", "coming"):
         return None
     if span == "week":
@@ -129,10 +240,18 @@ def _span(match: re.Match[str], context: Context) -> Reading:
     return DatePart(date(today.year + 1, 1, 1))
 
 
+def _weekend(today: date, *, later: bool) -> date:
+    """This weekend: its Saturday, or today when it is one; next weekend: the Saturday after."""
+    if today.weekday() >= 5:
+        return today + timedelta(days=(5 - today.weekday()) % 7 or 7) if later else today
+    saturday = today + timedelta(days=5 - today.weekday())
+    return saturday + timedelta(days=7 if later else 0)
+
+
 def _weekday(match: re.Match[str], context: Context) -> Reading:
     """Read friday (the coming one), this friday, next friday (Friday of next week)."""
     name, modifier = match["wd"].lower(), (match["wmod"] or "").lower()
-    if name not in FULL_WEEKDAYS and not (modifier or match["pre"]):
+    if name not in FULL_WEEKDAYS and not (modifier or match["pre"] or _beside_time(match)):
         return None
     today, target = context.today, WEEKDAYS[name]
     ahead = (target - today.weekday()) % 7 or (0 if modifier == "this" else 7)
@@ -141,11 +260,27 @@ def _weekday(match: re.Match[str], context: Context) -> Reading:
     return DatePart(today + timedelta(days=ahead))
 
 
+_TIME_AFTER = re.compile(
+    r"\s*,?\s*(?:at\s+|@\s*)?(?:\d{1,2}(?:[:.]\d{2})?\s*[ap]\.?m(?!\w)|\d{1,2}:\d{2}"
+    r"|noon|midnight|(?:morning|afternoon|evening|night)\b)",
+    re.IGNORECASE,
+)
+_TIME_BEFORE = re.compile(r"(?:\d\s*[ap]\.?m\.?|\d:\d{2}|noon)\s*,?\s*(?:on\s+)?$", re.I)
+
+
+def _beside_time(match: re.Match[str]) -> bool:
+    """Tell whether a short weekday name ("sat", "sun") stands next to a time of day."""
+    text = match.string
+    return bool(_TIME_AFTER.match(text, match.end()) or _TIME_BEFORE.search(text, 0, match.start()))
+
+
 def _offset(match: re.Match[str], context: Context) -> Reading:
     """Read in 3 days, in 2 hours, in 30 minutes, in 2 weeks, in a month."""
     if match["half"]:
         return DatePart(moment=_elapsed(context, timedelta(minutes=30)))
     unit, amount = UNITS[match["unit"].lower()], number(match["n"])
+    if unit == "fortnight":
+        unit, amount = "week", amount * 2
     if len(match["unit"]) == 1 and match.end("n") != match.start("unit"):
         return None
     try:
@@ -216,6 +351,11 @@ def _exists(year: int, month: int, day: int) -> bool:
 
 _DATE_READERS: tuple[tuple[str, Callable[[re.Match[str], Context], Reading]], ...] = (
     ("rel", _relative),
+    ("edge", _period_end),
+    ("eo", _period_end),
+    ("nd", _month_day_of),
+    ("nd2", _month_day_of),
+    ("fn", _from_now),
     ("span", _span),
     ("wd", _weekday),
     ("unit", _offset),

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypedDict
 
 Reminder = dict[str, int | datetime]
+
+
+class Span(TypedDict):
+    """Where a recognised part sits in the text: ``text[start:end]`` was read as ``kind``."""
+
+    start: int
+    end: int
+    kind: str
 
 
 @dataclass
@@ -21,3 +30,6 @@ class Draft:
     reminders: list[Reminder] = field(default_factory=list)
     source: str = "rules"
     notes: list[str] = field(default_factory=list)
+    # Where each recognised part came from in the text ({start, end, kind}); presentation only,
+    # so two drafts with the same task content compare equal.
+    spans: list[Span] = field(default_factory=list, compare=False)

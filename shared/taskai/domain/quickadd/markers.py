@@ -38,7 +38,7 @@ def take_tags(phrase: Phrase) -> list[str]:
         if tag.isdigit():
             continue
         tags.setdefault(tag.casefold(), tag)
-        phrase.take(*match.span())
+        phrase.take(*match.span(), "tag")
     return list(tags.values())
 
 
@@ -48,7 +48,7 @@ def take_priority(phrase: Phrase) -> str | None:
     for match in PRIORITY_RE.finditer(phrase.work):
         group = match.lastgroup or ""
         found.append((group not in _MARKER_GROUPS, match.start(), LEVELS[match[group].lower()]))
-        phrase.take(*match.span())
+        phrase.take(*match.span(), "priority")
     if not found:
         return None
     chosen = min(found)[2]

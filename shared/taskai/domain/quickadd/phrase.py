@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
+
+from .draft import Span
 
 MASK = "\x00"
 CONNECTORS = frozenset({"at", "on", "by", "every", "due"})
@@ -33,11 +36,18 @@ class Phrase:
     quotes: list[tuple[int, int]] = field(default_factory=list)
     taken: list[tuple[int, int]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    spans: list[Span] = field(default_factory=list)
 
-    def take(self, start: int, end: int) -> None:
-        """Mark ``text[start:end]`` as read so no later reader sees it and the title drops it."""
+    def take(self, start: int, end: int, kind: str | None = None) -> None:
+        """Mark ``text[start:end]`` as read so no later reader sees it and the title drops it.
+
+        A ``kind`` (date, time, zone, recurrence, priority, tag, reminder) reports the part as
+        a span of the original text, so a client can highlight what was understood.
+        """
         self.work = self.work[:start] + " " * (end - start) + self.work[end:]
         self.taken.append((start, end))
+        if kind:
+            self.spans.append(_trimmed(self.text, start, end, kind))
 
     def note(self, remark: str) -> None:
         """Record a human-readable remark about the reading."""
@@ -79,12 +89,26 @@ def read_phrase(text: str) -> tuple[Phrase, str | None]:
     return Phrase(text, _SHIELD.sub(_blank, masked), quotes), description
 
 
+def shielded_spans(text: str) -> list[tuple[int, int]]:
+    """Return the spans of quoted text, URLs and e-mail addresses: never read nor rewritten."""
+    spans = [match.span() for match in _QUOTE.finditer(text)] if '"' in text or "“" in text else []
+    return spans + [match.span() for match in _SHIELD.finditer(text)]
+
+
 def _mask_quotes(text: str) -> tuple[str, list[tuple[int, int]]]:
     """Blank quoted literals in a working copy and return their spans."""
     if '"' not in text and "“" not in text:
         return text, []
     spans = [match.span() for match in _QUOTE.finditer(text)]
     return _QUOTE.sub(_blank, text), spans
+
+
+def _trimmed(text: str, start: int, end: int, kind: str) -> Span:
+    """Return a span without the spaces a reader's pattern took around the part."""
+    piece = text[start:end]
+    start += len(piece) - len(piece.lstrip())
+    end -= len(piece) - len(piece.rstrip())
+    return {"start": start, "end": max(start, end), "kind": kind}
 
 
 def _blank(match: re.Match[str]) -> str:
@@ -111,7 +135,13 @@ def _add_plain(text: str, tokens: list[Token]) -> None:
 
 def _is_punctuation(token: Token) -> bool:
     """Tell whether a token is a word made only of punctuation."""
-    return token[0] == WORD and _PUNCTUATION.fullmatch(token[1]) is not None
+    # Unicode punctuation only: an emoji next to a read part ("Party tomorrow 🎂") is text.
+    text = token[1]
+    return (
+        token[0] == WORD
+        and _PUNCTUATION.fullmatch(text) is not None
+        and all(unicodedata.category(char).startswith("P") for char in text)
+    )
 
 
 def _drop_stray_punctuation(tokens: list[Token]) -> list[Token]:

@@ -59,6 +59,12 @@ RECURRENCE_RE = re.compile(
     {END}""",
     re.IGNORECASE | re.VERBOSE,
 )
+EXCEPT_RE = re.compile(
+    rf"""\s*,?\s*(?:except|but\s+not|but|excluding|excl\.|other\s+than|apart\s+from|not\s+on)
+    \s+(?:on\s+|for\s+)?(?:the\s+)?
+    (?:(?P<xwk>weekends?|weekdays|workdays|week\s*days)|(?P<xdays>{_DAY_LIST})){END}""",
+    re.IGNORECASE | re.VERBOSE,
+)
 _WEEKDAY_WORD = re.compile(rf"\b({WEEKDAY})s?\b", re.IGNORECASE)
 
 Days = tuple[tuple[int, int | None], ...]
@@ -113,9 +119,34 @@ def take_recurrence(phrase: Phrase) -> Rule | None:
     for match in RECURRENCE_RE.finditer(phrase.work):
         rule = read_recurrence(match)
         if rule:
-            phrase.take(*match.span())
+            end = match.end()
+            exclusion = EXCEPT_RE.match(phrase.work, end)
+            if exclusion:
+                rule, end = _exclude(rule, exclusion, phrase)
+            phrase.take(match.start(), end, "recurrence")
             return rule
     return None
+
+
+def _exclude(rule: Rule, exclusion: re.Match[str], phrase: Phrase) -> tuple[Rule, int]:
+    """Apply "except weekends" / "but friday" to a daily or weekly rule, as a BYDAY list."""
+    if rule.freq == "DAILY" and not rule.days and rule.interval == 1:
+        base = {day for day in range(7)}
+    elif rule.freq == "WEEKLY" and rule.days and all(nth is None for _, nth in rule.days):
+        base = {day for day, _ in rule.days}
+    else:
+        phrase.note(f"'{exclusion[0].strip()}' only applies to daily or weekly repeats; ignored.")
+        return rule, exclusion.start()
+    if exclusion["xwk"]:
+        excluded = {5, 6} if exclusion["xwk"].lower().startswith("weekend") else set(range(5))
+    else:
+        excluded = {day for day, _ in _day_list(exclusion["xdays"])}
+    kept = base - excluded
+    if not kept or kept == base:
+        phrase.note(f"'{exclusion[0].strip()}' leaves no day to repeat on; ignored.")
+        return rule, exclusion.start()
+    days = tuple((day, None) for day in sorted(kept))
+    return replace(rule, freq="WEEKLY", days=days), exclusion.end()
 
 
 def read_recurrence(match: re.Match[str]) -> Rule | None:

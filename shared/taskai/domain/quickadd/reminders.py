@@ -50,7 +50,7 @@ def take_reminders(phrase: Phrase, context: Context) -> list[ReminderSpec]:
         found, end = _offsets(phrase, head.end()) or _absolute(phrase, head.end(), context)
         if found:
             specs.extend(found)
-            phrase.take(head.start(), end)
+            phrase.take(head.start(), end, "reminder")
     return specs
 
 
