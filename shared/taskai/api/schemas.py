@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    AfterValidator,
     BeforeValidator,
     ConfigDict,
     Field,
@@ -31,8 +32,24 @@ TagName = Annotated[
     Field(json_schema_extra={"pattern": r"^[^,]*[^,\s\x1c-\x1f][^,]*$"}),
 ]
 Color = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+# Years a date-time may have: far from the calendar's ends (1 and 9999), so that a zone offset or
+# a reminder's lead never carries it past them.
+FIRST_YEAR, LAST_YEAR = 1900, 8999
+CALENDAR_YEAR = r"^(19\d\d|[2-8]\d\d\d)-"
+
+
+def _in_calendar(value: datetime) -> datetime:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"must be in the years {FIRST_YEAR} to {LAST_YEAR}")
+    return value
+
+
 # ISO 8601 text only: a bare number is not silently read as a Unix timestamp.
-Moment = Annotated[datetime, Field(strict=True)]
+Moment = Annotated[
+    datetime,
+    Field(strict=True, json_schema_extra={"pattern": CALENDAR_YEAR}),
+    AfterValidator(_in_calendar),
+]
 ISO_DATE_TIME = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}"
 
 
@@ -49,7 +66,13 @@ def _iso_text(value: Any) -> Any:
 QueryMoment = Annotated[
     datetime,
     BeforeValidator(_iso_text),
-    Field(json_schema_extra={"format": "date-time", "pattern": ISO_DATE_TIME}),
+    AfterValidator(_in_calendar),
+    Field(
+        json_schema_extra={
+            "format": "date-time",
+            "pattern": CALENDAR_YEAR + r"\d{2}-\d{2}[T ]\d{2}:\d{2}",
+        }
+    ),
 ]
 
 
