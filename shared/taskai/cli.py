@@ -127,6 +127,7 @@ def kafka_source(args: argparse.Namespace) -> int:
 def redrive(args: argparse.Namespace) -> int:
     """Replay a dead-letter topic: 0 all replayed (or dry run), 1 some still fail, 2 cannot run."""
     from datetime import UTC, datetime
+    from importlib.util import find_spec
 
     from taskai import redrive as replay
 
@@ -134,6 +135,8 @@ def redrive(args: argparse.Namespace) -> int:
         servers = args.bootstrap_servers or get_settings().kafka_bootstrap_servers
         if not servers:
             raise replay.RedriveError("no Kafka: pass --bootstrap-servers")
+        if find_spec("kafka") is None:
+            raise replay.RedriveError("kafka-python is not installed: pip install 'taskai[kafka]'")
         since = replay.parse_since(args.since, datetime.now(UTC)) if args.since else None
         sink = args.sink or replay.default_sink(args.topic)
         if not (args.dry_run or get_settings().events_token):

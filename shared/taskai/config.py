@@ -100,7 +100,18 @@ class Settings(BaseModel):
         except ValidationError as e:
             bad = ", ".join(str(err["loc"][0]).upper() for err in e.errors())
             raise ConfigurationError(f"invalid configuration: {bad}") from e
+        settings.check_installed()
         return settings.with_signing_secret()
+
+    def check_installed(self) -> None:
+        """Refuse a setting whose client library is not installed (looked up, not imported)."""
+        from importlib.util import find_spec
+
+        if self.kafka_bootstrap_servers and find_spec("kafka") is None:
+            raise ConfigurationError(
+                "KAFKA_BOOTSTRAP_SERVERS is set but kafka-python is not installed: "
+                "pip install 'taskai[kafka]'"
+            )
 
     def with_signing_secret(self) -> Settings:
         """Embedded mode keeps a generated secret beside the database; elsewhere one is required."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -331,6 +332,35 @@ def test_sign_in_explains_a_wrong_password_and_an_expired_session(server, browse
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(re.compile(r"/signin$"))
     assert page.evaluate("localStorage.getItem('taskai.session')") is None
+    watch.assert_clean()
+    context.close()
+
+
+def test_a_password_change_asks_for_the_current_one_and_sign_out_ends_the_session(
+    server, browser, expect
+):
+    email = new_email("fay")
+    context, page, watch = open_app(browser)
+    sign_up(page, server, expect, email)
+    page.goto(server.url + "/profile")
+    page.get_by_label("Current password", exact=True).fill(PASSWORD)
+    page.get_by_label("New password", exact=True).fill("violet kettle on the moor 7")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_text("Password changed").first).to_be_visible()
+    page.reload()  # still signed in, with the token issued for the new password
+    expect(page.get_by_role("heading", level=1, name="Profile")).to_be_visible()
+    token = page.evaluate("JSON.parse(localStorage.getItem('taskai.session')).token")
+    page.get_by_role("button", name="Sign out").first.click()
+    expect(page).to_have_url(re.compile(r"/signin$"))
+    status = 0
+    for _ in range(50):  # the logout request goes out as the page leaves
+        status = api_call(server.url, "GET", "/api/tasks", token=token)[0]
+        if status == 401:
+            break
+        time.sleep(0.1)
+    assert status == 401
+    assert api_call(server.url, "POST", "/api/auth/login",
+                    {"email": email, "password": "violet kettle on the moor 7"})[0] == 200  # fmt: skip
     watch.assert_clean()
     context.close()
 

@@ -45,3 +45,16 @@ def test_a_bad_value_names_the_variable():
 def test_every_setting_is_documented_in_the_readme():
     readme = README.read_text()
     assert [n.upper() for n in Settings.model_fields if f"`{n.upper()}`" not in readme] == []
+
+
+def test_kafka_configured_without_its_client_library_is_refused_at_start(monkeypatch):
+    import importlib.util
+
+    from taskai.config import ConfigurationError, Settings
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name: None if name == "kafka" else real(name)
+    )
+    with pytest.raises(ConfigurationError, match=r"pip install 'taskai\[kafka\]'"):
+        Settings.from_env({"KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:9092", "DATA_DIR": "/tmp/x"})

@@ -59,6 +59,8 @@ export const api = {
   login: (body) => post('/api/auth/login', body),
   me: () => get('/api/auth/me'),
   updateMe: (body) => patch('/api/auth/me', body),
+  changePassword: (body) => post('/api/auth/password', body),
+  logout: () => post('/api/auth/logout'),
 
   listTasks: (query, signal) => get('/api/tasks', query, signal),
   createTask: (body) => post('/api/tasks', body),

@@ -39,6 +39,7 @@ function enter() {
 }
 
 function signOut({ reason } = {}) {
+  if (!reason && session.token()) api.logout().catch(() => {}); // end it on the server too
   sync.stop();
   session.clear();
   page?.destroy?.();

@@ -3,6 +3,7 @@ import { h, replace, field } from '../dom.js';
 import { api } from '../api.js';
 import * as store from '../store.js';
 import * as sync from '../sync.js';
+import * as session from '../session.js';
 import { announce, toast } from '../announce.js';
 import { zones, browserZone } from '../dates.js';
 import { showErrors, clearErrors } from '../components/field-errors.js';
@@ -29,11 +30,13 @@ export function profilePage(host, { onSignOut }) {
     profileError,
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Save profile')));
 
+  const current = h('input', { type: 'password', autocomplete: 'current-password', maxlength: '72' });
   const password = h('input', { type: 'password', autocomplete: 'new-password', minlength: '8', maxlength: '72' });
   const passwordError = h('p', { class: 'form-error', role: 'alert', hidden: true });
   const passwordForm = h('form', { class: 'card form-card', novalidate: true },
     h('h2', {}, 'Password'),
-    field('New password', password, { name: 'password', hint: 'At least 8 characters.' }),
+    field('Current password', current, { name: 'current_password' }),
+    field('New password', password, { name: 'new_password', hint: 'At least 8 characters, not easy to guess. Other devices are signed out.' }),
     passwordError,
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn' }, 'Change password')));
 
@@ -72,8 +75,10 @@ export function profilePage(host, { onSignOut }) {
     event.preventDefault();
     clearErrors(passwordForm);
     try {
-      await api.updateMe({ password: password.value });
-      password.value = '';
+      await api.changePassword({ current_password: current.value, new_password: password.value });
+      // Every earlier session ends with the change, this one too: sign in again with the new one.
+      session.save(await api.login({ email: user.email, password: password.value }));
+      current.value = password.value = '';
       announce('Password changed');
       toast('Password changed');
     } catch (error) {
