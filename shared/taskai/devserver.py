@@ -73,7 +73,7 @@ class Router:
         for prefix, function in self.prefixes:
             if path == prefix or path.startswith(prefix + "/"):
                 return self.http.get(function)
-        return None if path.startswith("/api/") else self.static
+        return None if path == "/api" or path.startswith("/api/") else self.static
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]

@@ -5,6 +5,7 @@ In a cluster the same folder is served by any static host on the API's origin.
 
 from __future__ import annotations
 
+import json
 import mimetypes
 import os
 from collections.abc import Callable, Iterable
@@ -46,17 +47,15 @@ class StaticApp:
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
-            start_response("405 Method Not Allowed", [("Allow", "GET, HEAD"), *SECURITY_HEADERS])
-            return [b""]
+            return error(start_response, "405 Method Not Allowed", "method_not_allowed",
+                         "only GET and HEAD", [("Allow", "GET, HEAD")])  # fmt: skip
         path = environ.get("PATH_INFO", "/")
         if "\x00" in path:  # no file has a NUL in its name, and resolve() would raise
-            start_response("404 Not Found", [("Content-Type", "text/plain"), *SECURITY_HEADERS])
-            return [b"not found"]
+            return error(start_response, "404 Not Found", "not_found", "no such file")
         target = (self.root / path.lstrip("/")).resolve()
         if not target.is_relative_to(self.root) or not target.is_file():
             if "." in path.rsplit("/", 1)[-1]:
-                start_response("404 Not Found", [("Content-Type", "text/plain"), *SECURITY_HEADERS])
-                return [b"not found"]
+                return error(start_response, "404 Not Found", "not_found", "no such file")
             target = self.root / "index.html"
         body = target.read_bytes()
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
@@ -71,6 +70,21 @@ class StaticApp:
         ]
         start_response("200 OK", headers)
         return [b"" if environ.get("REQUEST_METHOD") == "HEAD" else body]
+
+
+def error(
+    start_response: Callable[..., Any],
+    status: str,
+    code: str,
+    message: str,
+    extra: list[tuple[str, str]] | None = None,
+) -> list[bytes]:
+    """The API's JSON error body, on the web app's paths too."""
+    body = json.dumps({"error": {"code": code, "message": message}}).encode()
+    headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+    start_response(status, [*headers, ("Cache-Control", "no-store"), *(extra or []),
+                            *SECURITY_HEADERS])  # fmt: skip
+    return [body]
 
 
 def web_app() -> StaticApp | None:

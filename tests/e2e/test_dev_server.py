@@ -220,3 +220,19 @@ def test_through_kafka_a_completed_recurring_tasks_next_occurrence_shows_within_
 ):
     sign_up(on_postgres_and_kafka)
     assert next_occurrence_delay(on_postgres_and_kafka) < 1.0
+
+
+def test_a_declared_body_over_the_limit_is_refused_at_once_not_awaited(embedded: Server) -> None:
+    import socket
+    from urllib.parse import urlsplit
+
+    where = urlsplit(embedded.url)
+    with socket.create_connection((where.hostname, where.port), timeout=10) as sock:
+        sock.sendall(
+            b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 999999999\r\n\r\n{}"
+        )
+        began = time.monotonic()
+        answer = sock.recv(4096).decode()
+    assert answer.startswith("HTTP/1.1 413") and "payload_too_large" in answer
+    assert time.monotonic() - began < 5

@@ -103,3 +103,18 @@ def test_no_client_mistake_is_a_500(alice):
 
 def test_readme_names_the_openapi_path():
     assert "/api/openapi.json" in (Path(__file__).parents[2] / "README.md").read_text()
+
+
+@pytest.mark.parametrize("path", ["/api/tasks//", "/api//tasks", "/api"])
+def test_odd_api_paths_answer_a_json_404_not_a_redirect_or_the_web_app(alice, path):
+    response = alice.get(path)
+    assert response.status_code == 404, (response.status_code, response.headers)
+    assert response.json["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize(("method", "path", "status"), [
+    ("GET", "/js/nope.js", 404), ("GET", "/index.html%00", 404), ("POST", "/today", 405)])  # fmt: skip
+def test_the_web_apps_paths_answer_errors_as_json_too(api, method, path, status):
+    response = api.call(method, path)
+    assert response.status_code == status
+    assert response.json["error"]["code"] in ("not_found", "method_not_allowed")

@@ -205,7 +205,8 @@ class Api:
         rules += [
             Rule(op.path, endpoint=op.id, methods=[op.method]) for op in self.operations.values()
         ]
-        self.url_map = Map(rules, strict_slashes=False)
+        # No redirects: a doubled or trailing slash is matched or is a JSON 404, never a 308.
+        self.url_map = Map(rules, strict_slashes=False, merge_slashes=False)
         if flask.has_app_context():  # loaded by functions-framework: its own errors in JSON too
             secure(flask.current_app)
 
@@ -229,6 +230,10 @@ class Api:
         finally:
             logs.trace_id.reset(token)
         add_security_headers(response)
+        if (request.content_length or 0) > get_settings().max_body_bytes:
+            # functions-framework reads the whole body before answering unless the answer is
+            # streamed: a declared 1 GB body would hold the 413 until it all arrived.
+            response.response = iter((response.get_data(),))
         log.info(
             "request",
             extra={
