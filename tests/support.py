@@ -143,3 +143,22 @@ def event_client(function: str) -> Any:
             return super().open(*args, headers=headers, **kwargs)
 
     return Delivering(load_function(function))
+
+
+def completed_without_delivery(user: Api, now: Any) -> tuple[str, dict[str, Any]]:
+    """Complete a recurring task of `user`'s with nothing delivering its events (the relay
+    stopped, as if the consumer lost them): its task.completed event's id and data, at `now`."""
+    import uuid
+
+    from taskai.domain.events import TaskCompleted
+
+    task = user.post("/api/tasks", {"title": "Pay rent", "due_date": "2031-01-01T09:00:00",
+                                    "recurrence": {"preset": "monthly"}}).json  # fmt: skip
+    bootstrap.relay().stop()
+    user.post(f"/api/tasks/{task['id']}/complete")
+    me = uuid.UUID(user.get("/api/auth/me").json["id"])
+    with bootstrap.uow() as uow:
+        done = uow.tasks.get(me, uuid.UUID(task["id"]))
+        done.events.clear()
+        done.record(TaskCompleted, now)
+        return done.events[0].id, done.events[0].data

@@ -6,30 +6,12 @@ import threading
 import uuid
 from datetime import UTC, datetime
 
+from support import completed_without_delivery
 from taskai import bootstrap
 from taskai.domain.events import TaskCompleted
 from taskai.services.recurrence import on_task_event
 
 NOW = datetime(2031, 1, 15, 12, tzinfo=UTC)
-
-
-def completed_event(alice) -> tuple[str, dict]:
-    """Complete a recurring task of alice's and return its task.completed event's id and data."""
-    task = alice.post(
-        "/api/tasks",
-        {
-            "title": "Pay rent",
-            "due_date": "2031-01-01T09:00:00",
-            "recurrence": {"preset": "monthly"},
-        },
-    ).json
-    bootstrap.relay().stop()  # hand delivery to the test, not the embedded bus
-    alice.post(f"/api/tasks/{task['id']}/complete")
-    with bootstrap.uow() as uow:
-        done = uow.tasks.get(uuid.UUID(alice.get("/api/auth/me").json["id"]), uuid.UUID(task["id"]))
-        done.events.clear()
-        done.record(TaskCompleted, NOW)
-        return done.events[0].id, done.events[0].data
 
 
 def deliver(event_id: str, data: dict) -> str:
@@ -44,21 +26,21 @@ def occurrences(alice, data) -> list[int]:
 
 
 def test_the_same_event_delivered_twice_creates_one_occurrence(alice):
-    event_id, data = completed_event(alice)
+    event_id, data = completed_without_delivery(alice, NOW)
     assert deliver(event_id, data) == "created"
     assert deliver(event_id, data) == "duplicate"
     assert occurrences(alice, data) == [1, 2]
 
 
 def test_two_events_for_the_same_completion_create_one_occurrence(alice):
-    event_id, data = completed_event(alice)
+    event_id, data = completed_without_delivery(alice, NOW)
     assert deliver(event_id, data) == "created"
     assert deliver(str(uuid.uuid4()), data) == "duplicate"  # e.g. reopened and completed again
     assert occurrences(alice, data) == [1, 2]
 
 
 def test_concurrent_deliveries_create_one_occurrence(alice):
-    event_id, data = completed_event(alice)
+    event_id, data = completed_without_delivery(alice, NOW)
     outcomes: list[str] = []
     ids = [event_id, event_id, str(uuid.uuid4()), str(uuid.uuid4())] * 2
     threads = [threading.Thread(target=lambda i=i: outcomes.append(deliver(i, data))) for i in ids]
@@ -72,7 +54,7 @@ def test_concurrent_deliveries_create_one_occurrence(alice):
 
 
 def test_each_generation_is_in_the_audit_trail(alice):
-    event_id, data = completed_event(alice)
+    event_id, data = completed_without_delivery(alice, NOW)
     deliver(event_id, data)
     with bootstrap.uow() as uow:
         [row] = uow.audit.of_series(uuid.UUID(data["task"]["series_id"]))
@@ -83,7 +65,7 @@ def test_each_generation_is_in_the_audit_trail(alice):
 
 
 def test_an_event_for_a_task_reopened_meanwhile_creates_nothing(alice):
-    event_id, data = completed_event(alice)
+    event_id, data = completed_without_delivery(alice, NOW)
     alice.post(f"/api/tasks/{data['task']['id']}/reopen")
     assert deliver(event_id, data) == "ignored"
     assert occurrences(alice, data) == [1]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import threading
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -14,6 +13,7 @@ from cloudevents.http import CloudEvent
 from cloudevents.kafka import to_binary
 from werkzeug.serving import make_server
 
+from support import completed_without_delivery
 from taskai import bootstrap
 from taskai.contracts import envelope
 from taskai.devserver import load_function
@@ -21,26 +21,6 @@ from taskai.domain.events import TaskCompleted
 from taskai.redrive import redrive
 
 NOW = datetime(2031, 1, 15, 12, tzinfo=UTC)
-
-
-def completed_event(alice) -> tuple[str, dict]:
-    """Complete a recurring task with no delivery at all (as if Kafka's consumer lost it):
-    its task.completed event's id and data."""
-    task = alice.post(
-        "/api/tasks",
-        {
-            "title": "Pay rent",
-            "due_date": "2031-01-01T09:00:00",
-            "recurrence": {"preset": "monthly"},
-        },
-    ).json
-    bootstrap.relay().stop()  # no embedded bus: only the replay delivers
-    alice.post(f"/api/tasks/{task['id']}/complete")
-    with bootstrap.uow() as uow:
-        done = uow.tasks.get(uuid.UUID(alice.get("/api/auth/me").json["id"]), uuid.UUID(task["id"]))
-        done.events.clear()
-        done.record(TaskCompleted, NOW)
-        return done.events[0].id, done.events[0].data
 
 
 def occurrences(alice, data) -> list[int]:
@@ -82,7 +62,7 @@ def dead_letter(kafka: str, topic: str, event_id: str, data: dict) -> None:
 def test_a_replayed_completion_creates_the_next_occurrence_once(
     kafka, topic, alice, recurrence_url
 ):
-    event_id, data = completed_event(alice)
+    event_id, data = completed_without_delivery(alice, NOW)
     dead_letter(kafka, topic, event_id, data)
     assert occurrences(alice, data) == [1]  # the occurrence the outage lost
     first = redrive(
