@@ -68,7 +68,7 @@ class Router:
         )
 
     def owner(self, path: str) -> WSGIApp | None:
-        if path in ("/api/openapi.json", "/health"):
+        if path in ("/api/openapi.json", "/health", "/ready"):
             return self.http["tasks"]
         for prefix, function in self.prefixes:
             if path == prefix or path.startswith(prefix + "/"):

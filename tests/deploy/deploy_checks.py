@@ -470,9 +470,9 @@ def service_problems(name: str, service: dict[str, Any]) -> list[str]:
     if target != spec.get("target"):
         found.append(f"{name}: FUNCTION_TARGET is {target}, expected {spec.get('target')}")
     c = container(service)
-    for probe in ("readinessProbe", "livenessProbe"):
-        if c.get(probe, {}).get("httpGet", {}).get("path") != "/health":
-            found.append(f"{name}: {probe} is not on /health")
+    for probe, path in (("readinessProbe", "/ready"), ("livenessProbe", "/health")):
+        if c.get(probe, {}).get("httpGet", {}).get("path") != path:
+            found.append(f"{name}: {probe} is not on {path}")
     for bound in ("requests", "limits"):
         if not {"cpu", "memory"} <= set(c.get("resources", {}).get(bound, {})):
             found.append(f"{name}: resources.{bound} lacks cpu or memory")

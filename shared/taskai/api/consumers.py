@@ -18,6 +18,7 @@ import flask
 
 from taskai import bootstrap, contracts, logs
 from taskai.adapters.db import unavailable
+from taskai.api import health
 from taskai.errors import InvalidInput, Unauthorized
 
 log = logging.getLogger("taskai.events")
@@ -47,11 +48,18 @@ def consume(event: Any, *, consumer: str, handler: Handler) -> str:
 
 
 def serve_events(
-    request: flask.Request, *, consumer: str, handler: Callable[[Any], str]
+    request: flask.Request,
+    *,
+    consumer: str,
+    handler: Callable[[Any], str],
+    uses_kafka: bool = False,
 ) -> flask.Response:
-    """Answer GET /health, or read the POSTed CloudEvent and hand it to `handler`."""
+    """Answer GET /health or /ready, or read the POSTed CloudEvent and hand it to `handler`.
+    `uses_kafka`: the function itself writes to Kafka, so readiness checks the brokers too."""
     if request.method == "GET" and request.path == "/health":
         return reply(200, {"status": "ok", "function": consumer})
+    if request.method == "GET" and request.path == "/ready":
+        return reply(*health.ready_body(consumer, health.readiness(kafka=uses_kafka)))
     if request.method != "POST":
         return reply(405, {"error": {"code": "method_not_allowed", "message": "POST a CloudEvent"}})
     try:  # only the event sources may deliver, and they are known before the event is read

@@ -19,6 +19,7 @@ from werkzeug.routing import Map, Rule
 from taskai import bootstrap, logs
 from taskai.adapters.db import unavailable
 from taskai.adapters.unit_of_work import UnitOfWork
+from taskai.api import health
 from taskai.api.operations import OPERATIONS, Operation
 from taskai.config import get_settings
 from taskai.domain.users import User
@@ -172,6 +173,7 @@ class Api:
         self.handlers: dict[str, Handler] = {}
         rules = [
             Rule("/health", endpoint="health", methods=["GET"]),
+            Rule("/ready", endpoint="ready", methods=["GET"]),
             Rule("/api/openapi.json", endpoint="openapi", methods=["GET"]),
         ]
         rules += [
@@ -218,6 +220,9 @@ class Api:
             endpoint, values = self.url_map.bind_to_environ(request.environ).match()
             if endpoint == "health":
                 return json_response({"status": "ok", "function": self.function})
+            if endpoint == "ready":
+                status, body = health.ready_body(self.function, health.readiness())
+                return json_response(body, status)
             if endpoint == "openapi":
                 from taskai.api.openapi import document
 
