@@ -460,6 +460,11 @@ def service_problems(name: str, service: dict[str, Any]) -> list[str]:
         found.append(f"{name}: no max-scale")
     if not str(notes.get("autoscaling.knative.dev/target", "")).isdigit():
         found.append(f"{name}: no concurrency target")
+    scrape = {"prometheus.io/scrape": "true", "prometheus.io/path": "/metrics"}
+    if any(notes.get(k) != v for k, v in scrape.items()) or notes.get("prometheus.io/port") != str(
+        container(service).get("ports", [{}])[0].get("containerPort")
+    ):
+        found.append(f"{name}: not annotated for Prometheus to scrape /metrics on its port")
     threads = int(env_value(service, "WORKERS") or 0) * int(env_value(service, "THREADS") or 0)
     if template["spec"].get("containerConcurrency") != threads or threads == 0:
         found.append(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -20,9 +21,11 @@ from taskai import bootstrap, contracts, logs
 from taskai.adapters.db import unavailable
 from taskai.api import health
 from taskai.errors import InvalidInput, Unauthorized
+from taskai.telemetry.metrics import exposition, observe_event
 
 log = logging.getLogger("taskai.events")
 Handler = Callable[[str, str, dict[str, Any], datetime], str]
+DEAD_LETTERED = "dead_lettered"
 
 
 class EventRefused(Exception):
@@ -54,12 +57,15 @@ def serve_events(
     handler: Callable[[Any], str],
     uses_kafka: bool = False,
 ) -> flask.Response:
-    """Answer GET /health or /ready, or read the POSTed CloudEvent and hand it to `handler`.
-    `uses_kafka`: the function itself writes to Kafka, so readiness checks the brokers too."""
+    """Answer GET /health, /ready or /metrics, or read the POSTed CloudEvent and hand it to
+    `handler`. `uses_kafka`: the function itself writes to Kafka, so readiness checks it too."""
     if request.method == "GET" and request.path == "/health":
         return reply(200, {"status": "ok", "function": consumer})
     if request.method == "GET" and request.path == "/ready":
         return reply(*health.ready_body(consumer, health.readiness(kafka=uses_kafka)))
+    if request.method == "GET" and request.path == "/metrics":
+        text, content_type = exposition()
+        return flask.Response(text, status=200, content_type=content_type)
     if request.method != "POST":
         return reply(405, {"error": {"code": "method_not_allowed", "message": "POST a CloudEvent"}})
     try:  # only the event sources may deliver, and they are known before the event is read
@@ -67,16 +73,36 @@ def serve_events(
     except Unauthorized as e:
         log.warning("event delivery refused", extra={"consumer": consumer, "error": e.message})
         return reply(401, {"error": {"code": e.code, "message": e.message}})
+    started = time.perf_counter()
+    seen = {"type": "other", "outcome": "retry"}  # what escapes as an exception is retried
+    try:
+        return deliver(request, consumer=consumer, handler=handler, seen=seen)
+    finally:
+        observe_event(consumer, seen["type"], seen["outcome"], time.perf_counter() - started)
+
+
+def deliver(
+    request: flask.Request,
+    *,
+    consumer: str,
+    handler: Callable[[Any], str],
+    seen: dict[str, str],
+) -> flask.Response:
+    """Read the CloudEvent and run `handler`; notes in `seen` the event's type and the outcome
+    (ok, duplicate, retry or dead_lettered) for the metrics."""
     from cloudevents.exceptions import GenericException
     from cloudevents.http import from_http
 
     try:
         event = from_http(dict(request.headers), request.get_data())
     except GenericException as e:
+        seen["outcome"] = DEAD_LETTERED
         return reply(400, {"error": {"code": "invalid_cloudevent", "message": str(e)}})
+    seen["type"] = str(event["type"])
     try:
         outcome = handler(event)
     except EventRefused as e:
+        seen["outcome"] = DEAD_LETTERED
         return reply(422, {"error": {"code": "event_refused", "message": str(e)}})
     except Exception as e:
         down = unavailable(e)
@@ -86,6 +112,7 @@ def serve_events(
         response = reply(503, {"error": {"code": down.code, "message": down.message}})
         response.headers["Retry-After"] = str(down.retry_after_s)
         return response
+    seen["outcome"] = "duplicate" if outcome == "duplicate" else "ok"
     return reply(200, {"outcome": outcome})
 
 

@@ -32,6 +32,7 @@ from taskai.errors import (
     Unauthorized,
     Unavailable,
 )
+from taskai.telemetry.metrics import exposition, observe_request
 
 log = logging.getLogger("taskai.http")
 M = TypeVar("M", bound=BaseModel)
@@ -45,6 +46,7 @@ STATUS: dict[type[TaskAIError], int] = {
     Unavailable: 503,
 }
 LIST_SEPARATOR = ","
+OPERATION_KEY = "taskai.operation"  # the matched operation id, kept in the WSGI environ
 
 
 class Call:
@@ -174,6 +176,7 @@ class Api:
         rules = [
             Rule("/health", endpoint="health", methods=["GET"]),
             Rule("/ready", endpoint="ready", methods=["GET"]),
+            Rule("/metrics", endpoint="metrics", methods=["GET"]),
             Rule("/api/openapi.json", endpoint="openapi", methods=["GET"]),
         ]
         rules += [
@@ -203,13 +206,16 @@ class Api:
         finally:
             logs.trace_id.reset(token)
         add_security_headers(response)
+        seconds = time.perf_counter() - started
+        operation = request.environ.get(OPERATION_KEY, "unrouted")
+        observe_request(self.function, operation, response.status_code, seconds)
         log.info(
             "request",
             extra={
                 "method": request.method,
                 "path": request.path,
                 "status": response.status_code,
-                "ms": round((time.perf_counter() - started) * 1000, 2),
+                "ms": round(seconds * 1000, 2),
                 "function": self.function,
             },
         )
@@ -218,11 +224,15 @@ class Api:
     def dispatch(self, request: flask.Request) -> flask.Response:
         try:
             endpoint, values = self.url_map.bind_to_environ(request.environ).match()
+            request.environ[OPERATION_KEY] = endpoint  # a bounded label: never the raw path
             if endpoint == "health":
                 return json_response({"status": "ok", "function": self.function})
             if endpoint == "ready":
                 status, body = health.ready_body(self.function, health.readiness())
                 return json_response(body, status)
+            if endpoint == "metrics":
+                text, content_type = exposition()
+                return flask.Response(text, status=200, content_type=content_type)
             if endpoint == "openapi":
                 from taskai.api.openapi import document
 
