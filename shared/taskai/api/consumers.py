@@ -21,6 +21,7 @@ from taskai import bootstrap, contracts, logs
 from taskai.adapters.db import unavailable
 from taskai.api import health
 from taskai.errors import InvalidInput, Unauthorized
+from taskai.telemetry import tracing
 from taskai.telemetry.metrics import exposition, observe_event
 
 log = logging.getLogger("taskai.events")
@@ -34,8 +35,18 @@ class EventRefused(Exception):
 
 def consume(event: Any, *, consumer: str, handler: Handler) -> str:
     """Check `event` against its contract, run `handler(id, type, data, now)`, log the outcome."""
-    token = logs.trace_id.set(logs.trace_from_traceparent(event.get("traceparent")))
     about = {"consumer": consumer, "event_id": event["id"], "type": event["type"]}
+    incoming = {"traceparent": event.get("traceparent"), "tracestate": event.get("tracestate")}
+    attributes = {"cloudevents.event_id": event["id"], "cloudevents.event_type": event["type"]}
+    with tracing.span(
+        f"{consumer} process", kind="CONSUMER", parent=incoming, attributes=attributes
+    ) as span:
+        trace = tracing.trace_id_of(span) or logs.trace_from_traceparent(incoming["traceparent"])
+        token = logs.trace_id.set(trace)
+        return _consume(event, about, handler, token)
+
+
+def _consume(event: Any, about: dict[str, Any], handler: Handler, token: Any) -> str:
     try:
         contracts.parse(event)  # the contract of its type, or InvalidEvent
         outcome = handler(event["id"], event["type"], event.data, datetime.now(UTC))

@@ -32,6 +32,7 @@ from taskai.errors import (
     Unauthorized,
     Unavailable,
 )
+from taskai.telemetry import tracing
 from taskai.telemetry.metrics import exposition, observe_request
 
 log = logging.getLogger("taskai.http")
@@ -200,14 +201,24 @@ class Api:
     def __call__(self, request: flask.Request) -> flask.Response:
         """Answer one request: route, run the handler, and render the result or the error."""
         started = time.perf_counter()
-        token = logs.trace_id.set(logs.trace_from_traceparent(request.headers.get("traceparent")))
-        try:
-            response = self.dispatch(request)
-        finally:
-            logs.trace_id.reset(token)
+        incoming = {k: request.headers.get(k) for k in ("traceparent", "tracestate")}
+        attributes = {"http.request.method": request.method}
+        with tracing.span(
+            f"{request.method}", kind="SERVER", parent=incoming, attributes=attributes
+        ) as span:
+            trace = tracing.trace_id_of(span) or logs.trace_from_traceparent(
+                incoming["traceparent"]
+            )
+            token = logs.trace_id.set(trace)
+            try:
+                response = self.dispatch(request)
+            finally:
+                logs.trace_id.reset(token)
+            operation = request.environ.get(OPERATION_KEY, "unrouted")
+            span.update_name(operation)  # the operation id: bounded, unlike the path
+            span.set_attribute("http.response.status_code", response.status_code)
         add_security_headers(response)
         seconds = time.perf_counter() - started
-        operation = request.environ.get(OPERATION_KEY, "unrouted")
         observe_request(self.function, operation, response.status_code, seconds)
         log.info(
             "request",
