@@ -42,6 +42,7 @@ cryptography==50.0.2
 deprecation==2.1.0
 Flask==3.1.3
 functions-framework==3.10.2
+googleapis-common-protos==1.76.0
 gunicorn==27.0.1
 h11==0.16.0
 httpcore2==2.16.2
@@ -55,8 +56,18 @@ kafka-python==3.0.12
 Mako==1.4.3
 MarkupSafe==3.0.4
 openai==3.57.0
+opentelemetry-api==1.45.2
+opentelemetry-exporter-http-transport==0.66b2
+opentelemetry-exporter-otlp-common==0.66b2
+opentelemetry-exporter-otlp-proto-common==1.45.2
+opentelemetry-exporter-otlp-proto-http==1.45.2
+opentelemetry-proto==1.45.2
+opentelemetry-sdk==1.45.2
+opentelemetry-semantic-conventions==0.66b2
 packaging==26.4
 pg8000==1.31.6
+prometheus_client==0.26.0
+protobuf==7.36.2
 pycparser==3.12
 pydantic==2.14.4
 pydantic_core==2.50.5
@@ -75,8 +86,8 @@ typing-inspection==0.4.5
 typing_extensions==4.16.0
 tzdata==2026.6
 urllib3==2.8.0
-uvicorn==0.54.0
 uvicorn-worker==0.4.0
+uvicorn==0.54.0
 watchdog==7.1.0
 Werkzeug==3.1.9
 zxcvbn==4.5.0

@@ -51,4 +51,4 @@ def on_event(event):  # type: ignore[no-untyped-def]
 @functions_framework.http
 def deadletters(request):  # type: ignore[no-untyped-def]
     """Entry point (FUNCTION_TARGET=deadletters): the KafkaSources' dead-letter sink, pinged."""
-    return serve_events(request, consumer="deadletters", handler=on_event)
+    return serve_events(request, consumer="deadletters", handler=on_event, uses_kafka=True)

@@ -23,4 +23,4 @@ def on_tick(event):  # type: ignore[no-untyped-def]
 @functions_framework.http
 def outbox(request):  # type: ignore[no-untyped-def]
     """Entry point (FUNCTION_TARGET=outbox), fed by a PingSource every minute."""
-    return serve_events(request, consumer="outbox", handler=on_tick)
+    return serve_events(request, consumer="outbox", handler=on_tick, uses_kafka=True)

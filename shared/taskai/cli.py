@@ -64,6 +64,12 @@ def main(argv: list[str] | None = None) -> int:
         "--sink", help="URL to POST to (default: the topic's function under `taskai dev`)"
     )
     again.add_argument("--bootstrap-servers", help="default: $KAFKA_BOOTSTRAP_SERVERS")
+    saved = commands.add_parser("backup", help="copy the configured database to PATH, online")
+    saved.add_argument("path", help="the backup file; PATH.sha256 is written beside it")
+    loaded = commands.add_parser(
+        "restore", help="load a backup into the (empty) configured database"
+    )
+    loaded.add_argument("path", help="a file made by `taskai backup`, beside its PATH.sha256")
     cluster.add_to(commands)
     args = parser.parse_args(argv)
     if args.command == "cluster":
@@ -83,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "migrate":
         upgrade(settings.sqlalchemy_url)
         return 0
+    if args.command in ("backup", "restore"):
+        return backup_or_restore(args.command, args.path, settings.sqlalchemy_url)
     if settings.embedded:
         upgrade(settings.sqlalchemy_url)  # the embedded file is created and kept current on start
     from taskai.devserver import serve
@@ -94,6 +102,28 @@ def main(argv: list[str] | None = None) -> int:
         tick_s=args.tick,
         group_prefix=args.kafka_group_prefix,
     )
+    return 0
+
+
+def backup_or_restore(command: str, path: str, url: str) -> int:
+    """`taskai backup PATH` / `taskai restore PATH`: 0 done, 1 failed (said on stderr)."""
+    from pathlib import Path
+
+    from taskai.ops import backup
+
+    def progress(step: str) -> None:
+        print(f"{command}: {step}", file=sys.stderr, flush=True)
+
+    try:
+        if command == "backup":
+            done = backup.backup(url, Path(path), progress=progress)
+            print(f"backup: {done.path} ({done.size} bytes) sha256 {done.sha256}")
+        else:
+            backup.restore(url, Path(path), progress=progress)
+            print(f"restore: {path} loaded")
+    except backup.BackupError as e:
+        print(f"taskai {command}: {e.message}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -68,7 +68,7 @@ class Router:
         )
 
     def owner(self, path: str) -> WSGIApp | None:
-        if path in ("/api/openapi.json", "/health"):
+        if path in ("/api/openapi.json", "/health", "/ready"):
             return self.http["tasks"]
         for prefix, function in self.prefixes:
             if path == prefix or path.startswith(prefix + "/"):
@@ -86,7 +86,8 @@ class Router:
 
 
 class EventRouter:
-    """The event functions under /_events/<name>, for the KafkaSource stand-ins only."""
+    """The event functions under /_events/<name>, for the KafkaSource stand-ins only, and the
+    process's Prometheus metrics at /metrics: this port is loopback-only, never the public one."""
 
     def __init__(self, events: dict[str, WSGIApp]) -> None:
         self.events = events
@@ -95,6 +96,12 @@ class EventRouter:
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "/")
+        if path == "/metrics":  # every function of this process shares one registry
+            from taskai.telemetry.metrics import exposition
+
+            text, content_type = exposition()
+            start_response("200 OK", [("Content-Type", content_type)])
+            return [text]
         app = None
         if path.startswith(EVENT_PREFIX):
             app = self.events.get(path[len(EVENT_PREFIX) :].split("/")[0])

@@ -460,6 +460,11 @@ def service_problems(name: str, service: dict[str, Any]) -> list[str]:
         found.append(f"{name}: no max-scale")
     if not str(notes.get("autoscaling.knative.dev/target", "")).isdigit():
         found.append(f"{name}: no concurrency target")
+    scrape = {"prometheus.io/scrape": "true", "prometheus.io/path": "/metrics"}
+    if any(notes.get(k) != v for k, v in scrape.items()) or notes.get("prometheus.io/port") != str(
+        container(service).get("ports", [{}])[0].get("containerPort")
+    ):
+        found.append(f"{name}: not annotated for Prometheus to scrape /metrics on its port")
     threads = int(env_value(service, "WORKERS") or 0) * int(env_value(service, "THREADS") or 0)
     if template["spec"].get("containerConcurrency") != threads or threads == 0:
         found.append(
@@ -470,9 +475,9 @@ def service_problems(name: str, service: dict[str, Any]) -> list[str]:
     if target != spec.get("target"):
         found.append(f"{name}: FUNCTION_TARGET is {target}, expected {spec.get('target')}")
     c = container(service)
-    for probe in ("readinessProbe", "livenessProbe"):
-        if c.get(probe, {}).get("httpGet", {}).get("path") != "/health":
-            found.append(f"{name}: {probe} is not on /health")
+    for probe, path in (("readinessProbe", "/ready"), ("livenessProbe", "/health")):
+        if c.get(probe, {}).get("httpGet", {}).get("path") != path:
+            found.append(f"{name}: {probe} is not on {path}")
     for bound in ("requests", "limits"):
         if not {"cpu", "memory"} <= set(c.get("resources", {}).get(bound, {})):
             found.append(f"{name}: resources.{bound} lacks cpu or memory")

@@ -59,3 +59,27 @@ def test_the_issuer_is_lets_encrypt_with_an_email_and_self_signed_without() -> N
         issuers[environment] = issuer["spec"]
     assert issuers["dev"] == {"selfSigned": {}}
     assert issuers["prod"]["acme"]["email"] == "ops@example.com"
+
+
+def test_with_an_object_store_cloudnativepg_backs_up_daily_and_keeps_the_retention(
+    tmp_path: Path,
+) -> None:
+    variables = {
+        **PLATFORM_VARIABLES["prod"],
+        "postgres_backup_destination": "s3://taskai-backups/postgres",
+        "postgres_backup_retention": "14d",
+    }
+    docs = dc.render_platform_templates(tmp_path, variables)["postgres_yaml"]
+    kinds = {doc["kind"]: doc for doc in docs}
+    cluster, scheduled = kinds["Cluster"], kinds["ScheduledBackup"]
+    assert cluster["spec"]["backup"]["retentionPolicy"] == "14d"
+    store = cluster["spec"]["backup"]["barmanObjectStore"]
+    assert store["destinationPath"] == "s3://taskai-backups/postgres"
+    assert scheduled["spec"]["cluster"]["name"] == cluster["metadata"]["name"]
+    assert scheduled["spec"]["schedule"] == "0 0 3 * * *"  # daily, seconds first
+
+
+def test_without_an_object_store_no_backup_is_scheduled(tmp_path: Path) -> None:
+    docs = dc.render_platform_templates(tmp_path, PLATFORM_VARIABLES["dev"])["postgres_yaml"]
+    assert [doc["kind"] for doc in docs] == ["Cluster"]
+    assert "backup" not in docs[0]["spec"]

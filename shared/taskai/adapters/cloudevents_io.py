@@ -10,15 +10,30 @@ from taskai.adapters.outbox import OutboxRecord
 def attributes(record: OutboxRecord) -> dict[str, Any]:
     """The CloudEvents attributes of a stored event."""
     from taskai.contracts import envelope  # the event models are built on first publish
+    from taskai.telemetry import tracing
 
-    return envelope(
+    # The producer span is a child of the request that stored the event; the CloudEvent carries
+    # its context (the distributed-tracing extension), so the consumer's span is its child.
+    stored = {"traceparent": record.traceparent} if record.traceparent else {}
+    about = {
+        "messaging.system": "kafka",
+        "messaging.destination.name": record.topic,
+        "messaging.message.id": record.event_id,
+        "cloudevents.event_type": record.type,
+    }
+    with tracing.span(f"{record.topic} publish", kind="PRODUCER", parent=stored, attributes=about):
+        context = tracing.current_headers()
+    attributes = envelope(
         event_id=record.event_id,
         type=record.type,
         key=record.key,
         occurred_at=record.occurred_at,
         data=record.data,
-        traceparent=record.traceparent,
+        traceparent=context.get("traceparent", record.traceparent),
     )
+    if context.get("tracestate"):
+        attributes["tracestate"] = context["tracestate"]
+    return attributes
 
 
 def to_kafka(record: OutboxRecord) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:

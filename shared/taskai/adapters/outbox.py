@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, delete, func, select, update
 
 from taskai.adapters import orm
 
@@ -50,3 +50,10 @@ def purge_published(connection: Connection, now: datetime, keep: timedelta) -> i
     """Forget published events older than `keep` (Kafka keeps them for its own retention)."""
     stmt = delete(orm.outbox).where(o.published_at < now - keep)
     return connection.execute(stmt).rowcount or 0
+
+
+def backlog(connection: Connection) -> tuple[int, datetime | None]:
+    """How many events wait to be published, and when the oldest of them occurred."""
+    stmt = select(func.count(), func.min(o.occurred_at)).where(o.published_at.is_(None))
+    waiting, oldest = connection.execute(stmt).one()
+    return int(waiting), oldest

@@ -27,6 +27,7 @@ from taskai.domain.events import DomainEvent
 from taskai.domain.reminders import Reminder
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
+from taskai.telemetry import tracing
 
 
 class UnitOfWork:
@@ -81,13 +82,14 @@ class UnitOfWork:
 
     def commit(self) -> None:
         """Stamp changes for sync, write recorded events to the outbox, and commit."""
-        try:
-            self._stamp_changes()
-            published = self._write_outbox(self._collect_events())
-            self.session.commit()
-        except IntegrityError as e:
-            self.session.rollback()
-            raise clash(e) from e
+        with tracing.span("commit"):
+            try:
+                self._stamp_changes()
+                published = self._write_outbox(self._collect_events())
+                self.session.commit()
+            except IntegrityError as e:
+                self.session.rollback()
+                raise clash(e) from e
         if published and self.after_commit is not None:
             self.after_commit()  # only a commit that wrote events has anything to relay
 
@@ -143,6 +145,9 @@ class UnitOfWork:
             self.deleted.clear()
 
     def _write_outbox(self, events: Iterable[DomainEvent]) -> int:
+        # The trace this commit is part of travels with its events (the request's, when the
+        # process records no spans of its own).
+        traceparent = tracing.current_headers().get("traceparent", self.traceparent)
         rows: list[dict[str, Any]] = [
             {
                 "event_id": event.id,
@@ -151,7 +156,7 @@ class UnitOfWork:
                 "type": event.type,
                 "occurred_at": event.occurred_at,
                 "data": event.data,
-                "traceparent": self.traceparent,
+                "traceparent": traceparent,
             }
             for event in events
         ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -18,10 +19,14 @@ import flask
 
 from taskai import bootstrap, contracts, logs
 from taskai.adapters.db import unavailable
+from taskai.api import health
 from taskai.errors import InvalidInput, Unauthorized
+from taskai.telemetry import tracing
+from taskai.telemetry.metrics import exposition, observe_event
 
 log = logging.getLogger("taskai.events")
 Handler = Callable[[str, str, dict[str, Any], datetime], str]
+DEAD_LETTERED = "dead_lettered"
 
 
 class EventRefused(Exception):
@@ -30,8 +35,18 @@ class EventRefused(Exception):
 
 def consume(event: Any, *, consumer: str, handler: Handler) -> str:
     """Check `event` against its contract, run `handler(id, type, data, now)`, log the outcome."""
-    token = logs.trace_id.set(logs.trace_from_traceparent(event.get("traceparent")))
     about = {"consumer": consumer, "event_id": event["id"], "type": event["type"]}
+    incoming = {"traceparent": event.get("traceparent"), "tracestate": event.get("tracestate")}
+    attributes = {"cloudevents.event_id": event["id"], "cloudevents.event_type": event["type"]}
+    with tracing.span(
+        f"{consumer} process", kind="CONSUMER", parent=incoming, attributes=attributes
+    ) as span:
+        trace = tracing.trace_id_of(span) or logs.trace_from_traceparent(incoming["traceparent"])
+        token = logs.trace_id.set(trace)
+        return _consume(event, about, handler, token)
+
+
+def _consume(event: Any, about: dict[str, Any], handler: Handler, token: Any) -> str:
     try:
         contracts.parse(event)  # the contract of its type, or InvalidEvent
         outcome = handler(event["id"], event["type"], event.data, datetime.now(UTC))
@@ -47,11 +62,21 @@ def consume(event: Any, *, consumer: str, handler: Handler) -> str:
 
 
 def serve_events(
-    request: flask.Request, *, consumer: str, handler: Callable[[Any], str]
+    request: flask.Request,
+    *,
+    consumer: str,
+    handler: Callable[[Any], str],
+    uses_kafka: bool = False,
 ) -> flask.Response:
-    """Answer GET /health, or read the POSTed CloudEvent and hand it to `handler`."""
+    """Answer GET /health, /ready or /metrics, or read the POSTed CloudEvent and hand it to
+    `handler`. `uses_kafka`: the function itself writes to Kafka, so readiness checks it too."""
     if request.method == "GET" and request.path == "/health":
         return reply(200, {"status": "ok", "function": consumer})
+    if request.method == "GET" and request.path == "/ready":
+        return reply(*health.ready_body(consumer, health.readiness(kafka=uses_kafka)))
+    if request.method == "GET" and request.path == "/metrics":
+        text, content_type = exposition()
+        return flask.Response(text, status=200, content_type=content_type)
     if request.method != "POST":
         return reply(405, {"error": {"code": "method_not_allowed", "message": "POST a CloudEvent"}})
     try:  # only the event sources may deliver, and they are known before the event is read
@@ -59,16 +84,36 @@ def serve_events(
     except Unauthorized as e:
         log.warning("event delivery refused", extra={"consumer": consumer, "error": e.message})
         return reply(401, {"error": {"code": e.code, "message": e.message}})
+    started = time.perf_counter()
+    seen = {"type": "other", "outcome": "retry"}  # what escapes as an exception is retried
+    try:
+        return deliver(request, consumer=consumer, handler=handler, seen=seen)
+    finally:
+        observe_event(consumer, seen["type"], seen["outcome"], time.perf_counter() - started)
+
+
+def deliver(
+    request: flask.Request,
+    *,
+    consumer: str,
+    handler: Callable[[Any], str],
+    seen: dict[str, str],
+) -> flask.Response:
+    """Read the CloudEvent and run `handler`; notes in `seen` the event's type and the outcome
+    (ok, duplicate, retry or dead_lettered) for the metrics."""
     from cloudevents.exceptions import GenericException
     from cloudevents.http import from_http
 
     try:
         event = from_http(dict(request.headers), request.get_data())
     except GenericException as e:
+        seen["outcome"] = DEAD_LETTERED
         return reply(400, {"error": {"code": "invalid_cloudevent", "message": str(e)}})
+    seen["type"] = str(event["type"])
     try:
         outcome = handler(event)
     except EventRefused as e:
+        seen["outcome"] = DEAD_LETTERED
         return reply(422, {"error": {"code": "event_refused", "message": str(e)}})
     except Exception as e:
         down = unavailable(e)
@@ -78,6 +123,7 @@ def serve_events(
         response = reply(503, {"error": {"code": down.code, "message": down.message}})
         response.headers["Retry-After"] = str(down.retry_after_s)
         return response
+    seen["outcome"] = "duplicate" if outcome == "duplicate" else "ok"
     return reply(200, {"outcome": outcome})
 
 

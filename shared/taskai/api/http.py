@@ -19,6 +19,7 @@ from werkzeug.routing import Map, Rule
 from taskai import bootstrap, logs
 from taskai.adapters.db import unavailable
 from taskai.adapters.unit_of_work import UnitOfWork
+from taskai.api import health
 from taskai.api.operations import OPERATIONS, Operation
 from taskai.config import get_settings
 from taskai.domain.users import LANGUAGES, User
@@ -32,6 +33,8 @@ from taskai.errors import (
     Unauthorized,
     Unavailable,
 )
+from taskai.telemetry import tracing
+from taskai.telemetry.metrics import exposition, observe_request
 
 log = logging.getLogger("taskai.http")
 M = TypeVar("M", bound=BaseModel)
@@ -46,6 +49,7 @@ STATUS: dict[type[TaskAIError], int] = {
     Unavailable: 503,
 }
 LIST_SEPARATOR = ","
+OPERATION_KEY = "taskai.operation"  # the matched operation id, kept in the WSGI environ
 
 
 class Call:
@@ -200,6 +204,8 @@ class Api:
         self.handlers: dict[str, Handler] = {}
         rules = [
             Rule("/health", endpoint="health", methods=["GET"]),
+            Rule("/ready", endpoint="ready", methods=["GET"]),
+            Rule("/metrics", endpoint="metrics", methods=["GET"]),
             Rule("/api/openapi.json", endpoint="openapi", methods=["GET"]),
         ]
         rules += [
@@ -224,23 +230,36 @@ class Api:
     def __call__(self, request: flask.Request) -> flask.Response:
         """Answer one request: route, run the handler, and render the result or the error."""
         started = time.perf_counter()
-        token = logs.trace_id.set(logs.trace_from_traceparent(request.headers.get("traceparent")))
-        try:
-            response = self.dispatch(request)
-        finally:
-            logs.trace_id.reset(token)
+        incoming = {k: request.headers.get(k) for k in ("traceparent", "tracestate")}
+        attributes = {"http.request.method": request.method}
+        with tracing.span(
+            f"{request.method}", kind="SERVER", parent=incoming, attributes=attributes
+        ) as span:
+            trace = tracing.trace_id_of(span) or logs.trace_from_traceparent(
+                incoming["traceparent"]
+            )
+            token = logs.trace_id.set(trace)
+            try:
+                response = self.dispatch(request)
+            finally:
+                logs.trace_id.reset(token)
+            operation = request.environ.get(OPERATION_KEY, "unrouted")
+            span.update_name(operation)  # the operation id: bounded, unlike the path
+            span.set_attribute("http.response.status_code", response.status_code)
         add_security_headers(response)
         if (request.content_length or 0) > get_settings().max_body_bytes:
             # functions-framework reads the whole body before answering unless the answer is
             # streamed: a declared 1 GB body would hold the 413 until it all arrived.
             response.response = iter((response.get_data(),))
+        seconds = time.perf_counter() - started
+        observe_request(self.function, operation, response.status_code, seconds)
         log.info(
             "request",
             extra={
                 "method": request.method,
                 "path": request.path,
                 "status": response.status_code,
-                "ms": round((time.perf_counter() - started) * 1000, 2),
+                "ms": round(seconds * 1000, 2),
                 "function": self.function,
             },
         )
@@ -249,8 +268,15 @@ class Api:
     def dispatch(self, request: flask.Request) -> flask.Response:
         try:
             endpoint, values = self.url_map.bind_to_environ(request.environ).match()
+            request.environ[OPERATION_KEY] = endpoint  # a bounded label: never the raw path
             if endpoint == "health":
                 return json_response({"status": "ok", "function": self.function})
+            if endpoint == "ready":
+                status, body = health.ready_body(self.function, health.readiness())
+                return json_response(body, status)
+            if endpoint == "metrics":
+                text, content_type = exposition()
+                return flask.Response(text, status=200, content_type=content_type)
             if endpoint == "openapi":
                 from taskai.api.openapi import document
 

@@ -23,6 +23,7 @@ from taskai.domain.login_guard import PER_ACCOUNT, PER_ADDRESS
 from taskai.domain.names import email_key
 from taskai.domain.users import User, check_language, check_password, check_timezone
 from taskai.errors import Conflict, Forbidden, InvalidInput, TooManyAttempts, Unauthorized
+from taskai.telemetry.metrics import metrics
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ def login(
         user = uow.users.by_email(email)
     if locked_until is not None:
         wait = max(1, math.ceil((locked_until - now).total_seconds()))
+        metrics().login_throttled.labels("login").inc()
         raise TooManyAttempts("too many failed logins; try again later", retry_after_s=wait)
     known_hash = user.password_hash if user else None
     if not password_matches(password, known_hash, rounds=bcrypt_rounds) or user is None:
@@ -147,6 +149,7 @@ def confirm_password(
     locked_until = uow.users.attempts.locked_until([account], now)
     if locked_until is not None:
         wait = max(1, math.ceil((locked_until - now).total_seconds()))
+        metrics().login_throttled.labels("password_check").inc()
         raise TooManyAttempts("too many wrong passwords; try again later", retry_after_s=wait)
     if not password_matches(password, user.password_hash, rounds=bcrypt_rounds):
         uow.users.attempts.failed(account, PER_ACCOUNT, now)

@@ -28,6 +28,7 @@ from taskai.domain.emails import Email, ReminderNote, render_reminder
 from taskai.domain.events import ReminderDue
 from taskai.domain.reminders import CANCELLED, FAILED, MISSED, QUEUED, SENT
 from taskai.errors import Conflict
+from taskai.telemetry.metrics import metrics
 
 log = logging.getLogger("taskai.notifications")
 CONSUMER = "notifications"
@@ -91,6 +92,7 @@ def send_reminder(
         sent = sender.send(claim.email)
     except SendFailed as e:
         finish(uow, claim, status=RETRY if e.transient else FAILED, error=str(e))
+        metrics().reminders_failed.labels("transient" if e.transient else "permanent").inc()
         about = {"reminder_id": str(due.reminder_id), "error": str(e)}
         if e.transient:
             log.warning("reminder email deferred", extra=about)
@@ -98,6 +100,8 @@ def send_reminder(
         log.error("reminder email refused", extra=about)
         return FAILED
     finish(uow, claim, status=SENT, message_id=sent.message_id, error=sent.note)
+    metrics().reminders_sent.inc()
+    metrics().reminder_lateness.observe(max(0.0, (now - due.fire_at).total_seconds()))
     return SENT
 
 
@@ -158,6 +162,8 @@ def close_unsent(uow: UnitOfWork, row: dict[str, Any], status: str, error: str) 
     uow.notifications.start(**row, status=status, error=error, finished_at=row["created_at"])
     uow.reminders.mark([row["reminder_id"]], status)
     commit_claim(uow)
+    if status == MISSED:
+        metrics().reminders_missed.inc()
     return status
 
 

@@ -16,6 +16,7 @@ from taskai.adapters.unit_of_work import UnitOfWork
 from taskai.domain.events import ReminderDue
 from taskai.domain.reminders import MISSED, QUEUED
 from taskai.domain.tasks import iso
+from taskai.telemetry.metrics import metrics
 
 log = logging.getLogger("taskai.reminders")
 BATCH = 500  # reminders claimed per transaction
@@ -46,6 +47,8 @@ def fire_due_reminders(
             for reminder in missed:
                 log.warning("reminder missed", extra=lateness(reminder, now))
             uow.commit()
+        metrics().reminders_due.inc(len(due))
+        metrics().reminders_missed.inc(len(missed))
         tally.queued, tally.missed = tally.queued + len(due), tally.missed + len(missed)
         if len(claimed) < batch:
             return tally

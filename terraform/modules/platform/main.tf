@@ -50,12 +50,16 @@ locals {
     watched_namespace = local.app_namespace
   })
   postgres_yaml = templatefile("${path.module}/manifests/postgres.yaml.tftpl", {
-    cluster         = local.postgres_cluster
-    namespace       = local.postgres_namespace
-    instances       = var.postgres_instances
-    storage_size    = var.postgres_storage_size
-    max_connections = var.postgres_max_connections
-    credentials     = "${local.postgres_cluster}-app-credentials"
+    cluster            = local.postgres_cluster
+    namespace          = local.postgres_namespace
+    instances          = var.postgres_instances
+    storage_size       = var.postgres_storage_size
+    max_connections    = var.postgres_max_connections
+    credentials        = "${local.postgres_cluster}-app-credentials"
+    backup_destination = var.postgres_backup_destination
+    backup_secret      = var.postgres_backup_store_access
+    backup_schedule    = var.postgres_backup_schedule
+    backup_retention   = var.postgres_backup_retention
   })
 }
 

@@ -132,3 +132,48 @@ variable "acme_email" {
     error_message = "acme_email must be an email address."
   }
 }
+
+variable "postgres_backup_destination" {
+  type        = string
+  description = "Object store path of the CloudNativePG backups (base backups and WAL archive), e.g. s3://taskai-backups/postgres. Null: no scheduled backups (use `taskai backup`)."
+  default     = null
+  nullable    = true
+
+  validation {
+    condition     = var.postgres_backup_destination == null || can(regex("^(s3|gs|https)://", var.postgres_backup_destination))
+    error_message = "postgres_backup_destination must be an s3://, gs:// or https:// (Azure) path."
+  }
+}
+
+variable "postgres_backup_store_access" {
+  type        = string
+  description = "Name of the Secret, in the database namespace, holding ACCESS_KEY_ID and ACCESS_SECRET_KEY of the backup object store."
+  default     = "taskai-backup-store"
+
+  validation {
+    condition     = can(regex("^[a-z0-9]([-a-z0-9]{0,251}[a-z0-9])?$", var.postgres_backup_store_access))
+    error_message = "postgres_backup_store_access must be a Kubernetes object name."
+  }
+}
+
+variable "postgres_backup_schedule" {
+  type        = string
+  description = "When CloudNativePG takes a base backup: a cron expression with seconds (six fields); daily at 03:00 by default."
+  default     = "0 0 3 * * *"
+
+  validation {
+    condition     = length(split(" ", var.postgres_backup_schedule)) == 6
+    error_message = "postgres_backup_schedule must have six fields (seconds first), e.g. \"0 0 3 * * *\"."
+  }
+}
+
+variable "postgres_backup_retention" {
+  type        = string
+  description = "How long backups and archived WAL are kept (CloudNativePG retentionPolicy), e.g. 30d, 8w or 6m."
+  default     = "30d"
+
+  validation {
+    condition     = can(regex("^[1-9][0-9]*[dwm]$", var.postgres_backup_retention))
+    error_message = "postgres_backup_retention must be a number of days, weeks or months, e.g. 30d."
+  }
+}
