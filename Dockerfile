@@ -39,6 +39,7 @@ charset-normalizer==3.5.3
 click==8.5.1
 cloudevents==1.12.0
 cryptography==50.0.2
+dateparser==1.5.0
 deprecation==2.1.0
 Flask==3.1.3
 functions-framework==3.10.2
@@ -69,10 +70,12 @@ pg8000==1.31.6
 prometheus_client==0.26.0
 protobuf==7.36.2
 pycparser==3.12
-pydantic==2.14.4
 pydantic_core==2.50.5
+pydantic==2.14.4
 PyJWT==2.15.1
 python-dateutil==2.9.0.post0
+pytz==2026.6
+regex==2026.11.19
 requests==2.34.2
 resend==2.52.0
 s3transfer==0.19.3
@@ -82,9 +85,10 @@ sniffio==1.3.1
 SQLAlchemy==2.1.9
 starlette==1.10.0
 truststore==0.10.5
-typing-inspection==0.4.5
 typing_extensions==4.16.0
+typing-inspection==0.4.5
 tzdata==2026.6
+tzlocal==5.4.5
 urllib3==2.8.0
 uvicorn-worker==0.4.0
 uvicorn==0.54.0

@@ -82,7 +82,7 @@ def on_postgres_kafka_and_resend(
         RESEND_API_URL=resend.url,
     )
     server = Server(tmp_path, env, "--kafka-group-prefix", f"e2e-{uuid.uuid4().hex[:8]}-")
-    watchdog = threading.Timer(90, server.process.kill)  # a server gone quiet ends the wait
+    watchdog = threading.Timer(240, server.process.kill)  # a server gone quiet ends the wait
     watchdog.start()
     try:
         try:
