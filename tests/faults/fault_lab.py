@@ -22,9 +22,11 @@ SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
 SERVICES = Path(os.environ.get("TASKAI_SERVICES_DIR", Path.home() / ".cache/taskai-services"))
 LAB_ENV = {  # ports and folders of its own: stopping them disturbs nothing else
     "TASKAI_SERVICES_DIR": str(SERVICES / "faults"),
-    "TASKAI_PG_PORT": "54339",
-    "TASKAI_KAFKA_PORT": "39192",
-    "TASKAI_KAFKA_CONTROLLER_PORT": "39193",
+    # below Linux's ephemeral range (32768-60999): a client socket cannot be holding them when
+    # the lab starts in the middle of a busy run
+    "TASKAI_PG_PORT": "25439",
+    "TASKAI_KAFKA_PORT": "29192",
+    "TASKAI_KAFKA_CONTROLLER_PORT": "29193",
 }
 
 
