@@ -87,7 +87,14 @@ def main(argv: list[str] | None = None) -> int:
     from taskai.adapters.migrate import upgrade
 
     if args.command == "migrate":
-        upgrade(settings.sqlalchemy_url)
+        from sqlalchemy.exc import SQLAlchemyError
+
+        try:
+            upgrade(settings.sqlalchemy_url)
+        except SQLAlchemyError as e:  # unreachable, refused, unknown driver: say so, no traceback
+            print(f"taskai migrate: {type(e).__name__}: {str(e).splitlines()[0]}", file=sys.stderr)
+            return 2
+        print("taskai migrate: the database has the newest schema")
         return 0
     if args.command in ("backup", "restore"):
         return backup_or_restore(args.command, args.path, settings.sqlalchemy_url)

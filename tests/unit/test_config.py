@@ -58,3 +58,22 @@ def test_kafka_configured_without_its_client_library_is_refused_at_start(monkeyp
     )
     with pytest.raises(ConfigurationError, match=r"pip install 'taskai\[kafka\]'"):
         Settings.from_env({"KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:9092", "DATA_DIR": "/tmp/x"})
+
+
+def test_migrate_against_a_database_that_is_not_there_says_so_and_exits_2(monkeypatch, capsys):
+    import socket
+
+    from taskai import bootstrap, cli
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("DATABASE_URL", f"postgresql://taskai:taskai@127.0.0.1:{port}/none")
+    monkeypatch.setenv("JWT_SECRET", "a-signing-secret-that-is-long-enough-0123456789")
+    bootstrap.reset()
+    try:
+        assert cli.main(["migrate"]) == 2
+    finally:
+        bootstrap.reset()
+    err = capsys.readouterr().err
+    assert err.startswith("taskai migrate: ") and "Traceback" not in err
