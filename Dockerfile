@@ -3,7 +3,8 @@
 # served by gunicorn with functions-framework's app. Build from the repository root:
 #   docker build -t taskai:dev .
 #   docker run --rm -p 8080:8080 -e FUNCTION_TARGET=tasks taskai:dev
-# The same image runs the database migration: command ["taskai", "migrate"].
+# The same image runs the database migration: command ["taskai", "migrate"]. `taskai dev` and the
+# other local stand-ins (taskai/local) are left out by .dockerignore: Knative runs none of them.
 # Both stages use the same base (a test checks it); pin it by digest where your registry allows.
 # checkov:skip=CKV_DOCKER_2:Kubernetes ignores HEALTHCHECK; Knative probes /health (readinessProbe and livenessProbe in knative/)
 

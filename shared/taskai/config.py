@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
+from datetime import timedelta
 from functools import cache
 from pathlib import Path
 
@@ -82,6 +83,11 @@ class Settings(BaseModel):
     def embedded(self) -> bool:
         """True when nothing external is configured: SQLite file, in-process bus."""
         return self.database_url is None
+
+    @property
+    def reminder_missed_after(self) -> timedelta:
+        """How late a reminder may still be sent; later, it is marked missed."""
+        return timedelta(minutes=self.reminder_missed_after_minutes)
 
     @property
     def sqlalchemy_url(self) -> str:

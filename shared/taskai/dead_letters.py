@@ -16,8 +16,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
+from taskai.adapters.cloudevents_io import PING_TYPE
 from taskai.contracts import DEAD_LETTER_TOPICS
 
 log = logging.getLogger("taskai.deadletters")
@@ -27,6 +28,13 @@ ERROR_EXTENSIONS = ("knativeerrorcode", "knativeerrordest", "knativeerrordata")
 TRANSIENT_4XX = {404, 408, 409, 429}  # what the KafkaSource itself retries
 REQUEUE_GROUP = "taskai-deadletters-requeue"
 ORIGINAL_TOPICS = {dlq: topic for topic, dlq in DEAD_LETTER_TOPICS.items()}
+
+
+class Sender(Protocol):
+    def send(
+        self, topic: str, *, key: bytes | None, value: bytes, headers: list[tuple[str, bytes]]
+    ) -> None:
+        """Write one record to Kafka and wait for the ack; raises if there is none."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,29 @@ def needs_a_person(event: Any, *, now: datetime, policy: Policy) -> str | None:
     """The reason, when this dead letter will not be re-queued (refused, or out of re-queues)."""
     reason, not_before = decide(dict(event.get_attributes()), now, policy)
     return None if not_before else reason
+
+
+def handle(
+    event: Any, *, now: datetime, servers: str | None, kafka: Sender | None, uow: Callable[[], Any]
+) -> str:
+    """The dead-letters function's work, its outcome in words: on a PingSource tick, re-queue
+    the kept events that are due; else keep the dead letter and, when no re-queue will follow,
+    tell the owner of a completion why its next occurrence will not come."""
+    if event["type"] == PING_TYPE:
+        if not servers:
+            return "no kafka: nothing to re-queue"
+        requeued = requeue_due(servers, now=now)
+        return "busy" if requeued is None else f"re-queued {requeued}"
+    policy = Policy()
+    final = needs_a_person(event, now=now, policy=policy)
+    outcome = keep(event, now=now, policy=policy, send=kafka.send if kafka else None)
+    if final:
+        from taskai.services import recurrence
+
+        recurrence.stall_series(
+            uow=uow(), event_type=event["type"], data=event.data, reason=final, now=now
+        )
+    return outcome
 
 
 def keep(event: Any, *, now: datetime, policy: Policy, send: Callable[..., Any] | None) -> str:

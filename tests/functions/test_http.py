@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from taskai.devserver import HTTP_FUNCTIONS, functions_dir, load_function
+from taskai.local.devserver import HTTP_FUNCTIONS, functions_dir, load_function
 from taskai.triggers import TRIGGERS
 
 
@@ -25,6 +25,11 @@ def test_every_function_folder_is_one_self_contained_main_module():
     for folder in functions_dir().iterdir():
         if folder.is_dir() and not folder.name.startswith(("_", ".")):
             assert sorted(p.name for p in folder.glob("*.py")) == ["main.py"], folder
+
+
+def test_no_function_imports_the_local_stand_ins_which_the_image_leaves_out():
+    for source in functions_dir().glob("*/main.py"):
+        assert "taskai.local" not in source.read_text(), source
 
 
 def test_a_body_over_one_mebibyte_is_413(alice):

@@ -6,6 +6,8 @@ from typing import Any
 
 from taskai.adapters.outbox import OutboxRecord
 
+PING_TYPE = "dev.knative.sources.ping"  # the type of a PingSource's CloudEvent
+
 
 def attributes(record: OutboxRecord) -> dict[str, Any]:
     """The CloudEvents attributes of a stored event."""

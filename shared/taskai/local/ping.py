@@ -9,8 +9,9 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from taskai.adapters.cloudevents_io import PING_TYPE
+
 log = logging.getLogger("taskai.ping")
-PING_TYPE = "dev.knative.sources.ping"
 Deliver = Callable[[dict[str, str], bytes], int]
 
 
