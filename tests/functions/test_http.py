@@ -79,8 +79,9 @@ def test_the_openapi_document_describes_every_operation_from_the_models(api):
 
 
 def test_the_openapi_document_is_valid_openapi_3_1(api):
-    validator = pytest.importorskip("openapi_spec_validator")
-    validator.validate(api.get("/api/openapi.json").json)
+    from openapi_spec_validator import validate
+
+    validate(api.get("/api/openapi.json").json)
 
 
 def test_no_client_mistake_is_a_500(alice):
