@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from taskai.adapters.cloudevents_io import PING_TYPE
+from taskai.adapters.cloudevents_io import PING_TYPE, from_kafka, kafka_record
 from taskai.contracts import DEAD_LETTER_TOPICS
 
 log = logging.getLogger("taskai.deadletters")
@@ -221,27 +221,26 @@ class Pass:
 
     def requeue(self, record: Any, producer: Any) -> bool:
         """Re-queue the record if its time has come; False if it must wait (True if never)."""
-        headers = {name: value for name, value in record.headers or []}
+        from cloudevents.exceptions import GenericException
+
         try:
-            not_before = datetime.fromisoformat(headers[f"ce_{NOT_BEFORE}"].decode())
-        except (KeyError, ValueError):
+            event = from_kafka(record.headers or [], record.value)
+            not_before = datetime.fromisoformat(event[NOT_BEFORE])
+        except (GenericException, KeyError, ValueError):
             return True  # kept for a person (or garbled): nothing to do, move on
         if not_before > self.now:
             return False
-        requeues = count(headers.get(f"ce_{REQUEUES}", b"0").decode()) + 1
-        bookkeeping = {f"ce_{n}" for n in (*ERROR_EXTENSIONS, NOT_BEFORE, REQUEUES)}
-        kept = [(n, v) for n, v in record.headers or [] if n not in bookkeeping]
+        requeues = count(event.get(REQUEUES, "0")) + 1
+        for name in (*ERROR_EXTENSIONS, NOT_BEFORE):
+            if name in event:
+                del event[name]
+        event[REQUEUES] = str(requeues)
+        key, value, headers = kafka_record(event, record.key)
         topic = self.topics[record.topic]
-        producer.send(
-            topic,
-            key=record.key,
-            value=record.value,
-            headers=[*kept, (f"ce_{REQUEUES}", str(requeues).encode())],
-        ).get(timeout=10)
-        event_id = headers.get("ce_id", b"").decode()
+        producer.send(topic, key=key, value=value, headers=headers).get(timeout=10)
         log.info(
             "dead letter re-queued",
-            extra={"topic": topic, "event_id": event_id, REQUEUES: requeues},
+            extra={"topic": topic, "event_id": event["id"], REQUEUES: requeues},
         )
         self.requeued += 1
         return True
