@@ -11,16 +11,11 @@ import functions_framework
 
 from taskai import bootstrap, dead_letters
 from taskai.api.consumers import serve_events
-from taskai.config import get_settings
 
 
 def on_event(event):  # type: ignore[no-untyped-def]
     return dead_letters.handle(
-        event,
-        now=datetime.now(UTC),
-        servers=get_settings().kafka_bootstrap_servers,
-        kafka=bootstrap.kafka(),
-        uow=bootstrap.uow,
+        event, now=datetime.now(UTC), kafka=bootstrap.kafka(), uow=bootstrap.uow
     )
 
 

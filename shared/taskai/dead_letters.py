@@ -30,7 +30,9 @@ REQUEUE_GROUP = "taskai-deadletters-requeue"
 ORIGINAL_TOPICS = {dlq: topic for topic, dlq in DEAD_LETTER_TOPICS.items()}
 
 
-class Sender(Protocol):
+class Kafka(Protocol):
+    bootstrap_servers: str
+
     def send(
         self, topic: str, *, key: bytes | None, value: bytes, headers: list[tuple[str, bytes]]
     ) -> None:
@@ -78,16 +80,14 @@ def needs_a_person(event: Any, *, now: datetime, policy: Policy) -> str | None:
     return None if not_before else reason
 
 
-def handle(
-    event: Any, *, now: datetime, servers: str | None, kafka: Sender | None, uow: Callable[[], Any]
-) -> str:
+def handle(event: Any, *, now: datetime, kafka: Kafka | None, uow: Callable[[], Any]) -> str:
     """The dead-letters function's work, its outcome in words: on a PingSource tick, re-queue
     the kept events that are due; else keep the dead letter and, when no re-queue will follow,
     tell the owner of a completion why its next occurrence will not come."""
     if event["type"] == PING_TYPE:
-        if not servers:
+        if kafka is None:
             return "no kafka: nothing to re-queue"
-        requeued = requeue_due(servers, now=now)
+        requeued = requeue_due(kafka.bootstrap_servers, now=now)
         return "busy" if requeued is None else f"re-queued {requeued}"
     policy = Policy()
     final = needs_a_person(event, now=now, policy=policy)

@@ -55,6 +55,7 @@ def include_object(obj: Any, name: str | None, type_: str, reflected: bool, othe
 
 
 def run(connection: Connection) -> None:
+    """Run the migrations (or the comparison alembic check asks for) on `connection`."""
     context.configure(
         connection=connection,
         target_metadata=target_metadata(connection.dialect.name),
