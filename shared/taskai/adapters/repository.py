@@ -16,12 +16,12 @@ from taskai.adapters.account_store import LoginAttempts, PasswordResets
 from taskai.adapters.db import clash
 from taskai.adapters.task_search import page_of_tasks
 from taskai.domain.names import email_key, name_key
+from taskai.domain.queries import Page, TaskQuery
 from taskai.domain.reminders import PENDING
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
 from taskai.domain.users import User
 from taskai.errors import NotFound
-from taskai.services.queries import Page, TaskQuery
 
 
 class UserRepository:

@@ -11,12 +11,12 @@ from zoneinfo import ZoneInfo
 
 from taskai.adapters.unit_of_work import UnitOfWork
 from taskai.domain.names import name_key
+from taskai.domain.queries import Page, TaskQuery
 from taskai.domain.recurrence import Recurrence
 from taskai.domain.reminders import SKIPPED, ReminderSpec
 from taskai.domain.tags import Tag, clean_tag_name
 from taskai.domain.tasks import Task
 from taskai.errors import InvalidInput
-from taskai.services.queries import Page, TaskQuery
 from taskai.services.recurrence import retract_successor
 
 
