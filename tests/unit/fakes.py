@@ -29,6 +29,8 @@ from taskai.domain.users import User
 from taskai.errors import NotFound
 from taskai.ports import DueReminder, OutboxRecord, Recipient, RelayBusy, SendFailed, Sent
 
+NOW = datetime(2030, 1, 7, 9, 0, tzinfo=UTC)  # a Monday: the time of every use-case test
+
 
 def changed_between(
     items: Iterable[Any], user_id: uuid.UUID, seq: int, limit: int | None, upto: int | None
