@@ -526,6 +526,13 @@ def record(position: int, at: datetime) -> OutboxRecord:
     )
 
 
+def new_task(uow: FakeUnitOfWork, user: User, title: str = "Pay rent", **fields: Any) -> Task:
+    """A task of `user`'s made by the create use case at NOW (fields: those of TaskDraft)."""
+    from taskai.services.tasks import TaskDraft, create_task
+
+    return create_task(uow=uow, user_id=user.id, draft=TaskDraft(title=title, **fields), now=NOW)
+
+
 if TYPE_CHECKING:  # `mypy tests/unit/fakes.py`: each fake meets its port
     from taskai import ports
 

@@ -6,16 +6,14 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from fakes import NOW, FakeUnitOfWork
+from fakes import NOW, new_task
 
 from taskai.domain.queries import TaskQuery
 from taskai.domain.users import User
 from taskai.errors import InvalidInput, NotFound
 from taskai.services import recurrence
 from taskai.services.tasks import (
-    TaskDraft,
     complete_task,
-    create_task,
     delete_task,
     get_task,
     list_tasks,
@@ -24,10 +22,6 @@ from taskai.services.tasks import (
     skipped_reminder_notes,
     update_task,
 )
-
-
-def new_task(uow: FakeUnitOfWork, user: User, title: str = "Pay rent", **fields: object):
-    return create_task(uow=uow, user_id=user.id, draft=TaskDraft(title=title, **fields), now=NOW)
 
 
 def test_creating_a_task_commits_it_and_records_task_created(uow, user):
