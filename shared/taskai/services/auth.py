@@ -30,7 +30,8 @@ class Session:
 
 
 def normalize_email(email: str) -> str:
-    """An email as stored: trimmed, otherwise as given (compared by its key)."""
+    """An email as stored: trimmed, otherwise as given (compared by its key); raises
+    InvalidInput."""
     email = email.strip()
     local, _, domain = email.partition("@")
     if not local or "." not in domain or any(c.isspace() for c in email) or len(email) > 320:
@@ -96,8 +97,8 @@ def login(
     now: datetime,
     passwords: PasswordHasher,
 ) -> Session:
-    """Exchange email and password for a token; one answer for every kind of failure, and
-    429 while the account or the address is locked after repeated failures."""
+    """Exchange email and password for a token; Unauthorized for every kind of failure, and
+    TooManyAttempts (429) while the account or the address is locked after repeated failures."""
     account, client = f"account:{email_key(email)[:320]}", f"address:{address}"
     with uow:
         locked_until = uow.users.attempts.locked_until([account, client], now)
@@ -122,13 +123,14 @@ def login(
 
 
 def get_profile(*, uow: UnitOfWork, user_id: uuid.UUID) -> User:
-    """The caller's account."""
+    """The caller's account; raises NotFound."""
     with uow:
         return uow.users.get(user_id)
 
 
 def update_profile(*, uow: UnitOfWork, user_id: uuid.UUID, changes: dict[str, str]) -> User:
-    """Change name, time zone or language (the password has its own use case)."""
+    """Change name, time zone or language (the password has its own use case); raises
+    InvalidInput for an unknown zone or language."""
     with uow:
         user = uow.users.get(user_id)
         if "name" in changes:
@@ -173,7 +175,8 @@ def change_password(
     now: datetime,
     passwords: PasswordHasher,
 ) -> None:
-    """Replace the password, given the current one; every token issued before stops working."""
+    """Replace the password, given the current one; every token issued before stops working.
+    Raises Forbidden or TooManyAttempts (as confirm_password), InvalidInput for a weak one."""
     with uow:
         user = uow.users.get(user_id)
         confirm_password(
@@ -205,7 +208,8 @@ def delete_account(
     now: datetime,
     passwords: PasswordHasher,
 ) -> None:
-    """Delete the account with its tasks (each announced as deleted), tags, reminders and logs."""
+    """Delete the account with its tasks (each announced as deleted), tags, reminders and logs;
+    raises Forbidden or TooManyAttempts (as confirm_password)."""
     with uow:
         user = uow.users.get(user_id)
         confirm_password(uow, user, password, field="password", now=now, passwords=passwords)
@@ -250,7 +254,8 @@ def request_password_reset(
 def reset_password(
     *, uow: UnitOfWork, token: str, new: str, now: datetime, passwords: PasswordHasher
 ) -> None:
-    """Set a new password with a reset link's token; the token and every session end."""
+    """Set a new password with a reset link's token; the token and every session end. Raises
+    Forbidden for an unknown, used or expired token, InvalidInput for a weak password."""
     with uow:
         user_id = uow.users.resets.redeem(token_digest(token), now)
         if user_id is None:
