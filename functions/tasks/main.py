@@ -5,9 +5,9 @@ import functions_framework
 from taskai.api import schemas as s
 from taskai.api.http import Api, Call
 from taskai.api.presenters import tag_public, task_public
+from taskai.domain.queries import TaskQuery
 from taskai.services import recurrence, sync
 from taskai.services import tasks as service
-from taskai.services.queries import TaskQuery
 
 api = Api("tasks")
 

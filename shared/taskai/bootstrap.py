@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import secrets
+from datetime import UTC, datetime
 from functools import cache
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -14,13 +14,12 @@ from taskai.adapters.db import make_engine
 from taskai.adapters.event_ingress import SERVICE_ACCOUNT, EventIngress, OidcSenders
 from taskai.adapters.local_bus import InProcessBus
 from taskai.adapters.orm import start_mappers
-from taskai.adapters.security import TokenIssuer
+from taskai.adapters.outbox import BackgroundRelay, SqlOutbox
+from taskai.adapters.security import BcryptPasswords, TokenIssuer
 from taskai.adapters.unit_of_work import UnitOfWork
 from taskai.config import get_settings
-from taskai.services.relay import BackgroundRelay, Publisher, relay_pending
-
-if TYPE_CHECKING:
-    from taskai.services.notifications import EmailSender
+from taskai.ports import EmailSender, PasswordHasher, Publisher
+from taskai.services.relay import relay_pending
 
 
 @cache
@@ -56,6 +55,12 @@ def tokens() -> TokenIssuer:
         audience=settings.jwt_audience,
         ttl_seconds=settings.jwt_ttl_seconds,
     )
+
+
+@cache
+def passwords() -> PasswordHasher:
+    """bcrypt at the configured cost."""
+    return BcryptPasswords(rounds=get_settings().bcrypt_rounds)
 
 
 @cache
@@ -106,7 +111,9 @@ def publisher() -> Publisher:
 
 def relay_now() -> int:
     """Publish everything waiting in the outbox (the relay function's work on each tick)."""
-    return relay_pending(engine=engine(), publisher=publisher())
+    return relay_pending(
+        outbox=SqlOutbox(engine()), publisher=publisher(), clock=lambda: datetime.now(UTC)
+    )
 
 
 @cache
@@ -140,3 +147,4 @@ def reset() -> None:
     for cached in (engine, session_factory, tokens, publisher, relay, ingress, get_settings):
         cached.cache_clear()
     email_sender.cache_clear()
+    passwords.cache_clear()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -16,12 +16,13 @@ from taskai.adapters.account_store import LoginAttempts, PasswordResets
 from taskai.adapters.db import clash
 from taskai.adapters.task_search import page_of_tasks
 from taskai.domain.names import email_key, name_key
+from taskai.domain.queries import Page, TaskQuery
 from taskai.domain.reminders import PENDING
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
 from taskai.domain.users import User
 from taskai.errors import NotFound
-from taskai.services.queries import Page, TaskQuery
+from taskai.ports import DueReminder, Recipient
 
 
 class UserRepository:
@@ -260,29 +261,6 @@ class ProcessedEvents:
                 self.session.execute(insert(orm.processed_events), [row])
         except IntegrityError as e:  # PostgreSQL reports a racing duplicate right here
             raise clash(e) from e
-
-
-class Recipient(NamedTuple):
-    """Who a reminder goes to, and what its task is like now (None when the task is gone)."""
-
-    email: str
-    name: str
-    timezone: str
-    priority: str | None
-    task_status: str | None
-
-
-class DueReminder(NamedTuple):
-    """A pending reminder whose time has come, with what its event tells of the task."""
-
-    id: uuid.UUID
-    task_id: uuid.UUID
-    user_id: uuid.UUID
-    minutes_before: int | None
-    at: datetime | None
-    fire_at: datetime
-    title: str
-    due_at: datetime | None
 
 
 class ReminderRepository:

@@ -18,16 +18,14 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
-from taskai.adapters.email import SendFailed, Sent
-from taskai.adapters.repository import Recipient
-from taskai.adapters.unit_of_work import UnitOfWork
 from taskai.contracts import ReminderDueData
 from taskai.domain.emails import Email, ReminderNote, render_reminder
 from taskai.domain.events import ReminderDue
 from taskai.domain.reminders import CANCELLED, FAILED, MISSED, QUEUED, SENT
 from taskai.errors import Conflict
+from taskai.ports import EmailSender, Recipient, SendFailed, UnitOfWork
 from taskai.telemetry.metrics import metrics
 
 log = logging.getLogger("taskai.notifications")
@@ -36,13 +34,6 @@ CHANNEL = "email"
 SENDING, RETRY = "sending", "retry"
 FINISHED = {SENT, FAILED, CANCELLED, MISSED}
 LEASE = timedelta(seconds=60)  # longer than any request may run (the function's timeout)
-
-
-class EmailSender(Protocol):
-    provider: str
-
-    def send(self, email: Email) -> Sent:
-        """Hand the email to the provider; raises SendFailed."""
 
 
 class RetryLater(Exception):

@@ -6,10 +6,10 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from taskai.adapters.unit_of_work import UnitOfWork
 from taskai.domain.events import TaskCompleted
 from taskai.domain.tasks import Task
 from taskai.errors import Duplicate, NotFound
+from taskai.ports import UnitOfWork
 
 CONSUMER = "recurrence"
 

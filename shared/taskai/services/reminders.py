@@ -11,11 +11,10 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from taskai.adapters.repository import DueReminder
-from taskai.adapters.unit_of_work import UnitOfWork
 from taskai.domain.events import ReminderDue
 from taskai.domain.reminders import MISSED, QUEUED
 from taskai.domain.tasks import iso
+from taskai.ports import DueReminder, UnitOfWork
 from taskai.telemetry.metrics import metrics
 
 log = logging.getLogger("taskai.reminders")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from taskai.adapters.unit_of_work import UnitOfWork
 from taskai.domain.names import name_key
 from taskai.domain.tags import Tag, clean_tag_name
 from taskai.errors import Conflict
+from taskai.ports import UnitOfWork
 
 
 def list_tags(

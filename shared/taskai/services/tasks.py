@@ -9,14 +9,14 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from taskai.adapters.unit_of_work import UnitOfWork
 from taskai.domain.names import name_key
+from taskai.domain.queries import Page, TaskQuery
 from taskai.domain.recurrence import Recurrence
 from taskai.domain.reminders import SKIPPED, ReminderSpec
 from taskai.domain.tags import Tag, clean_tag_name
 from taskai.domain.tasks import Task
 from taskai.errors import InvalidInput
-from taskai.services.queries import Page, TaskQuery
+from taskai.ports import UnitOfWork
 from taskai.services.recurrence import retract_successor
 
 
