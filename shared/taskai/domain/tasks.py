@@ -17,7 +17,13 @@ from taskai.domain.events import (
     TaskUpdated,
 )
 from taskai.domain.recurrence import Recurrence
-from taskai.domain.reminders import MAX_REMINDERS, Reminder, ReminderSpec
+from taskai.domain.reminders import (
+    CANCELLED,
+    MAX_REMINDERS,
+    OPEN_STATUSES,
+    Reminder,
+    ReminderSpec,
+)
 from taskai.domain.tags import Tag
 from taskai.errors import InvalidInput
 
@@ -225,7 +231,7 @@ class Task:
             raise InvalidInput(
                 "too many reminders", fields={"reminders": f"at most {MAX_REMINDERS}"}
             )
-        kept = [r for r in self.reminders if r.status not in ("pending", "skipped", "cancelled")]
+        kept = [r for r in self.reminders if r.status not in OPEN_STATUSES]
         fresh = [
             Reminder.schedule(
                 spec, task_id=self.id, user_id=self.user_id, due_at=self.due_at, now=now, index=i
@@ -312,7 +318,7 @@ class Task:
             "reminders": [
                 {"minutes_before": r.minutes_before, "at": iso(r.at)}
                 for r in self.reminders
-                if r.status != "cancelled"
+                if r.status != CANCELLED
             ],
             "completed_at": iso(self.completed_at),
             "skipped": self.skipped,

@@ -26,7 +26,7 @@ from taskai.adapters.unit_of_work import UnitOfWork
 from taskai.contracts import ReminderDueData
 from taskai.domain.emails import Email, ReminderNote, render_reminder
 from taskai.domain.events import ReminderDue
-from taskai.domain.reminders import CANCELLED, FAILED, MISSED, QUEUED, SENT
+from taskai.domain.reminders import CANCELLED, FAILED, MISSED, QUEUED, SENT, Transition
 from taskai.errors import Conflict
 from taskai.telemetry.metrics import metrics
 
@@ -34,7 +34,13 @@ log = logging.getLogger("taskai.notifications")
 CONSUMER = "notifications"
 CHANNEL = "email"
 SENDING, RETRY = "sending", "retry"
-FINISHED = {SENT, FAILED, CANCELLED, MISSED}
+SETTLES: dict[str, Transition] = {
+    SENT: Transition.MARK_SENT,
+    FAILED: Transition.MARK_FAILED,
+    CANCELLED: Transition.CANCEL,
+    MISSED: Transition.MARK_MISSED,
+}
+"""An attempt that ends with one of these statuses settles its reminder by that transition."""
 LEASE = timedelta(seconds=60)  # longer than any request may run (the function's timeout)
 
 
@@ -160,7 +166,7 @@ def attempt_row(
 def close_unsent(uow: UnitOfWork, row: dict[str, Any], status: str, error: str) -> str:
     """Log why the reminder will not be emailed, and settle it with that status."""
     uow.notifications.start(**row, status=status, error=error, finished_at=row["created_at"])
-    uow.reminders.mark([row["reminder_id"]], status)
+    uow.reminders.mark([row["reminder_id"]], SETTLES[status])
     commit_claim(uow)
     if status == MISSED:
         metrics().reminders_missed.inc()
@@ -172,7 +178,7 @@ def settled(status: str | None, last: dict[str, Any] | None) -> bool:
     if last is not None and last["status"] == SENT:
         return True
     if status is None:  # its task was deleted: settled once that is logged
-        return last is not None and last["status"] in FINISHED
+        return last is not None and last["status"] in SETTLES
     return status != QUEUED
 
 
@@ -232,6 +238,6 @@ def finish(
             error=error,
             finished_at=datetime.now(UTC),
         )
-        if status in FINISHED:
-            uow.reminders.mark([claim.reminder_id], status)
+        if status in SETTLES:
+            uow.reminders.mark([claim.reminder_id], SETTLES[status])
         uow.commit()

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from taskai.adapters.repository import DueReminder
 from taskai.adapters.unit_of_work import UnitOfWork
 from taskai.domain.events import ReminderDue
-from taskai.domain.reminders import MISSED, QUEUED
+from taskai.domain.reminders import Transition
 from taskai.domain.tasks import iso
 from taskai.telemetry.metrics import metrics
 
@@ -42,8 +42,8 @@ def fire_due_reminders(
             due = [r for r in claimed if now - r.fire_at <= missed_after]
             for reminder in due:
                 uow.publish(reminder_due(reminder, now=now))
-            uow.reminders.mark([r.id for r in due], QUEUED)
-            uow.reminders.mark([r.id for r in missed], MISSED)
+            uow.reminders.mark([r.id for r in due], Transition.QUEUE)
+            uow.reminders.mark([r.id for r in missed], Transition.MARK_MISSED)
             for reminder in missed:
                 log.warning("reminder missed", extra=lateness(reminder, now))
             uow.commit()
