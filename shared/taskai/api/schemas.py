@@ -15,8 +15,9 @@ from pydantic import (
     field_validator,
 )
 
-Priority = Literal["low", "medium", "high", "urgent"]
-Status = Literal["pending", "in_progress", "completed"]
+from taskai.domain import vocabulary as v
+from taskai.schema_words import Anchor, Priority, Status
+
 Language = Literal["en", "de", "es", "fr"]  # quick add's languages (domain.quickadd LANGUAGES)
 # Something besides white space (str.strip's, which is wider than JSON Schema's \s); a tag name
 # has no comma either, since list filters take comma-separated names.
@@ -233,7 +234,7 @@ class RecurrenceIn(Strict):
         None, json_schema_extra=_never_null
     )
     interval: int | None = Field(None, ge=1, le=1000)
-    anchor: Literal["due", "completion"] = "due"
+    anchor: Anchor = v.Anchor.DUE
 
 
 class ReminderIn(Strict):
@@ -264,8 +265,8 @@ class ReminderIn(Strict):
 class TaskCreate(Strict):
     title: Title
     description: str = Field("", max_length=20000)
-    status: Status = "pending"
-    priority: Priority = "medium"
+    status: Status = v.TaskStatus.PENDING
+    priority: Priority = v.Priority.MEDIUM
     due_date: Moment | None = Field(None, description="With an offset, or read in the owner's zone")
     tags: list[TagName] = Field(default_factory=list, max_length=50)
     recurrence: RecurrenceIn | None = None
@@ -304,7 +305,7 @@ class TagWithCount(TagPublic):
 
 class RecurrencePublic(Model):
     rule: str
-    anchor: Literal["due", "completion"]
+    anchor: Anchor
     text: str = Field(description="The rule in words")
     ended_reason: str | None = Field(
         None, description="Why completing this occurrence made no next one (COUNT, UNTIL, …)"

@@ -6,7 +6,8 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from taskai.domain.events import (
     DomainEvent,
@@ -25,10 +26,11 @@ from taskai.domain.reminders import (
     ReminderSpec,
 )
 from taskai.domain.tags import Tag
+from taskai.domain.vocabulary import Priority, TaskStatus
 from taskai.errors import InvalidInput
 
-STATUSES = ("pending", "in_progress", "completed")
-PRIORITIES = ("low", "medium", "high", "urgent")
+W = TypeVar("W", bound=StrEnum)
+PRIORITIES = tuple(Priority)  # lowest first: a priority's rank (as stored) is its index
 MAX_TITLE = 500
 MAX_DESCRIPTION = 20_000
 MAX_TAGS = 50
@@ -43,12 +45,13 @@ def clean_title(title: str) -> str:
     return title
 
 
-def check_choice(value: str, choices: Sequence[str], field_name: str) -> str:
-    """Return `value` when it is one of `choices`."""
-    if value not in choices:
-        message = "must be one of " + ", ".join(choices)
-        raise InvalidInput(f"{field_name} {message}", fields={field_name: message})
-    return value
+def check_choice(value: str, vocabulary: type[W], field_name: str) -> W:
+    """`value` as a word of `vocabulary`; raises InvalidInput naming `field_name` otherwise."""
+    try:
+        return vocabulary(value)
+    except ValueError:
+        message = "must be one of " + ", ".join(vocabulary)
+        raise InvalidInput(f"{field_name} {message}", fields={field_name: message}) from None
 
 
 @dataclass(eq=False)
@@ -58,8 +61,8 @@ class Task:
     user_id: uuid.UUID
     title: str
     description: str = ""
-    status: str = "pending"
-    priority: str = "medium"
+    status: TaskStatus = TaskStatus.PENDING
+    priority: Priority = Priority.MEDIUM
     due_at: datetime | None = None
     recurrence_rule: str | None = None
     recurrence_anchor: str | None = None
@@ -85,8 +88,8 @@ class Task:
         title: str,
         now: datetime,
         description: str = "",
-        status: str = "pending",
-        priority: str = "medium",
+        status: str = TaskStatus.PENDING,
+        priority: str = Priority.MEDIUM,
         due_at: datetime | None = None,
         tags: Iterable[Tag] = (),
         recurrence: Recurrence | None = None,
@@ -95,7 +98,7 @@ class Task:
         """A new task, checked, with its TaskCreated event recorded."""
         task = cls(user_id=user_id, title=clean_title(title), created_at=now, updated_at=now)
         task.description = check_description(description)
-        task.priority = check_choice(priority, PRIORITIES, "priority")
+        task.priority = check_choice(priority, Priority, "priority")
         task.due_at = due_at
         task.set_tags(tags)
         task.set_recurrence(recurrence, now=now)
@@ -113,7 +116,7 @@ class Task:
 
     @property
     def is_completed(self) -> bool:
-        return self.status == "completed"
+        return self.status == TaskStatus.COMPLETED
 
     def update(self, changes: dict[str, Any], *, now: datetime) -> None:
         """Apply a partial update; records TaskUpdated (or Completed/Reopened) on a change."""
@@ -123,7 +126,7 @@ class Task:
         if "description" in changes:
             self.description = check_description(changes["description"])
         if "priority" in changes:
-            self.priority = check_choice(changes["priority"], PRIORITIES, "priority")
+            self.priority = check_choice(changes["priority"], Priority, "priority")
         if "tags" in changes:
             self.set_tags(changes["tags"])
         if "due_at" in changes:
@@ -141,9 +144,10 @@ class Task:
             self.set_status(changes["status"], now=now)
 
     def set_status(self, status: str, *, now: datetime, record: bool = True) -> None:
-        """Move to `status`; completing and reopening go through their own transitions."""
-        check_choice(status, STATUSES, "status")
-        if status == "completed":
+        """Move to `status` (a TaskStatus word); completing and reopening go through their own
+        transitions; raises InvalidInput for another word."""
+        status = check_choice(status, TaskStatus, "status")
+        if status == TaskStatus.COMPLETED:
             self.complete(now=now, record=record)
         elif self.is_completed:
             self.reopen(now=now, status=status)
@@ -157,7 +161,7 @@ class Task:
         """Mark done (or skipped); completing a completed task changes nothing."""
         if self.is_completed:
             return False
-        self.status = "completed"
+        self.status = TaskStatus.COMPLETED
         self.skipped = skipped
         self.completed_at = now
         self.updated_at = now
@@ -166,7 +170,7 @@ class Task:
             self.record(TaskCompleted, now)
         return True
 
-    def reopen(self, *, now: datetime, status: str = "pending") -> bool:
+    def reopen(self, *, now: datetime, status: TaskStatus = TaskStatus.PENDING) -> bool:
         """Undo a completion; reopening an open task changes nothing."""
         if not self.is_completed:
             return False
