@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, select, update
 
 from taskai.adapters import orm
+from taskai.domain.events import DomainEvent
+from taskai.domain.tasks import iso
 
 o = orm.outbox.c
 RELAY_LOCK = 0x7A5CA1  # PostgreSQL advisory lock key: one relay at a time keeps per-key order
@@ -26,6 +30,28 @@ class OutboxRecord:
     occurred_at: datetime
     data: dict[str, Any]
     traceparent: str | None
+
+
+def event_data(event: DomainEvent) -> dict[str, Any]:
+    """The contract's JSON `data` of a recorded event (the one place it is written): its fields
+    but `id` and `occurred_at`, uuids and words as text, times as ISO 8601 in UTC (+00:00)."""
+    data = asdict(event, dict_factory=_json_object)
+    del data["id"], data["occurred_at"]  # the envelope's
+    return data
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    return {name: _json_value(value) for name, value in pairs}
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, tuple | list):
+        return [_json_value(item) for item in value]
+    if isinstance(value, datetime):
+        return iso(value)
+    if isinstance(value, uuid.UUID | StrEnum):
+        return str(value)
+    return value
 
 
 def unpublished(connection: Connection, limit: int) -> list[OutboxRecord]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -17,6 +17,9 @@ from pydantic import (
 
 from taskai.domain import vocabulary as v
 from taskai.schema_words import Anchor, Priority, Status
+
+if TYPE_CHECKING:
+    from taskai.services.tasks import TaskChanges
 
 Language = Literal["en", "de", "es", "fr"]  # quick add's languages (domain.quickadd LANGUAGES)
 # Something besides white space (str.strip's, which is wider than JSON Schema's \s); a tag name
@@ -291,6 +294,20 @@ class TaskUpdate(Strict):
         if value is None:
             raise ValueError("may not be null")
         return value
+
+    def changes(self) -> TaskChanges:
+        """The fields the client sent, as the use case takes them (`due_date` is the task's
+        `due_at`; a field not sent is KEEP)."""
+        from taskai.services.tasks import TaskChanges  # the use cases load on first request
+
+        sent = {name: getattr(self, name) for name in self.model_fields_set}
+        if "due_date" in sent:
+            sent["due_at"] = sent.pop("due_date")
+        if self.recurrence is not None:
+            sent["recurrence"] = self.recurrence.model_dump(exclude_none=True)
+        if self.reminders is not None:
+            sent["reminders"] = [r.model_dump() for r in self.reminders]
+        return TaskChanges(**sent)
 
 
 class TagPublic(Model):

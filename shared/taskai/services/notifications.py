@@ -23,10 +23,10 @@ from typing import Any, Protocol
 from taskai.adapters.email import SendFailed, Sent
 from taskai.adapters.repository import Recipient
 from taskai.adapters.unit_of_work import UnitOfWork
-from taskai.contracts import ReminderDueData
+from taskai.contracts import EventData, ReminderDueData
 from taskai.domain.emails import Email, ReminderNote, render_reminder
-from taskai.domain.events import ReminderDue
 from taskai.domain.reminders import CANCELLED, FAILED, MISSED, QUEUED, SENT, Transition
+from taskai.domain.vocabulary import Priority, TaskStatus
 from taskai.errors import Conflict
 from taskai.telemetry.metrics import metrics
 
@@ -83,14 +83,14 @@ def send_reminder(
     sender: EmailSender,
     mailing: Mailing,
     event_id: str,
-    event_type: str,
-    data: dict[str, Any],
+    data: EventData,
     now: datetime,
 ) -> str:
-    """Email a due reminder's owner; says "sent", "failed", "cancelled", "missed" or "duplicate"."""
-    if event_type != ReminderDue.type:
+    """Email the owner of the reminder in a parsed reminder.due; says "sent", "failed",
+    "cancelled", "missed", "duplicate" or "ignored" (another type); raises RetryLater."""
+    if not isinstance(data, ReminderDueData):
         return "ignored"
-    due = ReminderDueData.model_validate(data)
+    due = data
     claim = claim_attempt(uow, due, event_id=event_id, now=now, sender=sender, mailing=mailing)
     if isinstance(claim, str):
         return claim
@@ -192,7 +192,7 @@ def held_back(
     """Why this reminder must not be emailed any more (status, reason), or None to send it."""
     if status is None or recipient.task_status is None:
         return CANCELLED, "the task was deleted"
-    if recipient.task_status == "completed":
+    if recipient.task_status == TaskStatus.COMPLETED:
         return CANCELLED, "the task was completed"
     if now - due.fire_at > missed_after:
         return MISSED, f"more than {missed_after} late"
@@ -205,7 +205,7 @@ def note(due: ReminderDueData, recipient: Recipient) -> ReminderNote:
         reminder_id=due.reminder_id,
         task_id=due.task_id,
         title=due.title,
-        priority=recipient.priority or "medium",
+        priority=recipient.priority or Priority.MEDIUM,
         due_at=due.due_date,
         minutes_before=due.minutes_before,
         timezone=recipient.timezone,

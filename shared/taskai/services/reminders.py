@@ -15,7 +15,6 @@ from taskai.adapters.repository import DueReminder
 from taskai.adapters.unit_of_work import UnitOfWork
 from taskai.domain.events import ReminderDue
 from taskai.domain.reminders import Transition
-from taskai.domain.tasks import iso
 from taskai.telemetry.metrics import metrics
 
 log = logging.getLogger("taskai.reminders")
@@ -56,17 +55,17 @@ def fire_due_reminders(
 
 def reminder_due(reminder: DueReminder, *, now: datetime) -> ReminderDue:
     """The event that hands a due reminder to the notifications function."""
-    data = {
-        "reminder_id": str(reminder.id),
-        "task_id": str(reminder.task_id),
-        "user_id": str(reminder.user_id),
-        "fire_at": iso(reminder.fire_at),
-        "minutes_before": reminder.minutes_before,
-        "at": iso(reminder.at),
-        "title": reminder.title,
-        "due_date": iso(reminder.due_at),
-    }
-    return ReminderDue(key=str(reminder.task_id), occurred_at=now, data=data)
+    return ReminderDue(
+        occurred_at=now,
+        reminder_id=reminder.id,
+        task_id=reminder.task_id,
+        user_id=reminder.user_id,
+        fire_at=reminder.fire_at,
+        minutes_before=reminder.minutes_before,
+        at=reminder.at,
+        title=reminder.title,
+        due_date=reminder.due_at,
+    )
 
 
 def lateness(reminder: DueReminder, now: datetime) -> dict[str, str | int]:
