@@ -28,3 +28,4 @@ def words(vocabulary: type[StrEnum]) -> GetPydanticSchema:
 Status = Annotated[v.TaskStatus, words(v.TaskStatus)]
 Priority = Annotated[v.Priority, words(v.Priority)]
 Anchor = Annotated[v.Anchor, words(v.Anchor)]
+Language = Annotated[v.Language, words(v.Language)]

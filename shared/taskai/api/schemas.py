@@ -16,12 +16,11 @@ from pydantic import (
 )
 
 from taskai.domain import vocabulary as v
-from taskai.schema_words import Anchor, Priority, Status
+from taskai.schema_words import Anchor, Language, Priority, Status
 
 if TYPE_CHECKING:
     from taskai.services.tasks import TaskChanges
 
-Language = Literal["en", "de", "es", "fr"]  # quick add's languages (domain.quickadd LANGUAGES)
 # Something besides white space (str.strip's, which is wider than JSON Schema's \s); a tag name
 # has no comma either, since list filters take comma-separated names.
 VISIBLE = r"[^\s\x1c-\x1f]"

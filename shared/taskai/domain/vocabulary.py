@@ -40,3 +40,12 @@ class ReminderState(StrEnum):
     CANCELLED = "cancelled"
     MISSED = "missed"
     SKIPPED = "skipped"
+
+
+class Language(StrEnum):
+    """The languages quick add reads (and a profile may name)."""
+
+    EN = "en"
+    DE = "de"
+    ES = "es"
+    FR = "fr"
