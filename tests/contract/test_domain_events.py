@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -10,6 +11,7 @@ import pytest
 from eventfiles import committed_schema, exact, validator
 
 from taskai.adapters.outbox import event_data
+from taskai.adapters.repository import DueReminder
 from taskai.contracts import TYPES, TaskSnapshot, TaskUpdatedData, parse
 from taskai.domain import events
 from taskai.domain.events import DomainEvent
@@ -18,6 +20,7 @@ from taskai.domain.reminders import ReminderSpec
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
 from taskai.domain.vocabulary import Anchor, Priority, TaskStatus
+from taskai.services.reminders import reminder_due
 
 NOW = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 TASK_TYPES = sorted(t for t in TYPES if t.startswith("com.taskai.task."))
@@ -147,3 +150,48 @@ def normalized(data: Any) -> Any:
     if isinstance(data, str) and data.endswith("+00:00"):
         return data.removesuffix("+00:00") + "Z"
     return data
+
+
+# The wire text of an event as it was written before events were typed: a field is never renamed,
+# reordered or reformatted (times keep their +00:00), so consumers built against it keep working.
+UPDATED_TEXT = (
+    '{"task": {"id": "00000000-0000-0000-0000-000000000004", '
+    '"user_id": "00000000-0000-0000-0000-000000000001", "title": "Report", "description": "", '
+    '"status": "in_progress", "priority": "urgent", "due_date": "2025-03-04T09:00:00+00:00", '
+    '"tags": ["Work"], "recurrence": {"rule": "FREQ=WEEKLY;BYDAY=MO,WE", "anchor": "due"}, '
+    '"series_id": "00000000-0000-0000-0000-000000000004", "occurrence": 1, '
+    '"reminders": [{"minutes_before": 60, "at": null}, '
+    '{"minutes_before": null, "at": "2025-03-02T09:00:00+00:00"}], '
+    '"completed_at": null, "skipped": false}, "changed": ["status"]}'
+)
+DUE_TEXT = (
+    '{"reminder_id": "00000000-0000-0000-0000-000000000006", '
+    '"task_id": "00000000-0000-0000-0000-000000000004", '
+    '"user_id": "00000000-0000-0000-0000-000000000001", "fire_at": "2025-03-01T12:00:00+00:00", '
+    '"minutes_before": 60, "at": null, "title": "T", "due_date": "2025-03-01T13:00:00+00:00"}'
+)
+
+
+def test_a_task_event_is_written_byte_for_byte_as_before() -> None:
+    user_id = uuid.UUID(int=1)
+    task = Task.create(
+        user_id=user_id,
+        title="Report",
+        priority="high",
+        due_at=later(72),
+        tags=[Tag(user_id=user_id, name="Work", color="#4073ff")],
+        recurrence=Recurrence("FREQ=WEEKLY;BYDAY=MO,WE"),
+        reminders=[ReminderSpec(minutes_before=60), ReminderSpec(at=later(24))],
+        now=NOW,
+    )
+    task.id = task.series_id = uuid.UUID(int=4)
+    task.update(status="in_progress", priority="urgent", now=NOW)
+    assert json.dumps(event_data(task.events[-1])) == UPDATED_TEXT
+
+
+def test_a_reminder_due_event_is_written_byte_for_byte_as_before() -> None:
+    due = DueReminder(
+        uuid.UUID(int=6), uuid.UUID(int=4), uuid.UUID(int=1), 60, None, later(3), "T", later(4)
+    )
+    event = reminder_due(due, now=NOW)
+    assert (event.key, json.dumps(event_data(event))) == (str(uuid.UUID(int=4)), DUE_TEXT)
