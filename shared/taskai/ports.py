@@ -19,6 +19,7 @@ from taskai.domain.emails import Email
 from taskai.domain.events import DomainEvent
 from taskai.domain.login_guard import Limit
 from taskai.domain.queries import Page, TaskQuery
+from taskai.domain.reminders import Transition
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
 from taskai.domain.users import User
@@ -217,8 +218,9 @@ class ReminderRepository(Protocol):
     def claim_due(self, now: datetime, limit: int) -> list[DueReminder]:
         """Up to `limit` pending reminders due by `now`, oldest first, held until commit."""
 
-    def mark(self, reminder_ids: list[uuid.UUID], status: str) -> None:
-        """Set the delivery status of these reminders."""
+    def mark(self, reminder_ids: list[uuid.UUID], transition: Transition) -> None:
+        """Make `transition` on these reminders by the rules of `TRANSITIONS`; a reminder not in
+        one of its source states stays as it is."""
 
     def lock(self, reminder_id: uuid.UUID) -> str | None:
         """The reminder's status, held until commit (None when its task was deleted)."""

@@ -16,13 +16,15 @@ from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from taskai.adapters.outbox import event_data
+from taskai.contracts import EventData, parse
 from taskai.domain.emails import Email
 from taskai.domain.events import DomainEvent
 from taskai.domain.login_guard import Limit
 from taskai.domain.names import email_key
 from taskai.domain.queries import Page, TaskQuery
 from taskai.domain.quickadd import Draft
-from taskai.domain.reminders import PENDING, Reminder
+from taskai.domain.reminders import PENDING, TRANSITIONS, Reminder, Transition, single_target
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
 from taskai.domain.users import User
@@ -285,10 +287,12 @@ class FakeReminderRepository:
             for r, t in due[:limit]
         ]
 
-    def mark(self, reminder_ids: list[uuid.UUID], status: str) -> None:
+    def mark(self, reminder_ids: list[uuid.UUID], transition: Transition) -> None:
         reminders = self.all()
         for reminder_id in reminder_ids:
-            reminders[reminder_id][0].status = status
+            reminder = reminders[reminder_id][0]
+            if reminder.status in TRANSITIONS[transition].sources:
+                reminder.status = single_target(transition)
 
     def lock(self, reminder_id: uuid.UUID) -> str | None:
         found = self.all().get(reminder_id)
@@ -544,3 +548,8 @@ if TYPE_CHECKING:  # `mypy tests/unit/fakes.py`: each fake meets its port
     _tokens: type[ports.TokenIssuer] = FakeTokens
     _publisher: type[ports.Publisher] = FakePublisher
     _outbox: type[ports.OutboxStore] = FakeOutbox
+
+
+def wire(event: DomainEvent) -> EventData:
+    """A recorded event as a consumer receives it: its contract's JSON, parsed by the contract."""
+    return parse({"specversion": "1.0", "type": event.type, "data": event_data(event)})

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from fakes import NOW, new_task
+from fakes import NOW, new_task, wire
 
+from taskai.adapters.outbox import event_data
 from taskai.domain.events import TaskCompleted
 from taskai.services import recurrence
 from taskai.services.tasks import complete_task, reopen_task
@@ -22,7 +23,7 @@ def completed_daily_task(uow, user):
 
 def handle(uow, event, *, event_id=None):
     return recurrence.on_task_event(
-        uow=uow, event_id=event_id or event.id, event_type=event.type, data=event.data, now=NOW
+        uow=uow, event_id=event_id or event.id, data=wire(event), now=NOW
     )
 
 
@@ -72,7 +73,7 @@ def test_a_series_with_a_count_ends_and_says_why(uow, user):
 def test_a_dead_lettered_completion_stalls_the_series_and_says_so_on_the_task(uow, user):
     task, completed = completed_daily_task(uow, user)
     outcome = recurrence.stall_series(
-        uow=uow, event_type=completed.type, data=completed.data, reason="boom", now=NOW
+        uow=uow, event_type=completed.type, data=event_data(completed), reason="boom", now=NOW
     )
     assert outcome == "stalled"
     assert "could not be made (boom)" in (task.recurrence_ended_reason or "")
@@ -83,7 +84,7 @@ def test_a_dead_letter_whose_successor_was_made_after_all_is_ignored(uow, user):
     _, completed = completed_daily_task(uow, user)
     handle(uow, completed)
     outcome = recurrence.stall_series(
-        uow=uow, event_type=completed.type, data=completed.data, reason="boom", now=NOW
+        uow=uow, event_type=completed.type, data=event_data(completed), reason="boom", now=NOW
     )
     assert outcome == "ignored"
 

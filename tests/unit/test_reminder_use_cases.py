@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from fakes import NOW, FakeSender, new_task
+from fakes import NOW, FakeSender, new_task, wire
 
 from taskai.domain.events import ReminderDue
 from taskai.ports import SendFailed
@@ -46,8 +46,7 @@ def send(uow, due, sender, *, now=FIRE_AT + timedelta(minutes=1)):
         sender=sender,
         mailing=MAILING,
         event_id=due.id,
-        event_type=due.type,
-        data=due.data,
+        data=wire(due),
         now=now,
     )
 
@@ -57,7 +56,7 @@ def test_a_reminder_whose_time_has_come_is_queued_with_one_reminder_due_event(uo
     assert (tally.queued, tally.missed) == (1, 0)
     assert task.reminders[0].status == "queued"
     assert uow.event_types() == ["TaskCreated", "ReminderDue"]
-    assert uow.published[-1].data["reminder_id"] == str(task.reminders[0].id)
+    assert uow.published[-1].reminder_id == task.reminders[0].id
 
 
 def test_a_reminder_not_yet_due_waits(uow, task):
@@ -153,8 +152,7 @@ def test_events_other_than_reminder_due_are_ignored(uow, task, due):
         sender=FakeSender(),
         mailing=MAILING,
         event_id=created.id,
-        event_type=created.type,
-        data=created.data,
+        data=wire(created),
         now=NOW,
     )
     assert outcome == "ignored"

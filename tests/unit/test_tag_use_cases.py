@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from fakes import NOW, new_task
 
+from taskai.adapters.outbox import event_data
 from taskai.errors import Conflict
 from taskai.services.tags import create_tag, delete_tag, list_tags, update_tag
 
@@ -47,7 +48,7 @@ def test_renaming_a_tag_changes_every_task_that_carries_it(uow, user):
     update_tag(uow=uow, user_id=user.id, tag_id=tag.id, name="house", color="#00FF00", now=NOW)
     assert (tag.name, tag.color) == ("house", "#00ff00")
     assert uow.event_types() == ["TaskCreated", "TaskUpdated"]
-    assert uow.published[-1].data["changed"] == ["tags"]
+    assert event_data(uow.published[-1])["changed"] == ["tags"]
 
 
 def test_renaming_a_tag_to_another_tags_name_is_a_conflict(uow, user):

@@ -6,13 +6,14 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from fakes import NOW, new_task
+from fakes import NOW, new_task, wire
 
 from taskai.domain.queries import TaskQuery
 from taskai.domain.users import User
 from taskai.errors import InvalidInput, NotFound
 from taskai.services import recurrence
 from taskai.services.tasks import (
+    TaskChanges,
     complete_task,
     delete_task,
     get_task,
@@ -67,14 +68,14 @@ def test_listing_tasks_shows_only_the_callers_tasks(uow, user):
 
 def test_updating_a_task_changes_only_the_fields_given(uow, user):
     task = new_task(uow, user, priority="high")
-    update_task(uow=uow, user_id=user.id, task_id=task.id, changes={"title": "Pay it"}, now=NOW)
+    update_task(uow=uow, user_id=user.id, task_id=task.id, changes=TaskChanges(title="Pay it"), now=NOW)
     assert (task.title, task.priority) == ("Pay it", "high")
     assert uow.event_types() == ["TaskCreated", "TaskUpdated"]
 
 
 def test_an_update_moves_a_due_date_given_in_the_owners_zone(uow, user):
     task = new_task(uow, user)
-    changes = {"due_date": datetime(2030, 7, 1, 12, 0), "tags": ["summer"]}
+    changes = TaskChanges(due_at=datetime(2030, 7, 1, 12, 0), tags=["summer"])
     update_task(uow=uow, user_id=user.id, task_id=task.id, changes=changes, now=NOW)
     assert task.due_at == datetime(2030, 7, 1, 10, 0, tzinfo=UTC)  # Berlin is UTC+2 in July
     assert [tag.name for tag in task.tags] == ["summer"]
@@ -107,7 +108,7 @@ def test_reopening_an_occurrence_retracts_the_untouched_successor_it_generated(u
     complete_task(uow=uow, user_id=user.id, task_id=task.id, now=NOW)
     completed = uow.published[-1]
     recurrence.on_task_event(
-        uow=uow, event_id=completed.id, event_type=completed.type, data=completed.data, now=NOW
+        uow=uow, event_id=completed.id, data=wire(completed), now=NOW
     )
     assert len(uow.tasks.items) == 2
     reopen_task(uow=uow, user_id=user.id, task_id=task.id, now=NOW)

@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import logging
 import threading
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import asdict
 from datetime import datetime
+from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, select, text, update
 
 from taskai.adapters import orm
+from taskai.domain.events import DomainEvent
+from taskai.domain.tasks import iso
 from taskai.ports import OutboxRecord, RelayBusy
 
 log = logging.getLogger("taskai.relay")
@@ -22,7 +28,29 @@ o = orm.outbox.c
 RELAY_LOCK = 0x7A5CA1  # PostgreSQL advisory lock key: one relay at a time keeps per-key order
 _this_process = threading.Lock()
 
-__all__ = ["BackgroundRelay", "OutboxRecord", "SqlOutbox", "backlog"]
+__all__ = ["BackgroundRelay", "OutboxRecord", "SqlOutbox", "backlog", "event_data"]
+
+
+def event_data(event: DomainEvent) -> dict[str, Any]:
+    """The contract's JSON `data` of a recorded event (the one place it is written): its fields
+    but `id` and `occurred_at`, uuids and words as text, times as ISO 8601 in UTC (+00:00)."""
+    data = asdict(event, dict_factory=_json_object)
+    del data["id"], data["occurred_at"]  # the envelope's
+    return data
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    return {name: _json_value(value) for name, value in pairs}
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, tuple | list):
+        return [_json_value(item) for item in value]
+    if isinstance(value, datetime):
+        return iso(value)
+    if isinstance(value, uuid.UUID | StrEnum):
+        return str(value)
+    return value
 
 
 class SqlOutbox:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from taskai.adapters import orm
 from taskai.adapters.db import clash
+from taskai.adapters.outbox import event_data
 from taskai.adapters.repository import (
     AuditLog,
     NotificationLog,
@@ -162,7 +163,7 @@ class UnitOfWork:
                 "key": event.key,
                 "type": event.type,
                 "occurred_at": event.occurred_at,
-                "data": event.data,
+                "data": event_data(event),
                 "traceparent": traceparent,
             }
             for event in events

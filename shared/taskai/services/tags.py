@@ -60,7 +60,7 @@ def delete_tag(*, uow: UnitOfWork, user_id: uuid.UUID, tag_id: uuid.UUID, now: d
     with uow:
         tag = uow.tags.get(user_id, tag_id)
         for task in uow.tasks.with_tag(user_id, tag.id):
-            task.update({"tags": [t for t in task.tags if t.id != tag.id]}, now=now)
+            task.update(tags=[t for t in task.tags if t.id != tag.id], now=now)
         uow.delete_tag(tag)
         uow.commit()
 
