@@ -106,7 +106,8 @@ INSERT INTO tasks.tasks ({TASK_INSERT_COLUMNS})
 VALUES (gen_random_uuid(), :uid::UUID, 'Review quarterly invoice draft'::VARCHAR,
         'send the budget summary to the client team before the meeting.'::VARCHAR,
         'pending'::VARCHAR, :prio::SMALLINT, now() + make_interval(days => :due),
-        NULL::VARCHAR, NULL::VARCHAR, NULL::UUID, NULL::TIMESTAMPTZ, NULL::INTEGER, false,
+        NULL::VARCHAR, NULL::VARCHAR, NULL::UUID, NULL::TIMESTAMPTZ, NULL::INTEGER,
+        NULL::VARCHAR, false,
         now(), now(), NULL::TIMESTAMPTZ, :seq::BIGINT)
 RETURNING id AS task_id \gset
 INSERT INTO tasks.task_tags (task_id, tag_id) VALUES (:task_id::UUID, :tag1::UUID);

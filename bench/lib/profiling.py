@@ -1,8 +1,9 @@
 """Sample the server under load with py-spy (pip install py-spy) and print where its time goes.
 
 py-spy attaches to the server's process tree (gunicorn master and workers, every thread) and
-samples the Python stacks of threads that are running, not idle, so the counts approximate the
-server's CPU time. --nonblocking reads the stacks without pausing the server.
+samples the Python stack of the thread holding the GIL (--gil), so the counts approximate the
+server's Python CPU time (time waiting on sockets or the database is not in them); --nonblocking
+reads the stacks without pausing the server.
 """
 
 from __future__ import annotations
@@ -101,10 +102,11 @@ def short(frame: str) -> str:
     if not match:
         return frame
     path = match.group("file")
-    for marker in ("site-packages/", str(ROOT) + "/", "/lib/python3"):
+    for marker in ("site-packages/", str(ROOT) + "/"):
         if marker in path:
             path = path.split(marker, 1)[1]
             break
+    path = re.sub(r"^.*/lib/python3\.\d+/", "", path)
     return f"{match.group('function')} ({path})"
 
 
@@ -112,7 +114,7 @@ def profiled(server: Server, out: Path, measure: Callable[[], dict[str, Any]]
              ) -> tuple[dict[str, Any], Profile]:
     """Run measure() while py-spy samples the server's tree; its result and the profile."""
     argv = [py_spy(), "record", "--pid", str(server.proc.pid), "--subprocesses", "--nonblocking",
-            "--function", "--full-filenames", "--rate", str(RATE), "--format", "raw",
+            "--gil", "--function", "--full-filenames", "--rate", str(RATE), "--format", "raw",
             "-o", str(out)]
     spy = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
@@ -133,7 +135,7 @@ def print_profile(label: str, profile: Profile, requests: int, top: int) -> None
     def row(name: str, n: int) -> str:
         return f"  {100 * n / total:5.1f} % {1000 * n / RATE / requests:7.3f} ms/req  {name}"
 
-    print(f"\n[{label}] profile: {profile.samples} samples at {RATE}/s of running threads "
+    print(f"\n[{label}] profile: {profile.samples} samples at {RATE}/s of GIL-holding threads "
           f"({profile.samples / RATE:.1f} s) for {requests} requests")
     for title, counts in (("cumulative", profile.cumulative_counts()),
                           ("self", profile.self_counts())):

@@ -77,7 +77,7 @@ def write_lua(path: Path, requests: list[Request]) -> Path:
         if r.body is not None:
             headers["Content-Type"] = "application/json"
             body = lua_string(json.dumps(r.body, separators=(",", ":")))
-        fields = ", ".join(f"[{lua_string(k)}] = {lua_string(v)}" for k, v in headers.items())
+        fields = ", ".join(f"[ {lua_string(k)} ] = {lua_string(v)}" for k, v in headers.items())
         rows.append(f"  {{{lua_string(r.method)}, {lua_string(r.path)}, {{{fields}}}, {body}}},")
     path.write_text(WRK_LUA % {"requests": "\n".join(rows), "mark": MARK})
     return path
