@@ -272,7 +272,7 @@ class Vikunja(Target):
 
     def __init__(self, args: argparse.Namespace, store: str, work: Path, binary: Path):
         super().__init__(args, store, work)
-        self.binary, self.port = binary, 0
+        self.binary, self.port, self.secret = binary, 0, secrets.token_urlsafe(32)
         self.token, self.project, self.labels = "", 0, dict[str, int]()
 
     def start(self) -> Server:
@@ -283,7 +283,7 @@ class Vikunja(Target):
                "VIKUNJA_SERVICE_ENABLEREGISTRATION": "true",
                "VIKUNJA_SERVICE_ROOTPATH": str(self.dir),
                "VIKUNJA_FILES_BASEPATH": str(self.dir / "files"),
-               "VIKUNJA_SERVICE_JWTSECRET": secrets.token_urlsafe(32)}
+               "VIKUNJA_SERVICE_JWTSECRET": self.secret}  # kept across restarts: tokens stay
         if self.url is None:
             env.update(VIKUNJA_DATABASE_TYPE="sqlite",
                        VIKUNJA_DATABASE_PATH=str(self.dir / "vikunja.db"))
