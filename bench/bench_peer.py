@@ -56,6 +56,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -521,10 +522,11 @@ def main() -> None:
         print(f"load: wrk -t {args.wrk_threads} -c {args.clients}, {args.warmup}s warm-up + "
               f"{args.duration}s per phase; {os.cpu_count()} CPUs shared by everything")
         for store in args.stores:
-            targets: list[Target] = [TaskAI(args, store, work)]
+            makers: list[Callable[[], Target]] = [partial(TaskAI, args, store, work)]
             if binary:
-                targets.append(Vikunja(args, store, work, binary))
-            for target in targets:
+                makers.append(partial(Vikunja, args, store, work, binary))
+            for make in makers:  # one target's database at a time
+                target = make()
                 try:
                     outcomes.append(measure(target, args, items, creates))
                 finally:
