@@ -15,8 +15,8 @@ What it measures, per store (SQLite, then PostgreSQL with --database-url) and pe
      (b) list filtered by one label, sorted by due date ascending, 50 a page,
      (c) one-word search, 50 a page,
      reads first; each run waits for a quiet machine as bench_api does (--quiet-*).
-  4. RSS after the load, then a table: req/s, TaskAI/Vikunja ratio, p50/p99, errors, start ->
-     first 200, RSS idle and after load; JSON in bench/results/peer.json.
+  4. RSS after the load, then a table: successful req/s (2xx), TaskAI/Vikunja ratio, p50/p99,
+     errors, start -> first 200, RSS idle and after load; JSON in bench/results/peer.json.
 
 TaskAI runs as a user runs it today: `taskai dev` on SQLite (embedded) and the tasks function
 under the functions-framework CLI (gunicorn, WORKERS x THREADS) on PostgreSQL, where the bench
@@ -428,16 +428,17 @@ def print_results(outcomes: list[Outcome]) -> None:
             def cells(r: dict[str, Any] | None) -> tuple[str, str, str]:
                 if r is None:
                     return "-", "-", "-"
-                return (f"{r['rps']:.0f}", f"{r['p50_ms']:.0f} / {r['p99_ms']:.0f} ms",
+                return (f"{r['ok_rps']:.0f}", f"{r['p50_ms']:.0f} / {r['p99_ms']:.0f} ms",
                         str(r["errors"]))
 
             (ar, al, ae), (br, bl, be) = cells(a), cells(b)
-            ratio = f"{a['rps'] / b['rps']:.2f}" if a and b and b["rps"] else "-"
+            ratio = f"{a['ok_rps'] / b['ok_rps']:.2f}" if a and b and b["ok_rps"] else "-"
             cpu = " / ".join(f"{r['client_cpu_cores']:.2f}" for r in (a, b) if r)
             rows.append((store, op, ar, br, ratio, al, bl, f"{ae} / {be}", cpu))
     print_table(head, rows, width=15)
-    print("(errors: non-2xx answers, timeouts and socket errors counted by wrk; client CPU: "
-          "cores wrk used, TaskAI / Vikunja)")
+    print("(req/s: answers with 2xx/3xx only; errors: other answers, timeouts and socket errors "
+          "counted by wrk, whose latencies are in p50/p99; client CPU: cores wrk used, "
+          "TaskAI / Vikunja)")
     print_table(("server", "store", "seed s", "1st start s", "start s", "RSS idle MB",
                  "RSS loaded MB"),
                 [(o.system, o.store, f"{o.seed_s}", f"{o.first_start_s:.2f}", f"{o.start_s:.2f}",

@@ -86,7 +86,8 @@ def write_lua(path: Path, requests: list[Request]) -> Path:
 def run_wrk(lua: Path, port: int, args: argparse.Namespace, seconds: float,
             server: Server | None = None) -> dict[str, Any]:
     """One wrk run of --wrk-threads threads and --clients connections for `seconds` (rounded,
-    at least 1); returns requests/s, latencies in ms, errors and where the CPU went (cores).
+    at least 1); returns requests/s (all, and ok_rps: answered 2xx/3xx), latencies in ms,
+    errors and where the CPU went (cores).
     RuntimeError if wrk fails."""
     argv = ["wrk", "-t", str(args.wrk_threads), "-c", str(args.clients), "-d",
             f"{max(1, round(seconds))}s", "--timeout", "10s", "-s", str(lua),
@@ -102,6 +103,7 @@ def run_wrk(lua: Path, port: int, args: argparse.Namespace, seconds: float,
     server_seconds = cpu.pop("server_cpu_seconds")
     return {
         "requests": r["requests"], "rps": r["requests"] / (r["duration_us"] / 1e6),
+        "ok_rps": (r["requests"] - r["status"]) / (r["duration_us"] / 1e6),  # 2xx/3xx only
         "p50_ms": r["p50_us"] / 1000, "p90_ms": r["p90_us"] / 1000, "p99_ms": r["p99_us"] / 1000,
         "max_ms": r["max_us"] / 1000, "mean_ms": r["mean_us"] / 1000, "errors": errors,
         "error_detail": {k: r[k] for k in ("connect", "read", "write", "status", "timeout")},
