@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Sequence
 from importlib.metadata import version
 from typing import Any
 
@@ -35,7 +36,7 @@ def fmt_cpu(r: dict[str, Any]) -> str:
             f"others {r['other_cpu_cores']}")
 
 
-def print_table(head: tuple[str, ...], rows: list[tuple[str, ...]], width: int = 13) -> None:
+def print_table(head: Sequence[str], rows: Sequence[Sequence[str]], width: int = 13) -> None:
     """Print a right-aligned table of already formatted cells, `width` characters a column."""
     print("\n" + " | ".join(f"{h:>{width}}" for h in head))
     print("-" * ((width + 3) * len(head)))
