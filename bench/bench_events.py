@@ -56,6 +56,7 @@ def serve_recurrence() -> tuple[Arrivals, str]:
 
 
 def new_user(uow_factory) -> uuid.UUID:
+    from taskai.adapters.security import BcryptPasswords
     from taskai.services import auth
 
     session = auth.register(
@@ -64,7 +65,7 @@ def new_user(uow_factory) -> uuid.UUID:
         email=f"bench-{uuid.uuid4().hex[:8]}@example.com",
         password="benchmark password",
         now=datetime.now(UTC),
-        bcrypt_rounds=4,
+        passwords=BcryptPasswords(rounds=4),
     )
     return session.user.id
 

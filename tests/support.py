@@ -150,6 +150,7 @@ def completed_without_delivery(user: Api, now: Any) -> tuple[str, dict[str, Any]
     stopped, as if the consumer lost them): its task.completed event's id and data, at `now`."""
     import uuid
 
+    from taskai.adapters.outbox import event_data
     from taskai.domain.events import TaskCompleted
 
     task = user.post("/api/tasks", {"title": "Pay rent", "due_date": "2031-01-01T09:00:00",
@@ -161,4 +162,4 @@ def completed_without_delivery(user: Api, now: Any) -> tuple[str, dict[str, Any]
         done = uow.tasks.get(me, uuid.UUID(task["id"]))
         done.events.clear()
         done.record(TaskCompleted, now)
-        return done.events[0].id, done.events[0].data
+        return done.events[0].id, event_data(done.events[0])

@@ -19,7 +19,7 @@ def register(call: Call) -> s.RegisteredPublic:
         uow=call.uow(),
         tokens=bootstrap.tokens(),
         now=call.now,
-        bcrypt_rounds=get_settings().bcrypt_rounds,
+        passwords=bootstrap.passwords(),
         **body.model_dump(),
     )
     return s.RegisteredPublic(
@@ -39,7 +39,7 @@ def login(call: Call) -> s.TokenPublic:
         password=body.password,
         address=call.client_address(),
         now=call.now,
-        bcrypt_rounds=get_settings().bcrypt_rounds,
+        passwords=bootstrap.passwords(),
     )
     return s.TokenPublic(access_token=session.access_token, expires_in=session.expires_in)
 
@@ -66,7 +66,7 @@ def change_password(call: Call) -> None:
         current_password=body.current_password,
         new=body.new_password,
         now=call.now,
-        bcrypt_rounds=get_settings().bcrypt_rounds,
+        passwords=bootstrap.passwords(),
     )
 
 
@@ -83,7 +83,7 @@ def delete_account(call: Call) -> None:
         user_id=call.user_id,
         password=body.password,
         now=call.now,
-        bcrypt_rounds=get_settings().bcrypt_rounds,
+        passwords=bootstrap.passwords(),
     )
 
 
@@ -111,7 +111,7 @@ def confirm_password_reset(call: Call) -> None:
         token=body.token,
         new=body.new_password,
         now=call.now,
-        bcrypt_rounds=get_settings().bcrypt_rounds,
+        passwords=bootstrap.passwords(),
     )
 
 

@@ -18,7 +18,6 @@ def on_event(event):  # type: ignore[no-untyped-def]
                 sender=bootstrap.email_sender(),
                 mailing=bootstrap.mailing(),
                 event_id=event_id,
-                event_type=kind,
                 data=data,
                 now=now,
             ),

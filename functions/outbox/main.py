@@ -6,7 +6,7 @@ import functions_framework
 
 from taskai import bootstrap
 from taskai.api.consumers import serve_events
-from taskai.services.relay import RelayBusy
+from taskai.ports import RelayBusy
 
 log = logging.getLogger("taskai.relay")
 

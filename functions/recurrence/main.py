@@ -12,7 +12,7 @@ def on_event(event):  # type: ignore[no-untyped-def]
         event,
         consumer=service.CONSUMER,
         handler=lambda event_id, kind, data, now: service.on_task_event(
-            uow=bootstrap.uow(), event_id=event_id, event_type=kind, data=data, now=now
+            uow=bootstrap.uow(), event_id=event_id, data=data, now=now
         ),
     )
 

@@ -5,9 +5,9 @@ import functions_framework
 from taskai.api import schemas as s
 from taskai.api.http import Api, Call
 from taskai.api.presenters import tag_public, task_public
+from taskai.domain.queries import TaskQuery
 from taskai.services import recurrence, sync
 from taskai.services import tasks as service
-from taskai.services.queries import TaskQuery
 
 api = Api("tasks")
 
@@ -59,11 +59,7 @@ def get_task(call: Call) -> s.TaskPublic:
 @api.handles("updateTask")
 def update_task(call: Call) -> s.TaskPublic:
     body = call.body(s.TaskUpdate)
-    changes = s.fields_set(body)
-    if body.recurrence is not None:
-        changes["recurrence"] = body.recurrence.model_dump(exclude_none=True)
-    if body.reminders is not None:
-        changes["reminders"] = [r.model_dump() for r in body.reminders]
+    changes = body.changes()
     task = service.update_task(
         uow=call.uow(),
         user_id=call.user_id,
@@ -71,9 +67,8 @@ def update_task(call: Call) -> s.TaskPublic:
         changes=changes,
         now=call.now,
     )
-    return present(
-        call, task, service.skipped_reminder_notes(task) if "reminders" in changes else None
-    )
+    notes = service.skipped_reminder_notes(task) if body.reminders is not None else None
+    return present(call, task, notes)
 
 
 @api.handles("deleteTask")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
+from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -15,17 +16,19 @@ from taskai import logs
 from taskai.adapters.db import make_engine
 from taskai.adapters.event_ingress import SERVICE_ACCOUNT, EventIngress, OidcSenders
 from taskai.adapters.orm import start_mappers
-from taskai.adapters.security import TokenIssuer
+from taskai.adapters.outbox import BackgroundRelay, SqlOutbox
+from taskai.adapters.security import BcryptPasswords, TokenIssuer
 from taskai.adapters.unit_of_work import UnitOfWork
 from taskai.config import get_settings
-from taskai.services.relay import BackgroundRelay, Publisher, relay_pending
+from taskai.ports import EmailSender, PasswordHasher, Publisher
+from taskai.services.relay import relay_pending
 
 if TYPE_CHECKING:
     from taskai.adapters.kafka_bus import KafkaPublisher
     from taskai.domain.emails import Email
     from taskai.local.bus import InProcessBus
-    from taskai.services.ai import Parser
-    from taskai.services.notifications import EmailSender, Mailing
+    from taskai.ports import Parser
+    from taskai.services.notifications import Mailing
 
 log = logging.getLogger("taskai.bootstrap")
 
@@ -63,6 +66,12 @@ def tokens() -> TokenIssuer:
         audience=settings.jwt_audience,
         ttl_seconds=settings.jwt_ttl_seconds,
     )
+
+
+@cache
+def passwords() -> PasswordHasher:
+    """bcrypt at the configured cost."""
+    return BcryptPasswords(rounds=get_settings().bcrypt_rounds)
 
 
 @cache
@@ -120,7 +129,9 @@ def publisher() -> Publisher:
 
 def relay_now() -> int:
     """Publish everything waiting in the outbox (the relay function's work on each tick)."""
-    return relay_pending(engine=engine(), publisher=publisher())
+    return relay_pending(
+        outbox=SqlOutbox(engine()), publisher=publisher(), clock=lambda: datetime.now(UTC)
+    )
 
 
 @cache
@@ -192,4 +203,5 @@ def reset() -> None:
     for cached in (engine, session_factory, tokens, kafka, relay, ingress, get_settings):
         cached.cache_clear()
     email_sender.cache_clear()
+    passwords.cache_clear()
     quick_add_parser.cache_clear()

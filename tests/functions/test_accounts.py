@@ -13,6 +13,7 @@ import pytest
 
 from support import settle
 from taskai import bootstrap
+from taskai.adapters.security import BcryptPasswords
 from taskai.domain.login_guard import PER_ACCOUNT, PER_ADDRESS
 from taskai.services import auth as service
 
@@ -62,7 +63,7 @@ def test_the_delay_doubles_and_a_success_clears_the_count(alice):
                 password="nope nope",
                 address="a",
                 now=start + timedelta(seconds=i),
-                bcrypt_rounds=rounds,
+                passwords=BcryptPasswords(rounds=rounds),
             )
     assert PER_ACCOUNT.delay(5) == timedelta(seconds=1) and PER_ACCOUNT.delay(6) == timedelta(
         seconds=2
@@ -76,7 +77,7 @@ def test_the_delay_doubles_and_a_success_clears_the_count(alice):
         password="correct horse",
         address="a",
         now=later,
-        bcrypt_rounds=rounds,
+        passwords=BcryptPasswords(rounds=rounds),
     )
     assert session.user.email == alice.email
     with bootstrap.uow() as uow:
@@ -205,7 +206,7 @@ def test_a_reset_link_expires_after_30_minutes(alice, outbox_mail):
             token=token,
             new="late but strong",
             now=now + timedelta(minutes=31),
-            bcrypt_rounds=4,
+            passwords=BcryptPasswords(rounds=4),
         )
 
 

@@ -8,16 +8,15 @@ from datetime import UTC, datetime
 
 from support import completed_without_delivery
 from taskai import bootstrap
-from taskai.domain.events import TaskCompleted
+from taskai.contracts import TaskCompletedData
 from taskai.services.recurrence import on_task_event
 
 NOW = datetime(2031, 1, 15, 12, tzinfo=UTC)
 
 
 def deliver(event_id: str, data: dict) -> str:
-    return on_task_event(
-        uow=bootstrap.uow(), event_id=event_id, event_type=TaskCompleted.type, data=data, now=NOW
-    )
+    parsed = TaskCompletedData.model_validate(data)
+    return on_task_event(uow=bootstrap.uow(), event_id=event_id, data=parsed, now=NOW)
 
 
 def occurrences(alice, data) -> list[int]:

@@ -8,30 +8,13 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
 from typing import Any
 
 from taskai.domain.emails import Email
+from taskai.ports import SendFailed, Sent
 
 log = logging.getLogger("taskai.email")
 THROTTLED = {"Throttling", "ThrottlingException", "TooManyRequestsException"}
-
-
-@dataclass(frozen=True)
-class Sent:
-    """The provider took the message; its id (None when it already had it under this key)."""
-
-    message_id: str | None
-    note: str | None = None
-
-
-class SendFailed(Exception):
-    """The provider did not take the message: `transient` ones may succeed when retried."""
-
-    def __init__(self, message: str, *, transient: bool, retry_after_s: float | None = None):
-        super().__init__(message)
-        self.transient = transient
-        self.retry_after_s = retry_after_s
 
 
 class LogSender:

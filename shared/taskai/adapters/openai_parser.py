@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
@@ -18,6 +18,7 @@ from taskai.domain.quickadd import Draft
 from taskai.domain.recurrence import Recurrence
 from taskai.domain.tags import clean_tag_name
 from taskai.domain.tasks import clean_title
+from taskai.schema_words import Anchor, Priority
 
 LANGUAGE_NAMES = {"en": "English", "de": "German", "es": "Spanish", "fr": "French"}
 SYSTEM_PROMPT = """You turn one line a user typed into a task for a task manager.
@@ -52,7 +53,7 @@ class AIReminder(BaseModel):
 class AIRecurrence(BaseModel):
     model_config = ConfigDict(extra="forbid")
     rule: str
-    anchor: Literal["due", "completion"]
+    anchor: Anchor
 
 
 class AIDraft(BaseModel):
@@ -62,7 +63,7 @@ class AIDraft(BaseModel):
     title: str
     description: str | None
     due_date: str | None
-    priority: Literal["low", "medium", "high", "urgent"] | None
+    priority: Priority | None
     tags: list[str]
     recurrence: AIRecurrence | None
     reminders: list[AIReminder]

@@ -1,55 +1,121 @@
-"""The transactional outbox: events wait here, in commit order, until they are on the bus."""
+"""The transactional outbox: events wait here, in commit order, until they are on the bus.
+
+`SqlOutbox` is the relay's store (with its one-relay-at-a-time turn); `BackgroundRelay` runs
+relay passes on a daemon thread of the process, woken after each commit that wrote events.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+import logging
+import threading
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy import Connection, Engine, delete, func, select, text, update
 
 from taskai.adapters import orm
+from taskai.domain.events import DomainEvent
+from taskai.domain.tasks import iso
+from taskai.ports import OutboxRecord, RelayBusy
 
+log = logging.getLogger("taskai.relay")
 o = orm.outbox.c
 RELAY_LOCK = 0x7A5CA1  # PostgreSQL advisory lock key: one relay at a time keeps per-key order
+_this_process = threading.Lock()
+
+__all__ = ["BackgroundRelay", "OutboxRecord", "SqlOutbox", "backlog", "event_data"]
 
 
-@dataclass(frozen=True)
-class OutboxRecord:
-    """One event as stored: enough to build its CloudEvent and its Kafka record."""
-
-    position: int
-    event_id: str
-    topic: str
-    key: str
-    type: str
-    occurred_at: datetime
-    data: dict[str, Any]
-    traceparent: str | None
+def event_data(event: DomainEvent) -> dict[str, Any]:
+    """The contract's JSON `data` of a recorded event (the one place it is written): its fields
+    but `id` and `occurred_at`, uuids and words as text, times as ISO 8601 in UTC (+00:00)."""
+    data = asdict(event, dict_factory=_json_object)
+    del data["id"], data["occurred_at"]  # the envelope's
+    return data
 
 
-def unpublished(connection: Connection, limit: int) -> list[OutboxRecord]:
-    """The oldest events not yet published, in commit order."""
-    stmt = (
-        select(o.position, o.event_id, o.topic, o.key, o.type, o.occurred_at, o.data, o.traceparent)
-        .where(o.published_at.is_(None))
-        .order_by(o.position)
-        .limit(limit)
-    )
-    return [OutboxRecord(*row) for row in connection.execute(stmt)]
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    return {name: _json_value(value) for name, value in pairs}
 
 
-def mark_published(connection: Connection, positions: list[int], now: datetime) -> None:
-    if positions:
-        connection.execute(
-            update(orm.outbox).where(o.position.in_(positions)).values(published_at=now)
+def _json_value(value: Any) -> Any:
+    if isinstance(value, tuple | list):
+        return [_json_value(item) for item in value]
+    if isinstance(value, datetime):
+        return iso(value)
+    if isinstance(value, uuid.UUID | StrEnum):
+        return str(value)
+    return value
+
+
+class SqlOutbox:
+    """The outbox table of one database; each call is a short transaction of its own, never held
+    open while publishing (in the embedded mode the subscribers write to the same SQLite file)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        """Hold the relay turn of this process and database while inside; raises RelayBusy."""
+        if not _this_process.acquire(blocking=False):
+            raise RelayBusy("this process's relay is running")
+        try:
+            with self.engine.connect() as lock:
+                if not take_turn(lock):
+                    raise RelayBusy("another process's relay is running")
+                try:
+                    yield
+                finally:
+                    give_turn(lock)
+        finally:
+            _this_process.release()
+
+    def unpublished(self, limit: int) -> list[OutboxRecord]:
+        """Up to `limit` of the oldest events not yet published, in commit order."""
+        stmt = (
+            select(
+                o.position, o.event_id, o.topic, o.key, o.type, o.occurred_at, o.data, o.traceparent
+            )
+            .where(o.published_at.is_(None))
+            .order_by(o.position)
+            .limit(limit)
         )
+        with self.engine.begin() as connection:
+            return [OutboxRecord(*row) for row in connection.execute(stmt)]
+
+    def mark_published(
+        self, positions: Sequence[int], *, now: datetime, purge_before: datetime | None = None
+    ) -> None:
+        """Mark these published at `now` and forget events published before `purge_before`
+        (Kafka keeps them for its own retention), in one transaction."""
+        with self.engine.begin() as connection:
+            if positions:
+                stmt = update(orm.outbox).where(o.position.in_(positions))
+                connection.execute(stmt.values(published_at=now))
+            if purge_before is not None:
+                connection.execute(delete(orm.outbox).where(o.published_at < purge_before))
 
 
-def purge_published(connection: Connection, now: datetime, keep: timedelta) -> int:
-    """Forget published events older than `keep` (Kafka keeps them for its own retention)."""
-    stmt = delete(orm.outbox).where(o.published_at < now - keep)
-    return connection.execute(stmt).rowcount or 0
+def take_turn(connection: Connection) -> bool:
+    """A PostgreSQL session advisory lock, so concurrent relays cannot reorder a key's events."""
+    if connection.dialect.name != "postgresql":
+        return True  # the embedded mode runs one process
+    got = connection.execute(text(f"SELECT pg_try_advisory_lock({RELAY_LOCK})")).scalar()
+    connection.commit()
+    return bool(got)
+
+
+def give_turn(connection: Connection) -> None:
+    """Release the advisory lock `take_turn` took."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text(f"SELECT pg_advisory_unlock({RELAY_LOCK})"))
+        connection.commit()
 
 
 def backlog(connection: Connection) -> tuple[int, datetime | None]:
@@ -57,3 +123,54 @@ def backlog(connection: Connection) -> tuple[int, datetime | None]:
     stmt = select(func.count(), func.min(o.occurred_at)).where(o.published_at.is_(None))
     waiting, oldest = connection.execute(stmt).one()
     return int(waiting), oldest
+
+
+class BackgroundRelay:
+    """Runs the relay on a daemon thread when kicked (after each commit); retries with backoff."""
+
+    def __init__(self, run: Callable[[], int], *, max_backoff_s: float = 5.0) -> None:
+        self.run = run
+        self.max_backoff_s = max_backoff_s
+        self._wake = threading.Event()
+        self._start = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self.idle = threading.Event()
+        self.idle.set()
+        self.stopped = False
+
+    def kick(self) -> None:
+        """Ask for a relay pass soon; returns at once."""
+        self.idle.clear()
+        self._wake.set()
+        if self._thread is None:
+            with self._start:
+                if self._thread is None:
+                    self._thread = threading.Thread(
+                        target=self._loop, name="outbox-relay", daemon=True
+                    )
+                    self._thread.start()
+
+    def _loop(self) -> None:
+        backoff = 0.0
+        while not self.stopped:
+            self._wake.wait(timeout=backoff or None)  # a kick, or the end of a backoff
+            if self.stopped:
+                return
+            self._wake.clear()
+            try:
+                self.run()
+                backoff = 0.0
+            except RelayBusy:
+                backoff = 0.2  # another pass is publishing; look again shortly, without escalating
+            except Exception as e:  # the outbox keeps the events; try again later
+                backoff = min(max(backoff * 2, 0.5), self.max_backoff_s)
+                log.warning("relay pass failed", extra={"error": repr(e), "retry_in_s": backoff})
+            if not self._wake.is_set() and backoff == 0.0:
+                self.idle.set()
+
+    def stop(self, timeout_s: float = 30.0) -> None:
+        """End the thread, waiting for a pass under way to finish (at most `timeout_s`)."""
+        self.stopped = True
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout_s)

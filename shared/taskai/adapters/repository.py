@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -16,12 +16,13 @@ from taskai.adapters.account_store import LoginAttempts, PasswordResets
 from taskai.adapters.db import clash
 from taskai.adapters.task_search import page_of_tasks
 from taskai.domain.names import email_key, name_key
-from taskai.domain.reminders import PENDING
+from taskai.domain.queries import Page, TaskQuery
+from taskai.domain.reminders import PENDING, TRANSITIONS, Transition, single_target
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
 from taskai.domain.users import User
 from taskai.errors import NotFound
-from taskai.services.queries import Page, TaskQuery
+from taskai.ports import DueReminder, Recipient
 
 
 class UserRepository:
@@ -262,29 +263,6 @@ class ProcessedEvents:
             raise clash(e) from e
 
 
-class Recipient(NamedTuple):
-    """Who a reminder goes to, and what its task is like now (None when the task is gone)."""
-
-    email: str
-    name: str
-    timezone: str
-    priority: str | None
-    task_status: str | None
-
-
-class DueReminder(NamedTuple):
-    """A pending reminder whose time has come, with what its event tells of the task."""
-
-    id: uuid.UUID
-    task_id: uuid.UUID
-    user_id: uuid.UUID
-    minutes_before: int | None
-    at: datetime | None
-    fire_at: datetime
-    title: str
-    due_at: datetime | None
-
-
 class ReminderRepository:
     """Reminders of every owner: what the scheduler claims and the notifier locks."""
 
@@ -306,12 +284,16 @@ class ReminderRepository:
         )
         return [DueReminder(*row) for row in self.session.execute(stmt)]
 
-    def mark(self, reminder_ids: list[uuid.UUID], status: str) -> None:
-        """Record how far delivery got, in one statement. Unlike a change made through the task,
-        this does not stamp the task for sync: delivery is not something clients mirror."""
+    def mark(self, reminder_ids: list[uuid.UUID], transition: Transition) -> None:
+        """Make `transition` (one with a single target state) on these reminders in one statement,
+        by the rules of `TRANSITIONS`: a reminder not in one of its source states stays as it is.
+        Unlike a change made through the task, this does not stamp the task for sync: delivery
+        is not something clients mirror."""
         if reminder_ids:
-            stmt = update(orm.reminders).where(orm.reminders.c.id.in_(reminder_ids))
-            self.session.execute(stmt.values(status=status))
+            r = orm.reminders.c
+            allowed = r.id.in_(reminder_ids), r.status.in_(TRANSITIONS[transition].sources)
+            stmt = update(orm.reminders).where(*allowed)
+            self.session.execute(stmt.values(status=single_target(transition)))
 
     def lock(self, reminder_id: uuid.UUID) -> str | None:
         """The reminder's status, its row locked until commit (None when its task was deleted)."""

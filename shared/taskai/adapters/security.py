@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import cache
 
 import bcrypt
 
 from taskai.domain.users import MAX_PASSWORD_BYTES
-from taskai.errors import InvalidInput, Unauthorized
+from taskai.errors import Unauthorized
 
 ALGORITHM = "HS256"
 
@@ -22,31 +23,37 @@ def dummy_hash(rounds: int) -> bytes:
 
 
 def hash_password(password: str, *, rounds: int) -> str:
+    """A salted bcrypt hash of `password` at cost `rounds`."""
     return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds)).decode()
 
 
-def password_matches(password: str, password_hash: str | None, *, rounds: int) -> bool:
-    """True when `password` matches; spends a hash's time even when there is no hash.
+class BcryptPasswords:
+    """bcrypt hashes at a cost of `rounds` (2**rounds iterations), and zxcvbn's judgement."""
 
-    A password over bcrypt's 72 bytes never matches (registration refuses those), and is
-    never truncated into one that might."""
-    secret = password.encode()
-    if password_hash is None or len(secret) > MAX_PASSWORD_BYTES:
-        bcrypt.checkpw(secret[:MAX_PASSWORD_BYTES], dummy_hash(rounds))
-        return False
-    return bcrypt.checkpw(secret, password_hash.encode())
+    def __init__(self, *, rounds: int) -> None:
+        self.rounds = rounds
 
+    def hash(self, password: str) -> str:
+        """The password's salted bcrypt hash."""
+        return hash_password(password, rounds=self.rounds)
 
-def check_strength(password: str, *, related: list[str], field: str = "password") -> str:
-    """Refuse a password found in zxcvbn's lists of common passwords, names and words, or as
-    guessable (repeats, sequences, keyboard walks, the account's own email or name)."""
-    from zxcvbn import zxcvbn  # imported on first use: cold start matters
+    def matches(self, password: str, password_hash: str | None) -> bool:
+        """True when `password` matches; spends a hash's time even when there is no hash.
 
-    verdict = zxcvbn(password, user_inputs=[r for r in related if r][:10])
-    if verdict["score"] == 0:
-        message = "is too common or too easy to guess"
-        raise InvalidInput(f"{field} {message}", fields={field: message})
-    return password
+        A password over bcrypt's 72 bytes never matches (registration refuses those), and is
+        never truncated into one that might."""
+        secret = password.encode()
+        if password_hash is None or len(secret) > MAX_PASSWORD_BYTES:
+            bcrypt.checkpw(secret[:MAX_PASSWORD_BYTES], dummy_hash(self.rounds))
+            return False
+        return bcrypt.checkpw(secret, password_hash.encode())
+
+    def is_guessable(self, password: str, *, related: Sequence[str]) -> bool:
+        """True for a password in zxcvbn's lists of common passwords, names and words, or
+        guessable (repeats, sequences, keyboard walks, the account's own words in `related`)."""
+        from zxcvbn import zxcvbn  # imported on first use: cold start matters
+
+        return bool(zxcvbn(password, user_inputs=[r for r in related if r][:10])["score"] == 0)
 
 
 class TokenIssuer:

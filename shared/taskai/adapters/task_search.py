@@ -27,9 +27,9 @@ from sqlalchemy.orm import Session
 
 from taskai.adapters import orm
 from taskai.domain.names import name_key
+from taskai.domain.queries import Page, TaskQuery
 from taskai.domain.tasks import PRIORITIES, Task
 from taskai.errors import Conflict, InvalidInput
-from taskai.services.queries import Page, TaskQuery
 
 t = orm.tasks.c
 NEVER = datetime(9999, 12, 31, tzinfo=UTC)  # sorts tasks without a due date after all others

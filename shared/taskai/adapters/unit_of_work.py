@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, insert, update
 from sqlalchemy.exc import IntegrityError
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from taskai.adapters import orm
 from taskai.adapters.db import clash
+from taskai.adapters.outbox import event_data
 from taskai.adapters.repository import (
     AuditLog,
     NotificationLog,
@@ -28,6 +29,9 @@ from taskai.domain.reminders import Reminder
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
 from taskai.telemetry import tracing
+
+if TYPE_CHECKING:
+    from taskai import ports
 
 
 class UnitOfWork:
@@ -69,10 +73,13 @@ class UnitOfWork:
         self.session.close()
 
     def delete_task(self, task: Task) -> None:
+        """Delete the task (its recorded events still go out) and log it for sync."""
+        self.tasks.seen.append(task)
         self.tasks.delete(task)
         self.deleted.append(("task", task.id, task.user_id))
 
     def delete_tag(self, tag: Tag) -> None:
+        """Delete the tag and log it for sync."""
         self.tags.delete(tag)
         self.deleted.append(("tag", tag.id, tag.user_id))
 
@@ -94,6 +101,7 @@ class UnitOfWork:
             self.after_commit()  # only a commit that wrote events has anything to relay
 
     def rollback(self) -> None:
+        """Drop what was not committed."""
         self.session.rollback()
 
     def _collect_events(self) -> list[DomainEvent]:
@@ -155,7 +163,7 @@ class UnitOfWork:
                 "key": event.key,
                 "type": event.type,
                 "occurred_at": event.occurred_at,
-                "data": event.data,
+                "data": event_data(event),
                 "traceparent": traceparent,
             }
             for event in events
@@ -163,3 +171,7 @@ class UnitOfWork:
         if rows:  # one multi-row INSERT: a single round trip however many events
             self.session.execute(insert(orm.outbox).values(rows))
         return len(rows)
+
+
+if TYPE_CHECKING:  # mypy checks that this unit of work and its repositories meet the port
+    _meets_port: type[ports.UnitOfWork] = UnitOfWork

@@ -25,7 +25,8 @@ from taskai.telemetry import tracing
 from taskai.telemetry.metrics import exposition, observe_event
 
 log = logging.getLogger("taskai.events")
-Handler = Callable[[str, str, dict[str, Any], datetime], str]
+Handler = Callable[[str, str, contracts.EventData, datetime], str]
+"""handler(event id, event type, data parsed as its type's contract model, now)."""
 DEAD_LETTERED = "dead_lettered"
 
 
@@ -34,7 +35,8 @@ class EventRefused(Exception):
 
 
 def consume(event: Any, *, consumer: str, handler: Handler) -> str:
-    """Check `event` against its contract, run `handler(id, type, data, now)`, log the outcome."""
+    """Parse `event` as its contract's model, run `handler(id, type, model, now)` and log the
+    outcome; raises EventRefused for an event against its contract (an unknown type is ignored)."""
     about = {"consumer": consumer, "event_id": event["id"], "type": event["type"]}
     incoming = {"traceparent": event.get("traceparent"), "tracestate": event.get("tracestate")}
     attributes = {"cloudevents.event_id": event["id"], "cloudevents.event_type": event["type"]}
@@ -48,8 +50,8 @@ def consume(event: Any, *, consumer: str, handler: Handler) -> str:
 
 def _consume(event: Any, about: dict[str, Any], handler: Handler, token: Any) -> str:
     try:
-        contracts.parse(event)  # the contract of its type, or InvalidEvent
-        outcome = handler(event["id"], event["type"], event.data, datetime.now(UTC))
+        message = contracts.parse(event)  # the model of its type's contract, or InvalidEvent
+        outcome = handler(event["id"], event["type"], message, datetime.now(UTC))
     except contracts.UnknownEventType:
         outcome = "ignored"  # a newer producer's type: not ours to refuse
     except InvalidInput as e:

@@ -29,8 +29,8 @@ def task_public(task: Task, zone: ZoneInfo, notes: list[str] | None = None) -> s
         id=str(task.id),
         title=task.title,
         description=task.description,
-        status=task.status,  # type: ignore[arg-type]
-        priority=task.priority,  # type: ignore[arg-type]
+        status=task.status,
+        priority=task.priority,
         due_date=local(task.due_at, zone),
         tags=[tag_public(tag) for tag in sorted(task.tags, key=lambda tag: tag.key)],
         recurrence=recurrence_public(task.recurrence, task.recurrence_ended_reason),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -15,9 +15,12 @@ from pydantic import (
     field_validator,
 )
 
-Priority = Literal["low", "medium", "high", "urgent"]
-Status = Literal["pending", "in_progress", "completed"]
-Language = Literal["en", "de", "es", "fr"]  # quick add's languages (domain.quickadd LANGUAGES)
+from taskai.domain import vocabulary as v
+from taskai.schema_words import Anchor, Language, Priority, Status
+
+if TYPE_CHECKING:
+    from taskai.services.tasks import TaskChanges
+
 # Something besides white space (str.strip's, which is wider than JSON Schema's \s); a tag name
 # has no comma either, since list filters take comma-separated names.
 VISIBLE = r"[^\s\x1c-\x1f]"
@@ -233,7 +236,7 @@ class RecurrenceIn(Strict):
         None, json_schema_extra=_never_null
     )
     interval: int | None = Field(None, ge=1, le=1000)
-    anchor: Literal["due", "completion"] = "due"
+    anchor: Anchor = v.Anchor.DUE
 
 
 class ReminderIn(Strict):
@@ -264,8 +267,8 @@ class ReminderIn(Strict):
 class TaskCreate(Strict):
     title: Title
     description: str = Field("", max_length=20000)
-    status: Status = "pending"
-    priority: Priority = "medium"
+    status: Status = v.TaskStatus.PENDING
+    priority: Priority = v.Priority.MEDIUM
     due_date: Moment | None = Field(None, description="With an offset, or read in the owner's zone")
     tags: list[TagName] = Field(default_factory=list, max_length=50)
     recurrence: RecurrenceIn | None = None
@@ -291,6 +294,20 @@ class TaskUpdate(Strict):
             raise ValueError("may not be null")
         return value
 
+    def changes(self) -> TaskChanges:
+        """The fields the client sent, as the use case takes them (`due_date` is the task's
+        `due_at`; a field not sent is KEEP)."""
+        from taskai.services.tasks import TaskChanges  # the use cases load on first request
+
+        sent = {name: getattr(self, name) for name in self.model_fields_set}
+        if "due_date" in sent:
+            sent["due_at"] = sent.pop("due_date")
+        if self.recurrence is not None:
+            sent["recurrence"] = self.recurrence.model_dump(exclude_none=True)
+        if self.reminders is not None:
+            sent["reminders"] = [r.model_dump() for r in self.reminders]
+        return TaskChanges(**sent)
+
 
 class TagPublic(Model):
     id: str
@@ -304,7 +321,7 @@ class TagWithCount(TagPublic):
 
 class RecurrencePublic(Model):
     rule: str
-    anchor: Literal["due", "completion"]
+    anchor: Anchor
     text: str = Field(description="The rule in words")
     ended_reason: str | None = Field(
         None, description="Why completing this occurrence made no next one (COUNT, UNTIL, …)"

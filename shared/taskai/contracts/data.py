@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-Status = Literal["pending", "in_progress", "completed"]
-Priority = Literal["low", "medium", "high", "urgent"]
-Anchor = Literal["due", "completion"]
+from taskai.schema_words import Anchor, Priority, Status
 
 
 def _in_utc(moment: datetime) -> datetime:

@@ -1,59 +1,134 @@
-"""Domain events: facts recorded by entities, published later through the outbox."""
+"""Domain events: facts recorded by entities, published later through the outbox.
+
+One frozen dataclass per event type; its fields (besides `id` and `occurred_at`, which travel in
+the CloudEvent envelope) are the event's `data`, named as the contract in events/schemas names
+them. The outbox turns them into that JSON (`adapters.outbox.event_data`).
+"""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import ClassVar
+
+from taskai.domain.vocabulary import Anchor, Priority, TaskStatus
 
 
 @dataclass(frozen=True)
+class RecurrenceSnapshot:
+    """How a task repeats: an RRULE body and what the next due date counts from."""
+
+    rule: str
+    anchor: Anchor
+
+
+@dataclass(frozen=True)
+class ReminderSetting:
+    """A reminder as its owner set it: minutes before the due time, or a fixed time (UTC)."""
+
+    minutes_before: int | None
+    at: datetime | None
+
+
+@dataclass(frozen=True)
+class TaskSnapshot:
+    """The whole task as every task event carries it; times are aware."""
+
+    id: uuid.UUID
+    user_id: uuid.UUID
+    title: str
+    description: str
+    status: TaskStatus
+    priority: Priority
+    due_date: datetime | None
+    tags: tuple[str, ...]
+    recurrence: RecurrenceSnapshot | None
+    series_id: uuid.UUID | None
+    occurrence: int | None
+    reminders: tuple[ReminderSetting, ...]
+    completed_at: datetime | None
+    skipped: bool
+
+
+@dataclass(frozen=True, kw_only=True)
 class DomainEvent:
     """Something that happened; `type` is the CloudEvents type it is published as."""
 
     type: ClassVar[str]
     topic: ClassVar[str]
-    key: str
     occurred_at: datetime
-    data: dict[str, Any]
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
+    @property
+    def key(self) -> str:
+        """The Kafka key and CloudEvents subject: the task's id, so its events stay in order."""
+        raise NotImplementedError
 
-@dataclass(frozen=True)
-class TaskCreated(DomainEvent):
+
+@dataclass(frozen=True, kw_only=True)
+class TaskEvent(DomainEvent):
+    """A change of a task: the task after it (for a deletion, as it was deleted)."""
+
+    task: TaskSnapshot
+
+    @property
+    def key(self) -> str:
+        return str(self.task.id)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TaskCreated(TaskEvent):
     type = "com.taskai.task.created"
     topic = "task-events"
 
 
-@dataclass(frozen=True)
-class TaskUpdated(DomainEvent):
+@dataclass(frozen=True, kw_only=True)
+class TaskUpdated(TaskEvent):
     type = "com.taskai.task.updated"
     topic = "task-events"
 
+    changed: tuple[str, ...]
+    """Names of the snapshot's fields that changed, sorted."""
 
-@dataclass(frozen=True)
-class TaskCompleted(DomainEvent):
+
+@dataclass(frozen=True, kw_only=True)
+class TaskCompleted(TaskEvent):
     type = "com.taskai.task.completed"
     topic = "task-events"
 
 
-@dataclass(frozen=True)
-class TaskReopened(DomainEvent):
+@dataclass(frozen=True, kw_only=True)
+class TaskReopened(TaskEvent):
     type = "com.taskai.task.reopened"
     topic = "task-events"
 
 
-@dataclass(frozen=True)
-class TaskDeleted(DomainEvent):
+@dataclass(frozen=True, kw_only=True)
+class TaskDeleted(TaskEvent):
     type = "com.taskai.task.deleted"
     topic = "task-events"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ReminderDue(DomainEvent):
+    """A reminder's time came; everything its email needs is here (times aware)."""
+
     type = "com.taskai.reminder.due"
     topic = "reminders"
+
+    reminder_id: uuid.UUID
+    task_id: uuid.UUID
+    user_id: uuid.UUID
+    fire_at: datetime
+    minutes_before: int | None
+    at: datetime | None
+    title: str
+    due_date: datetime | None
+
+    @property
+    def key(self) -> str:
+        return str(self.task_id)
 
 
 EVENT_TYPES: dict[str, type[DomainEvent]] = {

@@ -13,9 +13,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, rruleset, weekday
 
+from taskai.domain.vocabulary import Anchor
 from taskai.errors import InvalidInput
 
-ANCHORS = ("due", "completion")
+ANCHORS = tuple(Anchor)
 PRESETS = {
     "daily": "FREQ=DAILY",
     "weekdays": "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",

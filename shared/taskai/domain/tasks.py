@@ -4,25 +4,45 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
-from typing import Any
+from enum import Enum, StrEnum
+from typing import Any, TypeVar
 
 from taskai.domain.events import (
-    DomainEvent,
+    RecurrenceSnapshot,
+    ReminderSetting,
     TaskCompleted,
     TaskCreated,
     TaskDeleted,
+    TaskEvent,
     TaskReopened,
+    TaskSnapshot,
     TaskUpdated,
 )
 from taskai.domain.recurrence import Recurrence
-from taskai.domain.reminders import MAX_REMINDERS, Reminder, ReminderSpec
+from taskai.domain.reminders import (
+    CANCELLED,
+    MAX_REMINDERS,
+    OPEN_STATUSES,
+    Reminder,
+    ReminderSpec,
+)
 from taskai.domain.tags import Tag
+from taskai.domain.vocabulary import Anchor, Priority, TaskStatus
 from taskai.errors import InvalidInput
 
-STATUSES = ("pending", "in_progress", "completed")
-PRIORITIES = ("low", "medium", "high", "urgent")
+W = TypeVar("W", bound=StrEnum)
+
+
+class Keep(Enum):
+    """The value of a field a partial update leaves as it is."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+PRIORITIES = tuple(Priority)  # lowest first: a priority's rank (as stored) is its index
 MAX_TITLE = 500
 MAX_DESCRIPTION = 20_000
 MAX_TAGS = 50
@@ -37,12 +57,13 @@ def clean_title(title: str) -> str:
     return title
 
 
-def check_choice(value: str, choices: Sequence[str], field_name: str) -> str:
-    """Return `value` when it is one of `choices`."""
-    if value not in choices:
-        message = "must be one of " + ", ".join(choices)
-        raise InvalidInput(f"{field_name} {message}", fields={field_name: message})
-    return value
+def check_choice(value: str, vocabulary: type[W], field_name: str) -> W:
+    """`value` as a word of `vocabulary`; raises InvalidInput naming `field_name` otherwise."""
+    try:
+        return vocabulary(value)
+    except ValueError:
+        message = "must be one of " + ", ".join(vocabulary)
+        raise InvalidInput(f"{field_name} {message}", fields={field_name: message}) from None
 
 
 @dataclass(eq=False)
@@ -52,8 +73,8 @@ class Task:
     user_id: uuid.UUID
     title: str
     description: str = ""
-    status: str = "pending"
-    priority: str = "medium"
+    status: TaskStatus = TaskStatus.PENDING
+    priority: Priority = Priority.MEDIUM
     due_at: datetime | None = None
     recurrence_rule: str | None = None
     recurrence_anchor: str | None = None
@@ -69,7 +90,7 @@ class Task:
     updated_at: datetime | None = None
     completed_at: datetime | None = None
     change_seq: int = 0
-    events: list[DomainEvent] = field(default_factory=list, repr=False)
+    events: list[TaskEvent] = field(default_factory=list, repr=False)
 
     @classmethod
     def create(
@@ -79,8 +100,8 @@ class Task:
         title: str,
         now: datetime,
         description: str = "",
-        status: str = "pending",
-        priority: str = "medium",
+        status: str = TaskStatus.PENDING,
+        priority: str = Priority.MEDIUM,
         due_at: datetime | None = None,
         tags: Iterable[Tag] = (),
         recurrence: Recurrence | None = None,
@@ -89,7 +110,7 @@ class Task:
         """A new task, checked, with its TaskCreated event recorded."""
         task = cls(user_id=user_id, title=clean_title(title), created_at=now, updated_at=now)
         task.description = check_description(description)
-        task.priority = check_choice(priority, PRIORITIES, "priority")
+        task.priority = check_choice(priority, Priority, "priority")
         task.due_at = due_at
         task.set_tags(tags)
         task.set_recurrence(recurrence, now=now)
@@ -107,37 +128,53 @@ class Task:
 
     @property
     def is_completed(self) -> bool:
-        return self.status == "completed"
+        return self.status == TaskStatus.COMPLETED
 
-    def update(self, changes: dict[str, Any], *, now: datetime) -> None:
-        """Apply a partial update; records TaskUpdated (or Completed/Reopened) on a change."""
+    def update(
+        self,
+        *,
+        now: datetime,
+        title: str | Keep = KEEP,
+        description: str | Keep | None = KEEP,
+        status: str | Keep = KEEP,
+        priority: str | Keep = KEEP,
+        due_at: datetime | Keep | None = KEEP,
+        tags: Iterable[Tag] | Keep = KEEP,
+        recurrence: Recurrence | Keep | None = KEEP,
+        reminders: Sequence[ReminderSpec] | Keep = KEEP,
+    ) -> None:
+        """Apply a partial update (a field left KEEP stays as it is); records TaskUpdated (or
+        Completed/Reopened) on a change; raises InvalidInput for a bad value."""
         before = self.snapshot()
-        if "title" in changes:
-            self.title = clean_title(changes["title"])
-        if "description" in changes:
-            self.description = check_description(changes["description"])
-        if "priority" in changes:
-            self.priority = check_choice(changes["priority"], PRIORITIES, "priority")
-        if "tags" in changes:
-            self.set_tags(changes["tags"])
-        if "due_at" in changes:
-            self.reschedule(changes["due_at"], now=now)
-        if "recurrence" in changes:
-            self.set_recurrence(changes["recurrence"], now=now)
-        if "reminders" in changes:
-            self.set_reminders(changes["reminders"], now=now)
+        if title is not KEEP:
+            self.title = clean_title(title)
+        if description is not KEEP:
+            self.description = check_description(description)
+        if priority is not KEEP:
+            self.priority = check_choice(priority, Priority, "priority")
+        if tags is not KEEP:
+            self.set_tags(tags)
+        if due_at is not KEEP:
+            self.reschedule(due_at, now=now)
+        if recurrence is not KEEP:
+            self.set_recurrence(recurrence, now=now)
+        if reminders is not KEEP:
+            self.set_reminders(reminders, now=now)
         after = self.snapshot()
-        changed = sorted(k for k in after if after[k] != before[k])
+        changed = sorted(
+            f.name for f in fields(after) if getattr(after, f.name) != getattr(before, f.name)
+        )
         if changed:
             self.updated_at = now
-            self.record(TaskUpdated, now, changed=changed)
-        if "status" in changes:
-            self.set_status(changes["status"], now=now)
+            self.record(TaskUpdated, now, changed=tuple(changed))
+        if status is not KEEP:
+            self.set_status(status, now=now)
 
     def set_status(self, status: str, *, now: datetime, record: bool = True) -> None:
-        """Move to `status`; completing and reopening go through their own transitions."""
-        check_choice(status, STATUSES, "status")
-        if status == "completed":
+        """Move to `status` (a TaskStatus word); completing and reopening go through their own
+        transitions; raises InvalidInput for another word."""
+        status = check_choice(status, TaskStatus, "status")
+        if status == TaskStatus.COMPLETED:
             self.complete(now=now, record=record)
         elif self.is_completed:
             self.reopen(now=now, status=status)
@@ -145,13 +182,13 @@ class Task:
             self.status = status
             self.updated_at = now
             if record:
-                self.record(TaskUpdated, now, changed=["status"])
+                self.record(TaskUpdated, now, changed=("status",))
 
     def complete(self, *, now: datetime, skipped: bool = False, record: bool = True) -> bool:
         """Mark done (or skipped); completing a completed task changes nothing."""
         if self.is_completed:
             return False
-        self.status = "completed"
+        self.status = TaskStatus.COMPLETED
         self.skipped = skipped
         self.completed_at = now
         self.updated_at = now
@@ -160,7 +197,7 @@ class Task:
             self.record(TaskCompleted, now)
         return True
 
-    def reopen(self, *, now: datetime, status: str = "pending") -> bool:
+    def reopen(self, *, now: datetime, status: TaskStatus = TaskStatus.PENDING) -> bool:
         """Undo a completion; reopening an open task changes nothing."""
         if not self.is_completed:
             return False
@@ -202,7 +239,7 @@ class Task:
     def tag_changed(self, *, now: datetime) -> None:
         """One of the task's tags was renamed or recolored: the task changed with it."""
         self.updated_at = now
-        self.record(TaskUpdated, now, changed=["tags"])
+        self.record(TaskUpdated, now, changed=("tags",))
 
     def set_recurrence(self, recurrence: Recurrence | None, *, now: datetime) -> None:
         """Set or remove the repeat rule; a series without a due date starts at creation."""
@@ -225,7 +262,7 @@ class Task:
             raise InvalidInput(
                 "too many reminders", fields={"reminders": f"at most {MAX_REMINDERS}"}
             )
-        kept = [r for r in self.reminders if r.status not in ("pending", "skipped", "cancelled")]
+        kept = [r for r in self.reminders if r.status not in OPEN_STATUSES]
         fresh = [
             Reminder.schedule(
                 spec, task_id=self.id, user_id=self.user_id, due_at=self.due_at, now=now, index=i
@@ -290,33 +327,34 @@ class Task:
         )[:200]
         self.updated_at = now
 
-    def record(self, kind: type[DomainEvent], now: datetime, **extra: Any) -> None:
+    def record(self, kind: type[TaskEvent], now: datetime, **extra: Any) -> None:
         """Remember that something happened, for the unit of work to put in the outbox."""
-        data = {"task": self.snapshot(), **extra}
-        self.events.append(kind(key=str(self.id), occurred_at=now, data=data))
+        self.events.append(kind(occurred_at=now, task=self.snapshot(), **extra))
 
-    def snapshot(self) -> dict[str, Any]:
-        """The task as plain JSON values in UTC: the `task` of every task event."""
-        return {
-            "id": str(self.id),
-            "user_id": str(self.user_id),
-            "title": self.title,
-            "description": self.description,
-            "status": self.status,
-            "priority": self.priority,
-            "due_date": iso(self.due_at),
-            "tags": sorted(tag.name for tag in self.tags),
-            "recurrence": self.recurrence.to_dict() if self.recurrence else None,
-            "series_id": str(self.series_id) if self.series_id else None,
-            "occurrence": self.occurrence,
-            "reminders": [
-                {"minutes_before": r.minutes_before, "at": iso(r.at)}
+    def snapshot(self) -> TaskSnapshot:
+        """The task as every task event carries it."""
+        rule = self.recurrence
+        repeats = None if rule is None else RecurrenceSnapshot(rule.rule, Anchor(rule.anchor))
+        return TaskSnapshot(
+            id=self.id,
+            user_id=self.user_id,
+            title=self.title,
+            description=self.description,
+            status=TaskStatus(self.status),
+            priority=Priority(self.priority),
+            due_date=self.due_at,
+            tags=tuple(sorted(tag.name for tag in self.tags)),
+            recurrence=repeats,
+            series_id=self.series_id,
+            occurrence=self.occurrence,
+            reminders=tuple(
+                ReminderSetting(minutes_before=r.minutes_before, at=r.at)
                 for r in self.reminders
-                if r.status != "cancelled"
-            ],
-            "completed_at": iso(self.completed_at),
-            "skipped": self.skipped,
-        }
+                if r.status != CANCELLED
+            ),
+            completed_at=self.completed_at,
+            skipped=self.skipped,
+        )
 
 
 def check_description(description: str | None) -> str:

@@ -9,9 +9,10 @@ from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from taskai.domain.names import email_key
+from taskai.domain.vocabulary import Language
 from taskai.errors import InvalidInput
 
-LANGUAGES = ("en", "de", "es", "fr")  # what quick add reads
+LANGUAGES = tuple(Language)  # what quick add reads
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_BYTES = 72  # bcrypt ignores everything past 72 bytes; refuse rather than truncate
 

@@ -7,11 +7,11 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from taskai.adapters.cloudevents_io import to_http
+from taskai.adapters.http_delivery import RETRYABLE  # as KafkaSource: these and 5xx are retried
 from taskai.adapters.outbox import OutboxRecord
 
 log = logging.getLogger("taskai.bus")
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
-RETRYABLE = {404, 408, 409, 429}  # as KafkaSource: these and 5xx are retried, other 4xx are not
 
 
 class InProcessBus:

@@ -6,10 +6,8 @@ import logging
 import uuid
 from dataclasses import replace
 from datetime import datetime
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from taskai.adapters.unit_of_work import UnitOfWork
 from taskai.domain import quickadd
 from taskai.domain.quickadd import Draft
 from taskai.domain.reminders import MAX_REMINDERS
@@ -17,15 +15,11 @@ from taskai.domain.tags import clean_tag_name
 from taskai.domain.tasks import MAX_TAGS, MAX_TITLE, Task, check_description, clean_title
 from taskai.domain.users import check_language, check_timezone
 from taskai.errors import InvalidInput
+from taskai.ports import Parser, UnitOfWork
 from taskai.services.tasks import TaskDraft, create_task, parse_recurrence, reminder_specs
 
 log = logging.getLogger("taskai.ai")
 UTC_ZONE = ZoneInfo("UTC")  # draft reminder times are aware; the zone only reads naive ones
-
-
-class Parser(Protocol):
-    def parse(self, text: str, *, now: datetime, tz: str, language: str = "en") -> Draft:
-        """A checked draft, or an exception."""
 
 
 def parse_text(

@@ -10,19 +10,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from taskai.adapters.security import (
-    TokenIssuer,
-    check_strength,
-    hash_password,
-    password_matches,
-)
-from taskai.adapters.unit_of_work import UnitOfWork
 from taskai.domain.account_emails import render_password_reset
 from taskai.domain.emails import Email
 from taskai.domain.login_guard import PER_ACCOUNT, PER_ADDRESS
 from taskai.domain.names import email_key
 from taskai.domain.users import User, check_language, check_password, check_timezone
 from taskai.errors import Conflict, Forbidden, InvalidInput, TooManyAttempts, Unauthorized
+from taskai.ports import PasswordHasher, TokenIssuer, UnitOfWork
 from taskai.telemetry.metrics import metrics
 
 
@@ -36,7 +30,8 @@ class Session:
 
 
 def normalize_email(email: str) -> str:
-    """An email as stored: trimmed, otherwise as given (compared by its key)."""
+    """An email as stored: trimmed, otherwise as given (compared by its key); raises
+    InvalidInput."""
     email = email.strip()
     local, _, domain = email.partition("@")
     if not local or "." not in domain or any(c.isspace() for c in email) or len(email) > 320:
@@ -44,14 +39,20 @@ def normalize_email(email: str) -> str:
     return email
 
 
-def new_password(password: str, *, user: User | None, field: str = "password") -> str:
-    """Apply the password policy: length, bcrypt's 72 bytes, and not a common password."""
+def new_password(
+    password: str, *, passwords: PasswordHasher, user: User | None, field: str = "password"
+) -> str:
+    """Apply the password policy: length, bcrypt's 72 bytes, and not a common password (nor
+    the account's email or name); raises InvalidInput naming `field`."""
     try:
         check_password(password)
     except InvalidInput as e:
         raise InvalidInput(e.message, fields={field: e.fields["password"]}) from e
     related = [user.email, user.email.split("@")[0], user.name] if user else []
-    return check_strength(password, related=related, field=field)
+    if passwords.is_guessable(password, related=related):
+        message = "is too common or too easy to guess"
+        raise InvalidInput(f"{field} {message}", fields={field: message})
+    return password
 
 
 def register(
@@ -64,13 +65,13 @@ def register(
     timezone: str = "UTC",
     language: str | None = None,
     now: datetime,
-    bcrypt_rounds: int,
+    passwords: PasswordHasher,
 ) -> Session:
-    """Create an account and log it in."""
+    """Create an account and log it in; raises InvalidInput, or Conflict for a known email."""
     draft = User(email=normalize_email(email), password_hash="", name=name.strip())
     user = User(
         email=draft.email,
-        password_hash=hash_password(new_password(password, user=draft), rounds=bcrypt_rounds),
+        password_hash=passwords.hash(new_password(password, passwords=passwords, user=draft)),
         name=draft.name,
         timezone=check_timezone(timezone),
         language=check_language(language) if language else None,
@@ -94,10 +95,10 @@ def login(
     password: str,
     address: str,
     now: datetime,
-    bcrypt_rounds: int,
+    passwords: PasswordHasher,
 ) -> Session:
-    """Exchange email and password for a token; one answer for every kind of failure, and
-    429 while the account or the address is locked after repeated failures."""
+    """Exchange email and password for a token; Unauthorized for every kind of failure, and
+    TooManyAttempts (429) while the account or the address is locked after repeated failures."""
     account, client = f"account:{email_key(email)[:320]}", f"address:{address}"
     with uow:
         locked_until = uow.users.attempts.locked_until([account, client], now)
@@ -107,7 +108,7 @@ def login(
         metrics().login_throttled.labels("login").inc()
         raise TooManyAttempts("too many failed logins; try again later", retry_after_s=wait)
     known_hash = user.password_hash if user else None
-    if not password_matches(password, known_hash, rounds=bcrypt_rounds) or user is None:
+    if not passwords.matches(password, known_hash) or user is None:
         with uow:
             uow.users.attempts.failed(account, PER_ACCOUNT, now)
             uow.users.attempts.failed(client, PER_ADDRESS, now)
@@ -122,13 +123,14 @@ def login(
 
 
 def get_profile(*, uow: UnitOfWork, user_id: uuid.UUID) -> User:
-    """The caller's account."""
+    """The caller's account; raises NotFound."""
     with uow:
         return uow.users.get(user_id)
 
 
 def update_profile(*, uow: UnitOfWork, user_id: uuid.UUID, changes: dict[str, str]) -> User:
-    """Change name, time zone or language (the password has its own use case)."""
+    """Change name, time zone or language (the password has its own use case); raises
+    InvalidInput for an unknown zone or language."""
     with uow:
         user = uow.users.get(user_id)
         if "name" in changes:
@@ -142,16 +144,23 @@ def update_profile(*, uow: UnitOfWork, user_id: uuid.UUID, changes: dict[str, st
 
 
 def confirm_password(
-    uow: UnitOfWork, user: User, password: str, *, field: str, now: datetime, bcrypt_rounds: int
+    uow: UnitOfWork,
+    user: User,
+    password: str,
+    *,
+    field: str,
+    now: datetime,
+    passwords: PasswordHasher,
 ) -> None:
-    """Check the account's password before a sensitive change; failures count as logins do."""
+    """Check the account's password before a sensitive change; failures count as logins do.
+    Raises TooManyAttempts while the account is locked, Forbidden for a wrong password."""
     account = f"account:{user.email_key}"
     locked_until = uow.users.attempts.locked_until([account], now)
     if locked_until is not None:
         wait = max(1, math.ceil((locked_until - now).total_seconds()))
         metrics().login_throttled.labels("password_check").inc()
         raise TooManyAttempts("too many wrong passwords; try again later", retry_after_s=wait)
-    if not password_matches(password, user.password_hash, rounds=bcrypt_rounds):
+    if not passwords.matches(password, user.password_hash):
         uow.users.attempts.failed(account, PER_ACCOUNT, now)
         uow.commit()
         raise Forbidden("the password is not right", fields={field: "is not your password"})
@@ -164,9 +173,10 @@ def change_password(
     current_password: str,
     new: str,
     now: datetime,
-    bcrypt_rounds: int,
+    passwords: PasswordHasher,
 ) -> None:
-    """Replace the password, given the current one; every token issued before stops working."""
+    """Replace the password, given the current one; every token issued before stops working.
+    Raises Forbidden or TooManyAttempts (as confirm_password), InvalidInput for a weak one."""
     with uow:
         user = uow.users.get(user_id)
         confirm_password(
@@ -175,10 +185,10 @@ def change_password(
             current_password,
             field="current_password",
             now=now,
-            bcrypt_rounds=bcrypt_rounds,
+            passwords=passwords,
         )
-        checked = new_password(new, user=user, field="new_password")
-        user.password_hash = hash_password(checked, rounds=bcrypt_rounds)
+        checked = new_password(new, passwords=passwords, user=user, field="new_password")
+        user.password_hash = passwords.hash(checked)
         user.end_sessions()
         uow.commit()
 
@@ -191,16 +201,19 @@ def logout(*, uow: UnitOfWork, user_id: uuid.UUID) -> None:
 
 
 def delete_account(
-    *, uow: UnitOfWork, user_id: uuid.UUID, password: str, now: datetime, bcrypt_rounds: int
+    *,
+    uow: UnitOfWork,
+    user_id: uuid.UUID,
+    password: str,
+    now: datetime,
+    passwords: PasswordHasher,
 ) -> None:
-    """Delete the account with its tasks (each announced as deleted), tags, reminders and logs."""
+    """Delete the account with its tasks (each announced as deleted), tags, reminders and logs;
+    raises Forbidden or TooManyAttempts (as confirm_password)."""
     with uow:
         user = uow.users.get(user_id)
-        confirm_password(
-            uow, user, password, field="password", now=now, bcrypt_rounds=bcrypt_rounds
-        )
+        confirm_password(uow, user, password, field="password", now=now, passwords=passwords)
         for task in uow.tasks.changed_since(user_id, -1):
-            uow.tasks.seen.append(task)
             task.delete(now=now)
             uow.delete_task(task)
         for tag in uow.tags.changed_since(user_id, -1):
@@ -239,17 +252,18 @@ def request_password_reset(
 
 
 def reset_password(
-    *, uow: UnitOfWork, token: str, new: str, now: datetime, bcrypt_rounds: int
+    *, uow: UnitOfWork, token: str, new: str, now: datetime, passwords: PasswordHasher
 ) -> None:
-    """Set a new password with a reset link's token; the token and every session end."""
+    """Set a new password with a reset link's token; the token and every session end. Raises
+    Forbidden for an unknown, used or expired token, InvalidInput for a weak password."""
     with uow:
         user_id = uow.users.resets.redeem(token_digest(token), now)
         if user_id is None:
             message = "the reset link is invalid, used or expired"
             raise Forbidden(message, fields={"token": message})
         user = uow.users.get(user_id)
-        checked = new_password(new, user=user, field="new_password")
-        user.password_hash = hash_password(checked, rounds=bcrypt_rounds)
+        checked = new_password(new, passwords=passwords, user=user, field="new_password")
+        user.password_hash = passwords.hash(checked)
         user.end_sessions()
         uow.users.attempts.clear(f"account:{user.email_key}")
         uow.commit()

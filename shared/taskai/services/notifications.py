@@ -18,31 +18,28 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
-from taskai.adapters.email import SendFailed, Sent
-from taskai.adapters.repository import Recipient
-from taskai.adapters.unit_of_work import UnitOfWork
-from taskai.contracts import ReminderDueData
+from taskai.contracts import EventData, ReminderDueData
 from taskai.domain.emails import Email, ReminderNote, render_reminder
-from taskai.domain.events import ReminderDue
-from taskai.domain.reminders import CANCELLED, FAILED, MISSED, QUEUED, SENT
+from taskai.domain.reminders import CANCELLED, FAILED, MISSED, QUEUED, SENT, Transition
+from taskai.domain.vocabulary import Priority, TaskStatus
 from taskai.errors import Conflict
+from taskai.ports import EmailSender, Recipient, SendFailed, UnitOfWork
 from taskai.telemetry.metrics import metrics
 
 log = logging.getLogger("taskai.notifications")
 CONSUMER = "notifications"
 CHANNEL = "email"
 SENDING, RETRY = "sending", "retry"
-FINISHED = {SENT, FAILED, CANCELLED, MISSED}
+SETTLES: dict[str, Transition] = {
+    SENT: Transition.MARK_SENT,
+    FAILED: Transition.MARK_FAILED,
+    CANCELLED: Transition.CANCEL,
+    MISSED: Transition.MARK_MISSED,
+}
+"""An attempt that ends with one of these statuses settles its reminder by that transition."""
 LEASE = timedelta(seconds=60)  # longer than any request may run (the function's timeout)
-
-
-class EmailSender(Protocol):
-    provider: str
-
-    def send(self, email: Email) -> Sent:
-        """Hand the email to the provider; raises SendFailed."""
 
 
 class RetryLater(Exception):
@@ -77,14 +74,14 @@ def send_reminder(
     sender: EmailSender,
     mailing: Mailing,
     event_id: str,
-    event_type: str,
-    data: dict[str, Any],
+    data: EventData,
     now: datetime,
 ) -> str:
-    """Email a due reminder's owner; says "sent", "failed", "cancelled", "missed" or "duplicate"."""
-    if event_type != ReminderDue.type:
+    """Email the owner of the reminder in a parsed reminder.due; says "sent", "failed",
+    "cancelled", "missed", "duplicate" or "ignored" (another type); raises RetryLater."""
+    if not isinstance(data, ReminderDueData):
         return "ignored"
-    due = ReminderDueData.model_validate(data)
+    due = data
     claim = claim_attempt(uow, due, event_id=event_id, now=now, sender=sender, mailing=mailing)
     if isinstance(claim, str):
         return claim
@@ -160,7 +157,7 @@ def attempt_row(
 def close_unsent(uow: UnitOfWork, row: dict[str, Any], status: str, error: str) -> str:
     """Log why the reminder will not be emailed, and settle it with that status."""
     uow.notifications.start(**row, status=status, error=error, finished_at=row["created_at"])
-    uow.reminders.mark([row["reminder_id"]], status)
+    uow.reminders.mark([row["reminder_id"]], SETTLES[status])
     commit_claim(uow)
     if status == MISSED:
         metrics().reminders_missed.inc()
@@ -172,7 +169,7 @@ def settled(status: str | None, last: dict[str, Any] | None) -> bool:
     if last is not None and last["status"] == SENT:
         return True
     if status is None:  # its task was deleted: settled once that is logged
-        return last is not None and last["status"] in FINISHED
+        return last is not None and last["status"] in SETTLES
     return status != QUEUED
 
 
@@ -186,7 +183,7 @@ def held_back(
     """Why this reminder must not be emailed any more (status, reason), or None to send it."""
     if status is None or recipient.task_status is None:
         return CANCELLED, "the task was deleted"
-    if recipient.task_status == "completed":
+    if recipient.task_status == TaskStatus.COMPLETED:
         return CANCELLED, "the task was completed"
     if now - due.fire_at > missed_after:
         return MISSED, f"more than {missed_after} late"
@@ -199,7 +196,7 @@ def note(due: ReminderDueData, recipient: Recipient) -> ReminderNote:
         reminder_id=due.reminder_id,
         task_id=due.task_id,
         title=due.title,
-        priority=recipient.priority or "medium",
+        priority=recipient.priority or Priority.MEDIUM,
         due_at=due.due_date,
         minutes_before=due.minutes_before,
         timezone=recipient.timezone,
@@ -232,6 +229,6 @@ def finish(
             error=error,
             finished_at=datetime.now(UTC),
         )
-        if status in FINISHED:
-            uow.reminders.mark([claim.reminder_id], status)
+        if status in SETTLES:
+            uow.reminders.mark([claim.reminder_id], SETTLES[status])
         uow.commit()

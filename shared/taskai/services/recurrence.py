@@ -6,26 +6,26 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from taskai.adapters.unit_of_work import UnitOfWork
+from taskai.contracts import EventData, TaskCompletedData
 from taskai.domain.events import TaskCompleted
 from taskai.domain.tasks import Task
+from taskai.domain.vocabulary import TaskStatus
 from taskai.errors import Duplicate, NotFound
+from taskai.ports import UnitOfWork
 
 CONSUMER = "recurrence"
 
 
-def on_task_event(
-    *, uow: UnitOfWork, event_id: str, event_type: str, data: dict[str, Any], now: datetime
-) -> str:
-    """Handle one task event; says what happened ("created", "ended", "ignored", "duplicate")."""
-    if event_type != TaskCompleted.type or not data["task"].get("recurrence"):
+def on_task_event(*, uow: UnitOfWork, event_id: str, data: EventData, now: datetime) -> str:
+    """Handle one task event's parsed data; says what happened ("created", "ended", "ignored",
+    "duplicate")."""
+    if not isinstance(data, TaskCompletedData) or data.task.recurrence is None:
         return "ignored"
-    user_id, task_id = uuid.UUID(data["task"]["user_id"]), uuid.UUID(data["task"]["id"])
     try:
         with uow:
             if uow.processed.seen(CONSUMER, event_id):
                 return "duplicate"
-            outcome = create_next(uow, user_id, task_id, event_id=event_id, now=now)
+            outcome = create_next(uow, data.task.user_id, data.task.id, event_id=event_id, now=now)
             uow.processed.remember(CONSUMER, event_id, now)
             uow.commit()
             return outcome
@@ -67,7 +67,8 @@ def stall_series(
 ) -> str:
     """A task.completed whose next occurrence could not be made and will not be retried (it
     stays on the dead-letter topic): say so on the task and in the audit, unless it was made.
-    A dead letter may be malformed: anything unreadable is ignored."""
+    A dead letter may be malformed (it may be one the contract refused), so only the task's
+    identity is read from its raw data; anything unreadable is ignored."""
     task = data.get("task") if isinstance(data, dict) else None
     if event_type != TaskCompleted.type or not isinstance(task, dict) or not task.get("recurrence"):
         return "ignored"
@@ -112,7 +113,7 @@ def retract_successor(uow: UnitOfWork, task: Task, *, now: datetime) -> Task | N
     successor = uow.tasks.occurrence(task.user_id, task.series_id, (task.occurrence or 1) + 1)
     if (
         successor is None
-        or successor.status != "pending"
+        or successor.status != TaskStatus.PENDING
         or successor.updated_at != (successor.created_at)
     ):
         return None  # not generated yet (the event will find the task open), or already changed

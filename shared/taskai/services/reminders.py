@@ -11,11 +11,9 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from taskai.adapters.repository import DueReminder
-from taskai.adapters.unit_of_work import UnitOfWork
 from taskai.domain.events import ReminderDue
-from taskai.domain.reminders import MISSED, QUEUED
-from taskai.domain.tasks import iso
+from taskai.domain.reminders import Transition
+from taskai.ports import DueReminder, UnitOfWork
 from taskai.telemetry.metrics import metrics
 
 log = logging.getLogger("taskai.reminders")
@@ -42,8 +40,8 @@ def fire_due_reminders(
             due = [r for r in claimed if now - r.fire_at <= missed_after]
             for reminder in due:
                 uow.publish(reminder_due(reminder, now=now))
-            uow.reminders.mark([r.id for r in due], QUEUED)
-            uow.reminders.mark([r.id for r in missed], MISSED)
+            uow.reminders.mark([r.id for r in due], Transition.QUEUE)
+            uow.reminders.mark([r.id for r in missed], Transition.MARK_MISSED)
             for reminder in missed:
                 log.warning("reminder missed", extra=lateness(reminder, now))
             uow.commit()
@@ -56,17 +54,17 @@ def fire_due_reminders(
 
 def reminder_due(reminder: DueReminder, *, now: datetime) -> ReminderDue:
     """The event that hands a due reminder to the notifications function."""
-    data = {
-        "reminder_id": str(reminder.id),
-        "task_id": str(reminder.task_id),
-        "user_id": str(reminder.user_id),
-        "fire_at": iso(reminder.fire_at),
-        "minutes_before": reminder.minutes_before,
-        "at": iso(reminder.at),
-        "title": reminder.title,
-        "due_date": iso(reminder.due_at),
-    }
-    return ReminderDue(key=str(reminder.task_id), occurred_at=now, data=data)
+    return ReminderDue(
+        occurred_at=now,
+        reminder_id=reminder.id,
+        task_id=reminder.task_id,
+        user_id=reminder.user_id,
+        fire_at=reminder.fire_at,
+        minutes_before=reminder.minutes_before,
+        at=reminder.at,
+        title=reminder.title,
+        due_date=reminder.due_at,
+    )
 
 
 def lateness(reminder: DueReminder, now: datetime) -> dict[str, str | int]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
-from taskai.adapters.unit_of_work import UnitOfWork
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
 from taskai.errors import InvalidInput
+from taskai.ports import UnitOfWork
 
 MAX_CURSOR_DIGITS = 18  # change numbers are 64-bit
 

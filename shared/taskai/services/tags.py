@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from taskai.adapters.unit_of_work import UnitOfWork
 from taskai.domain.names import name_key
 from taskai.domain.tags import Tag, clean_tag_name
 from taskai.errors import Conflict
+from taskai.ports import UnitOfWork
 
 
 def list_tags(
@@ -60,7 +60,7 @@ def delete_tag(*, uow: UnitOfWork, user_id: uuid.UUID, tag_id: uuid.UUID, now: d
     with uow:
         tag = uow.tags.get(user_id, tag_id)
         for task in uow.tasks.with_tag(user_id, tag.id):
-            task.update({"tags": [t for t in task.tags if t.id != tag.id]}, now=now)
+            task.update(tags=[t for t in task.tags if t.id != tag.id], now=now)
         uow.delete_tag(tag)
         uow.commit()
 

@@ -6,18 +6,21 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from taskai.adapters.unit_of_work import UnitOfWork
 from taskai.domain.names import name_key
+from taskai.domain.queries import Page, TaskQuery
 from taskai.domain.recurrence import Recurrence
 from taskai.domain.reminders import SKIPPED, ReminderSpec
 from taskai.domain.tags import Tag, clean_tag_name
-from taskai.domain.tasks import Task
+from taskai.domain.tasks import KEEP, Keep, Task
 from taskai.errors import InvalidInput
-from taskai.services.queries import Page, TaskQuery
+from taskai.ports import UnitOfWork
 from taskai.services.recurrence import retract_successor
+
+T = TypeVar("T")
+U = TypeVar("U")
 
 
 @dataclass
@@ -32,6 +35,21 @@ class TaskDraft:
     tags: list[str] = field(default_factory=list)
     recurrence: dict[str, Any] | None = None
     reminders: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TaskChanges:
+    """The fields of a task a client changes, as it gives them (naive times are in the owner's
+    zone); a field left KEEP stays as it is, one given as None is cleared."""
+
+    title: str | Keep = KEEP
+    description: str | Keep | None = KEEP
+    status: str | Keep = KEEP
+    priority: str | Keep = KEEP
+    due_at: datetime | Keep | None = KEEP
+    tags: Sequence[str] | Keep = KEEP
+    recurrence: dict[str, Any] | Keep | None = KEEP
+    reminders: Sequence[dict[str, Any]] | Keep = KEEP
 
 
 def create_task(*, uow: UnitOfWork, user_id: uuid.UUID, draft: TaskDraft, now: datetime) -> Task:
@@ -72,27 +90,34 @@ def update_task(
     uow: UnitOfWork,
     user_id: uuid.UUID,
     task_id: uuid.UUID,
-    changes: dict[str, Any],
+    changes: TaskChanges,
     now: datetime,
 ) -> Task:
-    """Change some fields of a task; fields not given stay as they are."""
+    """Change some fields of a task; fields left KEEP stay as they are. Raises NotFound,
+    InvalidInput."""
     with uow:
         task = uow.tasks.get(user_id, task_id, lock=True)
         zone = owner_zone(uow, user_id)
-        domain_changes = dict(changes)
-        if "due_date" in changes:
-            domain_changes["due_at"] = to_utc(domain_changes.pop("due_date"), zone)
-        if "tags" in changes:
-            domain_changes["tags"] = resolve_tags(uow, user_id, changes["tags"], now=now)
-        if "recurrence" in changes:
-            domain_changes["recurrence"] = parse_recurrence(changes["recurrence"])
-        if "reminders" in changes:
-            domain_changes["reminders"] = reminder_specs(changes["reminders"], zone)
         was_completed = task.is_completed
-        task.update(domain_changes, now=now)
+        task.update(
+            now=now,
+            title=changes.title,
+            description=changes.description,
+            status=changes.status,
+            priority=changes.priority,
+            due_at=kept_or(changes.due_at, lambda due: to_utc(due, zone)),
+            tags=kept_or(changes.tags, lambda names: resolve_tags(uow, user_id, names, now=now)),
+            recurrence=kept_or(changes.recurrence, parse_recurrence),
+            reminders=kept_or(changes.reminders, lambda items: reminder_specs(items, zone)),
+        )
         after_transition(uow, task, was_completed=was_completed, now=now)
         uow.commit()
         return task
+
+
+def kept_or(value: T | Keep, convert: Callable[[T], U]) -> U | Keep:
+    """KEEP as it is, or `convert(value)`."""
+    return KEEP if isinstance(value, Keep) else convert(value)
 
 
 def change_task(

@@ -1,0 +1,362 @@
+"""Ports: what the use cases need from the world, as Protocols that adapters and fakes both meet.
+
+The services import these and the domain, never an adapter; the SQLAlchemy unit of work, the
+senders, the publishers and the relay's outbox meet them structurally (mypy checks where they
+are wired), and so do the in-memory fakes of the unit tests.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, Self
+
+from taskai.domain.emails import Email
+from taskai.domain.events import DomainEvent
+from taskai.domain.login_guard import Limit
+from taskai.domain.queries import Page, TaskQuery
+from taskai.domain.reminders import Transition
+from taskai.domain.tags import Tag
+from taskai.domain.tasks import Task
+from taskai.domain.users import User
+
+if TYPE_CHECKING:  # quick add's parser is imported by the one use case that needs it
+    from taskai.domain.quickadd import Draft
+
+
+class Recipient(NamedTuple):
+    """Who a reminder goes to, and what its task is like now (None when the task is gone)."""
+
+    email: str
+    name: str
+    timezone: str
+    priority: str | None
+    task_status: str | None
+
+
+class DueReminder(NamedTuple):
+    """A pending reminder whose time has come, with what its event tells of the task."""
+
+    id: uuid.UUID
+    task_id: uuid.UUID
+    user_id: uuid.UUID
+    minutes_before: int | None
+    at: datetime | None
+    fire_at: datetime
+    title: str
+    due_at: datetime | None
+
+
+@dataclass(frozen=True)
+class OutboxRecord:
+    """One event as stored: enough to build its CloudEvent and its Kafka record."""
+
+    position: int
+    event_id: str
+    topic: str
+    key: str
+    type: str
+    occurred_at: datetime
+    data: dict[str, Any]
+    traceparent: str | None
+
+
+@dataclass(frozen=True)
+class Sent:
+    """The provider took the message; its id (None when it already had it under this key)."""
+
+    message_id: str | None
+    note: str | None = None
+
+
+class SendFailed(Exception):
+    """The provider did not take the message: `transient` ones may succeed when retried."""
+
+    def __init__(self, message: str, *, transient: bool, retry_after_s: float | None = None):
+        super().__init__(message)
+        self.transient = transient
+        self.retry_after_s = retry_after_s
+
+
+class RelayBusy(Exception):
+    """Another relay pass holds the turn; it publishes these events too (or try again soon)."""
+
+
+class LoginAttempts(Protocol):
+    """Failure counters of accounts and addresses, and their locks."""
+
+    def locked_until(self, keys: list[str], now: datetime) -> datetime | None:
+        """The latest lock among `keys` that still holds at `now`, else None."""
+
+    def failed(self, key: str, limit: Limit, now: datetime) -> None:
+        """Count a failure of `key`; lock the counter when `limit` says so."""
+
+    def clear(self, key: str) -> None:
+        """Forget the failures of `key`."""
+
+
+class PasswordResets(Protocol):
+    """Single-use password-reset tokens, kept as their SHA-256 hex digest."""
+
+    def add(
+        self, *, token_hash: str, user_id: uuid.UUID, now: datetime, expires_at: datetime
+    ) -> None:
+        """Keep a new token of `user_id`, valid until `expires_at`."""
+
+    def redeem(self, token_hash: str, now: datetime) -> uuid.UUID | None:
+        """The user of an unused, unexpired token (all its tokens are used up now); else None."""
+
+
+class UserRepository(Protocol):
+    """Accounts, with their login counters and reset tokens."""
+
+    @property
+    def attempts(self) -> LoginAttempts: ...
+
+    @property
+    def resets(self) -> PasswordResets: ...
+
+    def add(self, user: User) -> None:
+        """Keep a new account."""
+
+    def delete(self, user: User) -> None:
+        """Delete the account; what it owns goes with it."""
+
+    def get(self, user_id: uuid.UUID) -> User:
+        """The account; raises NotFound."""
+
+    def by_email(self, email: str) -> User | None:
+        """The account of `email`, however its letters are cased or composed, else None."""
+
+
+class TagRepository(Protocol):
+    """Tags of one user at a time."""
+
+    def add(self, tag: Tag) -> None:
+        """Keep a new tag."""
+
+    def get(self, user_id: uuid.UUID, tag_id: uuid.UUID) -> Tag:
+        """One of the user's tags; raises NotFound."""
+
+    def by_keys(self, user_id: uuid.UUID, keys: Iterable[str]) -> list[Tag]:
+        """The user's tags whose case-folded names are in `keys`."""
+
+    def get_or_create(
+        self, user_id: uuid.UUID, wanted: dict[str, str], *, now: datetime
+    ) -> list[Tag]:
+        """Tags for `wanted` (key -> name as typed), in its order, creating the missing ones."""
+
+    def with_usage(
+        self, user_id: uuid.UUID, *, prefix: str | None, limit: int
+    ) -> list[tuple[Tag, int]]:
+        """Up to `limit` tags with their task counts, most used first, names from `prefix`."""
+
+    def changed_since(
+        self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
+    ) -> list[Tag]:
+        """Tags changed after change number `seq` (and at most at `upto`), oldest first."""
+
+
+class TaskRepository(Protocol):
+    """Tasks of one user at a time; the events of every task handed out go out on commit."""
+
+    def add(self, task: Task) -> None:
+        """Keep a new task."""
+
+    def get(self, user_id: uuid.UUID, task_id: uuid.UUID, *, lock: bool = False) -> Task:
+        """One of the user's tasks, its row held until commit when `lock`; raises NotFound."""
+
+    def page(self, user_id: uuid.UUID, query: TaskQuery, *, now: datetime) -> Page:
+        """One page of the user's tasks; raises InvalidInput or Conflict for a bad cursor."""
+
+    def with_tag(self, user_id: uuid.UUID, tag_id: uuid.UUID) -> list[Task]:
+        """The user's tasks that carry the tag."""
+
+    def series(
+        self, user_id: uuid.UUID, series_id: uuid.UUID, *, after: int, limit: int
+    ) -> list[Task]:
+        """Up to `limit` occurrences of a series numbered above `after`, in order."""
+
+    def occurrence(self, user_id: uuid.UUID, series_id: uuid.UUID, number: int) -> Task | None:
+        """Occurrence `number` of a series of the user's, if it exists."""
+
+    def changed_since(
+        self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
+    ) -> list[Task]:
+        """Tasks changed after change number `seq` (and at most at `upto`), oldest first."""
+
+    def deleted_since(
+        self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
+    ) -> list[tuple[str, uuid.UUID, int]]:
+        """(entity, id, change number) of deletions after `seq` (and at most at `upto`)."""
+
+
+class AuditLog(Protocol):
+    """What the system did to tasks on its own, and why."""
+
+    def record(self, **row: object) -> None:
+        """Add one audit row (task_id, user_id, series_id, action, …, created_at)."""
+
+
+class ProcessedEvents(Protocol):
+    """Which consumer already handled which event."""
+
+    def seen(self, consumer: str, event_id: str) -> bool:
+        """True when `consumer` handled `event_id` before."""
+
+    def remember(self, consumer: str, event_id: str, now: datetime) -> None:
+        """Record the event as handled; a concurrent duplicate raises Conflict at commit."""
+
+
+class ReminderRepository(Protocol):
+    """Reminders of every owner: what the scheduler claims and the notifier locks."""
+
+    def claim_due(self, now: datetime, limit: int) -> list[DueReminder]:
+        """Up to `limit` pending reminders due by `now`, oldest first, held until commit."""
+
+    def mark(self, reminder_ids: list[uuid.UUID], transition: Transition) -> None:
+        """Make `transition` on these reminders by the rules of `TRANSITIONS`; a reminder not in
+        one of its source states stays as it is."""
+
+    def lock(self, reminder_id: uuid.UUID) -> str | None:
+        """The reminder's status, held until commit (None when its task was deleted)."""
+
+    def recipient(self, user_id: uuid.UUID, task_id: uuid.UUID) -> Recipient | None:
+        """The owner's address and zone and the task's state; None when the owner is gone."""
+
+
+class NotificationLog(Protocol):
+    """One row per attempt to send a reminder."""
+
+    def last_attempt(self, reminder_id: uuid.UUID) -> dict[str, Any] | None:
+        """The latest attempt's row (attempt, status, created_at, …), else None."""
+
+    def start(self, **row: object) -> None:
+        """Log an attempt; a concurrent claim of the same attempt raises Conflict at commit."""
+
+    def finish(self, reminder_id: uuid.UUID, attempt: int, **outcome: object) -> None:
+        """Record how an attempt ended (status, provider_message_id, error, finished_at)."""
+
+
+class UnitOfWork(Protocol):
+    """One transaction and its repositories. Commit writes the changes together with the events
+    collected in it (those recorded by the tasks it handed out, and those given to `publish`)."""
+
+    @property
+    def users(self) -> UserRepository: ...
+
+    @property
+    def tags(self) -> TagRepository: ...
+
+    @property
+    def tasks(self) -> TaskRepository: ...
+
+    @property
+    def audit(self) -> AuditLog: ...
+
+    @property
+    def processed(self) -> ProcessedEvents: ...
+
+    @property
+    def reminders(self) -> ReminderRepository: ...
+
+    @property
+    def notifications(self) -> NotificationLog: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Leave the transaction; what was not committed is rolled back."""
+
+    def delete_task(self, task: Task) -> None:
+        """Delete the task (its recorded events still go out) and log it for sync."""
+
+    def delete_tag(self, tag: Tag) -> None:
+        """Delete the tag and log it for sync."""
+
+    def publish(self, event: DomainEvent) -> None:
+        """Queue an event that no task recorded, to go out with the commit."""
+
+    def commit(self) -> None:
+        """Commit the changes and their events; raises Conflict on a clash of unique keys."""
+
+    def rollback(self) -> None:
+        """Drop what was not committed."""
+
+
+class Clock(Protocol):
+    """The current time."""
+
+    def __call__(self) -> datetime:
+        """An aware datetime in UTC."""
+
+
+class EmailSender(Protocol):
+    """An email provider; `provider` names it in the notification log."""
+
+    provider: str
+
+    def send(self, email: Email) -> Sent:
+        """Hand the email to the provider; raises SendFailed."""
+
+
+class Parser(Protocol):
+    """A model that reads free text as a task draft."""
+
+    def parse(self, text: str, *, now: datetime, tz: str, language: str = "en") -> Draft:
+        """A checked draft of `text` read at `now` in zone `tz`, or an exception."""
+
+
+class PasswordHasher(Protocol):
+    """Password hashes, and the judgement of how guessable a password is."""
+
+    def hash(self, password: str) -> str:
+        """The password's salted hash, as stored."""
+
+    def matches(self, password: str, password_hash: str | None) -> bool:
+        """True when `password` has this hash; as slow without a hash as with one."""
+
+    def is_guessable(self, password: str, *, related: Sequence[str]) -> bool:
+        """True for a common or easily guessed password (`related`: the account's own words)."""
+
+
+class TokenIssuer(Protocol):
+    """Access tokens, valid for `ttl_seconds` each."""
+
+    @property
+    def ttl_seconds(self) -> int: ...
+
+    def issue(self, user_id: uuid.UUID, *, now: datetime, version: int = 0) -> str:
+        """A token for `user_id`, valid while the account's token version is `version`."""
+
+
+class Publisher(Protocol):
+    """The event bus, as the relay sees it."""
+
+    def publish(self, records: Sequence[OutboxRecord]) -> int:
+        """Send in order; return how many records, from the first, are safely delivered."""
+
+
+class OutboxStore(Protocol):
+    """Committed events waiting to be published, in commit order."""
+
+    def turn(self) -> AbstractContextManager[None]:
+        """Hold the one relay turn of this database while inside; raises RelayBusy."""
+
+    def unpublished(self, limit: int) -> list[OutboxRecord]:
+        """Up to `limit` of the oldest events not yet published, in commit order."""
+
+    def mark_published(
+        self, positions: Sequence[int], *, now: datetime, purge_before: datetime | None = None
+    ) -> None:
+        """Mark these published at `now` and, in the same transaction, forget the events
+        published before `purge_before` (when given)."""

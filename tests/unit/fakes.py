@@ -1,0 +1,555 @@
+"""In-memory fakes of the ports (`taskai.ports`): what the use-case tests run against.
+
+The fake unit of work keeps no transaction: changes are visible at once, and a commit stamps the
+changed tasks and tags for sync and moves the events collected since the last one to
+`published`, as the real one writes them to the outbox. `mypy tests/unit/fakes.py` checks that
+each fake meets its port (the block at the end).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from taskai.adapters.outbox import event_data
+from taskai.contracts import EventData, parse
+from taskai.domain.emails import Email
+from taskai.domain.events import DomainEvent
+from taskai.domain.login_guard import Limit
+from taskai.domain.names import email_key
+from taskai.domain.queries import Page, TaskQuery
+from taskai.domain.quickadd import Draft
+from taskai.domain.reminders import PENDING, TRANSITIONS, Reminder, Transition, single_target
+from taskai.domain.tags import Tag
+from taskai.domain.tasks import Task
+from taskai.domain.users import User
+from taskai.errors import NotFound
+from taskai.ports import DueReminder, OutboxRecord, Recipient, RelayBusy, SendFailed, Sent
+
+NOW = datetime(2030, 1, 7, 9, 0, tzinfo=UTC)  # a Monday: the time of every use-case test
+
+
+def changed_between(
+    items: Iterable[Any], user_id: uuid.UUID, seq: int, limit: int | None, upto: int | None
+) -> list[Any]:
+    """The user's items stamped after `seq` (and at most at `upto`), oldest change first."""
+    found = sorted(
+        (
+            i
+            for i in items
+            if i.user_id == user_id
+            and i.change_seq > seq
+            and (upto is None or i.change_seq <= upto)
+        ),
+        key=lambda i: (i.change_seq, i.id),
+    )
+    return found[:limit]
+
+
+@dataclass
+class Counter:
+    """One login-attempts row."""
+
+    failures: int
+    last_failure_at: datetime
+    locked_until: datetime | None
+
+
+class FakeLoginAttempts:
+    def __init__(self) -> None:
+        self.rows: dict[str, Counter] = {}
+
+    def locked_until(self, keys: list[str], now: datetime) -> datetime | None:
+        locks = [r.locked_until for k in keys if (r := self.rows.get(k)) and r.locked_until]
+        return max((until for until in locks if until > now), default=None)
+
+    def failed(self, key: str, limit: Limit, now: datetime) -> None:
+        row = self.rows.get(key)
+        failures = limit.failures_after(row.failures, row.last_failure_at, now) if row else 1
+        delay = limit.delay(failures)
+        self.rows[key] = Counter(failures, now, now + delay if delay else None)
+
+    def clear(self, key: str) -> None:
+        self.rows.pop(key, None)
+
+
+class FakePasswordResets:
+    def __init__(self) -> None:
+        self.rows: dict[str, dict[str, Any]] = {}
+
+    def add(
+        self, *, token_hash: str, user_id: uuid.UUID, now: datetime, expires_at: datetime
+    ) -> None:
+        self.rows[token_hash] = {"user_id": user_id, "expires_at": expires_at, "used_at": None}
+
+    def redeem(self, token_hash: str, now: datetime) -> uuid.UUID | None:
+        row = self.rows.get(token_hash)
+        if row is None or row["used_at"] is not None or row["expires_at"] <= now:
+            return None
+        for other in self.rows.values():
+            if other["user_id"] == row["user_id"] and other["used_at"] is None:
+                other["used_at"] = now
+        return uuid.UUID(str(row["user_id"]))
+
+
+class FakeUserRepository:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+        self.items: dict[uuid.UUID, User] = {}
+        self.attempts = FakeLoginAttempts()
+        self.resets = FakePasswordResets()
+
+    def add(self, user: User) -> None:
+        self.items[user.id] = user
+
+    def delete(self, user: User) -> None:
+        """The account, and what it owns (the database cascades)."""
+        del self.items[user.id]
+        for items in (self.uow.tasks.items, self.uow.tags.items):
+            for key in [k for k, item in items.items() if item.user_id == user.id]:
+                del items[key]
+
+    def get(self, user_id: uuid.UUID) -> User:
+        if user_id not in self.items:
+            raise NotFound("user not found")
+        return self.items[user_id]
+
+    def by_email(self, email: str) -> User | None:
+        return next((u for u in self.items.values() if u.email_key == email_key(email)), None)
+
+
+class FakeTagRepository:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+        self.items: dict[uuid.UUID, Tag] = {}
+        self.seen: list[Tag] = []
+
+    def add(self, tag: Tag) -> None:
+        self.items[tag.id] = tag
+        self.seen.append(tag)
+
+    def get(self, user_id: uuid.UUID, tag_id: uuid.UUID) -> Tag:
+        tag = self.items.get(tag_id)
+        if tag is None or tag.user_id != user_id:
+            raise NotFound("tag not found", fields={"id": "no such tag"})
+        self.seen.append(tag)
+        return tag
+
+    def by_keys(self, user_id: uuid.UUID, keys: Iterable[str]) -> list[Tag]:
+        keys = set(keys)
+        return [t for t in self.items.values() if t.user_id == user_id and t.key in keys]
+
+    def get_or_create(
+        self, user_id: uuid.UUID, wanted: dict[str, str], *, now: datetime
+    ) -> list[Tag]:
+        found = {tag.key: tag for tag in self.by_keys(user_id, wanted)}
+        for key, name in wanted.items():
+            if key not in found:
+                found[key] = Tag.new(user_id=user_id, name=name, color=None, now=now)
+                self.add(found[key])
+        return [found[key] for key in wanted]
+
+    def with_usage(
+        self, user_id: uuid.UUID, *, prefix: str | None, limit: int
+    ) -> list[tuple[Tag, int]]:
+        tasks = self.uow.tasks.items.values()
+        counted = [
+            (tag, sum(tag in task.tags for task in tasks))
+            for tag in self.items.values()
+            if tag.user_id == user_id and tag.key.startswith((prefix or "").casefold())
+        ]
+        return sorted(counted, key=lambda pair: (-pair[1], pair[0].key))[:limit]
+
+    def changed_since(
+        self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
+    ) -> list[Tag]:
+        return changed_between(self.items.values(), user_id, seq, limit, upto)
+
+
+class FakeTaskRepository:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+        self.items: dict[uuid.UUID, Task] = {}
+        self.seen: list[Task] = []
+
+    def add(self, task: Task) -> None:
+        self.items[task.id] = task
+        self.seen.append(task)
+
+    def get(self, user_id: uuid.UUID, task_id: uuid.UUID, *, lock: bool = False) -> Task:
+        task = self.items.get(task_id)
+        if task is None or task.user_id != user_id:
+            raise NotFound("task not found", fields={"id": "no such task"})
+        self.seen.append(task)
+        return task
+
+    def page(self, user_id: uuid.UUID, query: TaskQuery, *, now: datetime) -> Page:
+        """Only the status filter and the first page, oldest first: enough for the use case."""
+        found = [
+            t
+            for t in self.items.values()
+            if t.user_id == user_id and (not query.statuses or t.status in query.statuses)
+        ]
+        found.sort(key=lambda t: (t.created_at or now, t.id))
+        self.seen.extend(found[: query.limit])
+        return Page(items=found[: query.limit], next_cursor=None)
+
+    def with_tag(self, user_id: uuid.UUID, tag_id: uuid.UUID) -> list[Task]:
+        found = [
+            t
+            for t in self.items.values()
+            if t.user_id == user_id and any(tag.id == tag_id for tag in t.tags)
+        ]
+        self.seen.extend(found)
+        return found
+
+    def series(
+        self, user_id: uuid.UUID, series_id: uuid.UUID, *, after: int, limit: int
+    ) -> list[Task]:
+        found = [
+            t
+            for t in self.items.values()
+            if t.user_id == user_id and t.series_id == series_id and (t.occurrence or 0) > after
+        ]
+        return sorted(found, key=lambda t: t.occurrence or 0)[:limit]
+
+    def occurrence(self, user_id: uuid.UUID, series_id: uuid.UUID, number: int) -> Task | None:
+        found = self.series(user_id, series_id, after=number - 1, limit=1)
+        task = found[0] if found and found[0].occurrence == number else None
+        if task is not None:
+            self.seen.append(task)
+        return task
+
+    def changed_since(
+        self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
+    ) -> list[Task]:
+        return changed_between(self.items.values(), user_id, seq, limit, upto)
+
+    def deleted_since(
+        self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
+    ) -> list[tuple[str, uuid.UUID, int]]:
+        rows = changed_between(self.uow.deletions, user_id, seq, limit, upto)
+        return [(row.entity, row.id, row.change_seq) for row in rows]
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """A row of the deletions log that sync reads."""
+
+    entity: str
+    id: uuid.UUID
+    user_id: uuid.UUID
+    change_seq: int
+
+
+class FakeAuditLog:
+    def __init__(self) -> None:
+        self.rows: list[dict[str, object]] = []
+
+    def record(self, **row: object) -> None:
+        self.rows.append(row)
+
+    def actions(self) -> list[object]:
+        """The `action` of every row, oldest first."""
+        return [row["action"] for row in self.rows]
+
+
+class FakeProcessedEvents:
+    def __init__(self) -> None:
+        self.handled: set[tuple[str, str]] = set()
+
+    def seen(self, consumer: str, event_id: str) -> bool:
+        return (consumer, event_id) in self.handled
+
+    def remember(self, consumer: str, event_id: str, now: datetime) -> None:
+        self.handled.add((consumer, event_id))
+
+
+class FakeReminderRepository:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+
+    def all(self) -> dict[uuid.UUID, tuple[Reminder, Task]]:
+        """Every reminder of every task, with its task."""
+        tasks = self.uow.tasks.items.values()
+        return {r.id: (r, task) for task in tasks for r in task.reminders}
+
+    def claim_due(self, now: datetime, limit: int) -> list[DueReminder]:
+        due = [(r, t) for r, t in self.all().values() if r.status == PENDING and r.fire_at <= now]
+        due.sort(key=lambda pair: (pair[0].fire_at, pair[0].id))
+        return [
+            DueReminder(r.id, t.id, t.user_id, r.minutes_before, r.at, r.fire_at, t.title, t.due_at)
+            for r, t in due[:limit]
+        ]
+
+    def mark(self, reminder_ids: list[uuid.UUID], transition: Transition) -> None:
+        reminders = self.all()
+        for reminder_id in reminder_ids:
+            reminder = reminders[reminder_id][0]
+            if reminder.status in TRANSITIONS[transition].sources:
+                reminder.status = single_target(transition)
+
+    def lock(self, reminder_id: uuid.UUID) -> str | None:
+        found = self.all().get(reminder_id)
+        return None if found is None else found[0].status
+
+    def recipient(self, user_id: uuid.UUID, task_id: uuid.UUID) -> Recipient | None:
+        user = self.uow.users.items.get(user_id)
+        if user is None:
+            return None
+        task = self.uow.tasks.items.get(task_id)
+        if task is None or task.user_id != user_id:
+            return Recipient(user.email, user.name, user.timezone, None, None)
+        return Recipient(user.email, user.name, user.timezone, task.priority, task.status)
+
+
+class FakeNotificationLog:
+    def __init__(self) -> None:
+        self.rows: dict[tuple[uuid.UUID, int], dict[str, Any]] = {}
+
+    def last_attempt(self, reminder_id: uuid.UUID) -> dict[str, Any] | None:
+        attempts = [row for (rid, _), row in self.rows.items() if rid == reminder_id]
+        return max(attempts, key=lambda row: int(row["attempt"]), default=None)
+
+    def start(self, **row: object) -> None:
+        key = (uuid.UUID(str(row["reminder_id"])), int(str(row["attempt"])))
+        self.rows[key] = {"error": None, "finished_at": None, **row}
+
+    def finish(self, reminder_id: uuid.UUID, attempt: int, **outcome: object) -> None:
+        self.rows[(reminder_id, attempt)].update(outcome)
+
+    def of_reminder(self, reminder_id: uuid.UUID) -> list[dict[str, Any]]:
+        """Every attempt of the reminder, first first."""
+        return sorted(
+            (row for (rid, _), row in self.rows.items() if rid == reminder_id),
+            key=lambda row: int(row["attempt"]),
+        )
+
+
+class FakeUnitOfWork:
+    """Dict-backed repositories that outlive each `with`; `published` is the outbox."""
+
+    def __init__(self) -> None:
+        self.users = FakeUserRepository(self)
+        self.tags = FakeTagRepository(self)
+        self.tasks = FakeTaskRepository(self)
+        self.audit = FakeAuditLog()
+        self.processed = FakeProcessedEvents()
+        self.reminders = FakeReminderRepository(self)
+        self.notifications = FakeNotificationLog()
+        self.deletions: list[Deletion] = []
+        self.published: list[DomainEvent] = []
+        self.commits = 0
+        self._extra: list[DomainEvent] = []
+        self._deleted: list[tuple[str, Task | Tag]] = []
+
+    def __enter__(self) -> FakeUnitOfWork:
+        self.tasks.seen.clear()
+        self.tags.seen.clear()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.rollback()
+
+    def delete_task(self, task: Task) -> None:
+        self.tasks.seen.append(task)
+        self.tasks.items.pop(task.id, None)
+        self._deleted.append(("task", task))
+
+    def delete_tag(self, tag: Tag) -> None:
+        self.tags.items.pop(tag.id, None)
+        self._deleted.append(("tag", tag))
+
+    def publish(self, event: DomainEvent) -> None:
+        self._extra.append(event)
+
+    def commit(self) -> None:
+        """Stamp what this transaction touched with its owner's next change number, and move
+        the collected events to `published`."""
+        touched: list[Task | Tag] = [
+            *dict.fromkeys(self.tasks.seen),
+            *dict.fromkeys(self.tags.seen),
+        ]
+        owners = {item.user_id for item in touched} | {i.user_id for _, i in self._deleted}
+        seq = {}
+        for user_id in owners & self.users.items.keys():
+            self.users.items[user_id].change_seq += 1
+            seq[user_id] = self.users.items[user_id].change_seq
+        for item in touched:
+            item.change_seq = seq.get(item.user_id, item.change_seq)
+        for entity, gone in self._deleted:
+            if gone.user_id in seq:
+                self.deletions.append(Deletion(entity, gone.id, gone.user_id, seq[gone.user_id]))
+        for task in dict.fromkeys(self.tasks.seen):
+            self.published.extend(task.events)
+            task.events.clear()
+        self.published.extend(self._extra)
+        self.commits += 1
+        self.rollback()
+
+    def rollback(self) -> None:
+        """Forget the events and deletions not committed (changes to objects stay)."""
+        self._extra.clear()
+        self._deleted.clear()
+
+    def event_types(self) -> list[str]:
+        """The class name of every published event, in order (e.g. "TaskCompleted")."""
+        return [type(event).__name__ for event in self.published]
+
+
+class FakeClock:
+    """A clock that moves only when told."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        """Move on by timedelta(**delta); returns the new time."""
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@dataclass
+class FakeSender:
+    """Keeps what it sends; `failure` makes every send raise it instead."""
+
+    provider: str = "fake"
+    sent: list[Email] = field(default_factory=list)
+    failure: SendFailed | None = None
+
+    def send(self, email: Email) -> Sent:
+        if self.failure is not None:
+            raise self.failure
+        self.sent.append(email)
+        return Sent(message_id=f"msg-{len(self.sent)}")
+
+
+@dataclass
+class FakeParser:
+    """A quick-add model that answers with `draft`, or raises `failure`."""
+
+    draft: Draft | None = None
+    failure: Exception | None = None
+
+    def parse(self, text: str, *, now: datetime, tz: str, language: str = "en") -> Draft:
+        if self.failure is not None:
+            raise self.failure
+        assert self.draft is not None
+        return self.draft
+
+
+class FakePasswords:
+    """Hashes anyone could reverse, and a short list of guessable passwords."""
+
+    GUESSABLE = frozenset({"password", "12345678", "qwertyuiop"})
+
+    def hash(self, password: str) -> str:
+        return f"hashed:{password}"
+
+    def matches(self, password: str, password_hash: str | None) -> bool:
+        return password_hash == f"hashed:{password}"
+
+    def is_guessable(self, password: str, *, related: Sequence[str]) -> bool:
+        return password in self.GUESSABLE or any(r and r in password for r in related)
+
+
+class FakeTokens:
+    ttl_seconds = 900
+
+    def issue(self, user_id: uuid.UUID, *, now: datetime, version: int = 0) -> str:
+        return f"token:{user_id}:{version}"
+
+
+@dataclass
+class FakePublisher:
+    """Takes `accept` records of each call at most (all when None)."""
+
+    accept: int | None = None
+    delivered: list[OutboxRecord] = field(default_factory=list)
+
+    def publish(self, records: Sequence[OutboxRecord]) -> int:
+        taken = list(records[: self.accept] if self.accept is not None else records)
+        self.delivered.extend(taken)
+        return len(taken)
+
+
+class FakeOutbox:
+    """Records waiting in commit order; `busy` makes the turn taken by someone else."""
+
+    def __init__(self, count: int = 0, *, at: datetime = datetime(2030, 1, 1, tzinfo=UTC)):
+        self.records = [record(position, at) for position in range(1, count + 1)]
+        self.published: dict[int, datetime] = {}
+        self.busy = False
+        self.purged_before: datetime | None = None
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        if self.busy:
+            raise RelayBusy("another relay is running")
+        self.busy = True
+        try:
+            yield
+        finally:
+            self.busy = False
+
+    def unpublished(self, limit: int) -> list[OutboxRecord]:
+        return [r for r in self.records if r.position not in self.published][:limit]
+
+    def mark_published(
+        self, positions: Sequence[int], *, now: datetime, purge_before: datetime | None = None
+    ) -> None:
+        self.published.update(dict.fromkeys(positions, now))
+        if purge_before is not None:
+            self.purged_before = purge_before
+
+
+def record(position: int, at: datetime) -> OutboxRecord:
+    """An outbox record of a task event."""
+    return OutboxRecord(
+        position=position,
+        event_id=str(uuid.uuid4()),
+        topic="task-events",
+        key=f"task-{position}",
+        type="com.taskai.task.updated",
+        occurred_at=at,
+        data={},
+        traceparent=None,
+    )
+
+
+def new_task(uow: FakeUnitOfWork, user: User, title: str = "Pay rent", **fields: Any) -> Task:
+    """A task of `user`'s made by the create use case at NOW (fields: those of TaskDraft)."""
+    from taskai.services.tasks import TaskDraft, create_task
+
+    return create_task(uow=uow, user_id=user.id, draft=TaskDraft(title=title, **fields), now=NOW)
+
+
+if TYPE_CHECKING:  # `mypy tests/unit/fakes.py`: each fake meets its port
+    from taskai import ports
+
+    _uow: type[ports.UnitOfWork] = FakeUnitOfWork
+    _clock: ports.Clock = FakeClock(datetime.now(UTC))
+    _sender: type[ports.EmailSender] = FakeSender
+    _parser: type[ports.Parser] = FakeParser
+    _passwords: type[ports.PasswordHasher] = FakePasswords
+    _tokens: type[ports.TokenIssuer] = FakeTokens
+    _publisher: type[ports.Publisher] = FakePublisher
+    _outbox: type[ports.OutboxStore] = FakeOutbox
+
+
+def wire(event: DomainEvent) -> EventData:
+    """A recorded event as a consumer receives it: its contract's JSON, parsed by the contract."""
+    return parse({"specversion": "1.0", "type": event.type, "data": event_data(event)})
