@@ -98,52 +98,7 @@ def wiring_problems(docs: list[dict[str, Any]]) -> list[str]:
         f"Service/{n} is deployed but not in FUNCTIONS" for n in services if n not in FUNCTIONS
     ]
     found += [f"FUNCTIONS[{n}] has no Service" for n in FUNCTIONS if n not in services]
-
-    def sink_problem(where: str, ref: dict[str, Any] | None) -> list[str]:
-        if (
-            not ref
-            or (ref.get("apiVersion"), ref.get("kind")) != KSVC
-            or ref.get("name") not in services
-        ):
-            return [f"{where} does not name a Knative Service of these manifests: {ref}"]
-        return []
-
-    fed: dict[str, list[str]] = {}
-    for source in of_kind(docs, "sources.knative.dev/v1", "KafkaSource"):
-        where, spec = name_of(source), source["spec"]
-        found += sink_problem(f"{where} sink", spec.get("sink", {}).get("ref"))
-        found += sink_problem(
-            f"{where} dead-letter sink",
-            spec.get("delivery", {}).get("deadLetterSink", {}).get("ref"),
-        )
-        delivery = spec.get("delivery", {})
-        if not (
-            delivery.get("retry", 0) >= 1
-            and delivery.get("backoffPolicy") == "exponential"
-            and delivery.get("backoffDelay")
-            and delivery.get("timeout")
-        ):
-            found.append(f"{where}: delivery needs retry, exponential backoff and a timeout")
-        for topic in spec.get("topics", []):
-            if topic not in topics:
-                found.append(f"{where}: topic {topic} has no KafkaTopic")
-            fed.setdefault(spec.get("sink", {}).get("ref", {}).get("name", "?"), []).append(
-                f"kafka:{topic}"
-            )
-    for source in of_kind(docs, "sources.knative.dev/v1", "PingSource"):
-        spec = source["spec"]
-        found += sink_problem(f"{name_of(source)} sink", spec.get("sink", {}).get("ref"))
-        if spec.get("schedule") != "* * * * *":
-            found.append(
-                f"{name_of(source)}: schedule {spec.get('schedule')!r} is not every minute"
-            )
-        fed.setdefault(spec.get("sink", {}).get("ref", {}).get("name", "?"), []).append("ping")
-    for name, spec in FUNCTIONS.items():
-        expected = {"kafka": [f"kafka:{spec.get('topic')}"], "ping": ["ping"]}.get(
-            spec["trigger"], []
-        )
-        if sorted(fed.get(name, [])) != expected:
-            found.append(f"{name} is fed by {fed.get(name, [])}, expected {expected}")
+    found += _source_problems(docs, services, topics)
     for topic, config in topics.items():
         if (
             config["spec"].get("partitions") != 3
@@ -158,6 +113,57 @@ def wiring_problems(docs: list[dict[str, Any]]) -> list[str]:
     found += [p for name, s in services.items() for p in service_problems(name, s)]
     found += route_problems(docs, services)
     return found
+
+
+def _source_problems(
+    docs: list[dict[str, Any]], services: dict[str, Any], topics: dict[str, Any]
+) -> list[str]:
+    """KafkaSources and PingSources sink into these Services and feed each as FUNCTIONS says."""
+    found: list[str] = []
+    fed: dict[str, list[str]] = {}
+    for source in of_kind(docs, "sources.knative.dev/v1", "KafkaSource"):
+        where, spec = name_of(source), source["spec"]
+        delivery = spec.get("delivery", {})
+        found += _sink_problem(f"{where} sink", spec.get("sink", {}).get("ref"), services)
+        dead_letters = delivery.get("deadLetterSink", {}).get("ref")
+        found += _sink_problem(f"{where} dead-letter sink", dead_letters, services)
+        if not (
+            delivery.get("retry", 0) >= 1
+            and delivery.get("backoffPolicy") == "exponential"
+            and delivery.get("backoffDelay")
+            and delivery.get("timeout")
+        ):
+            found.append(f"{where}: delivery needs retry, exponential backoff and a timeout")
+        for topic in spec.get("topics", []):
+            if topic not in topics:
+                found.append(f"{where}: topic {topic} has no KafkaTopic")
+            fed.setdefault(spec.get("sink", {}).get("ref", {}).get("name", "?"), []).append(
+                f"kafka:{topic}"
+            )
+    for source in of_kind(docs, "sources.knative.dev/v1", "PingSource"):
+        where, spec = name_of(source), source["spec"]
+        found += _sink_problem(f"{where} sink", spec.get("sink", {}).get("ref"), services)
+        if spec.get("schedule") != "* * * * *":
+            found.append(f"{where}: schedule {spec.get('schedule')!r} is not every minute")
+        fed.setdefault(spec.get("sink", {}).get("ref", {}).get("name", "?"), []).append("ping")
+    for name, spec in FUNCTIONS.items():
+        expected = {"kafka": [f"kafka:{spec.get('topic')}"], "ping": ["ping"]}.get(
+            spec["trigger"], []
+        )
+        if sorted(fed.get(name, [])) != expected:
+            found.append(f"{name} is fed by {fed.get(name, [])}, expected {expected}")
+    return found
+
+
+def _sink_problem(where: str, ref: dict[str, Any] | None, services: dict[str, Any]) -> list[str]:
+    """A problem if `ref` does not name one of `services` as a Knative Service."""
+    if (
+        not ref
+        or (ref.get("apiVersion"), ref.get("kind")) != KSVC
+        or ref.get("name") not in services
+    ):
+        return [f"{where} does not name a Knative Service of these manifests: {ref}"]
+    return []
 
 
 def service_problems(name: str, service: dict[str, Any]) -> list[str]:
