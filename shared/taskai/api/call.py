@@ -133,11 +133,16 @@ class PayloadTooLarge(TaskAIError):
 
 
 def validate(model: type[M], data: dict[str, Any] | bytes) -> M:
-    """Validate a dict or JSON text; pydantic's errors become one InvalidInput naming each field."""
+    """Validate a dict or JSON text; pydantic's errors become one InvalidInput naming each field.
+
+    U+0000 is taken out (see without_nul), but only from input that is valid with it too: the
+    published schema counts it toward lengths, so what the schema refuses stays refused.
+    """
+    clean = without_nul(data) if isinstance(data, bytes) else _strip_nul(data)
     try:
-        if isinstance(data, bytes):
-            return model.model_validate_json(without_nul(data))
-        return model.model_validate(_strip_nul(data))
+        if clean != data:
+            _parse(model, data)
+        return _parse(model, clean)
     except ValidationError as e:
         fields: dict[str, str] = {}
         for error in e.errors():
@@ -145,6 +150,13 @@ def validate(model: type[M], data: dict[str, Any] | bytes) -> M:
             message = "invalid JSON" if error["type"] == "json_invalid" else error["msg"]
             fields.setdefault(where, message)
         raise InvalidInput("invalid " + ", ".join(fields), fields=fields) from e
+
+
+def _parse(model: type[M], data: dict[str, Any] | bytes) -> M:
+    """`model` from JSON text or from a dict; pydantic's ValidationError if invalid."""
+    if isinstance(data, bytes):
+        return model.model_validate_json(data)
+    return model.model_validate(data)
 
 
 def without_nul(raw: bytes) -> bytes:
