@@ -1,198 +1,40 @@
-"""What every HTTP function shares: routing, parsing, auth, limits, errors, logs, health."""
+"""What every HTTP function shares: routing each request to its handler, with trace, metrics
+and a log line; the request side is `call`, the answers are `responses`."""
 
 from __future__ import annotations
 
-import json
 import logging
 import time
-import uuid
-from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
-from typing import Any, TypeVar, get_origin
-from zoneinfo import ZoneInfo
+from collections.abc import Callable
+from typing import Any
 
 import flask
-from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 
-from taskai import bootstrap, logs
+from taskai import logs
 from taskai.adapters.db import unavailable
-from taskai.adapters.unit_of_work import UnitOfWork
 from taskai.api import health
-from taskai.api.operations import OPERATIONS, Operation
-from taskai.config import get_settings
-from taskai.domain.users import LANGUAGES, User
-from taskai.errors import (
-    Conflict,
-    Forbidden,
-    InvalidInput,
-    NotFound,
-    TaskAIError,
-    TooManyAttempts,
-    Unauthorized,
-    Unavailable,
+from taskai.api.call import Call
+from taskai.api.operations import OPERATIONS
+from taskai.api.responses import (
+    add_security_headers,
+    error_json,
+    error_response,
+    http_error,
+    json_response,
+    secure,
 )
+from taskai.config import get_settings
+from taskai.errors import TaskAIError
 from taskai.telemetry import tracing
 from taskai.telemetry.metrics import exposition, observe_request
 
+__all__ = ["Api", "Call"]
+
 log = logging.getLogger("taskai.http")
-M = TypeVar("M", bound=BaseModel)
-Handler = Callable[["Call"], Any]
-STATUS: dict[type[TaskAIError], int] = {
-    InvalidInput: 422,
-    NotFound: 404,
-    Conflict: 409,
-    Unauthorized: 401,
-    Forbidden: 403,
-    TooManyAttempts: 429,
-    Unavailable: 503,
-}
-LIST_SEPARATOR = ","
+Handler = Callable[[Call], Any]
 OPERATION_KEY = "taskai.operation"  # the matched operation id, kept in the WSGI environ
-
-
-class Call:
-    """One request as a handler sees it: path values, parsed body and query, the caller."""
-
-    def __init__(self, request: flask.Request, operation: Operation, values: Mapping[str, Any]):
-        self.request, self.operation, self.values = request, operation, values
-        self.now = datetime.now(UTC)
-        self._user: User | None = None
-
-    @property
-    def user_id(self) -> uuid.UUID:
-        """The caller, from a valid bearer token (checked once per request)."""
-        return self.user.id
-
-    @property
-    def user(self) -> User:
-        """The caller's account; a valid token of an account that is gone is 401, not 404."""
-        if self._user is None:
-            scheme, _, token = self.request.headers.get("Authorization", "").partition(" ")
-            if scheme.lower() != "bearer" or not token.strip():
-                raise Unauthorized("missing bearer token")
-            user_id, version = bootstrap.tokens().verify(token.strip())
-            with self.uow() as uow:
-                try:
-                    user = uow.users.get(user_id)
-                except NotFound as e:
-                    raise Unauthorized("invalid token") from e
-            if user.token_version != version:  # logged out, or the password changed since
-                raise Unauthorized("token revoked")
-            self._user = user
-        return self._user
-
-    def zone(self) -> ZoneInfo:
-        """The caller's time zone, in which times are shown."""
-        return self.user.zone
-
-    def language(self) -> str:
-        """The language quick add reads in: the profile's, else the browser's, else English."""
-        return self.user.language or accepted_language(
-            self.request.headers.get("Accept-Language", "")
-        )
-
-    def client_address(self) -> str:
-        """Where the request came from: the peer, or with TRUSTED_PROXY_HOPS proxies in front,
-        the address the outermost trusted proxy saw (X-Forwarded-For from the right)."""
-        hops = get_settings().trusted_proxy_hops
-        forwarded = self.request.headers.get("X-Forwarded-For", "").split(",")
-        route = [a.strip() for a in forwarded if a.strip()]
-        if hops and len(route) >= hops:
-            return route[-hops][:100]
-        return self.request.remote_addr or "unknown"
-
-    def in_zone(self, moment: datetime | None) -> datetime | None:
-        """A time the caller sent without an offset is read in the caller's zone."""
-        if moment is None or moment.tzinfo is not None:
-            return moment
-        return moment.replace(tzinfo=self.zone())
-
-    def uow(self) -> UnitOfWork:
-        return bootstrap.uow(traceparent=self.request.headers.get("traceparent"))
-
-    def body(self, model: type[M]) -> M:
-        """The JSON body validated against `model` (an empty body is validated as null)."""
-        raw = self.raw_body()
-        if raw and self.request.mimetype != "application/json":
-            raise UnsupportedMediaType()
-        return validate(model, raw or b"null")
-
-    def raw_body(self) -> bytes:
-        """The body, read only up to the limit (a declared or streamed excess is refused)."""
-        limit = get_settings().max_body_bytes
-        if (self.request.content_length or 0) > limit:
-            raise PayloadTooLarge(limit)
-        data = self.request.stream.read(limit + 1)
-        if len(data) > limit:
-            raise PayloadTooLarge(limit)
-        return data
-
-    def query(self, model: type[M]) -> M:
-        """The query string validated against `model`; list fields take a,b or repeats."""
-        data: dict[str, Any] = {}
-        for name in self.request.args:
-            values = self.request.args.getlist(name)
-            field = model.model_fields.get(name)
-            if field is not None and get_origin(field.annotation) is list:
-                data[name] = [v for value in values for v in value.split(LIST_SEPARATOR) if v]
-            else:
-                data[name] = values[-1]
-        return validate(model, data)
-
-
-class UnsupportedMediaType(TaskAIError):
-    code = "unsupported_media_type"
-
-    def __init__(self) -> None:
-        super().__init__("send the body as application/json")
-
-
-class PayloadTooLarge(TaskAIError):
-    code = "payload_too_large"
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(f"the body is larger than {limit} bytes")
-
-
-STATUS[UnsupportedMediaType] = 415
-STATUS[PayloadTooLarge] = 413
-
-
-def validate(model: type[M], data: dict[str, Any] | bytes) -> M:
-    """Validate a dict or JSON text; pydantic's errors become one InvalidInput naming each field."""
-    try:
-        if isinstance(data, bytes):
-            return model.model_validate_json(without_nul(data))
-        return model.model_validate(_strip_nul(data))
-    except ValidationError as e:
-        fields: dict[str, str] = {}
-        for error in e.errors():
-            where = ".".join(str(part) for part in error["loc"]) or "body"
-            message = "invalid JSON" if error["type"] == "json_invalid" else error["msg"]
-            fields.setdefault(where, message)
-        raise InvalidInput("invalid " + ", ".join(fields), fields=fields) from e
-
-
-def without_nul(raw: bytes) -> bytes:
-    """JSON text with U+0000 taken out of its strings: PostgreSQL text cannot hold it."""
-    if b"\\u0000" not in raw:
-        return raw
-    try:
-        return json.dumps(_strip_nul(json.loads(raw))).encode()
-    except ValueError:
-        return raw  # not JSON: pydantic names the error
-
-
-def _strip_nul(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.replace("\x00", "")
-    if isinstance(value, list):
-        return [_strip_nul(v) for v in value]
-    if isinstance(value, dict):
-        return {_strip_nul(k): _strip_nul(v) for k, v in value.items()}
-    return value
 
 
 class Api:
@@ -266,6 +108,7 @@ class Api:
         return response
 
     def dispatch(self, request: flask.Request) -> flask.Response:
+        """The answer to one request; a TaskAIError or a crash becomes a JSON error answer."""
         try:
             endpoint, values = self.url_map.bind_to_environ(request.environ).match()
             request.environ[OPERATION_KEY] = endpoint  # a bounded label: never the raw path
@@ -300,81 +143,3 @@ class Api:
                 return error_response(down)
             log.exception("unhandled error")
             return error_json(500, "internal_error", "something went wrong on our side")
-
-
-def http_error(e: HTTPException) -> flask.Response:
-    """Werkzeug's error (404, 405, ...) as our JSON error body instead of an HTML page."""
-    code = (e.name or "error").lower().replace(" ", "_")
-    response = error_json(e.code or 500, code, e.description or code)
-    if e.code == 405 and hasattr(e, "valid_methods") and e.valid_methods:
-        response.headers["Allow"] = ", ".join(e.valid_methods)
-    return response
-
-
-def secure(app: flask.Flask) -> None:
-    """Make the functions-framework app answer its own errors (an unroutable path, a crash)
-    with JSON bodies and every answer with the security headers."""
-
-    def on_http_error(e: HTTPException) -> flask.Response:
-        return http_error(e)
-
-    def on_crash(e: Exception) -> flask.Response:
-        log.error("unhandled error", exc_info=e)
-        return error_json(500, "internal_error", "something went wrong on our side")
-
-    app.register_error_handler(HTTPException, on_http_error)
-    app.register_error_handler(500, on_crash)
-    app.after_request(add_security_headers)
-
-
-def add_security_headers(response: flask.Response) -> flask.Response:
-    """Headers every API answer carries: no sniffing, no caching, HSTS behind https."""
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Cache-Control", "no-store")
-    if get_settings().public_url.startswith("https://"):
-        response.headers.setdefault("Strict-Transport-Security", "max-age=63072000")
-    return response
-
-
-def error_response(error: TaskAIError) -> flask.Response:
-    status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
-    response = error_json(status, error.code, error.message, error.fields or None)
-    if status == 401:
-        response.headers["WWW-Authenticate"] = 'Bearer realm="taskai"'
-    if isinstance(error, TooManyAttempts | Unavailable):
-        response.headers["Retry-After"] = str(error.retry_after_s)
-    return response
-
-
-def error_json(
-    status: int, code: str, message: str, fields: dict[str, str] | None = None
-) -> flask.Response:
-    body: dict[str, Any] = {"code": code, "message": message}
-    if fields:
-        body["fields"] = fields
-    return json_response({"error": body}, status)
-
-
-def json_response(payload: Any, status: int = 200) -> flask.Response:
-    if isinstance(payload, BaseModel):
-        text = payload.model_dump_json()
-    else:
-        text = json.dumps(payload, separators=(",", ":"), default=str)
-    return flask.Response(text, status=status, mimetype="application/json")
-
-
-def accepted_language(header: str) -> str:
-    """Return the supported language an Accept-Language header prefers most, else "en"."""
-    ranked: list[tuple[float, int, str]] = []
-    for index, item in enumerate(header.split(",")[:20]):
-        tag, _, params = item.strip().partition(";")
-        quality = 1.0
-        if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
-                continue
-        code = tag.strip().split("-")[0].lower()
-        if code in LANGUAGES and quality > 0:
-            ranked.append((-quality, index, code))
-    return min(ranked)[2] if ranked else "en"

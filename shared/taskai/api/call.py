@@ -1,0 +1,196 @@
+"""One request as a handler sees it: path values, the parsed body and query, the caller."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any, TypeVar, get_origin
+from zoneinfo import ZoneInfo
+
+import flask
+from pydantic import BaseModel, ValidationError
+
+from taskai import bootstrap
+from taskai.adapters.unit_of_work import UnitOfWork
+from taskai.api.operations import Operation
+from taskai.config import get_settings
+from taskai.domain.users import LANGUAGES, User
+from taskai.errors import InvalidInput, NotFound, TaskAIError, Unauthorized
+
+M = TypeVar("M", bound=BaseModel)
+LIST_SEPARATOR = ","
+
+
+class Call:
+    """One request as a handler sees it: path values, parsed body and query, the caller."""
+
+    def __init__(self, request: flask.Request, operation: Operation, values: Mapping[str, Any]):
+        self.request, self.operation, self.values = request, operation, values
+        self.now = datetime.now(UTC)
+        self._user: User | None = None
+
+    @property
+    def user_id(self) -> uuid.UUID:
+        """The caller, from a valid bearer token (checked once per request)."""
+        return self.user.id
+
+    @property
+    def user(self) -> User:
+        """The caller's account; a valid token of an account that is gone is 401, not 404."""
+        if self._user is None:
+            scheme, _, token = self.request.headers.get("Authorization", "").partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                raise Unauthorized("missing bearer token")
+            user_id, version = bootstrap.tokens().verify(token.strip())
+            with self.uow() as uow:
+                try:
+                    user = uow.users.get(user_id)
+                except NotFound as e:
+                    raise Unauthorized("invalid token") from e
+            if user.token_version != version:  # logged out, or the password changed since
+                raise Unauthorized("token revoked")
+            self._user = user
+        return self._user
+
+    def zone(self) -> ZoneInfo:
+        """The caller's time zone, in which times are shown."""
+        return self.user.zone
+
+    def language(self) -> str:
+        """The language quick add reads in: the profile's, else the browser's, else English."""
+        return self.user.language or accepted_language(
+            self.request.headers.get("Accept-Language", "")
+        )
+
+    def client_address(self) -> str:
+        """Where the request came from: the peer, or with TRUSTED_PROXY_HOPS proxies in front,
+        the address the outermost trusted proxy saw (X-Forwarded-For from the right)."""
+        hops = get_settings().trusted_proxy_hops
+        forwarded = self.request.headers.get("X-Forwarded-For", "").split(",")
+        route = [a.strip() for a in forwarded if a.strip()]
+        if hops and len(route) >= hops:
+            return route[-hops][:100]
+        return self.request.remote_addr or "unknown"
+
+    def in_zone(self, moment: datetime | None) -> datetime | None:
+        """A time the caller sent without an offset is read in the caller's zone."""
+        if moment is None or moment.tzinfo is not None:
+            return moment
+        return moment.replace(tzinfo=self.zone())
+
+    def uow(self) -> UnitOfWork:
+        """A unit of work for this request, continuing its trace."""
+        return bootstrap.uow(traceparent=self.request.headers.get("traceparent"))
+
+    def body(self, model: type[M]) -> M:
+        """The JSON body validated against `model` (an empty body is validated as null)."""
+        raw = self.raw_body()
+        if raw and self.request.mimetype != "application/json":
+            raise UnsupportedMediaType()
+        return validate(model, raw or b"null")
+
+    def raw_body(self) -> bytes:
+        """The body, read only up to the limit (a declared or streamed excess is refused)."""
+        limit = get_settings().max_body_bytes
+        if (self.request.content_length or 0) > limit:
+            raise PayloadTooLarge(limit)
+        data = self.request.stream.read(limit + 1)
+        if len(data) > limit:
+            raise PayloadTooLarge(limit)
+        return data
+
+    def query(self, model: type[M]) -> M:
+        """The query string validated against `model`; list fields take a,b or repeats."""
+        data: dict[str, Any] = {}
+        for name in self.request.args:
+            values = self.request.args.getlist(name)
+            field = model.model_fields.get(name)
+            if field is not None and get_origin(field.annotation) is list:
+                data[name] = [v for value in values for v in value.split(LIST_SEPARATOR) if v]
+            else:
+                data[name] = values[-1]
+        return validate(model, data)
+
+
+class UnsupportedMediaType(TaskAIError):
+    """A body sent as something other than application/json (415)."""
+
+    code = "unsupported_media_type"
+
+    def __init__(self) -> None:
+        super().__init__("send the body as application/json")
+
+
+class PayloadTooLarge(TaskAIError):
+    """A body over MAX_BODY_BYTES (413)."""
+
+    code = "payload_too_large"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the body is larger than {limit} bytes")
+
+
+def validate(model: type[M], data: dict[str, Any] | bytes) -> M:
+    """Validate a dict or JSON text; pydantic's errors become one InvalidInput naming each field.
+
+    U+0000 is taken out (see without_nul), but only from input that is valid with it too: the
+    published schema counts it toward lengths, so what the schema refuses stays refused.
+    """
+    clean = without_nul(data) if isinstance(data, bytes) else _strip_nul(data)
+    try:
+        if clean != data:
+            _parse(model, data)
+        return _parse(model, clean)
+    except ValidationError as e:
+        fields: dict[str, str] = {}
+        for error in e.errors():
+            where = ".".join(str(part) for part in error["loc"]) or "body"
+            message = "invalid JSON" if error["type"] == "json_invalid" else error["msg"]
+            fields.setdefault(where, message)
+        raise InvalidInput("invalid " + ", ".join(fields), fields=fields) from e
+
+
+def _parse(model: type[M], data: dict[str, Any] | bytes) -> M:
+    """`model` from JSON text or from a dict; pydantic's ValidationError if invalid."""
+    if isinstance(data, bytes):
+        return model.model_validate_json(data)
+    return model.model_validate(data)
+
+
+def without_nul(raw: bytes) -> bytes:
+    """JSON text with U+0000 taken out of its strings: PostgreSQL text cannot hold it."""
+    if b"\\u0000" not in raw:
+        return raw
+    try:
+        return json.dumps(_strip_nul(json.loads(raw))).encode()
+    except ValueError:
+        return raw  # not JSON: pydantic names the error
+
+
+def _strip_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_strip_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {_strip_nul(k): _strip_nul(v) for k, v in value.items()}
+    return value
+
+
+def accepted_language(header: str) -> str:
+    """Return the supported language an Accept-Language header prefers most, else "en"."""
+    ranked: list[tuple[float, int, str]] = []
+    for index, item in enumerate(header.split(",")[:20]):
+        tag, _, params = item.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                continue
+        code = tag.strip().split("-")[0].lower()
+        if code in LANGUAGES and quality > 0:
+            ranked.append((-quality, index, code))
+    return min(ranked)[2] if ranked else "en"
