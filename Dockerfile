@@ -3,7 +3,8 @@
 # served by gunicorn with functions-framework's app. Build from the repository root:
 #   docker build -t taskai:dev .
 #   docker run --rm -p 8080:8080 -e FUNCTION_TARGET=tasks taskai:dev
-# The same image runs the database migration: command ["taskai", "migrate"].
+# The same image runs the database migration: command ["taskai", "migrate"]. `taskai dev` and the
+# other local stand-ins (taskai/local) are left out by .dockerignore: Knative runs none of them.
 # Both stages use the same base (a test checks it); pin it by digest where your registry allows.
 # checkov:skip=CKV_DOCKER_2:Kubernetes ignores HEALTHCHECK; Knative probes /health (readinessProbe and livenessProbe in knative/)
 
@@ -72,8 +73,10 @@ protobuf==7.36.2
 pycparser==3.12
 pydantic_core==2.50.5
 pydantic==2.14.4
+pydantic-settings==2.16.3
 PyJWT==2.15.1
 python-dateutil==2.9.0.post0
+python-dotenv==1.2.4
 pytz==2026.6
 regex==2026.11.19
 requests==2.34.2

@@ -47,7 +47,7 @@ def serve_recurrence() -> tuple[Arrivals, str]:
     """The recurrence function, as functions-framework builds it, on a threaded local server."""
     from werkzeug.serving import make_server
 
-    from taskai.devserver import load_function
+    from taskai.local.devserver import load_function
 
     app = Arrivals(load_function("recurrence"))
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -166,8 +166,8 @@ def main() -> None:
         LOG_LEVEL="WARNING",
     )
     from taskai import bootstrap
-    from taskai.adapters.kafka_source import KafkaSourceBridge
     from taskai.adapters.migrate import upgrade
+    from taskai.local.kafka_source import KafkaSourceBridge
 
     upgrade(args.database_url)
     arrivals, url = serve_recurrence()

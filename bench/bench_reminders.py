@@ -110,7 +110,7 @@ def get_json(url: str):
 
 
 def ping(url: str) -> dict:
-    from taskai.adapters.ping import ping_event
+    from taskai.local.ping import ping_event
 
     headers, body = ping_event("reminders")
     headers["Authorization"] = f"Bearer {EVENTS_TOKEN}"
@@ -177,8 +177,8 @@ def main() -> None:
            "DB_POOL_SIZE": str(args.threads)}  # fmt: skip
     os.environ.update(env)
     from taskai import bootstrap
-    from taskai.adapters.kafka_source import Delivery, KafkaSourceBridge
     from taskai.adapters.migrate import upgrade
+    from taskai.local.kafka_source import Delivery, KafkaSourceBridge
 
     upgrade(args.database_url)
     engine = bootstrap.engine()

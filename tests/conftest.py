@@ -62,7 +62,7 @@ def database(
 def gateway() -> Any:
     """Every function loaded as functions-framework loads it, behind the dev router, with the
     event functions subscribed to the in-process bus (the embedded wiring)."""
-    from taskai.devserver import build_app
+    from taskai.local.devserver import build_app
     from taskai.triggers import TRIGGERS
 
     router = build_app()

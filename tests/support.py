@@ -134,7 +134,7 @@ def event_client(function: str) -> Any:
     """A test client of an event function that delivers as its sources do: with the credential."""
     from werkzeug.test import Client
 
-    from taskai.devserver import load_function
+    from taskai.local.devserver import load_function
 
     class Delivering(Client):
         def open(self, *args: Any, **kwargs: Any) -> Any:

@@ -1,40 +1,17 @@
 """ai function: a line of text to a task draft, or straight to a task (/api/ai/*)."""
 
-from functools import cache
 from zoneinfo import ZoneInfo
 
 import functions_framework
 
+from taskai import bootstrap
 from taskai.api import schemas as s
 from taskai.api.http import Api, Call
 from taskai.api.presenters import draft_public, task_public
-from taskai.config import get_settings
 from taskai.domain.quickadd import Draft
 from taskai.services import ai as service
 
 api = Api("ai")
-
-
-@cache
-def openai_parser(
-    api_key: str, base_url: str | None, model: str, timeout_s: float
-) -> service.Parser:
-    from taskai.adapters.openai_parser import OpenAIParser
-
-    return OpenAIParser(api_key=api_key, base_url=base_url, model=model, timeout_s=timeout_s)
-
-
-def parser() -> service.Parser | None:
-    """OpenAI when a key is set; None means the rule-based parser."""
-    settings = get_settings()
-    if not settings.openai_api_key:
-        return None
-    return openai_parser(
-        settings.openai_api_key,
-        settings.openai_base_url,
-        settings.openai_model,
-        settings.ai_timeout_s,
-    )
 
 
 def draft_of(call: Call, body: s.QuickAddIn) -> tuple[Draft, ZoneInfo]:
@@ -42,7 +19,7 @@ def draft_of(call: Call, body: s.QuickAddIn) -> tuple[Draft, ZoneInfo]:
     tz = body.timezone or call.zone().key
     language = body.language or call.language()
     draft = service.parse_text(
-        text=body.text, tz=tz, language=language, now=call.now, parser=parser()
+        text=body.text, tz=tz, language=language, now=call.now, parser=bootstrap.quick_add_parser()
     )
     return draft, ZoneInfo(tz)
 

@@ -1,8 +1,5 @@
 """auth function: register, log in, profile, password change and reset, logout, deletion."""
 
-import logging
-import threading
-
 import functions_framework
 
 from taskai import bootstrap
@@ -10,11 +7,9 @@ from taskai.api import schemas as s
 from taskai.api.http import Api, Call
 from taskai.api.presenters import user_public
 from taskai.config import get_settings
-from taskai.domain.emails import Email
 from taskai.services import auth as service
 
 api = Api("auth")
-log = logging.getLogger("taskai.auth")
 
 
 @api.handles("register")
@@ -104,15 +99,8 @@ def request_password_reset(call: Call) -> s.AcceptedPublic:
         sender=settings.email_from,
     )
     if email is not None:  # sent after answering: the answer takes as long for any email
-        threading.Thread(target=send_quietly, args=(email,), daemon=True).start()
+        bootstrap.send_soon(email)
     return s.AcceptedPublic(message="if an account has this email, a reset link is on its way")
-
-
-def send_quietly(email: Email) -> None:
-    try:
-        bootstrap.email_sender().send(email)
-    except Exception:
-        log.exception("password reset email not sent")
 
 
 @api.handles("confirmPasswordReset")

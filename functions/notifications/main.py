@@ -1,23 +1,14 @@
 """notifications function: on reminder.due, email the task's owner once and log the attempt."""
 
-from datetime import timedelta
-
 import functions_framework
 from werkzeug.exceptions import ServiceUnavailable
 
 from taskai import bootstrap
 from taskai.api.consumers import consume, serve_events
-from taskai.config import get_settings
 from taskai.services import notifications as service
 
 
 def on_event(event):  # type: ignore[no-untyped-def]
-    settings = get_settings()
-    mailing = service.Mailing(
-        from_address=settings.email_from,
-        public_url=settings.public_url,
-        missed_after=timedelta(minutes=settings.reminder_missed_after_minutes),
-    )
     try:
         return consume(
             event,
@@ -25,7 +16,7 @@ def on_event(event):  # type: ignore[no-untyped-def]
             handler=lambda event_id, kind, data, now: service.send_reminder(
                 uow=bootstrap.uow(),
                 sender=bootstrap.email_sender(),
-                mailing=mailing,
+                mailing=bootstrap.mailing(),
                 event_id=event_id,
                 data=data,
                 now=now,

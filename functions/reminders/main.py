@@ -1,7 +1,7 @@
 """reminders function: on each PingSource tick, queue every reminder that is due."""
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import functions_framework
 
@@ -17,7 +17,7 @@ def on_tick(event):  # type: ignore[no-untyped-def]
     tally = service.fire_due_reminders(
         uow=bootstrap.uow(),
         now=datetime.now(UTC),
-        missed_after=timedelta(minutes=get_settings().reminder_missed_after_minutes),
+        missed_after=get_settings().reminder_missed_after,
     )
     about = {"queued": tally.queued, "missed": tally.missed, "ping": event["id"]}
     log.info("reminders tick", extra=about)

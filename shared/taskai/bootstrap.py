@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
+import threading
 from datetime import UTC, datetime
 from functools import cache
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -12,7 +15,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from taskai import logs
 from taskai.adapters.db import make_engine
 from taskai.adapters.event_ingress import SERVICE_ACCOUNT, EventIngress, OidcSenders
-from taskai.adapters.local_bus import InProcessBus
 from taskai.adapters.orm import start_mappers
 from taskai.adapters.outbox import BackgroundRelay, SqlOutbox
 from taskai.adapters.security import BcryptPasswords, TokenIssuer
@@ -20,6 +22,15 @@ from taskai.adapters.unit_of_work import UnitOfWork
 from taskai.config import get_settings
 from taskai.ports import EmailSender, PasswordHasher, Publisher
 from taskai.services.relay import relay_pending
+
+if TYPE_CHECKING:
+    from taskai.adapters.kafka_bus import KafkaPublisher
+    from taskai.domain.emails import Email
+    from taskai.local.bus import InProcessBus
+    from taskai.ports import Parser
+    from taskai.services.notifications import Mailing
+
+log = logging.getLogger("taskai.bootstrap")
 
 
 @cache
@@ -95,18 +106,25 @@ def event_credential() -> dict[str, str]:
 @cache
 def bus() -> InProcessBus:
     """The in-process bus of the embedded mode (the dev server subscribes the event functions)."""
+    from taskai.local.bus import InProcessBus  # a local stand-in: not in the image
+
     return InProcessBus(credential=event_credential)
 
 
 @cache
+def kafka() -> KafkaPublisher | None:
+    """The process's Kafka producer, or None when KAFKA_BOOTSTRAP_SERVERS is unset."""
+    servers = get_settings().kafka_bootstrap_servers
+    if not servers:
+        return None
+    from taskai.adapters.kafka_bus import KafkaPublisher
+
+    return KafkaPublisher(servers)
+
+
 def publisher() -> Publisher:
     """Kafka when configured, else the in-process bus."""
-    servers = get_settings().kafka_bootstrap_servers
-    if servers:
-        from taskai.adapters.kafka_bus import KafkaPublisher
-
-        return KafkaPublisher(servers)
-    return bus()
+    return kafka() or bus()
 
 
 def relay_now() -> int:
@@ -134,17 +152,56 @@ def email_sender() -> EmailSender:
     return LogSender()
 
 
+def send_soon(email: Email) -> None:
+    """Send `email` from a daemon thread so the caller answers first; a failure is logged."""
+
+    def send() -> None:
+        try:
+            email_sender().send(email)
+        except Exception:
+            log.exception("email not sent", extra={"subject": email.subject})
+
+    threading.Thread(target=send, name="send-email", daemon=True).start()
+
+
+def mailing() -> Mailing:
+    """How reminder emails go out, from the settings."""
+    from taskai.services.notifications import Mailing
+
+    settings = get_settings()
+    return Mailing(
+        from_address=settings.email_from,
+        public_url=settings.public_url,
+        missed_after=settings.reminder_missed_after,
+    )
+
+
+@cache
+def quick_add_parser() -> Parser | None:
+    """OpenAI when OPENAI_API_KEY is set; None means quick add's rule-based parser."""
+    settings = get_settings()
+    if not settings.openai_api_key:
+        return None
+    from taskai.adapters.openai_parser import OpenAIParser
+
+    return OpenAIParser(
+        api_key=settings.openai_api_key,
+        base_url=settings.openai_base_url,
+        model=settings.openai_model,
+        timeout_s=settings.ai_timeout_s,
+    )
+
+
 def reset() -> None:
     """Forget every wired adapter (tests change the environment between cases)."""
     if engine.cache_info().currsize:
         engine().dispose()
     if relay.cache_info().currsize:
         relay().stop()
-    if publisher.cache_info().currsize:
-        close = getattr(publisher(), "close", None)
-        if close is not None:
-            close()
-    for cached in (engine, session_factory, tokens, publisher, relay, ingress, get_settings):
+    if kafka.cache_info().currsize and (producer := kafka()) is not None:
+        producer.close()
+    for cached in (engine, session_factory, tokens, kafka, relay, ingress, get_settings):
         cached.cache_clear()
     email_sender.cache_clear()
     passwords.cache_clear()
+    quick_add_parser.cache_clear()

@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         return backup_or_restore(args.command, args.path, settings.sqlalchemy_url)
     if settings.embedded:
         upgrade(settings.sqlalchemy_url)  # the embedded file is created and kept current on start
-    from taskai.devserver import serve
+    from taskai.local.devserver import serve
 
     serve(
         args.host,
@@ -136,7 +136,7 @@ def backup_or_restore(command: str, path: str, url: str) -> int:
 
 def kafka_source(args: argparse.Namespace) -> int:
     """Run one KafkaSource stand-in until interrupted."""
-    from taskai.adapters.kafka_source import KafkaSourceBridge
+    from taskai.local.kafka_source import KafkaSourceBridge
 
     logs.configure("INFO")
     bridge = KafkaSourceBridge(

@@ -5,10 +5,19 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
+from collections.abc import Mapping
+from contextvars import ContextVar
+from datetime import timedelta
 from functools import cache
 from pathlib import Path
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from taskai.errors import TaskAIError
 
@@ -22,8 +31,24 @@ class ConfigurationError(TaskAIError):
     code = "configuration_error"
 
 
-class Settings(BaseModel):
+_environ: ContextVar[Mapping[str, str] | None] = ContextVar("environ", default=None)
+
+
+class Environ(EnvSettingsSource):
+    """pydantic-settings' environment source, reading `from_env`'s mapping when it is given one."""
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        environ = _environ.get()
+        if environ is None:
+            return super()._load_env_vars()
+        return {name.lower(): value for name, value in environ.items() if value}
+
+
+class Settings(BaseSettings):
     """Every knob of TaskAI; each field is read from the upper-cased env var of the same name."""
+
+    # An empty variable counts as unset; no .env file and no secrets directory are read.
+    model_config = SettingsConfigDict(env_ignore_empty=True, extra="ignore")
 
     database_url: str | None = Field(None, description="SQLAlchemy URL; unset = embedded SQLite")
     data_dir: Path = Field(Path("var"), description="Embedded mode: where the SQLite file lives")
@@ -78,10 +103,27 @@ class Settings(BaseModel):
             raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
         return value
 
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Keyword arguments, then the environment (os.environ or `from_env`'s mapping)."""
+        return init_settings, Environ(settings_cls)
+
     @property
     def embedded(self) -> bool:
         """True when nothing external is configured: SQLite file, in-process bus."""
         return self.database_url is None
+
+    @property
+    def reminder_missed_after(self) -> timedelta:
+        """How late a reminder may still be sent; later, it is marked missed."""
+        return timedelta(minutes=self.reminder_missed_after_minutes)
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -91,15 +133,17 @@ class Settings(BaseModel):
         return f"sqlite:///{(self.data_dir / 'taskai.db').resolve()}"
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
-        """Read every field from the environment; refuse to start on a bad value."""
-        env = os.environ if environ is None else environ
-        raw = {name: env[name.upper()] for name in cls.model_fields if env.get(name.upper())}
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Settings from `environ` (default os.environ); ConfigurationError naming each bad
+        variable, a missing or placeholder secret, or a client library not installed."""
+        token = _environ.set(environ)
         try:
-            settings = cls.model_validate(raw)
+            settings = cls()  # type: ignore[call-arg]  # fields come from the environment
         except ValidationError as e:
             bad = ", ".join(str(err["loc"][0]).upper() for err in e.errors())
             raise ConfigurationError(f"invalid configuration: {bad}") from e
+        finally:
+            _environ.reset(token)
         settings.check_installed()
         return settings.with_signing_secret()
 

@@ -16,8 +16,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
+from taskai.adapters.cloudevents_io import PING_TYPE, from_kafka, kafka_record
 from taskai.contracts import DEAD_LETTER_TOPICS
 
 log = logging.getLogger("taskai.deadletters")
@@ -27,6 +28,15 @@ ERROR_EXTENSIONS = ("knativeerrorcode", "knativeerrordest", "knativeerrordata")
 TRANSIENT_4XX = {404, 408, 409, 429}  # what the KafkaSource itself retries
 REQUEUE_GROUP = "taskai-deadletters-requeue"
 ORIGINAL_TOPICS = {dlq: topic for topic, dlq in DEAD_LETTER_TOPICS.items()}
+
+
+class Kafka(Protocol):
+    bootstrap_servers: str
+
+    def send(
+        self, topic: str, *, key: bytes | None, value: bytes, headers: list[tuple[str, bytes]]
+    ) -> None:
+        """Write one record to Kafka and wait for the ack; raises if there is none."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,27 @@ def needs_a_person(event: Any, *, now: datetime, policy: Policy) -> str | None:
     """The reason, when this dead letter will not be re-queued (refused, or out of re-queues)."""
     reason, not_before = decide(dict(event.get_attributes()), now, policy)
     return None if not_before else reason
+
+
+def handle(event: Any, *, now: datetime, kafka: Kafka | None, uow: Callable[[], Any]) -> str:
+    """The dead-letters function's work, its outcome in words: on a PingSource tick, re-queue
+    the kept events that are due; else keep the dead letter and, when no re-queue will follow,
+    tell the owner of a completion why its next occurrence will not come."""
+    if event["type"] == PING_TYPE:
+        if kafka is None:
+            return "no kafka: nothing to re-queue"
+        requeued = requeue_due(kafka.bootstrap_servers, now=now)
+        return "busy" if requeued is None else f"re-queued {requeued}"
+    policy = Policy()
+    final = needs_a_person(event, now=now, policy=policy)
+    outcome = keep(event, now=now, policy=policy, send=kafka.send if kafka else None)
+    if final:
+        from taskai.services import recurrence
+
+        recurrence.stall_series(
+            uow=uow(), event_type=event["type"], data=event.data, reason=final, now=now
+        )
+    return outcome
 
 
 def keep(event: Any, *, now: datetime, policy: Policy, send: Callable[..., Any] | None) -> str:
@@ -190,27 +221,26 @@ class Pass:
 
     def requeue(self, record: Any, producer: Any) -> bool:
         """Re-queue the record if its time has come; False if it must wait (True if never)."""
-        headers = {name: value for name, value in record.headers or []}
+        from cloudevents.exceptions import GenericException
+
         try:
-            not_before = datetime.fromisoformat(headers[f"ce_{NOT_BEFORE}"].decode())
-        except (KeyError, ValueError):
+            event = from_kafka(record.headers or [], record.value)
+            not_before = datetime.fromisoformat(event[NOT_BEFORE])
+        except (GenericException, KeyError, ValueError):
             return True  # kept for a person (or garbled): nothing to do, move on
         if not_before > self.now:
             return False
-        requeues = count(headers.get(f"ce_{REQUEUES}", b"0").decode()) + 1
-        bookkeeping = {f"ce_{n}" for n in (*ERROR_EXTENSIONS, NOT_BEFORE, REQUEUES)}
-        kept = [(n, v) for n, v in record.headers or [] if n not in bookkeeping]
+        requeues = count(event.get(REQUEUES, "0")) + 1
+        for name in (*ERROR_EXTENSIONS, NOT_BEFORE):
+            if name in event:
+                del event[name]
+        event[REQUEUES] = str(requeues)
+        key, value, headers = kafka_record(event, record.key)
         topic = self.topics[record.topic]
-        producer.send(
-            topic,
-            key=record.key,
-            value=record.value,
-            headers=[*kept, (f"ce_{REQUEUES}", str(requeues).encode())],
-        ).get(timeout=10)
-        event_id = headers.get("ce_id", b"").decode()
+        producer.send(topic, key=key, value=value, headers=headers).get(timeout=10)
         log.info(
             "dead letter re-queued",
-            extra={"topic": topic, "event_id": event_id, REQUEUES: requeues},
+            extra={"topic": topic, "event_id": event["id"], REQUEUES: requeues},
         )
         self.requeued += 1
         return True

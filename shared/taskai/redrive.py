@@ -12,14 +12,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from taskai.adapters.http_delivery import Delivery, SinkClient, deliver, http_headers
+from taskai.adapters.cloudevents_io import from_kafka, http_request
+from taskai.adapters.http_delivery import Delivery, SinkClient, deliver
 from taskai.contracts import DEAD_LETTER_TOPICS
 from taskai.errors import TaskAIError
 from taskai.triggers import TRIGGERS
 
 DEFAULT_EVENTS_URL = "http://127.0.0.1:8081/_events"  # where `taskai dev` serves event functions
 # Not part of the event: why it failed (Knative's), when the dead-letters function may re-queue it
-BOOKKEEPING = ("ce-knativeerror", "ce-taskainotbefore")
+BOOKKEEPING = ("knativeerror", "taskainotbefore")
 REPLAY = Delivery(retry=3, backoff_delay_s=1.0, max_backoff_s=10.0, timeout_s=10.0)
 DURATION = re.compile(r"(\d+)([smhdw])")  # one part of a duration like 1d12h
 UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -85,10 +86,19 @@ def parse_since(text: str, now: datetime) -> datetime:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
-def replay_headers(record_headers: list[tuple[str, bytes]]) -> dict[str, str]:
-    """The record's CloudEvent as HTTP binary-mode headers, without the dead-letter bookkeeping."""
-    headers = http_headers(record_headers)
-    return {k: v for k, v in headers.items() if not k.lower().startswith(BOOKKEEPING)}
+def replay_request(record: Any) -> tuple[dict[str, str], bytes]:
+    """The record's CloudEvent as a binary-mode HTTP request (headers, body), without the
+    dead-letter bookkeeping; RedriveError when the record is not a binary-mode CloudEvent."""
+    from cloudevents.exceptions import GenericException
+
+    try:
+        event = from_kafka(record.headers or [], record.value)
+    except GenericException as e:
+        where = f"{record.topic} {record.partition}:{record.offset}"
+        raise RedriveError(f"{where} is not a binary-mode CloudEvent: {e}") from e
+    for name in [n for n in event.get_attributes() if n.startswith(BOOKKEEPING)]:
+        del event[name]
+    return http_request(event)
 
 
 def redrive(
@@ -114,13 +124,13 @@ def redrive(
             if progress:
                 progress.begin(letters.total)
             for record in letters:
-                headers = replay_headers(record.headers or [])
-                event_id = headers.get("ce-id", f"{record.partition}:{record.offset}")
+                headers, body = replay_request(record)
+                event_id = headers["ce-id"]
                 if event_id in seen:
                     result.duplicates += 1
                 elif not dry_run:
                     sent = {**headers, **(credential or {})}
-                    status = deliver(client, sent, record.value or b"", delivery) or 0
+                    status = deliver(client, sent, body, delivery) or 0
                     if 200 <= status < 300:
                         result.replayed += 1
                     else:

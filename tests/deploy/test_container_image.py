@@ -182,8 +182,7 @@ def test_each_function_answers_health_when_started_exactly_as_the_image_starts_i
     service: str, tmp_path: Path
 ) -> None:
     target = dc.FUNCTIONS[service]["target"]
-    if not (dc.REPO / "functions" / target / "main.py").is_file():
-        pytest.skip(f"functions/{target}/main.py is not built yet (its Service is deployed)")
+    assert (dc.REPO / "functions" / target / "main.py").is_file(), f"a Service runs {target}"
     port = free_port()
     env, app = image_environment(tmp_path, target, port)
     cmd = json.loads(

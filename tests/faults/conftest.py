@@ -54,7 +54,7 @@ def system(lab: Lab, monkeypatch: pytest.MonkeyPatch) -> Iterator[Lab]:
 def event_port(system: Lab) -> Iterator[EventPort]:
     from werkzeug.serving import make_server
 
-    from taskai.devserver import EventRouter, build_app
+    from taskai.local.devserver import EventRouter, build_app
 
     server = make_server("127.0.0.1", 0, EventRouter(build_app().events), threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -93,7 +93,7 @@ class EventPort:
 
 def recurrence_source(system: Lab, events: EventPort, group: str) -> Any:
     """The KafkaSource stand-in of the recurrence function, with the production retry budget."""
-    from taskai.adapters.kafka_source import KafkaSourceBridge
+    from taskai.local.kafka_source import KafkaSourceBridge
 
     return KafkaSourceBridge(
         bootstrap_servers=system.bootstrap_servers,

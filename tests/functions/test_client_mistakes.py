@@ -111,7 +111,7 @@ def test_odd_paths_are_404_with_a_json_body_or_the_web_app(api, path):
 def test_a_functions_own_unroutable_path_answers_json(database):
     from werkzeug.test import Client
 
-    from taskai.devserver import load_function
+    from taskai.local.devserver import load_function
 
     response = Client(load_function("tasks")).get("/api/tasks/a%0Ab")
     assert response.status_code == 404 and response.json["error"]["code"] == "not_found"

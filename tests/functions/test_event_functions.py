@@ -118,7 +118,7 @@ def test_a_database_outage_is_a_503_with_retry_after_so_the_source_retries(
 
 
 def test_the_outbox_function_publishes_on_a_ping(alice, database):
-    from taskai.adapters.ping import ping_event
+    from taskai.local.ping import ping_event
 
     outbox = event_client("outbox")
     headers, body = ping_event("outbox-relay")

@@ -17,7 +17,7 @@ from test_event_functions import completed_event, occurrences
 from werkzeug.test import Client
 
 from taskai import bootstrap
-from taskai.devserver import load_function
+from taskai.local.devserver import load_function
 
 ISSUER = "https://kubernetes.default.svc.cluster.local"
 AUDIENCE = "taskai-recurrence"

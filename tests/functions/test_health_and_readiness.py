@@ -12,7 +12,7 @@ from werkzeug.test import Client
 from support import TEST_SECRET
 from taskai import bootstrap
 from taskai.api import health
-from taskai.devserver import HTTP_FUNCTIONS, load_function
+from taskai.local.devserver import HTTP_FUNCTIONS, load_function
 from taskai.triggers import TRIGGERS
 
 ALL_FUNCTIONS = HTTP_FUNCTIONS + [t.function for t in TRIGGERS]

@@ -14,7 +14,7 @@ from werkzeug.test import Client
 
 from support import event_client, settle
 from taskai import bootstrap
-from taskai.devserver import HTTP_FUNCTIONS, EventRouter, load_function
+from taskai.local.devserver import HTTP_FUNCTIONS, EventRouter, load_function
 from taskai.triggers import TRIGGERS
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

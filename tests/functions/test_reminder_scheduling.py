@@ -19,7 +19,7 @@ from reminder_support import (
 )
 from support import event_client
 from taskai import bootstrap, contracts
-from taskai.adapters.ping import ping_event
+from taskai.local.ping import ping_event
 
 MINUTE = timedelta(minutes=1)
 

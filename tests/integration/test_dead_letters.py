@@ -14,7 +14,7 @@ from cloudevents.http import CloudEvent
 
 from support import consume_all, event_client
 from taskai import bootstrap, dead_letters
-from taskai.adapters.ping import ping_event
+from taskai.local.ping import ping_event
 
 LATER = timedelta(seconds=dead_letters.Policy().delay_s + 1)
 

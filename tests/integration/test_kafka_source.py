@@ -13,7 +13,7 @@ import pytest
 
 from http_sink import Sink
 from support import consume_all, produce
-from taskai.adapters.kafka_source import Delivery, KafkaSourceBridge
+from taskai.local.kafka_source import Delivery, KafkaSourceBridge
 
 
 @pytest.fixture

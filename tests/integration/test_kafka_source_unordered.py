@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from support import produce
-from taskai.adapters.kafka_source import Delivery, KafkaSourceBridge
+from taskai.local.kafka_source import Delivery, KafkaSourceBridge
 
 
 class SlowSink:

@@ -16,8 +16,8 @@ from werkzeug.serving import make_server
 from support import completed_without_delivery
 from taskai import bootstrap
 from taskai.contracts import envelope
-from taskai.devserver import load_function
 from taskai.domain.events import TaskCompleted
+from taskai.local.devserver import load_function
 from taskai.redrive import redrive
 
 NOW = datetime(2031, 1, 15, 12, tzinfo=UTC)

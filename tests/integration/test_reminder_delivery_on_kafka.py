@@ -17,8 +17,8 @@ from reminder_support import past_due, tick
 from resend_standin import API_KEY, ResendStandIn
 from taskai import bootstrap
 from taskai.adapters import orm
-from taskai.adapters.kafka_source import Delivery, KafkaSourceBridge
-from taskai.devserver import load_function
+from taskai.local.devserver import load_function
+from taskai.local.kafka_source import Delivery, KafkaSourceBridge
 
 REMINDERS = 40
 

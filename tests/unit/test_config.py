@@ -77,3 +77,18 @@ def test_migrate_against_a_database_that_is_not_there_says_so_and_exits_2(monkey
         bootstrap.reset()
     err = capsys.readouterr().err
     assert err.startswith("taskai migrate: ") and "Traceback" not in err
+
+
+def test_the_process_environment_is_read_and_an_empty_variable_counts_as_unset(
+    monkeypatch, tmp_path
+):
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("JWT_TTL_SECONDS", "120")
+    monkeypatch.setenv("DATABASE_URL", "")
+    settings = Settings.from_env()
+    assert settings.jwt_ttl_seconds == 120 and settings.embedded
+
+
+def test_a_given_mapping_is_read_instead_of_the_process_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("JWT_TTL_SECONDS", "forever")
+    assert Settings.from_env({"DATA_DIR": str(tmp_path)}).jwt_ttl_seconds == 24 * 3600

@@ -1,10 +1,17 @@
-"""Outbox records as CloudEvents, in binary content mode for Kafka and for HTTP."""
+"""CloudEvents in binary content mode for Kafka and for HTTP, converted by the cloudevents SDK:
+outbox records, and the records a KafkaSource (or its stand-in, or a redrive) passes on."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from taskai.adapters.outbox import OutboxRecord
+
+if TYPE_CHECKING:
+    from cloudevents.http import CloudEvent
+
+PING_TYPE = "dev.knative.sources.ping"  # the type of a PingSource's CloudEvent
 
 
 def attributes(record: OutboxRecord) -> dict[str, Any]:
@@ -55,3 +62,46 @@ def to_http(record: OutboxRecord) -> tuple[dict[str, str], bytes]:
 
     headers, body = to_binary(CloudEvent(attributes(record), record.data))
     return dict(headers), body
+
+
+def as_is(data: Any) -> Any:
+    """The SDK's (un)marshaller that keeps a record's data the bytes it came as."""
+    return data
+
+
+def from_kafka(headers: Iterable[tuple[str, bytes]], value: bytes | None) -> CloudEvent:
+    """The CloudEvent of a binary-mode Kafka record (`ce_*` headers), its data left as bytes;
+    raises cloudevents.exceptions.MissingRequiredFields when the record is not one."""
+    from cloudevents.kafka import KafkaMessage, from_binary
+
+    fields = {name.lower(): value for name, value in headers}
+    event = from_binary(KafkaMessage(fields, None, value or b""), data_unmarshaller=as_is)
+    if "ce_time" not in fields:
+        del event["time"]  # the SDK stamps the time of reading; a passed-on event has none
+    return event
+
+
+def kafka_record(
+    event: Any, key: bytes | None
+) -> tuple[bytes | None, bytes, list[tuple[str, bytes]]]:
+    """(key, value, headers) of `event` as a binary-mode Kafka record; bytes data unchanged."""
+    from cloudevents.kafka import to_binary
+
+    untyped = "datacontenttype" not in event
+    if untyped:
+        event["datacontenttype"] = None  # the SDK reads it without a default
+    try:
+        message = to_binary(event, data_marshaller=as_is, key_mapper=lambda _event: key)
+    finally:
+        if untyped:
+            del event["datacontenttype"]
+    value = message.value.encode() if isinstance(message.value, str) else message.value
+    return key, value, list(message.headers.items())
+
+
+def http_request(event: Any) -> tuple[dict[str, str], bytes]:
+    """(headers, body) of `event` as a binary-mode HTTP request; bytes data unchanged."""
+    from cloudevents.conversion import to_binary
+
+    headers, body = to_binary(event, data_marshaller=as_is)
+    return dict(headers), body.encode() if isinstance(body, str) else body

@@ -69,18 +69,6 @@ def retry_after(value: str | None, now: datetime | None = None) -> float | None:
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
-def http_headers(record_headers: list[tuple[str, bytes]]) -> dict[str, str]:
-    """Kafka binary-mode headers (`ce_type`) as HTTP binary-mode headers (`ce-type`)."""
-    headers = {}
-    for name, value in record_headers:
-        text = value.decode() if isinstance(value, bytes) else str(value)
-        if name.lower().startswith("ce_"):
-            headers["ce-" + name[3:]] = text
-        elif name.lower() == "content-type":
-            headers["Content-Type"] = text
-    return headers
-
-
 class SinkClient:
     """POSTs to one sink URL over a kept-alive connection, reconnecting after any failure."""
 

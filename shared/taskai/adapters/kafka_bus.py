@@ -69,6 +69,14 @@ class KafkaPublisher:
             self.reset()  # drop what is still queued: it is resent, in order, from the outbox
         return delivered
 
+    def send(
+        self, topic: str, *, key: bytes | None, value: bytes, headers: list[tuple[str, bytes]]
+    ) -> None:
+        """Write one record and wait for the brokers' ack; raises kafka's KafkaError if none."""
+        self.producer().send(topic, key=key, value=value, headers=headers).get(
+            timeout=self.timeout_s
+        )
+
     def reset(self) -> None:
         if self._producer is not None:
             try:

@@ -88,7 +88,9 @@ users = Table(
     metadata,
     Column("id", Uuid, primary_key=True),
     Column("email", String(320), nullable=False, unique=True),
-    Column("email_key", String(320), nullable=False, unique=True),  # compared, never shown
+    # Compared, never shown; always written, but nullable and unique by an index as migration
+    # 0005 made it (NOT NULL would mean rebuilding the table on SQLite).
+    Column("email_key", String(320)),
     Column("password_hash", String(100), nullable=False),
     Column("name", String(200), nullable=False, default=""),
     Column("timezone", String(64), nullable=False, default="UTC"),
@@ -97,6 +99,7 @@ users = Table(
     created(),
     # Bumped by logout, a password change or reset: tokens carrying an older one are refused.
     Column("token_version", Integer, nullable=False, default=0, server_default="0"),
+    Index("uq_users_email_key", "email_key", unique=True),
 )
 
 login_attempts = Table(

@@ -1,19 +1,67 @@
-"""Alembic environment: runs the migrations on the connection or URL it is handed."""
+"""Alembic environment: runs the migrations on the connection or URL it is handed, and compares
+them with the ORM's tables (`alembic check`, which the test suite runs on both engines)."""
+
+from typing import Any
 
 from alembic import context
-from sqlalchemy import Connection
+from sqlalchemy import BLANK_SCHEMA, Connection, MetaData
 
-from taskai.adapters.db import make_engine
+from taskai.adapters.db import SCHEMAS, make_engine
 from taskai.adapters.orm import metadata
 
 config = context.config
 
 
+def target_metadata(dialect: str) -> MetaData:
+    """The ORM's tables as the engine has them. SQLite keeps every schema in its one file and,
+    like SQLAlchemy's own DDL for it, has no foreign key from one schema to another (so no
+    cascade from `users` to the tables of `tasks` and `notifications` there)."""
+    if dialect != "sqlite":
+        return metadata
+    flat = MetaData(naming_convention=metadata.naming_convention)
+    for table in metadata.tables.values():
+        # schema=None: the target MetaData's (none); the stubs type neither this nor BLANK_SCHEMA
+        copy = table.to_metadata(flat, schema=None, referred_schema_fn=no_schema)  # type: ignore[arg-type]
+        crossing = {
+            tuple(fk.column_keys)
+            for fk in table.foreign_key_constraints
+            if fk.referred_table.schema != table.schema
+        }
+        for fk in list(copy.foreign_key_constraints):
+            if tuple(fk.column_keys) in crossing:
+                copy.constraints.discard(fk)
+                copy.foreign_keys.difference_update(fk.elements)
+                for column in fk.columns:
+                    column.foreign_keys.difference_update(fk.elements)
+    return flat
+
+
+def no_schema(*_: Any) -> Any:
+    """A foreign key's referred schema on SQLite: none."""
+    return BLANK_SCHEMA
+
+
+def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Only TaskAI's own schemas are compared (the database may hold others)."""
+    return type_ != "schema" or name is None or name in SCHEMAS
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, other: Any) -> bool:
+    """Full-text search is each engine's own, kept by the migrations alone: FTS5 tables on
+    SQLite, a generated tsvector column and its index on PostgreSQL."""
+    if type_ == "table" and (name or "").startswith("tasks_fts"):
+        return False
+    return name not in ("search_vector", "ix_tasks_search_vector")
+
+
 def run(connection: Connection) -> None:
+    """Run the migrations (or the comparison alembic check asks for) on `connection`."""
     context.configure(
         connection=connection,
-        target_metadata=metadata,
+        target_metadata=target_metadata(connection.dialect.name),
         include_schemas=connection.dialect.name == "postgresql",
+        include_name=include_name,
+        include_object=include_object,
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():

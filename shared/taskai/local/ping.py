@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
-import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+
+from taskai.adapters.cloudevents_io import PING_TYPE, http_request
 
 log = logging.getLogger("taskai.ping")
-PING_TYPE = "dev.knative.sources.ping"
 Deliver = Callable[[dict[str, str], bytes], int]
 
 
 def ping_event(name: str) -> tuple[dict[str, str], bytes]:
-    """The binary-mode HTTP CloudEvent a PingSource named `name` sends."""
-    headers = {
-        "ce-specversion": "1.0",
-        "ce-id": str(uuid.uuid4()),
-        "ce-type": PING_TYPE,
-        "ce-source": f"/apis/v1/namespaces/default/pingsources/{name}",
-        "ce-time": datetime.now(UTC).isoformat(),
-        "Content-Type": "application/json",
+    """The binary-mode HTTP CloudEvent (headers, body) a PingSource named `name` sends."""
+    from cloudevents.http import CloudEvent
+
+    attributes = {
+        "type": PING_TYPE,
+        "source": f"/apis/v1/namespaces/default/pingsources/{name}",
+        "datacontenttype": "application/json",
     }
-    return headers, json.dumps({}).encode()
+    return http_request(CloudEvent(attributes, b"{}"))
 
 
 class Ticker:

@@ -19,10 +19,12 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from taskai.adapters.http_delivery import Delivery, SinkClient, deliver, http_headers
+from taskai.adapters.cloudevents_io import from_kafka, http_request, kafka_record
+from taskai.adapters.http_delivery import Delivery, SinkClient, deliver
 from taskai.adapters.kafka_bus import CLIENT_TUNING
 
 log = logging.getLogger("taskai.kafka_source")
+KAFKA_EVENT = "dev.knative.kafka.event"  # what KafkaSource makes of a record that is no CloudEvent
 CONSUMER_TUNING: dict[str, int] = {
     **CLIENT_TUNING,
     "session_timeout_ms": 10_000,  # a vanished member's partitions move on after 10 s
@@ -113,8 +115,9 @@ class KafkaSourceBridge:
 
     def handle(self, record: Any, dead_letters: Any, client: SinkClient | None = None) -> bool:
         """Deliver one record, or dead-letter it; False when stopped before either happened."""
-        headers = http_headers(record.headers or [])
-        status = self.deliver({**headers, **self.credential}, record.value or b"", client)
+        event = self.event_of(record)
+        headers, body = http_request(event)
+        status = self.deliver({**headers, **self.credential}, body, client)
         if status is None:
             return False
         with self.counting:
@@ -129,31 +132,42 @@ class KafkaSourceBridge:
                 "offset": record.offset,
                 "sink": self.sink,
                 "status": status,
-                "event_id": headers.get("ce-id"),
+                "event_id": event["id"],
             },
         )
-        errors = {"knativeerrorcode": str(status), "knativeerrordest": self.sink}
-        if self.dead_letter_sink and self.to_dead_letter_sink(headers, record.value, errors):
+        event["knativeerrorcode"], event["knativeerrordest"] = str(status), self.sink
+        if self.dead_letter_sink and self.to_dead_letter_sink(event):
             return True
         if self.dead_letter_topic:
+            key, value, headers_out = kafka_record(event, record.key)
             dead_letters.send(
-                self.dead_letter_topic,
-                key=record.key,
-                value=record.value,
-                headers=list(record.headers or [])
-                + [(f"ce_{name}", value.encode()) for name, value in errors.items()],
+                self.dead_letter_topic, key=key, value=value, headers=headers_out
             ).get(timeout=30)
         return True
 
-    def to_dead_letter_sink(
-        self, headers: dict[str, str], body: bytes | None, errors: dict[str, str]
-    ) -> bool:
+    def event_of(self, record: Any) -> Any:
+        """The record's binary-mode CloudEvent; a record that is none is wrapped, as KafkaSource
+        wraps it, in a `dev.knative.kafka.event` carrying its bytes."""
+        from cloudevents.exceptions import GenericException
+        from cloudevents.http import CloudEvent
+
+        try:
+            return from_kafka(record.headers or [], record.value)
+        except GenericException:
+            attributes = {
+                "type": KAFKA_EVENT,
+                "source": f"/apis/v1/namespaces/default/kafkasources/{self.group}#{self.topic}",
+                "id": f"partition:{record.partition}/offset:{record.offset}",
+            }
+            return CloudEvent(attributes, record.value or b"")
+
+    def to_dead_letter_sink(self, event: Any) -> bool:
         """POST a dead letter with Knative's error extensions; False if the sink did not take it."""
         assert self.dead_letter_sink
         client = SinkClient(self.dead_letter_sink, self.delivery.timeout_s)
         try:
-            extensions = {f"ce-{name}": value for name, value in errors.items()}
-            status = client.post({**headers, **extensions, **self.credential}, body or b"")
+            headers, body = http_request(event)
+            status = client.post({**headers, **self.credential}, body)
         finally:
             client.close()
         if not 200 <= status < 300:

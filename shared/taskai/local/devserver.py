@@ -33,7 +33,7 @@ NOT_FOUND_HEADERS = [
 def functions_dir() -> Path:
     """Where the function folders are: $TASKAI_FUNCTIONS_DIR, ./functions, or beside the library."""
     candidates = [os.environ.get("TASKAI_FUNCTIONS_DIR"), "functions"]
-    candidates.append(str(Path(__file__).resolve().parents[2] / "functions"))
+    candidates.append(str(Path(__file__).resolve().parents[3] / "functions"))
     for candidate in filter(None, candidates):
         if (Path(candidate) / "tasks" / "main.py").is_file():
             return Path(candidate).resolve()
@@ -141,8 +141,8 @@ def wire_events(
     """Connect event functions to their triggers; returns what to stop on shutdown. `port` is
     the loopback port of the EventRouter (needed only with Kafka)."""
     from taskai import bootstrap
-    from taskai.adapters.ping import Ticker
     from taskai.config import get_settings
+    from taskai.local.ping import Ticker
     from taskai.triggers import DEAD_LETTER_SINK
 
     running: list[Any] = []
@@ -151,7 +151,7 @@ def wire_events(
         if trigger.topic is None:
             continue
         if servers:
-            from taskai.adapters.kafka_source import KafkaSourceBridge
+            from taskai.local.kafka_source import KafkaSourceBridge
 
             bridge = KafkaSourceBridge(
                 bootstrap_servers=servers,
