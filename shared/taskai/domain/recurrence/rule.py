@@ -9,9 +9,10 @@ from functools import lru_cache
 
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY
 
+from taskai.domain.vocabulary import Anchor
 from taskai.errors import InvalidInput
 
-ANCHORS = ("due", "completion")
+ANCHORS = tuple(Anchor)
 PRESETS = {
     "daily": "FREQ=DAILY",
     "weekdays": "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
