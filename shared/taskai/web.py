@@ -122,8 +122,9 @@ def precompressed_copy(root: Path, cache: Path) -> Path:
 
     files = sorted(p for p in root.rglob("*") if p.is_file())
     stamp = hashlib.sha256(
-        "".join(f"{p.relative_to(root)}:{p.stat().st_size}:{p.stat().st_mtime_ns}\n" for p in files)
-        .encode()
+        "".join(
+            f"{p.relative_to(root)}:{p.stat().st_size}:{p.stat().st_mtime_ns}\n" for p in files
+        ).encode()
     ).hexdigest()[:16]
     target = cache / stamp
     if target.is_dir():

@@ -6,9 +6,8 @@ relay passes on a daemon thread of the process, woken after each commit that wro
 
 from __future__ import annotations
 
-import os
-
 import logging
+import os
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
