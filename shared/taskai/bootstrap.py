@@ -9,25 +9,23 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
-
 from taskai import logs
-from taskai.adapters.db import make_engine
-from taskai.adapters.event_ingress import SERVICE_ACCOUNT, EventIngress, OidcSenders
-from taskai.adapters.orm import start_mappers
-from taskai.adapters.outbox import BackgroundRelay, SqlOutbox
-from taskai.adapters.security import BcryptPasswords, TokenIssuer
-from taskai.adapters.unit_of_work import UnitOfWork
 from taskai.config import get_settings
-from taskai.ports import EmailSender, PasswordHasher, Publisher
-from taskai.services.relay import relay_pending
 
+# Each adapter is imported where it is first built: a function that answers /health (or any
+# request without the database) starts without SQLAlchemy, bcrypt or the ORM mapping loaded.
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from taskai.adapters.event_ingress import EventIngress
     from taskai.adapters.kafka_bus import KafkaPublisher
+    from taskai.adapters.outbox import BackgroundRelay
+    from taskai.adapters.security import TokenIssuer
+    from taskai.adapters.unit_of_work import UnitOfWork
     from taskai.domain.emails import Email
     from taskai.local.bus import InProcessBus
-    from taskai.ports import Parser
+    from taskai.ports import EmailSender, Parser, PasswordHasher, Publisher
     from taskai.services.notifications import Mailing
 
 log = logging.getLogger("taskai.bootstrap")
@@ -35,6 +33,8 @@ log = logging.getLogger("taskai.bootstrap")
 
 @cache
 def engine() -> Engine:
+    from taskai.adapters.db import make_engine
+
     settings = get_settings()
     logs.configure(settings.log_level)
     return make_engine(
@@ -47,17 +47,25 @@ def engine() -> Engine:
 
 @cache
 def session_factory() -> sessionmaker[Session]:
+    from sqlalchemy.orm import sessionmaker
+
+    from taskai.adapters.orm import start_mappers
+
     start_mappers()
     return sessionmaker(bind=engine(), expire_on_commit=False)
 
 
 def uow(traceparent: str | None = None) -> UnitOfWork:
     """A fresh unit of work; its commit wakes the outbox relay of this process."""
+    from taskai.adapters.unit_of_work import UnitOfWork
+
     return UnitOfWork(session_factory(), traceparent=traceparent, after_commit=relay().kick)
 
 
 @cache
 def tokens() -> TokenIssuer:
+    from taskai.adapters.security import TokenIssuer
+
     settings = get_settings()
     assert settings.jwt_secret is not None  # Settings.from_env guarantees one
     return TokenIssuer(
@@ -71,6 +79,8 @@ def tokens() -> TokenIssuer:
 @cache
 def passwords() -> PasswordHasher:
     """bcrypt at the configured cost."""
+    from taskai.adapters.security import BcryptPasswords
+
     return BcryptPasswords(rounds=get_settings().bcrypt_rounds)
 
 
@@ -83,6 +93,8 @@ def process_secret() -> str:
 @cache
 def ingress() -> EventIngress:
     """Who may deliver events to this process's event functions."""
+    from taskai.adapters.event_ingress import SERVICE_ACCOUNT, EventIngress, OidcSenders
+
     settings = get_settings()
     oidc = None
     if settings.events_oidc_audience:
@@ -129,6 +141,9 @@ def publisher() -> Publisher:
 
 def relay_now() -> int:
     """Publish everything waiting in the outbox (the relay function's work on each tick)."""
+    from taskai.adapters.outbox import SqlOutbox
+    from taskai.services.relay import relay_pending
+
     return relay_pending(
         outbox=SqlOutbox(engine()), publisher=publisher(), clock=lambda: datetime.now(UTC)
     )
@@ -136,6 +151,8 @@ def relay_now() -> int:
 
 @cache
 def relay() -> BackgroundRelay:
+    from taskai.adapters.outbox import BackgroundRelay
+
     return BackgroundRelay(relay_now)
 
 
