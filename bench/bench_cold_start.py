@@ -8,8 +8,8 @@ What it measures
      on a shared machine); the same for `taskai serve` and `taskai dev` on SQLite in a fresh
      folder, after a first start that migrated it; --runs times (default 5) each, median
      reported. For the tasks function also the first real request after that
-     (`GET /api/tasks?limit=20` with a token), which pays what /health does not: the first database connection, the mapper
-     configuration and the first SQL compilation.
+     (`GET /api/tasks?limit=20` with a token), which pays what /health does not: the first
+     database connection, the mapper configuration and the first SQL compilation.
   2. Import cost: `python -X importtime -c "import functions_framework"`, then, in fresh
      interpreters that have imported functions_framework, the extra time to load each function
      module from its file (importlib spec, as functions-framework does), with the packages that
