@@ -138,9 +138,12 @@ def precompressed_copy(root: Path, cache: Path) -> Path:
         if compressor.should_compress(path.name):
             list(compressor.compress(str(path)))
     try:
-        building.rename(target)  # atomic: a racing worker finds it whole or not at all
+        building.rename(target)  # atomic: a racing start finds it whole or not at all
     except OSError:
         shutil.rmtree(building, ignore_errors=True)
+    for old in cache.iterdir():  # copies of earlier versions of web/
+        if old.name != stamp and not old.name.startswith("."):
+            shutil.rmtree(old, ignore_errors=True)
     return target
 
 
