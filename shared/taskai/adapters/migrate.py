@@ -3,6 +3,7 @@ that the migrations and the ORM's tables agree."""
 
 from __future__ import annotations
 
+from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -60,7 +61,20 @@ def newest_revision() -> str:
 
 
 def stored_revision(url: str) -> str | None:
-    """The revision Alembic recorded in the database at `url`; None when it has none."""
+    """The revision Alembic recorded in the database at `url`; None when it has none. An SQLite
+    file is read with the standard library: starting the embedded mode loads no SQLAlchemy."""
+    if url.startswith("sqlite:///"):
+        import sqlite3
+
+        path = Path(url.removeprefix("sqlite:///"))
+        if not path.is_file():
+            return None
+        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as db:
+            try:
+                row = db.execute("SELECT version_num FROM alembic_version").fetchone()
+            except sqlite3.OperationalError:  # no such table: never migrated
+                return None
+        return str(row[0]) if row else None
     from sqlalchemy import text
     from sqlalchemy.exc import OperationalError, ProgrammingError
 

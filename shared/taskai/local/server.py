@@ -113,20 +113,20 @@ class Server(BaseApplication):
         )
 
     def post_worker_init(self, worker: Any) -> None:
-        from taskai import bootstrap
-
         assert self.app is not None
         subscribe_to_bus(self.app.public)
-        bootstrap.relay().kick()  # publish whatever waited in the outbox while we were down
         threading.Thread(target=self.lead, name="sources-leader", daemon=True).start()
 
     def lead(self) -> None:
         """Wait for the leader's flock (held until this worker exits), then run the sources."""
         import fcntl
 
+        from taskai import bootstrap
+
         handle = os.open(self.leader_lock, os.O_CREAT | os.O_RDWR, 0o600)
         fcntl.flock(handle, fcntl.LOCK_EX)  # released by the kernel when this process ends
         assert self.app is not None
+        bootstrap.relay().kick()  # publish whatever waited in the outbox while we were down
         self.running = start_sources(
             self.app.public,
             port=self.app.events_port,
