@@ -17,14 +17,17 @@ if TYPE_CHECKING:
 
 
 def local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
+    """`moment` converted to `zone` (aware in, aware out), None for None."""
     return moment.astimezone(zone) if moment else None
 
 
 def tag_public(tag: Tag) -> s.TagPublic:
+    """The tag as TagPublic: id as text, name, color (hex or None)."""
     return s.TagPublic(id=str(tag.id), name=tag.name, color=tag.color)
 
 
 def task_public(task: Task, zone: ZoneInfo, notes: list[str] | None = None) -> s.TaskPublic:
+    """The task as TaskPublic, every time in `zone`, tags by key, with `notes` (None when empty)."""
     return s.TaskPublic(
         id=str(task.id),
         title=task.title,
@@ -57,6 +60,8 @@ def task_public(task: Task, zone: ZoneInfo, notes: list[str] | None = None) -> s
 def recurrence_public(
     recurrence: Recurrence | None, ended_reason: str | None = None
 ) -> s.RecurrencePublic | None:
+    """The rule as RecurrencePublic with its English description and why the series ended, or
+    None."""
     if recurrence is None:
         return None
     return s.RecurrencePublic(
@@ -68,6 +73,8 @@ def recurrence_public(
 
 
 def draft_public(draft: Draft, zone: ZoneInfo) -> s.DraftPublic:
+    """The quick-add draft as DraftPublic, times in `zone`, with the parser's notes and text
+    spans."""
     recurrence = draft.recurrence and Recurrence(
         draft.recurrence["rule"], draft.recurrence["anchor"]
     )
@@ -89,6 +96,7 @@ def draft_public(draft: Draft, zone: ZoneInfo) -> s.DraftPublic:
 
 
 def user_public(user: User) -> s.UserPublic:
+    """The account as UserPublic (no password hash, no counters); created_at in UTC."""
     return s.UserPublic(
         id=str(user.id),
         email=user.email,
