@@ -169,7 +169,8 @@ class TaskRepository:
         return task
 
     def delete(self, task: Task) -> None:
-        """Delete the task; its reminders and task_tags rows go with it (ON DELETE CASCADE)."""
+        """Delete the task; its reminders (ORM cascade) and task_tags rows (ON DELETE CASCADE)
+        go with it."""
         self.session.delete(task)
 
     def page(self, user_id: uuid.UUID, query: TaskQuery, *, now: datetime) -> Page:
