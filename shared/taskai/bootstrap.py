@@ -127,10 +127,15 @@ def publisher() -> Publisher:
     return kafka() or bus()
 
 
+def clock() -> datetime:
+    """The current time: an aware datetime in UTC (the `Clock` port)."""
+    return datetime.now(UTC)
+
+
 def relay_now() -> int:
     """Publish everything waiting in the outbox (the relay function's work on each tick)."""
     return relay_pending(
-        outbox=SqlOutbox(engine()), publisher=publisher(), clock=lambda: datetime.now(UTC)
+        outbox=SqlOutbox(engine()), publisher=publisher(), clock=clock
     )
 
 
