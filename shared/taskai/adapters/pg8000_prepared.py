@@ -27,7 +27,7 @@ def numbered(paramstyle: str, operation: str) -> str:
     return str(legacy.convert_paramstyle(paramstyle, operation, ())[0])
 
 
-class PreparedConnection(legacy.Connection):  # type: ignore[misc]
+class PreparedConnection(legacy.Connection):
     """A pg8000 connection whose cursors prepare each parameterised statement once."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -60,13 +60,13 @@ class PreparedConnection(legacy.Connection):  # type: ignore[misc]
             self.execute_simple("rollback")
 
 
-class PreparedCursor(legacy.Cursor):  # type: ignore[misc]
+class PreparedCursor(legacy.Cursor):
     """pg8000's cursor, but positional parameters go through the connection's prepared path."""
 
     def execute(self, operation: str, args: Any = (), stream: Any = None) -> PreparedCursor:
         """Execute `operation` with `args`; raises pg8000's DBAPI errors as pg8000 does."""
         if not args or stream is not None or isinstance(args, Mapping) or self._input_oids:
-            return super().execute(operation, args, stream)  # type: ignore[no-any-return]
+            return super().execute(operation, args, stream)
         con = self._c
         if con is None:
             raise InterfaceError("Cursor closed")
@@ -87,5 +87,5 @@ class PreparedCursor(legacy.Cursor):  # type: ignore[misc]
             raise kind.get(code, ProgrammingError)(detail) from e
         rows = self._context.rows
         self._row_iter = iter([] if rows is None else rows)
-        self.input_types = []
+        self.input_types: list[Any] = []
         return self
