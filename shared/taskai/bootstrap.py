@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
+import uuid
 from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING
@@ -51,9 +52,12 @@ def session_factory() -> sessionmaker[Session]:
     return sessionmaker(bind=engine(), expire_on_commit=False)
 
 
-def uow(traceparent: str | None = None) -> UnitOfWork:
-    """A fresh unit of work; its commit wakes the outbox relay of this process."""
-    return UnitOfWork(session_factory(), traceparent=traceparent, after_commit=relay().kick)
+def uow(traceparent: str | None = None, caller: tuple[uuid.UUID, int] | None = None) -> UnitOfWork:
+    """A fresh unit of work (checking `caller`, a token's (user id, version), as it begins);
+    its commit wakes the outbox relay of this process."""
+    return UnitOfWork(
+        session_factory(), traceparent=traceparent, caller=caller, after_commit=relay().kick
+    )
 
 
 @cache
