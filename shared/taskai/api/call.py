@@ -62,6 +62,11 @@ class Call:
             self._user = account
         return self._user
 
+    @property
+    def checked(self) -> bool:
+        """Whether the caller's account was read (and so checked) by this request."""
+        return self._user is not None or any(u.account is not None for u in self._uows)
+
     def zone(self) -> ZoneInfo:
         """The caller's time zone, in which times are shown."""
         return self.user.zone
