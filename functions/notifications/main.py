@@ -22,6 +22,7 @@ def on_event(event):  # type: ignore[no-untyped-def]
                 event_id=event_id,
                 data=data,
                 now=now,
+                clock=bootstrap.clock,
             ),
         )
     except service.RetryLater as e:  # transient: 503, so the source delivers it again later

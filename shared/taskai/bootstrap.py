@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
+import uuid
 from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING
@@ -54,9 +55,12 @@ def session_factory() -> sessionmaker[Session]:
     return sessionmaker(bind=engine(), expire_on_commit=False)
 
 
-def uow(traceparent: str | None = None) -> UnitOfWork:
-    """A fresh unit of work; its commit wakes the outbox relay of this process."""
-    return UnitOfWork(session_factory(), traceparent=traceparent, after_commit=relay().kick)
+def uow(traceparent: str | None = None, caller: tuple[uuid.UUID, int] | None = None) -> UnitOfWork:
+    """A fresh unit of work (checking `caller`, a token's (user id, version), as it begins);
+    its commit wakes the outbox relay of this process."""
+    return UnitOfWork(
+        session_factory(), traceparent=traceparent, caller=caller, after_commit=relay().kick
+    )
 
 
 @cache
@@ -131,10 +135,15 @@ def publisher() -> Publisher:
     return kafka() or bus()
 
 
+def clock() -> datetime:
+    """The current time: an aware datetime in UTC (the `Clock` port)."""
+    return datetime.now(UTC)
+
+
 def relay_now() -> int:
     """Publish everything waiting in the outbox (the relay function's work on each tick)."""
     return relay_pending(
-        outbox=SqlOutbox(engine()), publisher=publisher(), clock=lambda: datetime.now(UTC)
+        outbox=SqlOutbox(engine()), publisher=publisher(), clock=clock
     )
 
 

@@ -19,10 +19,12 @@ from taskai.domain.emails import Email
 from taskai.domain.events import DomainEvent
 from taskai.domain.login_guard import Limit
 from taskai.domain.queries import Page, TaskQuery
+from taskai.domain.recurrence import Recurrence
 from taskai.domain.reminders import Transition
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
 from taskai.domain.users import User
+from taskai.domain.vocabulary import Priority, TaskStatus
 
 if TYPE_CHECKING:  # quick add's parser is imported by the one use case that needs it
     from taskai.domain.quickadd import Draft
@@ -49,6 +51,55 @@ class DueReminder(NamedTuple):
     fire_at: datetime
     title: str
     due_at: datetime | None
+
+
+class TagView(NamedTuple):
+    """A tag as a read shows it on a task."""
+
+    id: uuid.UUID
+    name: str
+    key: str
+    color: str
+
+
+class ReminderView(NamedTuple):
+    """A reminder as a read shows it on a task."""
+
+    id: uuid.UUID
+    minutes_before: int | None
+    at: datetime | None
+    fire_at: datetime
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class TaskView:
+    """A task as the hot reads (list, search, get) show it: plain values, no tracked entity."""
+
+    id: uuid.UUID
+    title: str
+    description: str
+    status: TaskStatus
+    priority: Priority
+    due_at: datetime | None
+    recurrence_rule: str | None
+    recurrence_anchor: str | None
+    recurrence_ended_reason: str | None
+    series_id: uuid.UUID | None
+    occurrence: int | None
+    skipped: bool
+    created_at: datetime
+    updated_at: datetime
+    completed_at: datetime | None
+    tags: list[TagView]
+    reminders: list[ReminderView]
+
+    @property
+    def recurrence(self) -> Recurrence | None:
+        """The task's repeat rule, if it has one (as Task.recurrence)."""
+        if self.recurrence_rule is None:
+            return None
+        return Recurrence(rule=self.recurrence_rule, anchor=self.recurrence_anchor or "due")
 
 
 @dataclass(frozen=True)
@@ -173,7 +224,11 @@ class TaskRepository(Protocol):
         """One of the user's tasks, its row held until commit when `lock`; raises NotFound."""
 
     def page(self, user_id: uuid.UUID, query: TaskQuery, *, now: datetime) -> Page:
-        """One page of the user's tasks; raises InvalidInput or Conflict for a bad cursor."""
+        """One page of the user's tasks (TaskView items, read only); raises InvalidInput or
+        Conflict for a bad cursor."""
+
+    def view(self, user_id: uuid.UUID, task_id: uuid.UUID) -> TaskView | Task:
+        """One of the user's tasks, read only; raises NotFound."""
 
     def with_tag(self, user_id: uuid.UUID, tag_id: uuid.UUID) -> list[Task]:
         """The user's tasks that carry the tag."""

@@ -209,6 +209,14 @@ class FakeTaskRepository:
         self.seen.append(task)
         return task
 
+    def view(self, user_id: uuid.UUID, task_id: uuid.UUID) -> Task:
+        """One of the user's tasks itself standing in for its read view (not counted as touched);
+        raises NotFound."""
+        task = self.items.get(task_id)
+        if task is None or task.user_id != user_id:
+            raise NotFound("task not found", fields={"id": "no such task"})
+        return task
+
     def page(self, user_id: uuid.UUID, query: TaskQuery, *, now: datetime) -> Page:
         """Only the status filter and the first page, oldest first: enough for the use case."""
         found = [

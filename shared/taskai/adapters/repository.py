@@ -11,10 +11,9 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from taskai.adapters import orm
+from taskai.adapters import orm, task_reads
 from taskai.adapters.account_store import LoginAttempts, PasswordResets
 from taskai.adapters.db import clash
-from taskai.adapters.task_search import page_of_tasks
 from taskai.domain.names import email_key, name_key
 from taskai.domain.queries import Page, TaskQuery
 from taskai.domain.reminders import PENDING, TRANSITIONS, Transition, single_target
@@ -22,7 +21,7 @@ from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
 from taskai.domain.users import User
 from taskai.errors import NotFound
-from taskai.ports import DueReminder, Recipient
+from taskai.ports import DueReminder, Recipient, TaskView
 
 
 class UserRepository:
@@ -169,16 +168,17 @@ class TaskRepository:
         return task
 
     def delete(self, task: Task) -> None:
-        """Delete the task; its reminders (ORM cascade) and task_tags rows (ON DELETE CASCADE)
-        go with it."""
+        """Delete the task; its reminders (ORM cascade) and task_tags rows (ON DELETE CASCADE) go
+        with it."""
         self.session.delete(task)
 
     def page(self, user_id: uuid.UUID, query: TaskQuery, *, now: datetime) -> Page:
-        """One page of the user's tasks for `query` (filters, search, sort, cursor); raises
-        InvalidInput or Conflict for a bad cursor."""
-        page = page_of_tasks(self.session, user_id, query, now=now)
-        self.seen.extend(page.items)
-        return page
+        """One page of TaskViews, read through Core (see task_reads)."""
+        return task_reads.page(self.session, user_id, query, now=now)
+
+    def view(self, user_id: uuid.UUID, task_id: uuid.UUID) -> TaskView:
+        """One of the user's tasks, read through Core; raises NotFound."""
+        return task_reads.view(self.session, user_id, task_id)
 
     def with_tag(self, user_id: uuid.UUID, tag_id: uuid.UUID) -> list[Task]:
         """The user's tasks carrying tag `tag_id`, remembered for the outbox."""

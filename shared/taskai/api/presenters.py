@@ -11,6 +11,7 @@ from taskai.domain.recurrence import Recurrence
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
 from taskai.domain.users import User
+from taskai.ports import TagView, TaskView
 
 if TYPE_CHECKING:
     from taskai.domain.quickadd import Draft
@@ -21,13 +22,20 @@ def local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
     return moment.astimezone(zone) if moment else None
 
 
-def tag_public(tag: Tag) -> s.TagPublic:
-    """The tag as TagPublic: id as text, name, color (hex or None)."""
+def tag_public(tag: Tag | TagView) -> s.TagPublic:
+    """The tag (entity or read view) as TagPublic: id as text, name, color (hex or None)."""
     return s.TagPublic(id=str(tag.id), name=tag.name, color=tag.color)
 
 
-def task_public(task: Task, zone: ZoneInfo, notes: list[str] | None = None) -> s.TaskPublic:
-    """The task as TaskPublic, every time in `zone`, tags by key, with `notes` (None when empty)."""
+def tag_key(tag: Tag | TagView) -> str:
+    """The tag's case-folded name, the order tags are listed in."""
+    return tag.key
+
+
+def task_public(
+    task: Task | TaskView, zone: ZoneInfo, notes: list[str] | None = None
+) -> s.TaskPublic:
+    """A task (entity or read view) in its public shape, times in `zone`."""
     return s.TaskPublic(
         id=str(task.id),
         title=task.title,
@@ -35,7 +43,7 @@ def task_public(task: Task, zone: ZoneInfo, notes: list[str] | None = None) -> s
         status=task.status,
         priority=task.priority,
         due_date=local(task.due_at, zone),
-        tags=[tag_public(tag) for tag in sorted(task.tags, key=lambda tag: tag.key)],
+        tags=[tag_public(tag) for tag in sorted(task.tags, key=tag_key)],
         recurrence=recurrence_public(task.recurrence, task.recurrence_ended_reason),
         series_id=str(task.series_id) if task.series_id else None,
         occurrence=task.occurrence,
