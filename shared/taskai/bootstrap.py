@@ -36,6 +36,8 @@ log = logging.getLogger("taskai.bootstrap")
 
 @cache
 def engine() -> Engine:
+    """The process's SQLAlchemy engine for Settings' database URL (made once; also sets up
+    logging)."""
     settings = get_settings()
     logs.configure(settings.log_level)
     return make_engine(
@@ -48,6 +50,7 @@ def engine() -> Engine:
 
 @cache
 def session_factory() -> sessionmaker[Session]:
+    """The process's session factory, mappers started, objects kept usable after commit."""
     start_mappers()
     return sessionmaker(bind=engine(), expire_on_commit=False)
 
@@ -62,6 +65,7 @@ def uow(traceparent: str | None = None, caller: tuple[uuid.UUID, int] | None = N
 
 @cache
 def tokens() -> TokenIssuer:
+    """The process's JWT issuer with Settings' secret, issuer, audience and lifetime (seconds)."""
     settings = get_settings()
     assert settings.jwt_secret is not None  # Settings.from_env guarantees one
     return TokenIssuer(
@@ -145,6 +149,7 @@ def relay_now() -> int:
 
 @cache
 def relay() -> BackgroundRelay:
+    """The process's background outbox relay; a commit kicks it, it publishes with relay_now."""
     return BackgroundRelay(relay_now)
 
 

@@ -166,10 +166,12 @@ class UserRepository(Protocol):
     """Accounts, with their login counters and reset tokens."""
 
     @property
-    def attempts(self) -> LoginAttempts: ...
+    def attempts(self) -> LoginAttempts:
+        """Failed-login counters of accounts and addresses, and their locks."""
 
     @property
-    def resets(self) -> PasswordResets: ...
+    def resets(self) -> PasswordResets:
+        """Single-use password-reset tokens, kept as their SHA-256 hex digest."""
 
     def add(self, user: User) -> None:
         """Keep a new account."""
@@ -302,25 +304,32 @@ class UnitOfWork(Protocol):
     collected in it (those recorded by the tasks it handed out, and those given to `publish`)."""
 
     @property
-    def users(self) -> UserRepository: ...
+    def users(self) -> UserRepository:
+        """Accounts in this transaction."""
 
     @property
-    def tags(self) -> TagRepository: ...
+    def tags(self) -> TagRepository:
+        """Tags in this transaction."""
 
     @property
-    def tasks(self) -> TaskRepository: ...
+    def tasks(self) -> TaskRepository:
+        """Tasks (with their reminders and tags) in this transaction."""
 
     @property
-    def audit(self) -> AuditLog: ...
+    def audit(self) -> AuditLog:
+        """The record of what the system did to tasks on its own, in this transaction."""
 
     @property
-    def processed(self) -> ProcessedEvents: ...
+    def processed(self) -> ProcessedEvents:
+        """Ids of the events already handled, for idempotent consumers."""
 
     @property
-    def reminders(self) -> ReminderRepository: ...
+    def reminders(self) -> ReminderRepository:
+        """Reminder rows as the scheduler sees them (due, claimed, settled)."""
 
     @property
-    def notifications(self) -> NotificationLog: ...
+    def notifications(self) -> NotificationLog:
+        """The log of email attempts per reminder."""
 
     def __enter__(self) -> Self: ...
 
@@ -388,7 +397,8 @@ class TokenIssuer(Protocol):
     """Access tokens, valid for `ttl_seconds` each."""
 
     @property
-    def ttl_seconds(self) -> int: ...
+    def ttl_seconds(self) -> int:
+        """How long an issued token is valid, in seconds."""
 
     def issue(self, user_id: uuid.UUID, *, now: datetime, version: int = 0) -> str:
         """A token for `user_id`, valid while the account's token version is `version`."""

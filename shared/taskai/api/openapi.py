@@ -86,6 +86,7 @@ def operation(op: Operation) -> dict[str, Any]:
 
 
 def query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    """OpenAPI 3.1 parameter objects, one optional `in: query` entry per field of `model`."""
     schema = model.model_json_schema(ref_template=REF)
     return [
         {"name": name, "in": "query", "required": False, "schema": prop}
@@ -127,6 +128,8 @@ def error_statuses(op: Operation) -> list[str]:
 
 
 def responses(op: Operation) -> dict[str, Any]:
+    """The OpenAPI responses object of `op`: its success status, then each error status it can
+    answer with ErrorPublic."""
     error = {"content": {"application/json": {"schema": {"$ref": REF.format(model="ErrorPublic")}}}}
     out: dict[str, Any] = {}
     if op.response is None:

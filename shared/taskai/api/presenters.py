@@ -18,14 +18,17 @@ if TYPE_CHECKING:
 
 
 def local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
+    """`moment` converted to `zone` (aware in, aware out), None for None."""
     return moment.astimezone(zone) if moment else None
 
 
 def tag_public(tag: Tag | TagView) -> s.TagPublic:
+    """The tag (entity or read view) as TagPublic: id as text, name, color (hex or None)."""
     return s.TagPublic(id=str(tag.id), name=tag.name, color=tag.color)
 
 
 def tag_key(tag: Tag | TagView) -> str:
+    """The tag's case-folded name, the order tags are listed in."""
     return tag.key
 
 
@@ -65,6 +68,8 @@ def task_public(
 def recurrence_public(
     recurrence: Recurrence | None, ended_reason: str | None = None
 ) -> s.RecurrencePublic | None:
+    """The rule as RecurrencePublic with its English description and why the series ended, or
+    None."""
     if recurrence is None:
         return None
     return s.RecurrencePublic(
@@ -76,6 +81,8 @@ def recurrence_public(
 
 
 def draft_public(draft: Draft, zone: ZoneInfo) -> s.DraftPublic:
+    """The quick-add draft as DraftPublic, times in `zone`, with the parser's notes and text
+    spans."""
     recurrence = draft.recurrence and Recurrence(
         draft.recurrence["rule"], draft.recurrence["anchor"]
     )
@@ -97,6 +104,7 @@ def draft_public(draft: Draft, zone: ZoneInfo) -> s.DraftPublic:
 
 
 def user_public(user: User) -> s.UserPublic:
+    """The account as UserPublic (no password hash, no counters); created_at in UTC."""
     return s.UserPublic(
         id=str(user.id),
         email=user.email,

@@ -63,6 +63,8 @@ def main(args: argparse.Namespace) -> int:
 
 
 def fail(args: argparse.Namespace, message: str, code: int) -> int:
+    """Report `message` on stderr (and as a JSON object on stdout with --output json); returns
+    `code`."""
     if args.output == "json":
         print(json.dumps({"error": message, "exit_code": code}))
     print(f"taskai cluster: {message}", file=sys.stderr)

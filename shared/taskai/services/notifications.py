@@ -207,6 +207,8 @@ def note(due: ReminderDueData, recipient: Recipient) -> ReminderNote:
 
 
 def commit_claim(uow: UnitOfWork) -> None:
+    """Commit the claim of an attempt; raises RetryLater (retry after 5 s) when another instance
+    claimed it first."""
     try:
         uow.commit()
     except Conflict as e:  # another instance took this attempt first

@@ -199,6 +199,7 @@ def skipped_reminder_notes(task: Task) -> list[str]:
 
 
 def owner_zone(uow: UnitOfWork, user_id: uuid.UUID) -> ZoneInfo:
+    """The time zone of user `user_id`; raises NotFound for an unknown user."""
     return uow.users.get(user_id).zone
 
 
@@ -210,6 +211,7 @@ def to_utc(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
 
 
 def parse_recurrence(data: dict[str, Any] | None) -> Recurrence | None:
+    """The repeat rule from API input, or None for none; raises InvalidInput for a bad rule."""
     return None if data is None else Recurrence.from_input(data)
 
 
