@@ -80,13 +80,17 @@ _pages: LRUCache[tuple[str, Any], tuple[Select[Any], list[str]]] = LRUCache(SHAP
 
 def _view_statement(dialect: str) -> Select[Any]:
     """The get statement of `dialect`, with :task_id and :user_id bound (built once)."""
-    found = _views.get(dialect)
-    if found is None:
-        found = select(*COLUMNS, *_aggregated(dialect)).where(
+    if dialect not in _views:
+        _views[dialect] = _with_task_columns(dialect, select(t.id)).where(
             t.id == bindparam("task_id"), t.user_id == bindparam("user_id")
         )
-        _views[dialect] = found
-    return found
+    return _views[dialect]
+
+
+def _with_task_columns(dialect: str, cut: Select[Any]) -> Select[Any]:
+    """`cut` selecting the TaskView columns, then its own columns after its first (the id)."""
+    columns = (*COLUMNS, *_aggregated(dialect), *cut.selected_columns[1:])
+    return cut.with_only_columns(*columns)
 
 
 def _page_statement(dialect: str, cut: Select[Any]) -> tuple[Select[Any], dict[str, Any]]:
@@ -94,11 +98,12 @@ def _page_statement(dialect: str, cut: Select[Any]) -> tuple[Select[Any], dict[s
     shape of `cut` with the task's columns and aggregates in front of its sort key, and the
     parameters that give it this cut's values."""
     key = cut._generate_cache_key()  # the shape, and this request's values in a fixed order
+    if key is None:  # a construct SQLAlchemy cannot cache: built for this request alone
+        return _with_task_columns(dialect, cut), {}
     shape = (dialect, key.key)
     found = _pages.get(shape)
     if found is None:
-        columns = (*COLUMNS, *_aggregated(dialect), *cut.selected_columns[1:])
-        found = (cut.with_only_columns(*columns), [bp.key for bp in key.bindparams])
+        found = (_with_task_columns(dialect, cut), [bp.key for bp in key.bindparams])
         _pages[shape] = found
     stmt, names = found
     return stmt, {name: bp.effective_value for name, bp in zip(names, key.bindparams, strict=True)}
