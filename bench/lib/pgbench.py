@@ -110,8 +110,8 @@ VALUES (gen_random_uuid(), :uid::UUID, 'Review quarterly invoice draft'::VARCHAR
         NULL::VARCHAR, false,
         now(), now(), NULL::TIMESTAMPTZ, :seq::BIGINT)
 RETURNING id AS task_id \gset
-INSERT INTO tasks.task_tags (task_id, tag_id)
-VALUES (:task_id::UUID, :tag1::UUID), (:task_id::UUID, :tag2::UUID);
+INSERT INTO tasks.task_tags (task_id, tag_id) VALUES (:task_id::UUID, :tag1::UUID);
+INSERT INTO tasks.task_tags (task_id, tag_id) VALUES (:task_id::UUID, :tag2::UUID);
 INSERT INTO events.outbox (event_id, topic, key, type, occurred_at, data, traceparent)
 VALUES (gen_random_uuid()::VARCHAR, 'task-events'::VARCHAR, :task_id::VARCHAR,
         'com.taskai.task.created'::VARCHAR, now(), '{OUTBOX_DATA}'::JSON, NULL::VARCHAR)
