@@ -42,9 +42,6 @@ def make_engine(
             event.listen(engine, "do_connect", limits.connect)
             event.listen(engine, "connect", limits.connected)
             event.listen(engine, "connect", _pg8000_connect)
-            # pg8000 runs executemany row by row (a round trip each, e.g. a new task's tag
-            # links): SQLAlchemy sends those INSERTs as one multi-row VALUES statement instead.
-            engine.dialect.use_insertmanyvalues_wo_returning = True
         return engine
     if parsed.database and parsed.database != ":memory:":
         private_file(Path(parsed.database))
