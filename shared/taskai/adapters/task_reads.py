@@ -1,6 +1,11 @@
 """The hot reads (list, search, get) as one Core statement each: a task row carries its tags and
 reminders as JSON aggregated in SQL, and rows map straight to TaskView, with no ORM entity,
-identity map or selectin load in between."""
+identity map or selectin load in between.
+
+Each statement is built once per shape and reused with bound parameters: `get` has one shape
+per dialect; a page is cut by a small "which tasks, in what order" statement (the filters and
+ranking of task_search), whose SQLAlchemy cache key names its shape and carries this request's
+values, so the columns and the aggregated tags and reminders are never built or keyed again."""
 
 from __future__ import annotations
 
@@ -10,8 +15,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal, select, tuple_
+from sqlalchemy import ColumnElement, Select, bindparam, func, literal, select, tuple_
 from sqlalchemy.orm import Session
+from sqlalchemy.util import LRUCache
 
 from taskai.adapters import orm
 from taskai.adapters.task_search import (
@@ -67,8 +73,40 @@ def _aggregated(dialect: str) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
     return tags.label("tags"), reminders.label("reminders")
 
 
-def _statement(session: Session) -> Select[Any]:
-    return select(*COLUMNS, *_aggregated(session.get_bind().dialect.name))
+SHAPES = 500  # distinct page shapes kept compiled per process (filter and sort combinations)
+_views: dict[str, Select[Any]] = {}
+_pages: LRUCache[tuple[str, Any], tuple[Select[Any], list[str]]] = LRUCache(SHAPES)
+
+
+def _view_statement(dialect: str) -> Select[Any]:
+    """The get statement of `dialect`, with :task_id and :user_id bound (built once)."""
+    if dialect not in _views:
+        _views[dialect] = _with_task_columns(dialect, select(t.id)).where(
+            t.id == bindparam("task_id"), t.user_id == bindparam("user_id")
+        )
+    return _views[dialect]
+
+
+def _with_task_columns(dialect: str, cut: Select[Any]) -> Select[Any]:
+    """`cut` selecting the TaskView columns, then its own columns after its first (the id)."""
+    columns = (*COLUMNS, *_aggregated(dialect), *cut.selected_columns[1:])
+    return cut.with_only_columns(*columns)
+
+
+def _page_statement(dialect: str, cut: Select[Any]) -> tuple[Select[Any], dict[str, Any]]:
+    """The page statement for `cut` (SELECT id, sort key ... ORDER BY ... LIMIT), built once per
+    shape of `cut` with the task's columns and aggregates in front of its sort key, and the
+    parameters that give it this cut's values."""
+    key = cut._generate_cache_key()  # the shape, and this request's values in a fixed order
+    if key is None:  # a construct SQLAlchemy cannot cache: built for this request alone
+        return _with_task_columns(dialect, cut), {}
+    shape = (dialect, key.key)
+    found = _pages.get(shape)
+    if found is None:
+        found = (_with_task_columns(dialect, cut), [bp.key for bp in key.bindparams])
+        _pages[shape] = found
+    stmt, names = found
+    return stmt, {name: bp.effective_value for name, bp in zip(names, key.bindparams, strict=True)}
 
 
 def _json(value: Any) -> list[Any]:
@@ -117,8 +155,8 @@ def task_view(row: Sequence[Any]) -> TaskView:
 
 def view(session: Session, user_id: uuid.UUID, task_id: uuid.UUID) -> TaskView:
     """One of the user's tasks; raises NotFound."""
-    stmt = _statement(session).where(t.id == task_id, t.user_id == user_id)
-    row = session.execute(stmt).first()
+    stmt = _view_statement(session.get_bind().dialect.name)
+    row = session.connection().execute(stmt, {"task_id": task_id, "user_id": user_id}).first()
     if row is None:
         raise NotFound("task not found", fields={"id": "no such task"})
     return task_view(row)
@@ -127,7 +165,7 @@ def view(session: Session, user_id: uuid.UUID, task_id: uuid.UUID) -> TaskView:
 def page(session: Session, user_id: uuid.UUID, query: TaskQuery, *, now: datetime) -> Page:
     """One page of the user's tasks matching `query` (as task_search.page_of_tasks orders and
     filters it), and the cursor of the next page."""
-    stmt = _statement(session).where(t.user_id == user_id, *filters(query, user_id, now))
+    stmt = select(t.id).where(t.user_id == user_id, *filters(query, user_id, now))
     rank: ColumnElement[Any] | None = None
     if query.text:
         stmt, rank = with_text_search(stmt, session, query.text)
@@ -143,7 +181,8 @@ def page(session: Session, user_id: uuid.UUID, query: TaskQuery, *, now: datetim
         stmt = stmt.where(position < after if descending else position > after)
     order = (key.desc(), t.id.desc()) if descending else (key.asc(), t.id.asc())
     stmt = stmt.add_columns(key).order_by(*order).limit(query.limit + 1)
-    rows = session.execute(stmt).all()
+    page_stmt, params = _page_statement(session.get_bind().dialect.name, stmt)
+    rows = session.connection().execute(page_stmt, params).all()
     items = [task_view(row[:-1]) for row in rows[: query.limit]]
     cursor = None
     if len(rows) > query.limit:
