@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 
 from taskai.adapters.task_search import last_word_typed
@@ -81,3 +83,9 @@ def test_pages_by_relevance_run_from_whole_to_prefix_matches_without_gaps(alice)
 )
 def test_the_last_word_typed_is_a_plain_unquoted_word_at_the_end(typed, word):
     assert last_word_typed(typed) == word
+
+
+@pytest.mark.parametrize("typed", ["x_", "²", "_", "a²b", "ǅ", "report -", "-repo", '"re'])
+def test_odd_last_words_search_without_an_error(alice, typed):
+    make(alice, "Submit report")
+    assert alice.get(f"/api/tasks?q={quote(typed)}").status_code == 200
