@@ -146,7 +146,11 @@ def _postgres_search(
         matching = whole.op("||")(head.op("&&")(started))
         tier = case((vector.op("@@")(whole), 1), else_=0)
     rank = tier + func.ts_rank_cd(vector, matching, 32)  # 32: rank / (rank + 1), below 1
-    return stmt.where(vector.op("@@")(matching)), func.round(rank.cast(Numeric(12, 6)), 6)
+    # The function behind @@ hides a prefix from the planner: GIN would gather the prefix's
+    # matches of every user (35 ms at 1M tasks), where the user's own rows take well under 1 ms.
+    # Whole words use the GIN index on (user_id, search_vector).
+    found = func.ts_match_vq(vector, matching) if prefix else vector.op("@@")(matching)
+    return stmt.where(found), func.round(rank.cast(Numeric(12, 6)), 6)
 
 
 def _sqlite_search(
