@@ -181,6 +181,7 @@ def print_results(rows: list[dict[str, Any]], sql: dict[str, Any]) -> None:
 
 
 def parse_args() -> argparse.Namespace:
+    """The command line, with the two settings bench_api's start_server also reads."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"),
@@ -220,6 +221,7 @@ def parse_args() -> argparse.Namespace:
 
 
 def main() -> None:
+    """Seed (unless --skip-seed), explain, measure, print the table, write search.json."""
     args = parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk not found: apt-get install -y wrk")

@@ -132,6 +132,7 @@ def last_word_typed(text_query: str) -> str | None:
 def _postgres_search(
     stmt: Select[Any], text_query: str, prefix: str | None
 ) -> tuple[Select[Any], ColumnElement[Any]]:
+    """with_text_search on the generated tsvector (english stemming, title A, description B)."""
     english: ColumnElement[Any] = literal_column("'english'::regconfig")
     vector: ColumnElement[Any] = literal_column("tasks.tasks.search_vector")
     whole = func.websearch_to_tsquery(english, text_query)
@@ -156,6 +157,7 @@ def _postgres_search(
 def _sqlite_search(
     stmt: Select[Any], text_query: str, prefix: str | None
 ) -> tuple[Select[Any], ColumnElement[Any]]:
+    """with_text_search on the FTS5 table (porter stemming, bm25 weighting title 10:1)."""
     words = WORD.findall(text_query)
     if not words:  # as on PostgreSQL: a query of no words matches nothing
         return stmt.where(false()), literal(0.0)

@@ -23,6 +23,8 @@ def replace_index(columns: str) -> None:
 
 
 def upgrade() -> None:
+    """PostgreSQL: create btree_gin and rebuild ix_tasks_search_vector on (user_id,
+    search_vector); SQLite: nothing."""
     # SQLite keeps FTS5 rows for all users in one table; nothing changes there.
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS btree_gin")  # trusted: the owner may create it
@@ -30,6 +32,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """PostgreSQL: rebuild ix_tasks_search_vector on search_vector alone, drop btree_gin."""
     if op.get_bind().dialect.name == "postgresql":
         replace_index("search_vector")
         op.execute("DROP EXTENSION IF EXISTS btree_gin")
