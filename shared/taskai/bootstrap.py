@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
+import uuid
 from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING
@@ -35,6 +36,8 @@ log = logging.getLogger("taskai.bootstrap")
 
 @cache
 def engine() -> Engine:
+    """The process's SQLAlchemy engine for Settings' database URL (made once; also sets up
+    logging)."""
     settings = get_settings()
     logs.configure(settings.log_level)
     return make_engine(
@@ -47,17 +50,22 @@ def engine() -> Engine:
 
 @cache
 def session_factory() -> sessionmaker[Session]:
+    """The process's session factory, mappers started, objects kept usable after commit."""
     start_mappers()
     return sessionmaker(bind=engine(), expire_on_commit=False)
 
 
-def uow(traceparent: str | None = None) -> UnitOfWork:
-    """A fresh unit of work; its commit wakes the outbox relay of this process."""
-    return UnitOfWork(session_factory(), traceparent=traceparent, after_commit=relay().kick)
+def uow(traceparent: str | None = None, caller: tuple[uuid.UUID, int] | None = None) -> UnitOfWork:
+    """A fresh unit of work (checking `caller`, a token's (user id, version), as it begins);
+    its commit wakes the outbox relay of this process."""
+    return UnitOfWork(
+        session_factory(), traceparent=traceparent, caller=caller, after_commit=relay().kick
+    )
 
 
 @cache
 def tokens() -> TokenIssuer:
+    """The process's JWT issuer with Settings' secret, issuer, audience and lifetime (seconds)."""
     settings = get_settings()
     assert settings.jwt_secret is not None  # Settings.from_env guarantees one
     return TokenIssuer(
@@ -127,15 +135,21 @@ def publisher() -> Publisher:
     return kafka() or bus()
 
 
+def clock() -> datetime:
+    """The current time: an aware datetime in UTC (the `Clock` port)."""
+    return datetime.now(UTC)
+
+
 def relay_now() -> int:
     """Publish everything waiting in the outbox (the relay function's work on each tick)."""
     return relay_pending(
-        outbox=SqlOutbox(engine()), publisher=publisher(), clock=lambda: datetime.now(UTC)
+        outbox=SqlOutbox(engine()), publisher=publisher(), clock=clock
     )
 
 
 @cache
 def relay() -> BackgroundRelay:
+    """The process's background outbox relay; a commit kicks it, it publishes with relay_now."""
     return BackgroundRelay(relay_now)
 
 

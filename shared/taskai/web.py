@@ -88,5 +88,6 @@ def error(
 
 
 def web_app() -> StaticApp | None:
+    """The WSGI app serving the built web app's files, or None when no build is found."""
     root = web_dir()
     return StaticApp(root) if root else None
