@@ -67,21 +67,27 @@ class Api:
         self.token = token
 
     def call(self, method: str, path: str, json: Any = None, **kwargs: Any) -> Any:
+        """The werkzeug test response of `method` `path` with `json` as body, the bearer token
+        added unless given."""
         headers = dict(kwargs.pop("headers", {}))
         if self.token and "Authorization" not in headers:
             headers["Authorization"] = f"Bearer {self.token}"
         return self.client.open(path, method=method, json=json, headers=headers, **kwargs)
 
     def get(self, path: str, **kw: Any) -> Any:
+        """The test response of GET `path`."""
         return self.call("GET", path, **kw)
 
     def post(self, path: str, json: Any = None, **kw: Any) -> Any:
+        """The test response of POST `path` with `json` as body."""
         return self.call("POST", path, json=json, **kw)
 
     def patch(self, path: str, json: Any = None, **kw: Any) -> Any:
+        """The test response of PATCH `path` with `json` as body."""
         return self.call("PATCH", path, json=json, **kw)
 
     def delete(self, path: str, **kw: Any) -> Any:
+        """The test response of DELETE `path`."""
         return self.call("DELETE", path, **kw)
 
     def as_new_user(self, timezone: str = "UTC") -> Api:
@@ -100,6 +106,8 @@ class Api:
 def produce(
     kafka: str, topic: str, records: list[tuple[bytes, bytes, list[tuple[str, bytes]]]]
 ) -> None:
+    """Write `records` ((key, value, headers) each) to `topic` on `kafka` (host:port list), acked
+    by all replicas."""
     from kafka import KafkaProducer
 
     producer = KafkaProducer(bootstrap_servers=kafka, acks="all")

@@ -43,9 +43,10 @@ function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
     '%(mark)s{"requests":%%d,"duration_us":%%d,"bytes":%%d,"connect":%%d,"read":%%d,"write":%%d,' ..
-    '"status":%%d,"timeout":%%d,"p50_us":%%d,"p90_us":%%d,"p99_us":%%d,"max_us":%%d,"mean_us":%%d}\n',
+    '"status":%%d,"timeout":%%d,"p50_us":%%d,"p90_us":%%d,"p95_us":%%d,"p99_us":%%d,"max_us":%%d,"mean_us":%%d}\n',
     summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status,
-    e.timeout, latency:percentile(50), latency:percentile(90), latency:percentile(99),
+    e.timeout, latency:percentile(50), latency:percentile(90), latency:percentile(95),
+    latency:percentile(99),
     latency.max, math.floor(latency.mean)))
 end
 """
@@ -104,7 +105,8 @@ def run_wrk(lua: Path, port: int, args: argparse.Namespace, seconds: float,
     return {
         "requests": r["requests"], "rps": r["requests"] / (r["duration_us"] / 1e6),
         "ok_rps": (r["requests"] - r["status"]) / (r["duration_us"] / 1e6),  # 2xx/3xx only
-        "p50_ms": r["p50_us"] / 1000, "p90_ms": r["p90_us"] / 1000, "p99_ms": r["p99_us"] / 1000,
+        "p50_ms": r["p50_us"] / 1000, "p90_ms": r["p90_us"] / 1000,
+        "p95_ms": r["p95_us"] / 1000, "p99_ms": r["p99_us"] / 1000,
         "max_ms": r["max_us"] / 1000, "mean_ms": r["mean_us"] / 1000, "errors": errors,
         "error_detail": {k: r[k] for k in ("connect", "read", "write", "status", "timeout")},
         "server_cpu_ms_per_request": round(1000 * server_seconds / max(r["requests"], 1), 2),

@@ -26,12 +26,16 @@ def draft_of(call: Call, body: s.QuickAddIn) -> tuple[Draft, ZoneInfo]:
 
 @api.handles("parseText")
 def parse_text(call: Call) -> s.DraftPublic:
+    """POST /api/ai/parse → 200 DraftPublic of the line (rules when OpenAI fails), nothing saved;
+    422 InvalidInput."""
     draft, zone = draft_of(call, call.body(s.QuickAddIn))
     return draft_public(service.savable_draft(draft, now=call.now), zone)
 
 
 @api.handles("createFromText")
 def create_from_text(call: Call) -> s.QuickAddPublic:
+    """POST /api/ai/tasks → 201 QuickAddPublic: the task created from the line and the draft as
+    saved; 422 InvalidInput."""
     draft, zone = draft_of(call, call.body(s.QuickAddIn))
     task, saved = service.create_from_text(
         uow=call.uow(), user_id=call.user_id, draft=draft, now=call.now

@@ -14,6 +14,8 @@ api = Api("auth")
 
 @api.handles("register")
 def register(call: Call) -> s.RegisteredPublic:
+    """POST /api/auth/register → 201 RegisteredPublic (account and bearer token); 422
+    InvalidInput, 409 Conflict for a known email."""
     body = call.body(s.RegisterIn)
     session = service.register(
         uow=call.uow(),
@@ -31,6 +33,8 @@ def register(call: Call) -> s.RegisteredPublic:
 
 @api.handles("login")
 def login(call: Call) -> s.TokenPublic:
+    """POST /api/auth/login → 200 TokenPublic (token, expires_in seconds); 401 Unauthorized, 429
+    TooManyAttempts with Retry-After."""
     body = call.body(s.LoginIn)
     session = service.login(
         uow=call.uow(),
@@ -46,11 +50,14 @@ def login(call: Call) -> s.TokenPublic:
 
 @api.handles("getProfile")
 def get_profile(call: Call) -> s.UserPublic:
+    """GET /api/auth/me → 200 UserPublic of the caller; 401 Unauthorized."""
     return user_public(service.get_profile(uow=call.uow(), user_id=call.user_id))
 
 
 @api.handles("updateProfile")
 def update_profile(call: Call) -> s.UserPublic:
+    """PATCH /api/auth/me → 200 UserPublic after changing name, time zone or language; 422
+    InvalidInput."""
     changes = s.fields_set(call.body(s.ProfileUpdate))
     return user_public(
         service.update_profile(uow=call.uow(), user_id=call.user_id, changes=changes)
@@ -59,6 +66,8 @@ def update_profile(call: Call) -> s.UserPublic:
 
 @api.handles("changePassword")
 def change_password(call: Call) -> None:
+    """POST /api/auth/password → 204, every earlier token revoked; 403 Forbidden (wrong current),
+    422, 429 TooManyAttempts."""
     body = call.body(s.PasswordChange)
     service.change_password(
         uow=call.uow(),
@@ -72,11 +81,14 @@ def change_password(call: Call) -> None:
 
 @api.handles("logout")
 def logout(call: Call) -> None:
+    """POST /api/auth/logout → 204, every token of the account revoked; 401 Unauthorized."""
     service.logout(uow=call.uow(), user_id=call.user_id)
 
 
 @api.handles("deleteAccount")
 def delete_account(call: Call) -> None:
+    """DELETE /api/auth/me → 204, the account and all it owns deleted; 403 Forbidden (wrong
+    password), 429 TooManyAttempts."""
     body = call.body(s.AccountDeletion)
     service.delete_account(
         uow=call.uow(),
@@ -89,6 +101,8 @@ def delete_account(call: Call) -> None:
 
 @api.handles("requestPasswordReset")
 def request_password_reset(call: Call) -> s.AcceptedPublic:
+    """POST /api/auth/password-reset → 202 whether or not the email is known; the link is mailed
+    after answering (OWASP Forgot Password)."""
     body = call.body(s.PasswordResetRequest)
     settings = get_settings()
     email = service.request_password_reset(
@@ -105,6 +119,8 @@ def request_password_reset(call: Call) -> s.AcceptedPublic:
 
 @api.handles("confirmPasswordReset")
 def confirm_password_reset(call: Call) -> None:
+    """POST /api/auth/password-reset/confirm → 204 with the new password set; 403 Forbidden for a
+    used, expired or unknown token, 422."""
     body = call.body(s.PasswordResetConfirm)
     service.reset_password(
         uow=call.uow(),

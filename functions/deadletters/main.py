@@ -14,6 +14,8 @@ from taskai.api.consumers import serve_events
 
 
 def on_event(event):  # type: ignore[no-untyped-def]
+    """Keep a dead letter (or, on a ping, re-queue the due ones); returns the outcome in words
+    for the log."""
     return dead_letters.handle(
         event, now=datetime.now(UTC), kafka=bootstrap.kafka(), uow=bootstrap.uow
     )

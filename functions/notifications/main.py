@@ -9,6 +9,8 @@ from taskai.services import notifications as service
 
 
 def on_event(event):  # type: ignore[no-untyped-def]
+    """Email the reminder of a reminder.due event once; the outcome in words; RetryLater becomes
+    503 with Retry-After (seconds)."""
     try:
         return consume(
             event,
@@ -20,6 +22,7 @@ def on_event(event):  # type: ignore[no-untyped-def]
                 event_id=event_id,
                 data=data,
                 now=now,
+                clock=bootstrap.clock,
             ),
         )
     except service.RetryLater as e:  # transient: 503, so the source delivers it again later

@@ -12,6 +12,8 @@ log = logging.getLogger("taskai.relay")
 
 
 def on_tick(event):  # type: ignore[no-untyped-def]
+    """Publish what waits in the outbox; "published N", or "busy" while another pass holds the
+    turn."""
     try:
         published = bootstrap.relay_now()
     except RelayBusy:

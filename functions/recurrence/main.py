@@ -8,6 +8,8 @@ from taskai.services import recurrence as service
 
 
 def on_event(event):  # type: ignore[no-untyped-def]
+    """Create the next occurrence for a completed recurring task; the outcome ("created",
+    "ended", "ignored", "duplicate")."""
     return consume(
         event,
         consumer=service.CONSUMER,

@@ -14,6 +14,7 @@ log = logging.getLogger("taskai.reminders")
 
 
 def on_tick(event):  # type: ignore[no-untyped-def]
+    """Queue every due reminder and mark too-late ones missed; returns "queued N, missed M"."""
     tally = service.fire_due_reminders(
         uow=bootstrap.uow(),
         now=datetime.now(UTC),

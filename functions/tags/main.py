@@ -12,6 +12,8 @@ api = Api("tags")
 
 @api.handles("listTags")
 def list_tags(call: Call) -> s.TagList:
+    """GET /api/tags → 200 TagList with each tag's task count, names filtered by prefix `q`; 422
+    InvalidInput."""
     params = call.query(s.TagListParams)
     found = service.list_tags(
         uow=call.uow(), user_id=call.user_id, prefix=params.q, limit=params.limit
@@ -23,6 +25,7 @@ def list_tags(call: Call) -> s.TagList:
 
 @api.handles("createTag")
 def create_tag(call: Call) -> s.TagPublic:
+    """POST /api/tags → 201 TagPublic; 409 Conflict for a name the user has, 422 InvalidInput."""
     body = call.body(s.TagCreate)
     tag = service.create_tag(
         uow=call.uow(), user_id=call.user_id, name=body.name, color=body.color, now=call.now
@@ -32,6 +35,8 @@ def create_tag(call: Call) -> s.TagPublic:
 
 @api.handles("updateTag")
 def update_tag(call: Call) -> s.TagPublic:
+    """PATCH /api/tags/<id> → 200 TagPublic renamed or recolored; 404 NotFound, 409 Conflict, 422
+    InvalidInput."""
     body = call.body(s.TagUpdate)
     tag = service.update_tag(
         uow=call.uow(),
@@ -46,6 +51,7 @@ def update_tag(call: Call) -> s.TagPublic:
 
 @api.handles("deleteTag")
 def delete_tag(call: Call) -> None:
+    """DELETE /api/tags/<id> → 204, the tag taken off its tasks; 404 NotFound."""
     service.delete_tag(
         uow=call.uow(), user_id=call.user_id, tag_id=call.values["tag_id"], now=call.now
     )

@@ -14,6 +14,7 @@ api = Api("tasks")
 
 @api.handles("createTask")
 def create_task(call: Call) -> s.TaskPublic:
+    """POST /api/tasks → 201 TaskPublic (notes name reminders already past); 422 InvalidInput."""
     body = call.body(s.TaskCreate)
     draft = service.TaskDraft(
         **body.model_dump(exclude={"recurrence"}),
@@ -25,6 +26,8 @@ def create_task(call: Call) -> s.TaskPublic:
 
 @api.handles("listTasks")
 def list_tasks(call: Call) -> s.TaskPage:
+    """GET /api/tasks → 200 TaskPage filtered, searched, sorted, one cursor page; 422
+    InvalidInput, 409 Conflict for a cursor of another sort."""
     p = call.query(s.TaskListParams)
     query = TaskQuery(
         statuses=tuple(p.status),
@@ -51,6 +54,7 @@ def list_tasks(call: Call) -> s.TaskPage:
 
 @api.handles("getTask")
 def get_task(call: Call) -> s.TaskPublic:
+    """GET /api/tasks/<id> → 200 TaskPublic; 404 NotFound (also for another user's task)."""
     return present(
         call, service.get_task(uow=call.uow(), user_id=call.user_id, task_id=call.values["task_id"])
     )
@@ -58,6 +62,8 @@ def get_task(call: Call) -> s.TaskPublic:
 
 @api.handles("updateTask")
 def update_task(call: Call) -> s.TaskPublic:
+    """PATCH /api/tasks/<id> → 200 TaskPublic with the fields sent changed; 404 NotFound, 422
+    InvalidInput, 409 Conflict."""
     body = call.body(s.TaskUpdate)
     changes = body.changes()
     task = service.update_task(
@@ -73,6 +79,7 @@ def update_task(call: Call) -> s.TaskPublic:
 
 @api.handles("deleteTask")
 def delete_task(call: Call) -> None:
+    """DELETE /api/tasks/<id> → 204; 404 NotFound."""
     service.delete_task(
         uow=call.uow(), user_id=call.user_id, task_id=call.values["task_id"], now=call.now
     )
@@ -80,6 +87,7 @@ def delete_task(call: Call) -> None:
 
 @api.handles("completeTask")
 def complete_task(call: Call) -> s.TaskPublic:
+    """POST /api/tasks/<id>/complete → 200 TaskPublic, idempotent; 404 NotFound."""
     task = service.complete_task(
         uow=call.uow(), user_id=call.user_id, task_id=call.values["task_id"], now=call.now
     )
@@ -88,6 +96,7 @@ def complete_task(call: Call) -> s.TaskPublic:
 
 @api.handles("reopenTask")
 def reopen_task(call: Call) -> s.TaskPublic:
+    """POST /api/tasks/<id>/reopen → 200 TaskPublic, idempotent; 404 NotFound."""
     task = service.reopen_task(
         uow=call.uow(), user_id=call.user_id, task_id=call.values["task_id"], now=call.now
     )
@@ -96,6 +105,8 @@ def reopen_task(call: Call) -> s.TaskPublic:
 
 @api.handles("skipTask")
 def skip_task(call: Call) -> s.TaskPublic:
+    """POST /api/tasks/<id>/skip → 200 TaskPublic completed as skipped (the next occurrence
+    follows); 404 NotFound."""
     task = service.skip_task(
         uow=call.uow(), user_id=call.user_id, task_id=call.values["task_id"], now=call.now
     )
@@ -104,6 +115,8 @@ def skip_task(call: Call) -> s.TaskPublic:
 
 @api.handles("listSeries")
 def list_series(call: Call) -> s.SeriesPage:
+    """GET /api/tasks/<id>/series → 200 SeriesPage of the series' occurrences, oldest first; 404
+    NotFound, 422."""
     params = call.query(s.SeriesParams)
     found, next_after = recurrence.series_of(
         uow=call.uow(),
@@ -118,6 +131,8 @@ def list_series(call: Call) -> s.SeriesPage:
 
 @api.handles("sync")
 def sync_changes(call: Call) -> s.SyncPublic:
+    """GET /api/sync → 200 SyncPublic: tasks, tags and deletions changed since the cursor; 422
+    InvalidInput for a bad cursor."""
     cursor = sync.parse_cursor(call.query(s.SyncParams).cursor)
     changes = sync.changes_since(uow=call.uow(), user_id=call.user_id, cursor=cursor)
     zone = call.zone()
@@ -131,6 +146,7 @@ def sync_changes(call: Call) -> s.SyncPublic:
 
 
 def present(call: Call, task, notes=None) -> s.TaskPublic:  # type: ignore[no-untyped-def]
+    """The task as TaskPublic, times in the caller's zone, with `notes` (list of str) if given."""
     return task_public(task, call.zone(), notes)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
+import uuid
 from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING
@@ -33,6 +34,8 @@ log = logging.getLogger("taskai.bootstrap")
 
 @cache
 def engine() -> Engine:
+    """The process's SQLAlchemy engine for Settings' database URL (made once; also sets up
+    logging)."""
     from taskai.adapters.db import make_engine
 
     settings = get_settings()
@@ -47,6 +50,7 @@ def engine() -> Engine:
 
 @cache
 def session_factory() -> sessionmaker[Session]:
+    """The process's session factory, mappers started, objects kept usable after commit."""
     from sqlalchemy.orm import sessionmaker
 
     from taskai.adapters.orm import start_mappers
@@ -55,15 +59,19 @@ def session_factory() -> sessionmaker[Session]:
     return sessionmaker(bind=engine(), expire_on_commit=False)
 
 
-def uow(traceparent: str | None = None) -> UnitOfWork:
-    """A fresh unit of work; its commit wakes the outbox relay of this process."""
+def uow(traceparent: str | None = None, caller: tuple[uuid.UUID, int] | None = None) -> UnitOfWork:
+    """A fresh unit of work (checking `caller`, a token's (user id, version), as it begins);
+    its commit wakes the outbox relay of this process."""
     from taskai.adapters.unit_of_work import UnitOfWork
 
-    return UnitOfWork(session_factory(), traceparent=traceparent, after_commit=relay().kick)
+    return UnitOfWork(
+        session_factory(), traceparent=traceparent, caller=caller, after_commit=relay().kick
+    )
 
 
 @cache
 def tokens() -> TokenIssuer:
+    """The process's JWT issuer with Settings' secret, issuer, audience and lifetime (seconds)."""
     from taskai.adapters.security import TokenIssuer
 
     settings = get_settings()
@@ -139,18 +147,22 @@ def publisher() -> Publisher:
     return kafka() or bus()
 
 
+def clock() -> datetime:
+    """The current time: an aware datetime in UTC (the `Clock` port)."""
+    return datetime.now(UTC)
+
+
 def relay_now() -> int:
     """Publish everything waiting in the outbox (the relay function's work on each tick)."""
     from taskai.adapters.outbox import SqlOutbox
     from taskai.services.relay import relay_pending
 
-    return relay_pending(
-        outbox=SqlOutbox(engine()), publisher=publisher(), clock=lambda: datetime.now(UTC)
-    )
+    return relay_pending(outbox=SqlOutbox(engine()), publisher=publisher(), clock=clock)
 
 
 @cache
 def relay() -> BackgroundRelay:
+    """The process's background outbox relay; a commit kicks it, it publishes with relay_now."""
     from taskai.adapters.outbox import BackgroundRelay
 
     return BackgroundRelay(relay_now)

@@ -16,6 +16,8 @@ DELIVERY = Delivery()  # the defaults of `taskai kafka-source`
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run `taskai dev|migrate|kafka-source|redrive|backup|restore|cluster` from `argv`; returns
+    the exit status (2 for bad configuration)."""
     parser = argparse.ArgumentParser(prog="taskai", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     server_options = argparse.ArgumentParser(add_help=False)
@@ -226,6 +228,7 @@ class ProgressBar:
         self.bar: Any = None
 
     def begin(self, total: int) -> None:
+        """Open a tqdm bar of `total` events on stderr; nothing when tqdm is not installed."""
         try:
             from tqdm import tqdm  # the `cli` extra: optional, imported only here
         except ImportError:
@@ -233,6 +236,7 @@ class ProgressBar:
         self.bar = tqdm(total=total, unit="event", desc="redrive", file=sys.stderr, disable=None)
 
     def advance(self) -> None:
+        """Move the bar on by one event, if there is one."""
         if self.bar is not None:
             self.bar.update(1)
 

@@ -170,6 +170,8 @@ class Pass:
         self.requeued = 0
 
     def run(self) -> int:
+        """Re-queue every due record up to each DLQ partition's end offset at start; returns how
+        many were re-queued (kafka errors propagate)."""
         from kafka import KafkaConsumer, KafkaProducer
         from kafka.structs import TopicPartition
 
@@ -199,6 +201,8 @@ class Pass:
         return self.requeued
 
     def drain(self, consumer: Any, producer: Any, end: dict[Any, int]) -> None:
+        """Re-queue due records until each partition reaches its `end` offset or a record not yet
+        due, or the deadline passes; then commit the offsets passed."""
         from kafka.structs import OffsetAndMetadata
 
         left = {p for p, offset in end.items() if consumer.position(p) < offset}

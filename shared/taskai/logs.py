@@ -17,6 +17,8 @@ class JsonFormatter(logging.Formatter):
     RESERVED = set(vars(logging.makeLogRecord({})))
 
     def format(self, record: logging.LogRecord) -> str:
+        """The record as one line of JSON: ISO 8601 UTC time in ms, level, logger, message, trace
+        id, extras, exception."""
         line = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,

@@ -19,10 +19,12 @@ from taskai.domain.emails import Email
 from taskai.domain.events import DomainEvent
 from taskai.domain.login_guard import Limit
 from taskai.domain.queries import Page, TaskQuery
+from taskai.domain.recurrence import Recurrence
 from taskai.domain.reminders import Transition
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
 from taskai.domain.users import User
+from taskai.domain.vocabulary import Priority, TaskStatus
 
 if TYPE_CHECKING:  # quick add's parser is imported by the one use case that needs it
     from taskai.domain.quickadd import Draft
@@ -49,6 +51,55 @@ class DueReminder(NamedTuple):
     fire_at: datetime
     title: str
     due_at: datetime | None
+
+
+class TagView(NamedTuple):
+    """A tag as a read shows it on a task."""
+
+    id: uuid.UUID
+    name: str
+    key: str
+    color: str
+
+
+class ReminderView(NamedTuple):
+    """A reminder as a read shows it on a task."""
+
+    id: uuid.UUID
+    minutes_before: int | None
+    at: datetime | None
+    fire_at: datetime
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class TaskView:
+    """A task as the hot reads (list, search, get) show it: plain values, no tracked entity."""
+
+    id: uuid.UUID
+    title: str
+    description: str
+    status: TaskStatus
+    priority: Priority
+    due_at: datetime | None
+    recurrence_rule: str | None
+    recurrence_anchor: str | None
+    recurrence_ended_reason: str | None
+    series_id: uuid.UUID | None
+    occurrence: int | None
+    skipped: bool
+    created_at: datetime
+    updated_at: datetime
+    completed_at: datetime | None
+    tags: list[TagView]
+    reminders: list[ReminderView]
+
+    @property
+    def recurrence(self) -> Recurrence | None:
+        """The task's repeat rule, if it has one (as Task.recurrence)."""
+        if self.recurrence_rule is None:
+            return None
+        return Recurrence(rule=self.recurrence_rule, anchor=self.recurrence_anchor or "due")
 
 
 @dataclass(frozen=True)
@@ -115,10 +166,12 @@ class UserRepository(Protocol):
     """Accounts, with their login counters and reset tokens."""
 
     @property
-    def attempts(self) -> LoginAttempts: ...
+    def attempts(self) -> LoginAttempts:
+        """Failed-login counters of accounts and addresses, and their locks."""
 
     @property
-    def resets(self) -> PasswordResets: ...
+    def resets(self) -> PasswordResets:
+        """Single-use password-reset tokens, kept as their SHA-256 hex digest."""
 
     def add(self, user: User) -> None:
         """Keep a new account."""
@@ -171,7 +224,11 @@ class TaskRepository(Protocol):
         """One of the user's tasks, its row held until commit when `lock`; raises NotFound."""
 
     def page(self, user_id: uuid.UUID, query: TaskQuery, *, now: datetime) -> Page:
-        """One page of the user's tasks; raises InvalidInput or Conflict for a bad cursor."""
+        """One page of the user's tasks (TaskView items, read only); raises InvalidInput or
+        Conflict for a bad cursor."""
+
+    def view(self, user_id: uuid.UUID, task_id: uuid.UUID) -> TaskView | Task:
+        """One of the user's tasks, read only; raises NotFound."""
 
     def with_tag(self, user_id: uuid.UUID, tag_id: uuid.UUID) -> list[Task]:
         """The user's tasks that carry the tag."""
@@ -247,25 +304,32 @@ class UnitOfWork(Protocol):
     collected in it (those recorded by the tasks it handed out, and those given to `publish`)."""
 
     @property
-    def users(self) -> UserRepository: ...
+    def users(self) -> UserRepository:
+        """Accounts in this transaction."""
 
     @property
-    def tags(self) -> TagRepository: ...
+    def tags(self) -> TagRepository:
+        """Tags in this transaction."""
 
     @property
-    def tasks(self) -> TaskRepository: ...
+    def tasks(self) -> TaskRepository:
+        """Tasks (with their reminders and tags) in this transaction."""
 
     @property
-    def audit(self) -> AuditLog: ...
+    def audit(self) -> AuditLog:
+        """The record of what the system did to tasks on its own, in this transaction."""
 
     @property
-    def processed(self) -> ProcessedEvents: ...
+    def processed(self) -> ProcessedEvents:
+        """Ids of the events already handled, for idempotent consumers."""
 
     @property
-    def reminders(self) -> ReminderRepository: ...
+    def reminders(self) -> ReminderRepository:
+        """Reminder rows as the scheduler sees them (due, claimed, settled)."""
 
     @property
-    def notifications(self) -> NotificationLog: ...
+    def notifications(self) -> NotificationLog:
+        """The log of email attempts per reminder."""
 
     def __enter__(self) -> Self: ...
 
@@ -333,7 +397,8 @@ class TokenIssuer(Protocol):
     """Access tokens, valid for `ttl_seconds` each."""
 
     @property
-    def ttl_seconds(self) -> int: ...
+    def ttl_seconds(self) -> int:
+        """How long an issued token is valid, in seconds."""
 
     def issue(self, user_id: uuid.UUID, *, now: datetime, version: int = 0) -> str:
         """A token for `user_id`, valid while the account's token version is `version`."""

@@ -60,8 +60,11 @@ def summary(result: RedriveResult) -> str:
 
 
 class Progress(Protocol):
-    def begin(self, total: int) -> None: ...
-    def advance(self) -> None: ...
+    def begin(self, total: int) -> None:
+        """Start showing progress over `total` records."""
+
+    def advance(self) -> None:
+        """One more record was handled."""
 
 
 def default_sink(dead_letter_topic: str, events_url: str = DEFAULT_EVENTS_URL) -> str:
@@ -194,6 +197,7 @@ class DeadLetters:
 
     @property
     def total(self) -> int:
+        """Records in the window: the sum over partitions of end minus start offsets."""
         return sum(max(0, self.end[p] - self.start[p]) for p in self.start)
 
     def __iter__(self) -> Iterator[Any]:

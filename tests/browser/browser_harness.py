@@ -19,8 +19,13 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 ZONE = "America/New_York"
 DESKTOP = {"width": 1280, "height": 800}
@@ -99,7 +104,9 @@ def new_email(who: str) -> str:
     return f"{who}-{uuid.uuid4().hex[:8]}@example.com"
 
 
-def api_call(url: str, method: str, path: str, body: Any = None, token: str | None = None) -> tuple[int, Any]:
+def api_call(
+    url: str, method: str, path: str, body: Any = None, token: str | None = None
+) -> tuple[int, Any]:
     headers = {"Content-Type": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"

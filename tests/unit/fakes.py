@@ -65,16 +65,20 @@ class FakeLoginAttempts:
         self.rows: dict[str, Counter] = {}
 
     def locked_until(self, keys: list[str], now: datetime) -> datetime | None:
+        """The latest lock among `keys` still holding at `now`, else None."""
         locks = [r.locked_until for k in keys if (r := self.rows.get(k)) and r.locked_until]
         return max((until for until in locks if until > now), default=None)
 
     def failed(self, key: str, limit: Limit, now: datetime) -> None:
+        """Count a failure of `key` under `limit`'s decay, locking the row for limit.delay when
+        due."""
         row = self.rows.get(key)
         failures = limit.failures_after(row.failures, row.last_failure_at, now) if row else 1
         delay = limit.delay(failures)
         self.rows[key] = Counter(failures, now, now + delay if delay else None)
 
     def clear(self, key: str) -> None:
+        """Forget `key`'s row."""
         self.rows.pop(key, None)
 
 
@@ -85,9 +89,11 @@ class FakePasswordResets:
     def add(
         self, *, token_hash: str, user_id: uuid.UUID, now: datetime, expires_at: datetime
     ) -> None:
+        """Keep the token hash, unused, valid until `expires_at`."""
         self.rows[token_hash] = {"user_id": user_id, "expires_at": expires_at, "used_at": None}
 
     def redeem(self, token_hash: str, now: datetime) -> uuid.UUID | None:
+        """The user of an unused, unexpired token, using up all that user's tokens; else None."""
         row = self.rows.get(token_hash)
         if row is None or row["used_at"] is not None or row["expires_at"] <= now:
             return None
@@ -105,6 +111,7 @@ class FakeUserRepository:
         self.resets = FakePasswordResets()
 
     def add(self, user: User) -> None:
+        """Keep the account by id."""
         self.items[user.id] = user
 
     def delete(self, user: User) -> None:
@@ -115,11 +122,13 @@ class FakeUserRepository:
                 del items[key]
 
     def get(self, user_id: uuid.UUID) -> User:
+        """The account; raises NotFound."""
         if user_id not in self.items:
             raise NotFound("user not found")
         return self.items[user_id]
 
     def by_email(self, email: str) -> User | None:
+        """The account whose email_key equals that of `email`, else None."""
         return next((u for u in self.items.values() if u.email_key == email_key(email)), None)
 
 
@@ -130,10 +139,13 @@ class FakeTagRepository:
         self.seen: list[Tag] = []
 
     def add(self, tag: Tag) -> None:
+        """Keep the tag and count it as touched by this transaction."""
         self.items[tag.id] = tag
         self.seen.append(tag)
 
     def get(self, user_id: uuid.UUID, tag_id: uuid.UUID) -> Tag:
+        """One of the user's tags, counted as touched; raises NotFound (also for another user's
+        tag)."""
         tag = self.items.get(tag_id)
         if tag is None or tag.user_id != user_id:
             raise NotFound("tag not found", fields={"id": "no such tag"})
@@ -141,12 +153,15 @@ class FakeTagRepository:
         return tag
 
     def by_keys(self, user_id: uuid.UUID, keys: Iterable[str]) -> list[Tag]:
+        """The user's tags whose key is among `keys`, in the order they were added."""
         keys = set(keys)
         return [t for t in self.items.values() if t.user_id == user_id and t.key in keys]
 
     def get_or_create(
         self, user_id: uuid.UUID, wanted: dict[str, str], *, now: datetime
     ) -> list[Tag]:
+        """One tag per entry of `wanted` (key → name), in its order, creating the missing ones at
+        `now`."""
         found = {tag.key: tag for tag in self.by_keys(user_id, wanted)}
         for key, name in wanted.items():
             if key not in found:
@@ -157,6 +172,8 @@ class FakeTagRepository:
     def with_usage(
         self, user_id: uuid.UUID, *, prefix: str | None, limit: int
     ) -> list[tuple[Tag, int]]:
+        """(tag, task count) of the user's tags starting with `prefix`, most used first, then by
+        key; at most `limit`."""
         tasks = self.uow.tasks.items.values()
         counted = [
             (tag, sum(tag in task.tags for task in tasks))
@@ -168,6 +185,8 @@ class FakeTagRepository:
     def changed_since(
         self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
     ) -> list[Tag]:
+        """The user's tags stamped after `seq` (up to `upto`), oldest change first, at most
+        `limit`."""
         return changed_between(self.items.values(), user_id, seq, limit, upto)
 
 
@@ -178,14 +197,24 @@ class FakeTaskRepository:
         self.seen: list[Task] = []
 
     def add(self, task: Task) -> None:
+        """Keep the task and count it as touched by this transaction."""
         self.items[task.id] = task
         self.seen.append(task)
 
     def get(self, user_id: uuid.UUID, task_id: uuid.UUID, *, lock: bool = False) -> Task:
+        """One of the user's tasks, counted as touched (`lock` is ignored); raises NotFound."""
         task = self.items.get(task_id)
         if task is None or task.user_id != user_id:
             raise NotFound("task not found", fields={"id": "no such task"})
         self.seen.append(task)
+        return task
+
+    def view(self, user_id: uuid.UUID, task_id: uuid.UUID) -> Task:
+        """One of the user's tasks itself standing in for its read view (not counted as touched);
+        raises NotFound."""
+        task = self.items.get(task_id)
+        if task is None or task.user_id != user_id:
+            raise NotFound("task not found", fields={"id": "no such task"})
         return task
 
     def page(self, user_id: uuid.UUID, query: TaskQuery, *, now: datetime) -> Page:
@@ -200,6 +229,7 @@ class FakeTaskRepository:
         return Page(items=found[: query.limit], next_cursor=None)
 
     def with_tag(self, user_id: uuid.UUID, tag_id: uuid.UUID) -> list[Task]:
+        """The user's tasks carrying tag `tag_id`, counted as touched."""
         found = [
             t
             for t in self.items.values()
@@ -211,6 +241,7 @@ class FakeTaskRepository:
     def series(
         self, user_id: uuid.UUID, series_id: uuid.UUID, *, after: int, limit: int
     ) -> list[Task]:
+        """The series' occurrences numbered above `after`, in order, at most `limit`."""
         found = [
             t
             for t in self.items.values()
@@ -219,6 +250,7 @@ class FakeTaskRepository:
         return sorted(found, key=lambda t: t.occurrence or 0)[:limit]
 
     def occurrence(self, user_id: uuid.UUID, series_id: uuid.UUID, number: int) -> Task | None:
+        """Occurrence `number` of the series (counted as touched), or None."""
         found = self.series(user_id, series_id, after=number - 1, limit=1)
         task = found[0] if found and found[0].occurrence == number else None
         if task is not None:
@@ -228,11 +260,15 @@ class FakeTaskRepository:
     def changed_since(
         self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
     ) -> list[Task]:
+        """The user's tasks stamped after `seq` (up to `upto`), oldest change first, at most
+        `limit`."""
         return changed_between(self.items.values(), user_id, seq, limit, upto)
 
     def deleted_since(
         self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
     ) -> list[tuple[str, uuid.UUID, int]]:
+        """(entity, id, change number) of the user's deletions after `seq` (up to `upto`), oldest
+        first."""
         rows = changed_between(self.uow.deletions, user_id, seq, limit, upto)
         return [(row.entity, row.id, row.change_seq) for row in rows]
 
@@ -252,6 +288,7 @@ class FakeAuditLog:
         self.rows: list[dict[str, object]] = []
 
     def record(self, **row: object) -> None:
+        """Append the row's fields as given."""
         self.rows.append(row)
 
     def actions(self) -> list[object]:
@@ -264,9 +301,11 @@ class FakeProcessedEvents:
         self.handled: set[tuple[str, str]] = set()
 
     def seen(self, consumer: str, event_id: str) -> bool:
+        """True when `consumer` already remembered `event_id`."""
         return (consumer, event_id) in self.handled
 
     def remember(self, consumer: str, event_id: str, now: datetime) -> None:
+        """Mark `event_id` handled by `consumer` (`now` is not kept)."""
         self.handled.add((consumer, event_id))
 
 
@@ -280,6 +319,8 @@ class FakeReminderRepository:
         return {r.id: (r, task) for task in tasks for r in task.reminders}
 
     def claim_due(self, now: datetime, limit: int) -> list[DueReminder]:
+        """Pending reminders due by `now`, earliest first, at most `limit` (their status is left
+        as is)."""
         due = [(r, t) for r, t in self.all().values() if r.status == PENDING and r.fire_at <= now]
         due.sort(key=lambda pair: (pair[0].fire_at, pair[0].id))
         return [
@@ -288,6 +329,8 @@ class FakeReminderRepository:
         ]
 
     def mark(self, reminder_ids: list[uuid.UUID], transition: Transition) -> None:
+        """Apply `transition` to each reminder in one of its source states; others stay as they
+        are."""
         reminders = self.all()
         for reminder_id in reminder_ids:
             reminder = reminders[reminder_id][0]
@@ -295,10 +338,13 @@ class FakeReminderRepository:
                 reminder.status = single_target(transition)
 
     def lock(self, reminder_id: uuid.UUID) -> str | None:
+        """The reminder's status, or None when it is gone."""
         found = self.all().get(reminder_id)
         return None if found is None else found[0].status
 
     def recipient(self, user_id: uuid.UUID, task_id: uuid.UUID) -> Recipient | None:
+        """Who gets the email: None without the user; no priority or status when the task is
+        gone."""
         user = self.uow.users.items.get(user_id)
         if user is None:
             return None
@@ -313,14 +359,17 @@ class FakeNotificationLog:
         self.rows: dict[tuple[uuid.UUID, int], dict[str, Any]] = {}
 
     def last_attempt(self, reminder_id: uuid.UUID) -> dict[str, Any] | None:
+        """The row of the reminder's highest attempt number, or None."""
         attempts = [row for (rid, _), row in self.rows.items() if rid == reminder_id]
         return max(attempts, key=lambda row: int(row["attempt"]), default=None)
 
     def start(self, **row: object) -> None:
+        """Keep a new attempt row keyed by (reminder_id, attempt), error and finished_at None."""
         key = (uuid.UUID(str(row["reminder_id"])), int(str(row["attempt"])))
         self.rows[key] = {"error": None, "finished_at": None, **row}
 
     def finish(self, reminder_id: uuid.UUID, attempt: int, **outcome: object) -> None:
+        """Update the attempt's row with `outcome`; raises KeyError for an attempt never started."""
         self.rows[(reminder_id, attempt)].update(outcome)
 
     def of_reminder(self, reminder_id: uuid.UUID) -> list[dict[str, Any]]:
@@ -362,15 +411,18 @@ class FakeUnitOfWork:
         self.rollback()
 
     def delete_task(self, task: Task) -> None:
+        """Remove the task now; its deletion is logged for sync at commit."""
         self.tasks.seen.append(task)
         self.tasks.items.pop(task.id, None)
         self._deleted.append(("task", task))
 
     def delete_tag(self, tag: Tag) -> None:
+        """Remove the tag now; its deletion is logged for sync at commit."""
         self.tags.items.pop(tag.id, None)
         self._deleted.append(("tag", tag))
 
     def publish(self, event: DomainEvent) -> None:
+        """Collect an event not recorded by a task; it is published at commit."""
         self._extra.append(event)
 
     def commit(self) -> None:
@@ -431,6 +483,7 @@ class FakeSender:
     failure: SendFailed | None = None
 
     def send(self, email: Email) -> Sent:
+        """Keep the email and return Sent("msg-N"), N counting from 1; raises `failure` when set."""
         if self.failure is not None:
             raise self.failure
         self.sent.append(email)
@@ -445,6 +498,7 @@ class FakeParser:
     failure: Exception | None = None
 
     def parse(self, text: str, *, now: datetime, tz: str, language: str = "en") -> Draft:
+        """The preset `draft`, whatever the text; raises `failure` when set."""
         if self.failure is not None:
             raise self.failure
         assert self.draft is not None
@@ -457,12 +511,15 @@ class FakePasswords:
     GUESSABLE = frozenset({"password", "12345678", "qwertyuiop"})
 
     def hash(self, password: str) -> str:
+        """The password prefixed with "hashed:", reversible at a glance."""
         return f"hashed:{password}"
 
     def matches(self, password: str, password_hash: str | None) -> bool:
+        """True when `password_hash` is "hashed:" + `password`."""
         return password_hash == f"hashed:{password}"
 
     def is_guessable(self, password: str, *, related: Sequence[str]) -> bool:
+        """True for a GUESSABLE password or one containing a non-empty `related` word."""
         return password in self.GUESSABLE or any(r and r in password for r in related)
 
 
@@ -470,6 +527,7 @@ class FakeTokens:
     ttl_seconds = 900
 
     def issue(self, user_id: uuid.UUID, *, now: datetime, version: int = 0) -> str:
+        """The token "token:<user_id>:<version>", whatever `now`."""
         return f"token:{user_id}:{version}"
 
 
@@ -481,6 +539,7 @@ class FakePublisher:
     delivered: list[OutboxRecord] = field(default_factory=list)
 
     def publish(self, records: Sequence[OutboxRecord]) -> int:
+        """Take the first `accept` records (all when None); returns how many were taken."""
         taken = list(records[: self.accept] if self.accept is not None else records)
         self.delivered.extend(taken)
         return len(taken)
@@ -497,6 +556,7 @@ class FakeOutbox:
 
     @contextmanager
     def turn(self) -> Iterator[None]:
+        """Hold the relay's turn for the `with` block; raises RelayBusy when `busy`."""
         if self.busy:
             raise RelayBusy("another relay is running")
         self.busy = True
@@ -506,11 +566,13 @@ class FakeOutbox:
             self.busy = False
 
     def unpublished(self, limit: int) -> list[OutboxRecord]:
+        """The first `limit` records not yet published, in commit order."""
         return [r for r in self.records if r.position not in self.published][:limit]
 
     def mark_published(
         self, positions: Sequence[int], *, now: datetime, purge_before: datetime | None = None
     ) -> None:
+        """Stamp `positions` published at `now`; remember `purge_before` when given."""
         self.published.update(dict.fromkeys(positions, now))
         if purge_before is not None:
             self.purged_before = purge_before

@@ -48,6 +48,7 @@ def send(uow, due, sender, *, now=FIRE_AT + timedelta(minutes=1)):
         event_id=due.id,
         data=wire(due),
         now=now,
+        clock=lambda: now,
     )
 
 
@@ -154,5 +155,6 @@ def test_events_other_than_reminder_due_are_ignored(uow, task, due):
         event_id=created.id,
         data=wire(created),
         now=NOW,
+        clock=lambda: NOW,
     )
     assert outcome == "ignored"

@@ -68,7 +68,9 @@ def test_listing_tasks_shows_only_the_callers_tasks(uow, user):
 
 def test_updating_a_task_changes_only_the_fields_given(uow, user):
     task = new_task(uow, user, priority="high")
-    update_task(uow=uow, user_id=user.id, task_id=task.id, changes=TaskChanges(title="Pay it"), now=NOW)
+    update_task(
+        uow=uow, user_id=user.id, task_id=task.id, changes=TaskChanges(title="Pay it"), now=NOW
+    )
     assert (task.title, task.priority) == ("Pay it", "high")
     assert uow.event_types() == ["TaskCreated", "TaskUpdated"]
 
@@ -107,9 +109,7 @@ def test_reopening_an_occurrence_retracts_the_untouched_successor_it_generated(u
     task = new_task(uow, user, due_date=NOW + timedelta(days=1), recurrence={"preset": "daily"})
     complete_task(uow=uow, user_id=user.id, task_id=task.id, now=NOW)
     completed = uow.published[-1]
-    recurrence.on_task_event(
-        uow=uow, event_id=completed.id, data=wire(completed), now=NOW
-    )
+    recurrence.on_task_event(uow=uow, event_id=completed.id, data=wire(completed), now=NOW)
     assert len(uow.tasks.items) == 2
     reopen_task(uow=uow, user_id=user.id, task_id=task.id, now=NOW)
     assert list(uow.tasks.items.values()) == [task]

@@ -57,6 +57,7 @@ class LoginAttempts:
         )
 
     def clear(self, key: str) -> None:
+        """Delete the failure counter (and any lock) of `key`."""
         self.session.execute(delete(orm.login_attempts).where(orm.login_attempts.c.key == key))
 
 
@@ -69,6 +70,8 @@ class PasswordResets:
     def add(
         self, *, token_hash: str, user_id: uuid.UUID, now: datetime, expires_at: datetime
     ) -> None:
+        """Insert the token's SHA-256 hex digest for `user_id`, created at `now`, valid until
+        `expires_at`."""
         self.session.execute(
             insert(orm.password_resets),
             [

@@ -60,7 +60,8 @@ def make_engine(
 class _Pg8000Limits:
     """pg8000's one socket `timeout` covers connecting and every read: connect with the short
     one, then read with the statement timeout plus a margin (the server cancels a statement
-    first), and ask for that statement_timeout in the startup packet (no extra round trip)."""
+    first), and ask for that statement_timeout in the startup packet (no extra round trip).
+    Its connections prepare each parameterised statement once (see pg8000_prepared)."""
 
     MARGIN_S = 5.0
 
@@ -76,7 +77,9 @@ class _Pg8000Limits:
             round(self.statement_timeout_s * 1000)
         )
         try:
-            return dialect.loaded_dbapi.connect(*args, **params)
+            from taskai.adapters.pg8000_prepared import PreparedConnection
+
+            return PreparedConnection(*args, **params)
         except OSError as e:
             raise dialect.loaded_dbapi.InterfaceError(f"cannot connect: {e!r}") from e
 

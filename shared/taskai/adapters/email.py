@@ -23,6 +23,8 @@ class LogSender:
     provider = "log"
 
     def send(self, email: Email) -> Sent:
+        """Log the whole email as one JSON line at INFO; always Sent, with the email's key as
+        message id."""
         log.info(
             "email",
             extra={
@@ -61,6 +63,8 @@ class ResendSender:
         return self._sdk
 
     def send(self, email: Email) -> Sent:
+        """Send through Resend with the email's key as idempotency key; Sent(None) if Resend already
+        has it; raises SendFailed."""
         resend = self.sdk()
         params = {
             "from": email.sender,
@@ -142,6 +146,8 @@ class SesSender:
         self._lock = threading.Lock()
 
     def client(self) -> Any:
+        """The process's boto3 SES client (timeouts `timeout_s`, 2 attempts in standard retry mode),
+        made on first use."""
         with self._lock:  # creating a boto3 client is not thread-safe; using one is
             if self._client is None:
                 import boto3
@@ -158,6 +164,8 @@ class SesSender:
             return self._client
 
     def send(self, email: Email) -> Sent:
+        """Send through SES v1 SendEmail; raises SendFailed, transient for throttling, 5xx and no
+        answer."""
         from botocore.exceptions import BotoCoreError, ClientError
 
         message = {

@@ -35,6 +35,8 @@ class OidcSenders:
 
     @cached_property
     def keys(self) -> Any:
+        """A PyJWKClient for `jwks_url` (cached per instance), reading with the service account
+        token and CA if present."""
         from jwt import PyJWKClient
 
         headers = {}

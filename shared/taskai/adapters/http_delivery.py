@@ -101,6 +101,7 @@ class SinkClient:
         return Answer(status)
 
     def close(self) -> None:
+        """Close the kept-alive connection, if any; the next post opens a new one."""
         if self.connection is not None:
             self.connection.close()
             self.connection = None

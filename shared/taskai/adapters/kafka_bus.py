@@ -31,6 +31,7 @@ class KafkaPublisher:
         self._producer: Any = None
 
     def producer(self) -> Any:
+        """The idempotent, acks=all KafkaProducer of this publisher, made on first use."""
         if self._producer is None:
             from kafka import KafkaProducer  # imported on first use: cold start matters
 
@@ -47,6 +48,8 @@ class KafkaPublisher:
         return self._producer
 
     def publish(self, records: Sequence[OutboxRecord]) -> int:
+        """Send `records` in order and flush; returns how many, from the first, the brokers acked (0
+        when Kafka is down)."""
         from kafka.errors import KafkaError
 
         try:
@@ -78,6 +81,8 @@ class KafkaPublisher:
         )
 
     def reset(self) -> None:
+        """Drop the producer and whatever it still has queued, without waiting; the next send makes
+        a new one."""
         if self._producer is not None:
             try:
                 self._producer.close(timeout=0)
@@ -85,6 +90,7 @@ class KafkaPublisher:
                 self._producer = None
 
     def close(self) -> None:
+        """Flush and close the producer (waiting up to `timeout_s`), if one was made."""
         if self._producer is not None:
             self._producer.close(timeout=self.timeout_s)
             self._producer = None

@@ -79,6 +79,8 @@ class OpenAIParser:
         self.model = model
 
     def parse(self, text: str, *, now: datetime, tz: str, language: str = "en") -> Draft:
+        """A checked Draft of the quick-add line `text`, read at `now` in zone `tz`; raises
+        ValueError or InvalidInput for a bad answer, openai.OpenAIError if the call fails."""
         local_now = now.astimezone(ZoneInfo(tz))
         completion = self.client.chat.completions.parse(
             model=self.model,

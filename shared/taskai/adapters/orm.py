@@ -53,6 +53,7 @@ class UTCDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """The value in UTC (naive for SQLite); raises ValueError for a naive datetime."""
         if value is None:
             return None
         if value.tzinfo is None:
@@ -61,6 +62,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """The stored value as an aware UTC datetime (a naive one is read as UTC)."""
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
@@ -73,13 +75,16 @@ class Priority(TypeDecorator[str]):
     cache_ok = True
 
     def process_bind_param(self, value: str | None, dialect: Dialect) -> int | None:
+        """The priority word's rank, 0 (low) to 3 (urgent); raises ValueError for another word."""
         return None if value is None else PRIORITIES.index(value)
 
     def process_result_value(self, value: int | None, dialect: Dialect) -> str | None:
+        """The priority word of a stored rank."""
         return None if value is None else PRIORITIES[value]
 
 
 def created() -> Column[Any]:
+    """A fresh non-null `created_at` UTC timestamp column for a table."""
     return Column("created_at", UTCDateTime, nullable=False)
 
 

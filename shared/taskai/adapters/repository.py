@@ -11,10 +11,9 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from taskai.adapters import orm
+from taskai.adapters import orm, task_reads
 from taskai.adapters.account_store import LoginAttempts, PasswordResets
 from taskai.adapters.db import clash
-from taskai.adapters.task_search import page_of_tasks
 from taskai.domain.names import email_key, name_key
 from taskai.domain.queries import Page, TaskQuery
 from taskai.domain.reminders import PENDING, TRANSITIONS, Transition, single_target
@@ -22,7 +21,7 @@ from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
 from taskai.domain.users import User
 from taskai.errors import NotFound
-from taskai.ports import DueReminder, Recipient
+from taskai.ports import DueReminder, Recipient, TaskView
 
 
 class UserRepository:
@@ -34,6 +33,8 @@ class UserRepository:
         self.resets = PasswordResets(session)
 
     def add(self, user: User) -> None:
+        """Add the account to the session; inserted at flush (a taken email key fails the
+        commit)."""
         self.session.add(user)
 
     def delete(self, user: User) -> None:
@@ -43,6 +44,7 @@ class UserRepository:
         self.session.delete(user)
 
     def get(self, user_id: uuid.UUID) -> User:
+        """The account by id; raises NotFound."""
         user = self.session.get(User, user_id)
         if user is None:
             raise NotFound("user not found")
@@ -71,9 +73,11 @@ class TagRepository:
         self.session = session
 
     def add(self, tag: Tag) -> None:
+        """Add the tag to the session; inserted at flush (a taken name fails the commit)."""
         self.session.add(tag)
 
     def get(self, user_id: uuid.UUID, tag_id: uuid.UUID) -> Tag:
+        """One of the user's tags; raises NotFound (also for another user's tag)."""
         tag = self.session.get(Tag, tag_id)
         if tag is None or tag.user_id != user_id:
             raise NotFound("tag not found", fields={"id": "no such tag"})
@@ -123,6 +127,7 @@ class TagRepository:
         return [(tag, int(count)) for tag, count in self.session.execute(stmt)]
 
     def delete(self, tag: Tag) -> None:
+        """Delete the tag; its task_tags rows go with it (ON DELETE CASCADE)."""
         self.session.delete(tag)
 
     def changed_since(
@@ -144,6 +149,7 @@ class TaskRepository:
         self.seen: list[Task] = []
 
     def add(self, task: Task) -> None:
+        """Add the task to the session, remembered so its events reach the outbox at commit."""
         self.session.add(task)
         self.seen.append(task)
 
@@ -162,14 +168,20 @@ class TaskRepository:
         return task
 
     def delete(self, task: Task) -> None:
+        """Delete the task; its reminders (ORM cascade) and task_tags rows (ON DELETE CASCADE) go
+        with it."""
         self.session.delete(task)
 
     def page(self, user_id: uuid.UUID, query: TaskQuery, *, now: datetime) -> Page:
-        page = page_of_tasks(self.session, user_id, query, now=now)
-        self.seen.extend(page.items)
-        return page
+        """One page of TaskViews, read through Core (see task_reads)."""
+        return task_reads.page(self.session, user_id, query, now=now)
+
+    def view(self, user_id: uuid.UUID, task_id: uuid.UUID) -> TaskView:
+        """One of the user's tasks, read through Core; raises NotFound."""
+        return task_reads.view(self.session, user_id, task_id)
 
     def with_tag(self, user_id: uuid.UUID, tag_id: uuid.UUID) -> list[Task]:
+        """The user's tasks carrying tag `tag_id`, remembered for the outbox."""
         stmt = (
             select(Task)
             .join(orm.task_tags, orm.task_tags.c.task_id == orm.tasks.c.id)
@@ -234,10 +246,12 @@ class AuditLog:
         self.session = session
 
     def record(self, **row: object) -> None:
+        """Insert one task_audit row of the given column values."""
         with self.session.no_autoflush:  # a clash of the same commit surfaces at commit
             self.session.execute(insert(orm.task_audit), [row])
 
     def of_series(self, series_id: uuid.UUID) -> list[dict[str, object]]:
+        """The series' audit rows as dicts, oldest first."""
         stmt = select(orm.task_audit).where(orm.task_audit.c.series_id == series_id)
         return [dict(r._mapping) for r in self.session.execute(stmt.order_by(orm.task_audit.c.id))]
 
@@ -249,6 +263,7 @@ class ProcessedEvents:
         self.session = session
 
     def seen(self, consumer: str, event_id: str) -> bool:
+        """True when `consumer` already handled `event_id`."""
         p = orm.processed_events.c
         stmt = select(p.event_id).where(p.consumer == consumer, p.event_id == event_id)
         return self.session.execute(stmt).first() is not None
@@ -320,6 +335,7 @@ class NotificationLog:
         self.session = session
 
     def last_attempt(self, reminder_id: uuid.UUID) -> dict[str, Any] | None:
+        """The reminder's row of the highest attempt number as a dict, or None."""
         n = orm.notification_log.c
         stmt = (
             select(orm.notification_log)
@@ -336,6 +352,7 @@ class NotificationLog:
             self.session.execute(insert(orm.notification_log), [row])
 
     def finish(self, reminder_id: uuid.UUID, attempt: int, **outcome: object) -> None:
+        """Set the outcome columns of the reminder's attempt `attempt`."""
         n = orm.notification_log.c
         stmt = update(orm.notification_log).where(
             n.reminder_id == reminder_id, n.attempt == attempt
@@ -343,6 +360,7 @@ class NotificationLog:
         self.session.execute(stmt.values(**outcome))
 
     def of_reminder(self, reminder_id: uuid.UUID) -> list[dict[str, Any]]:
+        """Every attempt row of the reminder as dicts, first attempt first."""
         n = orm.notification_log.c
         stmt = select(orm.notification_log).where(n.reminder_id == reminder_id)
         return [dict(r._mapping) for r in self.session.execute(stmt.order_by(n.attempt))]

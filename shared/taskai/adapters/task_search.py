@@ -14,6 +14,7 @@ from sqlalchemy import (
     Numeric,
     Select,
     and_,
+    case,
     false,
     func,
     literal,
@@ -34,6 +35,7 @@ from taskai.errors import Conflict, InvalidInput
 t = orm.tasks.c
 NEVER = datetime(9999, 12, 31, tzinfo=UTC)  # sorts tasks without a due date after all others
 WORD = re.compile(r"\w+", re.UNICODE)
+LAST_WORD = re.compile(r"(?:^|[^\w-])(\w+)$", re.UNICODE)
 MAX_TITLE = 500
 MAX_RANK = 1e12  # relevance ranks are small; anything past this was not made here
 
@@ -109,23 +111,74 @@ def tag_filter(names: tuple[str, ...], mode: str, user_id: uuid.UUID) -> ColumnE
 def with_text_search(
     stmt: Select[Any], session: Session, text_query: str
 ) -> tuple[Select[Any], ColumnElement[Any]]:
-    """Restrict to tasks matching `text_query`; title matches rank above description matches."""
+    """Restrict to tasks matching `text_query`, its last word also as a prefix ("repo" finds
+    "report"); the rank is 1 + [0, 1) for whole-word matches and [0, 1) for prefix-only ones,
+    title matches above description matches within each."""
+    prefix = last_word_typed(text_query)
     if session.get_bind().dialect.name == "postgresql":
-        tsquery = func.websearch_to_tsquery(literal_column("'english'::regconfig"), text_query)
-        vector: ColumnElement[Any] = literal_column("tasks.tasks.search_vector")
-        rank = func.ts_rank_cd(vector, tsquery)
-        return stmt.where(vector.op("@@")(tsquery)), func.round(rank.cast(Numeric(12, 6)), 6)
+        return _postgres_search(stmt, text_query, prefix)
+    return _sqlite_search(stmt, text_query, prefix)
+
+
+def last_word_typed(text_query: str) -> str | None:
+    """The word `text_query` ends in, which may be unfinished; None when it ends otherwise or
+    the word is quoted or negated ("-word")."""
+    found = LAST_WORD.search(text_query)
+    if found is None or text_query.count('"') % 2:
+        return None
+    return found.group(1)
+
+
+def _postgres_search(
+    stmt: Select[Any], text_query: str, prefix: str | None
+) -> tuple[Select[Any], ColumnElement[Any]]:
+    """with_text_search on the generated tsvector (english stemming, title A, description B)."""
+    english: ColumnElement[Any] = literal_column("'english'::regconfig")
+    vector: ColumnElement[Any] = literal_column("tasks.tasks.search_vector")
+    whole = func.websearch_to_tsquery(english, text_query)
+    matching: ColumnElement[Any] = whole
+    tier: ColumnElement[Any] = literal(1)
+    if prefix is not None:
+        # Stemmed ("meetings" -> meet:*) or not (a stop word like "the" -> theater:*).
+        started = func.to_tsquery(english, prefix + ":*").op("||")(
+            func.to_tsquery(literal_column("'simple'::regconfig"), prefix + ":*")
+        )
+        head = func.websearch_to_tsquery(english, text_query[: -len(prefix)])
+        matching = whole.op("||")(head.op("&&")(started))
+        tier = case((vector.op("@@")(whole), 1), else_=0)
+    rank = tier + func.ts_rank_cd(vector, matching, 32)  # 32: rank / (rank + 1), below 1
+    # The function behind @@ hides a prefix from the planner: GIN would gather the prefix's
+    # matches of every user (35 ms at 1M tasks), where the user's own rows take well under 1 ms.
+    # Whole words use the GIN index on (user_id, search_vector).
+    found = func.ts_match_vq(vector, matching) if prefix else vector.op("@@")(matching)
+    return stmt.where(found), func.round(rank.cast(Numeric(12, 6)), 6)
+
+
+def _sqlite_search(
+    stmt: Select[Any], text_query: str, prefix: str | None
+) -> tuple[Select[Any], ColumnElement[Any]]:
+    """with_text_search on the FTS5 table (porter stemming, bm25 weighting title 10:1)."""
     words = WORD.findall(text_query)
     if not words:  # as on PostgreSQL: a query of no words matches nothing
         return stmt.where(false()), literal(0.0)
-    match = " ".join('"' + word.replace('"', "") + '"' for word in words)
+    whole = " ".join('"' + word + '"' for word in words)  # \w+ words: nothing to escape
+    matching = whole
+    tier: ColumnElement[Any] = literal(1)
+    if prefix is not None:
+        matching = f"({whole}) OR ({whole}*)"
+        whole_hits: Select[Any] = select(literal_column("rowid")).select_from(
+            text("tasks_fts(:whole)").bindparams(whole=whole)
+        )
+        tier = case((literal_column("tasks_fts.rowid").in_(whole_hits), 1), else_=0)
+    # Above 0: FTS5 floors each term's IDF at a small positive number.
+    score: ColumnElement[Any] = literal_column("-bm25(tasks_fts, 10.0, 1.0)")
     hits = (
         select(
             literal_column("m.task_id").label("task_id"),
-            literal_column("-bm25(tasks_fts, 10.0, 1.0)").label("rank"),
+            (tier + score / (1 + score)).label("rank"),
         )
         .select_from(text("tasks_fts JOIN tasks_fts_map AS m ON m.fts_rowid = tasks_fts.rowid"))
-        .where(text("tasks_fts MATCH :match").bindparams(match=match))
+        .where(text("tasks_fts MATCH :match").bindparams(match=matching))
         .subquery("hits")
     )
     stmt = stmt.join(hits, hits.c.task_id == t.id)

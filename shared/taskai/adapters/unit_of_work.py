@@ -28,6 +28,8 @@ from taskai.domain.events import DomainEvent
 from taskai.domain.reminders import Reminder
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
+from taskai.domain.users import User
+from taskai.errors import NotFound, Unauthorized
 from taskai.telemetry import tracing
 
 if TYPE_CHECKING:
@@ -43,10 +45,13 @@ class UnitOfWork:
         *,
         after_commit: Callable[[], None] | None = None,
         traceparent: str | None = None,
+        caller: tuple[uuid.UUID, int] | None = None,
     ) -> None:
         self.session_factory = session_factory
         self.after_commit = after_commit
         self.traceparent = traceparent
+        self.caller = caller  # (user id, token version) of a request's bearer token
+        self.account: User | None = None
         self.extra_events: list[DomainEvent] = []
 
     def __enter__(self) -> UnitOfWork:
@@ -61,7 +66,24 @@ class UnitOfWork:
         self.reminders = ReminderRepository(self.session)
         self.notifications = NotificationLog(self.session)
         self.deleted: list[tuple[str, uuid.UUID, uuid.UUID]] = []
+        if self.caller is not None:
+            try:
+                self.account = self._check_caller(*self.caller)
+            except BaseException:
+                self.session.close()
+                raise
         return self
+
+    def _check_caller(self, user_id: uuid.UUID, version: int) -> User:
+        """The caller's account, read in this transaction (the one request's only one); a token
+        of an account that is gone, or of an older token version, raises Unauthorized."""
+        try:
+            user = self.users.get(user_id)
+        except NotFound as e:
+            raise Unauthorized("invalid token") from e
+        if user.token_version != version:  # logged out, or the password changed since
+            raise Unauthorized("token revoked")
+        return user
 
     def __exit__(
         self,

@@ -16,7 +16,7 @@ from taskai import bootstrap
 from taskai.api.operations import Operation
 from taskai.config import get_settings
 from taskai.domain.users import LANGUAGES, User
-from taskai.errors import InvalidInput, NotFound, TaskAIError, Unauthorized
+from taskai.errors import InvalidInput, TaskAIError, Unauthorized
 
 if TYPE_CHECKING:
     from taskai.adapters.unit_of_work import UnitOfWork
@@ -32,29 +32,42 @@ class Call:
         self.request, self.operation, self.values = request, operation, values
         self.now = datetime.now(UTC)
         self._user: User | None = None
+        self._caller: tuple[uuid.UUID, int] | None = None
+        self._uows: list[UnitOfWork] = []
 
     @property
     def user_id(self) -> uuid.UUID:
         """The caller, from a valid bearer token (checked once per request)."""
-        return self.user.id
+        return self.caller()[0]
 
-    @property
-    def user(self) -> User:
-        """The caller's account; a valid token of an account that is gone is 401, not 404."""
-        if self._user is None:
+    def caller(self) -> tuple[uuid.UUID, int]:
+        """(user id, token version) of a valid bearer token, without touching the database;
+        raises Unauthorized. The account itself is checked in the request's transaction."""
+        if self._caller is None:
             scheme, _, token = self.request.headers.get("Authorization", "").partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
                 raise Unauthorized("missing bearer token")
-            user_id, version = bootstrap.tokens().verify(token.strip())
-            with self.uow() as uow:
-                try:
-                    user = uow.users.get(user_id)
-                except NotFound as e:
-                    raise Unauthorized("invalid token") from e
-            if user.token_version != version:  # logged out, or the password changed since
-                raise Unauthorized("token revoked")
-            self._user = user
+            self._caller = bootstrap.tokens().verify(token.strip())
+        return self._caller
+
+    @property
+    def user(self) -> User:
+        """The caller's account, as the request's unit of work read it (or, before any, in a
+        transaction of its own); a valid token of an account that is gone is 401, not 404."""
+        if self._user is None:
+            account = next((u.account for u in self._uows if u.account is not None), None)
+            if account is None:
+                self.caller()
+                with self.uow() as uow:
+                    account = uow.account
+            assert account is not None  # a unit of work with a caller has its account
+            self._user = account
         return self._user
+
+    @property
+    def checked(self) -> bool:
+        """Whether the caller's account was read (and so checked) by this request."""
+        return self._user is not None or any(u.account is not None for u in self._uows)
 
     def zone(self) -> ZoneInfo:
         """The caller's time zone, in which times are shown."""
@@ -83,8 +96,12 @@ class Call:
         return moment.replace(tzinfo=self.zone())
 
     def uow(self) -> UnitOfWork:
-        """A unit of work for this request, continuing its trace."""
-        return bootstrap.uow(traceparent=self.request.headers.get("traceparent"))
+        """A unit of work for this request, continuing its trace; it checks the caller's
+        account (Unauthorized) in its own transaction, unless the operation is public."""
+        caller = None if self.operation.public and self._caller is None else self.caller()
+        uow = bootstrap.uow(traceparent=self.request.headers.get("traceparent"), caller=caller)
+        self._uows.append(uow)
+        return uow
 
     def body(self, model: type[M]) -> M:
         """The JSON body validated against `model` (an empty body is validated as null)."""

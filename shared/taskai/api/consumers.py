@@ -131,6 +131,7 @@ def deliver(
 
 
 def reply(status: int, body: dict[str, Any]) -> flask.Response:
+    """A JSON response of `body` with `status`, marked nosniff and no-store."""
     response = flask.Response(json.dumps(body), status=status, mimetype="application/json")
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"

@@ -25,7 +25,7 @@ from taskai.api.responses import (
     secure,
 )
 from taskai.config import get_settings
-from taskai.errors import TaskAIError
+from taskai.errors import TaskAIError, Unauthorized
 from taskai.telemetry import tracing
 from taskai.telemetry.metrics import exposition, observe_request
 
@@ -108,6 +108,7 @@ class Api:
 
     def dispatch(self, request: flask.Request) -> flask.Response:
         """The answer to one request; a TaskAIError or a crash becomes a JSON error answer."""
+        call: Call | None = None
         try:
             endpoint, values = self.url_map.bind_to_environ(request.environ).match()
             request.environ[OPERATION_KEY] = endpoint  # a bounded label: never the raw path
@@ -126,13 +127,13 @@ class Api:
             operation = self.operations[endpoint]
             call = Call(request, operation, values)
             if not operation.public:
-                call.user  # noqa: B018 - who is asking is settled before the body is read
+                call.caller()  # the token is checked before the body is read
             result = self.handlers[endpoint](call)
             if operation.status == 204:
                 return flask.Response(status=204)
             return json_response(result, operation.status)
         except TaskAIError as e:
-            return error_response(e)
+            return error_response(denied(call) or e)
         except HTTPException as e:
             return http_error(e)
         except Exception as e:
@@ -144,3 +145,17 @@ class Api:
                 return error_response(down)
             log.exception("unhandled error")
             return error_json(500, "internal_error", "something went wrong on our side")
+
+
+def denied(call: Call | None) -> Unauthorized | None:
+    """Why the caller of a refused request is not let in (a deleted account or a revoked token),
+    checked on this error path only, so a client mistake never answers before the 401 would."""
+    if call is None or call.operation.public or call.checked:
+        return None
+    try:
+        call.user  # noqa: B018 - reading it checks the account in a transaction of its own
+    except Unauthorized as e:
+        return e
+    except Exception:  # the database cannot say now: the client's own mistake is the answer
+        log.warning("account not checked on an error path", exc_info=True)
+    return None

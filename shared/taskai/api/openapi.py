@@ -40,34 +40,7 @@ def document() -> dict[str, Any]:
     )
     paths: dict[str, dict[str, Any]] = {}
     for op in OPERATIONS:
-        path = CONVERTER.sub(r"{\1}", op.path)
-        entry: dict[str, Any] = {"operationId": op.id, "summary": op.summary, "tags": [op.function]}
-        params = [
-            {
-                "name": name,
-                "in": "path",
-                "required": True,
-                "schema": {"type": "string", "format": "uuid"},
-            }
-            for name in CONVERTER.findall(op.path)
-        ]
-        if op.query is not None:
-            params += query_parameters(op.query)
-        if params:
-            entry["parameters"] = params
-        if op.body is not None:
-            entry["requestBody"] = {
-                "required": True,
-                "content": {
-                    "application/json": {"schema": {"$ref": REF.format(model=op.body.__name__)}}
-                },
-            }
-        entry["responses"] = responses(op)
-        if op.gives is not None:
-            entry["responses"][str(op.status)]["links"] = links(*op.gives)
-        if not op.public:
-            entry["security"] = [{"bearer": []}]
-        paths.setdefault(path, {})[op.method.lower()] = entry
+        paths.setdefault(CONVERTER.sub(r"{\1}", op.path), {})[op.method.lower()] = operation(op)
     return {
         "openapi": "3.1.0",
         "info": {"title": "TaskAI", "version": "1", "description": "Tasks, tags, search and sync."},
@@ -81,7 +54,39 @@ def document() -> dict[str, Any]:
     }
 
 
+def operation(op: Operation) -> dict[str, Any]:
+    """The OpenAPI 3.1 Operation Object of one operation: parameters, body, responses, security."""
+    entry: dict[str, Any] = {"operationId": op.id, "summary": op.summary, "tags": [op.function]}
+    params = [
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "format": "uuid"},
+        }
+        for name in CONVERTER.findall(op.path)
+    ]
+    if op.query is not None:
+        params += query_parameters(op.query)
+    if params:
+        entry["parameters"] = params
+    if op.body is not None:
+        entry["requestBody"] = {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": REF.format(model=op.body.__name__)}}
+            },
+        }
+    entry["responses"] = responses(op)
+    if op.gives is not None:
+        entry["responses"][str(op.status)]["links"] = links(*op.gives)
+    if not op.public:
+        entry["security"] = [{"bearer": []}]
+    return entry
+
+
 def query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    """OpenAPI 3.1 parameter objects, one optional `in: query` entry per field of `model`."""
     schema = model.model_json_schema(ref_template=REF)
     return [
         {"name": name, "in": "query", "required": False, "schema": prop}
@@ -123,6 +128,8 @@ def error_statuses(op: Operation) -> list[str]:
 
 
 def responses(op: Operation) -> dict[str, Any]:
+    """The OpenAPI responses object of `op`: its success status, then each error status it can
+    answer with ErrorPublic."""
     error = {"content": {"application/json": {"schema": {"$ref": REF.format(model="ErrorPublic")}}}}
     out: dict[str, Any] = {}
     if op.response is None:

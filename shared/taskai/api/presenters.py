@@ -11,20 +11,31 @@ from taskai.domain.recurrence import Recurrence
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
 from taskai.domain.users import User
+from taskai.ports import TagView, TaskView
 
 if TYPE_CHECKING:
     from taskai.domain.quickadd import Draft
 
 
 def local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
+    """`moment` converted to `zone` (aware in, aware out), None for None."""
     return moment.astimezone(zone) if moment else None
 
 
-def tag_public(tag: Tag) -> s.TagPublic:
+def tag_public(tag: Tag | TagView) -> s.TagPublic:
+    """The tag (entity or read view) as TagPublic: id as text, name, color (hex or None)."""
     return s.TagPublic(id=str(tag.id), name=tag.name, color=tag.color)
 
 
-def task_public(task: Task, zone: ZoneInfo, notes: list[str] | None = None) -> s.TaskPublic:
+def tag_key(tag: Tag | TagView) -> str:
+    """The tag's case-folded name, the order tags are listed in."""
+    return tag.key
+
+
+def task_public(
+    task: Task | TaskView, zone: ZoneInfo, notes: list[str] | None = None
+) -> s.TaskPublic:
+    """A task (entity or read view) in its public shape, times in `zone`."""
     return s.TaskPublic(
         id=str(task.id),
         title=task.title,
@@ -32,7 +43,7 @@ def task_public(task: Task, zone: ZoneInfo, notes: list[str] | None = None) -> s
         status=task.status,
         priority=task.priority,
         due_date=local(task.due_at, zone),
-        tags=[tag_public(tag) for tag in sorted(task.tags, key=lambda tag: tag.key)],
+        tags=[tag_public(tag) for tag in sorted(task.tags, key=tag_key)],
         recurrence=recurrence_public(task.recurrence, task.recurrence_ended_reason),
         series_id=str(task.series_id) if task.series_id else None,
         occurrence=task.occurrence,
@@ -57,6 +68,8 @@ def task_public(task: Task, zone: ZoneInfo, notes: list[str] | None = None) -> s
 def recurrence_public(
     recurrence: Recurrence | None, ended_reason: str | None = None
 ) -> s.RecurrencePublic | None:
+    """The rule as RecurrencePublic with its English description and why the series ended, or
+    None."""
     if recurrence is None:
         return None
     return s.RecurrencePublic(
@@ -68,6 +81,8 @@ def recurrence_public(
 
 
 def draft_public(draft: Draft, zone: ZoneInfo) -> s.DraftPublic:
+    """The quick-add draft as DraftPublic, times in `zone`, with the parser's notes and text
+    spans."""
     recurrence = draft.recurrence and Recurrence(
         draft.recurrence["rule"], draft.recurrence["anchor"]
     )
@@ -89,6 +104,7 @@ def draft_public(draft: Draft, zone: ZoneInfo) -> s.DraftPublic:
 
 
 def user_public(user: User) -> s.UserPublic:
+    """The account as UserPublic (no password hash, no counters); created_at in UTC."""
     return s.UserPublic(
         id=str(user.id),
         email=user.email,

@@ -9,6 +9,8 @@ from taskai.contracts.schemas import export_schemas, stale_schemas
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Write the schema files into DIRECTORY (default events/schemas), or with --check list the
+    stale ones; returns the exit status (1 when a file is stale)."""
     parser = argparse.ArgumentParser(prog="python -m taskai.contracts", description=__doc__)
     parser.add_argument(
         "directory",

@@ -31,9 +31,11 @@ class UnknownEventType(InvalidEvent):
 class CloudEventLike(Protocol):
     """What the `cloudevents` SDK's events (http, kafka, pydantic) have in common."""
 
-    def get_attributes(self) -> Mapping[str, Any]: ...
+    def get_attributes(self) -> Mapping[str, Any]:
+        """The CloudEvents context attributes (id, source, type, subject, time, …) by name."""
 
-    def get_data(self) -> Any: ...
+    def get_data(self) -> Any:
+        """The event's `data` as the SDK decoded it (a dict for JSON data), or None."""
 
 
 def envelope(

@@ -46,6 +46,7 @@ class EventType(NamedTuple):
 
     @property
     def source(self) -> str:
+        """The CloudEvents `source` URI-reference of events published on this type's topic."""
         return SOURCES[self.topic]
 
 

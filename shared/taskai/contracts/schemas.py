@@ -23,6 +23,7 @@ def schema_text(event_type: str) -> str:
 
 
 def schema_file(directory: Path, event_type: str) -> Path:
+    """The path of `event_type`'s schema in `directory`: `<directory>/<event_type>.json`."""
     return directory / f"{event_type}.json"
 
 

@@ -62,6 +62,8 @@ def render_reminder(note: ReminderNote, *, to: str, sender: str, public_url: str
 
 
 def render_text(note: ReminderNote, *, title: str, due: str | None, link: str) -> str:
+    """The plain-text body (greeting, title, due time if any, priority, task link), ending in a
+    newline."""
     lines = [f"Hi {note.name}," if note.name else "Hi,", "", f"A reminder about: {title}", ""]
     if due:
         lines.append(f"Due:      {due}")
@@ -70,6 +72,8 @@ def render_text(note: ReminderNote, *, title: str, due: str | None, link: str) -
 
 
 def render_html(note: ReminderNote, *, title: str, due: str | None, link: str) -> str:
+    """The HTML body with the same content; every owner-supplied value is HTML-escaped, priority
+    colored."""
     color = PRIORITY_COLORS.get(note.priority, "#2563eb")
     greeting = f"Hi {escape(note.name)}," if note.name else "Hi,"
     rows = [("Due", escape(due))] if due else []

@@ -74,6 +74,7 @@ class TaskEvent(DomainEvent):
 
     @property
     def key(self) -> str:
+        """The task's id as text, so all events of one task share a Kafka partition."""
         return str(self.task.id)
 
 
@@ -128,6 +129,7 @@ class ReminderDue(DomainEvent):
 
     @property
     def key(self) -> str:
+        """The reminder's task id as text, so it is ordered with that task's events."""
         return str(self.task_id)
 
 

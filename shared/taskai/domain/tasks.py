@@ -128,6 +128,7 @@ class Task:
 
     @property
     def is_completed(self) -> bool:
+        """True when the status is completed, a skipped occurrence included (it sets `skipped`)."""
         return self.status == TaskStatus.COMPLETED
 
     def update(

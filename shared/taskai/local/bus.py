@@ -23,6 +23,8 @@ class InProcessBus:
         self.dead_letters: list[tuple[str, OutboxRecord, int]] = []
 
     def subscribe(self, topic: str, name: str, app: WSGIApp) -> None:
+        """Deliver records of `topic` to the WSGI `app` too, logged as subscriber `name`, after
+        those already subscribed."""
         self.subscribers.setdefault(topic, []).append((name, app))
 
     def publish(self, records: Sequence[OutboxRecord]) -> int:

@@ -68,6 +68,8 @@ class Router:
         )
 
     def owner(self, path: str) -> WSGIApp | None:
+        """The WSGI app serving `path`: the function owning its /api prefix, the static web app,
+        or None (404)."""
         if path in ("/api/openapi.json", "/health", "/ready"):
             return self.http["tasks"]
         for prefix, function in self.prefixes:

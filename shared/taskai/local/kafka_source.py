@@ -175,11 +175,15 @@ class KafkaSourceBridge:
         return 200 <= status < 300
 
     def start(self) -> threading.Thread:
+        """Run the bridge in a daemon thread named "kafka-source-<group>"; returns the started
+        thread."""
         thread = threading.Thread(target=self.run, name=f"kafka-source-{self.group}", daemon=True)
         thread.start()
         return thread
 
     def stop(self) -> None:
+        """Ask run() to stop; records not yet delivered stay uncommitted, delivered again on the
+        next start."""
         self.stopped.set()
 
 
@@ -235,6 +239,7 @@ class Ordered:
         return after
 
     def close(self) -> None:
+        """Wait for the partition threads to finish, then close their sink connections."""
         self.pool.shutdown(wait=True)
         for client in self.clients.values():
             client.close()
@@ -271,6 +276,8 @@ class Unordered:
                 self.pool.submit(self.deliver, partition, record)
 
     def deliver(self, partition: Any, record: Any) -> None:
+        """Deliver one record on a pool thread; a failure leaves it in flight (never committed)
+        and is logged."""
         try:
             if not self.bridge.handle(record, self.dead_letters, self.client()):
                 return  # stopped: left in flight, never committed, delivered after a restart
@@ -283,6 +290,7 @@ class Unordered:
             self.in_flight[partition].discard(record.offset)
 
     def client(self) -> SinkClient:
+        """This thread's kept-alive SinkClient to the sink, made on first use."""
         if not hasattr(self.local, "client"):
             self.local.client = SinkClient(self.bridge.sink, self.bridge.delivery.timeout_s)
             with self.lock:

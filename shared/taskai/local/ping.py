@@ -32,6 +32,8 @@ class Ticker:
         self.stopped = threading.Event()
 
     def tick(self) -> None:
+        """Send one PingSource-shaped CloudEvent to each target; a failure or a status ≥ 300 is
+        logged, never raised."""
         for name, deliver in self.targets.items():
             try:
                 status = deliver(*ping_event(name))
@@ -42,13 +44,16 @@ class Ticker:
                 log.warning("ping not accepted", extra={"target": name, "status": status})
 
     def run(self) -> None:
+        """Tick every `period_s` seconds until stopped (the first tick after one period)."""
         while not self.stopped.wait(self.period_s):
             self.tick()
 
     def start(self) -> threading.Thread:
+        """Run in a new daemon thread named "ping-source"; returns the started thread."""
         thread = threading.Thread(target=self.run, name="ping-source", daemon=True)
         thread.start()
         return thread
 
     def stop(self) -> None:
+        """Stop ticking; the thread ends within one period (no tick is interrupted)."""
         self.stopped.set()

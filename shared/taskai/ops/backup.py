@@ -76,6 +76,7 @@ def restore(url: str, path: Path, *, progress: Progress = lambda _: None) -> Non
 
 
 def sha256(path: Path) -> str:
+    """The SHA-256 hex digest of the file at `path`, read in 1 MiB blocks; raises OSError."""
     digest = hashlib.sha256()
     with path.open("rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -84,6 +85,7 @@ def sha256(path: Path) -> str:
 
 
 def checksum_file(path: Path) -> Path:
+    """Where `path`'s checksum lives: the same name plus ".sha256" (sha256sum format)."""
     return path.with_name(path.name + ".sha256")
 
 
@@ -169,6 +171,8 @@ def _pg_environment(url: URL) -> dict[str, str]:
 
 
 def server_major(url: URL) -> int:
+    """The PostgreSQL server's major version (17 for 17.2), from server_version_num; raises
+    SQLAlchemy errors."""
     engine = create_engine(url.set(drivername="postgresql+pg8000"))
     try:
         with engine.connect() as connection:

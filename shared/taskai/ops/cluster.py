@@ -63,6 +63,8 @@ def main(args: argparse.Namespace) -> int:
 
 
 def fail(args: argparse.Namespace, message: str, code: int) -> int:
+    """Report `message` on stderr (and as a JSON object on stdout with --output json); returns
+    `code`."""
     if args.output == "json":
         print(json.dumps({"error": message, "exit_code": code}))
     print(f"taskai cluster: {message}", file=sys.stderr)
@@ -98,10 +100,24 @@ def status(cluster: Any, args: argparse.Namespace) -> int:
     return READY if report.ready else NOT_READY
 
 
-def redrive(cluster: Any, args: argparse.Namespace) -> int:
-    """Resolve the DLQ's Kafka and function, then replay it with taskai.redrive (if built in)."""
+def show_plan(plan: Any, args: argparse.Namespace) -> None:
+    """Print what a redrive replays, from where to where (JSON with --output json)."""
     from dataclasses import asdict
 
+    since = args.since.isoformat() if args.since else "the beginning"
+    if args.output == "json":
+        print(json.dumps(asdict(plan) | {"since": args.since and since, "dry_run": args.dry_run}))
+        return
+    verb = "would replay" if args.dry_run else "replaying"
+    print(
+        f"{verb} {plan.topic} (from {since}) from Kafka {plan.kafka_cluster} at "
+        f"{plan.bootstrap_servers} to {plan.sink_url} (KafkaSource {plan.source}, "
+        f"topic {plan.source_topic})"
+    )
+
+
+def redrive(cluster: Any, args: argparse.Namespace) -> int:
+    """Resolve the DLQ's Kafka and function, then replay it with taskai.redrive (if built in)."""
     from taskai.ops.dlq import Unresolvable, plan_redrive
 
     try:
@@ -116,16 +132,7 @@ def redrive(cluster: Any, args: argparse.Namespace) -> int:
         )
     except Unresolvable as e:
         return fail(args, str(e), e.exit_code)
-    since = args.since.isoformat() if args.since else "the beginning"
-    if args.output == "json":
-        print(json.dumps(asdict(plan) | {"since": args.since and since, "dry_run": args.dry_run}))
-    else:
-        verb = "would replay" if args.dry_run else "replaying"
-        print(
-            f"{verb} {plan.topic} (from {since}) from Kafka {plan.kafka_cluster} at "
-            f"{plan.bootstrap_servers} to {plan.sink_url} (KafkaSource {plan.source}, "
-            f"topic {plan.source_topic})"
-        )
+    show_plan(plan, args)
     if args.dry_run:
         return READY  # the plan is the answer: nothing is read or posted
     from taskai import bootstrap

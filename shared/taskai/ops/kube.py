@@ -54,6 +54,7 @@ class Cluster:
 
     @property
     def host(self) -> str:
+        """The API server URL this client talks to, or "?" when unknown."""
         return str(getattr(self.api.api_client.configuration, "host", "?"))
 
     def list(

@@ -21,6 +21,7 @@ class Readiness:
 
     @property
     def ok(self) -> bool:
+        """True only when the condition's status is "True"."""
         return self.status == "True"
 
 
@@ -104,9 +105,11 @@ class ClusterReport:
 
     @property
     def ready(self) -> bool:
+        """True when problems() finds nothing."""
         return not self.problems()
 
     def as_json(self) -> dict[str, Any]:
+        """The report as JSON-ready dicts and lists, with `ready` and `problems` added."""
         return asdict(self) | {"ready": self.ready, "problems": self.problems()}
 
 
@@ -158,6 +161,8 @@ def scale_to_zero_state(min_scale: str, revisions: list[Obj]) -> str:
 
 
 def source_report(source: Obj) -> SourceReport:
+    """A KafkaSource's or PingSource's report: readiness, sink URI, and topics or cron schedule
+    fed from."""
     spec, kind = source.get("spec", {}), source.get("kind", "")
     feeds = ",".join(spec.get("topics", [])) if kind == "KafkaSource" else spec.get("schedule", "")
     return SourceReport(
@@ -170,6 +175,7 @@ def source_report(source: Obj) -> SourceReport:
 
 
 def topic_report(topic: Obj) -> TopicReport:
+    """A Strimzi KafkaTopic's report: topic name, readiness, partitions and replicas."""
     spec = topic.get("spec", {})
     return TopicReport(
         name=spec.get("topicName") or topic["metadata"]["name"],
@@ -180,6 +186,7 @@ def topic_report(topic: Obj) -> TopicReport:
 
 
 def table(header: list[str], rows: list[list[str]]) -> list[str]:
+    """`rows` under `header` as plain-text lines, columns left-aligned and two spaces apart."""
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     return [
         "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()

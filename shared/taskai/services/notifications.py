@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from taskai.contracts import EventData, ReminderDueData
@@ -25,7 +25,7 @@ from taskai.domain.emails import Email, ReminderNote, render_reminder
 from taskai.domain.reminders import CANCELLED, FAILED, MISSED, QUEUED, SENT, Transition
 from taskai.domain.vocabulary import Priority, TaskStatus
 from taskai.errors import Conflict
-from taskai.ports import EmailSender, Recipient, SendFailed, UnitOfWork
+from taskai.ports import Clock, EmailSender, Recipient, SendFailed, UnitOfWork
 from taskai.telemetry.metrics import metrics
 
 log = logging.getLogger("taskai.notifications")
@@ -76,9 +76,11 @@ def send_reminder(
     event_id: str,
     data: EventData,
     now: datetime,
+    clock: Clock,
 ) -> str:
-    """Email the owner of the reminder in a parsed reminder.due; says "sent", "failed",
-    "cancelled", "missed", "duplicate" or "ignored" (another type); raises RetryLater."""
+    """Email the owner of the reminder in a parsed reminder.due received at `now`; says "sent",
+    "failed", "cancelled", "missed", "duplicate" or "ignored" (another type); raises RetryLater.
+    `clock` stamps when the attempt ended."""
     if not isinstance(data, ReminderDueData):
         return "ignored"
     due = data
@@ -88,7 +90,7 @@ def send_reminder(
     try:
         sent = sender.send(claim.email)
     except SendFailed as e:
-        finish(uow, claim, status=RETRY if e.transient else FAILED, error=str(e))
+        finish(uow, claim, clock(), status=RETRY if e.transient else FAILED, error=str(e))
         metrics().reminders_failed.labels("transient" if e.transient else "permanent").inc()
         about = {"reminder_id": str(due.reminder_id), "error": str(e)}
         if e.transient:
@@ -96,7 +98,7 @@ def send_reminder(
             raise RetryLater(str(e), retry_after_s=e.retry_after_s) from e
         log.error("reminder email refused", extra=about)
         return FAILED
-    finish(uow, claim, status=SENT, message_id=sent.message_id, error=sent.note)
+    finish(uow, claim, clock(), status=SENT, message_id=sent.message_id, error=sent.note)
     metrics().reminders_sent.inc()
     metrics().reminder_lateness.observe(max(0.0, (now - due.fire_at).total_seconds()))
     return SENT
@@ -205,6 +207,8 @@ def note(due: ReminderDueData, recipient: Recipient) -> ReminderNote:
 
 
 def commit_claim(uow: UnitOfWork) -> None:
+    """Commit the claim of an attempt; raises RetryLater (retry after 5 s) when another instance
+    claimed it first."""
     try:
         uow.commit()
     except Conflict as e:  # another instance took this attempt first
@@ -214,12 +218,13 @@ def commit_claim(uow: UnitOfWork) -> None:
 def finish(
     uow: UnitOfWork,
     claim: Claim,
+    at: datetime,
     *,
     status: str,
     message_id: str | None = None,
     error: str | None = None,
 ) -> None:
-    """Record how the attempt ended; a sent or refused email settles its reminder."""
+    """Record how the attempt ended at `at`; a sent or refused email settles its reminder."""
     with uow:
         uow.notifications.finish(
             claim.reminder_id,
@@ -227,7 +232,7 @@ def finish(
             status=status,
             provider_message_id=message_id,
             error=error,
-            finished_at=datetime.now(UTC),
+            finished_at=at,
         )
         if status in SETTLES:
             uow.reminders.mark([claim.reminder_id], SETTLES[status])

@@ -68,6 +68,7 @@ def reminder_due(reminder: DueReminder, *, now: datetime) -> ReminderDue:
 
 
 def lateness(reminder: DueReminder, now: datetime) -> dict[str, str | int]:
+    """Log fields for a late reminder: its id and how late it is at `now`, in whole seconds."""
     return {
         "reminder_id": str(reminder.id),
         "late_s": int((now - reminder.fire_at).total_seconds()),

@@ -16,7 +16,7 @@ from taskai.domain.reminders import SKIPPED, ReminderSpec
 from taskai.domain.tags import Tag, clean_tag_name
 from taskai.domain.tasks import KEEP, Keep, Task
 from taskai.errors import InvalidInput
-from taskai.ports import UnitOfWork
+from taskai.ports import TaskView, UnitOfWork
 from taskai.services.recurrence import retract_successor
 
 T = TypeVar("T")
@@ -73,10 +73,10 @@ def create_task(*, uow: UnitOfWork, user_id: uuid.UUID, draft: TaskDraft, now: d
         return task
 
 
-def get_task(*, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID) -> Task:
-    """One of the caller's tasks."""
+def get_task(*, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID) -> TaskView | Task:
+    """One of the caller's tasks, read only; raises NotFound."""
     with uow:
-        return uow.tasks.get(user_id, task_id)
+        return uow.tasks.view(user_id, task_id)
 
 
 def list_tasks(*, uow: UnitOfWork, user_id: uuid.UUID, query: TaskQuery, now: datetime) -> Page:
@@ -199,6 +199,7 @@ def skipped_reminder_notes(task: Task) -> list[str]:
 
 
 def owner_zone(uow: UnitOfWork, user_id: uuid.UUID) -> ZoneInfo:
+    """The time zone of user `user_id`; raises NotFound for an unknown user."""
     return uow.users.get(user_id).zone
 
 
@@ -210,6 +211,7 @@ def to_utc(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
 
 
 def parse_recurrence(data: dict[str, Any] | None) -> Recurrence | None:
+    """The repeat rule from API input, or None for none; raises InvalidInput for a bad rule."""
     return None if data is None else Recurrence.from_input(data)
 
 

@@ -94,6 +94,7 @@ def metrics() -> Metrics:
 
 
 def status_class(status: int) -> str:
+    """The HTTP status's class label: 404 → "4xx"."""
     return f"{status // 100}xx"
 
 
@@ -130,9 +131,13 @@ class StateCollector:
     that already has an engine is asked, so a scrape never opens the first connection."""
 
     def describe(self) -> list[Any]:
+        """No descriptions, so registering does not call collect() (which would read the
+        database)."""
         return []  # read at collect time only: the registry must not call collect() to describe
 
     def collect(self) -> Iterator[Any]:
+        """The pool's checked-out connections, the outbox's pending events and its oldest age
+        (seconds); nothing before the process has an engine."""
         from prometheus_client.core import GaugeMetricFamily
 
         from taskai import bootstrap
@@ -162,6 +167,8 @@ class StateCollector:
 
 
 def outbox_backlog(engine: Any) -> tuple[int, datetime | None]:
+    """(events waiting in the outbox, occurred_at of the oldest or None), over a new connection of
+    `engine`."""
     from taskai.adapters.outbox import backlog
 
     with engine.connect() as connection:

@@ -58,6 +58,8 @@ class Words:
 
     @classmethod
     def of(cls, language: str) -> Words:
+        """The tables for a language code ("de", "es", "fr") from dateparser's data; raises
+        RuntimeError without dateparser or its data."""
         info = _load(language)
         days: dict[str, str] = {}
         for english in _ENGLISH_DAYS:
@@ -93,30 +95,38 @@ class Words:
         return cls(days, months, units, numbers, relative)
 
     def alternation(self, table: dict[str, str]) -> str:
+        """A non-capturing regex group matching any name of `table`, longest first ("martes" wins
+        over "mar")."""
         escaped = (re.escape(name).replace(r"\ ", " ") for name in table)
         return "(?:" + "|".join(sorted(escaped, key=len, reverse=True)) + ")"
 
     @property
     def day(self) -> str:
+        """Regex group for any weekday name, full or short."""
         return self.alternation(self.days)
 
     @property
     def full_day(self) -> str:
+        """Regex group for the full weekday names only (those that need no connector)."""
         return self.alternation({name: v for name, v in self.days.items() if len(v) > 3})
 
     @property
     def month(self) -> str:
+        """Regex group for any month name of three letters or more."""
         return self.alternation(self.months)
 
     @property
     def unit(self) -> str:
+        """Regex group for any time unit name (year … minute)."""
         return self.alternation(self.units)
 
     @property
     def number(self) -> str:
+        """Regex group for a number: one to three digits or a number word of the language."""
         return rf"(?:\d{{1,3}}|{self.alternation(self.numbers)})"
 
     def num(self, word: str) -> str:
+        """`word` as digits if it is a number word ("drei" → "3"), else `word` unchanged."""
         return self.numbers.get(word.lower(), word)
 
     def english_days(self, text: str) -> str:
@@ -126,6 +136,8 @@ class Words:
         return " and ".join(name if len(name) > 3 else _full(name) for name in names)
 
     def english_month(self, word: str) -> str:
+        """The English month name for a month name of the language; raises KeyError for another
+        word."""
         return self.months[word.lower().rstrip(".")]
 
 

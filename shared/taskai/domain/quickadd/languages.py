@@ -32,6 +32,8 @@ def _markers(levels: dict[str, str]) -> tuple[str, Replacement]:
 
 
 def german(w: Words) -> Rules:
+    """German phrasings ("jeden Montag", "halb 6", "!dringend") as ordered (regex, replacement)
+    rules into English."""
     D, M, N, U = w.day, w.month, w.number, w.unit
     days = rf"{D}(?:(?: *, *| und | & ){D})*"
     return [
@@ -104,6 +106,8 @@ def german(w: Words) -> Rules:
 
 
 def spanish(w: Words) -> Rules:
+    """Spanish phrasings ("cada lunes", "pasado mañana", "!urgente") as ordered (regex, replacement)
+    rules into English."""
     D, M, N, U = w.day, w.month, w.number, w.unit
     days = rf"{D}(?:(?: *, *| y | e ){D})*"
     return [
@@ -176,6 +180,8 @@ def spanish(w: Words) -> Rules:
 
 
 def french(w: Words) -> Rules:
+    """French phrasings ("chaque lundi", "tous les jours", "!haute") as ordered (regex, replacement)
+    rules into English."""
     D, M, N, U = w.day, w.month, w.number, w.unit
     days = rf"{D}s?(?:(?: *, *| et ){D}s?)*"
     return [

@@ -45,6 +45,8 @@ SQLITE_SEARCH = (
 
 
 def upgrade() -> None:
+    """Create the schemas (PostgreSQL) and the outbox, processed-event, user, deletion, tag,
+    task, reminder and task-tag tables."""
     postgres = op.get_bind().dialect.name == "postgresql"
     if postgres:
         for schema in SCHEMAS:
@@ -253,6 +255,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Drop every table and index upgrade created (and SQLite's full-text search tables)."""
     if op.get_bind().dialect.name == "sqlite":
         op.execute("DROP TABLE tasks_fts_map")
         op.execute("DROP TABLE tasks_fts")

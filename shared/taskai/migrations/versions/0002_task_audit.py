@@ -16,6 +16,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    """Create audit.task_audit, indexed by task and by series."""
     op.create_table(
         "task_audit",
         sa.Column(
@@ -42,4 +43,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Drop audit.task_audit with its indexes."""
     op.drop_table("task_audit", schema="audit")

@@ -16,6 +16,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    """Create notifications.notification_log: one row per attempt to send a reminder, with its
+    outcome."""
     op.create_table(
         "notification_log",
         sa.Column(
@@ -59,6 +61,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Drop notifications.notification_log and its index."""
     op.drop_index(
         op.f("ix_notification_log_user_id_created_at"),
         table_name="notification_log",

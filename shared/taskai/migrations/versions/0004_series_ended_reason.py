@@ -22,6 +22,7 @@ def schema(name: str) -> str | None:
 
 
 def upgrade() -> None:
+    """Add the nullable tasks.recurrence_ended_reason and task_audit.reason columns."""
     op.add_column(
         "tasks",
         sa.Column("recurrence_ended_reason", sa.String(length=200), nullable=True),
@@ -33,5 +34,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Drop the two columns upgrade added."""
     op.drop_column("task_audit", "reason", schema=schema("audit"))
     op.drop_column("tasks", "recurrence_ended_reason", schema=schema("tasks"))

@@ -19,6 +19,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    """Add users.token_version and a unique users.email_key (filled by rekey), and the
+    login_attempts and password_resets tables."""
     # A plain ADD COLUMN: recreating `users` on SQLite would cascade-delete everything it owns.
     op.add_column(
         "users", sa.Column("token_version", sa.Integer(), nullable=False, server_default="0")
@@ -81,6 +83,7 @@ def rekey(connection: sa.Connection) -> None:
 
 
 def downgrade() -> None:
+    """Drop the tables, index and columns upgrade added."""
     op.drop_index(op.f("ix_password_resets_user_id"), table_name="password_resets")
     op.drop_table("password_resets")
     op.drop_table("login_attempts")

@@ -16,9 +16,11 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    """Add the nullable users.language column (quick add's language code; NULL: the browser's)."""
     # `users` lives in the default schema on both engines, so no schema is named here.
     op.add_column("users", sa.Column("language", sa.String(length=16), nullable=True))
 
 
 def downgrade() -> None:
+    """Drop the users.language column."""
     op.drop_column("users", "language")

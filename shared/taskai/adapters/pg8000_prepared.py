@@ -1,0 +1,91 @@
+"""pg8000 with each parameterised statement parsed once per connection, not on every execution.
+
+Stock pg8000 rescans the SQL text character by character to turn `%s` into `$1` on every
+execution, then spends three round trips on it (Parse, Describe, Bind/Execute, each waited for).
+Here the rewritten text is cached per process and the statement is prepared once per connection
+under a name: later executions are one Bind/Execute round trip. COMMIT and ROLLBACK go as
+simple queries (one round trip instead of three). Errors map to the DBAPI classes as in pg8000.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from typing import Any
+
+from pg8000 import legacy
+from pg8000.converters import make_params
+from pg8000.dbapi import DatabaseError, IntegrityError, InterfaceError, ProgrammingError
+
+MAX_PREPARED = 500  # per connection; past it, statements run unnamed as pg8000 runs them
+UNIQUE_VIOLATION, INVALID_AUTHORIZATION = "23505", "28000"
+
+
+@lru_cache(maxsize=2048)
+def numbered(paramstyle: str, operation: str) -> str:
+    """`operation` with its placeholders as $1, $2, … (pg8000's own rewrite, done once)."""
+    return str(legacy.convert_paramstyle(paramstyle, operation, ())[0])
+
+
+class PreparedConnection(legacy.Connection):
+    """A pg8000 connection whose cursors prepare each parameterised statement once."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._prepared: dict[str, tuple[bytes, Any, Any]] = {}
+
+    def cursor(self) -> PreparedCursor:
+        """A cursor that runs parameterised statements prepared."""
+        return PreparedCursor(self, legacy.paramstyle)
+
+    def execute_prepared(self, statement: str, vals: Sequence[Any]) -> Any:
+        """Run `statement` ($n placeholders) with `vals`; pg8000's Context of the result."""
+        found = self._prepared.get(statement)
+        if found is None:
+            if len(self._prepared) >= MAX_PREPARED:
+                return self.execute_unnamed(statement, vals=vals)
+            found = self.prepare_statement(statement, ())
+            self._prepared[statement] = found
+        name, columns, input_funcs = found
+        params = make_params(self.py_types, vals)
+        return self.execute_named(name, params, columns, input_funcs, statement)
+
+    def commit(self) -> None:
+        """Commit, in one round trip."""
+        self.execute_simple("commit")
+
+    def rollback(self) -> None:
+        """Roll back (when a transaction is open), in one round trip."""
+        if self._in_transaction:
+            self.execute_simple("rollback")
+
+
+class PreparedCursor(legacy.Cursor):
+    """pg8000's cursor, but positional parameters go through the connection's prepared path."""
+
+    def execute(self, operation: str, args: Any = (), stream: Any = None) -> PreparedCursor:
+        """Execute `operation` with `args`; raises pg8000's DBAPI errors as pg8000 does."""
+        if not args or stream is not None or isinstance(args, Mapping) or self._input_oids:
+            return super().execute(operation, args, stream)
+        con = self._c
+        if con is None:
+            raise InterfaceError("Cursor closed")
+        try:
+            if not con._in_transaction and not con.autocommit:
+                con.execute_simple("begin transaction")
+            self._context = con.execute_prepared(numbered(self.paramstyle, operation), args)
+        except AttributeError as e:
+            if con._sock is None:
+                raise InterfaceError("connection is closed") from e
+            raise
+        except DatabaseError as e:
+            detail = e.args[0]
+            if not isinstance(detail, dict):
+                raise ProgrammingError(detail) from e
+            code = detail["C"]
+            kind = {UNIQUE_VIOLATION: IntegrityError, INVALID_AUTHORIZATION: InterfaceError}
+            raise kind.get(code, ProgrammingError)(detail) from e
+        rows = self._context.rows
+        self._row_iter = iter([] if rows is None else rows)
+        self.input_types: list[Any] = []
+        return self

@@ -1,0 +1,191 @@
+"""The hot reads (list, search, get) as one Core statement each: a task row carries its tags and
+reminders as JSON aggregated in SQL, and rows map straight to TaskView, with no ORM entity,
+identity map or selectin load in between.
+
+Each statement is built once per shape and reused with bound parameters: `get` has one shape
+per dialect; a page is cut by a small "which tasks, in what order" statement (the filters and
+ranking of task_search), whose SQLAlchemy cache key names its shape and carries this request's
+values, so the columns and the aggregated tags and reminders are never built or keyed again."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, bindparam, func, literal, select, tuple_
+from sqlalchemy.orm import Session
+from sqlalchemy.util import LRUCache
+
+from taskai.adapters import orm
+from taskai.adapters.task_search import (
+    decode_cursor,
+    encode_cursor,
+    filters,
+    sort_key,
+    with_text_search,
+)
+from taskai.domain.queries import Page, TaskQuery
+from taskai.domain.vocabulary import Priority, TaskStatus
+from taskai.errors import NotFound
+from taskai.ports import ReminderView, TagView, TaskView
+
+t, tt, g, r = orm.tasks.c, orm.task_tags.c, orm.tags.c, orm.reminders.c
+COLUMNS = (
+    t.id,
+    t.title,
+    t.description,
+    t.status,
+    t.priority,
+    t.due_at,
+    t.recurrence_rule,
+    t.recurrence_anchor,
+    t.recurrence_ended_reason,
+    t.series_id,
+    t.occurrence,
+    t.skipped,
+    t.created_at,
+    t.updated_at,
+    t.completed_at,
+)
+
+
+def _aggregated(dialect: str) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """The task's tags and reminders, each one JSON array of arrays (NULL when none)."""
+    agg, array = (
+        (func.json_agg, func.json_build_array)
+        if dialect == "postgresql"
+        else (func.json_group_array, func.json_array)
+    )
+    tags = (
+        select(agg(array(g.id, g.name, g.key, g.color)))
+        .select_from(orm.task_tags.join(orm.tags, g.id == tt.tag_id))
+        .where(tt.task_id == t.id)
+        .scalar_subquery()
+    )
+    reminders = (
+        select(agg(array(r.id, r.minutes_before, r.at, r.fire_at, r.status, r.created_at)))
+        .where(r.task_id == t.id)
+        .scalar_subquery()
+    )
+    return tags.label("tags"), reminders.label("reminders")
+
+
+SHAPES = 500  # distinct page shapes kept compiled per process (filter and sort combinations)
+_views: dict[str, Select[Any]] = {}
+_pages: LRUCache[tuple[str, Any], tuple[Select[Any], list[str]]] = LRUCache(SHAPES)
+
+
+def _view_statement(dialect: str) -> Select[Any]:
+    """The get statement of `dialect`, with :task_id and :user_id bound (built once)."""
+    if dialect not in _views:
+        _views[dialect] = _with_task_columns(dialect, select(t.id)).where(
+            t.id == bindparam("task_id"), t.user_id == bindparam("user_id")
+        )
+    return _views[dialect]
+
+
+def _with_task_columns(dialect: str, cut: Select[Any]) -> Select[Any]:
+    """`cut` selecting the TaskView columns, then its own columns after its first (the id)."""
+    columns = (*COLUMNS, *_aggregated(dialect), *cut.selected_columns[1:])
+    return cut.with_only_columns(*columns)
+
+
+def _page_statement(dialect: str, cut: Select[Any]) -> tuple[Select[Any], dict[str, Any]]:
+    """The page statement for `cut` (SELECT id, sort key ... ORDER BY ... LIMIT), built once per
+    shape of `cut` with the task's columns and aggregates in front of its sort key, and the
+    parameters that give it this cut's values."""
+    key = cut._generate_cache_key()  # the shape, and this request's values in a fixed order
+    if key is None:  # a construct SQLAlchemy cannot cache: built for this request alone
+        return _with_task_columns(dialect, cut), {}
+    shape = (dialect, key.key)
+    found = _pages.get(shape)
+    if found is None:
+        found = (_with_task_columns(dialect, cut), [bp.key for bp in key.bindparams])
+        _pages[shape] = found
+    stmt, names = found
+    return stmt, {name: bp.effective_value for name, bp in zip(names, key.bindparams, strict=True)}
+
+
+def _json(value: Any) -> list[Any]:
+    """An aggregated column: pg8000 parses json itself, SQLite hands back text, none is NULL."""
+    if value is None:
+        return []
+    return list(json.loads(value) if isinstance(value, str) else value)
+
+
+def _moment(text: str | None) -> datetime | None:
+    """A time out of JSON: PostgreSQL writes it with its offset, SQLite as naive UTC text."""
+    if text is None:
+        return None
+    moment = datetime.fromisoformat(text)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def task_view(row: Sequence[Any]) -> TaskView:
+    """One row of the read statement as the TaskView it shows."""
+    task_id, title, description, status, priority, due_at, rule, anchor, ended = row[:9]
+    series_id, occurrence, skipped, created, updated, completed, tags, reminders = row[9:]
+    items = sorted(_json(reminders), key=lambda item: item[5])  # oldest first, as created
+    return TaskView(
+        id=task_id,
+        title=title,
+        description=description,
+        status=TaskStatus(status),
+        priority=Priority(priority),
+        due_at=due_at,
+        recurrence_rule=rule,
+        recurrence_anchor=anchor,
+        recurrence_ended_reason=ended,
+        series_id=series_id,
+        occurrence=occurrence,
+        skipped=skipped,
+        created_at=created,
+        updated_at=updated,
+        completed_at=completed,
+        tags=[TagView(uuid.UUID(i), name, key, color) for i, name, key, color in _json(tags)],
+        reminders=[
+            ReminderView(uuid.UUID(i), minutes, _moment(at), _moment(fire), status)  # type: ignore[arg-type]
+            for i, minutes, at, fire, status, _ in items
+        ],
+    )
+
+
+def view(session: Session, user_id: uuid.UUID, task_id: uuid.UUID) -> TaskView:
+    """One of the user's tasks; raises NotFound."""
+    stmt = _view_statement(session.get_bind().dialect.name)
+    row = session.connection().execute(stmt, {"task_id": task_id, "user_id": user_id}).first()
+    if row is None:
+        raise NotFound("task not found", fields={"id": "no such task"})
+    return task_view(row)
+
+
+def page(session: Session, user_id: uuid.UUID, query: TaskQuery, *, now: datetime) -> Page:
+    """One page of the user's tasks matching `query` (as task_search.page_of_tasks orders and
+    filters it), and the cursor of the next page."""
+    stmt = select(t.id).where(t.user_id == user_id, *filters(query, user_id, now))
+    rank: ColumnElement[Any] | None = None
+    if query.text:
+        stmt, rank = with_text_search(stmt, session, query.text)
+    sort = query.sort if query.sort != "relevance" or rank is not None else "created"
+    key = sort_key(sort, rank)
+    descending = query.descending if sort != "relevance" else not query.descending
+    if query.cursor:
+        value, last_id = decode_cursor(query.cursor, sort, descending)
+        position, after = (
+            tuple_(key, t.id),
+            tuple_(literal(value, key.type), literal(last_id, t.id.type)),
+        )
+        stmt = stmt.where(position < after if descending else position > after)
+    order = (key.desc(), t.id.desc()) if descending else (key.asc(), t.id.asc())
+    stmt = stmt.add_columns(key).order_by(*order).limit(query.limit + 1)
+    page_stmt, params = _page_statement(session.get_bind().dialect.name, stmt)
+    rows = session.connection().execute(page_stmt, params).all()
+    items = [task_view(row[:-1]) for row in rows[: query.limit]]
+    cursor = None
+    if len(rows) > query.limit:
+        last = rows[query.limit - 1]
+        cursor = encode_cursor(sort, descending, last[-1], last[0])
+    return Page(items=items, next_cursor=cursor)
