@@ -4,10 +4,12 @@ What it measures
   1. Cold start: the time from spawning
          functions-framework --source functions/<name>/main.py --target <name> --port N
      (DATABASE_URL and JWT_SECRET set, everything else at functions-framework's defaults) until
-     `GET /health` answers 200; --runs times (default 5) per function, median reported. For the
-     tasks function also the first real request after that (`GET /api/tasks?limit=20` with a
-     token), which pays what /health does not: the first database connection, the mapper
-     configuration and the first SQL compilation.
+     `GET /health` answers 200, and the CPU its processes used by then (steadier than wall time
+     on a shared machine); the same for `taskai serve` and `taskai dev` on SQLite in a fresh
+     folder, after a first start that migrated it; --runs times (default 5) each, median
+     reported. For the tasks function also the first real request after that
+     (`GET /api/tasks?limit=20` with a token), which pays what /health does not: the first
+     database connection, the mapper configuration and the first SQL compilation.
   2. Import cost: `python -X importtime -c "import functions_framework"`, then, in fresh
      interpreters that have imported functions_framework, the extra time to load each function
      module from its file (importlib spec, as functions-framework does), with the packages that
@@ -45,6 +47,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
 FUNCTIONS = ("tasks", "auth", "tags")
+SERVERS = ("serve", "dev")  # the embedded mode, on SQLite in a fresh folder (migrated once first)
 
 
 def busy_cores(seconds: float = 1.0) -> float:
@@ -107,16 +110,39 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
         proc.wait()
 
 
-def cold_start(
-    name: str, env: dict[str, str], token: str | None, timeout: float = 60
-) -> dict[str, float]:
-    """Spawn one function and time /health (and, given a token, the first tasks request)."""
-    port = free_port()
-    argv = [*functions_framework_command(), "--source", str(ROOT / "functions" / name / "main.py"),
+def group_cpu_ms(pgid: int) -> float:
+    """CPU (user + system) used so far by the live processes of process group `pgid`, in ms:
+    unlike wall time, it hardly moves when other work shares the machine."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        if int(fields[2]) == pgid:  # after ")": state ppid pgrp ... utime(12) stime(13)
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def command_for(name: str, port: int) -> list[str]:
+    """How `name` is started: a function as Knative starts it, or `taskai serve` / `taskai dev`."""
+    if name in SERVERS:
+        taskai = str(Path(sys.executable).parent / "taskai")
+        return [taskai, name, "--port", str(port), "--events-port", str(free_port())]
+    return [*functions_framework_command(), "--source", str(ROOT / "functions" / name / "main.py"),
             "--target", name, "--host", "127.0.0.1", "--port", str(port)]
+
+
+def cold_start(
+    name: str, env: dict[str, str], token: str | None, timeout: float = 60, cwd: Path = ROOT
+) -> dict[str, float]:
+    """Spawn one function (or server) and time /health (and, given a token, the first tasks
+    request); also the CPU its processes used until /health answered."""
+    port = free_port()
     started = time.perf_counter()
-    proc = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, start_new_session=True)
+    proc = subprocess.Popen(command_for(name, port), env=env, cwd=cwd,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)
     try:
         while True:
             if proc.poll() is not None:
@@ -128,7 +154,8 @@ def cold_start(
                     break
             except OSError:
                 time.sleep(0.005)
-        result = {"health_ms": (time.perf_counter() - started) * 1000}
+        result = {"health_ms": (time.perf_counter() - started) * 1000,
+                  "health_cpu_ms": group_cpu_ms(proc.pid)}
         if token:
             t0 = time.perf_counter()
             status = get(port, "/api/tasks?limit=20", token, timeout=30)
@@ -227,6 +254,15 @@ def drop_user(engine: Any, user_id: uuid.UUID) -> None:
     engine.dispose()
 
 
+def embedded_env(env: dict[str, str]) -> tuple[dict[str, str], Path]:
+    """The environment of the embedded mode (no DATABASE_URL) and a fresh folder to run in."""
+    import tempfile
+
+    embedded = {k: v for k, v in env.items() if k not in ("DATABASE_URL", "JWT_SECRET")}
+    embedded.update(TASKAI_FUNCTIONS_DIR=str(ROOT / "functions"), TASKAI_WEB_DIR=str(ROOT / "web"))
+    return embedded, Path(tempfile.mkdtemp(prefix="cold-start-"))
+
+
 def summary(values: list[float]) -> dict[str, float]:
     return {"median": round(statistics.median(values), 1), "min": round(min(values), 1),
             "max": round(max(values), 1)}
@@ -237,8 +273,9 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"),
                         help="DATABASE_URL given to the functions (default $BENCH_DATABASE_URL)")
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (default 5)")
-    parser.add_argument("--functions", default=",".join(FUNCTIONS),
-                        help="functions to cold-start, comma-separated (default tasks,auth,tags)")
+    parser.add_argument("--functions", default=",".join(FUNCTIONS + SERVERS),
+                        help="functions to cold-start, comma-separated, and `serve` and `dev` for "
+                             "`taskai serve` / `taskai dev` (default tasks,auth,tags,serve,dev)")
     parser.add_argument("--quiet-cores", type=float, default=0.3,
                         help="before each run, wait until the machine's other processes use at "
                              "most this many cores (the machine may be shared); default 0.3")
@@ -268,10 +305,14 @@ def main() -> None:
         print(f"\ncold start, {args.runs} runs each (ms):")
         for name in names:
             token = user[2] if user and name == "tasks" else None
+            run_env, cwd = embedded_env(env) if name in SERVERS else (env, ROOT)
+            if name in SERVERS:  # the first start creates and migrates the file
+                cold_start(name, run_env, None, cwd=cwd)
             runs = []
             for _ in range(args.runs):
                 load = wait_for_quiet(args.quiet_cores, args.quiet_timeout)
-                runs.append({**cold_start(name, env, token), "load_before_cores": load})
+                runs.append({**cold_start(name, run_env, token, cwd=cwd),
+                             "load_before_cores": load})
             measured = {key: summary([r[key] for r in runs]) for key in runs[0]
                         if key != "load_before_cores"}
             measured["load_before_cores"] = summary([r["load_before_cores"] for r in runs])

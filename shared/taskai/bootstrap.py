@@ -10,25 +10,23 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
-
 from taskai import logs
-from taskai.adapters.db import make_engine
-from taskai.adapters.event_ingress import SERVICE_ACCOUNT, EventIngress, OidcSenders
-from taskai.adapters.orm import start_mappers
-from taskai.adapters.outbox import BackgroundRelay, SqlOutbox
-from taskai.adapters.security import BcryptPasswords, TokenIssuer
-from taskai.adapters.unit_of_work import UnitOfWork
 from taskai.config import get_settings
-from taskai.ports import EmailSender, PasswordHasher, Publisher
-from taskai.services.relay import relay_pending
 
+# Each adapter is imported where it is first built: a function that answers /health (or any
+# request without the database) starts without SQLAlchemy, bcrypt or the ORM mapping loaded.
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from taskai.adapters.event_ingress import EventIngress
     from taskai.adapters.kafka_bus import KafkaPublisher
+    from taskai.adapters.outbox import BackgroundRelay
+    from taskai.adapters.security import TokenIssuer
+    from taskai.adapters.unit_of_work import UnitOfWork
     from taskai.domain.emails import Email
     from taskai.local.bus import InProcessBus
-    from taskai.ports import Parser
+    from taskai.ports import EmailSender, Parser, PasswordHasher, Publisher
     from taskai.services.notifications import Mailing
 
 log = logging.getLogger("taskai.bootstrap")
@@ -38,6 +36,8 @@ log = logging.getLogger("taskai.bootstrap")
 def engine() -> Engine:
     """The process's SQLAlchemy engine for Settings' database URL (made once; also sets up
     logging)."""
+    from taskai.adapters.db import make_engine
+
     settings = get_settings()
     logs.configure(settings.log_level)
     return make_engine(
@@ -51,6 +51,10 @@ def engine() -> Engine:
 @cache
 def session_factory() -> sessionmaker[Session]:
     """The process's session factory, mappers started, objects kept usable after commit."""
+    from sqlalchemy.orm import sessionmaker
+
+    from taskai.adapters.orm import start_mappers
+
     start_mappers()
     return sessionmaker(bind=engine(), expire_on_commit=False)
 
@@ -58,6 +62,8 @@ def session_factory() -> sessionmaker[Session]:
 def uow(traceparent: str | None = None, caller: tuple[uuid.UUID, int] | None = None) -> UnitOfWork:
     """A fresh unit of work (checking `caller`, a token's (user id, version), as it begins);
     its commit wakes the outbox relay of this process."""
+    from taskai.adapters.unit_of_work import UnitOfWork
+
     return UnitOfWork(
         session_factory(), traceparent=traceparent, caller=caller, after_commit=relay().kick
     )
@@ -66,6 +72,8 @@ def uow(traceparent: str | None = None, caller: tuple[uuid.UUID, int] | None = N
 @cache
 def tokens() -> TokenIssuer:
     """The process's JWT issuer with Settings' secret, issuer, audience and lifetime (seconds)."""
+    from taskai.adapters.security import TokenIssuer
+
     settings = get_settings()
     assert settings.jwt_secret is not None  # Settings.from_env guarantees one
     return TokenIssuer(
@@ -79,6 +87,8 @@ def tokens() -> TokenIssuer:
 @cache
 def passwords() -> PasswordHasher:
     """bcrypt at the configured cost."""
+    from taskai.adapters.security import BcryptPasswords
+
     return BcryptPasswords(rounds=get_settings().bcrypt_rounds)
 
 
@@ -91,6 +101,8 @@ def process_secret() -> str:
 @cache
 def ingress() -> EventIngress:
     """Who may deliver events to this process's event functions."""
+    from taskai.adapters.event_ingress import SERVICE_ACCOUNT, EventIngress, OidcSenders
+
     settings = get_settings()
     oidc = None
     if settings.events_oidc_audience:
@@ -142,14 +154,17 @@ def clock() -> datetime:
 
 def relay_now() -> int:
     """Publish everything waiting in the outbox (the relay function's work on each tick)."""
-    return relay_pending(
-        outbox=SqlOutbox(engine()), publisher=publisher(), clock=clock
-    )
+    from taskai.adapters.outbox import SqlOutbox
+    from taskai.services.relay import relay_pending
+
+    return relay_pending(outbox=SqlOutbox(engine()), publisher=publisher(), clock=clock)
 
 
 @cache
 def relay() -> BackgroundRelay:
     """The process's background outbox relay; a commit kicks it, it publishes with relay_now."""
+    from taskai.adapters.outbox import BackgroundRelay
+
     return BackgroundRelay(relay_now)
 
 

@@ -20,17 +20,31 @@ def main(argv: list[str] | None = None) -> int:
     the exit status (2 for bad configuration)."""
     parser = argparse.ArgumentParser(prog="taskai", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    dev = commands.add_parser("dev", help="serve every function on one port (embedded by default)")
-    dev.add_argument("--host", default="127.0.0.1")
-    dev.add_argument("--port", type=int, default=8080)
-    dev.add_argument(
+    server_options = argparse.ArgumentParser(add_help=False)
+    server_options.add_argument("--host", default="127.0.0.1")
+    server_options.add_argument("--port", type=int, default=8080)
+    server_options.add_argument(
         "--events-port",
         type=int,
         default=8081,
-        help="port of the event functions, on 127.0.0.1 only (0: any free port)",
+        help="port of the event functions and /metrics, on 127.0.0.1 only (0: any free port)",
     )
-    dev.add_argument("--tick", type=float, default=60.0, help="seconds between schedule pings")
-    dev.add_argument("--kafka-group-prefix", default="", help="prefix of the consumer groups")
+    server_options.add_argument(
+        "--tick", type=float, default=60.0, help="seconds between schedule pings"
+    )
+    server_options.add_argument(
+        "--kafka-group-prefix", default="", help="prefix of the consumer groups"
+    )
+    commands.add_parser(
+        "dev",
+        parents=[server_options],
+        help="serve every function on one port, one process (embedded by default)",
+    )
+    commands.add_parser(
+        "serve",
+        parents=[server_options],
+        help="production server: gunicorn, one worker per core (embedded by default)",
+    )
     commands.add_parser("migrate", help="bring the configured database to the newest schema")
     source = commands.add_parser("kafka-source", help="deliver a topic to a URL, as KafkaSource")
     source.add_argument("--bootstrap-servers", required=True)
@@ -86,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"taskai: {e.message}", file=sys.stderr)
         return 2
     logs.configure(settings.log_level)
-    from taskai.adapters.migrate import upgrade
+    from taskai.adapters.migrate import upgrade, upgrade_if_behind
 
     if args.command == "migrate":
         from sqlalchemy.exc import SQLAlchemyError
@@ -100,9 +114,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command in ("backup", "restore"):
         return backup_or_restore(args.command, args.path, settings.sqlalchemy_url)
-    if settings.embedded:
-        upgrade(settings.sqlalchemy_url)  # the embedded file is created and kept current on start
-    from taskai.local.devserver import serve
+    if settings.embedded and upgrade_if_behind(settings.sqlalchemy_url):
+        print("taskai: migrated the embedded database to the newest schema", file=sys.stderr)
+    if args.command == "serve":
+        from taskai.local.server import serve
+    else:
+        from taskai.local.devserver import serve
 
     serve(
         args.host,

@@ -1,4 +1,5 @@
-"""Serves the browser app (web/) with a strict Content-Security-Policy, for `taskai dev`.
+"""Serves the browser app (web/) with a strict Content-Security-Policy, for `taskai dev` and
+`taskai serve` (which adds ETags and precompressed gzip/brotli through WhiteNoise).
 
 In a cluster the same folder is served by any static host on the API's origin.
 """
@@ -88,6 +89,66 @@ def error(
 
 
 def web_app() -> StaticApp | None:
-    """The WSGI app serving the built web app's files, or None when no build is found."""
+    """The app of web/ for `taskai dev` (reads each file per request), or None without web/."""
     root = web_dir()
     return StaticApp(root) if root else None
+
+
+def compressed_web_app(cache: Path) -> Any:
+    """The app of web/ for `taskai serve`, or None without web/: WhiteNoise serves a copy in
+    `cache` with ETags (304 on If-None-Match) and .gz/.br siblings made once per change of
+    web/; any other path falls through to StaticApp (SPA routes, JSON 404s)."""
+    root = web_dir()
+    if root is None:
+        return None
+    from whitenoise import WhiteNoise
+
+    app = WhiteNoise(
+        StaticApp(root),
+        root=str(precompressed_copy(root, cache)),
+        max_age=300,
+        allow_all_origins=False,
+        add_headers_function=_static_headers,
+    )
+    app.files["/"] = app.files["/index.html"]  # the app's address itself, with its ETag too
+    return app
+
+
+def precompressed_copy(root: Path, cache: Path) -> Path:
+    """`cache`/<stamp>: a copy of `root` with .gz and .br siblings, where the stamp names the
+    files' paths, sizes and mtimes, so an unchanged web/ costs only a scan of its folder."""
+    import hashlib
+    import shutil
+
+    files = sorted(p for p in root.rglob("*") if p.is_file())
+    stamp = hashlib.sha256(
+        "".join(
+            f"{p.relative_to(root)}:{p.stat().st_size}:{p.stat().st_mtime_ns}\n" for p in files
+        ).encode()
+    ).hexdigest()[:16]
+    target = cache / stamp
+    if target.is_dir():
+        return target
+    from whitenoise.compress import Compressor
+
+    building = cache / f".{stamp}.{os.getpid()}"
+    shutil.copytree(root, building)
+    compressor = Compressor(quiet=True)
+    for path in (p for p in building.rglob("*") if p.is_file()):
+        if compressor.should_compress(path.name):
+            list(compressor.compress(str(path)))
+    try:
+        building.rename(target)  # atomic: a racing start finds it whole or not at all
+    except OSError:
+        shutil.rmtree(building, ignore_errors=True)
+    for old in cache.iterdir():  # copies of earlier versions of web/
+        if old.name != stamp and not old.name.startswith("."):
+            shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+def _static_headers(headers: Any, path: str, url: str) -> None:
+    if path.endswith("index.html"):
+        headers["Cache-Control"] = "no-cache"  # always revalidated: it names the app's files
+    for name, value in SECURITY_HEADERS:
+        headers[name] = value

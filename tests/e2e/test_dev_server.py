@@ -36,9 +36,11 @@ DEV = (sys.executable, "-m", "taskai.cli", "dev", "--port", "0", "--events-port"
 class Server:
     """A running `taskai dev` and a tiny JSON client for it."""
 
-    def __init__(self, cwd: Path, env: dict[str, str], *args: str) -> None:
+    def __init__(
+        self, cwd: Path, env: dict[str, str], *args: str, command: tuple[str, ...] = DEV
+    ) -> None:
         self.process = subprocess.Popen(
-            [*DEV, "--tick", "1", *args],
+            [*command, "--tick", "1", *args],
             cwd=cwd,
             env=env,
             stderr=subprocess.PIPE,
@@ -58,11 +60,11 @@ class Server:
         while time.monotonic() < deadline:
             line = self.process.stderr.readline()
             if not line:
-                raise AssertionError("taskai dev exited:\n" + "".join(self.log))
+                raise AssertionError("the server exited:\n" + "".join(self.log))
             self.log.append(line)
             if '"message": "serving"' in line:
                 return json.loads(line)["url"]
-        raise AssertionError("taskai dev did not start:\n" + "".join(self.log))
+        raise AssertionError("the server did not start:\n" + "".join(self.log))
 
     def wait_for_log(self, text: str, count: int = 1, timeout_s: float = 180) -> None:
         """Read the server's log until `text` has appeared `count` times."""

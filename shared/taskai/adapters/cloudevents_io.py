@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from taskai.adapters.outbox import OutboxRecord
+from taskai.ports import OutboxRecord
 
 if TYPE_CHECKING:
     from cloudevents.http import CloudEvent

@@ -50,7 +50,10 @@ def make_engine(
     )
     busy_ms = round(statement_timeout_s * 1000)
     event.listen(engine, "connect", lambda connection, _: _sqlite_connect(connection, busy_ms))
-    event.listen(engine, "begin", _sqlite_begin)
+    writer = _SqliteWriterQueue(statement_timeout_s)
+    event.listen(engine, "begin", writer.begin)
+    event.listen(engine, "commit", writer.end)
+    event.listen(engine, "rollback", writer.end)
     return engine.execution_options(schema_translate_map=SQLITE_SCHEMAS)
 
 
@@ -169,7 +172,36 @@ def _sqlite_connect(dbapi_connection: Any, busy_ms: int) -> None:
     cursor.close()
 
 
-def _sqlite_begin(connection: Any) -> None:
-    # IMMEDIATE takes the write lock up front: two writers queue instead of one failing with
-    # "database is locked" when its read transaction tries to become a write.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+class _SqliteWriterQueue:
+    """One writer at a time, so concurrent writes wait instead of failing: the threads of this
+    process queue on a lock, and processes (gunicorn workers) on SQLite's own write lock, taken
+    up front by BEGIN IMMEDIATE and awaited for the busy timeout. A transaction that began
+    deferred and then tried to write would fail at once with "database is locked" instead."""
+
+    def __init__(self, timeout_s: float) -> None:
+        import threading
+
+        self.lock, self.timeout_s = threading.Lock(), timeout_s
+
+    def begin(self, connection: Any) -> None:
+        """Take this process's turn (OperationalError "database is locked" after the timeout),
+        then SQLite's write lock."""
+        if not self.lock.acquire(timeout=self.timeout_s):
+            import sqlite3
+
+            from sqlalchemy.exc import OperationalError
+
+            raise OperationalError(
+                "BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked")
+            )
+        connection.info["sqlite_writer_turn"] = True
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            self.end(connection)
+            raise
+
+    def end(self, connection: Any) -> None:
+        """Give the turn back (once per transaction: commit and rollback both call this)."""
+        if connection.info.pop("sqlite_writer_turn", False):
+            self.lock.release()

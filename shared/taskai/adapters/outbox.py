@@ -7,6 +7,7 @@ relay passes on a daemon thread of the process, woken after each commit that wro
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -105,7 +106,7 @@ class SqlOutbox:
 def take_turn(connection: Connection) -> bool:
     """A PostgreSQL session advisory lock, so concurrent relays cannot reorder a key's events."""
     if connection.dialect.name != "postgresql":
-        return True  # the embedded mode runs one process
+        return _sqlite_turn(connection)
     got = connection.execute(text(f"SELECT pg_try_advisory_lock({RELAY_LOCK})")).scalar()
     connection.commit()
     return bool(got)
@@ -116,6 +117,25 @@ def give_turn(connection: Connection) -> None:
     if connection.dialect.name == "postgresql":
         connection.execute(text(f"SELECT pg_advisory_unlock({RELAY_LOCK})"))
         connection.commit()
+    elif (turn := connection.info.pop("relay_turn", None)) is not None:
+        os.close(turn)  # closing the descriptor drops its flock
+
+
+def _sqlite_turn(connection: Connection) -> bool:
+    """An flock on a file beside the SQLite database: `taskai serve` runs several processes."""
+    import fcntl
+
+    database = connection.engine.url.database
+    if not database or database == ":memory:":
+        return True
+    turn = os.open(f"{database}.relay-lock", os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        fcntl.flock(turn, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(turn)
+        return False
+    connection.info["relay_turn"] = turn
+    return True
 
 
 def backlog(connection: Connection) -> tuple[int, datetime | None]:

@@ -6,18 +6,20 @@ import json
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any, TypeVar, get_origin
+from typing import TYPE_CHECKING, Any, TypeVar, get_origin
 from zoneinfo import ZoneInfo
 
 import flask
 from pydantic import BaseModel, ValidationError
 
 from taskai import bootstrap
-from taskai.adapters.unit_of_work import UnitOfWork
 from taskai.api.operations import Operation
 from taskai.config import get_settings
 from taskai.domain.users import LANGUAGES, User
 from taskai.errors import InvalidInput, TaskAIError, Unauthorized
+
+if TYPE_CHECKING:
+    from taskai.adapters.unit_of_work import UnitOfWork
 
 M = TypeVar("M", bound=BaseModel)
 LIST_SEPARATOR = ","

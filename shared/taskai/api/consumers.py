@@ -18,7 +18,6 @@ from typing import Any
 import flask
 
 from taskai import bootstrap, contracts, logs
-from taskai.adapters.db import unavailable
 from taskai.api import health
 from taskai.errors import InvalidInput, Unauthorized
 from taskai.telemetry import tracing
@@ -118,6 +117,8 @@ def deliver(
         seen["outcome"] = DEAD_LETTERED
         return reply(422, {"error": {"code": "event_refused", "message": str(e)}})
     except Exception as e:
+        from taskai.adapters.db import unavailable  # SQLAlchemy: loaded by then, if at all
+
         down = unavailable(e)
         if down is None:
             raise  # a fault: 500, retried by the source, then dead-lettered

@@ -13,7 +13,6 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 
 from taskai import logs
-from taskai.adapters.db import unavailable
 from taskai.api import health
 from taskai.api.call import Call
 from taskai.api.operations import OPERATIONS
@@ -138,6 +137,8 @@ class Api:
         except HTTPException as e:
             return http_error(e)
         except Exception as e:
+            from taskai.adapters.db import unavailable  # SQLAlchemy: loaded by then, if at all
+
             down = unavailable(e)
             if down is not None:
                 log.warning("database unavailable", extra={"error": repr(e)})

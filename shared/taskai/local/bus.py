@@ -8,7 +8,7 @@ from typing import Any
 
 from taskai.adapters.cloudevents_io import to_http
 from taskai.adapters.http_delivery import RETRYABLE  # as KafkaSource: these and 5xx are retried
-from taskai.adapters.outbox import OutboxRecord
+from taskai.ports import OutboxRecord
 
 log = logging.getLogger("taskai.bus")
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]

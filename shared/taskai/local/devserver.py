@@ -113,13 +113,16 @@ class EventRouter:
         return [b'{"error":{"code":"not_found","message":"no such path"}}']
 
 
-def build_app() -> Router:
-    """Every function behind one router (event functions under /_events/<name>)."""
-    from taskai.web import web_app
+def build_app(*, web_cache: bool = False) -> Router:
+    """Every function behind one router (event functions under /_events/<name>); with
+    `web_cache`, the web app is served precompressed from $DATA_DIR/web-cache, with ETags."""
+    from taskai.config import get_settings
+    from taskai.web import compressed_web_app, web_app
 
     http = {name: load_function(name) for name in HTTP_FUNCTIONS}
     events = {t.function: load_function(t.function) for t in TRIGGERS}
-    return Router(http, events, static=web_app())
+    static = compressed_web_app(get_settings().data_dir / "web-cache") if web_cache else web_app()
+    return Router(http, events, static=static)
 
 
 def in_process(app: WSGIApp) -> Callable[[dict[str, str], bytes], int]:
@@ -143,6 +146,34 @@ def wire_events(
     """Connect event functions to their triggers; returns what to stop on shutdown. `port` is
     the loopback port of the EventRouter (needed only with Kafka)."""
     from taskai import bootstrap
+
+    subscribe_to_bus(router)
+    running = start_sources(router, port=port, tick_s=tick_s, group_prefix=group_prefix)
+    bootstrap.relay().kick()  # publish whatever waited in the outbox while we were down
+    return running
+
+
+def subscribe_to_bus(router: Router) -> None:
+    """Without Kafka, subscribe the event functions to this process's in-process bus (every
+    process that commits needs this: its relay publishes to its own bus)."""
+    from taskai import bootstrap
+    from taskai.config import get_settings
+
+    if get_settings().kafka_bootstrap_servers:
+        return
+    for trigger in TRIGGERS:
+        if trigger.topic is not None:
+            bootstrap.bus().subscribe(
+                trigger.topic, trigger.function, router.events[trigger.function]
+            )
+
+
+def start_sources(
+    router: Router, *, port: int | None, tick_s: float, group_prefix: str = ""
+) -> list[Any]:
+    """Start the PingSource ticker and, with Kafka, one KafkaSource stand-in per topic (one
+    process of a server runs these); returns them, to stop on shutdown."""
+    from taskai import bootstrap
     from taskai.config import get_settings
     from taskai.local.ping import Ticker
     from taskai.triggers import DEAD_LETTER_SINK
@@ -150,32 +181,26 @@ def wire_events(
     running: list[Any] = []
     servers = get_settings().kafka_bootstrap_servers
     for trigger in TRIGGERS:
-        if trigger.topic is None:
+        if trigger.topic is None or not servers:
             continue
-        if servers:
-            from taskai.local.kafka_source import KafkaSourceBridge
+        from taskai.local.kafka_source import KafkaSourceBridge
 
-            bridge = KafkaSourceBridge(
-                bootstrap_servers=servers,
-                topic=trigger.topic,
-                group=group_prefix + trigger.function,
-                sink=f"http://127.0.0.1:{port}{EVENT_PREFIX}{trigger.function}",
-                dead_letter_topic=trigger.dead_letter_topic,  # if the sink fails too
-                dead_letter_sink=f"http://127.0.0.1:{port}{EVENT_PREFIX}{DEAD_LETTER_SINK}",
-                parallelism=trigger.parallelism,
-                credential=bootstrap.event_credential(),
-            )
-            bridge.start()
-            running.append(bridge)
-        else:
-            bootstrap.bus().subscribe(
-                trigger.topic, trigger.function, router.events[trigger.function]
-            )
+        bridge = KafkaSourceBridge(
+            bootstrap_servers=servers,
+            topic=trigger.topic,
+            group=group_prefix + trigger.function,
+            sink=f"http://127.0.0.1:{port}{EVENT_PREFIX}{trigger.function}",
+            dead_letter_topic=trigger.dead_letter_topic,  # if the sink fails too
+            dead_letter_sink=f"http://127.0.0.1:{port}{EVENT_PREFIX}{DEAD_LETTER_SINK}",
+            parallelism=trigger.parallelism,
+            credential=bootstrap.event_credential(),
+        )
+        bridge.start()
+        running.append(bridge)
     pinged = {t.function: in_process(router.events[t.function]) for t in TRIGGERS if t.every_s}
     ticker = Ticker(pinged, period_s=tick_s)
     ticker.start()
     running.append(ticker)
-    bootstrap.relay().kick()  # publish whatever waited in the outbox while we were down
     return running
 
 

@@ -9,6 +9,7 @@ database pool) are read when Prometheus scrapes, not kept up to date on every wr
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import cache
@@ -80,10 +81,16 @@ class Metrics:
         REGISTRY.register(StateCollector())
 
 
+_building = threading.Lock()
+
+
 @cache
 def metrics() -> Metrics:
     """This process's metrics (built on first use)."""
-    return Metrics()
+    with _building:  # `cache` lets racing first calls both build: the second would register twice
+        if metrics.cache_info().currsize:
+            return metrics()
+        return Metrics()
 
 
 def status_class(status: int) -> str:

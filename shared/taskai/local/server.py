@@ -1,0 +1,150 @@
+"""`taskai serve`: the embedded mode as a production server — the same functions and web app as
+`taskai dev`, under gunicorn.
+
+Workers and threads: one worker per usable core (Python runs one thread at a time per process,
+so a process per core is what uses the machine), 8 threads each (a thread waiting on the
+database, a lock, bcrypt or the network leaves the core to another). The app is loaded once in
+the master and forked, so workers start warm. Gunicorn listens on the public port and on the
+loopback event port; a request is routed by the port it arrived on, never by its Host header.
+Every worker subscribes its event functions to its own in-process bus (its relay publishes
+there); one worker at a time — the holder of an flock — runs the PingSource ticker and, with
+Kafka, the KafkaSource stand-ins.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from taskai.local.devserver import (
+    EVENT_PREFIX,
+    HTTP_FUNCTIONS,
+    EventRouter,
+    Router,
+    build_app,
+    start_sources,
+    subscribe_to_bus,
+)
+
+log = logging.getLogger("taskai.serve")
+THREADS_PER_WORKER = 8
+
+
+def worker_count() -> int:
+    """Workers for this machine: one per core this process may run on (at least 1)."""
+    return max(1, len(os.sched_getaffinity(0)))
+
+
+class PortRouter:
+    """The public Router, or the loopback EventRouter for requests to the event port."""
+
+    def __init__(self, public: Router) -> None:
+        self.public, self.events = public, EventRouter(public.events)
+        self.events_port = 0  # set once gunicorn has bound it, before the workers fork
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        sock = environ.get("gunicorn.socket")
+        if sock is not None and sock.getsockname()[1] == self.events_port:
+            return self.events(environ, start_response)
+        return self.public(environ, start_response)
+
+
+class Server(BaseApplication):
+    """gunicorn, configured in code: binds, workers, hooks."""
+
+    def __init__(
+        self, host: str, port: int, events_port: int, tick_s: float, group_prefix: str
+    ) -> None:
+        self.binds = [f"{host}:{port}", f"127.0.0.1:{events_port}"]
+        self.tick_s, self.group_prefix = tick_s, group_prefix
+        self.app: PortRouter | None = None
+        self.leader_lock = Path(tempfile.gettempdir()) / f"taskai-serve-{os.getpid()}.lock"
+        self.running: list[Any] = []
+        super().__init__()
+
+    def load_config(self) -> None:
+        options = {
+            "bind": self.binds,
+            "workers": worker_count(),
+            "worker_class": "gthread",
+            "threads": THREADS_PER_WORKER,
+            "preload_app": True,
+            "timeout": 60,
+            "graceful_timeout": 10,
+            "control_socket_disable": True,  # one per user by default: two servers would clash
+            "worker_tmp_dir": "/dev/shm" if os.path.isdir("/dev/shm") else None,
+            "when_ready": self.when_ready,
+            "post_worker_init": self.post_worker_init,
+            "worker_exit": self.worker_exit,
+            "on_exit": self.on_exit,
+        }
+        for key, value in options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> PortRouter:
+        from taskai import bootstrap
+
+        bootstrap.process_secret()  # made before the fork: every worker admits the same senders
+        self.app = PortRouter(build_app(web_cache=True))
+        return self.app
+
+    def when_ready(self, arbiter: Any) -> None:
+        public, events = (listener.sock.getsockname() for listener in arbiter.LISTENERS)
+        assert self.app is not None
+        self.app.events_port = events[1]
+        log.info(
+            "serving",
+            extra={
+                "url": f"http://{public[0]}:{public[1]}",
+                "events_url": f"http://127.0.0.1:{events[1]}{EVENT_PREFIX}",
+                "workers": arbiter.num_workers,
+                "threads": THREADS_PER_WORKER,
+                "functions": HTTP_FUNCTIONS + sorted(self.app.public.events),
+            },
+        )
+
+    def post_worker_init(self, worker: Any) -> None:
+        assert self.app is not None
+        subscribe_to_bus(self.app.public)
+        threading.Thread(target=self.lead, name="sources-leader", daemon=True).start()
+
+    def lead(self) -> None:
+        """Wait for the leader's flock (held until this worker exits), then run the sources."""
+        import fcntl
+
+        from taskai import bootstrap
+
+        handle = os.open(self.leader_lock, os.O_CREAT | os.O_RDWR, 0o600)
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released by the kernel when this process ends
+        assert self.app is not None
+        bootstrap.relay().kick()  # publish whatever waited in the outbox while we were down
+        self.running = start_sources(
+            self.app.public,
+            port=self.app.events_port,
+            tick_s=self.tick_s,
+            group_prefix=self.group_prefix,
+        )
+
+    def worker_exit(self, arbiter: Any, worker: Any) -> None:
+        for item in self.running:
+            item.stop()
+
+    def on_exit(self, arbiter: Any) -> None:
+        self.leader_lock.unlink(missing_ok=True)
+
+
+def serve(
+    host: str, port: int, *, events_port: int = 0, tick_s: float = 60.0, group_prefix: str = ""
+) -> None:
+    """Serve the API and web app on host:port and the event functions and metrics on
+    127.0.0.1:events_port with gunicorn, until SIGINT or SIGTERM."""
+    Server(host, port, events_port, tick_s, group_prefix).run()
