@@ -5,7 +5,6 @@ import functions_framework
 from taskai.api import schemas as s
 from taskai.api.http import Api, Call
 from taskai.api.presenters import tag_public, task_public
-from taskai.domain.queries import TaskQuery
 from taskai.services import recurrence, sync
 from taskai.services import tasks as service
 
@@ -28,23 +27,7 @@ def create_task(call: Call) -> s.TaskPublic:
 def list_tasks(call: Call) -> s.TaskPage:
     """GET /api/tasks → 200 TaskPage filtered, searched, sorted, one cursor page; 422
     InvalidInput, 409 Conflict for a cursor of another sort."""
-    p = call.query(s.TaskListParams)
-    query = TaskQuery(
-        statuses=tuple(p.status),
-        priorities=tuple(p.priority),
-        tags=tuple(p.tag),
-        tag_mode=p.tag_mode,
-        due_before=call.in_zone(p.due_before),
-        due_after=call.in_zone(p.due_after),
-        overdue=p.overdue,
-        no_due=p.no_due,
-        recurring=p.recurring,
-        text=p.q,
-        sort=p.sort or ("relevance" if p.q else "created"),
-        descending=p.order == "desc",
-        limit=p.limit,
-        cursor=p.cursor,
-    )
+    query = call.query(s.TaskListParams).task_query(call.in_zone)
     page = service.list_tasks(uow=call.uow(), user_id=call.user_id, query=query, now=call.now)
     zone = call.zone()
     return s.TaskPage(

@@ -18,6 +18,7 @@ from taskai.domain.quickadd import Draft
 from taskai.domain.recurrence import Recurrence
 from taskai.domain.tags import clean_tag_name
 from taskai.domain.tasks import clean_title
+from taskai.domain.vocabulary import DraftSource
 from taskai.schema_words import Anchor, Priority
 
 LANGUAGE_NAMES = {"en": "English", "de": "German", "es": "Spanish", "fr": "French"}
@@ -145,5 +146,5 @@ def to_draft(answer: AIDraft, zone: ZoneInfo) -> Draft:
         tags=[clean_tag_name(tag) for tag in answer.tags],
         recurrence=recurrence,
         reminders=reminders,
-        source="openai",
+        source=DraftSource.OPENAI,
     )

@@ -97,7 +97,7 @@ def draft_public(draft: Draft, zone: ZoneInfo) -> s.DraftPublic:
             s.DraftReminder(minutes_before=r.get("minutes_before"), at=local(r.get("at"), zone))  # type: ignore[arg-type]
             for r in draft.reminders
         ],
-        source=draft.source,  # type: ignore[arg-type]
+        source=draft.source,
         notes=draft.notes,
         spans=[s.DraftSpan(**span) for span in draft.spans],
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -16,7 +17,19 @@ from pydantic import (
 )
 
 from taskai.domain import vocabulary as v
-from taskai.schema_words import Anchor, Language, Priority, Status
+from taskai.domain.queries import TaskQuery, default_sort
+from taskai.schema_words import (
+    Anchor,
+    Deleted,
+    DraftSource,
+    Language,
+    Preset,
+    Priority,
+    SortKey,
+    SortOrder,
+    Status,
+    TagMode,
+)
 
 if TYPE_CHECKING:
     from taskai.services.tasks import TaskChanges
@@ -232,7 +245,7 @@ class RecurrenceIn(Strict):
         description="An RFC 5545 RRULE, e.g. FREQ=MONTHLY;BYMONTHDAY=-1",
         json_schema_extra=_rrule,
     )
-    preset: Literal["daily", "weekdays", "weekly", "monthly", "yearly"] | None = Field(
+    preset: Preset | None = Field(
         None, json_schema_extra=_never_null
     )
     interval: int | None = Field(None, ge=1, le=1000)
@@ -378,15 +391,15 @@ class TaskListParams(Strict):
     status: list[Status] = Field(default_factory=list)
     priority: list[Priority] = Field(default_factory=list)
     tag: list[TagName] = Field(default_factory=list)
-    tag_mode: Literal["any", "all"] = "any"
+    tag_mode: TagMode = v.TagMode.ANY
     due_before: QueryMoment | None = None
     due_after: QueryMoment | None = None
     overdue: bool | None = None
     no_due: bool | None = None
     recurring: bool | None = None
     q: str | None = Field(None, min_length=1, max_length=200)
-    sort: Literal["due", "priority", "created", "updated", "title", "relevance"] | None = None
-    order: Literal["asc", "desc"] = "asc"
+    sort: SortKey | None = None
+    order: SortOrder = v.SortOrder.ASC
     limit: int = Field(50, ge=1, le=200)
     cursor: str | None = Field(
         None,
@@ -394,6 +407,25 @@ class TaskListParams(Strict):
         description="next_cursor of the previous page, as given, with the same sort and order",
         json_schema_extra=_opaque_cursor,
     )
+
+    def task_query(self, in_zone: Callable[[datetime | None], datetime | None]) -> TaskQuery:
+        """These filters as the domain's query; times without an offset read by `in_zone`."""
+        return TaskQuery(
+            statuses=tuple(self.status),
+            priorities=tuple(self.priority),
+            tags=tuple(self.tag),
+            tag_mode=self.tag_mode,
+            due_before=in_zone(self.due_before),
+            due_after=in_zone(self.due_after),
+            overdue=self.overdue,
+            no_due=self.no_due,
+            recurring=self.recurring,
+            text=self.q,
+            sort=self.sort or default_sort(self.q),
+            descending=self.order == v.SortOrder.DESC,
+            limit=self.limit,
+            cursor=self.cursor,
+        )
 
 
 class TagList(Model):
@@ -422,7 +454,7 @@ class SyncParams(Strict):
 
 
 class Deletion(Model):
-    type: Literal["task", "tag"]
+    type: Deleted
     id: str
 
 
@@ -467,7 +499,7 @@ class DraftPublic(Model):
     tags: list[str]
     recurrence: RecurrencePublic | None
     reminders: list[DraftReminder]
-    source: Literal["openai", "rules"]
+    source: DraftSource
     notes: list[str]
     spans: list[DraftSpan] = Field(
         default_factory=list, description="Where each recognised part sits in the text"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from taskai.domain.vocabulary import SortKey, TagMode
+
 
 @dataclass(frozen=True)
 class TaskQuery:
@@ -13,7 +15,7 @@ class TaskQuery:
     statuses: tuple[str, ...] = ()
     priorities: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
-    tag_mode: str = "any"
+    tag_mode: TagMode = TagMode.ANY
     due_before: datetime | None = None
     due_after: datetime | None = None
     overdue: bool | None = None
@@ -21,10 +23,15 @@ class TaskQuery:
     recurring: bool | None = None
     series_id: str | None = None
     text: str | None = None
-    sort: str = "created"
+    sort: SortKey = SortKey.CREATED
     descending: bool = False
     limit: int = 50
     cursor: str | None = None
+
+
+def default_sort(text: str | None) -> SortKey:
+    """The order of a list that names none: by relevance when searching, else newest first."""
+    return SortKey.RELEVANCE if text else SortKey.CREATED
 
 
 @dataclass

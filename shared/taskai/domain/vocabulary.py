@@ -49,3 +49,52 @@ class Language(StrEnum):
     DE = "de"
     ES = "es"
     FR = "fr"
+
+
+class Preset(StrEnum):
+    """The named recurrence rules a client may pick instead of writing an RRULE."""
+
+    DAILY = "daily"
+    WEEKDAYS = "weekdays"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+    YEARLY = "yearly"
+
+
+class SortKey(StrEnum):
+    """What a task list is ordered by (relevance only with a search)."""
+
+    DUE = "due"
+    PRIORITY = "priority"
+    CREATED = "created"
+    UPDATED = "updated"
+    TITLE = "title"
+    RELEVANCE = "relevance"
+
+
+class SortOrder(StrEnum):
+    """Which way a task list runs."""
+
+    ASC = "asc"
+    DESC = "desc"
+
+
+class TagMode(StrEnum):
+    """Whether a task list's tags filter asks for any of the tags or all of them."""
+
+    ANY = "any"
+    ALL = "all"
+
+
+class DraftSource(StrEnum):
+    """Who read a quick-add text: OpenAI, or the rule-based parser."""
+
+    OPENAI = "openai"
+    RULES = "rules"
+
+
+class Deleted(StrEnum):
+    """The kinds of thing a sync answer reports as deleted."""
+
+    TASK = "task"
+    TAG = "tag"

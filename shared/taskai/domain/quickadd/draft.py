@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypedDict
 
+from taskai.domain.vocabulary import DraftSource
+
 Reminder = dict[str, int | datetime]
 
 
@@ -28,7 +30,7 @@ class Draft:
     tags: list[str] = field(default_factory=list)
     recurrence: dict[str, str] | None = None
     reminders: list[Reminder] = field(default_factory=list)
-    source: str = "rules"
+    source: DraftSource = DraftSource.RULES
     notes: list[str] = field(default_factory=list)
     # Where each recognised part came from in the text ({start, end, kind}); presentation only,
     # so two drafts with the same task content compare equal.

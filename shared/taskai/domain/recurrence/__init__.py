@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from taskai.domain.vocabulary import Preset
 from taskai.errors import InvalidInput
 
 from . import occurrences, words
@@ -55,7 +56,7 @@ class Recurrence:
             raise invalid("preset", f"'{preset}' is not a preset; use {', '.join(PRESETS)}")
         if type(interval) is not int or not 1 <= interval <= MAX_INTERVAL:
             raise invalid("interval", f"'{interval}' is not {WHOLE_1_TO_1000}")
-        return cls(f"{PRESETS[key]};INTERVAL={interval}", anchor)
+        return cls(f"{PRESETS[Preset(key)]};INTERVAL={interval}", anchor)
 
     @classmethod
     def from_input(cls, data: Mapping[str, Any]) -> Recurrence:

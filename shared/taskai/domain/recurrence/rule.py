@@ -9,16 +9,16 @@ from functools import lru_cache
 
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY
 
-from taskai.domain.vocabulary import Anchor
+from taskai.domain.vocabulary import Anchor, Preset
 from taskai.errors import InvalidInput
 
 ANCHORS = tuple(Anchor)
 PRESETS = {
-    "daily": "FREQ=DAILY",
-    "weekdays": "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
-    "weekly": "FREQ=WEEKLY",
-    "monthly": "FREQ=MONTHLY",
-    "yearly": "FREQ=YEARLY",
+    Preset.DAILY: "FREQ=DAILY",
+    Preset.WEEKDAYS: "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+    Preset.WEEKLY: "FREQ=WEEKLY",
+    Preset.MONTHLY: "FREQ=MONTHLY",
+    Preset.YEARLY: "FREQ=YEARLY",
 }
 MAX_INTERVAL = 1000
 MAX_RULE_LENGTH = 500
