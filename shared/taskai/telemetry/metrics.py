@@ -9,6 +9,7 @@ database pool) are read when Prometheus scrapes, not kept up to date on every wr
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import cache
@@ -80,9 +81,17 @@ class Metrics:
         REGISTRY.register(StateCollector())
 
 
-@cache
+_first_use = threading.Lock()  # concurrent first requests must not register the metrics twice
+
+
 def metrics() -> Metrics:
-    """This process's metrics (built on first use)."""
+    """This process's metrics (built on first use, once even when threads race to it)."""
+    with _first_use:
+        return _built()
+
+
+@cache
+def _built() -> Metrics:
     return Metrics()
 
 
