@@ -60,22 +60,36 @@ class SqlOutbox:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.holding: Connection | None = None  # the turn's connection, while inside turn()
 
     @contextmanager
     def turn(self) -> Iterator[None]:
-        """Hold the relay turn of this process and database while inside; raises RelayBusy."""
+        """Hold the relay turn of this process and database while inside; raises RelayBusy.
+        The pass's reads and writes go over the turn's connection (one checkout, no pings)."""
         if not _this_process.acquire(blocking=False):
             raise RelayBusy("this process's relay is running")
         try:
-            with self.engine.connect() as lock:
-                if not take_turn(lock):
+            with self.engine.connect() as connection:
+                if not take_turn(connection):
                     raise RelayBusy("another process's relay is running")
+                self.holding = connection
                 try:
                     yield
                 finally:
-                    give_turn(lock)
+                    self.holding = None
+                    give_turn(connection)
         finally:
             _this_process.release()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A short transaction on the turn's connection, or on one of its own outside a turn."""
+        if self.holding is None:
+            with self.engine.begin() as connection:
+                yield connection
+        else:
+            with self.holding.begin():
+                yield self.holding
 
     def unpublished(self, limit: int) -> list[OutboxRecord]:
         """Up to `limit` of the oldest events not yet published, in commit order."""
@@ -87,7 +101,7 @@ class SqlOutbox:
             .order_by(o.position)
             .limit(limit)
         )
-        with self.engine.begin() as connection:
+        with self.transaction() as connection:
             return [OutboxRecord(*row) for row in connection.execute(stmt)]
 
     def mark_published(
@@ -95,7 +109,7 @@ class SqlOutbox:
     ) -> None:
         """Mark these published at `now` and forget events published before `purge_before`
         (Kafka keeps them for its own retention), in one transaction."""
-        with self.engine.begin() as connection:
+        with self.transaction() as connection:
             if positions:
                 stmt = update(orm.outbox).where(o.position.in_(positions))
                 connection.execute(stmt.values(published_at=now))
@@ -104,12 +118,16 @@ class SqlOutbox:
 
 
 def purge(before: datetime, *, oldest: int) -> Delete:
-    """Delete the events published before `before` among the `oldest` rows. The oldest rows by
-    position (the primary key) are the ones old enough, so this reads a few index entries
-    where `published_at < before` over the whole table (no index) scanned all 7 days of rows
-    on every pass; repeated passes catch up with a larger backlog."""
-    first = select(o.position).order_by(o.position).limit(oldest).scalar_subquery()
-    return delete(orm.outbox).where(o.position.in_(first), o.published_at < before)
+    """Delete the events published before `before` among the `oldest` rows by position (the
+    primary key), where old ones are: a filter on the unindexed `published_at` alone scanned
+    all 7 days of rows on every pass. When the very oldest row is not old enough (nearly
+    always) PostgreSQL stops after that one row; a larger backlog goes over several passes."""
+    first = select(o.position).order_by(o.position)
+    return delete(orm.outbox).where(
+        first.with_only_columns(o.published_at).limit(1).scalar_subquery() < before,
+        o.position.in_(first.limit(oldest).scalar_subquery()),
+        o.published_at < before,
+    )
 
 
 def take_turn(connection: Connection) -> bool:
