@@ -1,13 +1,14 @@
 """Events end to end through Kafka: outbox → relay → broker → KafkaSource stand-in → function.
 
 Measures, on PostgreSQL and a real Kafka broker, with the recurrence function served as the
-image serves it (gunicorn, one gthread worker with 8 threads, in a process of its own: one consumer)
-and the relay and the KafkaSource stand-in in this process:
+image serves it (gunicorn, one gthread worker with 8 threads: one consumer), the KafkaSource
+stand-in in a process of its own (as Knative's dispatcher) and the relay in this one, beside
+the writers (as in the tasks function):
   burst   — N task events committed while the relay waits, then released: events/s until the
             function's handler has finished every one of them;
   latency — events committed at a steady rate (by a few writers, so a slow commit does not hold
             the pace back): p50/p99 from the commit returning to the function's handler finishing.
---profile samples both processes with py-spy during the burst and prints where the CPU went.
+--profile samples the three processes with py-spy during the burst and prints where the CPU went.
 
 Run (services from scripts/postgres and scripts/kafka):
   python bench/bench_events.py --database-url "$(scripts/postgres url)" \
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import secrets
 import statistics
@@ -29,6 +31,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "shared"))
@@ -92,6 +95,40 @@ def serve_recurrence(database_url: str, token: str, work: Path):  # type: ignore
     ]  # fmt: skip
     server = Server(argv, env, work / "recurrence.log", port)
     return server, Arrivals(arrivals), f"http://127.0.0.1:{port}/"
+
+
+def run_source(options: dict[str, Any], ready: Any, stop: Any) -> None:
+    """The KafkaSource stand-in in a process of its own, as Knative runs its dispatcher apart
+    from the functions (and from the relay, which lives in the tasks function)."""
+    from taskai.local.kafka_source import KafkaSourceBridge
+
+    bridge = KafkaSourceBridge(**options)
+    thread = bridge.start()
+    if bridge.ready.wait(60):
+        ready.set()
+    stop.wait()
+    bridge.stop()
+    thread.join(timeout=10)
+
+
+def start_source(url: str, kafka: str) -> tuple[Any, Any]:
+    """(process, stop event) of the stand-in delivering task-events to `url`, once it is ready."""
+    from taskai import bootstrap
+
+    spawn = multiprocessing.get_context("spawn")
+    ready, stop = spawn.Event(), spawn.Event()
+    options = {
+        "bootstrap_servers": kafka,
+        "topic": "task-events",
+        "group": f"bench-{uuid.uuid4().hex[:8]}",
+        "sink": url,
+        "credential": bootstrap.event_credential(),
+    }
+    process = spawn.Process(target=run_source, args=(options, ready, stop), name="kafka-source")
+    process.start()
+    if not ready.wait(60):
+        raise SystemExit("the KafkaSource stand-in did not join its group within 60 s")
+    return process, stop
 
 
 def new_user(uow_factory) -> uuid.UUID:
@@ -228,13 +265,18 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def profiler(args, server, work: Path):  # type: ignore[no-untyped-def]
-    """profile(measure) → (its result, CPU seconds of this process and of the function's);
-    with --profile, py-spy samples both meanwhile and prints where the time went."""
+def profiler(args, server, source_pid: int, work: Path):  # type: ignore[no-untyped-def]
+    """profile(measure) → (its result, CPU seconds of this process (writers and relay), of the
+    source's and of the function's); with --profile, py-spy samples the three meanwhile and
+    prints where the time went."""
     from lib.profiling import print_profile, profiled
 
     def profile(measure):  # type: ignore[no-untyped-def]
-        pids = {"bench_cpu_s": os.getpid(), "function_cpu_s": server.pids()[-1]}
+        pids = {
+            "relay_cpu_s": os.getpid(),
+            "source_cpu_s": source_pid,
+            "function_cpu_s": server.pids()[-1],
+        }
         before = {name: cpu_seconds(pid) for name, pid in pids.items()}
         if not args.profile:
             result = measure()
@@ -271,32 +313,23 @@ def main() -> None:
     )
     from taskai import bootstrap
     from taskai.adapters.migrate import upgrade
-    from taskai.local.kafka_source import KafkaSourceBridge
 
     upgrade(args.database_url)
     with tempfile.TemporaryDirectory(prefix="bench-events-") as folder:
         work = Path(folder)
         server, arrivals, url = serve_recurrence(args.database_url, token, work)
-        bridge = KafkaSourceBridge(
-            bootstrap_servers=args.kafka,
-            topic="task-events",
-            group=f"bench-{uuid.uuid4().hex[:8]}",
-            sink=url,
-            credential=bootstrap.event_credential(),
-        )
-        bridge_thread = bridge.start()
+        source, stop_source = start_source(url, args.kafka)
         try:
             user_id = new_user(bootstrap.uow)
-            bridge.ready.wait(30)  # the consumer has joined its group before timing anything
             bootstrap.relay_now()  # the registration's events are not part of the figures
-            profile = profiler(args, server, work)
+            profile = profiler(args, server, source.pid, work)
             results = {
                 "burst": burst(args, arrivals, user_id, profile),
                 "latency": latency(args, arrivals, user_id),
             }
         finally:
-            bridge.stop()
-            bridge_thread.join(timeout=10)
+            stop_source.set()
+            source.join(timeout=15)
             server.stop()
     print(json.dumps(results, indent=2))
     out = ROOT / "bench" / "results"
