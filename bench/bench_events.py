@@ -124,9 +124,12 @@ def start_source(url: str, kafka: str) -> tuple[Any, Any]:
         "sink": url,
         "credential": bootstrap.event_credential(),
     }
-    process = spawn.Process(target=run_source, args=(options, ready, stop), name="kafka-source")
+    process = spawn.Process(
+        target=run_source, args=(options, ready, stop), name="kafka-source", daemon=True
+    )
     process.start()
     if not ready.wait(60):
+        process.terminate()
         raise SystemExit("the KafkaSource stand-in did not join its group within 60 s")
     return process, stop
 
@@ -318,18 +321,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-events-") as folder:
         work = Path(folder)
         server, arrivals, url = serve_recurrence(args.database_url, token, work)
-        source, stop_source = start_source(url, args.kafka)
         try:
-            user_id = new_user(bootstrap.uow)
-            bootstrap.relay_now()  # the registration's events are not part of the figures
-            profile = profiler(args, server, source.pid, work)
-            results = {
-                "burst": burst(args, arrivals, user_id, profile),
-                "latency": latency(args, arrivals, user_id),
-            }
+            source, stop_source = start_source(url, args.kafka)
+            try:
+                user_id = new_user(bootstrap.uow)
+                bootstrap.relay_now()  # the registration's events are not part of the figures
+                profile = profiler(args, server, source.pid, work)
+                results = {
+                    "burst": burst(args, arrivals, user_id, profile),
+                    "latency": latency(args, arrivals, user_id),
+                }
+            finally:
+                stop_source.set()
+                source.join(timeout=15)
         finally:
-            stop_source.set()
-            source.join(timeout=15)
             server.stop()
     print(json.dumps(results, indent=2))
     out = ROOT / "bench" / "results"
