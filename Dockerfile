@@ -39,6 +39,7 @@ cffi==2.1.1
 charset-normalizer==3.5.3
 click==8.5.1
 cloudevents==1.12.0
+crc32c==2.9.post0
 cryptography==50.0.2
 dateparser==1.5.0
 deprecation==2.1.0

@@ -1,58 +1,137 @@
 """Events end to end through Kafka: outbox → relay → broker → KafkaSource stand-in → function.
 
-Measures, on PostgreSQL and a real Kafka broker:
+Measures, on PostgreSQL and a real Kafka broker, with the recurrence function served as the
+image serves it (gunicorn, one gthread worker with 8 threads: one consumer), the KafkaSource
+stand-in in a process of its own (as Knative's dispatcher) and the relay in this one, beside
+the writers (as in the tasks function):
   burst   — N task events committed while the relay waits, then released: events/s until the
-            recurrence function (served over HTTP as functions-framework serves it) has handled
-            every one of them, on one consumer;
-  latency — events committed at a steady rate: p50/p99 from the commit returning to the
-            function's handler finishing.
+            function's handler has finished every one of them;
+  latency — events committed at a steady rate (by a few writers, so a slow commit does not hold
+            the pace back): p50/p99 from the commit returning to the function's handler finishing.
+--profile samples the three processes with py-spy during the burst and prints where the CPU went.
 
 Run (services from scripts/postgres and scripts/kafka):
   python bench/bench_events.py --database-url "$(scripts/postgres url)" \
-      --kafka "$(scripts/kafka bootstrap)" [--events 20000] [--rate 300] [--seconds 15]
+      --kafka "$(scripts/kafka bootstrap)" [--events 5000] [--rate 100] [--seconds 15] [--profile]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
+import secrets
 import statistics
 import sys
+import tempfile
 import threading
 import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "shared"))
+sys.path.insert(0, str(ROOT / "bench"))
+WRITERS = 4
+
+
+def recurrence_app():  # type: ignore[no-untyped-def]
+    """gunicorn's app: the recurrence function as functions-framework builds it, noting in the
+    file BENCH_ARRIVALS `subject monotonic-seconds` for each event its handler has finished."""
+    from taskai.local.devserver import load_function
+
+    app = load_function("recurrence")
+    fd = os.open(os.environ["BENCH_ARRIVALS"], os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+
+    def noting(environ, start_response):  # type: ignore[no-untyped-def]
+        body = app(environ, start_response)
+        # one write(2) to an O_APPEND file: lines of concurrent threads never interleave
+        os.write(fd, f"{environ.get('HTTP_CE_SUBJECT', '')} {time.monotonic()}\n".encode())
+        return body
+
+    return noting
 
 
 class Arrivals:
-    """WSGI middleware: the time each event's handler finished, by CloudEvent subject."""
+    """The function's arrival notes (a file it appends to), read as they come."""
 
-    def __init__(self, app):
-        self.app, self.seen, self.lock = app, {}, threading.Lock()
+    def __init__(self, path: Path):
+        self.path, self.offset, self.seen = path, 0, {}
 
-    def __call__(self, environ, start_response):
-        body = self.app(environ, start_response)
-        subject = environ.get("HTTP_CE_SUBJECT", "")
-        with self.lock:
-            self.seen.setdefault(subject, time.perf_counter())
-        return body
+    def read(self) -> dict[str, float]:
+        """Subject → monotonic time its handler finished (the first time, for a redelivery)."""
+        with open(self.path, "rb") as f:
+            f.seek(self.offset)
+            chunk = f.read()
+        complete = chunk[: chunk.rfind(b"\n") + 1]
+        self.offset += len(complete)
+        for line in complete.decode().splitlines():
+            subject, at = line.rsplit(" ", 1)
+            self.seen.setdefault(subject, float(at))
+        return self.seen
 
 
-def serve_recurrence() -> tuple[Arrivals, str]:
-    """The recurrence function, as functions-framework builds it, on a threaded local server."""
-    from werkzeug.serving import make_server
+def serve_recurrence(database_url: str, token: str, work: Path):  # type: ignore[no-untyped-def]
+    """The recurrence function under gunicorn as the image runs it; (server, arrivals, url)."""
+    from lib.servers import Server, free_port
 
-    from taskai.local.devserver import load_function
+    port, arrivals = free_port(), work / "arrivals"
+    arrivals.touch()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "EVENTS_TOKEN": token,
+        "BENCH_ARRIVALS": str(arrivals),
+        "PYTHONPATH": str(ROOT / "bench"),
+    }
+    argv = [
+        sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+        "--threads", "8", "--worker-class", "gthread", "--keep-alive", "75",
+        "--log-level", "warning", "bench_events:recurrence_app()",
+    ]  # fmt: skip
+    server = Server(argv, env, work / "recurrence.log", port)
+    return server, Arrivals(arrivals), f"http://127.0.0.1:{port}/"
 
-    app = Arrivals(load_function("recurrence"))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return app, f"http://127.0.0.1:{server.server_port}/"
+
+def run_source(options: dict[str, Any], ready: Any, stop: Any) -> None:
+    """The KafkaSource stand-in in a process of its own, as Knative runs its dispatcher apart
+    from the functions (and from the relay, which lives in the tasks function)."""
+    from taskai.local.kafka_source import KafkaSourceBridge
+
+    bridge = KafkaSourceBridge(**options)
+    thread = bridge.start()
+    if bridge.ready.wait(60):
+        ready.set()
+    stop.wait()
+    bridge.stop()
+    thread.join(timeout=10)
+
+
+def start_source(url: str, kafka: str) -> tuple[Any, Any]:
+    """(process, stop event) of the stand-in delivering task-events to `url`, once it is ready."""
+    from taskai import bootstrap
+
+    spawn = multiprocessing.get_context("spawn")
+    ready, stop = spawn.Event(), spawn.Event()
+    options = {
+        "bootstrap_servers": kafka,
+        "topic": "task-events",
+        "group": f"bench-{uuid.uuid4().hex[:8]}",
+        "sink": url,
+        "credential": bootstrap.event_credential(),
+    }
+    process = spawn.Process(
+        target=run_source, args=(options, ready, stop), name="kafka-source", daemon=True
+    )
+    process.start()
+    if not ready.wait(60):
+        process.terminate()
+        raise SystemExit("the KafkaSource stand-in did not join its group within 60 s")
+    return process, stop
 
 
 def new_user(uow_factory) -> uuid.UUID:
@@ -86,67 +165,131 @@ def create(uow, user_id) -> str:
 
 
 def wait_for(arrivals: Arrivals, ids: set[str], timeout_s: float) -> float:
+    """The monotonic time the last of `ids` arrived; exits when some never do."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        with arrivals.lock:
-            if ids <= arrivals.seen.keys():
-                return max(arrivals.seen[i] for i in ids)
+        seen = arrivals.read()
+        if ids <= seen.keys():
+            return max(seen[i] for i in ids)
         time.sleep(0.01)
     missing = len(ids - arrivals.seen.keys())
     raise SystemExit(f"{missing} events did not arrive within {timeout_s} s")
 
 
-def burst(args, arrivals, user_id) -> dict:
+def in_parallel(work, count: int = WRITERS) -> None:  # type: ignore[no-untyped-def]
+    """Run work(i) for i in range(count) on threads of their own and wait for all of them."""
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+def burst(args, arrivals, user_id, profile) -> dict:  # type: ignore[no-untyped-def]
     from taskai import bootstrap
     from taskai.adapters.unit_of_work import UnitOfWork
 
     quiet = lambda: UnitOfWork(bootstrap.session_factory())  # noqa: E731 - commits without kicking the relay
     ids: set[str] = set()
-    writers = 4
 
-    def write(n: int) -> None:
-        for _ in range(n):
+    def write(_writer: int) -> None:
+        for _ in range(args.events // WRITERS):
             ids.add(create(quiet(), user_id))
 
-    threads = [
-        threading.Thread(target=write, args=(args.events // writers,)) for _ in range(writers)
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    started = time.perf_counter()
-    bootstrap.relay().kick()
-    finished = wait_for(arrivals, ids, timeout_s=600)
-    seconds = finished - started
+    in_parallel(write)
+
+    relayed: list[float] = []
+
+    def measure() -> float:
+        started = time.monotonic()
+        bootstrap.relay().kick()
+        watch = threading.Thread(target=lambda: relayed.append(relay_done(started)))
+        watch.start()
+        arrived = wait_for(arrivals, ids, timeout_s=600) - started
+        watch.join()
+        return arrived
+
+    seconds, cpu = profile(measure)
     return {
         "events": len(ids),
         "seconds": round(seconds, 2),
         "events_per_s": round(len(ids) / seconds),
+        "relayed_in_s": round(relayed[0], 2),
+        **cpu,
     }
 
 
-def latency(args, arrivals, user_id) -> dict:
+def relay_done(started: float) -> float:
+    """Seconds from `started` until the relay has put the whole backlog on Kafka."""
+    from taskai import bootstrap
+
+    bootstrap.relay().idle.wait(600)
+    return time.monotonic() - started
+
+
+def latency(args, arrivals, user_id) -> dict:  # type: ignore[no-untyped-def]
+    """Event i is committed at start + i / rate by one of a few writers (one alone cannot keep
+    the pace when a commit takes longer than the interval)."""
     from taskai import bootstrap
 
     committed: dict[str, float] = {}
-    interval, end = 1.0 / args.rate, time.perf_counter() + args.seconds
-    next_at = time.perf_counter()
-    while time.perf_counter() < end:
-        task_id = create(bootstrap.uow(), user_id)
-        committed[task_id] = time.perf_counter()
-        next_at += interval
-        time.sleep(max(0.0, next_at - time.perf_counter()))
+    count, start = int(args.rate * args.seconds), time.monotonic() + 0.1
+    turns = iter(range(count))
+    lock = threading.Lock()
+
+    def write(_writer: int) -> None:
+        while True:
+            with lock:
+                i = next(turns, None)
+            if i is None:
+                return
+            time.sleep(max(0.0, start + i / args.rate - time.monotonic()))
+            task_id = create(bootstrap.uow(), user_id)
+            committed[task_id] = time.monotonic()
+
+    in_parallel(write)
+    achieved = count / (max(committed.values()) - start)
     wait_for(arrivals, set(committed), timeout_s=120)
     delays = sorted((arrivals.seen[i] - t) * 1000 for i, t in committed.items())
     q = statistics.quantiles(delays, n=100)
     return {
         "events": len(delays),
         "rate_per_s": args.rate,
+        "committed_per_s": round(achieved),
         "p50_ms": round(q[49], 1),
         "p99_ms": round(q[98], 1),
         "max_ms": round(delays[-1], 1),
     }
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of one process so far (all its threads)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def profiler(args, server, source_pid: int, work: Path):  # type: ignore[no-untyped-def]
+    """profile(measure) → (its result, CPU seconds of this process (writers and relay), of the
+    source's and of the function's); with --profile, py-spy samples the three meanwhile and
+    prints where the time went."""
+    from lib.profiling import print_profile, profiled
+
+    def profile(measure):  # type: ignore[no-untyped-def]
+        pids = {
+            "relay_cpu_s": os.getpid(),
+            "source_cpu_s": source_pid,
+            "function_cpu_s": server.pids()[-1],
+        }
+        before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+        if not args.profile:
+            result = measure()
+        else:
+            both = SimpleNamespace(proc=SimpleNamespace(pid=os.getpid()))  # and its children
+            result, found = profiled(both, work / "burst.pyspy", measure)
+            print_profile("burst", found, args.events, args.profile_top)
+        return result, {n: round(cpu_seconds(p) - before[n], 1) for n, p in pids.items()}
+
+    return profile
 
 
 def main() -> None:
@@ -155,36 +298,44 @@ def main() -> None:
     )
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--kafka", required=True)
-    parser.add_argument("--events", type=int, default=20000)
-    parser.add_argument("--rate", type=int, default=300, help="events/s in the latency phase")
+    parser.add_argument("--events", type=int, default=5000)
+    parser.add_argument("--rate", type=int, default=100, help="events/s in the latency phase")
     parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument(
+        "--profile", action="store_true", help="py-spy the burst (pip install py-spy)"
+    )
+    parser.add_argument("--profile-top", type=int, default=25)
     args = parser.parse_args()
+    token = secrets.token_urlsafe(32)
     os.environ.update(
         DATABASE_URL=args.database_url,
         KAFKA_BOOTSTRAP_SERVERS=args.kafka,
         JWT_SECRET="benchmark-secret-that-is-long-enough-000",
+        EVENTS_TOKEN=token,
         LOG_LEVEL="WARNING",
     )
     from taskai import bootstrap
     from taskai.adapters.migrate import upgrade
-    from taskai.local.kafka_source import KafkaSourceBridge
 
     upgrade(args.database_url)
-    arrivals, url = serve_recurrence()
-    bridge = KafkaSourceBridge(
-        bootstrap_servers=args.kafka,
-        topic="task-events",
-        group=f"bench-{uuid.uuid4().hex[:8]}",
-        sink=url,
-        credential=bootstrap.event_credential(),  # the function runs in this process
-    )
-    bridge_thread = bridge.start()
-    user_id = new_user(bootstrap.uow)
-    time.sleep(3)  # let the consumer join its group before timing anything
-    bootstrap.relay_now()  # the registration's events are not part of the figures
-    results = {"burst": burst(args, arrivals, user_id), "latency": latency(args, arrivals, user_id)}
-    bridge.stop()
-    bridge_thread.join(timeout=10)
+    with tempfile.TemporaryDirectory(prefix="bench-events-") as folder:
+        work = Path(folder)
+        server, arrivals, url = serve_recurrence(args.database_url, token, work)
+        try:
+            source, stop_source = start_source(url, args.kafka)
+            try:
+                user_id = new_user(bootstrap.uow)
+                bootstrap.relay_now()  # the registration's events are not part of the figures
+                profile = profiler(args, server, source.pid, work)
+                results = {
+                    "burst": burst(args, arrivals, user_id, profile),
+                    "latency": latency(args, arrivals, user_id),
+                }
+            finally:
+                stop_source.set()
+                source.join(timeout=15)
+        finally:
+            server.stop()
     print(json.dumps(results, indent=2))
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)

@@ -17,7 +17,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, select, text, update
+from sqlalchemy import Connection, Delete, Engine, delete, func, select, text, update
 
 from taskai.adapters import orm
 from taskai.domain.events import DomainEvent
@@ -26,6 +26,7 @@ from taskai.ports import OutboxRecord, RelayBusy
 
 log = logging.getLogger("taskai.relay")
 o = orm.outbox.c
+PURGE_AT_ONCE = 1000  # rows a relay pass looks at for purging: twice its batch, so it keeps up
 RELAY_LOCK = 0x7A5CA1  # PostgreSQL advisory lock key: one relay at a time keeps per-key order
 _this_process = threading.Lock()
 
@@ -60,22 +61,36 @@ class SqlOutbox:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.holding: Connection | None = None  # the turn's connection, while inside turn()
 
     @contextmanager
     def turn(self) -> Iterator[None]:
-        """Hold the relay turn of this process and database while inside; raises RelayBusy."""
+        """Hold the relay turn of this process and database while inside; raises RelayBusy.
+        The pass's reads and writes go over the turn's connection (one checkout, no pings)."""
         if not _this_process.acquire(blocking=False):
             raise RelayBusy("this process's relay is running")
         try:
-            with self.engine.connect() as lock:
-                if not take_turn(lock):
+            with self.engine.connect() as connection:
+                if not take_turn(connection):
                     raise RelayBusy("another process's relay is running")
+                self.holding = connection
                 try:
                     yield
                 finally:
-                    give_turn(lock)
+                    self.holding = None
+                    give_turn(connection)
         finally:
             _this_process.release()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A short transaction on the turn's connection, or on one of its own outside a turn."""
+        if self.holding is None:
+            with self.engine.begin() as connection:
+                yield connection
+        else:
+            with self.holding.begin():
+                yield self.holding
 
     def unpublished(self, limit: int) -> list[OutboxRecord]:
         """Up to `limit` of the oldest events not yet published, in commit order."""
@@ -87,7 +102,7 @@ class SqlOutbox:
             .order_by(o.position)
             .limit(limit)
         )
-        with self.engine.begin() as connection:
+        with self.transaction() as connection:
             return [OutboxRecord(*row) for row in connection.execute(stmt)]
 
     def mark_published(
@@ -95,12 +110,25 @@ class SqlOutbox:
     ) -> None:
         """Mark these published at `now` and forget events published before `purge_before`
         (Kafka keeps them for its own retention), in one transaction."""
-        with self.engine.begin() as connection:
+        with self.transaction() as connection:
             if positions:
                 stmt = update(orm.outbox).where(o.position.in_(positions))
                 connection.execute(stmt.values(published_at=now))
             if purge_before is not None:
-                connection.execute(delete(orm.outbox).where(o.published_at < purge_before))
+                connection.execute(purge(purge_before, oldest=PURGE_AT_ONCE))
+
+
+def purge(before: datetime, *, oldest: int) -> Delete:
+    """Delete the events published before `before` among the `oldest` rows by position (the
+    primary key), where old ones are: a filter on the unindexed `published_at` alone scanned
+    all 7 days of rows on every pass. When the very oldest row is not old enough (nearly
+    always) PostgreSQL stops after that one row; a larger backlog goes over several passes."""
+    first = select(o.position).order_by(o.position)
+    return delete(orm.outbox).where(
+        first.with_only_columns(o.published_at).limit(1).scalar_subquery() < before,
+        o.position.in_(first.limit(oldest).scalar_subquery()),
+        o.published_at < before,
+    )
 
 
 def take_turn(connection: Connection) -> bool:

@@ -78,7 +78,7 @@ class KafkaSourceBridge:
             group_id=self.group,
             enable_auto_commit=False,
             auto_offset_reset=self.initial_offset,
-            max_poll_records=50,
+            max_poll_records=500,
             # one record may retry for the whole budget: stay in the group meanwhile. Not more:
             # this is also how long a rebalance waits for a member that died without leaving.
             # A batch that takes longer loses its commit and is delivered again (see commit()).

@@ -17,9 +17,9 @@ class BusUnavailable(Exception):
 def relay_pending(
     *, outbox: OutboxStore, publisher: Publisher, clock: Clock, batch: int = BATCH
 ) -> int:
-    """Publish every waiting event, `batch` at a time; returns how many went out. One relay at a
-    time per database: raises RelayBusy while another holds the turn, BusUnavailable when the
-    bus took only part of a batch (the rest waits in the outbox)."""
+    """Publish every event waiting when called, `batch` at a time; returns how many went out.
+    One relay at a time per database: raises RelayBusy while another holds the turn,
+    BusUnavailable when the bus took only part of a batch (the rest waits in the outbox)."""
     with outbox.turn():
         total = 0
         while records := outbox.unpublished(batch):
@@ -34,4 +34,6 @@ def relay_pending(
             total += delivered
             if delivered < len(records):
                 raise BusUnavailable(f"{len(records) - delivered} events wait in the outbox")
+            if caught_up:
+                break  # no need to read again: a commit since then kicks another pass
         return total

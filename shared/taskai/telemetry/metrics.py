@@ -81,16 +81,18 @@ class Metrics:
         REGISTRY.register(StateCollector())
 
 
-_building = threading.Lock()
+_first_use = threading.Lock()  # concurrent first requests must not register the metrics twice
+
+
+def metrics() -> Metrics:
+    """This process's metrics (built on first use, once even when threads race to it)."""
+    with _first_use:
+        return _built()
 
 
 @cache
-def metrics() -> Metrics:
-    """This process's metrics (built on first use)."""
-    with _building:  # `cache` lets racing first calls both build: the second would register twice
-        if metrics.cache_info().currsize:
-            return metrics()
-        return Metrics()
+def _built() -> Metrics:
+    return Metrics()
 
 
 def status_class(status: int) -> str:
