@@ -16,8 +16,62 @@ DELIVERY = Delivery()  # the defaults of `taskai kafka-source`
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run `taskai dev|migrate|kafka-source|redrive|backup|restore|cluster` from `argv`; returns
-    the exit status (2 for bad configuration)."""
+    """Run `taskai dev|serve|migrate|kafka-source|redrive|backup|restore|cluster` from `argv`;
+    returns the exit status (2 for bad configuration)."""
+    args = build_parser().parse_args(argv)
+    if args.command == "cluster":
+        return cluster.main(args)
+    if args.command == "kafka-source":
+        return kafka_source(args)
+    if args.command == "redrive":
+        return redrive(args)
+    try:
+        settings = get_settings()
+    except ConfigurationError as e:
+        print(f"taskai: {e.message}", file=sys.stderr)
+        return 2
+    logs.configure(settings.log_level)
+    from taskai.adapters.migrate import upgrade_if_behind
+
+    if args.command == "migrate":
+        return migrate(settings.sqlalchemy_url)
+    if args.command in ("backup", "restore"):
+        return backup_or_restore(args.command, args.path, settings.sqlalchemy_url)
+    if settings.embedded and upgrade_if_behind(settings.sqlalchemy_url):
+        print("taskai: migrated the embedded database to the newest schema", file=sys.stderr)
+    if args.command == "serve":
+        from taskai.local.server import serve
+    else:
+        from taskai.local.devserver import serve
+
+    serve(
+        args.host,
+        args.port,
+        events_port=args.events_port,
+        tick_s=args.tick,
+        group_prefix=args.kafka_group_prefix,
+    )
+    return 0
+
+
+def migrate(url: str) -> int:
+    """`taskai migrate`: 0 when the database at `url` has the newest schema, 2 (said on stderr,
+    no traceback) when it is unreachable, refuses or names an unknown driver."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from taskai.adapters.migrate import upgrade
+
+    try:
+        upgrade(url)
+    except SQLAlchemyError as e:
+        print(f"taskai migrate: {type(e).__name__}: {str(e).splitlines()[0]}", file=sys.stderr)
+        return 2
+    print("taskai migrate: the database has the newest schema")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: dev, serve, migrate, kafka-source, redrive, backup, restore, cluster."""
     parser = argparse.ArgumentParser(prog="taskai", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     server_options = argparse.ArgumentParser(add_help=False)
@@ -46,6 +100,14 @@ def main(argv: list[str] | None = None) -> int:
         help="production server: gunicorn, one worker per core (embedded by default)",
     )
     commands.add_parser("migrate", help="bring the configured database to the newest schema")
+    add_kafka_source(commands)
+    add_operator_commands(commands)
+    cluster.add_to(commands)
+    return parser
+
+
+def add_kafka_source(commands: Any) -> None:
+    """`taskai kafka-source`: a topic delivered to a URL as Knative's KafkaSource does."""
     source = commands.add_parser("kafka-source", help="deliver a topic to a URL, as KafkaSource")
     source.add_argument("--bootstrap-servers", required=True)
     source.add_argument("--topic", required=True)
@@ -72,6 +134,10 @@ def main(argv: list[str] | None = None) -> int:
         "--timeout", type=float, default=DELIVERY.timeout_s, help="seconds per delivery"
     )
     source.add_argument("--initial-offset", choices=("latest", "earliest"), default="latest")
+
+
+def add_operator_commands(commands: Any) -> None:
+    """`taskai redrive`, `taskai backup PATH` and `taskai restore PATH`."""
     again = commands.add_parser("redrive", help="replay a dead-letter topic to its function")
     again.add_argument("--topic", required=True, help="the dead-letter topic, e.g. task-events.dlq")
     again.add_argument("--since", help="only what was dead-lettered since: ISO time, or like 2h")
@@ -86,49 +152,6 @@ def main(argv: list[str] | None = None) -> int:
         "restore", help="load a backup into the (empty) configured database"
     )
     loaded.add_argument("path", help="a file made by `taskai backup`, beside its PATH.sha256")
-    cluster.add_to(commands)
-    args = parser.parse_args(argv)
-    if args.command == "cluster":
-        return cluster.main(args)
-    if args.command == "kafka-source":
-        return kafka_source(args)
-    if args.command == "redrive":
-        return redrive(args)
-    try:
-        settings = get_settings()
-    except ConfigurationError as e:
-        print(f"taskai: {e.message}", file=sys.stderr)
-        return 2
-    logs.configure(settings.log_level)
-    from taskai.adapters.migrate import upgrade, upgrade_if_behind
-
-    if args.command == "migrate":
-        from sqlalchemy.exc import SQLAlchemyError
-
-        try:
-            upgrade(settings.sqlalchemy_url)
-        except SQLAlchemyError as e:  # unreachable, refused, unknown driver: say so, no traceback
-            print(f"taskai migrate: {type(e).__name__}: {str(e).splitlines()[0]}", file=sys.stderr)
-            return 2
-        print("taskai migrate: the database has the newest schema")
-        return 0
-    if args.command in ("backup", "restore"):
-        return backup_or_restore(args.command, args.path, settings.sqlalchemy_url)
-    if settings.embedded and upgrade_if_behind(settings.sqlalchemy_url):
-        print("taskai: migrated the embedded database to the newest schema", file=sys.stderr)
-    if args.command == "serve":
-        from taskai.local.server import serve
-    else:
-        from taskai.local.devserver import serve
-
-    serve(
-        args.host,
-        args.port,
-        events_port=args.events_port,
-        tick_s=args.tick,
-        group_prefix=args.kafka_group_prefix,
-    )
-    return 0
 
 
 def backup_or_restore(command: str, path: str, url: str) -> int:

@@ -72,6 +72,8 @@ class Server(BaseApplication):
         super().__init__()
 
     def load_config(self) -> None:
+        """Gunicorn's settings: gthread workers (one per core, THREADS_PER_WORKER threads), the
+        app preloaded in the master, and this server's hooks."""
         options = {
             "bind": self.binds,
             "workers": worker_count(),
@@ -91,6 +93,8 @@ class Server(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self) -> PortRouter:
+        """The WSGI app every worker forks with: API and web on the public port, events on the
+        loopback one."""
         from taskai import bootstrap
 
         bootstrap.process_secret()  # made before the fork: every worker admits the same senders
@@ -98,6 +102,7 @@ class Server(BaseApplication):
         return self.app
 
     def when_ready(self, arbiter: Any) -> None:
+        """Gunicorn hook once listening: note the events port and log where TaskAI is served."""
         public, events = (listener.sock.getsockname() for listener in arbiter.LISTENERS)
         assert self.app is not None
         self.app.events_port = events[1]
@@ -113,6 +118,7 @@ class Server(BaseApplication):
         )
 
     def post_worker_init(self, worker: Any) -> None:
+        """Gunicorn hook in each new worker: its in-process bus, and a turn to lead the sources."""
         assert self.app is not None
         subscribe_to_bus(self.app.public)
         threading.Thread(target=self.lead, name="sources-leader", daemon=True).start()
@@ -135,10 +141,12 @@ class Server(BaseApplication):
         )
 
     def worker_exit(self, arbiter: Any, worker: Any) -> None:
+        """Gunicorn hook as a worker ends: stop the ticker and sources it led."""
         for item in self.running:
             item.stop()
 
     def on_exit(self, arbiter: Any) -> None:
+        """Gunicorn hook as the master ends: remove the leader's lock file."""
         self.leader_lock.unlink(missing_ok=True)
 
 
