@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from typing import Any
 
@@ -171,3 +172,39 @@ def completed_without_delivery(user: Api, now: Any) -> tuple[str, dict[str, Any]
         done.events.clear()
         done.record(TaskCompleted, now)
         return done.events[0].id, event_data(done.events[0])
+
+
+def end_offsets(kafka: str, topic: str) -> dict:
+    """The end offset of each partition of `topic` on the broker at `kafka`."""
+    from kafka import KafkaConsumer, TopicPartition
+
+    consumer = KafkaConsumer(bootstrap_servers=kafka)
+    partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or []]
+    offsets = consumer.end_offsets(partitions)
+    consumer.close()
+    return offsets
+
+
+def events_since(kafka: str, offsets: dict, keys: set[str], expected: int, timeout_s: float = 60):
+    """The records of `keys` written after `offsets`, in the order each partition holds them."""
+    from kafka import KafkaConsumer
+
+    consumer = KafkaConsumer(bootstrap_servers=kafka, enable_auto_commit=False)
+    consumer.assign(list(offsets))
+    for partition, offset in offsets.items():
+        consumer.seek(partition, offset)
+    found, deadline = [], time.monotonic() + timeout_s
+    while len(found) < expected and time.monotonic() < deadline:
+        for batch in consumer.poll(timeout_ms=200).values():
+            found += [r for r in batch if r.key and r.key.decode() in keys]
+    consumer.close()
+    return found
+
+
+def ensure_topic(kafka: str) -> None:
+    """Make sure task-events exists (the broker auto-creates it with 3 partitions)."""
+    from kafka import KafkaProducer
+
+    producer = KafkaProducer(bootstrap_servers=kafka)
+    producer.partitions_for("task-events")
+    producer.close()

@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 from fault_lab import EventPort, Lab, park_group, recurrence_source, unique, wait_until
 
-from support import Api
+from support import Api, end_offsets, ensure_topic, events_since
+from taskai import bootstrap
 
 OUTAGE_S = 60
 SERIES = 150
@@ -108,6 +109,38 @@ def test_kafka_down_for_a_minute_while_tasks_are_completed_delivers_every_event_
     assert waiting >= count  # the outbox held them (created and completed) while Kafka was away
     assert (lost, doubled, source.dead_lettered) == (0, 0, 0)
     assert delivered <= 60
+
+
+@pytest.mark.postgres
+def test_tasks_created_while_kafka_is_down_all_arrive_in_order_when_it_returns(
+    system: Lab, gateway: Any
+) -> None:
+    user = Api(gateway).as_new_user("Europe/Berlin")
+    kafka = system.bootstrap_servers
+    ensure_topic(kafka)
+    before = end_offsets(kafka, "task-events")
+    system.kafka.stop()
+    try:
+        ids = []
+        for n in range(5):
+            started = time.monotonic()
+            task = user.post("/api/tasks", {"title": f"offline {n}"})
+            assert task.status_code == 201  # the API keeps answering
+            assert time.monotonic() - started < 2.0
+            ids.append(task.json["id"])
+            user.patch(f"/api/tasks/{ids[-1]}", {"title": f"offline {n} renamed"})
+        time.sleep(OUTAGE_S)
+    finally:
+        system.kafka.start()
+    bootstrap.relay().kick()
+    records = events_since(kafka, before, set(ids), expected=10, timeout_s=90)
+    by_task: dict[str, list[str]] = {}
+    for record in records:
+        by_task.setdefault(record.key.decode(), []).append(dict(record.headers)["ce_type"].decode())
+    report("kafka-down-order", tasks=len(by_task), events=len(records))
+    assert set(by_task) == set(ids)
+    for kinds in by_task.values():
+        assert list(dict.fromkeys(kinds)) == ["com.taskai.task.created", "com.taskai.task.updated"]
 
 
 def timed_request(base: str, method: str, path: str, token: str, body: Any = None) -> tuple:
