@@ -37,6 +37,12 @@ def main(argv: list[str] | None = None) -> int:
         return migrate(settings.sqlalchemy_url)
     if args.command in ("backup", "restore"):
         return backup_or_restore(args.command, args.path, settings.sqlalchemy_url)
+    for host, port, option in ((args.host, args.port, "--port"),
+                               ("127.0.0.1", args.events_port, "--events-port")):  # fmt: skip
+        if taken := port_in_use(host, port):
+            print(f"taskai: {host}:{port} is in use ({taken}); choose another with {option}",
+                  file=sys.stderr)  # fmt: skip
+            return 2
     if settings.embedded and upgrade_if_behind(settings.sqlalchemy_url):
         print("taskai: migrated the embedded database to the newest schema", file=sys.stderr)
     if args.command == "serve":
@@ -52,6 +58,22 @@ def main(argv: list[str] | None = None) -> int:
         group_prefix=args.kafka_group_prefix,
     )
     return 0
+
+
+def port_in_use(host: str, port: int) -> str | None:
+    """Why `host:port` cannot be listened on (e.g. "Address already in use"), or None when it
+    can; port 0 (any free port) always can."""
+    import socket
+
+    if port == 0:
+        return None
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers bind
+        try:
+            probe.bind((host, port))
+        except OSError as e:
+            return e.strerror or str(e)
+    return None
 
 
 def migrate(url: str) -> int:

@@ -28,7 +28,9 @@ def login(api, email, password="correct horse", address="198.51.100.7"):
 
 def test_repeated_wrong_passwords_lock_the_account_with_429_and_retry_after(api, alice):
     statuses = [login(api, alice.email, "wrong password").status_code for _ in range(8)]
-    assert statuses[: PER_ACCOUNT.free_failures] == [401] * PER_ACCOUNT.free_failures
+    free = PER_ACCOUNT.free_failures
+    assert statuses[: free + 1] == [401] * (free + 1)  # the free failures and the one that locks
+    assert statuses[free + 1] == 429
     assert 429 in statuses
     locked = login(api, alice.email)  # even the right password waits
     assert locked.status_code == 429 and locked.json["error"]["code"] == "too_many_attempts"
@@ -65,7 +67,8 @@ def test_the_delay_doubles_and_a_success_clears_the_count(alice):
                 now=start + timedelta(seconds=i),
                 passwords=BcryptPasswords(rounds=rounds),
             )
-    assert PER_ACCOUNT.delay(5) == timedelta(seconds=1) and PER_ACCOUNT.delay(6) == timedelta(
+    assert PER_ACCOUNT.delay(5) == timedelta(0)  # 5 failures in a row are free
+    assert PER_ACCOUNT.delay(6) == timedelta(seconds=1) and PER_ACCOUNT.delay(7) == timedelta(
         seconds=2
     )
     assert PER_ACCOUNT.delay(60) == PER_ACCOUNT.max_delay

@@ -89,3 +89,9 @@ def test_the_last_word_typed_is_a_plain_unquoted_word_at_the_end(typed, word):
 def test_odd_last_words_search_without_an_error(alice, typed):
     make(alice, "Submit report")
     assert alice.get(f"/api/tasks?q={quote(typed)}").status_code == 200
+
+
+@pytest.mark.parametrize("blank", ["%20", "%20%20%20", "%09"])
+def test_a_search_of_only_spaces_is_refused_naming_q(alice, blank):
+    refused = alice.get(f"/api/tasks?q={blank}")
+    assert refused.status_code == 422 and "q" in refused.json["error"]["fields"]

@@ -92,3 +92,27 @@ def test_the_process_environment_is_read_and_an_empty_variable_counts_as_unset(
 def test_a_given_mapping_is_read_instead_of_the_process_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("JWT_TTL_SECONDS", "forever")
     assert Settings.from_env({"DATA_DIR": str(tmp_path)}).jwt_ttl_seconds == 24 * 3600
+
+
+@pytest.mark.parametrize("command", ["serve", "dev"])
+@pytest.mark.parametrize("option", ["--port", "--events-port"])
+def test_a_port_in_use_is_named_with_its_option_and_exits_2_at_once(
+    command, option, tmp_path, monkeypatch, capsys
+):
+    import socket
+
+    from taskai import bootstrap, cli
+
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    bootstrap.reset()
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        other = "--events-port" if option == "--port" else "--port"
+        try:
+            assert cli.main([command, option, str(port), other, "0"]) == 2
+        finally:
+            bootstrap.reset()
+    said = capsys.readouterr().err
+    assert f"127.0.0.1:{port} is in use" in said and f"choose another with {option}" in said

@@ -397,7 +397,9 @@ class TaskListParams(Strict):
     overdue: bool | None = None
     no_due: bool | None = None
     recurring: bool | None = None
-    q: str | None = Field(None, min_length=1, max_length=200)
+    q: str | None = Field(
+        None, min_length=1, max_length=200, pattern=r"\S", description="words to search for"
+    )
     sort: SortKey | None = None
     order: SortOrder = v.SortOrder.ASC
     limit: int = Field(50, ge=1, le=200)

@@ -24,9 +24,9 @@ class Limit:
 
     def delay(self, failures: int) -> timedelta:
         """How long the counter is locked after its `failures`-th failure in a row."""
-        if failures < self.free_failures:
+        if failures <= self.free_failures:
             return timedelta(0)
-        doublings = min(failures - self.free_failures, 30)
+        doublings = min(failures - self.free_failures - 1, 30)
         return min(self.first_delay * 2**doublings, self.max_delay)
 
     def failures_after(self, failures: int, last_failure_at: datetime | None, now: datetime) -> int:
