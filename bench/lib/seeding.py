@@ -204,7 +204,7 @@ def load_seed(engine: Engine) -> Seed:
 def refresh_pages(engine: Engine) -> None:
     """The ids each list/search page holds now: pgbench's selectin loads ask for exactly these.
 
-    Same ORDER BY and LIMIT (page + 1) as task_search.page_of_tasks; SQLAlchemy's selectin
+    Same ORDER BY and LIMIT (page + 1) as task_reads.page; SQLAlchemy's selectin
     loaders fetch tags and reminders for every row of the result, the extra one included.
     """
     with engine.begin() as conn:

@@ -62,6 +62,19 @@ def test_sort_by_due_puts_tasks_without_a_date_last(board):
     ]
 
 
+def test_sort_by_due_descending_also_puts_tasks_without_a_date_last_across_pages(board):
+    first = board.get("/api/tasks?sort=due&order=desc&limit=4")
+    rest = board.get(f"/api/tasks?sort=due&order=desc&limit=4&cursor={first.json['next_cursor']}")
+    assert titles(first) + titles(rest) == [
+        "Later",
+        "Weekly review",
+        "Soon",
+        "Done already",
+        "Past due",
+        "Someday",
+    ]
+
+
 def test_sort_by_priority_descending_puts_urgent_first(board):
     assert titles(board.get("/api/tasks?sort=priority&order=desc&status=pending"))[:2] == [
         "Later",

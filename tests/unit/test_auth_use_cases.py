@@ -80,7 +80,7 @@ def test_a_wrong_password_or_unknown_email_get_the_same_answer(uow, user, email)
 
 
 def test_repeated_failures_lock_the_account_until_the_delay_has_passed(uow, user):
-    for i in range(PER_ACCOUNT.free_failures):  # the free ones: no wait after them
+    for _ in range(PER_ACCOUNT.free_failures):  # the free ones: no wait after them
         with pytest.raises(Unauthorized):
             login(uow, "nope nope", now=NOW)
     with pytest.raises(Unauthorized):  # one past the free ones: this failure locks

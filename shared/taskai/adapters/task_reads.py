@@ -163,15 +163,15 @@ def view(session: Session, user_id: uuid.UUID, task_id: uuid.UUID) -> TaskView:
 
 
 def page(session: Session, user_id: uuid.UUID, query: TaskQuery, *, now: datetime) -> Page:
-    """One page of the user's tasks matching `query` (as task_search.page_of_tasks orders and
-    filters it), and the cursor of the next page."""
+    """One page of the user's tasks matching `query` (filtered, searched and
+    ordered by task_search's rules), and the cursor of the next page."""
     stmt = select(t.id).where(t.user_id == user_id, *filters(query, user_id, now))
     rank: ColumnElement[Any] | None = None
     if query.text:
         stmt, rank = with_text_search(stmt, session, query.text)
     sort = query.sort if query.sort != "relevance" or rank is not None else "created"
-    key = sort_key(sort, rank)
     descending = query.descending if sort != "relevance" else not query.descending
+    key = sort_key(sort, rank, descending)
     if query.cursor:
         value, last_id = decode_cursor(query.cursor, sort, descending)
         position, after = (

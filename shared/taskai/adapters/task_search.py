@@ -22,49 +22,24 @@ from sqlalchemy import (
     or_,
     select,
     text,
-    tuple_,
 )
 from sqlalchemy.orm import Session
 
 from taskai.adapters import orm
 from taskai.domain.names import name_key
-from taskai.domain.queries import Page, TaskQuery
-from taskai.domain.tasks import PRIORITIES, Task
+from taskai.domain.queries import TaskQuery
+from taskai.domain.tasks import PRIORITIES
 from taskai.errors import Conflict, InvalidInput
 
 t = orm.tasks.c
-NEVER = datetime(9999, 12, 31, tzinfo=UTC)  # sorts tasks without a due date after all others
+# Tasks without a due date sort after all others whichever way: as if due at the end of time
+# going up, at its start going down.
+NEVER = datetime(9999, 12, 31, tzinfo=UTC)
+ALWAYS = datetime(1, 1, 1, tzinfo=UTC)
 WORD = re.compile(r"\w+", re.UNICODE)
 LAST_WORD = re.compile(r"(?:^|[^\w-])(\w+)$", re.UNICODE)
 MAX_TITLE = 500
 MAX_RANK = 1e12  # relevance ranks are small; anything past this was not made here
-
-
-def page_of_tasks(session: Session, user_id: uuid.UUID, query: TaskQuery, *, now: datetime) -> Page:
-    """One page of the user's tasks matching `query`, and the cursor of the next page."""
-    stmt: Select[Any] = select(Task).where(t.user_id == user_id, *filters(query, user_id, now))
-    rank: ColumnElement[Any] | None = None
-    if query.text:
-        stmt, rank = with_text_search(stmt, session, query.text)
-    sort = query.sort if query.sort != "relevance" or rank is not None else "created"
-    key = sort_key(sort, rank)
-    descending = query.descending if sort != "relevance" else not query.descending
-    if query.cursor:
-        value, last_id = decode_cursor(query.cursor, sort, descending)
-        position, after = (
-            tuple_(key, t.id),
-            tuple_(literal(value, key.type), literal(last_id, t.id.type)),
-        )
-        stmt = stmt.where(position < after if descending else position > after)
-    order = (key.desc(), t.id.desc()) if descending else (key.asc(), t.id.asc())
-    stmt = stmt.add_columns(key).order_by(*order).limit(query.limit + 1)
-    rows = session.execute(stmt).all()
-    items = [row[0] for row in rows[: query.limit]]
-    cursor = None
-    if len(rows) > query.limit:
-        last_task, last_key = rows[query.limit - 1]
-        cursor = encode_cursor(sort, descending, last_key, last_task.id)
-    return Page(items=items, next_cursor=cursor)
 
 
 def filters(query: TaskQuery, user_id: uuid.UUID, now: datetime) -> list[ColumnElement[bool]]:
@@ -185,13 +160,14 @@ def _sqlite_search(
     return stmt, func.round(hits.c.rank, 6)
 
 
-def sort_key(sort: str, rank: ColumnElement[Any] | None) -> ColumnElement[Any]:
-    """The column a sort orders by (ties are broken by id)."""
+def sort_key(sort: str, rank: ColumnElement[Any] | None, descending: bool) -> ColumnElement[Any]:
+    """The column a sort orders by (ties are broken by id); no due date sorts last either way."""
     if sort == "relevance":
         assert rank is not None
         return rank
+    no_due = ALWAYS if descending else NEVER
     return {
-        "due": func.coalesce(t.due_at, literal(NEVER, orm.UTCDateTime)),
+        "due": func.coalesce(t.due_at, literal(no_due, orm.UTCDateTime)),
         "priority": t.priority,
         "created": t.created_at,
         "updated": t.updated_at,
