@@ -629,3 +629,13 @@ def test_bysetpos_with_a_byday_list_mixing_plain_and_ordinal_days_is_refused_nam
     with pytest.raises(InvalidInput) as caught:
         Recurrence.parse("FREQ=MONTHLY;BYDAY=MO,-1WE;BYSETPOS=1")
     assert "BYSETPOS" in caught.value.fields["recurrence.rule"]
+
+
+def test_a_series_ends_at_the_last_year_the_api_accepts_and_says_so() -> None:
+    start = datetime(8999, 12, 30, 9, 0, tzinfo=UTC)
+    assert walk("FREQ=DAILY", start, 5) == [
+        "8999-12-30 Mon 09:00 +0000",
+        "8999-12-31 Tue 09:00 +0000",
+    ]
+    reason = Recurrence.parse("FREQ=DAILY").end_reason(occurrence=2)
+    assert "before the year 9000" in reason

@@ -18,6 +18,7 @@ from pydantic import (
 
 from taskai.domain import vocabulary as v
 from taskai.domain.queries import TaskQuery, default_sort
+from taskai.domain.recurrence.occurrences import FIRST_YEAR, LAST_YEAR
 from taskai.schema_words import (
     Anchor,
     Deleted,
@@ -48,9 +49,6 @@ TagName = Annotated[
     Field(json_schema_extra={"pattern": r"^[^,]*[^,\s\x1c-\x1f][^,]*$"}),
 ]
 Color = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
-# Years a date-time may have: far from the calendar's ends (1 and 9999), so that a zone offset or
-# a reminder's lead never carries it past them.
-FIRST_YEAR, LAST_YEAR = 1900, 8999
 CALENDAR_YEAR = r"^(19\d\d|[2-8]\d\d\d)-"
 
 

@@ -17,6 +17,9 @@ from .rule import FREQUENCIES, UNTIL_DATE, UNTIL_UTC, Rule, invalid
 # next_due looks at least this many years past its starting point (and at most 400 more);
 # an occurrence further away counts as none.
 HORIZON_YEARS = 100
+# Years a date-time may have: far from the calendar's ends (1 and 9999), so that a zone offset or
+# a reminder's lead never carries it past them; a series ends rather than leave them.
+FIRST_YEAR, LAST_YEAR = 1900, 8999
 # dateutil stops a fruitless search only at year 9999; the Gregorian calendar, weekdays included,
 # repeats every 400 years, so searches run moved by whole cycles to end near 9999.
 _CALENDAR_CYCLE_YEARS = 400
@@ -52,6 +55,8 @@ def next_due(
         found = _first_after(rule, start, after)  # only inside a repeated DST hour
         moment = None if found is None else _to_utc(found, zone)
         if found is None or moment is None or _past_until(rule, found, moment):
+            return None
+        if moment.year > LAST_YEAR:  # dates past the API's years: the series ends there
             return None
         if moment > completed_at or anchor == "completion":
             return moment

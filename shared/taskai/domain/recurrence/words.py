@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from .occurrences import HORIZON_YEARS
+from .occurrences import HORIZON_YEARS, LAST_YEAR
 from .rule import UNTIL_DATE, UNTIL_UTC, ByDay, Rule
 
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -39,7 +39,10 @@ def end_reason(rule: Rule, occurrence: int) -> str:
         return f"all {rule.count} occurrences are done (COUNT={rule.count})"
     if rule.until is not None:
         return f"the series ended at its UNTIL ({rule.until})"
-    return f"the rule gives no later date within {HORIZON_YEARS} years"
+    return (
+        f"the rule gives no later date within {HORIZON_YEARS} years and before the year "
+        f"{LAST_YEAR + 1}"
+    )
 
 
 def _filter_words(rule: Rule) -> list[str]:
