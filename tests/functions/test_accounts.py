@@ -231,3 +231,9 @@ def test_emails_match_whatever_their_case_or_unicode_form(api):
     assert login(api, decomposed).status_code == 200
     fullwidth = "\uff41\uff4e\uff44\uff52\u00e9@example.com"  # ａｎｄｒé
     assert login(api, fullwidth).status_code == 200
+
+
+@pytest.mark.parametrize("zone", ["localtime", "Factory"])
+def test_a_zone_that_is_not_a_place_is_refused_naming_the_field(alice, zone):
+    refused = alice.patch("/api/auth/me", {"timezone": zone})
+    assert refused.status_code == 422 and "timezone" in refused.json["error"]["fields"]

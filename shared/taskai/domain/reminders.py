@@ -73,8 +73,9 @@ class ReminderSpec:
 
     def __post_init__(self) -> None:
         if (self.minutes_before is None) == (self.at is None):
+            given = "both" if self.at is not None else "neither"
             raise InvalidInput(
-                "a reminder needs minutes_before or at",
+                f"a reminder needs one of minutes_before and at, not {given}",
                 fields={"reminders": "give exactly one of minutes_before, at"},
             )
         if self.minutes_before is not None and not 0 <= self.minutes_before <= MAX_MINUTES_BEFORE:

@@ -19,8 +19,9 @@ MAX_PASSWORD_BYTES = 72  # bcrypt ignores everything past 72 bytes; refuse rathe
 
 @cache
 def zone_names() -> frozenset[str]:
-    """The IANA zone names accepted (those of the tzdata package, as OpenAPI lists them)."""
-    return frozenset(available_timezones())
+    """The IANA zone names accepted (those of the tzdata package, as OpenAPI lists them), but
+    `localtime` (whatever zone the server runs in) and `Factory` (no zone at all)."""
+    return frozenset(available_timezones()) - {"localtime", "Factory"}
 
 
 def check_timezone(name: str, field_name: str = "timezone") -> str:
