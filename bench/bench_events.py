@@ -111,8 +111,9 @@ def run_source(options: dict[str, Any], ready: Any, stop: Any) -> None:
     thread.join(timeout=10)
 
 
-def start_source(url: str, kafka: str) -> tuple[Any, Any]:
-    """(process, stop event) of the stand-in delivering task-events to `url`, once it is ready."""
+def start_source(url: str, kafka: str, parallelism: int) -> tuple[Any, Any]:
+    """(process, stop event) of the stand-in delivering task-events to `url` with `parallelism`
+    records in flight (1: ordered per partition), once it is ready."""
     from taskai import bootstrap
 
     spawn = multiprocessing.get_context("spawn")
@@ -123,6 +124,7 @@ def start_source(url: str, kafka: str) -> tuple[Any, Any]:
         "group": f"bench-{uuid.uuid4().hex[:8]}",
         "sink": url,
         "credential": bootstrap.event_credential(),
+        "parallelism": parallelism,
     }
     process = spawn.Process(
         target=run_source, args=(options, ready, stop), name="kafka-source", daemon=True
@@ -293,6 +295,8 @@ def profiler(args, server, source_pid: int, work: Path):  # type: ignore[no-unty
 
 
 def main() -> None:
+    from taskai import triggers
+
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -301,6 +305,12 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=5000)
     parser.add_argument("--rate", type=int, default=100, help="events/s in the latency phase")
     parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument(
+        "--parallelism",
+        type=int,
+        default=next(t.parallelism for t in triggers.TRIGGERS if t.function == "recurrence"),
+        help="KafkaSource deliveries in flight (1: ordered); default: the recurrence trigger's",
+    )
     parser.add_argument(
         "--profile", action="store_true", help="py-spy the burst (pip install py-spy)"
     )
@@ -322,7 +332,7 @@ def main() -> None:
         work = Path(folder)
         server, arrivals, url = serve_recurrence(args.database_url, token, work)
         try:
-            source, stop_source = start_source(url, args.kafka)
+            source, stop_source = start_source(url, args.kafka, args.parallelism)
             try:
                 user_id = new_user(bootstrap.uow)
                 bootstrap.relay_now()  # the registration's events are not part of the figures

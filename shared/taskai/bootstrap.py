@@ -59,13 +59,22 @@ def session_factory() -> sessionmaker[Session]:
     return sessionmaker(bind=engine(), expire_on_commit=False)
 
 
-def uow(traceparent: str | None = None, caller: tuple[uuid.UUID, int] | None = None) -> UnitOfWork:
-    """A fresh unit of work (checking `caller`, a token's (user id, version), as it begins);
-    its commit wakes the outbox relay of this process."""
+def uow(
+    traceparent: str | None = None,
+    caller: tuple[uuid.UUID, int] | None = None,
+    read_only: bool = False,
+) -> UnitOfWork:
+    """A fresh unit of work (checking `caller`, a token's (user id, version), as it begins;
+    `read_only` ones refuse to write and never wait for SQLite's writer); its commit wakes the
+    outbox relay of this process."""
     from taskai.adapters.unit_of_work import UnitOfWork
 
     return UnitOfWork(
-        session_factory(), traceparent=traceparent, caller=caller, after_commit=relay().kick
+        session_factory(),
+        traceparent=traceparent,
+        caller=caller,
+        after_commit=relay().kick,
+        read_only=read_only,
     )
 
 

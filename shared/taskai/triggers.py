@@ -15,7 +15,9 @@ class Trigger:
 
 
 TRIGGERS = (
-    Trigger("recurrence", topic="task-events", dead_letter_topic="task-events.dlq"),
+    # unordered: the handler reads the task's state under a lock and dedupes by event id, so
+    # a completion that arrives after its reopen, or twice, changes nothing
+    Trigger("recurrence", topic="task-events", dead_letter_topic="task-events.dlq", parallelism=8),
     Trigger("outbox", every_s=60),
     Trigger("reminders", every_s=60),
     Trigger("notifications", topic="reminders", dead_letter_topic="reminders.dlq", parallelism=8),

@@ -56,3 +56,35 @@ def test_a_writer_waiting_past_the_timeout_is_told_to_come_back_later(tmp_path: 
     with engine.begin():  # the turn was given back
         pass
     engine.dispose()
+
+
+def test_a_read_only_unit_of_work_reads_while_a_writer_holds_the_turn(tmp_path: Path) -> None:
+    from sqlalchemy.orm import sessionmaker
+
+    from taskai.adapters.unit_of_work import UnitOfWork
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'queue.db'}", statement_timeout_s=0.2)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE counter (n INTEGER NOT NULL)"))
+        connection.execute(text("INSERT INTO counter VALUES (7)"))
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE counter SET n = 8"))
+            holding.set()
+            release.wait(5)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    holding.wait(5)
+    try:
+        with UnitOfWork(sessionmaker(bind=engine), read_only=True) as uow:
+            # the snapshot before the writer's uncommitted change, read without queueing
+            assert uow.session.execute(text("SELECT n FROM counter")).scalar_one() == 7
+        with pytest.raises(OperationalError), engine.begin():  # a writer still queues
+            pass
+    finally:
+        release.set()
+        holder.join()
+    engine.dispose()

@@ -15,6 +15,7 @@ from taskai.errors import Conflict, Duplicate, Unavailable
 
 SCHEMAS = ("tasks", "events", "notifications", "audit")
 SQLITE_SCHEMAS: dict[str | None, str | None] = dict.fromkeys(SCHEMAS)  # all in the one file
+READ_ONLY = "taskai_read_only"  # a connection execution option: this transaction only reads
 
 
 def make_engine(
@@ -176,7 +177,9 @@ class _SqliteWriterQueue:
     """One writer at a time, so concurrent writes wait instead of failing: the threads of this
     process queue on a lock, and processes (gunicorn workers) on SQLite's own write lock, taken
     up front by BEGIN IMMEDIATE and awaited for the busy timeout. A transaction that began
-    deferred and then tried to write would fail at once with "database is locked" instead."""
+    deferred and then tried to write would fail at once with "database is locked" instead.
+    A transaction marked READ_ONLY begins deferred and skips the queue: under WAL a reader
+    sees its snapshot and neither waits for the writer nor holds it up."""
 
     def __init__(self, timeout_s: float) -> None:
         import threading
@@ -185,7 +188,10 @@ class _SqliteWriterQueue:
 
     def begin(self, connection: Any) -> None:
         """Take this process's turn (OperationalError "database is locked" after the timeout),
-        then SQLite's write lock."""
+        then SQLite's write lock; a READ_ONLY transaction takes neither."""
+        if connection.get_execution_options().get(READ_ONLY):
+            connection.exec_driver_sql("BEGIN")
+            return
         if not self.lock.acquire(timeout=self.timeout_s):
             import sqlite3
 

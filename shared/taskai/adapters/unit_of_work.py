@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from taskai.adapters import orm
-from taskai.adapters.db import clash
+from taskai.adapters.db import READ_ONLY, clash
 from taskai.adapters.outbox import event_data
 from taskai.adapters.repository import (
     AuditLog,
@@ -46,8 +46,10 @@ class UnitOfWork:
         after_commit: Callable[[], None] | None = None,
         traceparent: str | None = None,
         caller: tuple[uuid.UUID, int] | None = None,
+        read_only: bool = False,
     ) -> None:
         self.session_factory = session_factory
+        self.read_only = read_only  # reads only: SQLite need not queue for its one writer
         self.after_commit = after_commit
         self.traceparent = traceparent
         self.caller = caller  # (user id, token version) of a request's bearer token
@@ -56,6 +58,8 @@ class UnitOfWork:
 
     def __enter__(self) -> UnitOfWork:
         self.session = self.session_factory()
+        if self.read_only:  # before the transaction begins, so the engine sees it (see db)
+            self.session.connection(execution_options={READ_ONLY: True})
         self.changed: dict[int, Any] = {}  # everything written in this transaction
         event.listen(self.session, "before_flush", self._remember_changes)
         self.users = UserRepository(self.session)
@@ -135,6 +139,8 @@ class UnitOfWork:
         return collected
 
     def _remember_changes(self, session: Session, *_: object) -> None:
+        if self.read_only and (session.new or session.dirty or session.deleted):
+            raise RuntimeError("a read-only unit of work was asked to write")
         for item in (*session.new, *session.dirty):
             if session.is_modified(item):
                 self.changed[id(item)] = item

@@ -97,9 +97,14 @@ class Call:
 
     def uow(self) -> UnitOfWork:
         """A unit of work for this request, continuing its trace; it checks the caller's
-        account (Unauthorized) in its own transaction, unless the operation is public."""
+        account (Unauthorized) in its own transaction, unless the operation is public. A GET's
+        only reads (HTTP's safe method, RFC 9110 §9.2.1)."""
         caller = None if self.operation.public and self._caller is None else self.caller()
-        uow = bootstrap.uow(traceparent=self.request.headers.get("traceparent"), caller=caller)
+        uow = bootstrap.uow(
+            traceparent=self.request.headers.get("traceparent"),
+            caller=caller,
+            read_only=self.operation.method == "GET",
+        )
         self._uows.append(uow)
         return uow
 
