@@ -96,7 +96,8 @@ def test_status_can_be_set_through_update_too(alice):
 
 def test_deleting_a_task_makes_it_404(alice):
     task = new_task(alice)
-    assert alice.delete(f"/api/tasks/{task['id']}").status_code == 204
+    deleted = alice.delete(f"/api/tasks/{task['id']}")
+    assert deleted.status_code == 204 and "Content-Type" not in deleted.headers
     assert alice.get(f"/api/tasks/{task['id']}").status_code == 404
     assert alice.delete(f"/api/tasks/{task['id']}").status_code == 404
 

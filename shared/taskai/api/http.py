@@ -130,7 +130,9 @@ class Api:
                 call.caller()  # the token is checked before the body is read
             result = self.handlers[endpoint](call)
             if operation.status == 204:
-                return flask.Response(status=204)
+                empty = flask.Response(status=204)
+                del empty.headers["Content-Type"]  # no content, so no type (RFC 9110 §8.3)
+                return empty
             return json_response(result, operation.status)
         except TaskAIError as e:
             return error_response(denied(call) or e)
