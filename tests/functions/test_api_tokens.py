@@ -58,7 +58,7 @@ def test_a_token_works_as_a_bearer_token_within_its_scopes(alice):
 
 
 def test_last_use_is_recorded_at_most_once_a_minute(alice):
-    created, script = mint(alice, "account:read")
+    _, script = mint(alice, "account:read")
     assert script.get("/api/auth/me").status_code == 200  # a read-only request
     first = alice.get(TOKENS).json["tokens"][0]["last_used_at"]
     assert first is not None
@@ -68,7 +68,9 @@ def test_last_use_is_recorded_at_most_once_a_minute(alice):
 
 def test_every_operation_needs_its_scope_from_a_token_and_a_session_has_all(alice):
     """Walks OPERATIONS, so an operation added later is covered (and must declare a scope)."""
-    undeclared = [op.id for op in OPERATIONS if not op.public and op.scope not in (*SCOPES, SESSION)]
+    undeclared = [
+        op.id for op in OPERATIONS if not op.public and op.scope not in (*SCOPES, SESSION)
+    ]
     assert undeclared == [], "every operation but a public one declares the scope it needs"
     tokens = {
         scope: mint(alice, *[s for s in SCOPES if s != scope])[1] for scope in {*SCOPES, SESSION}
