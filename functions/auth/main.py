@@ -69,8 +69,8 @@ def update_profile(call: Call) -> s.UserPublic:
 
 @api.handles("changePassword")
 def change_password(call: Call) -> None:
-    """POST /api/auth/password → 204, every earlier token revoked; 403 Forbidden (wrong current),
-    422, 429 TooManyAttempts."""
+    """POST /api/auth/password → 204, every earlier session token revoked (API tokens stay);
+    403 Forbidden (wrong current), 422, 429 TooManyAttempts."""
     body = call.body(s.PasswordChange)
     service.change_password(
         uow=call.uow(),
@@ -84,7 +84,8 @@ def change_password(call: Call) -> None:
 
 @api.handles("logout")
 def logout(call: Call) -> None:
-    """POST /api/auth/logout → 204, every token of the account revoked; 401 Unauthorized."""
+    """POST /api/auth/logout → 204, every session token of the account revoked (API tokens
+    stay); 401 Unauthorized."""
     service.logout(uow=call.uow(), user_id=call.user_id)
 
 
