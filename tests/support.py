@@ -19,7 +19,7 @@ KAFKA = os.environ.get("TEST_KAFKA_BOOTSTRAP_SERVERS")
 TEST_SECRET = "test-signing-secret-that-is-long-enough-0123456789"
 PG_TABLES = (  # every table a test writes, emptied between tests
     "users, tasks.tasks, tasks.tags, tasks.task_tags, tasks.reminders, tasks.deletions, "
-    "events.outbox, events.processed_events, login_attempts, password_resets"
+    "events.outbox, events.processed_events, login_attempts, password_resets, api_tokens"
 )
 
 
@@ -37,7 +37,8 @@ def migrate_from_scratch(url: str) -> None:
         )
         connection.execute(
             text(
-                "DROP TABLE IF EXISTS users, login_attempts, password_resets, alembic_version CASCADE"
+                "DROP TABLE IF EXISTS users, login_attempts, password_resets, api_tokens, "
+                "alembic_version CASCADE"
             )
         )
     engine.dispose()

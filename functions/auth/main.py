@@ -1,12 +1,15 @@
-"""auth function: register, log in, profile, password change and reset, logout, deletion."""
+"""auth function: register, log in, profile, password change and reset, logout, deletion, and
+personal API tokens."""
 
 import functions_framework
 
 from taskai import bootstrap
 from taskai.api import schemas as s
 from taskai.api.http import Api, Call
-from taskai.api.presenters import user_public
+from taskai.api.presenters import local, user_public
 from taskai.config import get_settings
+from taskai.domain.api_tokens import ApiToken
+from taskai.services import api_tokens
 from taskai.services import auth as service
 
 api = Api("auth")
@@ -66,8 +69,8 @@ def update_profile(call: Call) -> s.UserPublic:
 
 @api.handles("changePassword")
 def change_password(call: Call) -> None:
-    """POST /api/auth/password → 204, every earlier token revoked; 403 Forbidden (wrong current),
-    422, 429 TooManyAttempts."""
+    """POST /api/auth/password → 204, every earlier session token revoked (API tokens stay);
+    403 Forbidden (wrong current), 422, 429 TooManyAttempts."""
     body = call.body(s.PasswordChange)
     service.change_password(
         uow=call.uow(),
@@ -81,7 +84,8 @@ def change_password(call: Call) -> None:
 
 @api.handles("logout")
 def logout(call: Call) -> None:
-    """POST /api/auth/logout → 204, every token of the account revoked; 401 Unauthorized."""
+    """POST /api/auth/logout → 204, every session token of the account revoked (API tokens
+    stay); 401 Unauthorized."""
     service.logout(uow=call.uow(), user_id=call.user_id)
 
 
@@ -128,6 +132,50 @@ def confirm_password_reset(call: Call) -> None:
         new=body.new_password,
         now=call.now,
         passwords=bootstrap.passwords(),
+    )
+
+
+@api.handles("listApiTokens")
+def list_api_tokens(call: Call) -> s.ApiTokenList:
+    """GET /api/tokens → 200 ApiTokenList (never the secrets); 403 InsufficientScope for a
+    token."""
+    tokens = api_tokens.list_tokens(uow=call.uow(), user_id=call.user_id)
+    return s.ApiTokenList(tokens=[api_token_public(call, token) for token in tokens])
+
+
+@api.handles("createApiToken")
+def create_api_token(call: Call) -> s.ApiTokenCreated:
+    """POST /api/tokens → 201 ApiTokenCreated with the secret, shown this once; 422 naming the
+    field, 409 Conflict at the cap, 403 InsufficientScope for a token."""
+    body = call.body(s.ApiTokenCreate)
+    token, secret = api_tokens.create_token(
+        uow=call.uow(),
+        user_id=call.user_id,
+        name=body.name,
+        scopes=list(body.scopes),
+        expires_at=call.in_zone(body.expires_at),
+        now=call.now,
+    )
+    return s.ApiTokenCreated(**api_token_public(call, token).model_dump(), token=secret)
+
+
+@api.handles("deleteApiToken")
+def delete_api_token(call: Call) -> None:
+    """DELETE /api/tokens/{id} → 204, the token refused from now on; 404 NotFound (also for
+    another account's), 403 InsufficientScope for a token."""
+    api_tokens.revoke_token(uow=call.uow(), user_id=call.user_id, token_id=call.values["token_id"])
+
+
+def api_token_public(call: Call, token: ApiToken) -> s.ApiTokenPublic:
+    """The token's public shape (no secret, no hash), times in the caller's zone."""
+    zone = call.zone()
+    return s.ApiTokenPublic(
+        id=str(token.id),
+        name=token.name,
+        scopes=list(token.scopes),  # type: ignore[arg-type]  # checked when created
+        expires_at=local(token.expires_at, zone),
+        last_used_at=local(token.last_used_at, zone),
+        created_at=token.created_at.astimezone(zone),
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
-import uuid
 from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING
@@ -24,6 +23,7 @@ if TYPE_CHECKING:
     from taskai.adapters.outbox import BackgroundRelay
     from taskai.adapters.security import TokenIssuer
     from taskai.adapters.unit_of_work import UnitOfWork
+    from taskai.domain.api_tokens import Credential
     from taskai.domain.emails import Email
     from taskai.local.bus import InProcessBus
     from taskai.ports import EmailSender, Parser, PasswordHasher, Publisher
@@ -61,10 +61,10 @@ def session_factory() -> sessionmaker[Session]:
 
 def uow(
     traceparent: str | None = None,
-    caller: tuple[uuid.UUID, int] | None = None,
+    caller: Credential | None = None,
     read_only: bool = False,
 ) -> UnitOfWork:
-    """A fresh unit of work (checking `caller`, a token's (user id, version), as it begins;
+    """A fresh unit of work (checking `caller`, a bearer token's credential, as it begins;
     `read_only` ones refuse to write and never wait for SQLite's writer); its commit wakes the
     outbox relay of this process."""
     from taskai.adapters.unit_of_work import UnitOfWork

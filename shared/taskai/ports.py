@@ -15,6 +15,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, Self
 
+from taskai.domain.api_tokens import ApiToken
 from taskai.domain.emails import Email
 from taskai.domain.events import DomainEvent
 from taskai.domain.login_guard import Limit
@@ -186,6 +187,25 @@ class UserRepository(Protocol):
         """The account of `email`, however its letters are cased or composed, else None."""
 
 
+class ApiTokenRepository(Protocol):
+    """Personal API tokens, of one user at a time."""
+
+    def add(self, token: ApiToken) -> None:
+        """Keep a new token."""
+
+    def of_user(self, user_id: uuid.UUID) -> list[ApiToken]:
+        """The user's tokens, newest first."""
+
+    def count(self, user_id: uuid.UUID) -> int:
+        """How many tokens the user has."""
+
+    def get(self, user_id: uuid.UUID, token_id: uuid.UUID) -> ApiToken:
+        """One of the user's tokens; raises NotFound (also for another user's)."""
+
+    def delete(self, token: ApiToken) -> None:
+        """Delete the token: refused from the next request on."""
+
+
 class TagRepository(Protocol):
     """Tags of one user at a time."""
 
@@ -330,6 +350,10 @@ class UnitOfWork(Protocol):
     @property
     def notifications(self) -> NotificationLog:
         """The log of email attempts per reminder."""
+
+    @property
+    def api_tokens(self) -> ApiTokenRepository:
+        """Personal API tokens, kept as their hashes."""
 
     def __enter__(self) -> Self: ...
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import secrets
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -80,7 +80,14 @@ def rrules() -> st.SearchStrategy[str]:
     return parts.map(lambda p: ";".join(f"{k}={v}" for k, v in p.items()))
 
 
+def token_expiries() -> st.SearchStrategy[str]:
+    """format token-expiry: a moment from a minute to 364 days from now, with its offset."""
+    seconds = st.integers(min_value=60, max_value=364 * 24 * 3600)
+    return seconds.map(lambda s: (datetime.now(UTC) + timedelta(seconds=s)).isoformat())
+
+
 schemathesis.openapi.format("new-password", strong_passwords())
+schemathesis.openapi.format("token-expiry", token_expiries())
 schemathesis.openapi.format("rrule", rrules())
 schemathesis.openapi.format("cursor", cursors())
 schema = schemathesis.openapi.from_dict(document())

@@ -27,7 +27,8 @@ def owned(user):
         {"title": "Mine", "due_date": "2031-01-01T09:00:00Z", "recurrence": {"preset": "daily"}},
     ).json
     tag = user.post("/api/tags", {"name": "mine"}).json
-    return {"task_id": task["id"], "tag_id": tag["id"]}
+    token = user.post("/api/tokens", {"name": "mine", "scopes": ["tasks:read"]}).json
+    return {"task_id": task["id"], "tag_id": tag["id"], "token_id": token["id"]}
 
 
 @pytest.mark.parametrize("op", BY_ID, ids=[op.id for op in BY_ID])

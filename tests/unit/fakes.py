@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from taskai.adapters.outbox import event_data
 from taskai.contracts import EventData, parse
+from taskai.domain.api_tokens import ApiToken
 from taskai.domain.emails import Email
 from taskai.domain.events import DomainEvent
 from taskai.domain.login_guard import Limit
@@ -117,7 +118,7 @@ class FakeUserRepository:
     def delete(self, user: User) -> None:
         """The account, and what it owns (the database cascades)."""
         del self.items[user.id]
-        for items in (self.uow.tasks.items, self.uow.tags.items):
+        for items in (self.uow.tasks.items, self.uow.tags.items, self.uow.api_tokens.items):
             for key in [k for k, item in items.items() if item.user_id == user.id]:
                 del items[key]
 
@@ -130,6 +131,35 @@ class FakeUserRepository:
     def by_email(self, email: str) -> User | None:
         """The account whose email_key equals that of `email`, else None."""
         return next((u for u in self.items.values() if u.email_key == email_key(email)), None)
+
+
+class FakeApiTokenRepository:
+    def __init__(self) -> None:
+        self.items: dict[uuid.UUID, ApiToken] = {}
+
+    def add(self, token: ApiToken) -> None:
+        """Keep the token by id."""
+        self.items[token.id] = token
+
+    def of_user(self, user_id: uuid.UUID) -> list[ApiToken]:
+        """The user's tokens, newest first."""
+        mine = [t for t in self.items.values() if t.user_id == user_id]
+        return sorted(mine, key=lambda t: t.created_at, reverse=True)
+
+    def count(self, user_id: uuid.UUID) -> int:
+        """How many tokens the user has."""
+        return len(self.of_user(user_id))
+
+    def get(self, user_id: uuid.UUID, token_id: uuid.UUID) -> ApiToken:
+        """One of the user's tokens; raises NotFound (also for another user's)."""
+        token = self.items.get(token_id)
+        if token is None or token.user_id != user_id:
+            raise NotFound("token not found", fields={"id": "no such token"})
+        return token
+
+    def delete(self, token: ApiToken) -> None:
+        """Forget the token."""
+        self.items.pop(token.id, None)
 
 
 class FakeTagRepository:
@@ -391,6 +421,7 @@ class FakeUnitOfWork:
         self.processed = FakeProcessedEvents()
         self.reminders = FakeReminderRepository(self)
         self.notifications = FakeNotificationLog()
+        self.api_tokens = FakeApiTokenRepository()
         self.deletions: list[Deletion] = []
         self.published: list[DomainEvent] = []
         self.commits = 0

@@ -29,6 +29,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import registry, relationship
 from sqlalchemy.types import TypeDecorator
 
+from taskai.domain.api_tokens import ApiToken
 from taskai.domain.reminders import Reminder
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import PRIORITIES, Task
@@ -83,6 +84,21 @@ class Priority(TypeDecorator[str]):
         return None if value is None else PRIORITIES[value]
 
 
+class ScopeList(TypeDecorator[tuple[str, ...]]):
+    """An API token's scopes kept as one space-separated string, as OAuth writes them."""
+
+    impl = String(200)
+    cache_ok = True
+
+    def process_bind_param(self, value: tuple[str, ...] | None, dialect: Dialect) -> str | None:
+        """The scopes joined by spaces."""
+        return None if value is None else " ".join(value)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> tuple[str, ...] | None:
+        """The stored string split back into scopes."""
+        return None if value is None else tuple(value.split())
+
+
 def created() -> Column[Any]:
     """A fresh non-null `created_at` UTC timestamp column for a table."""
     return Column("created_at", UTCDateTime, nullable=False)
@@ -124,6 +140,21 @@ password_resets = Table(
     created(),
     Column("expires_at", UTCDateTime, nullable=False),
     Column("used_at", UTCDateTime),
+    Index(None, "user_id"),
+)
+
+# Personal API tokens (issue 17): kept as the SHA-256 of the secret, looked up by it.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("scopes", ScopeList, nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    created(),
+    Column("expires_at", UTCDateTime),
+    Column("last_used_at", UTCDateTime),
     Index(None, "user_id"),
 )
 
@@ -301,6 +332,7 @@ def _map() -> None:
     mapper.map_imperatively(User, users)
     mapper.map_imperatively(Tag, tags)
     mapper.map_imperatively(Reminder, reminders)
+    mapper.map_imperatively(ApiToken, api_tokens)  # personal API tokens (issue 17)
     mapper.map_imperatively(
         Task,
         tasks,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from taskai.adapters import orm, task_reads
 from taskai.adapters.account_store import LoginAttempts, PasswordResets
 from taskai.adapters.db import clash
+from taskai.domain.api_tokens import ApiToken
 from taskai.domain.names import email_key, name_key
 from taskai.domain.queries import Page, TaskQuery
 from taskai.domain.reminders import PENDING, TRANSITIONS, Transition, single_target
@@ -64,6 +65,57 @@ class UserRepository:
             .returning(orm.users.c.change_seq)
         )
         return int(self.session.execute(stmt).scalar_one())
+
+
+class ApiTokenRepository:
+    """Personal API tokens, of one user at a time (issue 17)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, token: ApiToken) -> None:
+        """Add the token to the session; inserted at flush."""
+        self.session.add(token)
+
+    def of_user(self, user_id: uuid.UUID) -> list[ApiToken]:
+        """The user's tokens, newest first."""
+        c = orm.api_tokens.c
+        stmt = select(ApiToken).where(c.user_id == user_id).order_by(c.created_at.desc(), c.id)
+        return list(self.session.scalars(stmt))
+
+    def count(self, user_id: uuid.UUID) -> int:
+        """How many tokens the user has."""
+        c = orm.api_tokens.c
+        return int(self.session.scalar(select(func.count()).where(c.user_id == user_id)) or 0)
+
+    def get(self, user_id: uuid.UUID, token_id: uuid.UUID) -> ApiToken:
+        """One of the user's tokens; raises NotFound (also for another user's token)."""
+        token = self.session.get(ApiToken, token_id)
+        if token is None or token.user_id != user_id:
+            raise NotFound("token not found", fields={"id": "no such token"})
+        return token
+
+    def delete(self, token: ApiToken) -> None:
+        """Delete the token: it is refused from the next request on."""
+        self.session.delete(token)
+
+    def with_owner(self, user_id: uuid.UUID, token_hash: str) -> tuple[ApiToken, User] | None:
+        """The token of this hash and its owner `user_id`, in one read; None when unknown."""
+        c = orm.api_tokens.c
+        stmt = (
+            select(ApiToken, User)
+            .join(orm.users, orm.users.c.id == c.user_id)
+            .where(c.token_hash == token_hash, c.user_id == user_id)
+        )
+        row = self.session.execute(stmt).first()
+        return None if row is None else (row[0], row[1])
+
+    def stamp_use(self, token_id: uuid.UUID, now: datetime, every: timedelta) -> None:
+        """Set last_used_at to `now` unless it was set within `every` (by another request)."""
+        c = orm.api_tokens.c
+        stale = c.last_used_at.is_(None) | (c.last_used_at <= now - every)
+        stmt = update(orm.api_tokens).where(c.id == token_id, stale).values(last_used_at=now)
+        self.session.execute(stmt)
 
 
 class TagRepository:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from taskai.adapters import orm
 from taskai.adapters.db import READ_ONLY, clash
 from taskai.adapters.outbox import event_data
 from taskai.adapters.repository import (
+    ApiTokenRepository,
     AuditLog,
     NotificationLog,
     ProcessedEvents,
@@ -24,6 +26,7 @@ from taskai.adapters.repository import (
     TaskRepository,
     UserRepository,
 )
+from taskai.domain.api_tokens import USE_STAMP_EVERY, Credential
 from taskai.domain.events import DomainEvent
 from taskai.domain.reminders import Reminder
 from taskai.domain.tags import Tag
@@ -35,6 +38,8 @@ from taskai.telemetry import tracing
 if TYPE_CHECKING:
     from taskai import ports
 
+log = logging.getLogger("taskai.uow")
+
 
 class UnitOfWork:
     """One transaction: the changes, their sync stamps and their outbox events commit together."""
@@ -45,15 +50,16 @@ class UnitOfWork:
         *,
         after_commit: Callable[[], None] | None = None,
         traceparent: str | None = None,
-        caller: tuple[uuid.UUID, int] | None = None,
+        caller: Credential | None = None,
         read_only: bool = False,
     ) -> None:
         self.session_factory = session_factory
         self.read_only = read_only  # reads only: SQLite need not queue for its one writer
         self.after_commit = after_commit
         self.traceparent = traceparent
-        self.caller = caller  # (user id, token version) of a request's bearer token
+        self.caller = caller  # who a request's bearer token says it is
         self.account: User | None = None
+        self._used_token: uuid.UUID | None = None  # an API token whose last use is stale
         self.extra_events: list[DomainEvent] = []
 
     def __enter__(self) -> UnitOfWork:
@@ -69,25 +75,51 @@ class UnitOfWork:
         self.processed = ProcessedEvents(self.session)
         self.reminders = ReminderRepository(self.session)
         self.notifications = NotificationLog(self.session)
+        self.api_tokens = ApiTokenRepository(self.session)
         self.deleted: list[tuple[str, uuid.UUID, uuid.UUID]] = []
         if self.caller is not None:
             try:
-                self.account = self._check_caller(*self.caller)
+                self.account = self._check_caller(self.caller)
             except BaseException:
                 self.session.close()
                 raise
         return self
 
-    def _check_caller(self, user_id: uuid.UUID, version: int) -> User:
+    def _check_caller(self, caller: Credential) -> User:
         """The caller's account, read in this transaction (the one request's only one); a token
-        of an account that is gone, or of an older token version, raises Unauthorized."""
+        of an account that is gone, or of an older token version, raises Unauthorized. An API
+        token is read with its owner in one statement: unknown (revoked) or expired raises
+        Unauthorized, one without the scope the operation needs InsufficientScope."""
+        if caller.token_hash is not None:
+            found = self.api_tokens.with_owner(caller.user_id, caller.token_hash)
+            if found is None:
+                raise Unauthorized("invalid token")
+            token, user = found
+            now = datetime.now(UTC)
+            token.authorize(caller.needs, now=now)
+            if token.use_is_stale(now):
+                self._used_token = token.id
+            return user
         try:
-            user = self.users.get(user_id)
+            user = self.users.get(caller.user_id)
         except NotFound as e:
             raise Unauthorized("invalid token") from e
-        if user.token_version != version:  # logged out, or the password changed since
+        if user.token_version != caller.version:  # logged out, or the password changed since
             raise Unauthorized("token revoked")
         return user
+
+    def _stamp_token_use(self) -> None:
+        """Write an API token's last use in a short transaction of its own, after the request's
+        (which may be read-only, and on SQLite holds the one writer's turn while it writes)."""
+        token_id, self._used_token = self._used_token, None
+        if token_id is None:
+            return
+        try:
+            with self.session_factory() as session:
+                ApiTokenRepository(session).stamp_use(token_id, datetime.now(UTC), USE_STAMP_EVERY)
+                session.commit()
+        except Exception:  # a missed stamp is retried by the next use; the request stands
+            log.warning("last use of an API token not recorded", exc_info=True)
 
     def __exit__(
         self,
@@ -97,6 +129,7 @@ class UnitOfWork:
     ) -> None:
         # Closing rolls back whatever was not committed, and leaves loaded objects readable.
         self.session.close()
+        self._stamp_token_use()
 
     def delete_task(self, task: Task) -> None:
         """Delete the task (its recorded events still go out) and log it for sync."""

@@ -15,6 +15,8 @@ from pydantic import BaseModel, ValidationError
 from taskai import bootstrap
 from taskai.api.operations import Operation
 from taskai.config import get_settings
+from taskai.domain import api_tokens
+from taskai.domain.api_tokens import Credential
 from taskai.domain.users import LANGUAGES, User
 from taskai.errors import InvalidInput, TaskAIError, Unauthorized
 
@@ -32,22 +34,32 @@ class Call:
         self.request, self.operation, self.values = request, operation, values
         self.now = datetime.now(UTC)
         self._user: User | None = None
-        self._caller: tuple[uuid.UUID, int] | None = None
+        self._caller: Credential | None = None
         self._uows: list[UnitOfWork] = []
 
     @property
     def user_id(self) -> uuid.UUID:
         """The caller, from a valid bearer token (checked once per request)."""
-        return self.caller()[0]
+        return self.caller().user_id
 
-    def caller(self) -> tuple[uuid.UUID, int]:
-        """(user id, token version) of a valid bearer token, without touching the database;
-        raises Unauthorized. The account itself is checked in the request's transaction."""
+    def caller(self) -> Credential:
+        """Who the bearer token says the caller is, with the scope the operation needs, without
+        touching the database: a session's JWT is verified here, an API token (`tai_…`) only
+        named. Raises Unauthorized; the account, and an API token with its scopes, are checked
+        in the request's transaction (see UnitOfWork._check_caller)."""
         if self._caller is None:
             scheme, _, token = self.request.headers.get("Authorization", "").partition(" ")
-            if scheme.lower() != "bearer" or not token.strip():
+            token = token.strip()
+            if scheme.lower() != "bearer" or not token:
                 raise Unauthorized("missing bearer token")
-            self._caller = bootstrap.tokens().verify(token.strip())
+            needs = self.operation.scope
+            if api_tokens.is_api_token(token):
+                owner = api_tokens.owner_of(token)
+                digest = api_tokens.digest(token)
+                self._caller = Credential(owner, token_hash=digest, needs=needs)
+            else:  # a session: every scope is its own
+                user_id, version = bootstrap.tokens().verify(token)
+                self._caller = Credential(user_id, version)
         return self._caller
 
     @property

@@ -25,6 +25,7 @@ from taskai.api.responses import (
     secure,
 )
 from taskai.config import get_settings
+from taskai.domain.api_tokens import InsufficientScope
 from taskai.errors import TaskAIError, Unauthorized
 from taskai.telemetry import tracing
 from taskai.telemetry.metrics import exposition, observe_request
@@ -149,14 +150,15 @@ class Api:
             return error_json(500, "internal_error", "something went wrong on our side")
 
 
-def denied(call: Call | None) -> Unauthorized | None:
-    """Why the caller of a refused request is not let in (a deleted account or a revoked token),
-    checked on this error path only, so a client mistake never answers before the 401 would."""
+def denied(call: Call | None) -> Unauthorized | InsufficientScope | None:
+    """Why the caller of a refused request is not let in (a deleted account, a revoked or expired
+    token, an API token without the operation's scope), checked on this error path only, so a
+    client mistake never answers before the 401 or 403 would."""
     if call is None or call.operation.public or call.checked:
         return None
     try:
         call.user  # noqa: B018 - reading it checks the account in a transaction of its own
-    except Unauthorized as e:
+    except (Unauthorized, InsufficientScope) as e:
         return e
     except Exception:  # the database cannot say now: the client's own mistake is the answer
         log.warning("account not checked on an error path", exc_info=True)

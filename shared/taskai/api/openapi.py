@@ -11,12 +11,14 @@ from pydantic.json_schema import models_json_schema
 
 from taskai.api.operations import OPERATIONS, Operation
 from taskai.api.schemas import ErrorPublic
+from taskai.domain.api_tokens import SESSION
 
 REF = "#/components/schemas/{model}"
 CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>")
 ERRORS = {
     "401": "Missing, invalid or expired token",
-    "403": "The password or reset link given to confirm is not right",
+    "403": "The password or reset link given to confirm is not right, or the API token lacks "
+    "the operation's scope (`insufficient_scope`)",
     "404": "Not found (or not yours)",
     "409": "Conflicts with existing data",
     "413": "Body larger than the limit",
@@ -48,7 +50,15 @@ def document() -> dict[str, Any]:
         "components": {
             "schemas": defs.get("$defs", {}),
             "securitySchemes": {
-                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+                "apiToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "bearerFormat": "tai_…",
+                    "description": "A personal API token (POST /api/tokens), limited to its "
+                    "scopes; each operation names the one it needs. A token lacking it is "
+                    'refused with 403 and `WWW-Authenticate: Bearer error="insufficient_scope"`.',
+                },
             },
         },
     }
@@ -82,6 +92,11 @@ def operation(op: Operation) -> dict[str, Any]:
         entry["responses"][str(op.status)]["links"] = links(*op.gives)
     if not op.public:
         entry["security"] = [{"bearer": []}]
+        if op.scope == SESSION:
+            entry["description"] = "A password login's token only: API tokens are refused (403)."
+        else:  # OpenAPI 3.1 lists the scopes of any scheme, not only OAuth2's
+            entry["security"].append({"apiToken": [op.scope] if op.scope else []})
+            entry["description"] = f"With an API token: needs the scope `{op.scope}`."
     return entry
 
 
@@ -112,7 +127,7 @@ def error_statuses(op: Operation) -> list[str]:
     codes = {"503"}  # every operation reads the database
     if not op.public or op.id == "login":  # a public operation's 401 is a failed login
         codes.add("401")
-    if op.id in CONFIRMED:
+    if op.id in CONFIRMED or not op.public:  # a token lacking the scope is refused with 403
         codes.add("403")
     if has_id:
         codes.add("404")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from taskai.api import schemas as s
+from taskai.domain.api_tokens import SESSION
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,9 @@ class Operation:
     # The path parameter whose value the answer carries, and where (a JSON pointer): OpenAPI
     # links it to every operation with that parameter, and so do stateful tests.
     gives: tuple[str, str] | None = None
+    # What an API token needs to call it (a Scope, or SESSION: a password login only); every
+    # operation but a public one names one. A session has every scope.
+    scope: str | None = None
 
 
 # fmt: off
@@ -35,57 +39,69 @@ OPERATIONS = (
     Operation("login", "POST", "/api/auth/login", "auth", "Exchange email and password for a token",
               body=s.LoginIn, response=s.TokenPublic, public=True),
     Operation("getProfile", "GET", "/api/auth/me", "auth", "The caller's account",
-              response=s.UserPublic),
+              response=s.UserPublic, scope="account:read"),
     Operation("updateProfile", "PATCH", "/api/auth/me", "auth", "Change name or time zone",
-              body=s.ProfileUpdate, response=s.UserPublic),
+              body=s.ProfileUpdate, response=s.UserPublic, scope=SESSION),
     Operation("deleteAccount", "DELETE", "/api/auth/me", "auth",
               "Delete the account with its tasks, tags, reminders and logs",
-              body=s.AccountDeletion, status=204),
+              body=s.AccountDeletion, status=204, scope=SESSION),
     Operation("changePassword", "POST", "/api/auth/password", "auth",
-              "Change the password given the current one; every earlier token ends",
-              body=s.PasswordChange, status=204),
+              "Change the password given the current one; every earlier session ends",
+              body=s.PasswordChange, status=204, scope=SESSION),
     Operation("logout", "POST", "/api/auth/logout", "auth",
-              "End the sessions: the token used and every other one of the account", status=204),
+              "End the sessions: the one used and every other (API tokens stay valid)",
+              status=204, scope=SESSION),
     Operation("requestPasswordReset", "POST", "/api/auth/password-reset", "auth",
               "Email a single-use reset link (the answer is the same for any email)",
               body=s.PasswordResetRequest, response=s.AcceptedPublic, status=202, public=True),
     Operation("confirmPasswordReset", "POST", "/api/auth/password-reset/confirm", "auth",
               "Set a new password with a reset link's token", body=s.PasswordResetConfirm,
               status=204, public=True),
+    # Personal API tokens (issue 17): managed from a password login only.
+    Operation("listApiTokens", "GET", "/api/tokens", "auth", "The caller's API tokens",
+              response=s.ApiTokenList, scope=SESSION),
+    Operation("createApiToken", "POST", "/api/tokens", "auth",
+              "Create an API token; its secret is in this answer only",
+              body=s.ApiTokenCreate, response=s.ApiTokenCreated, status=201,
+              gives=("token_id", "/id"), scope=SESSION),
+    Operation("deleteApiToken", "DELETE", "/api/tokens/<uuid:token_id>", "auth",
+              "Revoke an API token", status=204, scope=SESSION),
     Operation("createTask", "POST", "/api/tasks", "tasks", "Create a task",
-              body=s.TaskCreate, response=s.TaskPublic, status=201, gives=("task_id", "/id")),
+              body=s.TaskCreate, response=s.TaskPublic, status=201, gives=("task_id", "/id"),
+              scope="tasks:write"),
     Operation("listTasks", "GET", "/api/tasks", "tasks", "Filter, search, sort and page tasks",
-              query=s.TaskListParams, response=s.TaskPage),
+              query=s.TaskListParams, response=s.TaskPage, scope="tasks:read"),
     Operation("getTask", "GET", "/api/tasks/<uuid:task_id>", "tasks", "One task",
-              response=s.TaskPublic),
+              response=s.TaskPublic, scope="tasks:read"),
     Operation("updateTask", "PATCH", "/api/tasks/<uuid:task_id>", "tasks", "Change some fields",
-              body=s.TaskUpdate, response=s.TaskPublic),
+              body=s.TaskUpdate, response=s.TaskPublic, scope="tasks:write"),
     Operation("deleteTask", "DELETE", "/api/tasks/<uuid:task_id>", "tasks", "Delete a task",
-              status=204),
+              status=204, scope="tasks:write"),
     Operation("completeTask", "POST", "/api/tasks/<uuid:task_id>/complete", "tasks",
-              "Mark a task done (idempotent)", response=s.TaskPublic),
+              "Mark a task done (idempotent)", response=s.TaskPublic, scope="tasks:write"),
     Operation("reopenTask", "POST", "/api/tasks/<uuid:task_id>/reopen", "tasks",
-              "Undo a completion (idempotent)", response=s.TaskPublic),
+              "Undo a completion (idempotent)", response=s.TaskPublic, scope="tasks:write"),
     Operation("skipTask", "POST", "/api/tasks/<uuid:task_id>/skip", "tasks",
               "Complete a recurring occurrence as skipped; the next one follows",
-              response=s.TaskPublic),
+              response=s.TaskPublic, scope="tasks:write"),
     Operation("listSeries", "GET", "/api/tasks/<uuid:task_id>/series", "tasks",
               "The occurrences of the task's series, oldest first, a page at a time",
-              query=s.SeriesParams, response=s.SeriesPage),
+              query=s.SeriesParams, response=s.SeriesPage, scope="tasks:read"),
     Operation("sync", "GET", "/api/sync", "tasks", "Everything changed since a cursor",
-              query=s.SyncParams, response=s.SyncPublic),
+              query=s.SyncParams, response=s.SyncPublic, scope="tasks:read"),
     Operation("parseText", "POST", "/api/ai/parse", "ai", "Parse a line of text into a task draft",
-              body=s.QuickAddIn, response=s.DraftPublic),
+              body=s.QuickAddIn, response=s.DraftPublic, scope="tasks:write"),
     Operation("createFromText", "POST", "/api/ai/tasks", "ai", "Create a task from a line of text",
               body=s.QuickAddIn, response=s.QuickAddPublic, status=201,
-              gives=("task_id", "/task/id")),
+              gives=("task_id", "/task/id"), scope="tasks:write"),
     Operation("listTags", "GET", "/api/tags", "tags", "Tags with counts; prefix autocomplete",
-              query=s.TagListParams, response=s.TagList),
+              query=s.TagListParams, response=s.TagList, scope="tags:read"),
     Operation("createTag", "POST", "/api/tags", "tags", "Create a tag",
-              body=s.TagCreate, response=s.TagPublic, status=201, gives=("tag_id", "/id")),
+              body=s.TagCreate, response=s.TagPublic, status=201, gives=("tag_id", "/id"),
+              scope="tags:write"),
     Operation("updateTag", "PATCH", "/api/tags/<uuid:tag_id>", "tags", "Rename or recolor a tag",
-              body=s.TagUpdate, response=s.TagPublic),
+              body=s.TagUpdate, response=s.TagPublic, scope="tags:write"),
     Operation("deleteTag", "DELETE", "/api/tags/<uuid:tag_id>", "tags",
-              "Delete a tag and take it off its tasks", status=204),
+              "Delete a tag and take it off its tasks", status=204, scope="tags:write"),
 )
 # fmt: on

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from taskai.api.call import PayloadTooLarge, UnsupportedMediaType
 from taskai.config import get_settings
+from taskai.domain.api_tokens import InsufficientScope
 from taskai.errors import (
     Conflict,
     Forbidden,
@@ -77,6 +78,10 @@ def error_response(error: TaskAIError) -> flask.Response:
     response = error_json(status, error.code, error.message, error.fields or None)
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="taskai"'
+    if isinstance(error, InsufficientScope):  # RFC 6750 §3.1
+        response.headers["WWW-Authenticate"] = (
+            f'Bearer realm="taskai", error="insufficient_scope", scope="{error.scope}"'
+        )
     if isinstance(error, TooManyAttempts | Unavailable):
         response.headers["Retry-After"] = str(error.retry_after_s)
     return response

@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 from taskai.domain import vocabulary as v
+from taskai.domain.api_tokens import SCOPES, Scope
 from taskai.domain.queries import TaskQuery, default_sort
 from taskai.domain.recurrence.occurrences import FIRST_YEAR, LAST_YEAR
 from taskai.schema_words import (
@@ -221,6 +222,42 @@ class TokenPublic(Model):
 
 class RegisteredPublic(TokenPublic):
     user: UserPublic
+
+
+# Personal API tokens (issue 17).
+def _token_expiry(schema: dict[str, Any]) -> None:
+    """A token's end: a date-time within the next 365 days, which the format names (a schema
+    cannot say "from now"); may be left out, never null."""
+    _never_null(schema)
+    schema.update({"type": "string", "format": "token-expiry"})
+
+
+class ApiTokenCreate(Strict):
+    name: str = Field(min_length=1, max_length=100, json_schema_extra={"pattern": VISIBLE})
+    scopes: list[Scope] = Field(min_length=1, max_length=len(SCOPES))
+    expires_at: Moment | None = Field(
+        None,
+        description="When the token stops working: in the future, at most 365 days away; "
+        "without an offset, read in the owner's zone. Left out: never.",
+        json_schema_extra=_token_expiry,
+    )
+
+
+class ApiTokenPublic(Model):
+    id: str
+    name: str
+    scopes: list[Scope]
+    expires_at: datetime | None
+    last_used_at: datetime | None = Field(description="Updated at most once a minute")
+    created_at: datetime
+
+
+class ApiTokenCreated(ApiTokenPublic):
+    token: str = Field(description="The secret, `tai_…`: shown in this answer only")
+
+
+class ApiTokenList(Model):
+    tokens: list[ApiTokenPublic]
 
 
 class RecurrenceIn(Strict):

@@ -20,7 +20,7 @@ KSVC = ("serving.knative.dev/v1", "Service")
 # What runs where: FUNCTION_TARGET (the folder under functions/), how it is fed, the secrets it
 # needs beyond DATABASE_URL and JWT_SECRET, and the public /api prefixes it owns.
 FUNCTIONS: dict[str, dict[str, Any]] = {
-    "auth": {"target": "auth", "trigger": "http", "prefixes": ["/api/auth"]},
+    "auth": {"target": "auth", "trigger": "http", "prefixes": ["/api/auth", "/api/tokens"]},
     "tasks": {"target": "tasks", "trigger": "http", "prefixes": ["/api/tasks", "/api/sync"]},
     "tags": {"target": "tags", "trigger": "http", "prefixes": ["/api/tags"]},
     "ai": {
