@@ -15,9 +15,12 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 def alembic_config(url: str) -> Config:
     """Alembic's configuration for the database at SQLAlchemy URL `url`, with our migrations."""
+    import sys
+
     from alembic.config import Config
 
-    config = Config()
+    # alembic's default stdout is sys.stdout as it was when alembic was imported: name today's
+    config = Config(stdout=sys.stdout)
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
