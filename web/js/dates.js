@@ -61,7 +61,12 @@ export function relativeDay(date, zone) {
 const clocks = new Map();
 /** The time of day on the zone's wall clock, 12- or 24-hour as the browser's locale writes it. */
 export function clockTime(moment, zone) {
-  if (!clocks.has(zone)) clocks.set(zone, new Intl.DateTimeFormat(undefined, { timeZone: zone, hour: 'numeric', minute: '2-digit' }));
+  if (!clocks.has(zone)) {
+    // 'numeric' hours are "9:00 AM" in en-US but "9:00" in en-GB, which writes "09:00": two digits on a 24-hour clock.
+    const { hourCycle } = new Intl.DateTimeFormat(undefined, { hour: 'numeric' }).resolvedOptions();
+    const hour = hourCycle === 'h23' || hourCycle === 'h24' ? '2-digit' : 'numeric';
+    clocks.set(zone, new Intl.DateTimeFormat(undefined, { timeZone: zone, hour, minute: '2-digit' }));
+  }
   return clocks.get(zone).format(new Date(moment));
 }
 
