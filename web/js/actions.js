@@ -130,6 +130,7 @@ export function remove(taskId) {
     }
   };
   const undo = () => {
+    if (!pendingDeletes.has(taskId)) return; // the DELETE went already
     clearTimeout(timer);
     pendingDeletes.delete(taskId);
     store.state.busy.delete(taskId);
