@@ -48,6 +48,7 @@ def open_app(
 
 
 def sign_up(page: Any, server: Any, expect: Any, email: str, name: str = "") -> None:
+    """Create an account through the sign-up form and land on Today."""
     page.goto(server.url + "/")
     expect(page).to_have_url(re.compile(r"/signup$"))
     if name:
@@ -61,6 +62,7 @@ def sign_up(page: Any, server: Any, expect: Any, email: str, name: str = "") -> 
 
 
 def row(page: Any, title: str) -> Any:
+    """The list row (<li class=task>) of the task titled exactly `title`."""
     return page.locator("#main .task", has=page.get_by_role("button", name=title, exact=True))
 
 

@@ -11,6 +11,7 @@ from browser_harness import launch_chromium, start_server, sync_playwright_or_sk
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The README's `taskai dev` on a free port, stopped after the run."""
     running = start_server(tmp_path_factory.mktemp("taskai-dev"))
     yield running
     running.stop()
@@ -18,6 +19,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, shared by every test (each opens its own context)."""
     with sync_playwright_or_skip()() as playwright:
         chromium = launch_chromium(playwright)
         yield chromium
@@ -26,6 +28,7 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(scope="session")
 def expect() -> Any:
+    """Playwright's expect, waiting up to 7 s."""
     from playwright.sync_api import expect
 
     expect.set_options(timeout=7000)

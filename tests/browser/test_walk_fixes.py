@@ -27,12 +27,14 @@ PHONE = {"viewport": PHONE_390, "is_mobile": True, "has_touch": True}
 
 
 def add(server: Any, token: str, **task: Any) -> dict[str, Any]:
+    """POST /api/tasks as the owner of `token`; the created task."""
     status, body = api_call(server.url, "POST", "/api/tasks", task, token)
     assert status == 201, body
     return body
 
 
 def tomorrow_at(hour: int) -> str:
+    """The naive 'YYYY-MM-DDTHH:00:00' of tomorrow at `hour` in ZONE, as the API reads it."""
     day = datetime.now(ZoneInfo(ZONE)).date() + timedelta(days=1)
     return f"{day.isoformat()}T{hour:02d}:00:00"
 
