@@ -123,6 +123,7 @@ export function remove(taskId) {
     try {
       await api.deleteTask(taskId);
     } catch (error) {
+      if (error.status === 401) return; // signed out meanwhile: nothing to put back
       store.putTasks([before]);
       fail(error, 'Could not delete the task');
     } finally {
