@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import threading
 import urllib.error
@@ -34,6 +35,44 @@ PASSWORD = "correct horse"
 
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 from test_dev_server import Server, clean_env  # noqa: E402  (the README's run command, as e2e runs it)
+
+
+def open_app(
+    browser: Any, *, viewport: dict[str, int] = DESKTOP, locale: str = "en-GB", **options: Any
+) -> tuple[Any, Any, Watch]:
+    """A fresh context (zone ZONE, `locale` for dates and times) with its watcher and one page."""
+    context = browser.new_context(viewport=viewport, timezone_id=ZONE, locale=locale, **options)
+    watch = Watch(context)
+    page = context.new_page()
+    return context, page, watch
+
+
+def sign_up(page: Any, server: Any, expect: Any, email: str, name: str = "") -> None:
+    """Create an account through the sign-up form and land on Today."""
+    page.goto(server.url + "/")
+    expect(page).to_have_url(re.compile(r"/signup$"))
+    if name:
+        page.get_by_label("Name (optional)").fill(name)
+    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    expect(page.get_by_label("Time zone")).to_have_value(ZONE)
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", level=1, name="Today")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/today$"))
+
+
+def row(page: Any, title: str) -> Any:
+    """The list row (<li class=task>) of the task titled exactly `title`."""
+    return page.locator("#main .task", has=page.get_by_role("button", name=title, exact=True))
+
+
+def assert_accessible(page: Any, screen: str) -> None:
+    """axe-core (WCAG 2.x A and AA and best practices) finds no violation on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.wait_for_timeout(250)  # let transitions settle: axe measures colours mid-fade otherwise
+    results = Axe().run(page)
+    assert results.violations_count == 0, f"{screen}: {results.generate_report()}"
 
 
 def start_server(cwd: Path) -> Server:

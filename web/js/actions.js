@@ -1,4 +1,4 @@
-// Task commands: optimistic complete/reopen with rollback, saves, deletes, and following a series.
+// Task commands: optimistic complete/reopen with rollback, saves and deletes that can be undone, following a series.
 import { api } from './api.js';
 import * as store from './store.js';
 import { announce, toast, fail } from './announce.js';
@@ -66,11 +66,39 @@ export async function followSeries(task, { tries = 20, everyMs = 200 } = {}) {
   }
 }
 
-export async function save(taskId, changes) {
+const UNDO_MS = 6000; // how long the Undo of a save or a delete is offered
+
+/** PATCH `changes`; the toast's Undo sends the fields' earlier values back. Raises ApiError. */
+export async function save(taskId, changes, { undoable = true } = {}) {
+  const before = store.state.tasks.get(taskId);
   const task = await api.updateTask(taskId, changes);
   store.putTasks([task]);
   noteFrom(task);
+  if (undoable && before) {
+    const restore = { label: 'Undo', run: () => undoSave(taskId, earlier(before, changes)) };
+    toast(`Saved “${task.title}”`, { action: restore, timeout: UNDO_MS });
+  }
   return task;
+}
+
+async function undoSave(taskId, changes) {
+  try {
+    const task = await save(taskId, changes, { undoable: false });
+    announce(`Restored “${task.title}”`);
+  } catch (error) {
+    fail(error, 'Could not undo the change');
+  }
+}
+
+/** The values `task` had for the fields in `changes`, in the shape PATCH takes. */
+function earlier(task, changes) {
+  const was = {
+    ...task,
+    tags: task.tags.map((t) => t.name),
+    recurrence: task.recurrence && { rule: task.recurrence.rule, anchor: task.recurrence.anchor },
+    reminders: task.reminders.map((r) => (r.minutes_before != null ? { minutes_before: r.minutes_before } : { at: r.at })),
+  };
+  return Object.fromEntries(Object.keys(changes).map((key) => [key, was[key] ?? null]));
 }
 
 export async function create(body) {
@@ -80,21 +108,46 @@ export async function create(body) {
   return task;
 }
 
-export async function remove(taskId) {
+const pendingDeletes = new Map(); // task id → send the DELETE now
+
+/** Take the task out of the lists at once; the DELETE goes when the Undo offer ends (or the page is left). */
+export function remove(taskId) {
   const before = store.state.tasks.get(taskId);
-  store.state.busy.add(taskId);
+  if (!before) return;
+  store.state.busy.add(taskId); // sync leaves the task out meanwhile
   store.removeTask(taskId);
-  try {
-    await api.deleteTask(taskId);
-    announce(`Deleted “${before?.title}”`);
-    toast(`Deleted “${before?.title}”`);
-  } catch (error) {
-    if (before) store.putTasks([before]);
-    fail(error, 'Could not delete the task');
-  } finally {
+  announce(`Deleted “${before.title}”`);
+  const send = async () => {
+    clearTimeout(timer);
+    pendingDeletes.delete(taskId);
+    try {
+      await api.deleteTask(taskId);
+    } catch (error) {
+      if (error.status === 401) return; // signed out meanwhile: nothing to put back
+      store.putTasks([before]);
+      fail(error, 'Could not delete the task');
+    } finally {
+      store.state.busy.delete(taskId);
+    }
+  };
+  const undo = () => {
+    if (!pendingDeletes.has(taskId)) return; // the DELETE went already
+    clearTimeout(timer);
+    pendingDeletes.delete(taskId);
     store.state.busy.delete(taskId);
-  }
+    store.putTasks([before]);
+    announce(`Restored “${before.title}”`);
+  };
+  const timer = setTimeout(send, UNDO_MS);
+  pendingDeletes.set(taskId, send);
+  toast(`Deleted “${before.title}”`, { action: { label: 'Undo', run: undo }, timeout: UNDO_MS });
 }
+
+/** Send every delete still waiting for its Undo to run out (before signing out or leaving). */
+export function flushDeletes() {
+  for (const send of [...pendingDeletes.values()]) send();
+}
+addEventListener('pagehide', flushDeletes);
 
 export async function skip(taskId) {
   const task = await api.skipTask(taskId);

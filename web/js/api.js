@@ -16,7 +16,7 @@ export function whenUnauthorized(handler) {
   onUnauthorized = handler;
 }
 
-export async function request(method, path, { body, query, signal } = {}) {
+export async function request(method, path, { body, query, signal, keepalive } = {}) {
   const headers = { Accept: 'application/json' };
   const bearer = session.token();
   if (bearer) headers.Authorization = `Bearer ${bearer}`;
@@ -24,7 +24,7 @@ export async function request(method, path, { body, query, signal } = {}) {
   let response;
   try {
     response = await fetch(path + queryString(query), {
-      method, headers, signal, body: body === undefined ? undefined : JSON.stringify(body),
+      method, headers, signal, keepalive, body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (error) {
     if (error.name === 'AbortError') throw error;
@@ -51,7 +51,7 @@ function queryString(query) {
 const get = (path, query, signal) => request('GET', path, { query, signal });
 const post = (path, body, signal) => request('POST', path, { body, signal });
 const patch = (path, body) => request('PATCH', path, { body });
-const del = (path) => request('DELETE', path);
+const del = (path) => request('DELETE', path, { keepalive: true }); // outlives the page (a delete sent on leaving)
 const id = (value) => encodeURIComponent(value);
 
 export const api = {

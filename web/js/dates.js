@@ -1,4 +1,4 @@
-// Dates in the user's time zone: wall-clock parts, relative labels ("Today 09:00"), API values.
+// Dates in the user's time zone: wall-clock parts, relative labels ("Today 09:00" or "Today 9:00 AM"), API values.
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -58,10 +58,21 @@ export function relativeDay(date, zone) {
   return dayName(date, zone);
 }
 
-/** 'Today 09:00', 'Tomorrow 18:30', 'Mon 3 Mar 07:00'. */
+const clocks = new Map();
+/** The time of day on the zone's wall clock, 12- or 24-hour as the browser's locale writes it. */
+export function clockTime(moment, zone) {
+  if (!clocks.has(zone)) {
+    // 'numeric' hours are "9:00 AM" in en-US but "9:00" in en-GB, which writes "09:00": two digits on a 24-hour clock.
+    const { hourCycle } = new Intl.DateTimeFormat(undefined, { hour: 'numeric' }).resolvedOptions();
+    const hour = hourCycle === 'h23' || hourCycle === 'h24' ? '2-digit' : 'numeric';
+    clocks.set(zone, new Intl.DateTimeFormat(undefined, { timeZone: zone, hour, minute: '2-digit' }));
+  }
+  return clocks.get(zone).format(new Date(moment));
+}
+
+/** 'Today 09:00', 'Tomorrow 6:30 PM', 'Mon 3 Mar 07:00': the time as the browser's locale writes it. */
 export function label(moment, zone) {
-  const { date, time } = wall(moment, zone);
-  return `${relativeDay(date, zone)} ${time}`;
+  return `${relativeDay(wall(moment, zone).date, zone)} ${clockTime(moment, zone)}`;
 }
 
 /** How urgent a due date looks: overdue, today, tomorrow, week or later. */

@@ -13,6 +13,7 @@ import { tagsPage } from './views/tags.js';
 import { profilePage } from './views/profile.js';
 import { authPage } from './views/auth.js';
 import { installShortcuts } from './shortcuts.js';
+import { flushDeletes } from './actions.js';
 
 const root = document.getElementById('app');
 let shell = null;
@@ -39,6 +40,7 @@ function enter() {
 }
 
 function signOut({ reason } = {}) {
+  flushDeletes(); // with this session's token, before it ends
   if (!reason && session.token()) api.logout().catch(() => {}); // end it on the server too
   sync.stop();
   session.clear();

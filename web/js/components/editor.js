@@ -114,7 +114,7 @@ export function openEditor(task) {
   }
 
   async function onDelete() {
-    if (!(await confirmDialog(`Delete “${task.title}”?`, { detail: 'This cannot be undone.' }))) return;
+    if (!(await confirmDialog(`Delete “${task.title}”?`, { detail: 'Undo stays offered for a few seconds.' }))) return;
     close();
     actions.remove(task.id);
   }

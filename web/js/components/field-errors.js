@@ -1,4 +1,5 @@
-// API field errors ({"title": "…", "reminders.0.at": "…"}) shown beside the matching field.
+// API field errors ({"title": "…", "reminders.0.at": "…"}) shown beside the matching field, in plain words.
+import { readable } from '../messages.js';
 
 /** Clear every error message inside `root`. */
 export function clearErrors(root) {
@@ -19,12 +20,13 @@ export function showErrors(root, error, general, describe = () => '') {
   const slots = [...root.querySelectorAll('[data-field]')];
   const leftovers = [];
   let first = null;
-  for (const [key, message] of Object.entries(error.fields || {})) {
+  for (const [key, raw] of Object.entries(error.fields || {})) {
+    const message = readable(key, raw);
     const slot = slots
       .filter((el) => key === el.dataset.field || key.startsWith(`${el.dataset.field}.`))
       .sort((a, b) => b.dataset.field.length - a.dataset.field.length)[0];
     if (!slot) {
-      leftovers.push(`${key}: ${message}`);
+      leftovers.push(message);
       continue;
     }
     const target = slot.querySelector(':scope > .field-error') || slot.querySelector('.field-error');
@@ -37,7 +39,7 @@ export function showErrors(root, error, general, describe = () => '') {
     first ||= control;
   }
   if (general) {
-    const summary = leftovers.length ? leftovers.join('; ') : (first ? '' : error.message);
+    const summary = leftovers.length ? leftovers.join(' ') : (first ? '' : error.message);
     general.textContent = summary || (first ? 'Please check the highlighted fields.' : '');
     general.hidden = !general.textContent;
   }

@@ -5,19 +5,22 @@ import { api } from '../api.js';
 import * as store from '../store.js';
 import { announce, toast } from '../announce.js';
 import { label } from '../dates.js';
+import { readable, firstReadable } from '../messages.js';
 import { describeRule } from '../rrule.js';
 import { dueChip, priorityChip, recurrenceChip, reminderChip, tagChip } from './chips.js';
 
 const PARSE_DELAY_MS = 250;
 const LEARNED = 'taskai.quick-add-learned'; // the floating hint stops after the first task added
+const TITLE_MAX = 500; // the API's limit on a title
 const EXAMPLE = 'Pay rent every month on the 1st at 9am #home !high remind me 1 day before';
 
 export function quickAdd({ onCreated } = {}) {
   const zone = () => store.state.user?.timezone || 'UTC';
   let controller = null;
+  let lastDraft = { text: null, title: '' }; // what the parser made of the text last
   const input = h('input', {
     type: 'text', id: 'quick-add', class: 'qa-input', autocomplete: 'off', spellcheck: 'false', enterkeyhint: 'done',
-    maxlength: '1000', placeholder: `Add a task, e.g. “${EXAMPLE}”`, 'aria-describedby': 'qa-preview qa-help',
+    maxlength: '1000', placeholder: `Add a task, e.g. “${EXAMPLE}”`, 'aria-describedby': 'qa-preview qa-help qa-error',
   });
   // What the parser understood is highlighted in place: a mirror of the text sits behind the
   // transparent input, with a <mark> over each span the draft reports.
@@ -25,7 +28,7 @@ export function quickAdd({ onCreated } = {}) {
   const field = h('div', { class: 'qa-field' }, marks, input);
   input.addEventListener('scroll', () => { marks.scrollLeft = input.scrollLeft; });
   const preview = h('div', { class: 'qa-preview', id: 'qa-preview' });
-  const error = h('p', { class: 'field-error', role: 'alert', hidden: true });
+  const error = h('p', { class: 'field-error', id: 'qa-error', role: 'alert', hidden: true });
   const button = h('button', { type: 'submit', class: 'btn btn-primary qa-submit' }, 'Add');
   const form = h('form', { class: 'quick-add', novalidate: true, 'aria-label': 'Quick add' },
     h('div', { class: 'qa-row' },
@@ -40,7 +43,7 @@ export function quickAdd({ onCreated } = {}) {
   form.classList.toggle('learned', localStorage.getItem(LEARNED) === '1');
   const parseSoon = debounce(parseNow, PARSE_DELAY_MS);
   input.addEventListener('input', () => {
-    error.hidden = true;
+    showError('');
     replace(marks);
     if (!input.value.trim()) {
       parseSoon.cancel();
@@ -71,6 +74,7 @@ export function quickAdd({ onCreated } = {}) {
     try {
       const draft = await api.parse(text, zone(), controller.signal);
       if (input.value === text) {
+        lastDraft = { text, title: draft.title || '' };
         showSpans(text, draft.spans || []);
         showDraft(draft);
       }
@@ -84,8 +88,8 @@ export function quickAdd({ onCreated } = {}) {
 
   function refusal(err) {
     if (err.status === 404) return 'Smart parsing is not available right now; the text will be the title.';
-    const fields = Object.entries(err.fields || {}).map(([name, why]) => `${name}: ${why}`);
-    return fields.length ? `This would not be saved — ${fields.join('; ')}` : err.message;
+    const fields = Object.entries(err.fields || {}).map(([name, why]) => readable(name, why));
+    return fields.length ? `This would not be saved: ${fields.join(' ')}` : err.message;
   }
 
   function showSpans(text, spans) {
@@ -122,7 +126,9 @@ export function quickAdd({ onCreated } = {}) {
 
   async function submit() {
     const text = input.value.trim();
-    if (!text) {
+    const refused = localCheck(text);
+    if (refused) {
+      showError(refused);
       input.focus();
       return;
     }
@@ -145,12 +151,26 @@ export function quickAdd({ onCreated } = {}) {
       form.classList.add('learned');
       onCreated?.(task);
     } catch (err) {
-      error.textContent = err.fields?.text || err.message;
-      error.hidden = false;
+      showError(firstReadable(err));
     } finally {
       form.removeAttribute('aria-busy');
       form.classList.remove('parsing');
     }
+  }
+
+  /** Why `text` cannot be sent as it is, or '' (the title is the text less what the parser took out). */
+  function localCheck(text) {
+    if (!text) return 'Type a task first, e.g. “Call mom tomorrow at 6pm”.';
+    const title = lastDraft.text === input.value ? lastDraft.title : text;
+    if (title.length > TITLE_MAX) return `A title can be at most ${TITLE_MAX} characters; this one has ${title.length}.`;
+    return '';
+  }
+
+  function showError(message) {
+    error.textContent = message;
+    error.hidden = !message;
+    if (message) input.setAttribute('aria-invalid', 'true');
+    else input.removeAttribute('aria-invalid');
   }
 
   /** POST /api/ai/tasks; while that function is not deployed (404), the text becomes the title. */
@@ -160,7 +180,7 @@ export function quickAdd({ onCreated } = {}) {
     } catch (err) {
       if (err.status !== 404) throw err;
       toast('Smart parsing is not available; added the text as the title.', { timeout: 6000 });
-      return api.createTask({ title: text.slice(0, 500) });
+      return api.createTask({ title: text.slice(0, TITLE_MAX) });
     }
   }
 

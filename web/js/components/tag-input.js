@@ -43,10 +43,25 @@ export function tagInput(initial = []) {
     input.focus();
   }
 
+  /** Below the box, or above it when the viewport has more room there. */
+  function place() {
+    const box = element.querySelector('.tag-box').getBoundingClientRect();
+    const below = innerHeight - box.bottom;
+    const above = box.top;
+    const flip = below < list.offsetHeight + 8 && above > below;
+    list.style.setProperty('left', `${box.left}px`);
+    list.style.setProperty('width', `${box.width}px`);
+    list.style.setProperty('top', flip ? 'auto' : `${box.bottom + 4}px`);
+    list.style.setProperty('bottom', flip ? `${innerHeight - box.top + 4}px` : 'auto');
+    list.style.setProperty('max-height', `${Math.min(220, Math.max(below, above) - 12)}px`);
+  }
+
   function close() {
     options = [];
     active = -1;
     list.hidden = true;
+    removeEventListener('scroll', place, true);
+    removeEventListener('resize', place);
     input.setAttribute('aria-expanded', 'false');
     input.removeAttribute('aria-activedescendant');
   }
@@ -61,6 +76,11 @@ export function tagInput(initial = []) {
       : [h('span', { class: 'dot', style: { '--tag': option.color } }), h('span', { class: 'tag-option-name' }, option.name),
         h('span', { class: 'tag-option-count' }, String(option.task_count ?? ''))])));
     list.hidden = options.length === 0;
+    if (!list.hidden) {
+      place();
+      addEventListener('scroll', place, true); // the dialog's body scrolls under a fixed list
+      addEventListener('resize', place);
+    }
     input.setAttribute('aria-expanded', String(!list.hidden));
     if (active >= 0) input.setAttribute('aria-activedescendant', `${listId}-${active}`);
     else input.removeAttribute('aria-activedescendant');

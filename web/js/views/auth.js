@@ -56,7 +56,8 @@ export function authPage(root, { mode, onSignedIn, notice }) {
         error.hidden = false;
         password.select();
       } else if (err.status === 409) {
-        showErrors(form, { fields: { email: 'An account with this email already exists. Sign in instead?' } }, error);
+        showErrors(form, { fields: { email: 'An account with this email already exists.' } }, error);
+        form.querySelector('[data-field=email] .field-error').append(' ', h('a', { href: '/signin' }, 'Sign in instead?'));
       } else {
         showErrors(form, err, error);
       }

@@ -1,5 +1,6 @@
 // Tags page: create, rename, recolor and delete tags; each row shows how many open tasks use it.
 import { h, replace } from '../dom.js';
+import { firstReadable } from '../messages.js';
 import { icon } from '../icons.js';
 import { api } from '../api.js';
 import * as store from '../store.js';
@@ -39,7 +40,7 @@ export function tagsPage(host) {
       name.value = '';
       colorTouched = false;
     } catch (error) {
-      formError.textContent = error.fields?.name || error.message;
+      formError.textContent = firstReadable(error);
       formError.hidden = false;
       name.focus();
     }
@@ -61,7 +62,7 @@ export function tagsPage(host) {
         store.putTags([saved]);
         announce(changes.name ? `Renamed tag to ${saved.name}` : `Changed the color of ${saved.name}`);
       } catch (err) {
-        error.textContent = err.fields?.name || err.fields?.color || err.message;
+        error.textContent = firstReadable(err);
         error.hidden = false;
         const current = store.state.tags.get(tag.id);
         if (current) { nameInput.value = current.name; colorInput.value = current.color; }
