@@ -27,7 +27,7 @@ def create_task(call: Call) -> s.TaskPublic:
 def list_tasks(call: Call) -> s.TaskPage:
     """GET /api/tasks → 200 TaskPage filtered, searched, sorted, one cursor page; 422
     InvalidInput, 409 Conflict for a cursor of another sort."""
-    query = call.query(s.TaskListParams).task_query(call.in_zone)
+    query = call.query(s.TaskListParams).task_query(call.in_zone, call.zone())
     page = service.list_tasks(uow=call.uow(), user_id=call.user_id, query=query, now=call.now)
     zone = call.zone()
     return s.TaskPage(
