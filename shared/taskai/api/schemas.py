@@ -478,6 +478,55 @@ class TagListParams(Strict):
     limit: int = Field(100, ge=1, le=500)
 
 
+# Saved filters (issue 16).
+FilterName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    Field(json_schema_extra={"pattern": VISIBLE}),
+]
+FilterQuery = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=1000),
+    Field(description="A query of the filter language (see GET /api/tasks `filter`)"),
+]
+FilterPosition = Annotated[int, Field(ge=0, le=1_000_000, description="Place in the list")]
+
+
+class FilterPublic(Model):
+    id: str
+    name: str
+    query: str
+    color: str
+    position: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class FilterList(Model):
+    items: list[FilterPublic]
+
+
+class FilterCreate(Strict):
+    name: FilterName
+    query: FilterQuery
+    color: Color | None = None
+    position: FilterPosition | None = Field(None, description="Place in the list; last if absent")
+
+
+class FilterUpdate(Strict):
+    name: FilterName | None = None
+    query: FilterQuery | None = None
+    color: Color | None = None
+    position: FilterPosition | None = None
+
+    @field_validator("name", "query", "color", "position", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("may be left out, not null")
+        return value
+
+
 class SyncParams(Strict):
     cursor: str | None = Field(
         None, max_length=18, pattern=r"^[0-9]*$", description="cursor of the previous answer"
@@ -495,6 +544,8 @@ class SyncPublic(Model):
     deleted: list[Deletion]
     cursor: str
     has_more: bool
+    # Saved filters (issue 16).
+    filters: list[FilterPublic] = Field(default_factory=list)
 
 
 class QuickAddIn(Strict):
