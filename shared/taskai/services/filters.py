@@ -5,14 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from taskai.domain.filters.saved import (
-    MAX_PER_USER,
-    FilterCreated,
-    FilterDeleted,
-    FilterUpdated,
-    SavedFilter,
-    clean_filter_name,
-)
+from taskai.domain.events import FilterCreated, FilterDeleted, FilterUpdated
+from taskai.domain.filters.saved import MAX_PER_USER, SavedFilter, clean_filter_name
 from taskai.domain.names import name_key
 from taskai.errors import Conflict
 from taskai.ports import UnitOfWork

@@ -5,9 +5,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import ClassVar
 
-from taskai.domain.events import DomainEvent
+from taskai.domain.events import FilterSnapshot
 from taskai.domain.filters.grammar import parse
 from taskai.domain.names import name_key
 from taskai.domain.tags import clean_color, default_color
@@ -116,46 +115,3 @@ class SavedFilter:
             color=self.color,
             position=self.position,
         )
-
-
-@dataclass(frozen=True)
-class FilterSnapshot:
-    """A saved filter as every filter event carries it."""
-
-    id: uuid.UUID
-    user_id: uuid.UUID
-    name: str
-    query: str
-    color: str
-    position: int
-
-
-@dataclass(frozen=True, kw_only=True)
-class FilterEvent(DomainEvent):
-    """A change of a saved filter: the filter after it (for a deletion, as it was deleted)."""
-
-    topic: ClassVar[str] = "task-events"
-    filter: FilterSnapshot
-
-    @property
-    def key(self) -> str:
-        """The filter's id as text: its events stay in order on one partition."""
-        return str(self.filter.id)
-
-
-@dataclass(frozen=True, kw_only=True)
-class FilterCreated(FilterEvent):
-    type = "com.taskai.filter.created"
-
-
-@dataclass(frozen=True, kw_only=True)
-class FilterUpdated(FilterEvent):
-    type = "com.taskai.filter.updated"
-
-    changed: tuple[str, ...]
-    """Names of the snapshot's fields that changed, sorted."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class FilterDeleted(FilterEvent):
-    type = "com.taskai.filter.deleted"
