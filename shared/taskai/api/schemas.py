@@ -425,7 +425,13 @@ class TaskListParams(Strict):
     order: SortOrder = v.SortOrder.ASC
     limit: int = Field(50, ge=1, le=200)
     # The filter language (issue 16).
-    filter: str | None = Field(None, min_length=1, max_length=1000, description=FILTER_GRAMMAR)
+    filter: str | None = Field(
+        None,
+        min_length=1,
+        max_length=1000,
+        description=FILTER_GRAMMAR,
+        json_schema_extra={"format": "filter-query"},
+    )
     cursor: str | None = Field(
         None,
         max_length=10_000,  # a title's cursor holds the title, JSON-escaped
@@ -487,7 +493,10 @@ FilterName = Annotated[
 FilterQuery = Annotated[
     str,
     StringConstraints(min_length=1, max_length=1000),
-    Field(description="A query of the filter language (see GET /api/tasks `filter`)"),
+    Field(
+        description="A query of the filter language (see GET /api/tasks `filter`)",
+        json_schema_extra={"format": "filter-query"},
+    ),
 ]
 FilterPosition = Annotated[int, Field(ge=0, le=1_000_000, description="Place in the list")]
 
@@ -514,10 +523,10 @@ class FilterCreate(Strict):
 
 
 class FilterUpdate(Strict):
-    name: FilterName | None = None
-    query: FilterQuery | None = None
-    color: Color | None = None
-    position: FilterPosition | None = None
+    name: FilterName | None = Field(None, json_schema_extra=_never_null)
+    query: FilterQuery | None = Field(None, json_schema_extra=_never_null)
+    color: Color | None = Field(None, json_schema_extra=_never_null)
+    position: FilterPosition | None = Field(None, json_schema_extra=_never_null)
 
     @field_validator("name", "query", "color", "position", mode="before")
     @classmethod
