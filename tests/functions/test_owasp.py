@@ -17,7 +17,11 @@ from taskai.config import get_settings
 
 ID = re.compile(r"<uuid:(\w+)>")
 BY_ID = [op for op in OPERATIONS if ID.search(op.path)]
-BODIES = {"updateTask": {"title": "taken over"}, "updateTag": {"name": "taken-over"}}
+BODIES = {
+    "updateTask": {"title": "taken over"},
+    "updateTag": {"name": "taken-over"},
+    "updateFilter": {"name": "taken-over"},  # saved filters (issue 16)
+}
 
 
 def owned(user):
@@ -27,7 +31,8 @@ def owned(user):
         {"title": "Mine", "due_date": "2031-01-01T09:00:00Z", "recurrence": {"preset": "daily"}},
     ).json
     tag = user.post("/api/tags", {"name": "mine"}).json
-    return {"task_id": task["id"], "tag_id": tag["id"]}
+    saved = user.post("/api/filters", {"name": "mine", "query": "today"}).json
+    return {"task_id": task["id"], "tag_id": tag["id"], "filter_id": saved["id"]}
 
 
 @pytest.mark.parametrize("op", BY_ID, ids=[op.id for op in BY_ID])
@@ -39,6 +44,7 @@ def test_another_users_id_is_404_and_changes_nothing(alice, bob, op):
     assert response.status_code == 404, (op.id, response.json)
     after = alice.get("/api/sync").json
     assert after["tasks"] == before["tasks"] and after["tags"] == before["tags"]
+    assert after["filters"] == before["filters"]
     assert after["cursor"] == before["cursor"]  # no change at all was recorded
 
 
