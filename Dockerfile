@@ -56,6 +56,7 @@ Jinja2==3.1.6
 jiter==0.19.0
 jmespath==1.1.0
 kafka-python==3.0.12
+lark==1.3.1
 Mako==1.4.3
 MarkupSafe==3.0.4
 openai==3.57.0

@@ -1,11 +1,12 @@
-"""tasks function: task CRUD, complete/reopen, filters, search and sync (/api/tasks*, /api/sync)."""
+"""tasks function: task CRUD, complete/reopen, filters, search, saved filters and sync
+(/api/tasks*, /api/filters*, /api/sync)."""
 
 import functions_framework
 
 from taskai.api import schemas as s
 from taskai.api.http import Api, Call
-from taskai.api.presenters import tag_public, task_public
-from taskai.services import recurrence, sync
+from taskai.api.presenters import filter_public, tag_public, task_public
+from taskai.services import filters, recurrence, sync
 from taskai.services import tasks as service
 
 api = Api("tasks")
@@ -27,7 +28,7 @@ def create_task(call: Call) -> s.TaskPublic:
 def list_tasks(call: Call) -> s.TaskPage:
     """GET /api/tasks → 200 TaskPage filtered, searched, sorted, one cursor page; 422
     InvalidInput, 409 Conflict for a cursor of another sort."""
-    query = call.query(s.TaskListParams).task_query(call.in_zone)
+    query = call.query(s.TaskListParams).task_query(call.in_zone, call.zone())
     page = service.list_tasks(uow=call.uow(), user_id=call.user_id, query=query, now=call.now)
     zone = call.zone()
     return s.TaskPage(
@@ -114,7 +115,8 @@ def list_series(call: Call) -> s.SeriesPage:
 
 @api.handles("sync")
 def sync_changes(call: Call) -> s.SyncPublic:
-    """GET /api/sync → 200 SyncPublic: tasks, tags and deletions changed since the cursor; 422
+    """GET /api/sync → 200 SyncPublic: tasks, tags, saved filters and deletions changed since the
+    cursor; 422
     InvalidInput for a bad cursor."""
     cursor = sync.parse_cursor(call.query(s.SyncParams).cursor)
     changes = sync.changes_since(uow=call.uow(), user_id=call.user_id, cursor=cursor)
@@ -125,6 +127,49 @@ def sync_changes(call: Call) -> s.SyncPublic:
         deleted=[s.Deletion(type=kind, id=str(i)) for kind, i in changes.deleted],  # type: ignore[arg-type]
         cursor=str(changes.cursor),
         has_more=changes.has_more,
+        filters=[filter_public(f, zone) for f in changes.filters],
+    )
+
+
+# Saved filters (issue 16).
+@api.handles("listFilters")
+def list_filters(call: Call) -> s.FilterList:
+    """GET /api/filters → 200 FilterList by position."""
+    found = filters.list_filters(uow=call.uow(), user_id=call.user_id)
+    zone = call.zone()
+    return s.FilterList(items=[filter_public(f, zone) for f in found])
+
+
+@api.handles("createFilter")
+def create_filter(call: Call) -> s.FilterPublic:
+    """POST /api/filters → 201 FilterPublic; 422 InvalidInput (a query that does not parse names
+    `query` and the position), 409 Conflict for a name taken in any case or past 200 filters."""
+    body = call.body(s.FilterCreate)
+    saved = filters.create_filter(
+        uow=call.uow(), user_id=call.user_id, **body.model_dump(), now=call.now
+    )
+    return filter_public(saved, call.zone())
+
+
+@api.handles("updateFilter")
+def update_filter(call: Call) -> s.FilterPublic:
+    """PATCH /api/filters/<id> → 200 FilterPublic with the fields sent changed; 404 NotFound,
+    409 Conflict, 422 InvalidInput."""
+    saved = filters.update_filter(
+        uow=call.uow(),
+        user_id=call.user_id,
+        filter_id=call.values["filter_id"],
+        changes=s.fields_set(call.body(s.FilterUpdate)),
+        now=call.now,
+    )
+    return filter_public(saved, call.zone())
+
+
+@api.handles("deleteFilter")
+def delete_filter(call: Call) -> None:
+    """DELETE /api/filters/<id> → 204; 404 NotFound."""
+    filters.delete_filter(
+        uow=call.uow(), user_id=call.user_id, filter_id=call.values["filter_id"], now=call.now
     )
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, Self
 from taskai.domain.api_tokens import ApiToken
 from taskai.domain.emails import Email
 from taskai.domain.events import DomainEvent
+from taskai.domain.filters.saved import SavedFilter
 from taskai.domain.login_guard import Limit
 from taskai.domain.queries import Page, TaskQuery
 from taskai.domain.recurrence import Recurrence
@@ -234,6 +235,30 @@ class TagRepository(Protocol):
         """Tags changed after change number `seq` (and at most at `upto`), oldest first."""
 
 
+class SavedFilterRepository(Protocol):
+    """Saved filters of one user at a time (issue 16)."""
+
+    def add(self, saved: SavedFilter) -> None:
+        """Keep a new filter."""
+
+    def get(self, user_id: uuid.UUID, filter_id: uuid.UUID) -> SavedFilter:
+        """One of the user's filters; raises NotFound."""
+
+    def by_key(self, user_id: uuid.UUID, key: str) -> SavedFilter | None:
+        """The user's filter whose case-folded name is `key`, else None."""
+
+    def of_user(self, user_id: uuid.UUID) -> list[SavedFilter]:
+        """The user's filters by position, then name."""
+
+    def count(self, user_id: uuid.UUID) -> tuple[int, int]:
+        """(how many filters the user has, the highest position among them or -1)."""
+
+    def changed_since(
+        self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
+    ) -> list[SavedFilter]:
+        """Filters changed after change number `seq` (and at most at `upto`), oldest first."""
+
+
 class TaskRepository(Protocol):
     """Tasks of one user at a time; the events of every task handed out go out on commit."""
 
@@ -336,6 +361,10 @@ class UnitOfWork(Protocol):
         """Tasks (with their reminders and tags) in this transaction."""
 
     @property
+    def filters(self) -> SavedFilterRepository:
+        """Saved filters in this transaction (issue 16)."""
+
+    @property
     def audit(self) -> AuditLog:
         """The record of what the system did to tasks on its own, in this transaction."""
 
@@ -370,6 +399,9 @@ class UnitOfWork(Protocol):
 
     def delete_tag(self, tag: Tag) -> None:
         """Delete the tag and log it for sync."""
+
+    def delete_filter(self, saved: SavedFilter) -> None:
+        """Delete the saved filter and log it for sync."""
 
     def publish(self, event: DomainEvent) -> None:
         """Queue an event that no task recorded, to go out with the commit."""

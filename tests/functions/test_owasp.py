@@ -17,7 +17,11 @@ from taskai.config import get_settings
 
 ID = re.compile(r"<uuid:(\w+)>")
 BY_ID = [op for op in OPERATIONS if ID.search(op.path)]
-BODIES = {"updateTask": {"title": "taken over"}, "updateTag": {"name": "taken-over"}}
+BODIES = {
+    "updateTask": {"title": "taken over"},
+    "updateTag": {"name": "taken-over"},
+    "updateFilter": {"name": "taken-over"},  # saved filters (issue 16)
+}
 
 
 def owned(user):
@@ -28,7 +32,13 @@ def owned(user):
     ).json
     tag = user.post("/api/tags", {"name": "mine"}).json
     token = user.post("/api/tokens", {"name": "mine", "scopes": ["tasks:read"]}).json
-    return {"task_id": task["id"], "tag_id": tag["id"], "token_id": token["id"]}
+    saved = user.post("/api/filters", {"name": "mine", "query": "today"}).json
+    return {
+        "task_id": task["id"],
+        "tag_id": tag["id"],
+        "token_id": token["id"],
+        "filter_id": saved["id"],
+    }
 
 
 @pytest.mark.parametrize("op", BY_ID, ids=[op.id for op in BY_ID])
@@ -40,6 +50,7 @@ def test_another_users_id_is_404_and_changes_nothing(alice, bob, op):
     assert response.status_code == 404, (op.id, response.json)
     after = alice.get("/api/sync").json
     assert after["tasks"] == before["tasks"] and after["tags"] == before["tags"]
+    assert after["filters"] == before["filters"]
     assert after["cursor"] == before["cursor"]  # no change at all was recorded
 
 

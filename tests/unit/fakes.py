@@ -21,6 +21,7 @@ from taskai.contracts import EventData, parse
 from taskai.domain.api_tokens import ApiToken
 from taskai.domain.emails import Email
 from taskai.domain.events import DomainEvent
+from taskai.domain.filters.saved import SavedFilter
 from taskai.domain.login_guard import Limit
 from taskai.domain.names import email_key
 from taskai.domain.queries import Page, TaskQuery
@@ -217,6 +218,50 @@ class FakeTagRepository:
     ) -> list[Tag]:
         """The user's tags stamped after `seq` (up to `upto`), oldest change first, at most
         `limit`."""
+        return changed_between(self.items.values(), user_id, seq, limit, upto)
+
+
+class FakeSavedFilterRepository:
+    """Saved filters (issue 16), kept in a dict."""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+        self.items: dict[uuid.UUID, SavedFilter] = {}
+        self.seen: list[SavedFilter] = []
+
+    def add(self, saved: SavedFilter) -> None:
+        """Keep the filter and count it as touched by this transaction."""
+        self.items[saved.id] = saved
+        self.seen.append(saved)
+
+    def get(self, user_id: uuid.UUID, filter_id: uuid.UUID) -> SavedFilter:
+        """One of the user's filters, counted as touched; raises NotFound."""
+        saved = self.items.get(filter_id)
+        if saved is None or saved.user_id != user_id:
+            raise NotFound("filter not found", fields={"id": "no such filter"})
+        self.seen.append(saved)
+        return saved
+
+    def by_key(self, user_id: uuid.UUID, key: str) -> SavedFilter | None:
+        """The user's filter of name key `key`, else None."""
+        return next(
+            (f for f in self.items.values() if f.user_id == user_id and f.key == key), None
+        )
+
+    def of_user(self, user_id: uuid.UUID) -> list[SavedFilter]:
+        """The user's filters by position, then key."""
+        mine = [f for f in self.items.values() if f.user_id == user_id]
+        return sorted(mine, key=lambda f: (f.position, f.key))
+
+    def count(self, user_id: uuid.UUID) -> tuple[int, int]:
+        """(how many filters the user has, the highest position or -1)."""
+        mine = self.of_user(user_id)
+        return len(mine), max((f.position for f in mine), default=-1)
+
+    def changed_since(
+        self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
+    ) -> list[SavedFilter]:
+        """The user's filters stamped after `seq` (up to `upto`), oldest change first."""
         return changed_between(self.items.values(), user_id, seq, limit, upto)
 
 
@@ -422,15 +467,17 @@ class FakeUnitOfWork:
         self.reminders = FakeReminderRepository(self)
         self.notifications = FakeNotificationLog()
         self.api_tokens = FakeApiTokenRepository()
+        self.filters = FakeSavedFilterRepository(self)  # saved filters (issue 16)
         self.deletions: list[Deletion] = []
         self.published: list[DomainEvent] = []
         self.commits = 0
         self._extra: list[DomainEvent] = []
-        self._deleted: list[tuple[str, Task | Tag]] = []
+        self._deleted: list[tuple[str, Task | Tag | SavedFilter]] = []
 
     def __enter__(self) -> FakeUnitOfWork:
         self.tasks.seen.clear()
         self.tags.seen.clear()
+        self.filters.seen.clear()
         return self
 
     def __exit__(
@@ -452,6 +499,11 @@ class FakeUnitOfWork:
         self.tags.items.pop(tag.id, None)
         self._deleted.append(("tag", tag))
 
+    def delete_filter(self, saved: SavedFilter) -> None:
+        """Remove the saved filter now; its deletion is logged for sync at commit."""
+        self.filters.items.pop(saved.id, None)
+        self._deleted.append(("filter", saved))
+
     def publish(self, event: DomainEvent) -> None:
         """Collect an event not recorded by a task; it is published at commit."""
         self._extra.append(event)
@@ -459,9 +511,10 @@ class FakeUnitOfWork:
     def commit(self) -> None:
         """Stamp what this transaction touched with its owner's next change number, and move
         the collected events to `published`."""
-        touched: list[Task | Tag] = [
+        touched: list[Task | Tag | SavedFilter] = [
             *dict.fromkeys(self.tasks.seen),
             *dict.fromkeys(self.tags.seen),
+            *dict.fromkeys(self.filters.seen),
         ]
         owners = {item.user_id for item in touched} | {i.user_id for _, i in self._deleted}
         seq = {}

@@ -10,7 +10,8 @@ from pathlib import Path
 LIBRARY = Path(__file__).resolve().parents[2] / "shared" / "taskai"
 
 # What each layer may import besides the standard library (a prefix allows its submodules).
-DOMAIN = ("taskai.domain", "taskai.errors", "dateutil")  # dateutil: pure date arithmetic
+# dateutil: pure date arithmetic; lark: the filter language's parser, pure and without I/O.
+DOMAIN = ("taskai.domain", "taskai.errors", "dateutil", "lark")
 PORTS = ("taskai.ports", *DOMAIN)
 SERVICES = (
     "taskai.services",

@@ -30,6 +30,7 @@ from sqlalchemy.orm import registry, relationship
 from sqlalchemy.types import TypeDecorator
 
 from taskai.domain.api_tokens import ApiToken
+from taskai.domain.filters.saved import SavedFilter
 from taskai.domain.reminders import Reminder
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import PRIORITIES, Task
@@ -229,6 +230,25 @@ reminders = Table(
     schema="tasks",
 )
 
+# Saved filters (issue 16): a named query of the filter language per user, unique by name key.
+saved_filters = Table(
+    "saved_filters",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("key", String(400), nullable=False),  # case folding may lengthen a name
+    Column("query", String(1000), nullable=False),
+    Column("color", String(7), nullable=False),
+    Column("position", Integer, nullable=False),
+    created(),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("change_seq", BigInteger, nullable=False, default=0),
+    UniqueConstraint("user_id", "key"),
+    Index(None, "user_id", "change_seq"),
+    schema="tasks",
+)
+
 deletions = Table(
     "deletions",
     metadata,
@@ -333,6 +353,7 @@ def _map() -> None:
     mapper.map_imperatively(Tag, tags)
     mapper.map_imperatively(Reminder, reminders)
     mapper.map_imperatively(ApiToken, api_tokens)  # personal API tokens (issue 17)
+    mapper.map_imperatively(SavedFilter, saved_filters)  # saved filters (issue 16)
     mapper.map_imperatively(
         Task,
         tasks,

@@ -15,6 +15,7 @@ from taskai.adapters import orm, task_reads
 from taskai.adapters.account_store import LoginAttempts, PasswordResets
 from taskai.adapters.db import clash
 from taskai.domain.api_tokens import ApiToken
+from taskai.domain.filters.saved import SavedFilter
 from taskai.domain.names import email_key, name_key
 from taskai.domain.queries import Page, TaskQuery
 from taskai.domain.reminders import PENDING, TRANSITIONS, Transition, single_target
@@ -188,6 +189,60 @@ class TagRepository:
         """Tags changed after `seq` (and at most at `upto`), oldest change first."""
         c = orm.tags.c
         stmt = select(Tag).where(c.user_id == user_id, c.change_seq > seq)
+        if upto is not None:
+            stmt = stmt.where(c.change_seq <= upto)
+        return list(self.session.scalars(stmt.order_by(c.change_seq, c.id).limit(limit)))
+
+
+class SavedFilterRepository:
+    """Saved filters of one user at a time (issue 16)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, saved: SavedFilter) -> None:
+        """Add the filter to the session; inserted at flush (a taken name fails the commit)."""
+        self.session.add(saved)
+
+    def get(self, user_id: uuid.UUID, filter_id: uuid.UUID) -> SavedFilter:
+        """One of the user's filters; raises NotFound (also for another user's filter)."""
+        saved = self.session.get(SavedFilter, filter_id)
+        if saved is None or saved.user_id != user_id:
+            raise NotFound("filter not found", fields={"id": "no such filter"})
+        return saved
+
+    def by_key(self, user_id: uuid.UUID, key: str) -> SavedFilter | None:
+        """The user's filter whose name has this key (normalized, case-folded), else None."""
+        c = orm.saved_filters.c
+        return self.session.scalars(
+            select(SavedFilter).where(c.user_id == user_id, c.key == key)
+        ).first()
+
+    def of_user(self, user_id: uuid.UUID) -> list[SavedFilter]:
+        """The user's filters by position, then name key."""
+        c = orm.saved_filters.c
+        stmt = select(SavedFilter).where(c.user_id == user_id).order_by(c.position, c.key, c.id)
+        return list(self.session.scalars(stmt))
+
+    def count(self, user_id: uuid.UUID) -> tuple[int, int]:
+        """(how many filters the user has, the highest position among them or -1)."""
+        c = orm.saved_filters.c
+        stmt = select(func.count(), func.coalesce(func.max(c.position), -1)).where(
+            c.user_id == user_id
+        )
+        found, highest = self.session.execute(stmt).one()
+        return int(found), int(highest)
+
+    def delete(self, saved: SavedFilter) -> None:
+        """Delete the filter."""
+        self.session.delete(saved)
+
+    def changed_since(
+        self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
+    ) -> list[SavedFilter]:
+        """Filters changed after `seq` (and at most at `upto`), oldest change first."""
+        c = orm.saved_filters.c
+        stmt = select(SavedFilter).where(c.user_id == user_id, c.change_seq > seq)
         if upto is not None:
             stmt = stmt.where(c.change_seq <= upto)
         return list(self.session.scalars(stmt.order_by(c.change_seq, c.id).limit(limit)))

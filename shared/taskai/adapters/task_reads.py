@@ -165,7 +165,8 @@ def view(session: Session, user_id: uuid.UUID, task_id: uuid.UUID) -> TaskView:
 def page(session: Session, user_id: uuid.UUID, query: TaskQuery, *, now: datetime) -> Page:
     """One page of the user's tasks matching `query` (filtered, searched and
     ordered by task_search's rules), and the cursor of the next page."""
-    stmt = select(t.id).where(t.user_id == user_id, *filters(query, user_id, now))
+    dialect = session.get_bind().dialect.name
+    stmt = select(t.id).where(t.user_id == user_id, *filters(query, user_id, now, dialect))
     rank: ColumnElement[Any] | None = None
     if query.text:
         stmt, rank = with_text_search(stmt, session, query.text)

@@ -40,11 +40,23 @@ WORD = re.compile(r"\w+", re.UNICODE)
 LAST_WORD = re.compile(r"(?:^|[^\w-])(\w+)$", re.UNICODE)
 MAX_TITLE = 500
 MAX_RANK = 1e12  # relevance ranks are small; anything past this was not made here
+VECTOR: ColumnElement[Any] = literal_column("tasks.tasks.search_vector")
 
 
-def filters(query: TaskQuery, user_id: uuid.UUID, now: datetime) -> list[ColumnElement[bool]]:
-    """The WHERE clauses of the query's filters."""
+def filters(
+    query: TaskQuery, user_id: uuid.UUID, now: datetime, dialect: str
+) -> list[ColumnElement[bool]]:
+    """The WHERE clauses of the query's filters (the filter language's one among them, read in
+    the query's zone at `now`); raises InvalidInput for a project or section it does not know."""
     where: list[ColumnElement[bool]] = []
+    if query.filter is not None:
+        from taskai.adapters.task_filters import compile_filter  # it builds on this module
+
+        where.append(
+            compile_filter(
+                query.filter, user_id=user_id, now=now, zone=query.zone, dialect=dialect
+            )
+        )
     if query.statuses:
         where.append(t.status.in_(query.statuses))
     if query.priorities:
@@ -108,39 +120,47 @@ def _postgres_search(
     stmt: Select[Any], text_query: str, prefix: str | None
 ) -> tuple[Select[Any], ColumnElement[Any]]:
     """with_text_search on the generated tsvector (english stemming, title A, description B)."""
-    english: ColumnElement[Any] = literal_column("'english'::regconfig")
-    vector: ColumnElement[Any] = literal_column("tasks.tasks.search_vector")
-    whole = func.websearch_to_tsquery(english, text_query)
-    matching: ColumnElement[Any] = whole
+    whole, matching = _tsqueries(text_query, prefix)
     tier: ColumnElement[Any] = literal(1)
     if prefix is not None:
-        # Stemmed ("meetings" -> meet:*) or not (a stop word like "the" -> theater:*).
-        started = func.to_tsquery(english, prefix + ":*").op("||")(
-            func.to_tsquery(literal_column("'simple'::regconfig"), prefix + ":*")
-        )
-        head = func.websearch_to_tsquery(english, text_query[: -len(prefix)])
-        matching = whole.op("||")(head.op("&&")(started))
-        tier = case((vector.op("@@")(whole), 1), else_=0)
-    rank = tier + func.ts_rank_cd(vector, matching, 32)  # 32: rank / (rank + 1), below 1
-    # The function behind @@ hides a prefix from the planner: GIN would gather the prefix's
-    # matches of every user (35 ms at 1M tasks), where the user's own rows take well under 1 ms.
-    # Whole words use the GIN index on (user_id, search_vector).
-    found = func.ts_match_vq(vector, matching) if prefix else vector.op("@@")(matching)
-    return stmt.where(found), func.round(rank.cast(Numeric(12, 6)), 6)
+        tier = case((VECTOR.op("@@")(whole), 1), else_=0)
+    rank = tier + func.ts_rank_cd(VECTOR, matching, 32)  # 32: rank / (rank + 1), below 1
+    return stmt.where(_ts_found(matching, prefix)), func.round(rank.cast(Numeric(12, 6)), 6)
+
+
+def _tsqueries(
+    text_query: str, prefix: str | None
+) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """The tsqueries of whole-word matches and of all matches (the last word also a prefix)."""
+    english: ColumnElement[Any] = literal_column("'english'::regconfig")
+    whole = func.websearch_to_tsquery(english, text_query)
+    if prefix is None:
+        return whole, whole
+    # Stemmed ("meetings" -> meet:*) or not (a stop word like "the" -> theater:*).
+    started = func.to_tsquery(english, prefix + ":*").op("||")(
+        func.to_tsquery(literal_column("'simple'::regconfig"), prefix + ":*")
+    )
+    head = func.websearch_to_tsquery(english, text_query[: -len(prefix)])
+    return whole, whole.op("||")(head.op("&&")(started))
+
+
+def _ts_found(matching: ColumnElement[Any], prefix: str | None) -> ColumnElement[Any]:
+    """The search vector matches. The function behind @@ hides a prefix from the planner: GIN
+    would gather the prefix's matches of every user (35 ms at 1M tasks), where the user's own
+    rows take well under 1 ms. Whole words use the GIN index on (user_id, search_vector)."""
+    return func.ts_match_vq(VECTOR, matching) if prefix else VECTOR.op("@@")(matching)
 
 
 def _sqlite_search(
     stmt: Select[Any], text_query: str, prefix: str | None
 ) -> tuple[Select[Any], ColumnElement[Any]]:
     """with_text_search on the FTS5 table (porter stemming, bm25 weighting title 10:1)."""
-    words = WORD.findall(text_query)
-    if not words:  # as on PostgreSQL: a query of no words matches nothing
+    queries = _fts_queries(text_query, prefix)
+    if queries is None:  # as on PostgreSQL: a query of no words matches nothing
         return stmt.where(false()), literal(0.0)
-    whole = " ".join('"' + word + '"' for word in words)  # \w+ words: nothing to escape
-    matching = whole
+    whole, matching = queries
     tier: ColumnElement[Any] = literal(1)
     if prefix is not None:
-        matching = f"({whole}) OR ({whole}*)"
         whole_hits: Select[Any] = select(literal_column("rowid")).select_from(
             text("tasks_fts(:whole)").bindparams(whole=whole)
         )
@@ -158,6 +178,33 @@ def _sqlite_search(
     )
     stmt = stmt.join(hits, hits.c.task_id == t.id)
     return stmt, func.round(hits.c.rank, 6)
+
+
+def _fts_queries(text_query: str, prefix: str | None) -> tuple[str, str] | None:
+    """FTS5 queries of whole-word matches and of all matches (the last word also a prefix);
+    None for a query of no words."""
+    words = WORD.findall(text_query)
+    if not words:
+        return None
+    whole = " ".join('"' + word + '"' for word in words)  # \w+ words: nothing to escape
+    return whole, (f"({whole}) OR ({whole}*)" if prefix is not None else whole)
+
+
+def text_match(text_query: str, dialect: str) -> ColumnElement[bool]:
+    """Tasks matching `text_query` as `q` matches them (the last word also as a prefix), as one
+    predicate without a rank: the filter language's `search:` term."""
+    prefix = last_word_typed(text_query)
+    if dialect == "postgresql":
+        return _ts_found(_tsqueries(text_query, prefix)[1], prefix)
+    queries = _fts_queries(text_query, prefix)
+    if queries is None:
+        return false()
+    hits: Select[Any] = (
+        select(literal_column("m.task_id"))
+        .select_from(text("tasks_fts JOIN tasks_fts_map AS m ON m.fts_rowid = tasks_fts.rowid"))
+        .where(literal_column("tasks_fts").op("MATCH")(literal(queries[1])))
+    )
+    return t.id.in_(hits)
 
 
 def sort_key(sort: str, rank: ColumnElement[Any] | None, descending: bool) -> ColumnElement[Any]:

@@ -22,12 +22,14 @@ from taskai.adapters.repository import (
     NotificationLog,
     ProcessedEvents,
     ReminderRepository,
+    SavedFilterRepository,
     TagRepository,
     TaskRepository,
     UserRepository,
 )
 from taskai.domain.api_tokens import USE_STAMP_EVERY, Credential
 from taskai.domain.events import DomainEvent
+from taskai.domain.filters.saved import SavedFilter
 from taskai.domain.reminders import Reminder
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
@@ -76,6 +78,7 @@ class UnitOfWork:
         self.reminders = ReminderRepository(self.session)
         self.notifications = NotificationLog(self.session)
         self.api_tokens = ApiTokenRepository(self.session)
+        self.filters = SavedFilterRepository(self.session)  # saved filters (issue 16)
         self.deleted: list[tuple[str, uuid.UUID, uuid.UUID]] = []
         if self.caller is not None:
             try:
@@ -142,6 +145,11 @@ class UnitOfWork:
         self.tags.delete(tag)
         self.deleted.append(("tag", tag.id, tag.user_id))
 
+    def delete_filter(self, saved: SavedFilter) -> None:
+        """Delete the saved filter and log it for sync."""
+        self.filters.delete(saved)
+        self.deleted.append(("filter", saved.id, saved.user_id))
+
     def publish(self, event: DomainEvent) -> None:
         """Queue an event that no task recorded (e.g. a reminder falling due)."""
         self.extra_events.append(event)
@@ -179,12 +187,18 @@ class UnitOfWork:
                 self.changed[id(item)] = item
 
     def _stamp_changes(self) -> None:
-        """Give every changed task and tag the owner's next change number (what sync reads)."""
+        """Give every changed task, tag and saved filter the owner's next change number (what
+        sync reads)."""
         session = self.session
         self._remember_changes(session)
         changed = list(self.changed.values())
         tasks = [o for o in changed if isinstance(o, Task)]
-        stamped: list[Task | Tag] = [*tasks, *(o for o in changed if isinstance(o, Tag))]
+        stamped: list[Task | Tag | SavedFilter] = [
+            *tasks,
+            *(o for o in changed if isinstance(o, Tag)),
+            # Saved filters (issue 16).
+            *(o for o in changed if isinstance(o, SavedFilter)),
+        ]
         via_reminders: set[tuple[uuid.UUID, uuid.UUID]] = {
             (o.user_id, o.task_id) for o in changed if isinstance(o, Reminder)
         }

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from taskai.api import schemas as s
+from taskai.domain.filters.saved import SavedFilter
 from taskai.domain.recurrence import Recurrence
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
@@ -25,6 +26,21 @@ def local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
 def tag_public(tag: Tag | TagView) -> s.TagPublic:
     """The tag (entity or read view) as TagPublic: id as text, name, color (hex or None)."""
     return s.TagPublic(id=str(tag.id), name=tag.name, color=tag.color)
+
+
+def filter_public(saved: SavedFilter, zone: ZoneInfo) -> s.FilterPublic:
+    """A saved filter as FilterPublic: id as text, name, query, color, position, times in
+    `zone`."""
+    assert saved.created_at is not None and saved.updated_at is not None
+    return s.FilterPublic(
+        id=str(saved.id),
+        name=saved.name,
+        query=saved.query,
+        color=saved.color,
+        position=saved.position,
+        created_at=saved.created_at.astimezone(zone),
+        updated_at=saved.updated_at.astimezone(zone),
+    )
 
 
 def tag_key(tag: Tag | TagView) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
@@ -18,6 +18,7 @@ from pydantic import (
 
 from taskai.domain import vocabulary as v
 from taskai.domain.api_tokens import SCOPES, Scope
+from taskai.domain.filters import parse as parse_filter
 from taskai.domain.queries import TaskQuery, default_sort
 from taskai.domain.recurrence.occurrences import FIRST_YEAR, LAST_YEAR
 from taskai.schema_words import (
@@ -51,6 +52,28 @@ TagName = Annotated[
 ]
 Color = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 CALENDAR_YEAR = r"^(19\d\d|[2-8]\d\d\d)-"
+FILTER_GRAMMAR = """The filter language (Todoist's words), read in the owner's time zone.
+Terms combine with `&` (and), `|` (or), `!` (not) and parentheses; `!` binds tightest, then `&`,
+then `|`. Keywords are read in any letter case. A malformed query is 422 naming the position.
+
+| term | example | selects |
+| --- | --- | --- |
+| `today`, `tomorrow` | `today \\| overdue` | due that day |
+| `overdue` | `overdue & p1` | due before now, not completed |
+| `no date` | `no date & #home` | without a due date |
+| `next N days` | `next 7 days` | due from today through N - 1 days later |
+| `due before: <date>` | `due before: friday` | due before that day starts |
+| `due after: <date>` | `due after: 2031-03-10` | due after that day ends |
+| `p1`-`p4` | `p1 \\| p2` | urgent, high, medium, low |
+| `#tag` | `#work`, `#"deep work"` | carrying the tag (any case) |
+| `no tags` | `no tags` | carrying no tag |
+| `+project`, `/section` | `+home` | in the project, the section |
+| `recurring` | `!recurring` | with a repeat rule |
+| `search: words` | `search: report` | matching the words as `q` does |
+| `status: <status>` | `status: in_progress` | pending, in_progress or completed |
+
+Dates are quick add's words (`friday`, `next week`, `march 3`, `in 2 hours`) or ISO dates.
+"""
 
 
 def _in_calendar(value: datetime) -> datetime:
@@ -438,6 +461,14 @@ class TaskListParams(Strict):
     sort: SortKey | None = None
     order: SortOrder = v.SortOrder.ASC
     limit: int = Field(50, ge=1, le=200)
+    # The filter language (issue 16).
+    filter: str | None = Field(
+        None,
+        min_length=1,
+        max_length=1000,
+        description=FILTER_GRAMMAR,
+        json_schema_extra={"format": "filter-query"},
+    )
     cursor: str | None = Field(
         None,
         max_length=10_000,  # a title's cursor holds the title, JSON-escaped
@@ -445,8 +476,12 @@ class TaskListParams(Strict):
         json_schema_extra=_opaque_cursor,
     )
 
-    def task_query(self, in_zone: Callable[[datetime | None], datetime | None]) -> TaskQuery:
-        """These filters as the domain's query; times without an offset read by `in_zone`."""
+    def task_query(
+        self, in_zone: Callable[[datetime | None], datetime | None], zone: tzinfo = UTC
+    ) -> TaskQuery:
+        """These filters as the domain's query; times without an offset read by `in_zone`, the
+        filter language's dates in `zone`; raises InvalidInput (field `filter`) for a malformed
+        filter."""
         return TaskQuery(
             statuses=tuple(self.status),
             priorities=tuple(self.priority),
@@ -462,6 +497,8 @@ class TaskListParams(Strict):
             descending=self.order == v.SortOrder.DESC,
             limit=self.limit,
             cursor=self.cursor,
+            filter=parse_filter(self.filter) if self.filter is not None else None,
+            zone=zone,
         )
 
 
@@ -484,6 +521,58 @@ class TagListParams(Strict):
     limit: int = Field(100, ge=1, le=500)
 
 
+# Saved filters (issue 16).
+FilterName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    Field(json_schema_extra={"pattern": VISIBLE}),
+]
+FilterQuery = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=1000),
+    Field(
+        description="A query of the filter language (see GET /api/tasks `filter`)",
+        json_schema_extra={"format": "filter-query"},
+    ),
+]
+FilterPosition = Annotated[int, Field(ge=0, le=1_000_000, description="Place in the list")]
+
+
+class FilterPublic(Model):
+    id: str
+    name: str
+    query: str
+    color: str
+    position: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class FilterList(Model):
+    items: list[FilterPublic]
+
+
+class FilterCreate(Strict):
+    name: FilterName
+    query: FilterQuery
+    color: Color | None = None
+    position: FilterPosition | None = Field(None, description="Place in the list; last if absent")
+
+
+class FilterUpdate(Strict):
+    name: FilterName | None = Field(None, json_schema_extra=_never_null)
+    query: FilterQuery | None = Field(None, json_schema_extra=_never_null)
+    color: Color | None = Field(None, json_schema_extra=_never_null)
+    position: FilterPosition | None = Field(None, json_schema_extra=_never_null)
+
+    @field_validator("name", "query", "color", "position", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("may be left out, not null")
+        return value
+
+
 class SyncParams(Strict):
     cursor: str | None = Field(
         None, max_length=18, pattern=r"^[0-9]*$", description="cursor of the previous answer"
@@ -501,6 +590,8 @@ class SyncPublic(Model):
     deleted: list[Deletion]
     cursor: str
     has_more: bool
+    # Saved filters (issue 16).
+    filters: list[FilterPublic] = Field(default_factory=list)
 
 
 class QuickAddIn(Strict):

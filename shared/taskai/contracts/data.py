@@ -164,3 +164,43 @@ class ReminderDueData(EventData):
     def _one_trigger(self) -> ReminderDueData:
         _require_one_trigger(self.minutes_before, self.at)
         return self
+
+
+# Saved filters (issue 16): on task-events, keyed by the filter's id.
+class FilterSnapshot(EventData):
+    """A saved filter as plain JSON values."""
+
+    id: uuid.UUID
+    """The filter; also the event's Kafka key and CloudEvents `subject`."""
+    user_id: uuid.UUID
+    """The owner."""
+    name: str
+    """Unique per owner in any letter case; never empty."""
+    query: str
+    """A query of the filter language (README, GET /api/tasks `filter`); it parsed when saved."""
+    color: str
+    """`#rrggbb`."""
+    position: int
+    """Place in the owner's list of filters, from 0."""
+
+
+class FilterEventData(EventData):
+    """The data of every filter event: the filter after the change."""
+
+    filter: FilterSnapshot
+    """The filter after the change; for a deletion, the filter as it was deleted."""
+
+
+class FilterCreatedData(FilterEventData):
+    """A saved filter was created."""
+
+
+class FilterUpdatedData(FilterEventData):
+    """Fields of a saved filter changed."""
+
+    changed: list[str] = Field(min_length=1)
+    """Names of the `filter` fields that changed, sorted."""
+
+
+class FilterDeletedData(FilterEventData):
+    """A saved filter was deleted."""

@@ -6,6 +6,9 @@ from typing import NamedTuple, TypedDict
 
 from taskai.contracts.data import (
     EventData,
+    FilterCreatedData,
+    FilterDeletedData,
+    FilterUpdatedData,
     ReminderDueData,
     TaskCompletedData,
     TaskCreatedData,
@@ -57,8 +60,13 @@ TYPES: dict[str, EventType] = {
     "com.taskai.task.reopened": EventType("task-events", TaskReopenedData),
     "com.taskai.task.deleted": EventType("task-events", TaskDeletedData),
     "com.taskai.reminder.due": EventType("reminders", ReminderDueData),
+    # Saved filters (issue 16).
+    "com.taskai.filter.created": EventType("task-events", FilterCreatedData),
+    "com.taskai.filter.updated": EventType("task-events", FilterUpdatedData),
+    "com.taskai.filter.deleted": EventType("task-events", FilterDeletedData),
 }
-"""Every event type TaskAI publishes; the Kafka key of each is the task id."""
+"""Every event type TaskAI publishes; the Kafka key of each is the task id (the filter id for
+filter events)."""
 
 
 def dataschema(event_type: str) -> str:

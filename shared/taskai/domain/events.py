@@ -133,7 +133,63 @@ class ReminderDue(DomainEvent):
         return str(self.task_id)
 
 
+# Saved filters (issue 16): on task-events, keyed by the filter's id.
+@dataclass(frozen=True)
+class FilterSnapshot:
+    """A saved filter as every filter event carries it."""
+
+    id: uuid.UUID
+    user_id: uuid.UUID
+    name: str
+    query: str
+    color: str
+    position: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class FilterEvent(DomainEvent):
+    """A change of a saved filter: the filter after it (for a deletion, as it was deleted)."""
+
+    filter: FilterSnapshot
+
+    @property
+    def key(self) -> str:
+        """The filter's id as text: its events stay in order on one partition."""
+        return str(self.filter.id)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FilterCreated(FilterEvent):
+    type = "com.taskai.filter.created"
+    topic = "task-events"
+
+
+@dataclass(frozen=True, kw_only=True)
+class FilterUpdated(FilterEvent):
+    type = "com.taskai.filter.updated"
+    topic = "task-events"
+
+    changed: tuple[str, ...]
+    """Names of the snapshot's fields that changed, sorted."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class FilterDeleted(FilterEvent):
+    type = "com.taskai.filter.deleted"
+    topic = "task-events"
+
+
 EVENT_TYPES: dict[str, type[DomainEvent]] = {
     cls.type: cls
-    for cls in (TaskCreated, TaskUpdated, TaskCompleted, TaskReopened, TaskDeleted, ReminderDue)
+    for cls in (
+        TaskCreated,
+        TaskUpdated,
+        TaskCompleted,
+        TaskReopened,
+        TaskDeleted,
+        ReminderDue,
+        FilterCreated,
+        FilterUpdated,
+        FilterDeleted,
+    )
 }

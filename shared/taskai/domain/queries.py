@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 
+from taskai.domain.filters import Filter
 from taskai.domain.vocabulary import SortKey, TagMode
 
 
@@ -27,6 +28,9 @@ class TaskQuery:
     descending: bool = False
     limit: int = 50
     cursor: str | None = None
+    # The filter language (issue 16): its tree, and the owner's zone its dates are read in.
+    filter: Filter | None = None
+    zone: tzinfo = UTC
 
 
 def default_sort(text: str | None) -> SortKey:

@@ -98,3 +98,4 @@ class Deleted(StrEnum):
 
     TASK = "task"
     TAG = "tag"
+    FILTER = "filter"  # saved filters (issue 16)

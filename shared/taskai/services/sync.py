@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
+from taskai.domain.filters.saved import SavedFilter
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
 from taskai.errors import InvalidInput
@@ -15,13 +16,16 @@ MAX_CURSOR_DIGITS = 18  # change numbers are 64-bit
 
 @dataclass
 class Changes:
-    """Tasks and tags changed, ids deleted, and the cursor to ask from next time."""
+    """Tasks, tags and saved filters changed, ids deleted, and the cursor to ask from next
+    time."""
 
     tasks: list[Task] = field(default_factory=list)
     tags: list[Tag] = field(default_factory=list)
     deleted: list[tuple[str, uuid.UUID]] = field(default_factory=list)
     cursor: int = 0
     has_more: bool = False
+    # Saved filters (issue 16).
+    filters: list[SavedFilter] = field(default_factory=list)
 
 
 def parse_cursor(raw: str | None) -> int:
@@ -36,11 +40,17 @@ def parse_cursor(raw: str | None) -> int:
 
 
 def changes_since(*, uow: UnitOfWork, user_id: uuid.UUID, cursor: int, limit: int = 500) -> Changes:
-    """What changed after `cursor`: tasks, tags and deletions, each at most `limit` a page (a
+    """What changed after `cursor`: tasks, tags, saved filters and deletions, each at most `limit`
+    a page (a
     larger backlog comes in pages, `has_more`), pages never splitting one commit."""
     with uow:
         latest = uow.users.get(user_id).change_seq
-        streams = (uow.tasks.changed_since, uow.tags.changed_since, uow.tasks.deleted_since)
+        streams = (
+            uow.tasks.changed_since,
+            uow.tags.changed_since,
+            uow.tasks.deleted_since,
+            uow.filters.changed_since,  # saved filters (issue 16)
+        )
         pages = [fetch(user_id, cursor, limit=limit + 1) for fetch in streams]
         upto = latest
         for page in pages:
@@ -50,16 +60,17 @@ def changes_since(*, uow: UnitOfWork, user_id: uuid.UUID, cursor: int, limit: in
         if upto < first:  # the first commit alone is larger than a page: it comes whole
             upto = first
             pages = [fetch(user_id, cursor, upto=upto) for fetch in streams]
-        tasks, tags, deleted = ([row for row in page if _seq(row) <= upto] for page in pages)
+        tasks, tags, deleted, saved = ([row for row in page if _seq(row) <= upto] for page in pages)
         return Changes(
             tasks=tasks,  # type: ignore[arg-type]
             tags=tags,  # type: ignore[arg-type]
             deleted=[(entity, entity_id) for entity, entity_id, _ in deleted],  # type: ignore[misc]
             cursor=upto,
             has_more=upto < latest,
+            filters=saved,  # type: ignore[arg-type]
         )
 
 
-def _seq(row: Task | Tag | tuple[str, uuid.UUID, int]) -> int:
-    """The change number of a changed task or tag, or of a deletion row."""
+def _seq(row: Task | Tag | SavedFilter | tuple[str, uuid.UUID, int]) -> int:
+    """The change number of a changed task, tag or saved filter, or of a deletion row."""
     return row[2] if isinstance(row, tuple) else row.change_seq
