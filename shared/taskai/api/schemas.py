@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -13,8 +13,10 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    WithJsonSchema,
     field_validator,
 )
+from pydantic import Strict as StrictType
 
 from taskai.domain import vocabulary as v
 from taskai.domain.queries import TaskQuery, default_sort
@@ -50,9 +52,10 @@ TagName = Annotated[
 ]
 Color = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 CALENDAR_YEAR = r"^(19\d\d|[2-8]\d\d\d)-"
+D = TypeVar("D", date, datetime)
 
 
-def _in_calendar(value: datetime) -> datetime:
+def _in_calendar(value: D) -> D:
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
         raise ValueError(f"must be in the years {FIRST_YEAR} to {LAST_YEAR}")
     return value
@@ -64,30 +67,40 @@ Moment = Annotated[
     Field(strict=True, json_schema_extra={"pattern": CALENDAR_YEAR}),
     AfterValidator(_in_calendar),
 ]
-ISO_DATE_TIME = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}"
+ISO_DATE_TIME = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}|$)"
+BARE_DATE = r"^\d{4}-\d{2}-\d{2}$"
 
 
 def _iso_text(value: Any) -> Any:
-    """A query value is text; only ISO 8601 date-times count (not `0.5`, not a Unix time)."""
+    """Only ISO 8601 text counts (not `0.5`, not a Unix time): a date-time, or a bare date
+    (YYYY-MM-DD), which becomes a `date` here so that it is never read as midnight."""
     import re
 
-    if isinstance(value, str) and not re.match(ISO_DATE_TIME, value):
-        raise ValueError("must be an ISO 8601 date-time, e.g. 2031-03-10T09:00:00")
+    if not isinstance(value, str) or not re.match(ISO_DATE_TIME, value):
+        raise ValueError("must be an ISO 8601 date-time or date, e.g. 2031-03-10T09:00:00")
+    if re.match(BARE_DATE, value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError as e:
+            raise ValueError(f"must be a real date ({e})") from None
     return value
 
 
-# A date-time in a query string: with an offset, or read in the owner's zone.
+# A date-time (with an offset, or read in the owner's zone) or a bare date, in a query string or
+# a body; a bare date stands for a day in the owner's zone (all-day tasks, #16).
 QueryMoment = Annotated[
-    datetime,
+    Annotated[Annotated[date, StrictType()] | datetime, Field(union_mode="left_to_right")],
     BeforeValidator(_iso_text),
     AfterValidator(_in_calendar),
-    Field(
-        json_schema_extra={
-            "format": "date-time",
-            "pattern": CALENDAR_YEAR + r"\d{2}-\d{2}[T ]\d{2}:\d{2}",
-        }
+    WithJsonSchema(
+        {"type": "string", "pattern": CALENDAR_YEAR + r"\d{2}-\d{2}([T ]\d{2}:\d{2}|$)"}
     ),
 ]
+DUE_DATE = (
+    "A date-time (with an offset, or read in the owner's zone), or a bare date (YYYY-MM-DD): the "
+    "task is then all-day, due from the start of that day in the owner's zone until the next "
+    "day starts"
+)
 
 
 def _never_null(schema: dict[str, Any]) -> None:
@@ -173,8 +186,16 @@ class ProfileUpdate(Strict):
     language: Language | None = Field(
         None, description="Quick add's language", json_schema_extra=_never_null
     )
+    # All-day tasks (#16)
+    all_day_reminder_time: str | None = Field(
+        None,
+        pattern=r"^([01]\d|2[0-3]):[0-5]\d$",
+        description="HH:MM in the profile's zone: offset reminders of all-day tasks count back "
+        "from this time on their date",
+        json_schema_extra=_never_null,
+    )
 
-    @field_validator("name", "timezone", "language")
+    @field_validator("name", "timezone", "language", "all_day_reminder_time")
     @classmethod
     def _not_null(cls, value: Any) -> Any:
         if value is None:
@@ -211,6 +232,10 @@ class UserPublic(Model):
     timezone: str
     language: str | None = None
     created_at: datetime
+    # All-day tasks (#16)
+    all_day_reminder_time: str = Field(
+        "09:00", description="HH:MM: when offset reminders of all-day tasks count back from"
+    )
 
 
 class TokenPublic(Model):
@@ -280,7 +305,7 @@ class TaskCreate(Strict):
     description: str = Field("", max_length=20000)
     status: Status = v.TaskStatus.PENDING
     priority: Priority = v.Priority.MEDIUM
-    due_date: Moment | None = Field(None, description="With an offset, or read in the owner's zone")
+    due_date: QueryMoment | None = Field(None, description=DUE_DATE)
     tags: list[TagName] = Field(default_factory=list, max_length=50)
     recurrence: RecurrenceIn | None = None
     reminders: list[ReminderIn] = Field(default_factory=list, max_length=10)
@@ -293,7 +318,7 @@ class TaskUpdate(Strict):
     description: str | None = Field(None, max_length=20000)
     status: Status | None = Field(None, json_schema_extra=_never_null)
     priority: Priority | None = Field(None, json_schema_extra=_never_null)
-    due_date: Moment | None = None
+    due_date: QueryMoment | None = Field(None, description=DUE_DATE + "; null clears it")
     tags: list[TagName] | None = Field(None, max_length=50, json_schema_extra=_never_null)
     recurrence: RecurrenceIn | None = None
     reminders: list[ReminderIn] | None = Field(None, max_length=10, json_schema_extra=_never_null)
@@ -353,7 +378,10 @@ class TaskPublic(Model):
     description: str
     status: Status
     priority: Priority
-    due_date: datetime | None
+    due_date: datetime | None = Field(
+        description="When the task is due, in the owner's zone; for an all-day task the start "
+        "of its day"
+    )
     tags: list[TagPublic]
     recurrence: RecurrencePublic | None
     series_id: str | None
@@ -364,6 +392,11 @@ class TaskPublic(Model):
     updated_at: datetime
     completed_at: datetime | None
     notes: list[str] | None = None
+    # All-day tasks (#16)
+    all_day: bool = Field(False, description="Due for the whole day of `due_on`, without a time")
+    due_on: date | None = Field(
+        None, description="The all-day task's date in the owner's zone; null for other tasks"
+    )
 
 
 class TaskPage(Model):
@@ -390,9 +423,21 @@ class TaskListParams(Strict):
     priority: list[Priority] = Field(default_factory=list)
     tag: list[TagName] = Field(default_factory=list)
     tag_mode: TagMode = v.TagMode.ANY
-    due_before: QueryMoment | None = None
-    due_after: QueryMoment | None = None
-    overdue: bool | None = None
+    due_before: QueryMoment | None = Field(
+        None,
+        description="Due before this time; a bare date (YYYY-MM-DD) means before the start of "
+        "that day in the caller's zone",
+    )
+    due_after: QueryMoment | None = Field(
+        None,
+        description="Due at or after this time; a bare date (YYYY-MM-DD) means from the start "
+        "of that day in the caller's zone",
+    )
+    overdue: bool | None = Field(
+        None,
+        description="Open and past due; an all-day task is overdue from the start of the day "
+        "after its date, in the caller's zone",
+    )
     no_due: bool | None = None
     recurring: bool | None = None
     q: str | None = Field(
@@ -415,8 +460,8 @@ class TaskListParams(Strict):
             priorities=tuple(self.priority),
             tags=tuple(self.tag),
             tag_mode=self.tag_mode,
-            due_before=in_zone(self.due_before),
-            due_after=in_zone(self.due_after),
+            due_before=in_zone(day_start_or_moment(self.due_before)),
+            due_after=in_zone(day_start_or_moment(self.due_after)),
             overdue=self.overdue,
             no_due=self.no_due,
             recurring=self.recurring,
@@ -426,6 +471,13 @@ class TaskListParams(Strict):
             limit=self.limit,
             cursor=self.cursor,
         )
+
+
+def day_start_or_moment(value: datetime | date | None) -> datetime | None:
+    """A query's date-time as given, or a bare date as the (naive) start of that day."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.combine(value, time(0))
 
 
 class TagList(Model):

@@ -27,6 +27,9 @@ class TaskQuery:
     descending: bool = False
     limit: int = 50
     cursor: str | None = None
+    # All-day tasks (#16): when today began in the owner's zone; an all-day task due before it
+    # is overdue (None: at `now`).
+    today_start: datetime | None = None
 
 
 def default_sort(text: str | None) -> SortKey:
