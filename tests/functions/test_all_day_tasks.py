@@ -119,6 +119,7 @@ def test_a_daily_all_day_series_recurs_by_date_across_the_dst_change(alice):
     alice.post(f"/api/tasks/{task['id']}/complete")
     settle()
     first, second = alice.get(f"/api/tasks/{task['id']}/series").json["items"]
+    assert first["status"] == "completed"
     assert (second["all_day"], second["due_on"]) == (True, "2031-03-09")
     assert second["due_date"] == "2031-03-09T00:00:00-05:00"
     alice.post(f"/api/tasks/{second['id']}/complete")

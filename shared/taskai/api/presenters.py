@@ -93,6 +93,8 @@ def draft_public(draft: Draft, zone: ZoneInfo) -> s.DraftPublic:
         title=draft.title,
         description=draft.description,
         due_date=local(draft.due_date, zone),
+        all_day=draft.all_day,
+        due_on=draft.due_date.date() if draft.all_day and draft.due_date else None,
         priority=draft.priority,  # type: ignore[arg-type]
         tags=draft.tags,
         recurrence=recurrence_public(recurrence or None),

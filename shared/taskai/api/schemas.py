@@ -556,6 +556,9 @@ class DraftPublic(Model):
     spans: list[DraftSpan] = Field(
         default_factory=list, description="Where each recognised part sits in the text"
     )
+    # All-day tasks (#16)
+    all_day: bool = Field(False, description="A date without a time: due that whole day")
+    due_on: date | None = Field(None, description="The all-day date; null for other drafts")
 
 
 class QuickAddPublic(Model):

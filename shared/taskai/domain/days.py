@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from taskai.errors import InvalidInput
@@ -25,7 +25,7 @@ def check_reminder_time(text: str, field_name: str = "all_day_reminder_time") ->
     return text
 
 
-def day_start(day: date, zone: ZoneInfo) -> datetime:
+def day_start(day: date, zone: tzinfo) -> datetime:
     """The UTC instant `day` begins in `zone` (a midnight skipped by DST: when the day begins)."""
     return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
 
