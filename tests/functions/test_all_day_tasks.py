@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from support import settle
@@ -86,6 +87,17 @@ def test_an_all_day_task_is_overdue_only_once_its_day_is_over_in_the_owners_zone
     assert due_yesterday["id"] in overdue and timed["id"] in overdue
     assert due_today["id"] not in overdue
     assert due_today["id"] in ids(alice.get("/api/tasks?overdue=false"))
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Etc/GMT+12"])  # UTC+14, UTC-12
+def test_overdue_counts_all_day_tasks_by_the_owners_day_at_the_ends_of_the_earth(api, zone):
+    user = api.as_new_user(zone)
+    today = datetime.now(ZoneInfo(zone)).date()
+    due_today = new_task(user, due_date=today.isoformat())
+    due_yesterday = new_task(user, due_date=(today - timedelta(days=1)).isoformat())
+    overdue = ids(user.get("/api/tasks?overdue=true"))
+    assert due_yesterday["id"] in overdue and due_today["id"] not in overdue
+    assert due_today["due_on"] == today.isoformat()
 
 
 def test_offset_reminders_of_an_all_day_task_count_back_from_nine_in_the_morning(alice):
