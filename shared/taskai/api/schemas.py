@@ -13,10 +13,14 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
     WithJsonSchema,
+    WrapValidator,
     field_validator,
 )
 from pydantic import Strict as StrictType
+from pydantic_core import PydanticCustomError
 
 from taskai.domain import vocabulary as v
 from taskai.domain.queries import TaskQuery, default_sort
@@ -86,10 +90,21 @@ def _iso_text(value: Any) -> Any:
     return value
 
 
+def _one_error(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """The date-time's error alone, on the field itself (a bare date is a `date` by now), rather
+    than one per member of the union, each at a path of its own."""
+    try:
+        return handler(value)
+    except ValidationError as e:
+        error = e.errors()[-1]
+        raise PydanticCustomError(error["type"], error["msg"]) from None
+
+
 # A date-time (with an offset, or read in the owner's zone) or a bare date, in a query string or
 # a body; a bare date stands for a day in the owner's zone (all-day tasks, #16).
 QueryMoment = Annotated[
     Annotated[Annotated[date, StrictType()] | datetime, Field(union_mode="left_to_right")],
+    WrapValidator(_one_error),
     BeforeValidator(_iso_text),
     AfterValidator(_in_calendar),
     WithJsonSchema(
