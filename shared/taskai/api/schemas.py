@@ -108,7 +108,16 @@ QueryMoment = Annotated[
     BeforeValidator(_iso_text),
     AfterValidator(_in_calendar),
     WithJsonSchema(
-        {"type": "string", "pattern": CALENDAR_YEAR + r"\d{2}-\d{2}([T ]\d{2}:\d{2}|$)"}
+        {
+            "anyOf": [
+                {
+                    "type": "string",
+                    "format": "date-time",
+                    "pattern": CALENDAR_YEAR + r"\d{2}-\d{2}[T ]\d{2}:\d{2}",
+                },
+                {"type": "string", "format": "date", "pattern": CALENDAR_YEAR + r"\d{2}-\d{2}$"},
+            ]
+        }
     ),
 ]
 DUE_DATE = (
