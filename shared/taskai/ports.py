@@ -38,6 +38,8 @@ class Recipient(NamedTuple):
     timezone: str
     priority: str | None
     task_status: str | None
+    # All-day tasks (#16): an all-day task's email names its date without a time.
+    all_day: bool = False
 
 
 class DueReminder(NamedTuple):

@@ -391,7 +391,9 @@ class FakeReminderRepository:
         task = self.uow.tasks.items.get(task_id)
         if task is None or task.user_id != user_id:
             return Recipient(user.email, user.name, user.timezone, None, None)
-        return Recipient(user.email, user.name, user.timezone, task.priority, task.status)
+        return Recipient(
+            user.email, user.name, user.timezone, task.priority, task.status, task.all_day
+        )
 
 
 class FakeNotificationLog:

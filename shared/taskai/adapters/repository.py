@@ -321,12 +321,12 @@ class ReminderRepository:
         """The owner's address and zone, and the task's priority and status if it still exists."""
         u, t = orm.users.c, orm.tasks.c
         stmt = (
-            select(u.email, u.name, u.timezone, t.priority, t.status)
+            select(u.email, u.name, u.timezone, t.priority, t.status, t.all_day)
             .outerjoin(orm.tasks, (t.id == task_id) & (t.user_id == u.id))
             .where(u.id == user_id)
         )
         row = self.session.execute(stmt).first()
-        return None if row is None else Recipient(*row)
+        return None if row is None else Recipient(*row[:5], all_day=bool(row[5]))
 
     # All-day tasks (#16)
     def all_day_offsets(
