@@ -133,6 +133,31 @@ def test_a_daily_all_day_task_completed_days_late_comes_back_the_day_after_compl
     assert nxt is not None and nxt.due_on() == date(2031, 3, 10)
 
 
+def test_an_all_day_series_counted_from_completion_starts_from_the_completion_date():
+    clock = DayClock("Europe/Berlin")
+    every_3_days = Recurrence.parse("FREQ=DAILY;INTERVAL=3", anchor="completion")
+    task = all_day_task(date(2031, 10, 20), clock, recurrence=every_3_days)
+    task.complete(now=clock.start(date(2031, 10, 24)) + timedelta(hours=23, minutes=30))
+    nxt = task.next_occurrence(tz="Europe/Berlin", now=NOW)
+    assert nxt is not None and nxt.all_day and nxt.due_on() == date(2031, 10, 27)
+    assert nxt.due_at == clock.start(date(2031, 10, 27))  # after the 25-hour day of the 26th
+
+
+def test_the_next_all_day_occurrence_reminds_at_the_owners_time_of_day():
+    clock = DayClock("America/New_York", "07:45")
+    task = all_day_task(
+        date(2031, 3, 8),
+        clock,
+        recurrence=Recurrence.parse("FREQ=DAILY"),
+        reminders=[ReminderSpec(minutes_before=0)],
+    )
+    task.complete(now=clock.start(date(2031, 3, 8)) + timedelta(hours=10))
+    nxt = task.next_occurrence(tz="America/New_York", now=NOW, reminder_time="07:45")
+    assert nxt is not None
+    fire = nxt.reminders[0].fire_at.astimezone(ZoneInfo("America/New_York"))
+    assert fire.replace(tzinfo=None) == datetime(2031, 3, 9, 7, 45)  # a DST day
+
+
 def test_moving_the_reminder_time_moves_open_reminders_of_open_all_day_tasks(uow, user):
     later = NOW.astimezone(user.zone).date() + timedelta(days=3)
     all_day = new_task(uow, user, due_date=later, reminders=[{"minutes_before": 60}])
