@@ -59,11 +59,13 @@ def get_profile(call: Call) -> s.UserPublic:
 
 @api.handles("updateProfile")
 def update_profile(call: Call) -> s.UserPublic:
-    """PATCH /api/auth/me → 200 UserPublic after changing name, time zone or language; 422
-    InvalidInput."""
+    """PATCH /api/auth/me → 200 UserPublic after changing name, time zone, language or all-day
+    reminder time; 422 InvalidInput."""
     changes = s.fields_set(call.body(s.ProfileUpdate))
     return user_public(
-        service.update_profile(uow=call.uow(), user_id=call.user_id, changes=changes)
+        service.update_profile(
+            uow=call.uow(), user_id=call.user_id, changes=changes, now=call.now
+        )
     )
 
 

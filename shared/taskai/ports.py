@@ -26,7 +26,7 @@ from taskai.domain.reminders import Transition
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
 from taskai.domain.users import User
-from taskai.domain.vocabulary import Priority, TaskStatus
+from taskai.domain.vocabulary import Priority, ReminderState, TaskStatus
 
 if TYPE_CHECKING:  # quick add's parser is imported by the one use case that needs it
     from taskai.domain.quickadd import Draft
@@ -40,6 +40,8 @@ class Recipient(NamedTuple):
     timezone: str
     priority: str | None
     task_status: str | None
+    # All-day tasks (#16): an all-day task's email names its date without a time.
+    all_day: bool = False
 
 
 class DueReminder(NamedTuple):
@@ -53,6 +55,14 @@ class DueReminder(NamedTuple):
     fire_at: datetime
     title: str
     due_at: datetime | None
+
+
+class AllDayOffset(NamedTuple):
+    """An offset reminder not yet gone out (pending or skipped) of an open all-day task (#16)."""
+
+    id: uuid.UUID
+    minutes_before: int
+    due_at: datetime
 
 
 class TagView(NamedTuple):
@@ -95,6 +105,8 @@ class TaskView:
     completed_at: datetime | None
     tags: list[TagView]
     reminders: list[ReminderView]
+    # All-day tasks (#16): due_at is the start of the day in the owner's zone.
+    all_day: bool = False
 
     @property
     def recurrence(self) -> Recurrence | None:
@@ -329,6 +341,16 @@ class ReminderRepository(Protocol):
 
     def recipient(self, user_id: uuid.UUID, task_id: uuid.UUID) -> Recipient | None:
         """The owner's address and zone and the task's state; None when the owner is gone."""
+
+    # All-day tasks (#16)
+    def all_day_offsets(
+        self, user_id: uuid.UUID, *, after: uuid.UUID | None, limit: int
+    ) -> list[AllDayOffset]:
+        """Up to `limit` pending or skipped offset reminders of the user's open all-day tasks,
+        by id, those after id `after` (None: from the first)."""
+
+    def refire(self, moves: Sequence[tuple[uuid.UUID, datetime, ReminderState]]) -> None:
+        """Set (fire_at, status) of each reminder id given, in one statement."""
 
 
 class NotificationLog(Protocol):

@@ -162,7 +162,8 @@ UPDATED_TEXT = (
     '"series_id": "00000000-0000-0000-0000-000000000004", "occurrence": 1, '
     '"reminders": [{"minutes_before": 60, "at": null}, '
     '{"minutes_before": null, "at": "2025-03-02T09:00:00+00:00"}], '
-    '"completed_at": null, "skipped": false}, "changed": ["status"]}'
+    '"completed_at": null, "skipped": false, "all_day": false, "due_on": null}, '
+    '"changed": ["status"]}'
 )
 DUE_TEXT = (
     '{"reminder_id": "00000000-0000-0000-0000-000000000006", '

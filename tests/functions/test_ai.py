@@ -33,6 +33,7 @@ def answer(**fields) -> dict:
         "tags": ["home"],
         "recurrence": {"rule": "FREQ=MONTHLY;BYMONTHDAY=1", "anchor": "due"},
         "reminders": [{"minutes_before": 1440, "at": None}],
+        "all_day": False,
     }
     return {"content": json.dumps({**draft, **fields})}
 
@@ -115,6 +116,28 @@ def test_openai_structured_output_becomes_the_draft(openai, alice):
     assert request["response_format"]["json_schema"]["strict"] is True
     user = json.loads(request["messages"][-1]["content"])
     assert user["line"] == SHOWCASE and user["time_zone"] == "America/New_York"  # the text is data
+
+
+def test_a_date_without_a_time_from_the_model_makes_an_all_day_task(openai, alice):
+    openai.script = [answer(due_date="2031-02-01", all_day=True)]
+    made = alice.post("/api/ai/tasks", {"text": "Pay rent on the 1st"}).json
+    assert (made["draft"]["all_day"], made["draft"]["due_on"]) == (True, "2031-02-01")
+    assert made["draft"]["due_date"] == "2031-02-01T00:00:00-05:00"
+    task = made["task"]
+    assert (task["all_day"], task["due_on"], task["due_date"]) == (
+        True,
+        "2031-02-01",
+        "2031-02-01T00:00:00-05:00",
+    )
+    assert task["reminders"][0]["fire_at"] == "2031-01-31T09:00:00-05:00"
+
+
+def test_without_a_key_call_mom_tomorrow_is_all_day_and_at_9_is_not(alice):
+    tomorrow = alice.post("/api/ai/tasks", {"text": "call mom tomorrow"}).json["task"]
+    assert tomorrow["all_day"] is True and tomorrow["due_date"][10:19] == "T00:00:00"
+    at_nine = alice.post("/api/ai/tasks", {"text": "call mom tomorrow at 9"}).json["task"]
+    assert at_nine["all_day"] is False and at_nine["due_date"][11:19] == "09:00:00"
+    assert at_nine["due_date"][:10] == tomorrow["due_on"]
 
 
 @pytest.mark.parametrize(

@@ -41,12 +41,14 @@ def model_answer(row: Row) -> dict[str, Any]:
     """The answer a faithful model gives: the row's fields, the rest as the rules read them."""
     rules = parse(row.text, now=row.now, tz=row.tz, language=row.language)
     due = row.due_at() if row.due is not UNSET else rules.due_date
+    all_day = row.all_day if row.due is not UNSET else rules.all_day
     recurrence = rules.recurrence if row.rule is UNSET else row.expected()["recurrence"]
     reminders = rules.reminders if row.reminders is UNSET else row.reminders
     return {
         "title": rules.title if row.title is UNSET else row.title,
         "description": rules.description,
-        "due_date": due and wall(due, row.tz),
+        "due_date": due and (due.date().isoformat() if all_day else wall(due, row.tz)),
+        "all_day": all_day,
         "priority": rules.priority if row.priority is UNSET else row.priority,
         "tags": rules.tags if row.tags is UNSET else row.tags,
         "recurrence": recurrence,

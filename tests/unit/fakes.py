@@ -26,12 +26,28 @@ from taskai.domain.login_guard import Limit
 from taskai.domain.names import email_key
 from taskai.domain.queries import Page, TaskQuery
 from taskai.domain.quickadd import Draft
-from taskai.domain.reminders import PENDING, TRANSITIONS, Reminder, Transition, single_target
+from taskai.domain.reminders import (
+    PENDING,
+    SKIPPED,
+    TRANSITIONS,
+    Reminder,
+    Transition,
+    single_target,
+)
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
 from taskai.domain.users import User
+from taskai.domain.vocabulary import ReminderState
 from taskai.errors import NotFound
-from taskai.ports import DueReminder, OutboxRecord, Recipient, RelayBusy, SendFailed, Sent
+from taskai.ports import (
+    AllDayOffset,
+    DueReminder,
+    OutboxRecord,
+    Recipient,
+    RelayBusy,
+    SendFailed,
+    Sent,
+)
 
 NOW = datetime(2030, 1, 7, 9, 0, tzinfo=UTC)  # a Monday: the time of every use-case test
 
@@ -417,6 +433,30 @@ class FakeReminderRepository:
         found = self.all().get(reminder_id)
         return None if found is None else found[0].status
 
+    def all_day_offsets(
+        self, user_id: uuid.UUID, *, after: uuid.UUID | None, limit: int
+    ) -> list[AllDayOffset]:
+        """Pending or skipped offset reminders of the user's open all-day tasks, by id."""
+        found = sorted(
+            AllDayOffset(r.id, r.minutes_before, t.due_at)
+            for r, t in self.all().values()
+            if t.user_id == user_id
+            and t.all_day
+            and t.due_at is not None
+            and not t.is_completed
+            and r.minutes_before is not None
+            and r.status in (PENDING, SKIPPED)
+            and (after is None or r.id > after)
+        )
+        return found[:limit]
+
+    def refire(self, moves: Sequence[tuple[uuid.UUID, datetime, ReminderState]]) -> None:
+        """Set fire_at and status of the reminders given."""
+        reminders = self.all()
+        for reminder_id, fire_at, status in moves:
+            reminder = reminders[reminder_id][0]
+            reminder.fire_at, reminder.status = fire_at, status
+
     def recipient(self, user_id: uuid.UUID, task_id: uuid.UUID) -> Recipient | None:
         """Who gets the email: None without the user; no priority or status when the task is
         gone."""
@@ -426,7 +466,9 @@ class FakeReminderRepository:
         task = self.uow.tasks.items.get(task_id)
         if task is None or task.user_id != user_id:
             return Recipient(user.email, user.name, user.timezone, None, None)
-        return Recipient(user.email, user.name, user.timezone, task.priority, task.status)
+        return Recipient(
+            user.email, user.name, user.timezone, task.priority, task.status, task.all_day
+        )
 
 
 class FakeNotificationLog:

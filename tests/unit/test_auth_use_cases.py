@@ -93,14 +93,16 @@ def test_repeated_failures_lock_the_account_until_the_delay_has_passed(uow, user
 
 
 def test_the_profile_changes_only_the_fields_given(uow, user):
-    auth.update_profile(uow=uow, user_id=user.id, changes={"language": "de-AT"})
+    auth.update_profile(uow=uow, user_id=user.id, changes={"language": "de-AT"}, now=NOW)
     assert (user.language, user.timezone, user.name) == ("de", "Europe/Berlin", "Alice")
     assert auth.get_profile(uow=uow, user_id=user.id) is user
 
 
 def test_an_unknown_time_zone_is_refused(uow, user):
     with pytest.raises(InvalidInput):
-        auth.update_profile(uow=uow, user_id=user.id, changes={"timezone": "Mars/Olympus"})
+        auth.update_profile(
+            uow=uow, user_id=user.id, changes={"timezone": "Mars/Olympus"}, now=NOW
+        )
 
 
 def test_changing_the_password_ends_every_session(uow, user):

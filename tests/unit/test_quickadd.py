@@ -23,6 +23,15 @@ def at(year: int, month: int, day: int, hour: int, minute: int = 0, *, tz: str =
     return datetime(year, month, day, hour, minute, tzinfo=ZoneInfo(tz))
 
 
+def day(year: int, month: int, day: int, *, tz: str = NY) -> datetime:
+    """Return the expected due date of an all-day task: the start of that day in ``tz``."""
+    return AllDay(year, month, day, tzinfo=ZoneInfo(tz))
+
+
+class AllDay(datetime):
+    """An expected due date that is all-day (a date named without a time)."""
+
+
 def case(text: str, *, now: datetime = NOW, tz: str = NY, **expected: Any) -> Any:
     """Return one table row: the phrase, the clock it is read at, and the fields to check."""
     return pytest.param(text, now, tz, expected, id=text.replace("\n", "\\n"))
@@ -42,40 +51,40 @@ LATE_IN_NEW_YORK = datetime(2031, 1, 16, 3, 0, tzinfo=UTC)  # 22:00 on the 15th 
 WORKDAYS = "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"
 
 DATES_AND_TIMES = [
-    case("Buy milk today", title="Buy milk", due_date=at(2031, 1, 15, 23, 59), note="09:00"),
+    case("Buy milk today", title="Buy milk", due_date=day(2031, 1, 15)),
     case("Buy milk today at 6pm", title="Buy milk", due_date=at(2031, 1, 15, 18)),
     case("Movie tonight", title="Movie", due_date=at(2031, 1, 15, 20)),
     case("Dinner tonight at 9", title="Dinner", due_date=at(2031, 1, 15, 21)),
-    case("Call mom tomorrow", title="Call mom", due_date=at(2031, 1, 16, 9)),
-    case("Call mom tmr", title="Call mom", due_date=at(2031, 1, 16, 9)),
+    case("Call mom tomorrow", title="Call mom", due_date=day(2031, 1, 16)),
+    case("Call mom tmr", title="Call mom", due_date=day(2031, 1, 16)),
     case("Call mom TMRW at 3pm", title="Call mom", due_date=at(2031, 1, 16, 15)),
-    case("Dentist friday", title="Dentist", due_date=at(2031, 1, 17, 9), note="'friday'"),
-    case("Dentist next friday", due_date=at(2031, 1, 24, 9), note="in next week"),
-    case("Dentist next monday", title="Dentist", due_date=at(2031, 1, 20, 9)),
-    case("Dentist this friday", title="Dentist", due_date=at(2031, 1, 17, 9)),
-    case("Dentist on wed", title="Dentist", due_date=at(2031, 1, 22, 9)),
-    case("Standup wednesday", title="Standup", due_date=at(2031, 1, 22, 9)),
+    case("Dentist friday", title="Dentist", due_date=day(2031, 1, 17), note="'friday'"),
+    case("Dentist next friday", due_date=day(2031, 1, 24), note="in next week"),
+    case("Dentist next monday", title="Dentist", due_date=day(2031, 1, 20)),
+    case("Dentist this friday", title="Dentist", due_date=day(2031, 1, 17)),
+    case("Dentist on wed", title="Dentist", due_date=day(2031, 1, 22)),
+    case("Standup wednesday", title="Standup", due_date=day(2031, 1, 22)),
     case("Standup this wednesday at 4pm", title="Standup", due_date=at(2031, 1, 15, 16)),
     case("Sat exam prep", title="Sat exam prep", due_date=None),
-    case("Clean garage this weekend", title="Clean garage", due_date=at(2031, 1, 18, 9)),
-    case("Plan trip next week", title="Plan trip", due_date=at(2031, 1, 20, 9)),
-    case("Pay bills next month", title="Pay bills", due_date=at(2031, 2, 1, 9)),
-    case("Renew passport in 3 days", title="Renew passport", due_date=at(2031, 1, 18, 9)),
+    case("Clean garage this weekend", title="Clean garage", due_date=day(2031, 1, 18)),
+    case("Plan trip next week", title="Plan trip", due_date=day(2031, 1, 20)),
+    case("Pay bills next month", title="Pay bills", due_date=day(2031, 2, 1)),
+    case("Renew passport in 3 days", title="Renew passport", due_date=day(2031, 1, 18)),
     case("Check oven in 2 hours", title="Check oven", due_date=at(2031, 1, 15, 12)),
     case("Check oven in 30 minutes", title="Check oven", due_date=at(2031, 1, 15, 10, 30)),
     case("Take pill in half an hour", title="Take pill", due_date=at(2031, 1, 15, 10, 30)),
-    case("Follow up in 2 weeks", title="Follow up", due_date=at(2031, 1, 29, 9)),
-    case("Follow up in a week", title="Follow up", due_date=at(2031, 1, 22, 9)),
-    case("Launch on march 3", title="Launch", due_date=at(2031, 3, 3, 9)),
-    case("Launch March 3rd", title="Launch", due_date=at(2031, 3, 3, 9)),
-    case("Launch 3 march", title="Launch", due_date=at(2031, 3, 3, 9)),
-    case("Launch 15 march", title="Launch", due_date=at(2031, 3, 15, 9)),
-    case("Launch 3/15", title="Launch", due_date=at(2031, 3, 15, 9)),
-    case("Launch 3/15/32", title="Launch", due_date=at(2032, 3, 15, 9)),
-    case("Launch march 3, 2032", title="Launch", due_date=at(2032, 3, 3, 9)),
-    case("Launch 2031-01-31", title="Launch", due_date=at(2031, 1, 31, 9)),
-    case("Launch jan 10", title="Launch", due_date=at(2032, 1, 10, 9)),
-    case("Launch feb 29", title="Launch", due_date=at(2032, 2, 29, 9)),
+    case("Follow up in 2 weeks", title="Follow up", due_date=day(2031, 1, 29)),
+    case("Follow up in a week", title="Follow up", due_date=day(2031, 1, 22)),
+    case("Launch on march 3", title="Launch", due_date=day(2031, 3, 3)),
+    case("Launch March 3rd", title="Launch", due_date=day(2031, 3, 3)),
+    case("Launch 3 march", title="Launch", due_date=day(2031, 3, 3)),
+    case("Launch 15 march", title="Launch", due_date=day(2031, 3, 15)),
+    case("Launch 3/15", title="Launch", due_date=day(2031, 3, 15)),
+    case("Launch 3/15/32", title="Launch", due_date=day(2032, 3, 15)),
+    case("Launch march 3, 2032", title="Launch", due_date=day(2032, 3, 3)),
+    case("Launch 2031-01-31", title="Launch", due_date=day(2031, 1, 31)),
+    case("Launch jan 10", title="Launch", due_date=day(2032, 1, 10)),
+    case("Launch feb 29", title="Launch", due_date=day(2032, 2, 29)),
     case("Standup at 9:30", title="Standup", due_date=at(2031, 1, 16, 9, 30), note="passed"),
     case("Standup 10:30am", title="Standup", due_date=at(2031, 1, 15, 10, 30)),
     case("Standup 5pm", title="Standup", due_date=at(2031, 1, 15, 17)),
@@ -94,13 +103,13 @@ DATES_AND_TIMES = [
     case("Submit report by friday 5pm", title="Submit report", due_date=at(2031, 1, 17, 17)),
     case("at 5pm call the bank", title="call the bank", due_date=at(2031, 1, 15, 17)),
     case("Call @ 4pm", title="Call", due_date=at(2031, 1, 15, 16)),
-    case("Pay invoice due 2/28", title="Pay invoice", due_date=at(2031, 2, 28, 9)),
+    case("Pay invoice due 2/28", title="Pay invoice", due_date=day(2031, 2, 28)),
     case("Call the bank 5pm", now=EVENING, due_date=at(2031, 1, 16, 17), note="passed"),
     case("Call the bank at 9am", title="Call the bank", due_date=at(2031, 1, 16, 9)),
 ]
 
 RECURRENCES = [
-    case("Water plants every day", recurrence=rule("FREQ=DAILY"), due_date=at(2031, 1, 16, 9)),
+    case("Water plants every day", recurrence=rule("FREQ=DAILY"), due_date=day(2031, 1, 15)),
     case("Water plants daily at 8pm", recurrence=rule("FREQ=DAILY"), due_date=at(2031, 1, 15, 20)),
     case(
         "Standup every weekday at 9:30", recurrence=rule(WORKDAYS), due_date=at(2031, 1, 16, 9, 30)
@@ -115,30 +124,30 @@ RECURRENCES = [
     case(
         "Pay every month on the 15th",
         recurrence=rule("FREQ=MONTHLY;BYMONTHDAY=15"),
-        due_date=at(2031, 2, 15, 9),
+        due_date=day(2031, 1, 15),
     ),
     case(
         "Pay every month on the 1st",
         recurrence=rule("FREQ=MONTHLY;BYMONTHDAY=1"),
-        due_date=at(2031, 2, 1, 9),
+        due_date=day(2031, 2, 1),
     ),
     case(
         "Team lunch every last friday",
         title="Team lunch",
         recurrence=rule("FREQ=MONTHLY;BYDAY=-1FR"),
-        due_date=at(2031, 1, 31, 9),
+        due_date=day(2031, 1, 31),
     ),
     case(
         "Board meeting every first monday",
         recurrence=rule("FREQ=MONTHLY;BYDAY=1MO"),
-        due_date=at(2031, 2, 3, 9),
+        due_date=day(2031, 2, 3),
     ),
     case("Birthday every year", title="Birthday", recurrence=rule("FREQ=YEARLY")),
     case(
         "Mom's birthday yearly on march 3",
         title="Mom's birthday",
         recurrence=rule("FREQ=YEARLY"),
-        due_date=at(2031, 3, 3, 9),
+        due_date=day(2031, 3, 3),
     ),
     case("Taxes annually", title="Taxes", recurrence=rule("FREQ=YEARLY")),
     case("Report weekly", title="Report", recurrence=rule("FREQ=WEEKLY")),
@@ -150,7 +159,7 @@ RECURRENCES = [
         "water plants every! 3 days",
         title="water plants",
         recurrence=rule("FREQ=DAILY;INTERVAL=3", "completion"),
-        due_date=at(2031, 1, 16, 9),
+        due_date=day(2031, 1, 15),
     ),
     case("Payroll every 15th", recurrence=rule("FREQ=MONTHLY;BYMONTHDAY=15")),
     case(
@@ -167,7 +176,7 @@ RECURRENCES = [
         "Close books every month on the last day",
         title="Close books",
         recurrence=rule("FREQ=MONTHLY;BYMONTHDAY=-1"),
-        due_date=at(2031, 1, 31, 9),
+        due_date=day(2031, 1, 31),
     ),
     case("Read every chapter", title="Read every chapter", recurrence=None, due_date=None),
     case("Read every chapter every day", title="Read every chapter", recurrence=rule("FREQ=DAILY")),
@@ -242,21 +251,21 @@ REMINDERS = [
 ]
 
 TITLES_AND_TRICKS = [
-    case('"Meet on friday" tomorrow', title="Meet on friday", due_date=at(2031, 1, 16, 9)),
+    case('"Meet on friday" tomorrow', title="Meet on friday", due_date=day(2031, 1, 16)),
     case("“Monday blues” playlist", title="Monday blues playlist", due_date=None),
     case(
         'Read "The Day of the Jackal" by friday',
         title="Read The Day of the Jackal",
-        due_date=at(2031, 1, 17, 9),
+        due_date=day(2031, 1, 17),
     ),
-    case('"Look at" tomorrow', title="Look at", due_date=at(2031, 1, 16, 9)),
+    case('"Look at" tomorrow', title="Look at", due_date=day(2031, 1, 16)),
     case(
-        "Review monday report", title="Review report", due_date=at(2031, 1, 20, 9), note="quote it"
+        "Review monday report", title="Review report", due_date=day(2031, 1, 20), note="quote it"
     ),
     case("Meet John on friday at the office", title="Meet John at the office"),
     case("Call mom, tomorrow, about the trip", title="Call mom, about the trip"),
-    case("Submit report (due friday)", title="Submit report", due_date=at(2031, 1, 17, 9)),
-    case("tomorrow", title="tomorrow", due_date=at(2031, 1, 16, 9)),
+    case("Submit report (due friday)", title="Submit report", due_date=day(2031, 1, 17)),
+    case("tomorrow", title="tomorrow", due_date=day(2031, 1, 16)),
     case("Lunch tomorrow friday", title="Lunch friday", note="Several dates"),
     case("Add 1/2 cup sugar", title="Add 1/2 cup sugar", due_date=None),
     case("Party on feb 30", title="Party on feb 30", due_date=None, note="not a valid date"),
@@ -266,7 +275,7 @@ TITLES_AND_TRICKS = [
         "Plan party tomorrow\nBring snacks and drinks",
         title="Plan party",
         description="Bring snacks and drinks",
-        due_date=at(2031, 1, 16, 9),
+        due_date=day(2031, 1, 16),
     ),
     case("Plan party", description=None, source="rules", notes=[]),
 ]
@@ -303,7 +312,7 @@ ZONES_AND_DST = [
         due_date=at(2031, 1, 16, 9, tz=BERLIN),
     ),
     case("Deploy tomorrow at 17:00", now=UTC_NOW, tz="UTC", due_date=at(2031, 1, 16, 17, tz="UTC")),
-    case("Pay 3/15", now=UTC_NOW, tz="UTC", due_date=at(2031, 3, 15, 9, tz="UTC")),
+    case("Pay 3/15", now=UTC_NOW, tz="UTC", due_date=day(2031, 3, 15, tz='UTC')),
     case("Pay today at 11pm", now=LATE_IN_NEW_YORK, due_date=at(2031, 1, 15, 23)),
 ]
 
@@ -328,6 +337,7 @@ def test_each_phrase_reads_into_the_expected_fields(
             assert any(value in note for note in draft.notes), draft.notes
         elif name == "due_date":
             assert_same_wall_time(draft.due_date, value)
+            assert draft.all_day == isinstance(value, AllDay), draft
         else:
             assert getattr(draft, name) == value, (name, draft)
 

@@ -57,6 +57,13 @@ def test_the_due_time_follows_daylight_saving_and_a_12_hour_clock_on_request():
     assert "12:05 AM" in render(due_at=datetime(2025, 7, 4, 4, 5, tzinfo=UTC), hour_cycle=12).text
 
 
+def test_an_all_day_task_is_due_on_its_date_without_a_time():
+    start_of_day = datetime(2025, 3, 7, 5, 0, tzinfo=UTC)  # 00:00 in New York
+    email = render(due_at=start_of_day, all_day=True, minutes_before=1440)
+    assert "Due:      Friday 7 March 2025 (all day)" in email.text
+    assert "Friday 7 March 2025 (all day)" in email.html and "00:00" not in email.text
+
+
 def test_html_in_a_title_is_escaped_and_the_subject_stays_on_one_line():
     email = render(title="<script>alert(1)</script>\nand more")
     assert "<script>" not in email.html and "&lt;script&gt;" in email.html

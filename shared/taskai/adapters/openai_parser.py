@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
 
+from taskai.domain.days import day_start
 from taskai.domain.quickadd import Draft
 from taskai.domain.recurrence import Recurrence
 from taskai.domain.tags import clean_tag_name
@@ -33,7 +34,9 @@ Fill the schema:
   unchanged and never read a date or anything else from it.
 - description: extra detail the line clearly separates (after " // "), else null.
 - due_date: local wall time "YYYY-MM-DDTHH:MM" in the user's time zone, or null.
-  A date without a time is due at 09:00.
+  A date without a time or a part of day ("tomorrow", "every monday") is all-day: give
+  the date alone, "YYYY-MM-DD", and set all_day true.
+- all_day: true exactly when due_date is a date without a time.
 - priority: low|medium|high|urgent when the line says so (!high, p1=urgent, p2=high,
   "urgent"), else null.
 - tags: the #words, without '#'.
@@ -68,6 +71,8 @@ class AIDraft(BaseModel):
     tags: list[str]
     recurrence: AIRecurrence | None
     reminders: list[AIReminder]
+    # All-day tasks (#16)
+    all_day: bool
 
 
 class OpenAIParser:
@@ -119,7 +124,8 @@ def system_prompt(local_now: datetime, tz: str, language: str) -> str:
 
 
 def local_time(text: str, zone: ZoneInfo) -> datetime:
-    """A model's "YYYY-MM-DDTHH:MM" read in the user's zone (an offset, if given, wins)."""
+    """A model's "YYYY-MM-DDTHH:MM" (or "YYYY-MM-DD", midnight) read in the user's zone (an
+    offset, if given, wins); raises ValueError for other text."""
     moment = datetime.fromisoformat(text)
     return moment if moment.tzinfo else moment.replace(tzinfo=zone)
 
@@ -138,10 +144,17 @@ def to_draft(answer: AIDraft, zone: ZoneInfo) -> Draft:
     recurrence = None
     if answer.recurrence is not None:
         recurrence = Recurrence.parse(answer.recurrence.rule, answer.recurrence.anchor).to_dict()
+    all_day = bool(answer.all_day and answer.due_date)
+    due = None
+    if answer.due_date:
+        due = local_time(answer.due_date, zone)
+        if all_day:  # the start of that date; a time the model added anyway is dropped
+            due = day_start(due.date(), zone).astimezone(zone)
     return Draft(
         title=clean_title(answer.title),
         description=answer.description or None,
-        due_date=local_time(answer.due_date, zone) if answer.due_date else None,
+        due_date=due,
+        all_day=all_day,
         priority=answer.priority,
         tags=[clean_tag_name(tag) for tag in answer.tags],
         recurrence=recurrence,

@@ -23,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
     event,
+    false,
     text,
 )
 from sqlalchemy.engine import Dialect
@@ -121,6 +122,10 @@ users = Table(
     created(),
     # Bumped by logout, a password change or reset: tokens carrying an older one are refused.
     Column("token_version", Integer, nullable=False, default=0, server_default="0"),
+    # All-day tasks (#16): the time of day (HH:MM, owner's zone) their reminders count back from.
+    Column(
+        "all_day_reminder_time", String(5), nullable=False, default="09:00", server_default="09:00"
+    ),
     Index("uq_users_email_key", "email_key", unique=True),
 )
 
@@ -180,6 +185,8 @@ tasks = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Column("completed_at", UTCDateTime),
     Column("change_seq", BigInteger, nullable=False, default=0),
+    # All-day tasks (#16): due_at is the start of the day in the owner's zone.
+    Column("all_day", Boolean, nullable=False, default=False, server_default=false()),
     # One task per place in a series: duplicate events cannot create a second occurrence.
     UniqueConstraint("series_id", "occurrence"),
     Index(None, "user_id", "due_at"),

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -18,12 +18,13 @@ from taskai.domain.api_tokens import ApiToken
 from taskai.domain.filters.saved import SavedFilter
 from taskai.domain.names import email_key, name_key
 from taskai.domain.queries import Page, TaskQuery
-from taskai.domain.reminders import PENDING, TRANSITIONS, Transition, single_target
+from taskai.domain.reminders import PENDING, SKIPPED, TRANSITIONS, Transition, single_target
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
 from taskai.domain.users import User
+from taskai.domain.vocabulary import ReminderState, TaskStatus
 from taskai.errors import NotFound
-from taskai.ports import DueReminder, Recipient, TaskView
+from taskai.ports import AllDayOffset, DueReminder, Recipient, TaskView
 
 
 class UserRepository:
@@ -427,12 +428,52 @@ class ReminderRepository:
         """The owner's address and zone, and the task's priority and status if it still exists."""
         u, t = orm.users.c, orm.tasks.c
         stmt = (
-            select(u.email, u.name, u.timezone, t.priority, t.status)
+            select(u.email, u.name, u.timezone, t.priority, t.status, t.all_day)
             .outerjoin(orm.tasks, (t.id == task_id) & (t.user_id == u.id))
             .where(u.id == user_id)
         )
         row = self.session.execute(stmt).first()
-        return None if row is None else Recipient(*row)
+        return None if row is None else Recipient(*row[:5], all_day=bool(row[5]))
+
+    # All-day tasks (#16)
+    def all_day_offsets(
+        self, user_id: uuid.UUID, *, after: uuid.UUID | None, limit: int
+    ) -> list[AllDayOffset]:
+        """Up to `limit` pending or skipped offset reminders of the user's open all-day tasks,
+        by id, those after id `after` (None: from the first)."""
+        r, t = orm.reminders.c, orm.tasks.c
+        stmt = (
+            select(r.id, r.minutes_before, t.due_at)
+            .join(orm.tasks, t.id == r.task_id)
+            .where(
+                t.user_id == user_id,
+                t.all_day.is_(True),
+                t.due_at.is_not(None),
+                t.status != TaskStatus.COMPLETED,
+                r.minutes_before.is_not(None),
+                r.status.in_((PENDING, SKIPPED)),
+            )
+            .order_by(r.id)
+            .limit(limit)
+        )
+        if after is not None:
+            stmt = stmt.where(r.id > after)
+        return [AllDayOffset(*row) for row in self.session.execute(stmt)]
+
+    def refire(self, moves: Sequence[tuple[uuid.UUID, datetime, ReminderState]]) -> None:
+        """Set (fire_at, status) of each reminder id given, in one executemany statement."""
+        if moves:
+            r = orm.reminders.c
+            stmt = (
+                update(orm.reminders)
+                .where(r.id == bindparam("move_id"))
+                .values(fire_at=bindparam("move_fire_at"), status=bindparam("move_status"))
+            )
+            rows = [
+                {"move_id": i, "move_fire_at": fire_at, "move_status": status}
+                for i, fire_at, status in moves
+            ]
+            self.session.connection().execute(stmt, rows)
 
 
 class NotificationLog:

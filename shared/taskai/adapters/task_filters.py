@@ -13,7 +13,7 @@ from datetime import datetime, tzinfo
 from sqlalchemy import ColumnElement, and_, exists, not_, or_
 
 from taskai.adapters import orm
-from taskai.adapters.task_search import tag_filter, text_match
+from taskai.adapters.task_search import overdue_clause, tag_filter, text_match
 from taskai.domain.filters import ast
 from taskai.domain.filters.dates import days_from_today, read_when
 from taskai.errors import InvalidInput
@@ -77,7 +77,8 @@ class _Compiler:
                 _, end = self.read(when)
                 return and_(t.due_at.is_not(None), t.due_at >= end)
             case ast.Overdue():
-                return and_(t.due_at.is_not(None), t.due_at < self.now, t.status != "completed")
+                today_start = days_from_today(self.now, self.zone, 0, 1)[0]  # all-day: from tomorrow
+                return and_(t.due_at.is_not(None), overdue_clause(self.now, today_start))
             case ast.NoDate():
                 return t.due_at.is_(None)
             case ast.PriorityIs(priority):

@@ -66,7 +66,7 @@ def filters(
     if query.due_after:
         where.append(t.due_at >= query.due_after)
     if query.overdue is not None:
-        overdue = and_(t.due_at < now, t.status != "completed")
+        overdue = overdue_clause(now, query.today_start or now)
         where.append(overdue if query.overdue else or_(t.due_at.is_(None), ~overdue))
     if query.no_due is not None:
         where.append(t.due_at.is_(None) if query.no_due else t.due_at.is_not(None))
@@ -78,6 +78,13 @@ def filters(
     if query.tags:
         where.append(tag_filter(query.tags, query.tag_mode, user_id))
     return where
+
+
+def overdue_clause(now: datetime, today_start: datetime) -> ColumnElement[bool]:
+    """Open tasks past due: due before `now`, or all-day and due before `today_start` (when the
+    owner's day began, UTC), an all-day task being due its whole day."""
+    all_day_past = or_(t.all_day.is_(False), t.due_at < today_start)  # today_start <= now
+    return and_(t.due_at < now, all_day_past, t.status != "completed")
 
 
 def tag_filter(names: tuple[str, ...], mode: str, user_id: uuid.UUID) -> ColumnElement[bool]:

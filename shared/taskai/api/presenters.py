@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from taskai.api import schemas as s
+from taskai.domain.days import day_of
 from taskai.domain.filters.saved import SavedFilter
 from taskai.domain.recurrence import Recurrence
 from taskai.domain.tags import Tag
@@ -78,6 +79,8 @@ def task_public(
         updated_at=local(task.updated_at, zone),  # type: ignore[arg-type]
         completed_at=local(task.completed_at, zone),
         notes=notes or None,
+        all_day=task.all_day,
+        due_on=day_of(task.due_at, zone) if task.all_day and task.due_at else None,
     )
 
 
@@ -106,6 +109,8 @@ def draft_public(draft: Draft, zone: ZoneInfo) -> s.DraftPublic:
         title=draft.title,
         description=draft.description,
         due_date=local(draft.due_date, zone),
+        all_day=draft.all_day,
+        due_on=draft.due_date.date() if draft.all_day and draft.due_date else None,
         priority=draft.priority,  # type: ignore[arg-type]
         tags=draft.tags,
         recurrence=recurrence_public(recurrence or None),
@@ -128,4 +133,5 @@ def user_public(user: User) -> s.UserPublic:
         timezone=user.timezone,
         language=user.language,
         created_at=user.created_at,  # type: ignore[arg-type]
+        all_day_reminder_time=user.all_day_reminder_time,
     )

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, tzinfo
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from datetime import UTC, date, datetime, time, tzinfo
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -13,8 +13,14 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WithJsonSchema,
+    WrapValidator,
     field_validator,
 )
+from pydantic import Strict as StrictType
+from pydantic_core import PydanticCustomError
 
 from taskai.domain import vocabulary as v
 from taskai.domain.api_tokens import SCOPES, Scope
@@ -75,8 +81,10 @@ then `|`. Keywords are read in any letter case. A malformed query is 422 naming 
 Dates are quick add's words (`friday`, `next week`, `march 3`, `in 2 hours`) or ISO dates.
 """
 
+D = TypeVar("D", date, datetime)
 
-def _in_calendar(value: datetime) -> datetime:
+
+def _in_calendar(value: D) -> D:
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
         raise ValueError(f"must be in the years {FIRST_YEAR} to {LAST_YEAR}")
     return value
@@ -88,30 +96,60 @@ Moment = Annotated[
     Field(strict=True, json_schema_extra={"pattern": CALENDAR_YEAR}),
     AfterValidator(_in_calendar),
 ]
-ISO_DATE_TIME = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}"
+ISO_DATE_TIME = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}|$)"
+BARE_DATE = r"^\d{4}-\d{2}-\d{2}$"
 
 
 def _iso_text(value: Any) -> Any:
-    """A query value is text; only ISO 8601 date-times count (not `0.5`, not a Unix time)."""
+    """Only ISO 8601 text counts (not `0.5`, not a Unix time): a date-time, or a bare date
+    (YYYY-MM-DD), which becomes a `date` here so that it is never read as midnight."""
     import re
 
-    if isinstance(value, str) and not re.match(ISO_DATE_TIME, value):
-        raise ValueError("must be an ISO 8601 date-time, e.g. 2031-03-10T09:00:00")
+    if not isinstance(value, str) or not re.match(ISO_DATE_TIME, value):
+        raise ValueError("must be an ISO 8601 date-time or date, e.g. 2031-03-10T09:00:00")
+    if re.match(BARE_DATE, value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError as e:
+            raise ValueError(f"must be a real date ({e})") from None
     return value
 
 
-# A date-time in a query string: with an offset, or read in the owner's zone.
+def _one_error(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """The date-time's error alone, on the field itself (a bare date is a `date` by now), rather
+    than one per member of the union, each at a path of its own."""
+    try:
+        return handler(value)
+    except ValidationError as e:
+        error = e.errors()[-1]
+        raise PydanticCustomError(error["type"], error["msg"]) from None
+
+
+# A date-time (with an offset, or read in the owner's zone) or a bare date, in a query string or
+# a body; a bare date stands for a day in the owner's zone (all-day tasks, #16).
 QueryMoment = Annotated[
-    datetime,
+    Annotated[Annotated[date, StrictType()] | datetime, Field(union_mode="left_to_right")],
+    WrapValidator(_one_error),
     BeforeValidator(_iso_text),
     AfterValidator(_in_calendar),
-    Field(
-        json_schema_extra={
-            "format": "date-time",
-            "pattern": CALENDAR_YEAR + r"\d{2}-\d{2}[T ]\d{2}:\d{2}",
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {
+                    "type": "string",
+                    "format": "date-time",
+                    "pattern": CALENDAR_YEAR + r"\d{2}-\d{2}[T ]\d{2}:\d{2}",
+                },
+                {"type": "string", "format": "date", "pattern": CALENDAR_YEAR + r"\d{2}-\d{2}$"},
+            ]
         }
     ),
 ]
+DUE_DATE = (
+    "A date-time (with an offset, or read in the owner's zone), or a bare date (YYYY-MM-DD): the "
+    "task is then all-day, due from the start of that day in the owner's zone until the next "
+    "day starts"
+)
 
 
 def _never_null(schema: dict[str, Any]) -> None:
@@ -197,8 +235,16 @@ class ProfileUpdate(Strict):
     language: Language | None = Field(
         None, description="Quick add's language", json_schema_extra=_never_null
     )
+    # All-day tasks (#16)
+    all_day_reminder_time: str | None = Field(
+        None,
+        pattern=r"^([01]\d|2[0-3]):[0-5]\d$",
+        description="HH:MM in the profile's zone: offset reminders of all-day tasks count back "
+        "from this time on their date",
+        json_schema_extra=_never_null,
+    )
 
-    @field_validator("name", "timezone", "language")
+    @field_validator("name", "timezone", "language", "all_day_reminder_time")
     @classmethod
     def _not_null(cls, value: Any) -> Any:
         if value is None:
@@ -235,6 +281,10 @@ class UserPublic(Model):
     timezone: str
     language: str | None = None
     created_at: datetime
+    # All-day tasks (#16)
+    all_day_reminder_time: str = Field(
+        "09:00", description="HH:MM: when offset reminders of all-day tasks count back from"
+    )
 
 
 class TokenPublic(Model):
@@ -340,7 +390,7 @@ class TaskCreate(Strict):
     description: str = Field("", max_length=20000)
     status: Status = v.TaskStatus.PENDING
     priority: Priority = v.Priority.MEDIUM
-    due_date: Moment | None = Field(None, description="With an offset, or read in the owner's zone")
+    due_date: QueryMoment | None = Field(None, description=DUE_DATE)
     tags: list[TagName] = Field(default_factory=list, max_length=50)
     recurrence: RecurrenceIn | None = None
     reminders: list[ReminderIn] = Field(default_factory=list, max_length=10)
@@ -353,7 +403,7 @@ class TaskUpdate(Strict):
     description: str | None = Field(None, max_length=20000)
     status: Status | None = Field(None, json_schema_extra=_never_null)
     priority: Priority | None = Field(None, json_schema_extra=_never_null)
-    due_date: Moment | None = None
+    due_date: QueryMoment | None = Field(None, description=DUE_DATE + "; null clears it")
     tags: list[TagName] | None = Field(None, max_length=50, json_schema_extra=_never_null)
     recurrence: RecurrenceIn | None = None
     reminders: list[ReminderIn] | None = Field(None, max_length=10, json_schema_extra=_never_null)
@@ -413,7 +463,10 @@ class TaskPublic(Model):
     description: str
     status: Status
     priority: Priority
-    due_date: datetime | None
+    due_date: datetime | None = Field(
+        description="When the task is due, in the owner's zone; for an all-day task the start "
+        "of its day"
+    )
     tags: list[TagPublic]
     recurrence: RecurrencePublic | None
     series_id: str | None
@@ -424,6 +477,11 @@ class TaskPublic(Model):
     updated_at: datetime
     completed_at: datetime | None
     notes: list[str] | None = None
+    # All-day tasks (#16)
+    all_day: bool = Field(False, description="Due for the whole day of `due_on`, without a time")
+    due_on: date | None = Field(
+        None, description="The all-day task's date in the owner's zone; null for other tasks"
+    )
 
 
 class TaskPage(Model):
@@ -450,9 +508,21 @@ class TaskListParams(Strict):
     priority: list[Priority] = Field(default_factory=list)
     tag: list[TagName] = Field(default_factory=list)
     tag_mode: TagMode = v.TagMode.ANY
-    due_before: QueryMoment | None = None
-    due_after: QueryMoment | None = None
-    overdue: bool | None = None
+    due_before: QueryMoment | None = Field(
+        None,
+        description="Due before this time; a bare date (YYYY-MM-DD) means before the start of "
+        "that day in the caller's zone",
+    )
+    due_after: QueryMoment | None = Field(
+        None,
+        description="Due at or after this time; a bare date (YYYY-MM-DD) means from the start "
+        "of that day in the caller's zone",
+    )
+    overdue: bool | None = Field(
+        None,
+        description="Open and past due; an all-day task is overdue from the start of the day "
+        "after its date, in the caller's zone",
+    )
     no_due: bool | None = None
     recurring: bool | None = None
     q: str | None = Field(
@@ -487,8 +557,8 @@ class TaskListParams(Strict):
             priorities=tuple(self.priority),
             tags=tuple(self.tag),
             tag_mode=self.tag_mode,
-            due_before=in_zone(self.due_before),
-            due_after=in_zone(self.due_after),
+            due_before=in_zone(day_start_or_moment(self.due_before)),
+            due_after=in_zone(day_start_or_moment(self.due_after)),
             overdue=self.overdue,
             no_due=self.no_due,
             recurring=self.recurring,
@@ -500,6 +570,13 @@ class TaskListParams(Strict):
             filter=parse_filter(self.filter) if self.filter is not None else None,
             zone=zone,
         )
+
+
+def day_start_or_moment(value: datetime | date | None) -> datetime | None:
+    """A query's date-time as given, or a bare date as the (naive) start of that day."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.combine(value, time(0))
 
 
 class TagList(Model):
@@ -632,6 +709,9 @@ class DraftPublic(Model):
     spans: list[DraftSpan] = Field(
         default_factory=list, description="Where each recognised part sits in the text"
     )
+    # All-day tasks (#16)
+    all_day: bool = Field(False, description="A date without a time: due that whole day")
+    due_on: date | None = Field(None, description="The all-day date; null for other drafts")
 
 
 class QuickAddPublic(Model):

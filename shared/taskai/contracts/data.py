@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
@@ -103,6 +103,12 @@ class TaskSnapshot(EventData):
     """When the task was completed (RFC 3339, UTC); null unless status is completed."""
     skipped: bool
     """True when the occurrence was completed as skipped (the series moved on without it)."""
+    # All-day tasks (#16)
+    all_day: bool = False
+    """True when the task is due for a whole day: `due_date` is then the start of that day in the
+    owner's zone."""
+    due_on: date | None = None
+    """The all-day task's date in the owner's zone (YYYY-MM-DD); null for other tasks."""
 
 
 class TaskEventData(EventData):

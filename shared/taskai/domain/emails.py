@@ -41,6 +41,7 @@ class ReminderNote:
     timezone: str
     name: str = ""
     hour_cycle: int = 24  # 24 ("17:30") or 12 ("5:30 PM")
+    all_day: bool = False  # all-day tasks (#16): due on a date, shown without a time
 
 
 def render_reminder(note: ReminderNote, *, to: str, sender: str, public_url: str) -> Email:
@@ -98,6 +99,9 @@ def when_due(note: ReminderNote) -> str | None:
     """The due time as the owner reads it, or None for a task without one."""
     if note.due_at is None:
         return None
+    if note.all_day:
+        local = note.due_at.astimezone(ZoneInfo(note.timezone))
+        return f"{local:%A} {local.day} {local:%B %Y} (all day)"
     return format_moment(note.due_at, ZoneInfo(note.timezone), hour_cycle=note.hour_cycle)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import ClassVar
 
 from taskai.domain.vocabulary import Anchor, Priority, TaskStatus
@@ -49,6 +49,9 @@ class TaskSnapshot:
     reminders: tuple[ReminderSetting, ...]
     completed_at: datetime | None
     skipped: bool
+    # All-day tasks (#16): due_date is then the start of `due_on` in the owner's zone.
+    all_day: bool = False
+    due_on: date | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

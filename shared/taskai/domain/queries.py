@@ -31,6 +31,9 @@ class TaskQuery:
     # The filter language (issue 16): its tree, and the owner's zone its dates are read in.
     filter: Filter | None = None
     zone: tzinfo = UTC
+    # All-day tasks (#16): when today began in the owner's zone; an all-day task due before it
+    # is overdue (None: at `now`).
+    today_start: datetime | None = None
 
 
 def default_sort(text: str | None) -> SortKey:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from enum import Enum, StrEnum
 from typing import Any, TypeVar
 
+from taskai.domain.days import DEFAULT_REMINDER_TIME, DayClock
 from taskai.domain.events import (
     RecurrenceSnapshot,
     ReminderSetting,
@@ -91,6 +92,10 @@ class Task:
     completed_at: datetime | None = None
     change_seq: int = 0
     events: list[TaskEvent] = field(default_factory=list, repr=False)
+    # All-day tasks (#16): due_at is then the start of the day in the owner's zone. `clock`
+    # (the owner's zone and all-day reminder time) is not stored: use cases set it on load.
+    all_day: bool = False
+    clock: DayClock | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def create(
@@ -106,12 +111,16 @@ class Task:
         tags: Iterable[Tag] = (),
         recurrence: Recurrence | None = None,
         reminders: Sequence[ReminderSpec] = (),
+        all_day: bool = False,
+        clock: DayClock | None = None,
     ) -> Task:
-        """A new task, checked, with its TaskCreated event recorded."""
+        """A new task, checked, with its TaskCreated event recorded; `all_day` says `due_at` is
+        the start of a day in the owner's zone (`clock`, which all-day reminders need)."""
         task = cls(user_id=user_id, title=clean_title(title), created_at=now, updated_at=now)
+        task.clock = clock
         task.description = check_description(description)
         task.priority = check_choice(priority, Priority, "priority")
-        task.due_at = due_at
+        task.due_at, task.all_day = due_at, bool(all_day and due_at)
         task.set_tags(tags)
         task.set_recurrence(recurrence, now=now)
         task.set_reminders(reminders, now=now)
@@ -143,9 +152,11 @@ class Task:
         tags: Iterable[Tag] | Keep = KEEP,
         recurrence: Recurrence | Keep | None = KEEP,
         reminders: Sequence[ReminderSpec] | Keep = KEEP,
+        all_day: bool = False,
     ) -> None:
-        """Apply a partial update (a field left KEEP stays as it is); records TaskUpdated (or
-        Completed/Reopened) on a change; raises InvalidInput for a bad value."""
+        """Apply a partial update (a field left KEEP stays as it is; `all_day` goes with a new
+        `due_at`); records TaskUpdated (or Completed/Reopened) on a change; raises InvalidInput
+        for a bad value."""
         before = self.snapshot()
         if title is not KEEP:
             self.title = clean_title(title)
@@ -156,7 +167,7 @@ class Task:
         if tags is not KEEP:
             self.set_tags(tags)
         if due_at is not KEEP:
-            self.reschedule(due_at, now=now)
+            self.reschedule(due_at, now=now, all_day=all_day)
         if recurrence is not KEEP:
             self.set_recurrence(recurrence, now=now)
         if reminders is not KEEP:
@@ -216,9 +227,9 @@ class Task:
         self.follow_reminders(now=now, active=False)
         self.record(TaskDeleted, now)
 
-    def reschedule(self, due_at: datetime | None, *, now: datetime) -> None:
-        """Move the due time; offset reminders move with it."""
-        self.due_at = due_at
+    def reschedule(self, due_at: datetime | None, *, now: datetime, all_day: bool = False) -> None:
+        """Move the due time (`all_day`: the start of a day); offset reminders move with it."""
+        self.due_at, self.all_day = due_at, bool(all_day and due_at)
         if self.recurrence_rule and self.occurrence == 1:
             self.series_start = due_at or self.created_at
         self.follow_reminders(now=now)
@@ -227,8 +238,30 @@ class Task:
         """Bring every reminder that has not gone out in line with the task's state and due time
         (the one place a reminder's status follows its task)."""
         active = not self.is_completed if active is None else active
+        base = self.reminder_base()
         for reminder in self.reminders:
-            reminder.follow(due_at=self.due_at, active=active, now=now)
+            reminder.follow(due_at=base, active=active, now=now)
+
+    def reminder_base(self) -> datetime | None:
+        """What offset reminders count back from (UTC): the due time, or for an all-day task its
+        owner's reminder time of day on its date (09:00 UTC without a clock)."""
+        if self.due_at is None or not self.all_day:
+            return self.due_at
+        return (self.clock or DayClock()).reminder_base(self.due_at)
+
+    def due_on(self) -> date | None:
+        """The date of an all-day task in its owner's zone (None for others, or without a clock)."""
+        if self.due_at is None or not self.all_day or self.clock is None:
+            return None
+        return self.clock.day(self.due_at)
+
+    def is_overdue(self, now: datetime) -> bool:
+        """Open and past due: an all-day task from the start of the day after its date."""
+        if self.due_at is None or self.is_completed:
+            return False
+        if self.all_day:
+            return now >= (self.clock or DayClock()).day_after(self.due_at)
+        return now > self.due_at
 
     def set_tags(self, tags: Iterable[Tag]) -> None:
         """Replace the tags, keeping one of each."""
@@ -266,7 +299,12 @@ class Task:
         kept = [r for r in self.reminders if r.status not in OPEN_STATUSES]
         fresh = [
             Reminder.schedule(
-                spec, task_id=self.id, user_id=self.user_id, due_at=self.due_at, now=now, index=i
+                spec,
+                task_id=self.id,
+                user_id=self.user_id,
+                due_at=self.reminder_base(),
+                now=now,
+                index=i,
             )
             for i, spec in enumerate(specs)
         ]
@@ -283,6 +321,8 @@ class Task:
         if recurrence is None or completed_at is None:
             return None
         start = self.series_start or self.created_at or completed_at
+        if self.all_day and self.due_at is not None:
+            return self._next_day(recurrence, start, completed_at, DayClock(tz))
         return recurrence.next_due(
             series_start=start,
             previous_due=self.due_at or start,
@@ -291,9 +331,31 @@ class Task:
             occurrence=self.occurrence or 1,
         )
 
-    def next_occurrence(self, *, tz: str, now: datetime) -> Task | None:
+    def _next_day(
+        self, recurrence: Recurrence, start: datetime, completed_at: datetime, clock: DayClock
+    ) -> datetime | None:
+        """next_due of an all-day series, counted in dates (so DST never shifts it): each date
+        stands as its UTC midnight; the next date comes after the completion's date."""
+        assert self.due_at is not None
+
+        def midnight(moment: datetime, at: time = time(0)) -> datetime:
+            return datetime.combine(clock.day(moment), at, tzinfo=UTC)
+
+        found = recurrence.next_due(
+            series_start=midnight(start),
+            previous_due=midnight(self.due_at),
+            completed_at=midnight(completed_at, time.max),
+            tz="UTC",
+            occurrence=self.occurrence or 1,
+        )
+        return None if found is None else clock.start(found.date())
+
+    def next_occurrence(
+        self, *, tz: str, now: datetime, reminder_time: str = DEFAULT_REMINDER_TIME
+    ) -> Task | None:
         """The next task of this series after this one was completed, or None when it has ended
-        (then `recurrence_ended_reason` says why)."""
+        (then `recurrence_ended_reason` says why); an all-day series makes all-day tasks whose
+        reminders count back from `reminder_time` (HH:MM in zone `tz`)."""
         due = self.next_due(tz=tz) if self.is_completed else None
         if due is None:
             if self.recurrence is not None:
@@ -316,6 +378,8 @@ class Task:
             tags=list(self.tags),
             created_at=now,
             updated_at=now,
+            all_day=self.all_day,
+            clock=DayClock(tz, reminder_time),
         )
         nxt.set_reminders([r.spec for r in self.reminders if r.minutes_before is not None], now=now)
         nxt.record(TaskCreated, now)
@@ -355,6 +419,8 @@ class Task:
             ),
             completed_at=self.completed_at,
             skipped=self.skipped,
+            all_day=self.all_day,
+            due_on=self.due_on(),
         )
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from taskai.domain.days import DEFAULT_REMINDER_TIME, DayClock
 from taskai.domain.names import email_key
 from taskai.domain.vocabulary import Language
 from taskai.errors import InvalidInput
@@ -68,6 +69,8 @@ class User:
     change_seq: int = 0
     token_version: int = 0  # tokens issued under an older version are no longer valid
     email_key: str = ""  # the address as compared: normalized and case-folded
+    # All-day tasks (#16): the time of day (HH:MM) their offset reminders count back from.
+    all_day_reminder_time: str = DEFAULT_REMINDER_TIME
 
     def __post_init__(self) -> None:
         self.email_key = email_key(self.email)
@@ -80,3 +83,8 @@ class User:
     def zone(self) -> ZoneInfo:
         """The user's time zone as a tzinfo."""
         return ZoneInfo(self.timezone)
+
+    @property
+    def clock(self) -> DayClock:
+        """The user's zone and all-day reminder time, as their all-day tasks need them."""
+        return DayClock(self.timezone, self.all_day_reminder_time)

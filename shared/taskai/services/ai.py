@@ -107,7 +107,8 @@ def create_from_text(
             title=draft.title,
             description=draft.description or "",
             priority=draft.priority or "medium",
-            due_date=draft.due_date,
+            # An all-day draft saves as its date (all-day in the owner's zone), not as midnight.
+            due_date=draft.due_date.date() if draft.all_day and draft.due_date else draft.due_date,
             tags=list(draft.tags),
             recurrence=draft.recurrence,
             reminders=[dict(r) for r in draft.reminders],

@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from taskai.domain.account_emails import render_password_reset
+from taskai.domain.days import check_reminder_time
 from taskai.domain.emails import Email
 from taskai.domain.login_guard import PER_ACCOUNT, PER_ADDRESS
 from taskai.domain.names import email_key
 from taskai.domain.users import User, check_language, check_password, check_timezone
 from taskai.errors import Conflict, Forbidden, InvalidInput, TooManyAttempts, Unauthorized
 from taskai.ports import PasswordHasher, TokenIssuer, UnitOfWork
+from taskai.services.reminders import follow_reminder_time
 from taskai.telemetry.metrics import metrics
 
 
@@ -128,9 +130,12 @@ def get_profile(*, uow: UnitOfWork, user_id: uuid.UUID) -> User:
         return uow.users.get(user_id)
 
 
-def update_profile(*, uow: UnitOfWork, user_id: uuid.UUID, changes: dict[str, str]) -> User:
-    """Change name, time zone or language (the password has its own use case); raises
-    InvalidInput for an unknown zone or language."""
+def update_profile(
+    *, uow: UnitOfWork, user_id: uuid.UUID, changes: dict[str, str], now: datetime
+) -> User:
+    """Change name, time zone, language or all-day reminder time (HH:MM; pending reminders of
+    all-day tasks follow it); the password has its own use case. Raises InvalidInput for an
+    unknown zone or language or a bad time."""
     with uow:
         user = uow.users.get(user_id)
         if "name" in changes:
@@ -139,6 +144,9 @@ def update_profile(*, uow: UnitOfWork, user_id: uuid.UUID, changes: dict[str, st
             user.timezone = check_timezone(changes["timezone"])
         if "language" in changes:
             user.language = check_language(changes["language"])
+        if "all_day_reminder_time" in changes:
+            user.all_day_reminder_time = check_reminder_time(changes["all_day_reminder_time"])
+            follow_reminder_time(uow=uow, user=user, now=now)
         uow.commit()
         return user
 
@@ -214,6 +222,7 @@ def delete_account(
         user = uow.users.get(user_id)
         confirm_password(uow, user, password, field="password", now=now, passwords=passwords)
         for task in uow.tasks.changed_since(user_id, -1):
+            task.clock = user.clock
             task.delete(now=now)
             uow.delete_task(task)
         for tag in uow.tags.changed_since(user_id, -1):

@@ -203,6 +203,7 @@ def note(due: ReminderDueData, recipient: Recipient) -> ReminderNote:
         minutes_before=due.minutes_before,
         timezone=recipient.timezone,
         name=recipient.name,
+        all_day=recipient.all_day,
     )
 
 

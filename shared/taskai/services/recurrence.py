@@ -43,7 +43,11 @@ def create_next(
         return "ignored"  # deleted since it was completed
     if not task.is_completed or task.recurrence is None:
         return "ignored"  # reopened (or no longer recurring) before this event arrived
-    nxt = task.next_occurrence(tz=uow.users.get(user_id).timezone, now=now)
+    owner = uow.users.get(user_id)
+    task.clock = owner.clock
+    nxt = task.next_occurrence(
+        tz=owner.timezone, now=now, reminder_time=owner.all_day_reminder_time
+    )
     if nxt is not None:
         uow.tasks.add(nxt)
     uow.audit.record(
@@ -117,6 +121,7 @@ def retract_successor(uow: UnitOfWork, task: Task, *, now: datetime) -> Task | N
         or successor.updated_at != (successor.created_at)
     ):
         return None  # not generated yet (the event will find the task open), or already changed
+    successor.clock = task.clock
     successor.delete(now=now)
     uow.delete_task(successor)
     uow.audit.record(

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from taskai.domain.events import ReminderDue
-from taskai.domain.reminders import Transition
+from taskai.domain.reminders import PENDING, SKIPPED, Transition
+from taskai.domain.users import User
 from taskai.ports import DueReminder, UnitOfWork
 from taskai.telemetry.metrics import metrics
 
@@ -50,6 +51,24 @@ def fire_due_reminders(
         tally.queued, tally.missed = tally.queued + len(due), tally.missed + len(missed)
         if len(claimed) < batch:
             return tally
+
+
+def follow_reminder_time(*, uow: UnitOfWork, user: User, now: datetime, batch: int = BATCH) -> int:
+    """Move the open offset reminders of `user`'s open all-day tasks to count back from their
+    all-day reminder time (after it changed), `batch` per statement; returns how many moved."""
+    clock, after, moved = user.clock, None, 0
+    while True:
+        found = uow.reminders.all_day_offsets(user.id, after=after, limit=batch)
+        moves = []
+        for reminder in found:
+            base = clock.reminder_base(reminder.due_at)
+            fire_at = base - timedelta(minutes=reminder.minutes_before)
+            moves.append((reminder.id, fire_at, PENDING if fire_at > now else SKIPPED))
+        uow.reminders.refire(moves)
+        moved += len(moves)
+        if len(found) < batch:
+            return moved
+        after = found[-1].id
 
 
 def reminder_due(reminder: DueReminder, *, now: datetime) -> ReminderDue:

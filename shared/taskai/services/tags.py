@@ -50,6 +50,7 @@ def update_tag(
         if color is not None:
             tag.recolor(color, now=now)
         for task in uow.tasks.with_tag(user_id, tag.id):
+            task.clock = uow.users.get(user_id).clock
             task.tag_changed(now=now)
         uow.commit()
         return tag
@@ -60,6 +61,7 @@ def delete_tag(*, uow: UnitOfWork, user_id: uuid.UUID, tag_id: uuid.UUID, now: d
     with uow:
         tag = uow.tags.get(user_id, tag_id)
         for task in uow.tasks.with_tag(user_id, tag.id):
+            task.clock = uow.users.get(user_id).clock
             task.update(tags=[t for t in task.tags if t.id != tag.id], now=now)
         uow.delete_tag(tag)
         uow.commit()

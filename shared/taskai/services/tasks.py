@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from taskai.domain.days import DayClock
 from taskai.domain.names import name_key
 from taskai.domain.queries import Page, TaskQuery
 from taskai.domain.recurrence import Recurrence
@@ -25,13 +26,14 @@ U = TypeVar("U")
 
 @dataclass
 class TaskDraft:
-    """The fields of a new task as a client gives them; naive times are in the owner's zone."""
+    """The fields of a new task as a client gives them; naive times are in the owner's zone, a
+    bare date due makes an all-day task."""
 
     title: str
     description: str = ""
     status: str = "pending"
     priority: str = "medium"
-    due_date: datetime | None = None
+    due_date: datetime | date | None = None
     tags: list[str] = field(default_factory=list)
     recurrence: dict[str, Any] | None = None
     reminders: list[dict[str, Any]] = field(default_factory=list)
@@ -46,7 +48,7 @@ class TaskChanges:
     description: str | Keep | None = KEEP
     status: str | Keep = KEEP
     priority: str | Keep = KEEP
-    due_at: datetime | Keep | None = KEEP
+    due_at: datetime | date | Keep | None = KEEP
     tags: Sequence[str] | Keep = KEEP
     recurrence: dict[str, Any] | Keep | None = KEEP
     reminders: Sequence[dict[str, Any]] | Keep = KEEP
@@ -55,18 +57,22 @@ class TaskChanges:
 def create_task(*, uow: UnitOfWork, user_id: uuid.UUID, draft: TaskDraft, now: datetime) -> Task:
     """Create a task; tags named for the first time are created with it."""
     with uow:
-        zone = owner_zone(uow, user_id)
+        clock = owner_clock(uow, user_id)
+        zone = clock.zone
+        due_at, all_day = due_moment(draft.due_date, clock)
         task = Task.create(
             user_id=user_id,
             title=draft.title,
             description=draft.description,
             status=draft.status,
             priority=draft.priority,
-            due_at=to_utc(draft.due_date, zone),
+            due_at=due_at,
             tags=resolve_tags(uow, user_id, draft.tags, now=now),
             recurrence=parse_recurrence(draft.recurrence),
             reminders=reminder_specs(draft.reminders, zone),
             now=now,
+            all_day=all_day,
+            clock=clock,
         )
         uow.tasks.add(task)
         uow.commit()
@@ -80,8 +86,10 @@ def get_task(*, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID) -> Task
 
 
 def list_tasks(*, uow: UnitOfWork, user_id: uuid.UUID, query: TaskQuery, now: datetime) -> Page:
-    """A page of the caller's tasks."""
+    """A page of the caller's tasks (`overdue` counts all-day tasks by the caller's day)."""
     with uow:
+        clock = owner_clock(uow, user_id)
+        query = replace(query, today_start=clock.start(clock.day(now)))
         return uow.tasks.page(user_id, query, now=now)
 
 
@@ -97,7 +105,9 @@ def update_task(
     InvalidInput."""
     with uow:
         task = uow.tasks.get(user_id, task_id, lock=True)
-        zone = owner_zone(uow, user_id)
+        task.clock = clock = owner_clock(uow, user_id)
+        zone = clock.zone
+        due = kept_or(changes.due_at, lambda value: due_moment(value, clock))
         was_completed = task.is_completed
         task.update(
             now=now,
@@ -105,7 +115,8 @@ def update_task(
             description=changes.description,
             status=changes.status,
             priority=changes.priority,
-            due_at=kept_or(changes.due_at, lambda due: to_utc(due, zone)),
+            due_at=KEEP if isinstance(due, Keep) else due[0],
+            all_day=not isinstance(due, Keep) and due[1],
             tags=kept_or(changes.tags, lambda names: resolve_tags(uow, user_id, names, now=now)),
             recurrence=kept_or(changes.recurrence, parse_recurrence),
             reminders=kept_or(changes.reminders, lambda items: reminder_specs(items, zone)),
@@ -131,6 +142,7 @@ def change_task(
     """Apply one domain transition to one of the caller's tasks, and commit it."""
     with uow:
         task = uow.tasks.get(user_id, task_id, lock=True)
+        task.clock = owner_clock(uow, user_id)
         was_completed = task.is_completed
         change(task)
         after_transition(uow, task, was_completed=was_completed, now=now)
@@ -184,6 +196,7 @@ def delete_task(*, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID, now:
     """Delete a task for good; sync reports the deletion."""
     with uow:
         task = uow.tasks.get(user_id, task_id)
+        task.clock = owner_clock(uow, user_id)
         task.delete(now=now)
         uow.delete_task(task)
         uow.commit()
@@ -198,9 +211,19 @@ def skipped_reminder_notes(task: Task) -> list[str]:
     ]
 
 
-def owner_zone(uow: UnitOfWork, user_id: uuid.UUID) -> ZoneInfo:
-    """The time zone of user `user_id`; raises NotFound for an unknown user."""
-    return uow.users.get(user_id).zone
+def owner_clock(uow: UnitOfWork, user_id: uuid.UUID) -> DayClock:
+    """User `user_id`'s zone and all-day reminder time; raises NotFound for an unknown user."""
+    return uow.users.get(user_id).clock
+
+
+def due_moment(value: datetime | date | None, clock: DayClock) -> tuple[datetime | None, bool]:
+    """(due_at in UTC, all_day) of a client's due date: a bare date is all-day, due from the
+    start of that day in the owner's zone; a naive date-time is read in that zone."""
+    if value is None:
+        return None, False
+    if not isinstance(value, datetime):
+        return clock.start(value), True
+    return to_utc(value, clock.zone), False
 
 
 def to_utc(moment: datetime | None, zone: ZoneInfo) -> datetime | None:

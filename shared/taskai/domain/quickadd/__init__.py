@@ -3,8 +3,10 @@
 # Documented choices; all times are wall-clock times in the user's zone ``tz``.
 #
 # Dates and times
-# - A date without a time is due at 09:00; when that has already passed (only possible for
-#   today) it is due at 23:59 instead (noted). Parts of day: morning 09:00, afternoon 15:00,
+# - A date without a time or a part of day is all-day ("call mom tomorrow": all of tomorrow;
+#   due_date is the start of that day, `all_day` set); so is a repeat without a date or time
+#   ("every monday": all-day, from its first matching day, today included); a zone named
+#   beside such a date is ignored (noted). Parts of day: morning 09:00, afternoon 15:00,
 #   evening 19:00, night and tonight 20:00 (tonight means today), noon/midday 12:00,
 #   eod/cob/"end of day" 17:00, midnight 23:59 (the end of the given day).
 # - A time alone ("at 5pm") is today, or tomorrow when it has already passed (noted);
@@ -39,8 +41,8 @@
 # - "next friday" notes the other Friday it may mean.
 #
 # Recurrence
-# - A rule without an explicit date is due at its first matching day, at the given time
-#   (default 09:00, or the part of day as in "every evening"), that is not in the past; the
+# - A rule without an explicit date is due at its first matching day, at the given time (or
+#   the part of day as in "every evening"; all-day without either), that is not in the past; the
 #   series (and its INTERVAL) starts there. An explicit date becomes the due date as given.
 #   "every!" anchors on completion, everything else on the due date.
 # - "except weekends", "but friday", "excluding mon and tue" after a daily or weekly rule

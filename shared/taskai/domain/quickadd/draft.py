@@ -35,3 +35,5 @@ class Draft:
     # Where each recognised part came from in the text ({start, end, kind}); presentation only,
     # so two drafts with the same task content compare equal.
     spans: list[Span] = field(default_factory=list, compare=False)
+    # All-day tasks (#16): due_date is then the start of that day in the user's zone.
+    all_day: bool = False

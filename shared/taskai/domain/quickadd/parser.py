@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from taskai.domain.days import day_start
 from taskai.errors import InvalidInput
 
 from .context import Context
@@ -13,7 +14,7 @@ from .markers import take_priority, take_tags
 from .phrase import Phrase, read_phrase
 from .recurrence import Rule, take_recurrence
 from .reminders import resolve_reminders, take_reminders
-from .resolve import due_date
+from .resolve import all_day, due_date
 from .times import TimePart, take_time
 from .translate import LANGUAGES, Translation, translate
 from .zones import ZonePart, remark_season, take_zone
@@ -60,11 +61,18 @@ def _read(phrase: Phrase, description: str | None, context: Context) -> Draft:
     zone_part = take_zone(phrase)
     date_part = take_date(phrase, context)
     time_part = take_time(phrase)
-    due = _due(date_part, time_part, rule, zone_part, context, phrase)
+    day = all_day(date_part, time_part, rule, context)
+    if day is not None:
+        if zone_part is not None:
+            phrase.note(f"'{zone_part.text}' ignored: a date without a time is all-day.")
+        due: datetime | None = day_start(day, context.zone).astimezone(context.zone)
+    else:
+        due = _due(date_part, time_part, rule, zone_part, context, phrase)
     return Draft(
         title=phrase.title(),
         description=description,
         due_date=due,
+        all_day=day is not None,
         priority=priority,
         tags=tags,
         recurrence={"rule": rule.body(), "anchor": rule.anchor} if rule else None,

@@ -39,6 +39,20 @@ def due_date(
     return None
 
 
+def all_day(
+    date_part: DatePart | None, time_part: TimePart | None, rule: Rule | None, context: Context
+) -> date | None:
+    """The date of an all-day task: a date (or a repeat without one) named with no time and no
+    part of day; None when the phrase gives a time or no date at all (#16)."""
+    if time_part or _period(date_part, time_part, rule):
+        return None
+    if date_part and date_part.day:
+        return date_part.day
+    if date_part is None and rule:
+        return rule.first_from(datetime.combine(context.today, time(0))).date()
+    return None
+
+
 def clock_of(part: TimePart, hint: str | None, phrase: Phrase) -> time:
     """Return the clock time, moving flexible hours to the afternoon when the hint or habit says."""
     hour = part.hour
