@@ -223,3 +223,27 @@ def test_a_taken_email_offers_sign_in_as_a_link_the_keyboard_reaches(server, bro
     expect(page.get_by_role("heading", name="Welcome back")).to_be_visible()
     watch.assert_clean()
     context.close()
+
+
+def test_an_all_day_task_shows_its_day_without_a_time_and_is_not_overdue_today(
+    server, browser, expect
+):
+    context, page, watch = open_app(browser)
+    sign_up(page, server, expect, new_email("allday"))
+    token = token_of(page)
+    today = datetime.now(ZoneInfo(ZONE)).date()
+    add(server, token, title="Call mom", due_date=today.isoformat())
+    add(server, token, title="Pay rent", due_date=(today - timedelta(days=1)).isoformat())
+    page.goto(server.url + "/today")
+    chip = row(page, "Call mom").locator(".due-chip")
+    expect(chip).to_have_text(re.compile(r"^Today$"))
+    expect(chip).not_to_have_class(re.compile("tone-overdue"))
+    expect(row(page, "Pay rent").locator(".due-chip")).to_have_class(re.compile("tone-overdue"))
+    row(page, "Call mom").get_by_role("button", name="Call mom", exact=True).click()
+    dialog = page.get_by_role("dialog", name="Edit task")
+    expect(dialog.get_by_label("Due time")).to_have_value("")  # empty time: still all day
+    dialog.get_by_label("Due time").fill("18:30")
+    dialog.get_by_role("button", name="Save").click()
+    expect(chip).to_have_text(re.compile(r"^Today 18:30$"))
+    watch.assert_clean()
+    context.close()

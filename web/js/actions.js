@@ -57,7 +57,7 @@ export async function followSeries(task, { tries = 20, everyMs = 200 } = {}) {
     const next = items.find((t) => t.status !== 'completed');
     if (next) {
       store.putTasks([next]);
-      const when = next.due_date ? label(next.due_date, zone()) : 'no date';
+      const when = next.due_date ? label(next.due_date, zone(), next.all_day) : 'no date';
       toast(`Next “${next.title}”: ${when}`);
       announce(`Next occurrence of “${next.title}” is ${when}`);
       return;

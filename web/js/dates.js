@@ -70,23 +70,29 @@ export function clockTime(moment, zone) {
   return clocks.get(zone).format(new Date(moment));
 }
 
-/** 'Today 09:00', 'Tomorrow 6:30 PM', 'Mon 3 Mar 07:00': the time as the browser's locale writes it. */
-export function label(moment, zone) {
-  return `${relativeDay(wall(moment, zone).date, zone)} ${clockTime(moment, zone)}`;
+/** 'Today 09:00', 'Tomorrow 6:30 PM', 'Mon 3 Mar 07:00': the time as the browser's locale writes it; an all-day date has no time. */
+export function label(moment, zone, allDay = false) {
+  const day = relativeDay(wall(moment, zone).date, zone);
+  return allDay ? day : `${day} ${clockTime(moment, zone)}`;
+}
+
+/** Whether an open task due at `moment` is late: an all-day one only once its day is over in `zone`. */
+export function isLate(moment, zone, allDay = false) {
+  return allDay ? wall(moment, zone).date < today(zone) : Date.parse(moment) < Date.now();
 }
 
 /** How urgent a due date looks: overdue, today, tomorrow, week or later. */
-export function tone(moment, zone, done = false) {
-  if (!done && Date.parse(moment) < Date.now()) return 'overdue';
+export function tone(moment, zone, done = false, allDay = false) {
+  if (!done && isLate(moment, zone, allDay)) return 'overdue';
   const diff = daysBetween(today(zone), wall(moment, zone).date);
   if (diff <= 0) return 'today';
   if (diff === 1) return 'tomorrow';
   return diff < 7 ? 'week' : 'later';
 }
 
-/** The naive 'YYYY-MM-DDTHH:MM:00' the API reads in the owner's zone. */
+/** The naive 'YYYY-MM-DDTHH:MM:00' the API reads in the owner's zone, or the bare date of an all-day task. */
 export function naive(date, time) {
-  return `${date}T${time || '09:00'}:00`;
+  return time ? `${date}T${time}:00` : date;
 }
 
 /** '15 min', '1 h', '2 days', '1 week' before. */

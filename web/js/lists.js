@@ -1,9 +1,9 @@
 // Task lists: what each view shows, the filters on top, sort orders and day groups.
-import { wall, today, addDays, relativeDay, dayName } from './dates.js';
+import { wall, today, addDays, relativeDay, dayName, isLate } from './dates.js';
 
 const isOpen = (task) => task.status !== 'completed';
 const dueDay = (task, zone) => (task.due_date ? wall(task.due_date, zone).date : null);
-const isOverdue = (task) => task.due_date && isOpen(task) && Date.parse(task.due_date) < Date.now();
+const isOverdue = (task, zone) => task.due_date && isOpen(task) && isLate(task.due_date, zone, task.all_day);
 
 export const VIEWS = {
   today: {
@@ -18,7 +18,7 @@ export const VIEWS = {
   },
   overdue: {
     title: 'Overdue', icon: 'overdue', sort: 'due',
-    match: (task) => isOverdue(task),
+    match: (task, zone) => isOverdue(task, zone),
     empty: ['Nothing overdue', 'You are on top of things.'],
   },
   nodate: {

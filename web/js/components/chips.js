@@ -20,8 +20,8 @@ export function tagChip(tag, { onclick, title } = {}) {
   return h(onclick ? 'button' : 'span', props, h('span', { class: 'tag-hash', 'aria-hidden': 'true' }, '#'), tag.name);
 }
 
-export function dueChip(moment, zone, { done = false } = {}) {
-  return h('span', { class: `chip due-chip tone-${tone(moment, zone, done)}` }, icon('calendar'), label(moment, zone));
+export function dueChip(moment, zone, { done = false, allDay = false } = {}) {
+  return h('span', { class: `chip due-chip tone-${tone(moment, zone, done, allDay)}` }, icon('calendar'), label(moment, zone, allDay));
 }
 
 export function priorityChip(priority) {

@@ -21,7 +21,7 @@ export function openEditor(task) {
   const description = h('textarea', { rows: '3', placeholder: 'Notes, links, details…' });
   description.value = task?.description || '';
   const dueDate = h('input', { type: 'date', value: due?.date || '' });
-  const dueTime = h('input', { type: 'time', value: due?.time || '' });
+  const dueTime = h('input', { type: 'time', value: (!task?.all_day && due?.time) || '' }); // empty: all day
   const status = h('select', {}, STATUSES.map(([v, text]) => h('option', { value: v }, text)));
   status.value = task?.status || 'pending';
   const priority = priorityGroup(task?.priority || 'medium');
@@ -100,7 +100,7 @@ export function openEditor(task) {
     put('priority', priority.value(), task?.priority);
     put('status', status.value, task?.status);
     const dueValue = dueDate.value || dueTime.value ? naive(dueDate.value || today(zone), dueTime.value) : null;
-    const dueBefore = due ? naive(due.date, due.time) : null;
+    const dueBefore = due ? naive(due.date, task.all_day ? '' : due.time) : null;
     if (dueValue !== dueBefore) changes.due_date = dueValue;
     const repeat = recurrence.value();
     if (repeat.changed && (task || repeat.value)) changes.recurrence = repeat.value;

@@ -109,7 +109,7 @@ export function quickAdd({ onCreated } = {}) {
     const tz = zone();
     const chips = [
       draft.title && h('li', { class: 'qa-title', dataset: { kind: 'title' } }, icon('text'), h('span', {}, draft.title)),
-      draft.due_date && h('li', { dataset: { kind: 'due' } }, dueChip(draft.due_date, tz)),
+      draft.due_date && h('li', { dataset: { kind: 'due' } }, dueChip(draft.due_date, tz, { allDay: draft.all_day })),
       draft.recurrence && h('li', { dataset: { kind: 'recurrence' } },
         recurrenceChip(draft.recurrence.text || describeRule(draft.recurrence.rule, draft.recurrence.anchor))),
       draft.priority && h('li', { dataset: { kind: 'priority' } }, priorityChip(draft.priority)),
@@ -143,7 +143,7 @@ export function quickAdd({ onCreated } = {}) {
         replace(preview);
         replace(marks);
       }
-      const when = task.due_date ? ` — ${label(task.due_date, zone())}` : '';
+      const when = task.due_date ? ` — ${label(task.due_date, zone(), task.all_day)}` : '';
       announce(`Added “${task.title}”${when}`);
       toast(`Added “${task.title}”${when}`);
       for (const note of task.notes || []) toast(note, { timeout: 7000 });

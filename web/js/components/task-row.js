@@ -17,7 +17,7 @@ export function taskRow(task, zone, handlers) {
     },
   });
   const meta = h('div', { class: 'task-meta' },
-    task.due_date && dueChip(task.due_date, zone, { done }),
+    task.due_date && dueChip(task.due_date, zone, { done, allDay: task.all_day }),
     task.recurrence && h('span', { class: 'meta-item recur', title: task.recurrence.text }, icon('repeat'),
       h('span', { class: 'meta-text' }, task.recurrence.text)),
     task.reminders?.length > 0 && h('span', { class: 'meta-item', title: 'Reminders' }, icon('bell'), String(task.reminders.length)),
