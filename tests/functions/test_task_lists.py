@@ -39,6 +39,15 @@ def test_tag_filter_matches_any_by_default_and_all_on_request(board):
     assert titles(board.get("/api/tasks?tag=WORK,home&tag_mode=all")) == ["Soon"]
 
 
+@pytest.mark.parametrize("query", ["tag=&tag=", "tag=work,,home", "status=", "priority=high,"])
+def test_an_empty_item_of_a_list_filter_is_422_naming_the_parameter(board, query):
+    response = board.get(f"/api/tasks?{query}")
+    field = query.split("=")[0]
+    assert response.status_code == 422 and any(
+        name.split(".")[0] == field for name in response.json["error"]["fields"]
+    ), response.json
+
+
 def test_due_range_overdue_no_date_and_recurring_filters(board):
     assert set(
         titles(

@@ -77,7 +77,7 @@ class _Compiler:
                 _, end = self.read(when)
                 return and_(t.due_at.is_not(None), t.due_at >= end)
             case ast.Overdue():
-                today_start = days_from_today(self.now, self.zone, 0, 1)[0]  # all-day: from tomorrow
+                today_start = days_from_today(self.now, self.zone, 0, 1)[0]
                 return and_(t.due_at.is_not(None), overdue_clause(self.now, today_start))
             case ast.NoDate():
                 return t.due_at.is_(None)

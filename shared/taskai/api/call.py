@@ -144,7 +144,8 @@ class Call:
             values = self.request.args.getlist(name)
             field = model.model_fields.get(name)
             if field is not None and get_origin(field.annotation) is list:
-                data[name] = [v for value in values for v in value.split(LIST_SEPARATOR) if v]
+                # an empty item (`tag=`, `tag=a,,b`) is refused by the item's schema, not dropped
+                data[name] = [v for value in values for v in value.split(LIST_SEPARATOR)]
             else:
                 data[name] = values[-1]
         return validate(model, data)
