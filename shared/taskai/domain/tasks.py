@@ -91,6 +91,9 @@ class Task:
     completed_at: datetime | None = None
     change_seq: int = 0
     events: list[TaskEvent] = field(default_factory=list, repr=False)
+    # projects and sections: the project (None only before one is given) and its section
+    project_id: uuid.UUID | None = None
+    section_id: uuid.UUID | None = None
 
     @classmethod
     def create(
@@ -106,9 +109,12 @@ class Task:
         tags: Iterable[Tag] = (),
         recurrence: Recurrence | None = None,
         reminders: Sequence[ReminderSpec] = (),
+        project_id: uuid.UUID | None = None,
+        section_id: uuid.UUID | None = None,
     ) -> Task:
         """A new task, checked, with its TaskCreated event recorded."""
         task = cls(user_id=user_id, title=clean_title(title), created_at=now, updated_at=now)
+        task.project_id, task.section_id = project_id, section_id
         task.description = check_description(description)
         task.priority = check_choice(priority, Priority, "priority")
         task.due_at = due_at
@@ -143,8 +149,9 @@ class Task:
         tags: Iterable[Tag] | Keep = KEEP,
         recurrence: Recurrence | Keep | None = KEEP,
         reminders: Sequence[ReminderSpec] | Keep = KEEP,
+        place: tuple[uuid.UUID, uuid.UUID | None] | Keep = KEEP,
     ) -> None:
-        """Apply a partial update (a field left KEEP stays as it is); records TaskUpdated (or
+        """Apply a partial update (`place`: the project and section ids, checked by the caller) (a field left KEEP stays as it is); records TaskUpdated (or
         Completed/Reopened) on a change; raises InvalidInput for a bad value."""
         before = self.snapshot()
         if title is not KEEP:
@@ -161,6 +168,8 @@ class Task:
             self.set_recurrence(recurrence, now=now)
         if reminders is not KEEP:
             self.set_reminders(reminders, now=now)
+        if place is not KEEP:
+            self.project_id, self.section_id = place
         after = self.snapshot()
         changed = sorted(
             f.name for f in fields(after) if getattr(after, f.name) != getattr(before, f.name)
@@ -316,6 +325,8 @@ class Task:
             tags=list(self.tags),
             created_at=now,
             updated_at=now,
+            project_id=self.project_id,
+            section_id=self.section_id,
         )
         nxt.set_reminders([r.spec for r in self.reminders if r.minutes_before is not None], now=now)
         nxt.record(TaskCreated, now)
@@ -355,6 +366,8 @@ class Task:
             ),
             completed_at=self.completed_at,
             skipped=self.skipped,
+            project_id=self.project_id,
+            section_id=self.section_id,
         )
 
 

@@ -98,3 +98,13 @@ class Deleted(StrEnum):
 
     TASK = "task"
     TAG = "tag"
+    # projects and sections
+    PROJECT = "project"
+    SECTION = "section"
+
+
+class ProjectView(StrEnum):
+    """How a project's tasks are laid out: a list, or a board with its sections as columns."""
+
+    LIST = "list"
+    BOARD = "board"
