@@ -49,6 +49,8 @@ COLUMNS = (
     t.created_at,
     t.updated_at,
     t.completed_at,
+    t.project_id,  # projects and sections
+    t.section_id,
 )
 
 
@@ -127,7 +129,8 @@ def _moment(text: str | None) -> datetime | None:
 def task_view(row: Sequence[Any]) -> TaskView:
     """One row of the read statement as the TaskView it shows."""
     task_id, title, description, status, priority, due_at, rule, anchor, ended = row[:9]
-    series_id, occurrence, skipped, created, updated, completed, tags, reminders = row[9:]
+    series_id, occurrence, skipped, created, updated, completed, project, section = row[9:17]
+    tags, reminders = row[17:19]
     items = sorted(_json(reminders), key=lambda item: item[5])  # oldest first, as created
     return TaskView(
         id=task_id,
@@ -150,6 +153,8 @@ def task_view(row: Sequence[Any]) -> TaskView:
             ReminderView(uuid.UUID(i), minutes, _moment(at), _moment(fire), status)  # type: ignore[arg-type]
             for i, minutes, at, fire, status, _ in items
         ],
+        project_id=project,
+        section_id=section,
     )
 
 

@@ -162,8 +162,12 @@ class Project:
         if self.inbox:
             raise Conflict("the Inbox cannot be deleted", fields={"id": "the Inbox"})
         if moved_to == self.id:
-            raise InvalidInput("cannot move tasks into the project deleted", fields={"move_to": "is this project"})
-        self.events.append(ProjectDeleted(occurred_at=now, project=self.snapshot(), moved_to=moved_to))
+            raise InvalidInput(
+                "cannot move tasks into the project deleted", fields={"move_to": "is this project"}
+            )
+        self.events.append(
+            ProjectDeleted(occurred_at=now, project=self.snapshot(), moved_to=moved_to)
+        )
 
     def snapshot(self) -> ProjectSnapshot:
         """The project as every project event carries it."""
@@ -198,9 +202,7 @@ class Section:
         self.key = name_key(self.name)
 
     @classmethod
-    def new(
-        cls, *, project: Project, name: str, now: datetime, position: int = 0
-    ) -> Section:
+    def new(cls, *, project: Project, name: str, now: datetime, position: int = 0) -> Section:
         """A section of `project` with a checked name; records SectionCreated; raises
         InvalidInput."""
         section = cls(
@@ -214,7 +216,9 @@ class Section:
         section.events.append(SectionCreated(occurred_at=now, section=section.snapshot()))
         return section
 
-    def update(self, *, now: datetime, name: str | None = None, position: int | None = None) -> None:
+    def update(
+        self, *, now: datetime, name: str | None = None, position: int | None = None
+    ) -> None:
         """Rename and/or move the section (None: kept); records SectionUpdated on a change;
         raises InvalidInput."""
         before = self.snapshot()

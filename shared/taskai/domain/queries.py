@@ -27,6 +27,10 @@ class TaskQuery:
     descending: bool = False
     limit: int = 50
     cursor: str | None = None
+    # projects and sections: one project's (or section's) tasks; without either, and without
+    # a search, tasks of archived projects are left out
+    project_id: str | None = None
+    section_id: str | None = None
 
 
 def default_sort(text: str | None) -> SortKey:

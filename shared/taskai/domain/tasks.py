@@ -151,8 +151,9 @@ class Task:
         reminders: Sequence[ReminderSpec] | Keep = KEEP,
         place: tuple[uuid.UUID, uuid.UUID | None] | Keep = KEEP,
     ) -> None:
-        """Apply a partial update (`place`: the project and section ids, checked by the caller) (a field left KEEP stays as it is); records TaskUpdated (or
-        Completed/Reopened) on a change; raises InvalidInput for a bad value."""
+        """Apply a partial update (a field left KEEP stays as it is; `place`: the project and
+        section ids, checked by the caller); records TaskUpdated (or Completed/Reopened) on a
+        change; raises InvalidInput for a bad value."""
         before = self.snapshot()
         if title is not KEEP:
             self.title = clean_title(title)

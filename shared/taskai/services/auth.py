@@ -14,6 +14,7 @@ from taskai.domain.account_emails import render_password_reset
 from taskai.domain.emails import Email
 from taskai.domain.login_guard import PER_ACCOUNT, PER_ADDRESS
 from taskai.domain.names import email_key
+from taskai.domain.projects import Project
 from taskai.domain.users import User, check_language, check_password, check_timezone
 from taskai.errors import Conflict, Forbidden, InvalidInput, TooManyAttempts, Unauthorized
 from taskai.ports import PasswordHasher, TokenIssuer, UnitOfWork
@@ -83,6 +84,7 @@ def register(
                 "an account with this email exists", fields={"email": "already registered"}
             )
         uow.users.add(user)
+        uow.projects.add(Project.new_inbox(user_id=user.id, now=now))
         uow.commit()
     return Session(user, tokens.issue(user.id, now=now), tokens.ttl_seconds)
 

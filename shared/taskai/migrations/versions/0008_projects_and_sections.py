@@ -48,7 +48,10 @@ def upgrade() -> None:
     with op.batch_alter_table("tasks", schema=tasks_schema()) as batch:
         batch.alter_column("project_id", existing_type=sa.Uuid(), nullable=False)
         batch.create_foreign_key(
-            "fk_tasks_project_id_projects", "projects", ["project_id"], ["id"],
+            "fk_tasks_project_id_projects",
+            "projects",
+            ["project_id"],
+            ["id"],
             referent_schema=tasks_schema(),
         )
         batch.create_foreign_key(
