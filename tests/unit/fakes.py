@@ -118,7 +118,8 @@ class FakeUserRepository:
     def delete(self, user: User) -> None:
         """The account, and what it owns (the database cascades)."""
         del self.items[user.id]
-        for items in (self.uow.tasks.items, self.uow.tags.items):
+        uow = self.uow
+        for items in (uow.tasks.items, uow.tags.items, uow.projects.items, uow.sections.items):
             for key in [k for k, item in items.items() if item.user_id == user.id]:
                 del items[key]
 
@@ -552,7 +553,12 @@ class FakeUnitOfWork:
         for entity, gone in self._deleted:
             if gone.user_id in seq:
                 self.deletions.append(Deletion(entity, gone.id, gone.user_id, seq[gone.user_id]))
-        for item in dict.fromkeys([*self.tasks.seen, *self.projects.seen, *self.sections.seen]):
+        recorders: list[Task | Project | Section] = [
+            *self.tasks.seen,
+            *self.projects.seen,
+            *self.sections.seen,
+        ]
+        for item in dict.fromkeys(recorders):
             self.published.extend(item.events)
             item.events.clear()
         self.published.extend(self._extra)

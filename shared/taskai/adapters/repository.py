@@ -42,6 +42,9 @@ class UserRepository:
         """The account and what no cascade reaches (its audit trail); its rows go with it."""
         a = orm.task_audit.c
         self.session.execute(delete(orm.task_audit).where(a.user_id == user.id))
+        # projects and sections: SQLite has no cascade from users to them
+        for table in (orm.sections, orm.projects):
+            self.session.execute(delete(table).where(table.c.user_id == user.id))
         self.session.delete(user)
 
     def get(self, user_id: uuid.UUID) -> User:
