@@ -6,7 +6,13 @@ from typing import NamedTuple, TypedDict
 
 from taskai.contracts.data import (
     EventData,
+    ProjectCreatedData,
+    ProjectDeletedData,
+    ProjectUpdatedData,
     ReminderDueData,
+    SectionCreatedData,
+    SectionDeletedData,
+    SectionUpdatedData,
     TaskCompletedData,
     TaskCreatedData,
     TaskDeletedData,
@@ -57,8 +63,16 @@ TYPES: dict[str, EventType] = {
     "com.taskai.task.reopened": EventType("task-events", TaskReopenedData),
     "com.taskai.task.deleted": EventType("task-events", TaskDeletedData),
     "com.taskai.reminder.due": EventType("reminders", ReminderDueData),
+    # projects and sections: keyed by the project id
+    "com.taskai.project.created": EventType("task-events", ProjectCreatedData),
+    "com.taskai.project.updated": EventType("task-events", ProjectUpdatedData),
+    "com.taskai.project.deleted": EventType("task-events", ProjectDeletedData),
+    "com.taskai.section.created": EventType("task-events", SectionCreatedData),
+    "com.taskai.section.updated": EventType("task-events", SectionUpdatedData),
+    "com.taskai.section.deleted": EventType("task-events", SectionDeletedData),
 }
-"""Every event type TaskAI publishes; the Kafka key of each is the task id."""
+"""Every event type TaskAI publishes; the Kafka key of each is the task id (the project id for
+project and section events)."""
 
 
 def dataschema(event_type: str) -> str:
