@@ -21,7 +21,11 @@ KSVC = ("serving.knative.dev/v1", "Service")
 # needs beyond DATABASE_URL and JWT_SECRET, and the public /api prefixes it owns.
 FUNCTIONS: dict[str, dict[str, Any]] = {
     "auth": {"target": "auth", "trigger": "http", "prefixes": ["/api/auth"]},
-    "tasks": {"target": "tasks", "trigger": "http", "prefixes": ["/api/tasks", "/api/sync"]},
+    "tasks": {
+        "target": "tasks",
+        "trigger": "http",
+        "prefixes": ["/api/tasks", "/api/sync", "/api/projects", "/api/sections"],
+    },
     "tags": {"target": "tags", "trigger": "http", "prefixes": ["/api/tags"]},
     "ai": {
         "target": "ai",
