@@ -40,7 +40,8 @@ def test_completing_a_task_shows_up_in_sync(alice):
 def test_sync_never_shows_another_users_changes(alice, bob):
     alice.post("/api/tasks", {"title": "alice's"})
     body = bob.get("/api/sync").json
-    assert body["tasks"] == [] and body["cursor"] == "0"
+    assert body["tasks"] == [] and body["cursor"] == "1"  # his Inbox, made at registration
+    assert [(p["name"], p["inbox"]) for p in body["projects"]] == [("Inbox", True)]
 
 
 def test_a_bad_cursor_is_422(alice):

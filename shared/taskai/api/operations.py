@@ -26,6 +26,8 @@ class Operation:
     # The path parameter whose value the answer carries, and where (a JSON pointer): OpenAPI
     # links it to every operation with that parameter, and so do stateful tests.
     gives: tuple[str, str] | None = None
+    # The body or query names other rows by id (a project, a section): 404 when not the caller's.
+    refers: bool = False
 
 
 # fmt: off
@@ -53,13 +55,14 @@ OPERATIONS = (
               "Set a new password with a reset link's token", body=s.PasswordResetConfirm,
               status=204, public=True),
     Operation("createTask", "POST", "/api/tasks", "tasks", "Create a task",
-              body=s.TaskCreate, response=s.TaskPublic, status=201, gives=("task_id", "/id")),
+              body=s.TaskCreate, response=s.TaskPublic, status=201, gives=("task_id", "/id"),
+              refers=True),
     Operation("listTasks", "GET", "/api/tasks", "tasks", "Filter, search, sort and page tasks",
               query=s.TaskListParams, response=s.TaskPage),
     Operation("getTask", "GET", "/api/tasks/<uuid:task_id>", "tasks", "One task",
               response=s.TaskPublic),
     Operation("updateTask", "PATCH", "/api/tasks/<uuid:task_id>", "tasks", "Change some fields",
-              body=s.TaskUpdate, response=s.TaskPublic),
+              body=s.TaskUpdate, response=s.TaskPublic, refers=True),
     Operation("deleteTask", "DELETE", "/api/tasks/<uuid:task_id>", "tasks", "Delete a task",
               status=204),
     Operation("completeTask", "POST", "/api/tasks/<uuid:task_id>/complete", "tasks",

@@ -578,6 +578,7 @@ class QuickAddIn(Strict):
     text: str = Field(
         min_length=1,
         max_length=1000,
+        pattern=VISIBLE,  # text of only white space is refused, and the schema says so
         examples=["Pay rent every month on the 1st at 9am #home !high remind me 1 day before"],
     )
     timezone: TimeZoneName | None = Field(None, description="Overrides the profile's zone")

@@ -75,17 +75,15 @@ def delete_project(
     now: datetime,
 ) -> None:
     """Delete a project and its sections; its tasks move to project `move_to` (out of their
-    sections) or, without it, are deleted too. Raises NotFound, Conflict for the Inbox,
-    InvalidInput naming move_to for a project that is not the caller's (or this one)."""
+    sections) or, without it, are deleted too. Raises NotFound (naming move_to for a project
+    not the caller's), Conflict for the Inbox, InvalidInput for moving them into this one."""
     with uow:
         project = uow.projects.get(user_id, project_id)
         if move_to is not None:
             try:
                 uow.projects.get(user_id, move_to)
             except NotFound as e:
-                raise InvalidInput(
-                    "no such project to move to", fields={"move_to": "no such project"}
-                ) from e
+                raise NotFound("no such project", fields={"move_to": "no such project"}) from e
         project.delete(now=now, moved_to=move_to)
         uow.delete_project(project, move_to=move_to)
         uow.commit()
@@ -177,20 +175,21 @@ def place_of(
     now: datetime,
 ) -> tuple[uuid.UUID, uuid.UUID | None]:
     """(project id, section id) of a task put in project `project_id` (the Inbox when None) and
-    section `section_id`; raises InvalidInput naming project_id or section_id for one that is
-    not the caller's, or a section of another project."""
+    section `section_id`; raises NotFound naming project_id or section_id for one that is not
+    the caller's (as for any id not the caller's), InvalidInput for a section of another
+    project."""
     if project_id is None:
         project_id = inbox_of(uow, user_id, now=now).id
     else:
         try:
             uow.projects.get(user_id, project_id)
         except NotFound as e:
-            raise InvalidInput("no such project", fields={"project_id": "no such project"}) from e
+            raise NotFound("no such project", fields={"project_id": "no such project"}) from e
     if section_id is not None:
         try:
             section = uow.sections.get(user_id, section_id)
         except NotFound as e:
-            raise InvalidInput("no such section", fields={"section_id": "no such section"}) from e
+            raise NotFound("no such section", fields={"section_id": "no such section"}) from e
         if section.project_id != project_id:
             message = "is a section of another project"
             raise InvalidInput(f"section_id {message}", fields={"section_id": message})
