@@ -212,7 +212,7 @@ class UnitOfWork:
         a project's tasks and sections (logged for sync), each in one statement."""
         t, d, session = orm.tasks.c, orm.deletions.c, self.session
         now = datetime.now(UTC)
-        moved = {"section_id": None, "change_seq": seq, "updated_at": now}
+        moved: dict[str, object] = {"section_id": None, "change_seq": seq, "updated_at": now}
         if isinstance(emptied, Section):
             in_section = (t.project_id == emptied.project_id, t.section_id == emptied.id)
             session.execute(update(orm.tasks).where(*in_section).values(moved))
@@ -220,7 +220,8 @@ class UnitOfWork:
             return
         if move_to is not None:
             in_project = t.project_id == emptied.id
-            session.execute(update(orm.tasks).where(in_project).values(moved, project_id=move_to))
+            moved["project_id"] = move_to
+            session.execute(update(orm.tasks).where(in_project).values(moved))
         for table, entity in ((orm.tasks, "task"), (orm.sections, "section")):
             gone = select(
                 literal(entity),
