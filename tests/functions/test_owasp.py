@@ -17,7 +17,13 @@ from taskai.config import get_settings
 
 ID = re.compile(r"<uuid:(\w+)>")
 BY_ID = [op for op in OPERATIONS if ID.search(op.path)]
-BODIES = {"updateTask": {"title": "taken over"}, "updateTag": {"name": "taken-over"}}
+BODIES = {
+    "updateTask": {"title": "taken over"},
+    "updateTag": {"name": "taken-over"},
+    "updateProject": {"name": "taken over"},
+    "createSection": {"name": "planted"},
+    "updateSection": {"name": "taken over"},
+}
 
 
 def owned(user):
@@ -27,7 +33,14 @@ def owned(user):
         {"title": "Mine", "due_date": "2031-01-01T09:00:00Z", "recurrence": {"preset": "daily"}},
     ).json
     tag = user.post("/api/tags", {"name": "mine"}).json
-    return {"task_id": task["id"], "tag_id": tag["id"]}
+    project = user.post("/api/projects", {"name": "Mine"}).json
+    section = user.post(f"/api/projects/{project['id']}/sections", {"name": "mine"}).json
+    return {
+        "task_id": task["id"],
+        "tag_id": tag["id"],
+        "project_id": project["id"],
+        "section_id": section["id"],
+    }
 
 
 @pytest.mark.parametrize("op", BY_ID, ids=[op.id for op in BY_ID])
