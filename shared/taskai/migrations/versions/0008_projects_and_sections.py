@@ -1,11 +1,13 @@
 """Projects and sections: tasks.projects and tasks.sections, and each task's project (NOT NULL:
 every user gets an Inbox, and existing tasks move into their owner's) and section.
 
-On SQLite the tasks table is rebuilt (batch mode) to gain its foreign keys. SQLite drops a
-table with foreign keys on as if deleting every row first, which would cascade to reminders
-and task tags: the migration commits what came before and turns foreign keys off for its own
-transaction (the migration's connection is discarded afterwards), and puts back the full-text
-triggers the rebuild drops.
+On SQLite the tasks table is rebuilt (batch mode) to gain its foreign keys, and the tables a
+user owns gain the cascade from `users` that PostgreSQL has (an account deleted on SQLite left
+its deletions and notification log behind); rows of users already gone are dropped first.
+SQLite drops a table with foreign keys on as if deleting every row first, which would cascade
+to reminders and task tags: the migration commits what came before and turns foreign keys off
+for its own transaction (the migration's connection is discarded afterwards), and puts back
+the full-text triggers the rebuild drops.
 
 Revision ID: 0008
 Revises: 0007
@@ -33,6 +35,8 @@ def upgrade() -> None:
         op.execute("COMMIT")
         op.execute("PRAGMA foreign_keys=OFF")
         op.execute("BEGIN IMMEDIATE")
+    if sqlite:
+        drop_orphans()
     create_tables()
     add_inboxes()
     with op.batch_alter_table("tasks", schema=tasks_schema()) as batch:
@@ -62,8 +66,28 @@ def upgrade() -> None:
             referent_schema=tasks_schema(),
         )
         batch.create_index("ix_tasks_project_id_section_id", ["project_id", "section_id"])
+        if sqlite:
+            batch.create_foreign_key(
+                "fk_tasks_user_id_users", "users", ["user_id"], ["id"], ondelete="CASCADE"
+            )
     if sqlite:
         restore_search_triggers()
+        for table in USER_TABLES:
+            with op.batch_alter_table(table) as batch:
+                batch.create_foreign_key(
+                    f"fk_{table}_user_id_users", "users", ["user_id"], ["id"], ondelete="CASCADE"
+                )
+
+
+# SQLite: the tables besides tasks that lacked the cascade from users (one file, no schemas).
+USER_TABLES = ("tags", "reminders", "deletions", "notification_log")
+
+
+def drop_orphans() -> None:
+    """Rows of users already deleted, which the new foreign keys would refuse."""
+    for table in ("tasks", *USER_TABLES):
+        op.execute(f"DELETE FROM {table} WHERE user_id NOT IN (SELECT id FROM users)")
+    op.execute("DELETE FROM task_tags WHERE task_id NOT IN (SELECT id FROM tasks)")
 
 
 def tasks_schema() -> str | None:
@@ -91,10 +115,13 @@ def create_tables() -> None:
         *cross_schema_fk("fk_projects_user_id_users"),
         sa.PrimaryKeyConstraint("id", name="pk_projects"),
         sa.UniqueConstraint("user_id", "key", name="uq_projects_user_id_key"),
-        schema="tasks",
+        schema=tasks_schema(),
     )
     op.create_index(
-        "ix_projects_user_id_change_seq", "projects", ["user_id", "change_seq"], schema="tasks"
+        "ix_projects_user_id_change_seq",
+        "projects",
+        ["user_id", "change_seq"],
+        schema=tasks_schema(),
     )
     op.create_table(
         "sections",
@@ -109,7 +136,7 @@ def create_tables() -> None:
         sa.Column("change_seq", sa.BigInteger(), nullable=False),
         sa.ForeignKeyConstraint(
             ["project_id"],
-            ["tasks.projects.id"],
+            ["tasks.projects.id" if tasks_schema() else "projects.id"],
             name="fk_sections_project_id_projects",
             ondelete="CASCADE",
         ),
@@ -117,18 +144,18 @@ def create_tables() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_sections"),
         sa.UniqueConstraint("project_id", "key", name="uq_sections_project_id_key"),
         sa.UniqueConstraint("id", "project_id", name="uq_sections_id_project_id"),
-        schema="tasks",
+        schema=tasks_schema(),
     )
     op.create_index(
-        "ix_sections_user_id_change_seq", "sections", ["user_id", "change_seq"], schema="tasks"
+        "ix_sections_user_id_change_seq",
+        "sections",
+        ["user_id", "change_seq"],
+        schema=tasks_schema(),
     )
 
 
 def cross_schema_fk(name: str) -> list[sa.ForeignKeyConstraint]:
-    """The owner's foreign key (cascading), on PostgreSQL only: SQLite has none from one schema
-    to another (see env.target_metadata)."""
-    if op.get_bind().dialect.name == "sqlite":
-        return []
+    """The owner's foreign key, cascading."""
     return [sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=name, ondelete="CASCADE")]
 
 
@@ -207,8 +234,14 @@ def downgrade() -> None:
         op.execute("COMMIT")
         op.execute("PRAGMA foreign_keys=OFF")
         op.execute("BEGIN IMMEDIATE")
+    if sqlite:
+        for table in USER_TABLES:
+            with op.batch_alter_table(table) as batch:
+                batch.drop_constraint(f"fk_{table}_user_id_users", type_="foreignkey")
     with op.batch_alter_table("tasks", schema=tasks_schema()) as batch:
         batch.drop_index("ix_tasks_project_id_section_id")
+        if sqlite:
+            batch.drop_constraint("fk_tasks_user_id_users", type_="foreignkey")
         if not sqlite:
             batch.drop_constraint("fk_tasks_section_id_sections", type_="foreignkey")
             batch.drop_constraint("fk_tasks_project_id_projects", type_="foreignkey")
