@@ -15,9 +15,13 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 def alembic_config(url: str) -> Config:
     """Alembic's configuration for the database at SQLAlchemy URL `url`, with our migrations."""
+    import sys
+
     from alembic.config import Config
 
-    config = Config()
+    # The stream of now: Config's default is sys.stdout as it was when alembic was imported,
+    # which may since have been closed (a test's captured output).
+    config = Config(stdout=sys.stdout)
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
