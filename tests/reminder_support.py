@@ -120,11 +120,13 @@ def past_due(user: Any, *minutes_late: int, title: str = "Overdue") -> list[str]
     user_id = uuid.UUID(user.get("/api/auth/me").json["id"])
     now, ids = datetime.now(UTC), []
     with bootstrap.uow() as uow:
+        inbox = uow.projects.inbox(user_id)
+        assert inbox is not None
         for late in minutes_late:
             fire = now - timedelta(minutes=late)
             task = Task.create(
                 user_id=user_id, title=f"{title} {late}", due_at=fire + timedelta(hours=1),
-                now=fire - timedelta(days=1),
+                now=fire - timedelta(days=1), project_id=inbox.id,
             )  # fmt: skip
             reminder = Reminder(
                 task.id, user_id, 60, None, fire_at=fire, created_at=task.created_at

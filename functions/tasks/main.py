@@ -1,12 +1,18 @@
 """tasks function: task CRUD, complete/reopen, filters, search, saved filters and sync
-(/api/tasks*, /api/filters*, /api/sync)."""
+(/api/tasks*, /api/filters*, /api/sync), projects and sections (/api/projects*, /api/sections*)."""
 
 import functions_framework
 
 from taskai.api import schemas as s
 from taskai.api.http import Api, Call
-from taskai.api.presenters import filter_public, tag_public, task_public
-from taskai.services import filters, recurrence, sync
+from taskai.api.presenters import (
+    filter_public,
+    project_public,
+    section_public,
+    tag_public,
+    task_public,
+)
+from taskai.services import filters, projects, recurrence, sync
 from taskai.services import tasks as service
 
 api = Api("tasks")
@@ -128,6 +134,8 @@ def sync_changes(call: Call) -> s.SyncPublic:
         cursor=str(changes.cursor),
         has_more=changes.has_more,
         filters=[filter_public(f, zone) for f in changes.filters],
+        projects=[project_public(p, zone) for p in changes.projects],
+        sections=[section_public(section) for section in changes.sections],
     )
 
 
@@ -170,6 +178,112 @@ def delete_filter(call: Call) -> None:
     """DELETE /api/filters/<id> → 204; 404 NotFound."""
     filters.delete_filter(
         uow=call.uow(), user_id=call.user_id, filter_id=call.values["filter_id"], now=call.now
+    )
+
+
+# projects and sections
+@api.handles("listProjects")
+def list_projects(call: Call) -> s.ProjectList:
+    """GET /api/projects → 200 ProjectList by position, each with its open task count."""
+    found = projects.list_projects(uow=call.uow(), user_id=call.user_id)
+    zone = call.zone()
+    return s.ProjectList(items=[project_public(p, zone, n) for p, n in found])
+
+
+@api.handles("createProject")
+def create_project(call: Call) -> s.ProjectPublic:
+    """POST /api/projects → 201 ProjectPublic; 409 Conflict for a taken name or past 500
+    projects, 422 InvalidInput."""
+    body = call.body(s.ProjectCreate)
+    project = projects.create_project(
+        uow=call.uow(), user_id=call.user_id, fields=body.model_dump(), now=call.now
+    )
+    return project_public(project, call.zone())
+
+
+@api.handles("getProject")
+def get_project(call: Call) -> s.ProjectPublic:
+    """GET /api/projects/<id> → 200 ProjectPublic; 404 NotFound (also for another user's)."""
+    project = projects.get_project(
+        uow=call.uow(), user_id=call.user_id, project_id=call.values["project_id"]
+    )
+    return project_public(project, call.zone())
+
+
+@api.handles("updateProject")
+def update_project(call: Call) -> s.ProjectPublic:
+    """PATCH /api/projects/<id> → 200 ProjectPublic; 404 NotFound, 409 Conflict (a taken name,
+    renaming or archiving the Inbox), 422 InvalidInput."""
+    body = call.body(s.ProjectUpdate)
+    project = projects.update_project(
+        uow=call.uow(),
+        user_id=call.user_id,
+        project_id=call.values["project_id"],
+        changes=body.model_dump(exclude_unset=True),
+        now=call.now,
+    )
+    return project_public(project, call.zone())
+
+
+@api.handles("deleteProject")
+def delete_project(call: Call) -> None:
+    """DELETE /api/projects/<id>[?move_to=<project id>] → 204; 404 NotFound, 409 Conflict for
+    the Inbox, 422 InvalidInput naming move_to."""
+    params = call.query(s.ProjectDeleteParams)
+    projects.delete_project(
+        uow=call.uow(),
+        user_id=call.user_id,
+        project_id=call.values["project_id"],
+        move_to=params.move_to,
+        now=call.now,
+    )
+
+
+@api.handles("listSections")
+def list_sections(call: Call) -> s.SectionList:
+    """GET /api/projects/<id>/sections → 200 SectionList by position; 404 NotFound."""
+    found = projects.list_sections(
+        uow=call.uow(), user_id=call.user_id, project_id=call.values["project_id"]
+    )
+    return s.SectionList(items=[section_public(section) for section in found])
+
+
+@api.handles("createSection")
+def create_section(call: Call) -> s.SectionPublic:
+    """POST /api/projects/<id>/sections → 201 SectionPublic; 404 NotFound, 409 Conflict for a
+    taken name or past 200 sections, 422 InvalidInput."""
+    body = call.body(s.SectionCreate)
+    section = projects.create_section(
+        uow=call.uow(),
+        user_id=call.user_id,
+        project_id=call.values["project_id"],
+        name=body.name,
+        position=body.position,
+        now=call.now,
+    )
+    return section_public(section)
+
+
+@api.handles("updateSection")
+def update_section(call: Call) -> s.SectionPublic:
+    """PATCH /api/sections/<id> → 200 SectionPublic; 404 NotFound, 409 Conflict, 422."""
+    body = call.body(s.SectionUpdate)
+    section = projects.update_section(
+        uow=call.uow(),
+        user_id=call.user_id,
+        section_id=call.values["section_id"],
+        name=body.name,
+        position=body.position,
+        now=call.now,
+    )
+    return section_public(section)
+
+
+@api.handles("deleteSection")
+def delete_section(call: Call) -> None:
+    """DELETE /api/sections/<id> → 204, its tasks left in no section; 404 NotFound."""
+    projects.delete_section(
+        uow=call.uow(), user_id=call.user_id, section_id=call.values["section_id"], now=call.now
     )
 
 

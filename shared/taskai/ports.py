@@ -20,6 +20,7 @@ from taskai.domain.emails import Email
 from taskai.domain.events import DomainEvent
 from taskai.domain.filters.saved import SavedFilter
 from taskai.domain.login_guard import Limit
+from taskai.domain.projects import Project, Section
 from taskai.domain.queries import Page, TaskQuery
 from taskai.domain.recurrence import Recurrence
 from taskai.domain.reminders import Transition
@@ -107,6 +108,9 @@ class TaskView:
     reminders: list[ReminderView]
     # All-day tasks (#16): due_at is the start of the day in the owner's zone.
     all_day: bool = False
+    # projects and sections
+    project_id: uuid.UUID | None = None
+    section_id: uuid.UUID | None = None
 
     @property
     def recurrence(self) -> Recurrence | None:
@@ -271,6 +275,52 @@ class SavedFilterRepository(Protocol):
         """Filters changed after change number `seq` (and at most at `upto`), oldest first."""
 
 
+class ProjectRepository(Protocol):
+    """Projects of one user at a time; the events of every project handed out go out on commit."""
+
+    def add(self, project: Project) -> None:
+        """Keep a new project (tasks of the same transaction may refer to it); raises Conflict
+        for a name the user has."""
+
+    def get(self, user_id: uuid.UUID, project_id: uuid.UUID) -> Project:
+        """One of the user's projects; raises NotFound."""
+
+    def inbox(self, user_id: uuid.UUID) -> Project | None:
+        """The user's Inbox, if it has one."""
+
+    def by_key(self, user_id: uuid.UUID, key: str) -> Project | None:
+        """The user's project whose case-folded name is `key`."""
+
+    def with_counts(self, user_id: uuid.UUID) -> list[tuple[Project, int]]:
+        """Every project of the user by position, with its count of open tasks."""
+
+    def count(self, user_id: uuid.UUID) -> int:
+        """How many projects the user has, archived ones included."""
+
+    def changed_since(
+        self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
+    ) -> list[Project]:
+        """Projects changed after change number `seq` (and at most at `upto`), oldest first."""
+
+
+class SectionRepository(Protocol):
+    """Sections of one user at a time; the events of every section handed out go out on commit."""
+
+    def add(self, section: Section) -> None:
+        """Keep a new section; a name its project has fails the commit with Conflict."""
+
+    def get(self, user_id: uuid.UUID, section_id: uuid.UUID) -> Section:
+        """One of the user's sections; raises NotFound."""
+
+    def of_project(self, project_id: uuid.UUID) -> list[Section]:
+        """The project's sections by position."""
+
+    def changed_since(
+        self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
+    ) -> list[Section]:
+        """Sections changed after change number `seq` (and at most at `upto`), oldest first."""
+
+
 class TaskRepository(Protocol):
     """Tasks of one user at a time; the events of every task handed out go out on commit."""
 
@@ -406,6 +456,15 @@ class UnitOfWork(Protocol):
     def api_tokens(self) -> ApiTokenRepository:
         """Personal API tokens, kept as their hashes."""
 
+    # projects and sections
+    @property
+    def projects(self) -> ProjectRepository:
+        """Projects in this transaction."""
+
+    @property
+    def sections(self) -> SectionRepository:
+        """Sections in this transaction."""
+
     def __enter__(self) -> Self: ...
 
     def __exit__(
@@ -424,6 +483,13 @@ class UnitOfWork(Protocol):
 
     def delete_filter(self, saved: SavedFilter) -> None:
         """Delete the saved filter and log it for sync."""
+
+    def delete_project(self, project: Project, *, move_to: uuid.UUID | None) -> None:
+        """Delete the project and its sections (logged for sync); its tasks move to project
+        `move_to`, out of any section, or are deleted with it when None."""
+
+    def delete_section(self, section: Section) -> None:
+        """Delete the section (logged for sync); its tasks stay in the project, in no section."""
 
     def publish(self, event: DomainEvent) -> None:
         """Queue an event that no task recorded, to go out with the commit."""

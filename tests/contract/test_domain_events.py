@@ -15,6 +15,7 @@ from taskai.adapters.repository import DueReminder
 from taskai.contracts import TYPES, TaskSnapshot, TaskUpdatedData, parse
 from taskai.domain import events
 from taskai.domain.events import DomainEvent
+from taskai.domain.projects import Project, Section
 from taskai.domain.recurrence import Recurrence
 from taskai.domain.reminders import ReminderSpec
 from taskai.domain.tags import Tag
@@ -68,7 +69,26 @@ def life_of_a_bare_task() -> list[DomainEvent]:
     return task.events
 
 
-RECORDED = life_of_a_recurring_task() + life_of_a_bare_task()
+def life_of_a_project() -> list[DomainEvent]:
+    """A project and a section through every change; a task in them."""
+    user_id = uuid.uuid4()
+    project = Project.new(user_id=user_id, name="Home", color="#299438", view="board", now=NOW)
+    section = Section.new(project=project, name="Kitchen", now=later(1))
+    task = Task.create(
+        user_id=user_id, title="Fix the tap", project_id=project.id, section_id=section.id, now=NOW
+    )
+    task.update(place=(project.id, None), now=later(2))
+    section.update(name="Kitchen and pantry", position=2, now=later(3))
+    project.update(name="House", archived=True, now=later(4))
+    section.delete(now=later(5))
+    project.delete(moved_to=uuid.uuid4(), now=later(6))
+    inbox = Project.new_inbox(user_id=user_id, now=NOW)
+    other = Project.new(user_id=user_id, name="Errands", now=NOW)
+    other.delete(moved_to=None, now=later(7))
+    return project.events + section.events + task.events + inbox.events + other.events
+
+
+RECORDED = life_of_a_recurring_task() + life_of_a_bare_task() + life_of_a_project()
 
 
 def recorded_id(event: DomainEvent) -> str:
@@ -76,7 +96,13 @@ def recorded_id(event: DomainEvent) -> str:
 
 
 def test_the_scenarios_record_every_task_event_type() -> None:
-    assert sorted({event.type for event in RECORDED}) == TASK_TYPES
+    assert sorted({event.type for event in RECORDED} & set(TASK_TYPES)) == TASK_TYPES
+
+
+def test_the_scenarios_record_every_type_the_domain_has() -> None:
+    assert sorted({event.type for event in RECORDED}) == sorted(
+        events.EVENT_TYPES.keys() - {"com.taskai.reminder.due"}
+    )
 
 
 def test_the_registry_and_the_domain_agree_on_every_type_and_topic() -> None:
@@ -118,10 +144,12 @@ def test_each_recorded_event_parses_into_the_model_of_its_type(event: DomainEven
     parsed = parse({"specversion": "1.0", "type": event.type, "id": event.id, "data": data})
     assert isinstance(parsed, TYPES[event.type].model)
     assert parsed.model_dump(mode="json") == normalized(data)
-    assert str(parsed.task.id) == event.key  # type: ignore[attr-defined]
+    keyed_by = {"task": "id", "project": "id", "section": "project_id"}
+    entity = next(name for name in keyed_by if name in data)
+    assert str(getattr(getattr(parsed, entity), keyed_by[entity])) == event.key
 
 
-@pytest.mark.parametrize("event", RECORDED, ids=recorded_id)
+@pytest.mark.parametrize("event", [e for e in RECORDED if "task" in event_data(e)], ids=recorded_id)
 def test_each_recorded_time_is_written_in_utc(event: DomainEvent) -> None:
     snapshot = event_data(event)["task"]
     moments = [
@@ -162,7 +190,8 @@ UPDATED_TEXT = (
     '"series_id": "00000000-0000-0000-0000-000000000004", "occurrence": 1, '
     '"reminders": [{"minutes_before": 60, "at": null}, '
     '{"minutes_before": null, "at": "2025-03-02T09:00:00+00:00"}], '
-    '"completed_at": null, "skipped": false, "all_day": false, "due_on": null}, '
+    '"completed_at": null, "skipped": false, "all_day": false, "due_on": null, '
+    '"project_id": null, "section_id": null}, '
     '"changed": ["status"]}'
 )
 DUE_TEXT = (

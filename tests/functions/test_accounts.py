@@ -141,6 +141,7 @@ def test_deleting_the_account_takes_everything_with_it_and_announces_the_tasks(a
         },
     ).json
     bobs = bob.post("/api/tasks", {"title": "Bob's", "tags": ["home"]}).json
+    alice_id = uuid.UUID(alice.get("/api/auth/me").json["id"])
     settle()
     refused = alice.delete("/api/auth/me", json={"password": "not my password"})
     assert refused.status_code == 403 and "password" in refused.json["error"]["fields"]
@@ -162,6 +163,9 @@ def test_deleting_the_account_takes_everything_with_it_and_announces_the_tasks(a
         assert count(orm.reminders, orm.reminders.c.task_id, task_id) == 0
         assert count(orm.users, orm.users.c.email, alice.email) == 0
         assert count(orm.outbox, orm.outbox.c.type, "com.taskai.task.deleted") == 1
+        # no row of hers is left, on SQLite too (the cascade from users, migration 0008)
+        for table in (orm.deletions, orm.projects, orm.notification_log):
+            assert count(table, table.c.user_id, alice_id) == 0, table.name
     registered_again = api.post(
         "/api/auth/register", {"email": alice.email, "password": "correct horse"}
     )

@@ -158,8 +158,6 @@ def test_a_filter_combines_with_the_other_parameters_sort_and_pages(board):
         ("today &", "expected a filter such as 'today' or '#tag', '!' or '(' at the end"),
         ("today @ p1", "at position 7"),
         ("due before: someday", "'someday' is not a date"),
-        ("+home", "unknown project 'home'"),
-        ("/backlog", "unknown section 'backlog'"),
         ("today | " * 200 + "today", "1000"),
     ],
 )
@@ -167,3 +165,18 @@ def test_a_bad_filter_is_422_naming_the_field_and_the_place(alice, query, says):
     response = alice.get(f"/api/tasks?filter={quote(query)}")
     assert response.status_code == 422, response.json
     assert says in response.json["error"]["fields"]["filter"]
+
+
+def test_project_and_section_terms_select_by_name_in_any_case_and_unknown_names_match_nothing(
+    alice,
+):
+    home = alice.post("/api/projects", {"name": "Home Stuff"}).json
+    garden = alice.post(f"/api/projects/{home['id']}/sections", {"name": "Garden"}).json
+    make(alice, "Mow", project_id=home["id"], section_id=garden["id"])
+    make(alice, "Dust", project_id=home["id"])
+    make(alice, "Inbox thing")
+    assert found(alice, '+"home stuff"') == {"Mow", "Dust"}
+    assert found(alice, "/GARDEN") == {"Mow"}
+    assert found(alice, '+"Home Stuff" & !/garden') == {"Dust"}
+    assert found(alice, "+inbox") == {"Inbox thing"}
+    assert found(alice, "+nowhere | /nothing") == set()

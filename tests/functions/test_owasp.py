@@ -21,6 +21,9 @@ BODIES = {
     "updateTask": {"title": "taken over"},
     "updateTag": {"name": "taken-over"},
     "updateFilter": {"name": "taken-over"},  # saved filters (issue 16)
+    "updateProject": {"name": "taken over"},
+    "createSection": {"name": "planted"},
+    "updateSection": {"name": "taken over"},
 }
 
 
@@ -33,11 +36,15 @@ def owned(user):
     tag = user.post("/api/tags", {"name": "mine"}).json
     token = user.post("/api/tokens", {"name": "mine", "scopes": ["tasks:read"]}).json
     saved = user.post("/api/filters", {"name": "mine", "query": "today"}).json
+    project = user.post("/api/projects", {"name": "Mine"}).json
+    section = user.post(f"/api/projects/{project['id']}/sections", {"name": "mine"}).json
     return {
         "task_id": task["id"],
         "tag_id": tag["id"],
         "token_id": token["id"],
         "filter_id": saved["id"],
+        "project_id": project["id"],
+        "section_id": section["id"],
     }
 
 

@@ -40,7 +40,8 @@ def test_completing_a_task_shows_up_in_sync(alice):
 def test_sync_never_shows_another_users_changes(alice, bob):
     alice.post("/api/tasks", {"title": "alice's"})
     body = bob.get("/api/sync").json
-    assert body["tasks"] == [] and body["cursor"] == "0"
+    assert body["tasks"] == [] and body["cursor"] == "1"  # his Inbox, made at registration
+    assert [(p["name"], p["inbox"]) for p in body["projects"]] == [("Inbox", True)]
 
 
 def test_a_bad_cursor_is_422(alice):
@@ -48,12 +49,12 @@ def test_a_bad_cursor_is_422(alice):
     assert response.status_code == 422 and "cursor" in response.json["error"]["fields"]
 
 
-def sync_pages(user_id, limit):
-    """Walk the sync service page by page; every task version seen, in order."""
+def sync_pages(user_id, limit, cursor=0):
+    """Walk the sync service page by page from `cursor`; every task version seen, in order."""
     from taskai import bootstrap
     from taskai.services.sync import changes_since
 
-    cursor, seen, pages = 0, [], 0
+    seen, pages = [], 0
     while True:
         changes = changes_since(uow=bootstrap.uow(), user_id=user_id, cursor=cursor, limit=limit)
         seen += [t.title for t in changes.tasks]
@@ -66,11 +67,12 @@ def test_a_large_backlog_comes_in_pages_that_never_split_a_commit(alice):
     import uuid
 
     me = uuid.UUID(alice.get("/api/auth/me").json["id"])
+    registered = int(alice.get("/api/sync").json["cursor"])  # her Inbox
     for n in range(5):
         alice.post("/api/tasks", {"title": f"t{n}", "tags": ["shared"]})
     tag = alice.get("/api/tags").json["items"][0]
     alice.patch(f"/api/tags/{tag['id']}", {"name": "renamed"})  # one commit touching all five
-    seen, pages = sync_pages(me, limit=2)
+    seen, pages = sync_pages(me, limit=2, cursor=registered)
     assert sorted(seen) == [f"t{n}" for n in range(5)]  # each task once, at its latest version
     assert pages == 1  # the rename commit is larger than a page: handed over whole
     alice.post("/api/tasks", {"title": "t5"})

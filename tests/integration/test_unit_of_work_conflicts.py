@@ -16,7 +16,10 @@ NOW = datetime(2031, 1, 6, 14, 0, tzinfo=UTC)
 
 
 def occurrence(user_id: uuid.UUID, series_id: uuid.UUID, number: int) -> Task:
-    task = Task.create(user_id=user_id, title="Water plants", now=NOW)
+    with bootstrap.uow() as uow:
+        inbox = uow.projects.inbox(user_id)
+    assert inbox is not None
+    task = Task.create(user_id=user_id, title="Water plants", now=NOW, project_id=inbox.id)
     task.series_id, task.occurrence = series_id, number
     return task
 

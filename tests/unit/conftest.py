@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from fakes import NOW, FakeUnitOfWork
 
+from taskai.domain.projects import Project
 from taskai.domain.users import User
 
 
@@ -24,4 +25,7 @@ def user(uow: FakeUnitOfWork) -> User:
         created_at=NOW,
     )
     uow.users.add(alice)
+    inbox = Project.new_inbox(user_id=alice.id, now=NOW)  # as registration makes it
+    inbox.events.clear()
+    uow.projects.add(inbox)
     return alice

@@ -24,6 +24,7 @@ from taskai.domain.events import DomainEvent
 from taskai.domain.filters.saved import SavedFilter
 from taskai.domain.login_guard import Limit
 from taskai.domain.names import email_key
+from taskai.domain.projects import Project, Section
 from taskai.domain.queries import Page, TaskQuery
 from taskai.domain.quickadd import Draft
 from taskai.domain.reminders import (
@@ -38,7 +39,7 @@ from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
 from taskai.domain.users import User
 from taskai.domain.vocabulary import ReminderState
-from taskai.errors import NotFound
+from taskai.errors import Conflict, NotFound
 from taskai.ports import (
     AllDayOffset,
     DueReminder,
@@ -135,7 +136,14 @@ class FakeUserRepository:
     def delete(self, user: User) -> None:
         """The account, and what it owns (the database cascades)."""
         del self.items[user.id]
-        for items in (self.uow.tasks.items, self.uow.tags.items, self.uow.api_tokens.items):
+        uow = self.uow
+        for items in (
+            uow.tasks.items,
+            uow.tags.items,
+            uow.api_tokens.items,
+            uow.projects.items,
+            uow.sections.items,
+        ):
             for key in [k for k, item in items.items() if item.user_id == user.id]:
                 del items[key]
 
@@ -278,6 +286,85 @@ class FakeSavedFilterRepository:
         self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
     ) -> list[SavedFilter]:
         """The user's filters stamped after `seq` (up to `upto`), oldest change first."""
+        return changed_between(self.items.values(), user_id, seq, limit, upto)
+
+
+class FakeProjectRepository:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+        self.items: dict[uuid.UUID, Project] = {}
+        self.seen: list[Project] = []
+
+    def add(self, project: Project) -> None:
+        """Keep the project, counted as touched; raises Conflict for a key the user has."""
+        if self.by_key(project.user_id, project.key) is not None:
+            raise Conflict("name taken", fields={"name": "already exists"})
+        self.items[project.id] = project
+        self.seen.append(project)
+
+    def get(self, user_id: uuid.UUID, project_id: uuid.UUID) -> Project:
+        """One of the user's projects, counted as touched; raises NotFound."""
+        project = self.items.get(project_id)
+        if project is None or project.user_id != user_id:
+            raise NotFound("project not found", fields={"id": "no such project"})
+        self.seen.append(project)
+        return project
+
+    def inbox(self, user_id: uuid.UUID) -> Project | None:
+        """The user's Inbox, or None."""
+        return next((p for p in self.items.values() if p.user_id == user_id and p.inbox), None)
+
+    def by_key(self, user_id: uuid.UUID, key: str) -> Project | None:
+        """The user's project of case-folded name `key`, or None."""
+        mine = (p for p in self.items.values() if p.user_id == user_id)
+        return next((p for p in mine if p.key == key), None)
+
+    def with_counts(self, user_id: uuid.UUID) -> list[tuple[Project, int]]:
+        """The user's projects by (position, created_at), with their open task counts."""
+        tasks = self.uow.tasks.items.values()
+        mine = [p for p in self.items.values() if p.user_id == user_id]
+        mine.sort(key=lambda p: (p.position, p.created_at or NOW))
+        return [(p, sum(t.project_id == p.id and not t.is_completed for t in tasks)) for p in mine]
+
+    def count(self, user_id: uuid.UUID) -> int:
+        """How many projects the user has."""
+        return sum(p.user_id == user_id for p in self.items.values())
+
+    def changed_since(
+        self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
+    ) -> list[Project]:
+        """The user's projects stamped after `seq` (up to `upto`), oldest change first."""
+        return changed_between(self.items.values(), user_id, seq, limit, upto)
+
+
+class FakeSectionRepository:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+        self.items: dict[uuid.UUID, Section] = {}
+        self.seen: list[Section] = []
+
+    def add(self, section: Section) -> None:
+        """Keep the section, counted as touched."""
+        self.items[section.id] = section
+        self.seen.append(section)
+
+    def get(self, user_id: uuid.UUID, section_id: uuid.UUID) -> Section:
+        """One of the user's sections, counted as touched; raises NotFound."""
+        section = self.items.get(section_id)
+        if section is None or section.user_id != user_id:
+            raise NotFound("section not found", fields={"id": "no such section"})
+        self.seen.append(section)
+        return section
+
+    def of_project(self, project_id: uuid.UUID) -> list[Section]:
+        """The project's sections by (position, created_at)."""
+        found = [s for s in self.items.values() if s.project_id == project_id]
+        return sorted(found, key=lambda s: (s.position, s.created_at or NOW))
+
+    def changed_since(
+        self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
+    ) -> list[Section]:
+        """The user's sections stamped after `seq` (up to `upto`), oldest change first."""
         return changed_between(self.items.values(), user_id, seq, limit, upto)
 
 
@@ -510,16 +597,17 @@ class FakeUnitOfWork:
         self.notifications = FakeNotificationLog()
         self.api_tokens = FakeApiTokenRepository()
         self.filters = FakeSavedFilterRepository(self)  # saved filters (issue 16)
+        self.projects = FakeProjectRepository(self)
+        self.sections = FakeSectionRepository(self)
         self.deletions: list[Deletion] = []
         self.published: list[DomainEvent] = []
         self.commits = 0
         self._extra: list[DomainEvent] = []
-        self._deleted: list[tuple[str, Task | Tag | SavedFilter]] = []
+        self._deleted: list[tuple[str, Task | Tag | SavedFilter | Project | Section]] = []
 
     def __enter__(self) -> FakeUnitOfWork:
-        self.tasks.seen.clear()
-        self.tags.seen.clear()
-        self.filters.seen.clear()
+        for repository in (self.tasks, self.tags, self.filters, self.projects, self.sections):
+            repository.seen.clear()
         return self
 
     def __exit__(
@@ -546,6 +634,32 @@ class FakeUnitOfWork:
         self.filters.items.pop(saved.id, None)
         self._deleted.append(("filter", saved))
 
+    def delete_project(self, project: Project, *, move_to: uuid.UUID | None) -> None:
+        """Remove the project and its sections now; move its tasks to `move_to` (no section)
+        or delete them; deletions are logged for sync at commit."""
+        self.projects.seen.append(project)
+        self.projects.items.pop(project.id, None)
+        self._deleted.append(("project", project))
+        for section in self.sections.of_project(project.id):
+            self.sections.items.pop(section.id)
+            self._deleted.append(("section", section))
+        for task in [t for t in self.tasks.items.values() if t.project_id == project.id]:
+            if move_to is None:
+                self.tasks.items.pop(task.id)
+                self._deleted.append(("task", task))
+            else:
+                task.project_id, task.section_id = move_to, None
+                self.tasks.seen.append(task)
+
+    def delete_section(self, section: Section) -> None:
+        """Remove the section now and take its tasks out of it; logged for sync at commit."""
+        self.sections.seen.append(section)
+        self.sections.items.pop(section.id, None)
+        self._deleted.append(("section", section))
+        for task in [t for t in self.tasks.items.values() if t.section_id == section.id]:
+            task.section_id = None
+            self.tasks.seen.append(task)
+
     def publish(self, event: DomainEvent) -> None:
         """Collect an event not recorded by a task; it is published at commit."""
         self._extra.append(event)
@@ -553,10 +667,12 @@ class FakeUnitOfWork:
     def commit(self) -> None:
         """Stamp what this transaction touched with its owner's next change number, and move
         the collected events to `published`."""
-        touched: list[Task | Tag | SavedFilter] = [
+        touched: list[Task | Tag | SavedFilter | Project | Section] = [
             *dict.fromkeys(self.tasks.seen),
             *dict.fromkeys(self.tags.seen),
             *dict.fromkeys(self.filters.seen),
+            *dict.fromkeys(self.projects.seen),
+            *dict.fromkeys(self.sections.seen),
         ]
         owners = {item.user_id for item in touched} | {i.user_id for _, i in self._deleted}
         seq = {}
@@ -568,9 +684,14 @@ class FakeUnitOfWork:
         for entity, gone in self._deleted:
             if gone.user_id in seq:
                 self.deletions.append(Deletion(entity, gone.id, gone.user_id, seq[gone.user_id]))
-        for task in dict.fromkeys(self.tasks.seen):
-            self.published.extend(task.events)
-            task.events.clear()
+        recorders: list[Task | Project | Section] = [
+            *self.tasks.seen,
+            *self.projects.seen,
+            *self.sections.seen,
+        ]
+        for item in dict.fromkeys(recorders):
+            self.published.extend(item.events)
+            item.events.clear()
         self.published.extend(self._extra)
         self.commits += 1
         self.rollback()

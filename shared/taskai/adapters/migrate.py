@@ -19,7 +19,8 @@ def alembic_config(url: str) -> Config:
 
     from alembic.config import Config
 
-    # alembic's default stdout is sys.stdout as it was when alembic was imported: name today's
+    # The stream of now: Config's default is sys.stdout as it was when alembic was imported,
+    # which may since have been closed (a test's captured output).
     config = Config(stdout=sys.stdout)
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))

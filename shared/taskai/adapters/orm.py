@@ -13,6 +13,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
@@ -32,6 +33,7 @@ from sqlalchemy.types import TypeDecorator
 
 from taskai.domain.api_tokens import ApiToken
 from taskai.domain.filters.saved import SavedFilter
+from taskai.domain.projects import Project, Section
 from taskai.domain.reminders import Reminder
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import PRIORITIES, Task
@@ -193,6 +195,56 @@ tasks = Table(
     Index(None, "user_id", "created_at"),
     Index(None, "user_id", "updated_at"),
     Index(None, "user_id", "priority"),
+    Index(None, "user_id", "change_seq"),
+    # projects and sections: a task's section is one of its project's (composite key)
+    Column("project_id", Uuid, ForeignKey("tasks.projects.id"), nullable=False),
+    Column("section_id", Uuid),
+    ForeignKeyConstraint(
+        ["section_id", "project_id"],
+        ["tasks.sections.id", "tasks.sections.project_id"],
+        name="fk_tasks_section_id_sections",
+    ),
+    Index(None, "project_id", "section_id"),
+    schema="tasks",
+)
+
+# projects and sections
+projects = Table(
+    "projects",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(120), nullable=False),
+    Column("key", String(120), nullable=False),
+    Column("color", String(7), nullable=False),
+    Column("view", String(10), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("archived", Boolean, nullable=False),
+    Column("inbox", Boolean, nullable=False),
+    created(),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("change_seq", BigInteger, nullable=False, default=0),
+    UniqueConstraint("user_id", "key"),
+    Index(None, "user_id", "change_seq"),
+    schema="tasks",
+)
+
+sections = Table(
+    "sections",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "project_id", Uuid, ForeignKey("tasks.projects.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("name", String(120), nullable=False),
+    Column("key", String(120), nullable=False),
+    Column("position", Integer, nullable=False),
+    created(),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("change_seq", BigInteger, nullable=False, default=0),
+    UniqueConstraint("project_id", "key"),
+    UniqueConstraint("id", "project_id"),  # what a task's (section_id, project_id) refers to
     Index(None, "user_id", "change_seq"),
     schema="tasks",
 )
@@ -376,8 +428,13 @@ def _map() -> None:
         },
     )
     event.listen(Task, "load", _fresh_event_list)
+    # projects and sections
+    mapper.map_imperatively(Project, projects)
+    mapper.map_imperatively(Section, sections)
+    event.listen(Project, "load", _fresh_event_list)
+    event.listen(Section, "load", _fresh_event_list)
 
 
-def _fresh_event_list(task: Task, _context: object) -> None:
-    """Loaded tasks have recorded nothing yet (the constructor is not run on load)."""
-    task.events = []
+def _fresh_event_list(entity: Task | Project | Section, _context: object) -> None:
+    """Loaded entities have recorded nothing yet (the constructor is not run on load)."""
+    entity.events = []

@@ -17,6 +17,7 @@ from taskai.adapters.db import clash
 from taskai.domain.api_tokens import ApiToken
 from taskai.domain.filters.saved import SavedFilter
 from taskai.domain.names import email_key, name_key
+from taskai.domain.projects import Project, Section
 from taskai.domain.queries import Page, TaskQuery
 from taskai.domain.reminders import PENDING, SKIPPED, TRANSITIONS, Transition, single_target
 from taskai.domain.tags import Tag
@@ -44,6 +45,9 @@ class UserRepository:
         """The account and what no cascade reaches (its audit trail); its rows go with it."""
         a = orm.task_audit.c
         self.session.execute(delete(orm.task_audit).where(a.user_id == user.id))
+        # projects and sections: SQLite has no cascade from users to them
+        for table in (orm.sections, orm.projects):
+            self.session.execute(delete(table).where(table.c.user_id == user.id))
         self.session.delete(user)
 
     def get(self, user_id: uuid.UUID) -> User:
@@ -247,6 +251,122 @@ class SavedFilterRepository:
         if upto is not None:
             stmt = stmt.where(c.change_seq <= upto)
         return list(self.session.scalars(stmt.order_by(c.change_seq, c.id).limit(limit)))
+
+
+class ProjectRepository:
+    """Projects of one user at a time; every project it hands out is remembered for the outbox."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.seen: list[Project] = []
+
+    def add(self, project: Project) -> None:
+        """Insert the project now (what is pending first, its owner included), so tasks added
+        in the same transaction may refer to it; a taken name raises Conflict."""
+        try:
+            self.session.flush()
+            self.session.add(project)
+            self.seen.append(project)
+            self.session.flush()
+        except IntegrityError as e:
+            raise clash(e) from e
+
+    def get(self, user_id: uuid.UUID, project_id: uuid.UUID) -> Project:
+        """One of the user's projects; raises NotFound (also for another user's)."""
+        project = self.session.get(Project, project_id)
+        if project is None or project.user_id != user_id:
+            raise NotFound("project not found", fields={"id": "no such project"})
+        self.seen.append(project)
+        return project
+
+    def inbox(self, user_id: uuid.UUID) -> Project | None:
+        """The user's Inbox, if it has one."""
+        p = orm.projects.c
+        return self.session.scalars(select(Project).where(p.user_id == user_id, p.inbox)).first()
+
+    def by_key(self, user_id: uuid.UUID, key: str) -> Project | None:
+        """The user's project whose case-folded name is `key`."""
+        p = orm.projects.c
+        stmt = select(Project).where(p.user_id == user_id, p.key == key)
+        return self.session.scalars(stmt).first()
+
+    def with_counts(self, user_id: uuid.UUID) -> list[tuple[Project, int]]:
+        """All the user's projects (at most MAX_PROJECTS) by position, with open task counts."""
+        p, t = orm.projects.c, orm.tasks.c
+        open_tasks = (
+            select(t.project_id, func.count().label("n"))
+            .where(t.user_id == user_id, t.status != "completed")
+            .group_by(t.project_id)
+            .subquery()
+        )
+        stmt = (
+            select(Project, func.coalesce(open_tasks.c.n, 0))
+            .outerjoin(open_tasks, open_tasks.c.project_id == p.id)
+            .where(p.user_id == user_id)
+            .order_by(p.position, p.created_at, p.id)
+        )
+        return [(project, int(n)) for project, n in self.session.execute(stmt)]
+
+    def count(self, user_id: uuid.UUID) -> int:
+        """How many projects the user has, archived ones included."""
+        p = orm.projects.c
+        return int(self.session.scalar(select(func.count()).where(p.user_id == user_id)) or 0)
+
+    def changed_since(
+        self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
+    ) -> list[Project]:
+        """Projects changed after `seq` (and at most at `upto`), oldest change first."""
+        return _changed(self.session, Project, orm.projects, user_id, seq, limit, upto)
+
+
+class SectionRepository:
+    """Sections of one user at a time; every section it hands out is remembered for the outbox."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.seen: list[Section] = []
+
+    def add(self, section: Section) -> None:
+        """Add the section to the session; a taken name fails the commit (Conflict)."""
+        self.session.add(section)
+        self.seen.append(section)
+
+    def get(self, user_id: uuid.UUID, section_id: uuid.UUID) -> Section:
+        """One of the user's sections; raises NotFound (also for another user's)."""
+        section = self.session.get(Section, section_id)
+        if section is None or section.user_id != user_id:
+            raise NotFound("section not found", fields={"id": "no such section"})
+        self.seen.append(section)
+        return section
+
+    def of_project(self, project_id: uuid.UUID) -> list[Section]:
+        """The project's sections (at most MAX_SECTIONS) by position."""
+        c = orm.sections.c
+        stmt = select(Section).where(c.project_id == project_id)
+        return list(self.session.scalars(stmt.order_by(c.position, c.created_at, c.id)))
+
+    def changed_since(
+        self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
+    ) -> list[Section]:
+        """Sections changed after `seq` (and at most at `upto`), oldest change first."""
+        return _changed(self.session, Section, orm.sections, user_id, seq, limit, upto)
+
+
+def _changed(
+    session: Session,
+    entity: type[Any],
+    table: Any,
+    user_id: uuid.UUID,
+    seq: int,
+    limit: int | None,
+    upto: int | None,
+) -> list[Any]:
+    """Rows of `entity` of the user changed after `seq` (and at most at `upto`), oldest first."""
+    c = table.c
+    stmt = select(entity).where(c.user_id == user_id, c.change_seq > seq)
+    if upto is not None:
+        stmt = stmt.where(c.change_seq <= upto)
+    return list(session.scalars(stmt.order_by(c.change_seq, c.id).limit(limit)))
 
 
 class TaskRepository:

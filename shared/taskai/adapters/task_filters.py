@@ -10,12 +10,13 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, tzinfo
 
-from sqlalchemy import ColumnElement, and_, exists, not_, or_
+from sqlalchemy import ColumnElement, and_, exists, not_, or_, select
 
 from taskai.adapters import orm
 from taskai.adapters.task_search import overdue_clause, tag_filter, text_match
 from taskai.domain.filters import ast
 from taskai.domain.filters.dates import days_from_today, read_when
+from taskai.domain.names import name_key
 from taskai.errors import InvalidInput
 
 t = orm.tasks.c
@@ -30,18 +31,19 @@ def compile_filter(
 
 
 def project_filter(name: str, user_id: uuid.UUID) -> ColumnElement[bool]:
-    """Tasks in the user's project `name`. Projects are not in this tree yet: every name is
-    unknown (InvalidInput). Once they are, this compares tasks.project_id with the project of
-    that name key (normalized, any case) among the user's, as tag_filter does for tags."""
-    message = f"unknown project '{name}'"
-    raise InvalidInput(message, fields={"filter": message})
+    """Tasks in the user's project `name` (its name key: normalized, any case); a name the user
+    has no project of matches nothing, as an unknown #tag does."""
+    p = orm.projects.c
+    mine = select(p.id).where(p.user_id == user_id, p.key == name_key(name))
+    return t.project_id.in_(mine)
 
 
 def section_filter(name: str, user_id: uuid.UUID) -> ColumnElement[bool]:
-    """Tasks in a section `name` of the user's projects; unknown until sections exist, like
-    project_filter."""
-    message = f"unknown section '{name}'"
-    raise InvalidInput(message, fields={"filter": message})
+    """Tasks in a section `name` of any of the user's projects; never NULL (a task in no section
+    is simply not in it), so `!` keeps its meaning."""
+    c = orm.sections.c
+    mine = select(c.id).where(c.user_id == user_id, c.key == name_key(name))
+    return and_(t.section_id.is_not(None), t.section_id.in_(mine))
 
 
 class _Compiler:

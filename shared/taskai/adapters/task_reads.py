@@ -50,6 +50,8 @@ COLUMNS = (
     t.updated_at,
     t.completed_at,
     t.all_day,  # all-day tasks (#16)
+    t.project_id,  # projects and sections
+    t.section_id,
 )
 
 
@@ -128,7 +130,8 @@ def _moment(text: str | None) -> datetime | None:
 def task_view(row: Sequence[Any]) -> TaskView:
     """One row of the read statement as the TaskView it shows."""
     task_id, title, description, status, priority, due_at, rule, anchor, ended = row[:9]
-    series_id, occurrence, skipped, created, updated, completed, all_day, tags, reminders = row[9:]
+    series_id, occurrence, skipped, created, updated, completed = row[9:15]
+    all_day, project, section, tags, reminders = row[15:20]
     items = sorted(_json(reminders), key=lambda item: item[5])  # oldest first, as created
     return TaskView(
         id=task_id,
@@ -152,6 +155,8 @@ def task_view(row: Sequence[Any]) -> TaskView:
             for i, minutes, at, fire, status, _ in items
         ],
         all_day=all_day,
+        project_id=project,
+        section_id=section,
     )
 
 

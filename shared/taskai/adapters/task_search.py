@@ -77,6 +77,7 @@ def filters(
         where.append(t.series_id == uuid.UUID(query.series_id))
     if query.tags:
         where.append(tag_filter(query.tags, query.tag_mode, user_id))
+    where.extend(project_filters(query, user_id))
     return where
 
 
@@ -85,6 +86,21 @@ def overdue_clause(now: datetime, today_start: datetime) -> ColumnElement[bool]:
     owner's day began, UTC), an all-day task being due its whole day."""
     all_day_past = or_(t.all_day.is_(False), t.due_at < today_start)  # today_start <= now
     return and_(t.due_at < now, all_day_past, t.status != "completed")
+
+
+def project_filters(query: TaskQuery, user_id: uuid.UUID) -> list[ColumnElement[bool]]:
+    """Tasks of the project or section asked for; otherwise, unless searching, none of an
+    archived project's."""
+    where: list[ColumnElement[bool]] = []
+    if query.project_id:
+        where.append(t.project_id == uuid.UUID(query.project_id))
+    if query.section_id:
+        where.append(t.section_id == uuid.UUID(query.section_id))
+    if where or query.text:
+        return where
+    p = orm.projects.c
+    archived = select(p.id).where(p.user_id == user_id, p.archived)
+    return [t.project_id.not_in(archived)]
 
 
 def tag_filter(names: tuple[str, ...], mode: str, user_id: uuid.UUID) -> ColumnElement[bool]:

@@ -9,20 +9,23 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event, insert, update
+from sqlalchemy import delete, event, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from taskai.adapters import orm
 from taskai.adapters.db import READ_ONLY, clash
+from taskai.adapters.orm import UTCDateTime
 from taskai.adapters.outbox import event_data
 from taskai.adapters.repository import (
     ApiTokenRepository,
     AuditLog,
     NotificationLog,
     ProcessedEvents,
+    ProjectRepository,
     ReminderRepository,
     SavedFilterRepository,
+    SectionRepository,
     TagRepository,
     TaskRepository,
     UserRepository,
@@ -30,6 +33,7 @@ from taskai.adapters.repository import (
 from taskai.domain.api_tokens import USE_STAMP_EVERY, Credential
 from taskai.domain.events import DomainEvent
 from taskai.domain.filters.saved import SavedFilter
+from taskai.domain.projects import Project, Section
 from taskai.domain.reminders import Reminder
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
@@ -80,6 +84,10 @@ class UnitOfWork:
         self.api_tokens = ApiTokenRepository(self.session)
         self.filters = SavedFilterRepository(self.session)  # saved filters (issue 16)
         self.deleted: list[tuple[str, uuid.UUID, uuid.UUID]] = []
+        # projects and sections: what their deletion does to their tasks, in bulk at commit
+        self.projects = ProjectRepository(self.session)
+        self.sections = SectionRepository(self.session)
+        self.emptied: list[tuple[Project | Section, uuid.UUID | None]] = []
         if self.caller is not None:
             try:
                 self.account = self._check_caller(self.caller)
@@ -150,6 +158,20 @@ class UnitOfWork:
         self.filters.delete(saved)
         self.deleted.append(("filter", saved.id, saved.user_id))
 
+    def delete_project(self, project: Project, *, move_to: uuid.UUID | None) -> None:
+        """Delete the project and its sections, log them for sync, and at commit move its tasks
+        to project `move_to` (out of any section) or delete them, in one statement each."""
+        self.projects.seen.append(project)
+        self.emptied.append((project, move_to))
+        self.deleted.append(("project", project.id, project.user_id))
+
+    def delete_section(self, section: Section) -> None:
+        """Delete the section and log it for sync; its tasks stay in the project, in no section
+        (one statement at commit)."""
+        self.sections.seen.append(section)
+        self.emptied.append((section, None))
+        self.deleted.append(("section", section.id, section.user_id))
+
     def publish(self, event: DomainEvent) -> None:
         """Queue an event that no task recorded (e.g. a reminder falling due)."""
         self.extra_events.append(event)
@@ -173,9 +195,14 @@ class UnitOfWork:
 
     def _collect_events(self) -> list[DomainEvent]:
         collected = [*self.extra_events]
-        for task in dict.fromkeys(self.tasks.seen):
-            collected.extend(task.events)
-            task.events.clear()
+        seen: list[Task | Project | Section] = [
+            *self.tasks.seen,
+            *self.projects.seen,
+            *self.sections.seen,
+        ]
+        for item in dict.fromkeys(seen):
+            collected.extend(item.events)
+            item.events.clear()
         self.extra_events.clear()
         return collected
 
@@ -187,18 +214,14 @@ class UnitOfWork:
                 self.changed[id(item)] = item
 
     def _stamp_changes(self) -> None:
-        """Give every changed task, tag and saved filter the owner's next change number (what
-        sync reads)."""
+        """Give every changed task, tag, saved filter, project and section the owner's next
+        change number (what sync reads)."""
         session = self.session
         self._remember_changes(session)
         changed = list(self.changed.values())
         tasks = [o for o in changed if isinstance(o, Task)]
-        stamped: list[Task | Tag | SavedFilter] = [
-            *tasks,
-            *(o for o in changed if isinstance(o, Tag)),
-            # Saved filters (issue 16).
-            *(o for o in changed if isinstance(o, SavedFilter)),
-        ]
+        kinds = (Tag, SavedFilter, Project, Section)
+        stamped = [*tasks, *(o for o in changed if isinstance(o, kinds))]
         via_reminders: set[tuple[uuid.UUID, uuid.UUID]] = {
             (o.user_id, o.task_id) for o in changed if isinstance(o, Reminder)
         }
@@ -209,6 +232,10 @@ class UnitOfWork:
             seq = {user_id: self.users.next_change_seq(user_id) for user_id in sorted(touched)}
         for item in stamped:
             item.change_seq = seq[item.user_id]
+        with session.no_autoflush:  # before the deletions they make possible are flushed
+            for emptied, move_to in self.emptied:
+                self._empty(emptied, move_to, seq[emptied.user_id])
+        self.emptied.clear()
         for user_id, task_id in via_reminders:
             stmt = update(orm.tasks).where(orm.tasks.c.id == task_id)
             session.execute(stmt.values(change_seq=seq[user_id]))
@@ -226,6 +253,34 @@ class UnitOfWork:
             ]
             session.execute(insert(orm.deletions), rows)
             self.deleted.clear()
+
+    def _empty(self, emptied: Project | Section, move_to: uuid.UUID | None, seq: int) -> None:
+        """Move the tasks out of a section or project being deleted (stamped `seq`), or delete
+        a project's tasks and sections (logged for sync), each in one statement."""
+        t, d, session = orm.tasks.c, orm.deletions.c, self.session
+        now = datetime.now(UTC)
+        moved: dict[str, object] = {"section_id": None, "change_seq": seq, "updated_at": now}
+        if isinstance(emptied, Section):
+            in_section = (t.project_id == emptied.project_id, t.section_id == emptied.id)
+            session.execute(update(orm.tasks).where(*in_section).values(moved))
+            session.execute(delete(orm.sections).where(orm.sections.c.id == emptied.id))
+            return
+        if move_to is not None:
+            in_project = t.project_id == emptied.id
+            moved["project_id"] = move_to
+            session.execute(update(orm.tasks).where(in_project).values(moved))
+        for table, entity in ((orm.tasks, "task"), (orm.sections, "section")):
+            gone = select(
+                literal(entity),
+                table.c.id,
+                table.c.user_id,
+                literal(seq),
+                literal(now, UTCDateTime),
+            ).where(table.c.project_id == emptied.id)
+            columns = [d.entity, d.entity_id, d.user_id, d.change_seq, d.deleted_at]
+            session.execute(insert(orm.deletions).from_select(columns, gone))
+            session.execute(delete(table).where(table.c.project_id == emptied.id))
+        session.execute(delete(orm.projects).where(orm.projects.c.id == emptied.id))
 
     def _write_outbox(self, events: Iterable[DomainEvent]) -> int:
         # The trace this commit is part of travels with its events (the request's, when the

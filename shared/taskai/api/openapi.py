@@ -129,7 +129,7 @@ def error_statuses(op: Operation) -> list[str]:
         codes.add("401")
     if op.id in CONFIRMED or not op.public:  # a token lacking the scope is refused with 403
         codes.add("403")
-    if has_id:
+    if has_id or op.refers:
         codes.add("404")
     if op.method != "GET" or op.id == "listTasks":  # a write clashes; a cursor of another sort
         codes.add("409")

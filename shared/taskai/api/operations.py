@@ -30,6 +30,8 @@ class Operation:
     # What an API token needs to call it (a Scope, or SESSION: a password login only); every
     # operation but a public one names one. A session has every scope.
     scope: str | None = None
+    # The body or query names other rows by id (a project, a section): 404 when not the caller's.
+    refers: bool = False
 
 
 # fmt: off
@@ -68,13 +70,13 @@ OPERATIONS = (
               "Revoke an API token", status=204, scope=SESSION),
     Operation("createTask", "POST", "/api/tasks", "tasks", "Create a task",
               body=s.TaskCreate, response=s.TaskPublic, status=201, gives=("task_id", "/id"),
-              scope="tasks:write"),
+              scope="tasks:write", refers=True),
     Operation("listTasks", "GET", "/api/tasks", "tasks", "Filter, search, sort and page tasks",
               query=s.TaskListParams, response=s.TaskPage, scope="tasks:read"),
     Operation("getTask", "GET", "/api/tasks/<uuid:task_id>", "tasks", "One task",
               response=s.TaskPublic, scope="tasks:read"),
     Operation("updateTask", "PATCH", "/api/tasks/<uuid:task_id>", "tasks", "Change some fields",
-              body=s.TaskUpdate, response=s.TaskPublic, scope="tasks:write"),
+              body=s.TaskUpdate, response=s.TaskPublic, scope="tasks:write", refers=True),
     Operation("deleteTask", "DELETE", "/api/tasks/<uuid:task_id>", "tasks", "Delete a task",
               status=204, scope="tasks:write"),
     Operation("completeTask", "POST", "/api/tasks/<uuid:task_id>/complete", "tasks",
@@ -87,6 +89,32 @@ OPERATIONS = (
     Operation("listSeries", "GET", "/api/tasks/<uuid:task_id>/series", "tasks",
               "The occurrences of the task's series, oldest first, a page at a time",
               query=s.SeriesParams, response=s.SeriesPage, scope="tasks:read"),
+    # projects and sections
+    Operation("listProjects", "GET", "/api/projects", "tasks",
+              "Every project by position (at most 500), with open task counts",
+              response=s.ProjectList, scope="projects:read"),
+    Operation("createProject", "POST", "/api/projects", "tasks", "Create a project",
+              body=s.ProjectCreate, response=s.ProjectPublic, status=201,
+              gives=("project_id", "/id"), scope="projects:write"),
+    Operation("getProject", "GET", "/api/projects/<uuid:project_id>", "tasks", "One project",
+              response=s.ProjectPublic, scope="projects:read"),
+    Operation("updateProject", "PATCH", "/api/projects/<uuid:project_id>", "tasks",
+              "Rename, recolor, change the view, move or archive a project",
+              body=s.ProjectUpdate, response=s.ProjectPublic, scope="projects:write"),
+    Operation("deleteProject", "DELETE", "/api/projects/<uuid:project_id>", "tasks",
+              "Delete a project with its sections, and its tasks unless move_to names a project",
+              query=s.ProjectDeleteParams, status=204, scope="projects:write"),
+    Operation("listSections", "GET", "/api/projects/<uuid:project_id>/sections", "tasks",
+              "A project's sections by position", response=s.SectionList, scope="projects:read"),
+    Operation("createSection", "POST", "/api/projects/<uuid:project_id>/sections", "tasks",
+              "Create a section in a project", body=s.SectionCreate, response=s.SectionPublic,
+              status=201, gives=("section_id", "/id"), scope="projects:write"),
+    Operation("updateSection", "PATCH", "/api/sections/<uuid:section_id>", "tasks",
+              "Rename or move a section", body=s.SectionUpdate, response=s.SectionPublic,
+              scope="projects:write"),
+    Operation("deleteSection", "DELETE", "/api/sections/<uuid:section_id>", "tasks",
+              "Delete a section; its tasks stay in the project, in no section", status=204,
+              scope="projects:write"),
     Operation("sync", "GET", "/api/sync", "tasks", "Everything changed since a cursor",
               query=s.SyncParams, response=s.SyncPublic, scope="tasks:read"),
     # Saved filters (issue 16), served by the tasks function.

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from taskai.api import schemas as s
 from taskai.domain.days import day_of
 from taskai.domain.filters.saved import SavedFilter
+from taskai.domain.projects import Project, Section
 from taskai.domain.recurrence import Recurrence
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
@@ -81,6 +82,36 @@ def task_public(
         notes=notes or None,
         all_day=task.all_day,
         due_on=day_of(task.due_at, zone) if task.all_day and task.due_at else None,
+        project_id=str(task.project_id),
+        section_id=str(task.section_id) if task.section_id else None,
+    )
+
+
+def project_public(
+    project: Project, zone: ZoneInfo, task_count: int | None = None
+) -> s.ProjectPublic:
+    """The project as ProjectPublic, times in `zone`, with its open task count when given."""
+    return s.ProjectPublic(
+        id=str(project.id),
+        name=project.name,
+        color=project.color,
+        view=project.view,
+        position=project.position,
+        archived=project.archived,
+        inbox=project.inbox,
+        created_at=local(project.created_at, zone),  # type: ignore[arg-type]
+        updated_at=local(project.updated_at, zone),  # type: ignore[arg-type]
+        task_count=task_count,
+    )
+
+
+def section_public(section: Section) -> s.SectionPublic:
+    """The section as SectionPublic: ids as text, name, position."""
+    return s.SectionPublic(
+        id=str(section.id),
+        project_id=str(section.project_id),
+        name=section.name,
+        position=section.position,
     )
 
 

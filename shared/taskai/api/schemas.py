@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, tzinfo
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
@@ -34,6 +35,7 @@ from taskai.schema_words import (
     Language,
     Preset,
     Priority,
+    ProjectView,
     SortKey,
     SortOrder,
     Status,
@@ -394,6 +396,9 @@ class TaskCreate(Strict):
     tags: list[TagName] = Field(default_factory=list, max_length=50)
     recurrence: RecurrenceIn | None = None
     reminders: list[ReminderIn] = Field(default_factory=list, max_length=10)
+    # projects and sections
+    project_id: uuid.UUID | None = Field(None, description="The Inbox when left out")
+    section_id: uuid.UUID | None = Field(None, description="A section of the task's project")
 
 
 class TaskUpdate(Strict):
@@ -407,8 +412,15 @@ class TaskUpdate(Strict):
     tags: list[TagName] | None = Field(None, max_length=50, json_schema_extra=_never_null)
     recurrence: RecurrenceIn | None = None
     reminders: list[ReminderIn] | None = Field(None, max_length=10, json_schema_extra=_never_null)
+    # projects and sections
+    project_id: uuid.UUID | None = Field(
+        None,
+        description="Moving project leaves the section unless section_id is sent",
+        json_schema_extra=_never_null,
+    )
+    section_id: uuid.UUID | None = Field(None, description="null: no section")
 
-    @field_validator("title", "status", "priority", "tags", "reminders")
+    @field_validator("title", "status", "priority", "tags", "reminders", "project_id")
     @classmethod
     def _not_null(cls, value: Any) -> Any:
         if value is None:
@@ -482,6 +494,9 @@ class TaskPublic(Model):
     due_on: date | None = Field(
         None, description="The all-day task's date in the owner's zone; null for other tasks"
     )
+    # projects and sections
+    project_id: str
+    section_id: str | None
 
 
 class TaskPage(Model):
@@ -525,6 +540,9 @@ class TaskListParams(Strict):
     )
     no_due: bool | None = None
     recurring: bool | None = None
+    # projects and sections: without either (and without q), archived projects' tasks are hidden
+    project_id: uuid.UUID | None = None
+    section_id: uuid.UUID | None = None
     q: str | None = Field(
         None, min_length=1, max_length=200, pattern=r"\S", description="words to search for"
     )
@@ -569,6 +587,8 @@ class TaskListParams(Strict):
             cursor=self.cursor,
             filter=parse_filter(self.filter) if self.filter is not None else None,
             zone=zone,
+            project_id=str(self.project_id) if self.project_id else None,
+            section_id=str(self.section_id) if self.section_id else None,
         )
 
 
@@ -669,12 +689,101 @@ class SyncPublic(Model):
     has_more: bool
     # Saved filters (issue 16).
     filters: list[FilterPublic] = Field(default_factory=list)
+    # projects and sections
+    projects: list[ProjectPublic]
+    sections: list[SectionPublic]
+
+
+# projects and sections
+ProjectName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=120),
+    Field(json_schema_extra={"pattern": VISIBLE}),
+]
+
+
+class ProjectCreate(Strict):
+    name: ProjectName
+    color: Color | None = Field(None, description="A palette color when left out")
+    view: ProjectView = v.ProjectView.LIST
+    position: int | None = Field(None, ge=0, lt=2**31, description="Last when left out")
+
+
+class ProjectUpdate(Strict):
+    """Fields to change; none of them may be null. The Inbox cannot be renamed or archived."""
+
+    name: ProjectName | None = Field(None, json_schema_extra=_never_null)
+    color: Color | None = Field(None, json_schema_extra=_never_null)
+    view: ProjectView | None = Field(None, json_schema_extra=_never_null)
+    position: int | None = Field(None, ge=0, lt=2**31, json_schema_extra=_never_null)
+    archived: bool | None = Field(
+        None, description="Hides its tasks from lists but search", json_schema_extra=_never_null
+    )
+
+    @field_validator("name", "color", "view", "position", "archived")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("may not be null")
+        return value
+
+
+class ProjectPublic(Model):
+    id: str
+    name: str
+    color: str
+    view: ProjectView
+    position: int
+    archived: bool
+    inbox: bool = Field(description="The project of tasks that name none")
+    created_at: datetime
+    updated_at: datetime
+    task_count: int | None = Field(None, description="Open tasks, in lists of projects")
+
+
+class ProjectList(Model):
+    items: list[ProjectPublic]
+
+
+class ProjectDeleteParams(Strict):
+    move_to: uuid.UUID | None = Field(
+        None, description="Move the tasks to this project instead of deleting them"
+    )
+
+
+class SectionCreate(Strict):
+    name: ProjectName
+    position: int | None = Field(None, ge=0, lt=2**31, description="Last when left out")
+
+
+class SectionUpdate(Strict):
+    name: ProjectName | None = Field(None, json_schema_extra=_never_null)
+    position: int | None = Field(None, ge=0, lt=2**31, json_schema_extra=_never_null)
+
+    @field_validator("name", "position")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("may not be null")
+        return value
+
+
+class SectionPublic(Model):
+    id: str
+    project_id: str
+    name: str
+    position: int
+
+
+class SectionList(Model):
+    items: list[SectionPublic]
 
 
 class QuickAddIn(Strict):
     text: str = Field(
         min_length=1,
         max_length=1000,
+        pattern=VISIBLE,  # text of only white space is refused, and the schema says so
         examples=["Pay rent every month on the 1st at 9am #home !high remind me 1 day before"],
     )
     timezone: TimeZoneName | None = Field(None, description="Overrides the profile's zone")

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from taskai.schema_words import Anchor, Priority, Status
+from taskai.schema_words import Anchor, Priority, ProjectView, Status
 
 
 def _in_utc(moment: datetime) -> datetime:
@@ -109,6 +109,12 @@ class TaskSnapshot(EventData):
     owner's zone."""
     due_on: date | None = None
     """The all-day task's date in the owner's zone (YYYY-MM-DD); null for other tasks."""
+    # projects and sections
+    project_id: uuid.UUID | None = None
+    """The task's project (its owner's Inbox unless another); null only in events from before
+    projects."""
+    section_id: uuid.UUID | None = None
+    """The section of its project the task is in, or null."""
 
 
 class TaskEventData(EventData):
@@ -210,3 +216,88 @@ class FilterUpdatedData(FilterEventData):
 
 class FilterDeletedData(FilterEventData):
     """A saved filter was deleted."""
+
+
+# projects and sections
+class ProjectSnapshot(EventData):
+    """The whole project as plain JSON values."""
+
+    id: uuid.UUID
+    """The project; also the event's Kafka key and CloudEvents `subject`."""
+    user_id: uuid.UUID
+    """The owner."""
+    name: str
+    """Unique per owner, whatever the letter case."""
+    color: str
+    """`#rrggbb`, lower case."""
+    view: ProjectView
+    """How clients lay its tasks out: a list, or a board with its sections as columns."""
+    position: int
+    """Its place in the owner's list of projects, smaller first."""
+    archived: bool
+    """Archived projects' tasks are left out of task lists (but found by search)."""
+    inbox: bool
+    """True for the owner's Inbox, the project of tasks that name none."""
+
+
+class ProjectEventData(EventData):
+    """The data of every project event: the project after the change."""
+
+    project: ProjectSnapshot
+    """The project after the change; for a deletion, the project as it was deleted."""
+
+
+class ProjectCreatedData(ProjectEventData):
+    """A project was created (an Inbox with each account)."""
+
+
+class ProjectUpdatedData(ProjectEventData):
+    """Fields of a project changed (renamed, recolored, moved, archived or unarchived)."""
+
+    changed: list[str] = Field(min_length=1)
+    """Names of the `project` fields that changed, sorted."""
+
+
+class ProjectDeletedData(ProjectEventData):
+    """A project was deleted with its sections; its tasks moved to `moved_to`, or were deleted
+    with it (no task.deleted event is sent for each: this event stands for them)."""
+
+    moved_to: uuid.UUID | None
+    """The project its tasks moved to, out of any section; null when they were deleted."""
+
+
+class SectionSnapshot(EventData):
+    """The whole section as plain JSON values."""
+
+    id: uuid.UUID
+    """The section."""
+    user_id: uuid.UUID
+    """The owner."""
+    project_id: uuid.UUID
+    """The project it belongs to; also the event's Kafka key and CloudEvents `subject`."""
+    name: str
+    """Unique within its project, whatever the letter case."""
+    position: int
+    """Its place among its project's sections, smaller first."""
+
+
+class SectionEventData(EventData):
+    """The data of every section event: the section after the change."""
+
+    section: SectionSnapshot
+    """The section after the change; for a deletion, the section as it was deleted."""
+
+
+class SectionCreatedData(SectionEventData):
+    """A section was created in a project."""
+
+
+class SectionUpdatedData(SectionEventData):
+    """A section was renamed or moved."""
+
+    changed: list[str] = Field(min_length=1)
+    """Names of the `section` fields that changed, sorted."""
+
+
+class SectionDeletedData(SectionEventData):
+    """A section was deleted; its tasks stay in the project, in no section."""

@@ -9,7 +9,13 @@ from taskai.contracts.data import (
     FilterCreatedData,
     FilterDeletedData,
     FilterUpdatedData,
+    ProjectCreatedData,
+    ProjectDeletedData,
+    ProjectUpdatedData,
     ReminderDueData,
+    SectionCreatedData,
+    SectionDeletedData,
+    SectionUpdatedData,
     TaskCompletedData,
     TaskCreatedData,
     TaskDeletedData,
@@ -64,9 +70,16 @@ TYPES: dict[str, EventType] = {
     "com.taskai.filter.created": EventType("task-events", FilterCreatedData),
     "com.taskai.filter.updated": EventType("task-events", FilterUpdatedData),
     "com.taskai.filter.deleted": EventType("task-events", FilterDeletedData),
+    # projects and sections: keyed by the project id
+    "com.taskai.project.created": EventType("task-events", ProjectCreatedData),
+    "com.taskai.project.updated": EventType("task-events", ProjectUpdatedData),
+    "com.taskai.project.deleted": EventType("task-events", ProjectDeletedData),
+    "com.taskai.section.created": EventType("task-events", SectionCreatedData),
+    "com.taskai.section.updated": EventType("task-events", SectionUpdatedData),
+    "com.taskai.section.deleted": EventType("task-events", SectionDeletedData),
 }
 """Every event type TaskAI publishes; the Kafka key of each is the task id (the filter id for
-filter events)."""
+filter events, the project id for project and section events)."""
 
 
 def dataschema(event_type: str) -> str:

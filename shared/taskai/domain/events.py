@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import ClassVar
 
-from taskai.domain.vocabulary import Anchor, Priority, TaskStatus
+from taskai.domain.vocabulary import Anchor, Priority, ProjectView, TaskStatus
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,9 @@ class TaskSnapshot:
     # All-day tasks (#16): due_date is then the start of `due_on` in the owner's zone.
     all_day: bool = False
     due_on: date | None = None
+    # projects and sections
+    project_id: uuid.UUID | None = None
+    section_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -182,6 +185,100 @@ class FilterDeleted(FilterEvent):
     topic = "task-events"
 
 
+@dataclass(frozen=True)
+class ProjectSnapshot:
+    """The whole project as every project event carries it; times are aware."""
+
+    id: uuid.UUID
+    user_id: uuid.UUID
+    name: str
+    color: str
+    view: ProjectView
+    position: int
+    archived: bool
+    inbox: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProjectEvent(DomainEvent):
+    """A change of a project: the project after it (for a deletion, as it was deleted)."""
+
+    project: ProjectSnapshot
+
+    @property
+    def key(self) -> str:
+        """The project's id as text, so all events of one project share a Kafka partition."""
+        return str(self.project.id)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProjectCreated(ProjectEvent):
+    type = "com.taskai.project.created"
+    topic = "task-events"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProjectUpdated(ProjectEvent):
+    type = "com.taskai.project.updated"
+    topic = "task-events"
+
+    changed: tuple[str, ...]
+    """Names of the snapshot's fields that changed, sorted."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProjectDeleted(ProjectEvent):
+    type = "com.taskai.project.deleted"
+    topic = "task-events"
+
+    moved_to: uuid.UUID | None
+    """The project its tasks moved to, or None when they were deleted with it."""
+
+
+@dataclass(frozen=True)
+class SectionSnapshot:
+    """The whole section as every section event carries it."""
+
+    id: uuid.UUID
+    user_id: uuid.UUID
+    project_id: uuid.UUID
+    name: str
+    position: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class SectionEvent(DomainEvent):
+    """A change of a section: the section after it (for a deletion, as it was deleted)."""
+
+    section: SectionSnapshot
+
+    @property
+    def key(self) -> str:
+        """The section's project id as text, so a project's events share a Kafka partition."""
+        return str(self.section.project_id)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SectionCreated(SectionEvent):
+    type = "com.taskai.section.created"
+    topic = "task-events"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SectionUpdated(SectionEvent):
+    type = "com.taskai.section.updated"
+    topic = "task-events"
+
+    changed: tuple[str, ...]
+    """Names of the snapshot's fields that changed, sorted."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SectionDeleted(SectionEvent):
+    type = "com.taskai.section.deleted"
+    topic = "task-events"
+
+
 EVENT_TYPES: dict[str, type[DomainEvent]] = {
     cls.type: cls
     for cls in (
@@ -194,5 +291,12 @@ EVENT_TYPES: dict[str, type[DomainEvent]] = {
         FilterCreated,
         FilterUpdated,
         FilterDeleted,
+        # projects and sections
+        ProjectCreated,
+        ProjectUpdated,
+        ProjectDeleted,
+        SectionCreated,
+        SectionUpdated,
+        SectionDeleted,
     )
 }

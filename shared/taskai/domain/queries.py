@@ -34,6 +34,10 @@ class TaskQuery:
     # All-day tasks (#16): when today began in the owner's zone; an all-day task due before it
     # is overdue (None: at `now`).
     today_start: datetime | None = None
+    # projects and sections: one project's (or section's) tasks; without either, and without
+    # a search, tasks of archived projects are left out
+    project_id: str | None = None
+    section_id: str | None = None
 
 
 def default_sort(text: str | None) -> SortKey:

@@ -96,6 +96,9 @@ class Task:
     # (the owner's zone and all-day reminder time) is not stored: use cases set it on load.
     all_day: bool = False
     clock: DayClock | None = field(default=None, repr=False, compare=False)
+    # projects and sections: the project (None only before one is given) and its section
+    project_id: uuid.UUID | None = None
+    section_id: uuid.UUID | None = None
 
     @classmethod
     def create(
@@ -113,11 +116,14 @@ class Task:
         reminders: Sequence[ReminderSpec] = (),
         all_day: bool = False,
         clock: DayClock | None = None,
+        project_id: uuid.UUID | None = None,
+        section_id: uuid.UUID | None = None,
     ) -> Task:
         """A new task, checked, with its TaskCreated event recorded; `all_day` says `due_at` is
         the start of a day in the owner's zone (`clock`, which all-day reminders need)."""
         task = cls(user_id=user_id, title=clean_title(title), created_at=now, updated_at=now)
         task.clock = clock
+        task.project_id, task.section_id = project_id, section_id
         task.description = check_description(description)
         task.priority = check_choice(priority, Priority, "priority")
         task.due_at, task.all_day = due_at, bool(all_day and due_at)
@@ -153,10 +159,11 @@ class Task:
         recurrence: Recurrence | Keep | None = KEEP,
         reminders: Sequence[ReminderSpec] | Keep = KEEP,
         all_day: bool = False,
+        place: tuple[uuid.UUID, uuid.UUID | None] | Keep = KEEP,
     ) -> None:
         """Apply a partial update (a field left KEEP stays as it is; `all_day` goes with a new
-        `due_at`); records TaskUpdated (or Completed/Reopened) on a change; raises InvalidInput
-        for a bad value."""
+        `due_at`; `place`: the project and section ids, checked by the caller); records
+        TaskUpdated (or Completed/Reopened) on a change; raises InvalidInput for a bad value."""
         before = self.snapshot()
         if title is not KEEP:
             self.title = clean_title(title)
@@ -172,6 +179,8 @@ class Task:
             self.set_recurrence(recurrence, now=now)
         if reminders is not KEEP:
             self.set_reminders(reminders, now=now)
+        if place is not KEEP:
+            self.project_id, self.section_id = place
         after = self.snapshot()
         changed = sorted(
             f.name for f in fields(after) if getattr(after, f.name) != getattr(before, f.name)
@@ -380,6 +389,8 @@ class Task:
             updated_at=now,
             all_day=self.all_day,
             clock=DayClock(tz, reminder_time),
+            project_id=self.project_id,
+            section_id=self.section_id,
         )
         nxt.set_reminders([r.spec for r in self.reminders if r.minutes_before is not None], now=now)
         nxt.record(TaskCreated, now)
@@ -421,6 +432,8 @@ class Task:
             skipped=self.skipped,
             all_day=self.all_day,
             due_on=self.due_on(),
+            project_id=self.project_id,
+            section_id=self.section_id,
         )
 
 

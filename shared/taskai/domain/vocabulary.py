@@ -99,3 +99,13 @@ class Deleted(StrEnum):
     TASK = "task"
     TAG = "tag"
     FILTER = "filter"  # saved filters (issue 16)
+    # projects and sections
+    PROJECT = "project"
+    SECTION = "section"
+
+
+class ProjectView(StrEnum):
+    """How a project's tasks are laid out: a list, or a board with its sections as columns."""
+
+    LIST = "list"
+    BOARD = "board"

@@ -13,26 +13,14 @@ config = context.config
 
 
 def target_metadata(dialect: str) -> MetaData:
-    """The ORM's tables as the engine has them. SQLite keeps every schema in its one file and,
-    like SQLAlchemy's own DDL for it, has no foreign key from one schema to another (so no
-    cascade from `users` to the tables of `tasks` and `notifications` there)."""
+    """The ORM's tables as the engine has them: SQLite keeps every schema in its one file, where
+    foreign keys from one schema to another (the cascade from `users`) are plain ones (0008)."""
     if dialect != "sqlite":
         return metadata
     flat = MetaData(naming_convention=metadata.naming_convention)
     for table in metadata.tables.values():
         # schema=None: the target MetaData's (none); the stubs type neither this nor BLANK_SCHEMA
-        copy = table.to_metadata(flat, schema=None, referred_schema_fn=no_schema)  # type: ignore[arg-type]
-        crossing = {
-            tuple(fk.column_keys)
-            for fk in table.foreign_key_constraints
-            if fk.referred_table.schema != table.schema
-        }
-        for fk in list(copy.foreign_key_constraints):
-            if tuple(fk.column_keys) in crossing:
-                copy.constraints.discard(fk)
-                copy.foreign_keys.difference_update(fk.elements)
-                for column in fk.columns:
-                    column.foreign_keys.difference_update(fk.elements)
+        table.to_metadata(flat, schema=None, referred_schema_fn=no_schema)  # type: ignore[arg-type]
     return flat
 
 

@@ -15,6 +15,7 @@ from taskai.domain.days import check_reminder_time
 from taskai.domain.emails import Email
 from taskai.domain.login_guard import PER_ACCOUNT, PER_ADDRESS
 from taskai.domain.names import email_key
+from taskai.domain.projects import Project
 from taskai.domain.users import User, check_language, check_password, check_timezone
 from taskai.errors import Conflict, Forbidden, InvalidInput, TooManyAttempts, Unauthorized
 from taskai.ports import PasswordHasher, TokenIssuer, UnitOfWork
@@ -85,6 +86,7 @@ def register(
                 "an account with this email exists", fields={"email": "already registered"}
             )
         uow.users.add(user)
+        uow.projects.add(Project.new_inbox(user_id=user.id, now=now))
         uow.commit()
     return Session(user, tokens.issue(user.id, now=now), tokens.ttl_seconds)
 

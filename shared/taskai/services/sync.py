@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from taskai.domain.filters.saved import SavedFilter
+from taskai.domain.projects import Project, Section
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
 from taskai.errors import InvalidInput
@@ -21,6 +22,9 @@ class Changes:
 
     tasks: list[Task] = field(default_factory=list)
     tags: list[Tag] = field(default_factory=list)
+    # projects and sections
+    projects: list[Project] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
     deleted: list[tuple[str, uuid.UUID]] = field(default_factory=list)
     cursor: int = 0
     has_more: bool = False
@@ -40,9 +44,9 @@ def parse_cursor(raw: str | None) -> int:
 
 
 def changes_since(*, uow: UnitOfWork, user_id: uuid.UUID, cursor: int, limit: int = 500) -> Changes:
-    """What changed after `cursor`: tasks, tags, saved filters and deletions, each at most `limit`
-    a page (a
-    larger backlog comes in pages, `has_more`), pages never splitting one commit."""
+    """What changed after `cursor`: tasks, tags, saved filters, projects, sections and deletions,
+    each at most `limit` a page (a larger backlog comes in pages, `has_more`), pages never
+    splitting one commit."""
     with uow:
         latest = uow.users.get(user_id).change_seq
         streams = (
@@ -50,6 +54,8 @@ def changes_since(*, uow: UnitOfWork, user_id: uuid.UUID, cursor: int, limit: in
             uow.tags.changed_since,
             uow.tasks.deleted_since,
             uow.filters.changed_since,  # saved filters (issue 16)
+            uow.projects.changed_since,
+            uow.sections.changed_since,
         )
         pages = [fetch(user_id, cursor, limit=limit + 1) for fetch in streams]
         upto = latest
@@ -60,10 +66,14 @@ def changes_since(*, uow: UnitOfWork, user_id: uuid.UUID, cursor: int, limit: in
         if upto < first:  # the first commit alone is larger than a page: it comes whole
             upto = first
             pages = [fetch(user_id, cursor, upto=upto) for fetch in streams]
-        tasks, tags, deleted, saved = ([row for row in page if _seq(row) <= upto] for page in pages)
+        tasks, tags, deleted, saved, projects, sections = (
+            [row for row in page if _seq(row) <= upto] for page in pages
+        )
         return Changes(
             tasks=tasks,  # type: ignore[arg-type]
             tags=tags,  # type: ignore[arg-type]
+            projects=projects,  # type: ignore[arg-type]
+            sections=sections,  # type: ignore[arg-type]
             deleted=[(entity, entity_id) for entity, entity_id, _ in deleted],  # type: ignore[misc]
             cursor=upto,
             has_more=upto < latest,
@@ -71,6 +81,9 @@ def changes_since(*, uow: UnitOfWork, user_id: uuid.UUID, cursor: int, limit: in
         )
 
 
-def _seq(row: Task | Tag | SavedFilter | tuple[str, uuid.UUID, int]) -> int:
-    """The change number of a changed task, tag or saved filter, or of a deletion row."""
+def _seq(
+    row: Task | Tag | SavedFilter | Project | Section | tuple[str, uuid.UUID, int],
+) -> int:
+    """The change number of a changed task, tag, saved filter, project or section, or of a
+    deletion row."""
     return row[2] if isinstance(row, tuple) else row.change_seq

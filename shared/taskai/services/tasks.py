@@ -18,6 +18,7 @@ from taskai.domain.tags import Tag, clean_tag_name
 from taskai.domain.tasks import KEEP, Keep, Task
 from taskai.errors import InvalidInput
 from taskai.ports import TaskView, UnitOfWork
+from taskai.services.projects import place_of
 from taskai.services.recurrence import retract_successor
 
 T = TypeVar("T")
@@ -37,6 +38,9 @@ class TaskDraft:
     tags: list[str] = field(default_factory=list)
     recurrence: dict[str, Any] | None = None
     reminders: list[dict[str, Any]] = field(default_factory=list)
+    # projects and sections: None is the Inbox, and no section
+    project_id: uuid.UUID | None = None
+    section_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,9 @@ class TaskChanges:
     tags: Sequence[str] | Keep = KEEP
     recurrence: dict[str, Any] | Keep | None = KEEP
     reminders: Sequence[dict[str, Any]] | Keep = KEEP
+    # projects and sections: a new project without a section_id leaves the task in no section
+    project_id: uuid.UUID | Keep = KEEP
+    section_id: uuid.UUID | Keep | None = KEEP
 
 
 def create_task(*, uow: UnitOfWork, user_id: uuid.UUID, draft: TaskDraft, now: datetime) -> Task:
@@ -60,6 +67,9 @@ def create_task(*, uow: UnitOfWork, user_id: uuid.UUID, draft: TaskDraft, now: d
         clock = owner_clock(uow, user_id)
         zone = clock.zone
         due_at, all_day = due_moment(draft.due_date, clock)
+        project_id, section_id = place_of(
+            uow, user_id, draft.project_id, draft.section_id, now=now
+        )
         task = Task.create(
             user_id=user_id,
             title=draft.title,
@@ -73,6 +83,8 @@ def create_task(*, uow: UnitOfWork, user_id: uuid.UUID, draft: TaskDraft, now: d
             now=now,
             all_day=all_day,
             clock=clock,
+            project_id=project_id,
+            section_id=section_id,
         )
         uow.tasks.add(task)
         uow.commit()
@@ -120,10 +132,26 @@ def update_task(
             tags=kept_or(changes.tags, lambda names: resolve_tags(uow, user_id, names, now=now)),
             recurrence=kept_or(changes.recurrence, parse_recurrence),
             reminders=kept_or(changes.reminders, lambda items: reminder_specs(items, zone)),
+            place=new_place(uow, task, changes, now=now),
         )
         after_transition(uow, task, was_completed=was_completed, now=now)
         uow.commit()
         return task
+
+
+def new_place(
+    uow: UnitOfWork, task: Task, changes: TaskChanges, *, now: datetime
+) -> tuple[uuid.UUID, uuid.UUID | None] | Keep:
+    """The task's project and section after `changes` (KEEP when neither is sent); moving to
+    another project without a section_id takes it out of its section. Raises InvalidInput."""
+    if isinstance(changes.project_id, Keep) and isinstance(changes.section_id, Keep):
+        return KEEP
+    project_id = task.project_id if isinstance(changes.project_id, Keep) else changes.project_id
+    if isinstance(changes.section_id, Keep):
+        section_id = task.section_id if project_id == task.project_id else None
+    else:
+        section_id = changes.section_id
+    return place_of(uow, task.user_id, project_id, section_id, now=now)
 
 
 def kept_or(value: T | Keep, convert: Callable[[T], U]) -> U | Keep:

@@ -24,7 +24,7 @@ FUNCTIONS: dict[str, dict[str, Any]] = {
     "tasks": {
         "target": "tasks",
         "trigger": "http",
-        "prefixes": ["/api/tasks", "/api/sync", "/api/filters"],
+        "prefixes": ["/api/tasks", "/api/sync", "/api/filters", "/api/projects", "/api/sections"],
     },
     "tags": {"target": "tags", "trigger": "http", "prefixes": ["/api/tags"]},
     "ai": {

@@ -1,0 +1,209 @@
+"""Use cases of projects and sections: list, create, change, delete; where a task goes."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from taskai.domain.names import name_key
+from taskai.domain.projects import MAX_PROJECTS, MAX_SECTIONS, Project, Section, clean_name
+from taskai.errors import Conflict, InvalidInput, NotFound
+from taskai.ports import UnitOfWork
+
+
+def list_projects(*, uow: UnitOfWork, user_id: uuid.UUID) -> list[tuple[Project, int]]:
+    """Every project of the caller (at most MAX_PROJECTS) by position, with open task counts."""
+    with uow:
+        return uow.projects.with_counts(user_id)
+
+
+def get_project(*, uow: UnitOfWork, user_id: uuid.UUID, project_id: uuid.UUID) -> Project:
+    """One of the caller's projects; raises NotFound."""
+    with uow:
+        return uow.projects.get(user_id, project_id)
+
+
+def create_project(
+    *, uow: UnitOfWork, user_id: uuid.UUID, fields: dict[str, Any], now: datetime
+) -> Project:
+    """A new project (fields: name, and optionally color, view, position; placed last when no
+    position is given); raises InvalidInput, Conflict for a taken name or past MAX_PROJECTS."""
+    with uow:
+        count = uow.projects.count(user_id)
+        if count >= MAX_PROJECTS:
+            raise Conflict(
+                f"at most {MAX_PROJECTS} projects", fields={"name": f"at most {MAX_PROJECTS}"}
+            )
+        ensure_project_name_free(uow, user_id, fields["name"])
+        project = Project.new(
+            user_id=user_id,
+            now=now,
+            **{"position": count, **{k: v for k, v in fields.items() if v is not None}},
+        )
+        uow.projects.add(project)
+        uow.commit()
+        return project
+
+
+def update_project(
+    *,
+    uow: UnitOfWork,
+    user_id: uuid.UUID,
+    project_id: uuid.UUID,
+    changes: dict[str, Any],
+    now: datetime,
+) -> Project:
+    """Change a project's name, color, view, position or archived flag (keys of `changes`);
+    raises NotFound, InvalidInput, Conflict (a taken name; renaming or archiving the Inbox)."""
+    with uow:
+        project = uow.projects.get(user_id, project_id)
+        name = changes.get("name")
+        if name is not None and name_key(clean_name(name)) != project.key:
+            ensure_project_name_free(uow, user_id, name)
+        project.update(now=now, **changes)
+        uow.commit()
+        return project
+
+
+def delete_project(
+    *,
+    uow: UnitOfWork,
+    user_id: uuid.UUID,
+    project_id: uuid.UUID,
+    move_to: uuid.UUID | None,
+    now: datetime,
+) -> None:
+    """Delete a project and its sections; its tasks move to project `move_to` (out of their
+    sections) or, without it, are deleted too. Raises NotFound (naming move_to for a project
+    not the caller's), Conflict for the Inbox, InvalidInput for moving them into this one."""
+    with uow:
+        project = uow.projects.get(user_id, project_id)
+        if move_to is not None:
+            try:
+                uow.projects.get(user_id, move_to)
+            except NotFound as e:
+                raise NotFound("no such project", fields={"move_to": "no such project"}) from e
+        project.delete(now=now, moved_to=move_to)
+        uow.delete_project(project, move_to=move_to)
+        uow.commit()
+
+
+def list_sections(*, uow: UnitOfWork, user_id: uuid.UUID, project_id: uuid.UUID) -> list[Section]:
+    """The sections of one of the caller's projects, by position; raises NotFound."""
+    with uow:
+        project = uow.projects.get(user_id, project_id)
+        return uow.sections.of_project(project.id)
+
+
+def create_section(
+    *,
+    uow: UnitOfWork,
+    user_id: uuid.UUID,
+    project_id: uuid.UUID,
+    name: str,
+    position: int | None,
+    now: datetime,
+) -> Section:
+    """A new section of one of the caller's projects (last when no position is given); raises
+    NotFound, InvalidInput, Conflict for a name the project has or past MAX_SECTIONS."""
+    with uow:
+        project = uow.projects.get(user_id, project_id)
+        existing = uow.sections.of_project(project.id)
+        if len(existing) >= MAX_SECTIONS:
+            message = f"at most {MAX_SECTIONS} sections a project"
+            raise Conflict(message, fields={"name": message})
+        ensure_section_name_free(existing, name)
+        section = Section.new(
+            project=project,
+            name=name,
+            now=now,
+            position=len(existing) if position is None else position,
+        )
+        uow.sections.add(section)
+        uow.commit()
+        return section
+
+
+def update_section(
+    *,
+    uow: UnitOfWork,
+    user_id: uuid.UUID,
+    section_id: uuid.UUID,
+    name: str | None,
+    position: int | None,
+    now: datetime,
+) -> Section:
+    """Rename and/or move one of the caller's sections; raises NotFound, InvalidInput, Conflict
+    for a name another section of its project has."""
+    with uow:
+        section = uow.sections.get(user_id, section_id)
+        if name is not None and name_key(clean_name(name)) != section.key:
+            ensure_section_name_free(uow.sections.of_project(section.project_id), name)
+        section.update(now=now, name=name, position=position)
+        uow.commit()
+        return section
+
+
+def delete_section(
+    *, uow: UnitOfWork, user_id: uuid.UUID, section_id: uuid.UUID, now: datetime
+) -> None:
+    """Delete one of the caller's sections; its tasks stay in the project, in no section.
+    Raises NotFound."""
+    with uow:
+        section = uow.sections.get(user_id, section_id)
+        section.delete(now=now)
+        uow.delete_section(section)
+        uow.commit()
+
+
+def inbox_of(uow: UnitOfWork, user_id: uuid.UUID, *, now: datetime) -> Project:
+    """The user's Inbox, made now if the account has none yet (registration makes it)."""
+    inbox = uow.projects.inbox(user_id)
+    if inbox is None:
+        inbox = Project.new_inbox(user_id=user_id, now=now)
+        uow.projects.add(inbox)
+    return inbox
+
+
+def place_of(
+    uow: UnitOfWork,
+    user_id: uuid.UUID,
+    project_id: uuid.UUID | None,
+    section_id: uuid.UUID | None,
+    *,
+    now: datetime,
+) -> tuple[uuid.UUID, uuid.UUID | None]:
+    """(project id, section id) of a task put in project `project_id` (the Inbox when None) and
+    section `section_id`; raises NotFound naming project_id or section_id for one that is not
+    the caller's (as for any id not the caller's), InvalidInput for a section of another
+    project."""
+    if project_id is None:
+        project_id = inbox_of(uow, user_id, now=now).id
+    else:
+        try:
+            uow.projects.get(user_id, project_id)
+        except NotFound as e:
+            raise NotFound("no such project", fields={"project_id": "no such project"}) from e
+    if section_id is not None:
+        try:
+            section = uow.sections.get(user_id, section_id)
+        except NotFound as e:
+            raise NotFound("no such section", fields={"section_id": "no such section"}) from e
+        if section.project_id != project_id:
+            message = "is a section of another project"
+            raise InvalidInput(f"section_id {message}", fields={"section_id": message})
+    return project_id, section_id
+
+
+def ensure_project_name_free(uow: UnitOfWork, user_id: uuid.UUID, name: str) -> None:
+    """Refuse a name that another project of the user has, in any letter case (Conflict)."""
+    if uow.projects.by_key(user_id, name_key(clean_name(name))) is not None:
+        raise Conflict(f"a project named {name!r} exists", fields={"name": "already exists"})
+
+
+def ensure_section_name_free(sections: list[Section], name: str) -> None:
+    """Refuse a name that another section of the project has, in any letter case (Conflict)."""
+    key = name_key(clean_name(name))
+    if any(section.key == key for section in sections):
+        raise Conflict(f"a section named {name!r} exists", fields={"name": "already exists"})
