@@ -15,6 +15,12 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+def tasks_schema() -> str | None:
+    """The schema on PostgreSQL; on SQLite none, so that the table's foreign key to `users` is
+    created (SQLAlchemy leaves out SQLite foreign keys that cross schemas)."""
+    return "tasks" if op.get_bind().dialect.name == "postgresql" else None
+
+
 def upgrade() -> None:
     """Create tasks.saved_filters, unique by (user_id, key), indexed by (user_id, change_seq)."""
     op.create_table(
@@ -37,16 +43,16 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_saved_filters")),
         sa.UniqueConstraint("user_id", "key", name=op.f("uq_saved_filters_user_id_key")),
-        schema="tasks",
+        schema=tasks_schema(),
     )
     op.create_index(
         op.f("ix_saved_filters_user_id_change_seq"),
         "saved_filters",
         ["user_id", "change_seq"],
-        schema="tasks",
+        schema=tasks_schema(),
     )
 
 
 def downgrade() -> None:
     """Drop tasks.saved_filters with its index."""
-    op.drop_table("saved_filters", schema="tasks")
+    op.drop_table("saved_filters", schema=tasks_schema())
