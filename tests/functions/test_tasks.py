@@ -116,7 +116,8 @@ def test_another_users_task_is_404_for_read_update_delete_complete_and_reopen(al
 
 def test_an_unknown_task_id_is_404_and_a_malformed_one_too(alice):
     assert alice.get(f"/api/tasks/{uuid.uuid4()}").status_code == 404
-    assert alice.get("/api/tasks/not-a-uuid").status_code == 404
+    malformed = alice.get("/api/tasks/not-a-uuid")
+    assert malformed.status_code == 404 and "id" in malformed.json["error"]["fields"]
 
 
 def test_invalid_fields_are_422_and_each_is_named(alice):

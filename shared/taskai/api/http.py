@@ -10,7 +10,7 @@ from typing import Any
 
 import flask
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import Map, Rule
+from werkzeug.routing import Map, Rule, UUIDConverter
 
 from taskai import logs
 from taskai.api import health
@@ -26,7 +26,7 @@ from taskai.api.responses import (
 )
 from taskai.config import get_settings
 from taskai.domain.api_tokens import InsufficientScope
-from taskai.errors import TaskAIError, Unauthorized
+from taskai.errors import NotFound, TaskAIError, Unauthorized
 from taskai.telemetry import tracing
 from taskai.telemetry.metrics import exposition, observe_request
 
@@ -35,6 +35,20 @@ __all__ = ["Api", "Call"]
 log = logging.getLogger("taskai.http")
 Handler = Callable[[Call], Any]
 OPERATION_KEY = "taskai.operation"  # the matched operation id, kept in the WSGI environ
+
+
+class IdConverter(UUIDConverter):
+    """`<uuid:…>` path segments: any segment routes, and one that is not a UUID is the JSON 404
+    naming `id` (werkzeug's own converter leaves it unrouted: its generic 404 says nothing)."""
+
+    regex = r"[^/]+"
+
+    def to_python(self, value: str) -> Any:
+        """The segment as a uuid.UUID; raises NotFound for one that is not a UUID (RFC 9562)."""
+        try:
+            return super().to_python(value)
+        except ValueError as e:
+            raise NotFound("not found", fields={"id": "not an id: ids are UUIDs"}) from e
 
 
 class Api:
@@ -54,7 +68,9 @@ class Api:
             Rule(op.path, endpoint=op.id, methods=[op.method]) for op in self.operations.values()
         ]
         # No redirects: a doubled or trailing slash is matched or is a JSON 404, never a 308.
-        self.url_map = Map(rules, strict_slashes=False, merge_slashes=False)
+        self.url_map = Map(
+            rules, strict_slashes=False, merge_slashes=False, converters={"uuid": IdConverter}
+        )
         if flask.has_app_context():  # loaded by functions-framework: its own errors in JSON too
             secure(flask.current_app)
 
