@@ -180,3 +180,12 @@ def test_an_invalid_rule_is_422_naming_the_recurrence(alice):
     response = alice.post("/api/tasks", {"title": "x", "recurrence": {"rule": "FREQ=SOMETIMES"}})
     assert response.status_code == 422
     assert any(key.startswith("recurrence") for key in response.json["error"]["fields"])
+
+
+def test_an_operation_without_a_body_refuses_fields_sent_to_it(alice):
+    task = new_task(alice)
+    refused = alice.post(f"/api/tasks/{task['id']}/complete", {"at": "2031-01-01T00:00:00Z"})
+    assert refused.status_code == 422 and "at" in refused.json["error"]["fields"]
+    assert alice.get(f"/api/tasks/{task['id']}").json["status"] == "pending"  # nothing done
+    assert alice.post(f"/api/tasks/{task['id']}/complete", {}).status_code == 200
+    assert alice.post(f"/api/tasks/{task['id']}/reopen").status_code == 200

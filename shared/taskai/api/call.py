@@ -120,12 +120,22 @@ class Call:
         self._uows.append(uow)
         return uow
 
-    def body(self, model: type[M]) -> M:
-        """The JSON body validated against `model` (an empty body is validated as null)."""
-        raw = self.raw_body()
+    def body(self, model: type[M], raw: bytes | None = None) -> M:
+        """The JSON body (or `raw`, already read) validated against `model` (an empty body is
+        validated as null); raises UnsupportedMediaType, InvalidInput."""
+        raw = self.raw_body() if raw is None else raw
         if raw and self.request.mimetype != "application/json":
             raise UnsupportedMediaType()
         return validate(model, raw or b"null")
+
+    def no_body(self) -> None:
+        """Refuse a body where the operation takes none: nothing or `{}` passes; a field is 422
+        naming it, as unknown fields are elsewhere; non-JSON is 415 or 422."""
+        raw = self.raw_body()
+        if raw.strip():
+            from taskai.api.schemas import NoBody
+
+            self.body(NoBody, raw)
 
     def raw_body(self) -> bytes:
         """The body, read only up to the limit (a declared or streamed excess is refused)."""

@@ -145,6 +145,8 @@ class Api:
             call = Call(request, operation, values)
             if not operation.public:
                 call.caller()  # the token is checked before the body is read
+            if operation.body is None and operation.method in ("POST", "PATCH", "PUT"):
+                call.no_body()
             result = self.handlers[endpoint](call)
             if operation.status == 204:
                 empty = flask.Response(status=204)

@@ -215,6 +215,10 @@ class Strict(Model):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
+class NoBody(Strict):
+    """The body of an operation that takes none: nothing, or an empty object."""
+
+
 class RegisterIn(Strict):
     email: str = Field(max_length=320, json_schema_extra={"format": "email"})
     password: NewPassword
