@@ -62,7 +62,7 @@ class StaticApp:
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if kind.startswith("text/") or kind in ("application/javascript", "application/json"):
             kind += "; charset=utf-8"
-        cache = "no-cache" if target.name == "index.html" else "public, max-age=300"
+        cache = "no-cache"  # revalidated each time: the app's files are not versioned by name
         headers = [
             ("Content-Type", kind),
             ("Content-Length", str(len(body))),
@@ -106,12 +106,48 @@ def compressed_web_app(cache: Path) -> Any:
     app = WhiteNoise(
         StaticApp(root),
         root=str(precompressed_copy(root, cache)),
-        max_age=300,
+        max_age=0,
         allow_all_origins=False,
         add_headers_function=_static_headers,
     )
     app.files["/"] = app.files["/index.html"]  # the app's address itself, with its ETag too
-    return app
+    return Revalidated(app)
+
+
+class Revalidated:
+    """WhiteNoise with HTTP's conditional-request rules (RFC 9110 §13.1.2, §12.5.3): a weak, a
+    listed or a `*` If-None-Match is 304 as the exact ETag is; the ETag is weak, one per file
+    whatever its content coding; a coding with q=0 is never sent; and an SPA route is index.html
+    itself, with its ETag."""
+
+    def __init__(self, app: Any) -> None:
+        self.app, self.files = app, app.files
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        from werkzeug.http import parse_accept_header, parse_etags
+
+        path = environ.get("PATH_INFO", "/")
+        reading = environ.get("REQUEST_METHOD") in ("GET", "HEAD")
+        if reading and path not in self.files and "." not in path.rsplit("/", 1)[-1]:
+            environ = {**environ, "PATH_INFO": "/"}  # an SPA route: the app's page
+        static = self.files.get(environ.get("PATH_INFO", "/"))
+        if static is not None:
+            environ = dict(environ)
+            accepted = parse_accept_header(environ.get("HTTP_ACCEPT_ENCODING", ""))
+            environ["HTTP_ACCEPT_ENCODING"] = ", ".join(v for v, q in accepted if q > 0)
+            asked = environ.pop("HTTP_IF_NONE_MATCH", None)
+            if asked is not None:
+                etags = parse_etags(asked)
+                if etags.star_tag or etags.contains_weak(static.etag.strip('"')):
+                    environ["HTTP_IF_NONE_MATCH"] = static.etag  # WhiteNoise's exact match
+
+        def weak_etag(status: str, headers: list[tuple[str, str]], *rest: Any) -> Any:
+            headers = [(k, f"W/{v}" if k == "ETag" else v) for k, v in headers]
+            return start_response(status, headers, *rest)
+
+        return self.app(environ, weak_etag)
 
 
 def precompressed_copy(root: Path, cache: Path) -> Path:
@@ -148,7 +184,8 @@ def precompressed_copy(root: Path, cache: Path) -> Path:
 
 
 def _static_headers(headers: Any, path: str, url: str) -> None:
-    if path.endswith("index.html"):
-        headers["Cache-Control"] = "no-cache"  # always revalidated: it names the app's files
+    # always revalidated (a 304 costs a round trip, no body): the app's files are not
+    # versioned by name, so a cached module could outlive the page that imports it
+    headers["Cache-Control"] = "no-cache"
     for name, value in SECURITY_HEADERS:
         headers[name] = value

@@ -67,6 +67,30 @@ def test_static_files_carry_an_etag_and_answer_304_when_unchanged(served: Server
     assert fetch(served.url + "/index.html", **{"If-None-Match": headers["ETag"]})[0] == 304
 
 
+def test_conditional_requests_take_weak_listed_and_star_etags_and_app_routes_have_one(
+    served: Server,
+) -> None:
+    script = served.url + "/js/main.js"
+    status, headers, _ = fetch(script)
+    etag = headers["ETag"]
+    assert status == 200 and etag.startswith('W/"') and headers["Cache-Control"] == "no-cache"
+    for asked in (etag, etag.removeprefix("W/"), f'"other", {etag}', "*"):
+        assert fetch(script, **{"If-None-Match": asked})[0] == 304, asked
+    assert fetch(script, **{"If-None-Match": '"other"'})[0] == 200
+    _, gzipped, _ = fetch(script, **{"Accept-Encoding": "gzip"})
+    assert gzipped["ETag"] == etag  # weak: one per file whatever its coding
+    page = fetch(served.url + "/index.html")[1]["ETag"]
+    assert fetch(served.url + "/today")[1]["ETag"] == page  # an app route is the page itself
+    assert fetch(served.url + "/today", **{"If-None-Match": page})[0] == 304
+
+
+def test_a_content_coding_refused_with_q_zero_is_never_sent(served: Server) -> None:
+    script = served.url + "/js/main.js"
+    headers = fetch(script, **{"Accept-Encoding": "br;q=0, gzip"})[1]
+    assert headers["Content-Encoding"] == "gzip"
+    assert "Content-Encoding" not in fetch(script, **{"Accept-Encoding": "br;q=0"})[1]
+
+
 def test_static_files_are_sent_compressed_to_a_client_that_accepts_it(served: Server) -> None:
     _, plain_headers, plain = fetch(served.url + "/index.html")
     status, headers, body = fetch(served.url + "/index.html", **{"Accept-Encoding": "gzip"})
