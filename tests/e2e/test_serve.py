@@ -55,6 +55,22 @@ def test_serve_answers_the_api_and_the_web_app_on_one_port(served: Server) -> No
     ].startswith("text/html")  # the app, not an event function
 
 
+def test_metrics_count_the_requests_of_every_worker(served: Server) -> None:
+    sign_up(served)
+    for _ in range(40):  # spread over the workers by the kernel's accept
+        assert served.call("GET", "/api/tasks")[0] == 200
+    events_url = next(
+        json.loads(line)["events_url"] for line in served.log if '"events_url"' in line
+    )
+    text = fetch(events_url.removesuffix("/_events/") + "/metrics")[2].decode()
+    counted = sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith("taskai_http_requests_total{") and 'operation="listTasks"' in line
+    )
+    assert counted == 40
+
+
 def test_serve_runs_the_event_functions_in_process(served: Server) -> None:
     sign_up(served)
     assert next_occurrence_delay(served) < 1.0

@@ -68,6 +68,10 @@ class Server(BaseApplication):
         self.tick_s, self.group_prefix = tick_s, group_prefix
         self.app: PortRouter | None = None
         self.leader_lock = Path(tempfile.gettempdir()) / f"taskai-serve-{os.getpid()}.lock"
+        # Every worker's counts in one /metrics: prometheus-client's multiprocess mode, which
+        # reads this before its first import (so before the app is loaded and forked)
+        self.metrics_dir = tempfile.mkdtemp(prefix="taskai-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = self.metrics_dir
         self.running: list[Any] = []
         super().__init__()
 
@@ -87,6 +91,7 @@ class Server(BaseApplication):
             "when_ready": self.when_ready,
             "post_worker_init": self.post_worker_init,
             "worker_exit": self.worker_exit,
+            "child_exit": self.child_exit,
             "on_exit": self.on_exit,
         }
         for key, value in options.items():
@@ -145,9 +150,18 @@ class Server(BaseApplication):
         for item in self.running:
             item.stop()
 
+    def child_exit(self, arbiter: Any, worker: Any) -> None:
+        """Gunicorn hook in the master as a worker is gone: its live gauges leave the metrics."""
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
+
     def on_exit(self, arbiter: Any) -> None:
-        """Gunicorn hook as the master ends: remove the leader's lock file."""
+        """Gunicorn hook as the master ends: remove the leader's lock file and the metrics'."""
+        import shutil
+
         self.leader_lock.unlink(missing_ok=True)
+        shutil.rmtree(self.metrics_dir, ignore_errors=True)
 
 
 def serve(

@@ -9,6 +9,7 @@ database pool) are read when Prometheus scrapes, not kept up to date on every wr
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -121,11 +122,19 @@ def observe_event(consumer: str, event_type: str, outcome: str, seconds: float) 
 
 
 def exposition() -> tuple[bytes, str]:
-    """The text format of every metric of this process, and its content type."""
-    from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
+    """The text format of every metric of this process (of every process sharing
+    PROMETHEUS_MULTIPROC_DIR: the workers of `taskai serve`), and its content type."""
+    from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 
     metrics()  # even before the first request: every series' HELP and TYPE are there
-    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+    from prometheus_client.multiprocess import MultiProcessCollector
+
+    registry = CollectorRegistry()
+    MultiProcessCollector(registry)
+    registry.register(StateCollector())
+    return generate_latest(registry), CONTENT_TYPE_LATEST
 
 
 class StateCollector:
