@@ -98,6 +98,23 @@ class Server:
             self.process.kill()
 
 
+def raw_answer(url: str, request: bytes) -> tuple[int, dict[str, str], dict[str, object]]:
+    """(status, headers, JSON body) of `request` sent as raw bytes to the server at `url`."""
+    import socket
+    from urllib.parse import urlsplit
+
+    where = urlsplit(url)
+    with socket.create_connection((where.hostname, where.port), timeout=10) as sock:
+        sock.sendall(request)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status_line, *lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines)
+    return int(status_line.split()[1]), headers, json.loads(body)
+
+
 def clean_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in SETTINGS}
     env.update(
@@ -239,3 +256,9 @@ def test_a_declared_body_over_the_limit_is_refused_at_once_not_awaited(embedded:
             answer += chunk  # the head and the streamed body may come apart
     assert answer.startswith(b"HTTP/1.1 413") and b"payload_too_large" in answer
     assert time.monotonic() - began < 5
+
+
+def test_a_request_line_the_server_cannot_read_is_answered_in_json(embedded: Server) -> None:
+    status, headers, body = raw_answer(embedded.url, b"GARBAGE\r\n\r\n")
+    assert status == 400 and headers["Content-Type"] == "application/json"
+    assert body["error"]["code"] == "bad_request"  # type: ignore[index]

@@ -14,7 +14,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from test_dev_server import Server, clean_env, next_occurrence_delay, sign_up, titles
+from test_dev_server import (
+    Server,
+    clean_env,
+    next_occurrence_delay,
+    raw_answer,
+    sign_up,
+    titles,
+)
 
 from taskai.adapters.migrate import downgrade, newest_revision
 
@@ -167,3 +174,12 @@ def test_serve_answers_its_first_request_soon_after_it_is_spawned(tmp_path: Path
         server.stop()
     assert elapsed < 5.0, elapsed  # the 0.5 s bar is measured on a quiet machine by the bench
     assert json.loads(next(line for line in server.log if '"serving"' in line))["workers"] >= 1
+
+
+def test_a_request_over_the_servers_limits_is_answered_in_json(served: Server) -> None:
+    long_line = b"GET /" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n"
+    status, headers, body = raw_answer(served.url, long_line)
+    assert status == 414 and headers["Content-Type"] == "application/json", body
+    big_header = b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 9000 + b"\r\n\r\n"
+    status, headers, body = raw_answer(served.url, big_header)
+    assert status in (400, 431) and headers["Content-Type"] == "application/json", body

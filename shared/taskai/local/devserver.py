@@ -9,6 +9,7 @@ carries the process's event credential.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
@@ -204,17 +205,45 @@ def start_sources(
     return running
 
 
+def error_message(status: int, reason: str, message: str) -> bytes:
+    """A whole HTTP/1.1 error answer with the API's JSON error body, for errors the server
+    meets before any app sees the request (a garbage request line, one over the size limit)."""
+    code = reason.lower().replace(" ", "_").replace("-", "_")
+    body = json.dumps({"error": {"code": code, "message": message or reason}}).encode()
+    head = (
+        f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode("latin-1") + body
+
+
 def serve(
     host: str, port: int, *, events_port: int = 0, tick_s: float = 60.0, group_prefix: str = ""
 ) -> None:
     """Serve the API on host:port and the event functions on 127.0.0.1:events_port until
     interrupted."""
-    from werkzeug.serving import make_server
+    from werkzeug.serving import WSGIRequestHandler, make_server
+
+    class JsonErrors(WSGIRequestHandler):
+        """http.server's own errors (400, 414, 431, 505) in the API's JSON, not HTML."""
+
+        def send_error(
+            self, code: int, message: str | None = None, explain: str | None = None
+        ) -> None:
+            reason = self.responses.get(code, ("Error",))[0]
+            self.close_connection = True
+            self.wfile.write(error_message(code, reason, message or reason))
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # taskai.http logs each request
     router = build_app()
-    server = make_server(host, port, router, threaded=True)
-    events = make_server("127.0.0.1", events_port, EventRouter(router.events), threaded=True)
+    server = make_server(host, port, router, threaded=True, request_handler=JsonErrors)
+    events = make_server(
+        "127.0.0.1",
+        events_port,
+        EventRouter(router.events),
+        threaded=True,
+        request_handler=JsonErrors,
+    )
     threading.Thread(target=events.serve_forever, name="event-port", daemon=True).start()
     running = wire_events(router, port=events.server_port, tick_s=tick_s, group_prefix=group_prefix)
     log.info(

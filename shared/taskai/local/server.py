@@ -29,6 +29,7 @@ from taskai.local.devserver import (
     EventRouter,
     Router,
     build_app,
+    error_message,
     start_sources,
     subscribe_to_bus,
 )
@@ -100,8 +101,15 @@ class Server(BaseApplication):
     def load(self) -> PortRouter:
         """The WSGI app every worker forks with: API and web on the public port, events on the
         loopback one."""
+        from gunicorn import util
+
         from taskai import bootstrap
 
+        # gunicorn answers a request it cannot parse (414, 431, 400) itself, in HTML, and has no
+        # hook for it: its one writer of those answers speaks the API's JSON instead
+        util.write_error = lambda sock, status, reason, message: sock.sendall(
+            error_message(status, reason, message)
+        )
         bootstrap.process_secret()  # made before the fork: every worker admits the same senders
         self.app = PortRouter(build_app(web_cache=True))
         return self.app
