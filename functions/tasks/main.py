@@ -34,9 +34,9 @@ def create_task(call: Call) -> s.TaskPublic:
 def list_tasks(call: Call) -> s.TaskPage:
     """GET /api/tasks → 200 TaskPage filtered, searched, sorted, one cursor page; 422
     InvalidInput, 409 Conflict for a cursor of another sort."""
-    query = call.query(s.TaskListParams).task_query(call.in_zone, call.zone())
+    query = call.query(s.TaskListParams).task_query()
     page = service.list_tasks(uow=call.uow(), user_id=call.user_id, query=query, now=call.now)
-    zone = call.zone()
+    zone = call.zone()  # the account the use case's transaction read: no second one
     return s.TaskPage(
         items=[task_public(t, zone) for t in page.items], next_cursor=page.next_cursor
     )

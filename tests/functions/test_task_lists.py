@@ -181,3 +181,24 @@ def test_search_results_page_by_relevance(alice):
     got = [t["title"] for t in first["items"] + second["items"]]
     assert sorted(got) == sorted(f"alpha {i}" for i in range(7))
     assert second["next_cursor"] is None
+
+
+def test_a_filtered_list_reads_in_one_transaction_with_the_callers_zone(board):
+    import threading
+
+    from sqlalchemy import event
+
+    from taskai import bootstrap
+
+    began: list[str] = []
+
+    def listener(connection: object) -> None:
+        if threading.current_thread() is threading.main_thread():  # not the outbox relay
+            began.append("begin")
+
+    event.listen(bootstrap.engine(), "begin", listener)
+    try:
+        response = board.get("/api/tasks?tag=work&due_before=2031-12-31T00:00:00&sort=due")
+    finally:
+        event.remove(bootstrap.engine(), "begin", listener)
+    assert response.status_code == 200 and began == ["begin"]

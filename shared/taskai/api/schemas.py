@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from pydantic import (
@@ -568,19 +567,17 @@ class TaskListParams(Strict):
         json_schema_extra=_opaque_cursor,
     )
 
-    def task_query(
-        self, in_zone: Callable[[datetime | None], datetime | None], zone: tzinfo = UTC
-    ) -> TaskQuery:
-        """These filters as the domain's query; times without an offset read by `in_zone`, the
-        filter language's dates in `zone`; raises InvalidInput (field `filter`) for a malformed
-        filter."""
+    def task_query(self) -> TaskQuery:
+        """These filters as the domain's query (times without an offset stay naive: the use case
+        reads them, and the filter language's dates, in the owner's zone); raises InvalidInput
+        (field `filter`) for a malformed filter."""
         return TaskQuery(
             statuses=tuple(self.status),
             priorities=tuple(self.priority),
             tags=tuple(self.tag),
             tag_mode=self.tag_mode,
-            due_before=in_zone(day_start_or_moment(self.due_before)),
-            due_after=in_zone(day_start_or_moment(self.due_after)),
+            due_before=day_start_or_moment(self.due_before),
+            due_after=day_start_or_moment(self.due_after),
             overdue=self.overdue,
             no_due=self.no_due,
             recurring=self.recurring,
@@ -590,7 +587,6 @@ class TaskListParams(Strict):
             limit=self.limit,
             cursor=self.cursor,
             filter=parse_filter(self.filter) if self.filter is not None else None,
-            zone=zone,
             project_id=str(self.project_id) if self.project_id else None,
             section_id=str(self.section_id) if self.section_id else None,
         )

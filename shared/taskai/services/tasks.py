@@ -98,11 +98,23 @@ def get_task(*, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID) -> Task
 
 
 def list_tasks(*, uow: UnitOfWork, user_id: uuid.UUID, query: TaskQuery, now: datetime) -> Page:
-    """A page of the caller's tasks (`overdue` counts all-day tasks by the caller's day)."""
+    """A page of the caller's tasks, the query read in the caller's zone: its times without an
+    offset, its filter's dates, and `overdue` for all-day tasks (due their whole day)."""
     with uow:
         clock = owner_clock(uow, user_id)
-        query = replace(query, today_start=clock.start(clock.day(now)))
+        query = replace(
+            query,
+            due_before=in_zone(query.due_before, clock.zone),
+            due_after=in_zone(query.due_after, clock.zone),
+            zone=clock.zone,
+            today_start=clock.start(clock.day(now)),
+        )
         return uow.tasks.page(user_id, query, now=now)
+
+
+def in_zone(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
+    """`moment` as given, or read as a wall time in `zone` when it has no offset."""
+    return moment.replace(tzinfo=zone) if moment and moment.tzinfo is None else moment
 
 
 def update_task(
