@@ -95,7 +95,10 @@ def empty_target(database: str, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'restored' / 'taskai.db'}"
     assert POSTGRES_URL
     name = make_engine(POSTGRES_URL).url.database + "_restore"
-    admin = make_engine(POSTGRES_URL, pool_size=1).execution_options(isolation_level="AUTOCOMMIT")
+    # DROP DATABASE waits for a checkpoint, which a busy server may take well over 10 s to finish
+    admin = make_engine(POSTGRES_URL, pool_size=1, statement_timeout_s=300).execution_options(
+        isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         connection.execute(text(f'CREATE DATABASE "{name}"'))

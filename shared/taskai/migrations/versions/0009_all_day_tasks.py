@@ -38,8 +38,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Drop both columns (SQLite rebuilds the tables: batch mode)."""
-    with op.batch_alter_table("users") as batch:
-        batch.drop_column("all_day_reminder_time")
-    with op.batch_alter_table("tasks", schema=schema("tasks")) as batch:
-        batch.drop_column("all_day")
+    """Drop both columns in place (SQLite 3.35+ drops a plain column itself: rebuilding `users`
+    would drop the table every owned row cascades from since 0008)."""
+    op.drop_column("users", "all_day_reminder_time")
+    op.drop_column("tasks", "all_day", schema=schema("tasks"))
