@@ -49,6 +49,7 @@ export function confirmDialog(question, { confirm = 'Delete', detail } = {}) {
 export const SHORTCUTS = [
   ['q', 'Quick add a task'], ['/', 'Search'], ['j or ↓', 'Next task'], ['k or ↑', 'Previous task'],
   ['x', 'Complete or reopen the selected task'], ['e or Enter', 'Edit the selected task'],
+  ['m', 'Move the selected task to a project or section'],
   ['g then t / u / o / n / a / c', 'Go to Today, Upcoming, Overdue, No date, All, Completed'],
   ['Esc', 'Close a dialog or leave a field'], ['?', 'Show this list'],
 ];
