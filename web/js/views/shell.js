@@ -124,9 +124,9 @@ export function mountShell(root, { onSignOut }) {
     const open = new Map(); // project id → open tasks
     for (const task of all) if (task.status !== 'completed') open.set(task.project_id, (open.get(task.project_id) || 0) + 1);
     const places = [store.projects(), store.projects({ archived: true }), store.savedFilters()];
-    const signature = JSON.stringify([places, [...open]]);
-    if (signature !== placeSignature) {
-      placeSignature = signature;
+    const placesNow = JSON.stringify([places, [...open]]);
+    if (placesNow !== placeSignature) {
+      placeSignature = placesNow;
       renderPlaces(...places, open);
     }
     for (const key of NAV) countEls[key].textContent = numbers[key] ? String(numbers[key]) : '';
