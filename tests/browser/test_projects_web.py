@@ -136,9 +136,9 @@ def test_a_project_gets_sections_a_board_and_tasks_moved_by_drag_and_by_keyboard
 
     page.reload()
     expect(group(page, "Garden").locator(".task")).to_have_text([re.compile("Buy milk")])
-    expect(page.get_by_role("group", name="Layout").get_by_role("button", name="Board")).to_have_attribute(
-        "aria-pressed", "true"
-    )
+    expect(
+        page.get_by_role("group", name="Layout").get_by_role("button", name="Board")
+    ).to_have_attribute("aria-pressed", "true")
     sidebar.get_by_role("link", name=re.compile("^Inbox")).click()
     expect(row(page, "Fix the fence")).to_be_visible()
     watch.assert_clean()
@@ -250,9 +250,13 @@ def test_archiving_hides_a_projects_tasks_and_deleting_can_move_them(server, bro
     sidebar.get_by_role("link", name=re.compile("^Work")).click()
     page.get_by_role("button", name="Archive").click()
     expect(page.get_by_text("This project is archived")).to_be_visible()
-    expect(sidebar.get_by_role("list", name="Projects").get_by_role("link", name=re.compile("^Work"))).to_have_count(0)
+    expect(
+        sidebar.get_by_role("list", name="Projects").get_by_role("link", name=re.compile("^Work"))
+    ).to_have_count(0)
     sidebar.get_by_text("Archived projects").click()
-    expect(sidebar.get_by_role("list", name="Archived projects").get_by_role("link")).to_have_text(["Work"])
+    expect(sidebar.get_by_role("list", name="Archived projects").get_by_role("link")).to_have_text(
+        ["Work"]
+    )
     sidebar.get_by_role("link", name=re.compile("^All")).click()
     expect(page.get_by_role("heading", level=1, name="All tasks")).to_be_visible()
     expect(row(page, "Quarterly plan")).to_have_count(0)
@@ -282,7 +286,9 @@ def test_projects_sections_and_filters_made_elsewhere_show_up_and_go_live(server
     expect(sidebar.get_by_role("link", name="Soon")).to_be_visible()
     sidebar.get_by_role("link", name=re.compile("^Trip")).click()
     call(server, token, "POST", f"/api/projects/{trip['id']}/sections", {"name": "Packing"})
-    expect(page.get_by_role("heading", level=2, name=re.compile("^Packing"))).to_be_visible(timeout=10000)
+    expect(page.get_by_role("heading", level=2, name=re.compile("^Packing"))).to_be_visible(
+        timeout=10000
+    )
     call(server, token, "PATCH", f"/api/projects/{trip['id']}", {"name": "Holiday"})
     expect(page.get_by_role("heading", level=1, name="Holiday")).to_be_visible(timeout=10000)
     call(server, token, "DELETE", f"/api/filters/{saved['id']}")
@@ -303,15 +309,23 @@ def test_the_new_screens_have_no_axe_violation(server, browser, expect, size):
     for name in ["Errands", "Garden"]:
         call(server, token, "POST", f"/api/projects/{home['id']}/sections", {"name": name})
     sections = call(server, token, "GET", f"/api/projects/{home['id']}/sections")["items"]
-    for title, section in [("Buy milk", None), ("Post parcel", sections[0]["id"]), ("Weed", sections[1]["id"])]:
+    for title, section in [
+        ("Buy milk", None),
+        ("Post parcel", sections[0]["id"]),
+        ("Weed", sections[1]["id"]),
+    ]:
         body = {"title": title, "project_id": home["id"], "section_id": section, "priority": "high"}
         call(server, token, "POST", "/api/tasks", body)
-    call(server, token, "POST", "/api/filters", {"name": "Urgent", "query": "p1", "color": "#db4035"})
+    call(
+        server, token, "POST", "/api/filters", {"name": "Urgent", "query": "p1", "color": "#db4035"}
+    )
 
     page.goto(f"{server.url}/projects/{home['id']}")
     expect(row(page, "Weed")).to_be_visible()
     open_sidebar(page, phone)
-    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Urgent")).to_be_visible()
+    expect(
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Urgent")
+    ).to_be_visible()
     assert_accessible(page, "sidebar with projects and filters")
     if phone:
         page.keyboard.press("Escape")

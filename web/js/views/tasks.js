@@ -98,8 +98,10 @@ export function tasksPage(host, viewKey, { savedFilter = null } = {}) {
 
   function render() {
     const zone = store.state.user?.timezone || 'UTC';
+    const missing = savedFilter && store.state.loaded && !savedRow(); // deleted, here or elsewhere
     heading.textContent = searching ? `Search: ${router.params().get('q') || ''}`
-      : savedFilter ? savedRow()?.name || 'Filter' : view.title;
+      : savedFilter ? savedRow()?.name || (missing ? 'Filter not found' : 'Filter') : view.title;
+    headActions.hidden = Boolean(missing);
     if (savedFilter && savedRow()) document.title = `${savedRow().name} · TaskAI`;
     const tasks = store.state.loaded ? visibleTasks() : null;
     if (!tasks) {
