@@ -133,6 +133,15 @@ def test_a_project_gets_sections_a_board_and_tasks_moved_by_drag_and_by_keyboard
     expect(move.get_by_label("Section")).to_have_value("")
     move.get_by_role("button", name="Move").click()
     expect(row(page, "Fix the fence")).to_have_count(0)
+    row(page, "Post parcel").drag_to(sidebar.get_by_role("link", name=re.compile("^Inbox")))
+    expect(row(page, "Post parcel")).to_have_count(0)
+    inbox = next(p for p in call(server, token, "GET", "/api/projects")["items"] if p["inbox"])
+    eventually(
+        lambda: any(
+            t["title"] == "Post parcel"
+            for t in call(server, token, "GET", f"/api/tasks?project_id={inbox['id']}")["items"]
+        )
+    )
 
     page.reload()
     expect(group(page, "Garden").locator(".task")).to_have_text([re.compile("Buy milk")])
@@ -171,6 +180,7 @@ def test_sections_are_renamed_and_deleted_in_place_and_the_editor_picks_project_
     editor.get_by_label("Section").select_option(label="Doing")
     editor.get_by_role("button", name="Save").click()
     expect(editor).to_be_hidden()
+    expect(row(page, "Write report").locator(".meta-place")).to_have_text("Work / Doing")
     page.goto(f"{server.url}/projects/{work['id']}")
     expect(group(page, "Doing").locator(".task")).to_have_text([re.compile("Write report")])
 

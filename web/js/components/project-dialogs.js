@@ -161,11 +161,20 @@ export function placeName(task) {
 }
 
 /** Put a task in `sectionId` of its project at once; the API confirms or it goes back. */
-export async function moveToSection(task, sectionId) {
-  if ((task.section_id || null) === (sectionId || null)) return;
-  store.putTasks([{ ...task, section_id: sectionId }]);
+export function moveToSection(task, sectionId) {
+  if ((task.section_id || null) === (sectionId || null)) return Promise.resolve();
+  return moveNow(task, { section_id: sectionId });
+}
+
+/** Put a task in `project` (in no section) at once; the API confirms or it goes back. */
+export function moveToProject(task, project) {
+  return moveNow(task, { project_id: project.id, section_id: null });
+}
+
+async function moveNow(task, changes) {
+  store.putTasks([{ ...task, ...changes }]);
   try {
-    const moved = await actions.save(task.id, { section_id: sectionId });
+    const moved = await actions.save(task.id, changes);
     announce(`Moved “${task.title}” to ${placeName(moved)}`);
   } catch (error) {
     store.putTasks([task]);

@@ -6,7 +6,7 @@ import * as router from '../router.js';
 import { VIEWS, counts } from '../lists.js';
 import { quickAdd } from '../components/quick-add.js';
 import { shortcutsDialog } from '../components/dialog.js';
-import { projectDialog, filterDialog } from '../components/project-dialogs.js';
+import { projectDialog, filterDialog, moveToProject } from '../components/project-dialogs.js';
 
 const NAV = ['today', 'upcoming', 'overdue', 'nodate', 'all', 'completed'];
 
@@ -148,13 +148,30 @@ export function mountShell(root, { onSignOut }) {
       h('a', { href, class: 'nav-link nav-tag', dataset: { path: href } },
         h('span', { class: 'dot', style: { '--tag': row.color } }), h('span', { class: 'nav-text' }, row.name),
         count != null && h('span', { class: 'count' }, count ? String(count) : '')));
-    replace(projectList, projects.map((p) => link(`/projects/${p.id}`, p, open.get(p.id) || 0)));
+    replace(projectList, projects.map((p) => dropInto(link(`/projects/${p.id}`, p, open.get(p.id) || 0), p)));
     archived.hidden = !archivedProjects.length;
     archivedCount.textContent = String(archivedProjects.length);
     replace(archivedList, archivedProjects.map((p) => link(`/projects/${p.id}`, p, null)));
     replace(filterList, filters.length ? filters.map((f) => link(`/filters/${f.id}`, f, null))
       : h('li', { class: 'nav-empty' }, 'Filters you save show here'));
     markCurrent();
+  }
+
+  /** A task dragged from a project page onto a project in the sidebar moves there (no section). */
+  function dropInto(item, project) {
+    item.addEventListener('dragover', (event) => {
+      if (!event.dataTransfer.types.includes('text/plain')) return;
+      event.preventDefault();
+      item.classList.add('drop-target');
+    });
+    item.addEventListener('dragleave', () => item.classList.remove('drop-target'));
+    item.addEventListener('drop', (event) => {
+      event.preventDefault();
+      item.classList.remove('drop-target');
+      const task = store.state.tasks.get(event.dataTransfer.getData('text/plain'));
+      if (task && task.project_id !== project.id) moveToProject(task, project);
+    });
+    return item;
   }
 
   function markCurrent() {

@@ -10,7 +10,7 @@ import { taskRow } from '../components/task-row.js';
 import { openEditor } from '../components/editor.js';
 import { filterBar } from '../components/filter-bar.js';
 import { filterBox } from '../components/filter-box.js';
-import { filterDialog, moveDialog } from '../components/project-dialogs.js';
+import { filterDialog, moveDialog, placeName } from '../components/project-dialogs.js';
 import { confirmDialog } from '../components/dialog.js';
 import { fail } from '../announce.js';
 import { emptyState, skeleton } from '../components/empty-states.js';
@@ -122,7 +122,10 @@ export function tasksPage(host, viewKey, { savedFilter = null } = {}) {
       return;
     }
     const next = new Set();
-    const handlers = { onToggle: toggle, onOpen: (task) => openEditor(task), onTag: filterByTag };
+    const handlers = {
+      onToggle: toggle, onOpen: (task) => openEditor(task), onTag: filterByTag,
+      place: (task) => (store.state.projects.get(task.project_id)?.inbox === false ? placeName(task) : ''),
+    };
     replace(listHost, group(tasks, searching ? 'search' : viewKey, filters.sort, zone).map((section) => {
       const rows = section.tasks.map((task) => {
         const row = taskRow(task, zone, handlers);
