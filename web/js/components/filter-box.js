@@ -1,6 +1,7 @@
 // The filter box above a task list: a query of the filter language, its error inline, "Save as filter".
 import { h, uid } from '../dom.js';
 import { icon } from '../icons.js';
+import { readable } from '../messages.js';
 
 /** `onApply(query)` runs on Enter or Apply ('' clears); `onSave(query)` saves the applied query. */
 export function filterBox({ query = '', onApply, onSave }) {
@@ -12,7 +13,7 @@ export function filterBox({ query = '', onApply, onSave }) {
     maxlength: '1000', placeholder: 'e.g. today & p1 | #work', enterkeyhint: 'search', 'aria-describedby': `${hintId} ${errorId}`,
   });
   const error = h('p', { class: 'field-error', id: errorId, role: 'alert', hidden: true });
-  const clear = h('button', { type: 'button', class: 'btn btn-small btn-quiet', onclick: () => apply('') }, 'Clear');
+  const clear = h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Clear filter', title: 'Clear filter', onclick: () => apply('') }, icon('close'));
   const save = h('button', { type: 'button', class: 'btn btn-small', onclick: () => onSave(applied) }, 'Save as filter');
   const element = h('form', { class: 'filter-box', role: 'search', 'aria-label': 'Filter tasks', novalidate: true },
     h('div', { class: 'filter-box-row' },
@@ -51,7 +52,7 @@ export function filterBox({ query = '', onApply, onSave }) {
 
   /** Show the API's message about the query ('' hides it). */
   function showError(message) {
-    error.textContent = message;
+    error.textContent = message && readable('filter', message);
     error.hidden = !message;
     if (message) input.setAttribute('aria-invalid', 'true');
     else input.removeAttribute('aria-invalid');
