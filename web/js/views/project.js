@@ -74,9 +74,11 @@ export function projectPage(host, projectId) {
     replace(tools,
       h('div', { class: 'segmented', role: 'group', 'aria-label': 'Layout' }, layout('list', 'List'), layout('board', 'Board')),
       !row.inbox && [
-        h('button', { type: 'button', class: 'btn btn-small btn-quiet', onclick: () => projectDialog(project()) }, 'Edit project'),
+        h('button', { type: 'button', class: 'btn btn-small btn-quiet', 'aria-label': 'Edit project', onclick: () => projectDialog(project()) },
+          'Edit', h('span', { class: 'wide-only' }, ' project')),
         h('button', { type: 'button', class: 'btn btn-small btn-quiet', onclick: toggleArchived }, row.archived ? 'Unarchive' : 'Archive'),
-        h('button', { type: 'button', class: 'btn btn-small btn-danger-quiet', onclick: removeProject }, 'Delete project'),
+        h('button', { type: 'button', class: 'btn btn-small btn-danger-quiet', 'aria-label': 'Delete project', onclick: removeProject },
+          'Delete', h('span', { class: 'wide-only' }, ' project')),
       ]);
   }
 
