@@ -281,6 +281,19 @@ def test_archiving_hides_a_projects_tasks_and_deleting_can_move_them(server, bro
     expect(page.get_by_role("heading", level=1, name="Inbox")).to_be_visible()
     expect(row(page, "Quarterly plan")).to_be_visible()
     expect(sidebar.get_by_role("link", name=re.compile("^Work"))).to_have_count(0)
+
+    side = call(server, token, "POST", "/api/projects", {"name": "Side"})
+    doomed = call(
+        server, token, "POST", "/api/tasks", {"title": "Old idea", "project_id": side["id"]}
+    )
+    page.goto(f"{server.url}/projects/{side['id']}")
+    expect(row(page, "Old idea")).to_be_visible()
+    page.get_by_role("button", name="Delete project").click()
+    dialog = page.get_by_role("dialog", name="Delete project “Side”?")
+    expect(dialog.get_by_label("Delete them")).to_be_checked()
+    dialog.get_by_role("button", name="Delete project").click()
+    expect(page.get_by_role("heading", level=1, name="Inbox")).to_be_visible()
+    assert api_call(server.url, "GET", f"/api/tasks/{doomed['id']}", token=token)[0] == 404
     watch.assert_clean()
     context.close()
 
@@ -310,8 +323,9 @@ def test_projects_sections_and_filters_made_elsewhere_show_up_and_go_live(server
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_the_new_screens_have_no_axe_violation(server, browser, expect, size):
-    context, page, watch = open_app(browser, **SIZES[size])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_new_screens_have_no_axe_violation(server, browser, expect, size, scheme):
+    context, page, watch = open_app(browser, color_scheme=scheme, **SIZES[size])
     phone = size == "phone"
     sign_up(page, server, expect, new_email("axe-projects"))
     token = token_of(page)
@@ -340,11 +354,11 @@ def test_the_new_screens_have_no_axe_violation(server, browser, expect, size):
     if phone:
         page.keyboard.press("Escape")
     assert_accessible(page, "project, list layout")
-    shoot(page, f"project-list-{size}")
+    shoot(page, f"project-list-{size}-{scheme}")
     page.get_by_role("group", name="Layout").get_by_role("button", name="Board").click()
     expect(page.locator("#main .layout-board")).to_be_visible()
     assert_accessible(page, "project, board layout")
-    shoot(page, f"project-board-{size}")
+    shoot(page, f"project-board-{size}-{scheme}")
     page.get_by_role("button", name="Add task to Errands").click()
     assert_accessible(page, "board with an inline form")
     page.keyboard.press("Escape")
@@ -362,7 +376,7 @@ def test_the_new_screens_have_no_axe_violation(server, browser, expect, size):
     page.goto(server.url + "/all?filter=p1%20%26")
     expect(page.get_by_role("search", name="Filter tasks").get_by_role("alert")).to_be_visible()
     assert_accessible(page, "filter box with an error")
-    shoot(page, f"filter-error-{size}")
+    shoot(page, f"filter-error-{size}-{scheme}")
     page.get_by_role("button", name="Clear filter").click()
     page.get_by_role("textbox", name="Filter").fill("p2")
     page.keyboard.press("Enter")
