@@ -174,7 +174,7 @@ export function tasksPage(host, viewKey, { savedFilter = null } = {}) {
     try {
       const page = q || query ? await api.listTasks({
         q, filter: query || null, status, tag: filters.tag, priority: filters.priority,
-        sort: q ? 'relevance' : null, limit: 200,
+        sort: q ? 'relevance' : null, limit: q ? 100 : 200, // a filter's page is the API's largest
       }, searchController.signal) : { items: [] };
       store.putTasks(page.items, { fromSync: true });
       searchIds = page.items.map((t) => t.id);
