@@ -51,7 +51,7 @@ function queryString(query) {
 const get = (path, query, signal) => request('GET', path, { query, signal });
 const post = (path, body, signal) => request('POST', path, { body, signal });
 const patch = (path, body) => request('PATCH', path, { body });
-const del = (path) => request('DELETE', path, { keepalive: true }); // outlives the page (a delete sent on leaving)
+const del = (path, query) => request('DELETE', path, { query, keepalive: true }); // outlives the page (a delete sent on leaving)
 const id = (value) => encodeURIComponent(value);
 
 export const api = {
@@ -76,6 +76,17 @@ export const api = {
   createTag: (body) => post('/api/tags', body),
   updateTag: (tagId, body) => patch(`/api/tags/${id(tagId)}`, body),
   deleteTag: (tagId) => del(`/api/tags/${id(tagId)}`),
+
+  // projects, sections and saved filters (issue 16)
+  createProject: (body) => post('/api/projects', body),
+  updateProject: (projectId, body) => patch(`/api/projects/${id(projectId)}`, body),
+  deleteProject: (projectId, moveTo) => del(`/api/projects/${id(projectId)}`, { move_to: moveTo }),
+  createSection: (projectId, body) => post(`/api/projects/${id(projectId)}/sections`, body),
+  updateSection: (sectionId, body) => patch(`/api/sections/${id(sectionId)}`, body),
+  deleteSection: (sectionId) => del(`/api/sections/${id(sectionId)}`),
+  createFilter: (body) => post('/api/filters', body),
+  updateFilter: (filterId, body) => patch(`/api/filters/${id(filterId)}`, body),
+  deleteFilter: (filterId) => del(`/api/filters/${id(filterId)}`),
 
   parse: (text, timezone, signal) => post('/api/ai/parse', { text, timezone }, signal),
   quickAdd: (text, timezone) => post('/api/ai/tasks', { text, timezone }),

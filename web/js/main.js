@@ -11,6 +11,7 @@ import { mountShell } from './views/shell.js';
 import { tasksPage } from './views/tasks.js';
 import { tagsPage } from './views/tags.js';
 import { profilePage } from './views/profile.js';
+import { projectPage } from './views/project.js';
 import { authPage } from './views/auth.js';
 import { installShortcuts } from './shortcuts.js';
 import { flushDeletes } from './actions.js';
@@ -72,8 +73,8 @@ function showAuth(mode) {
 }
 
 /** Render a signed-in page into the shell, or send the visitor to sign in. */
-function signedInPage(render, { title, listPath = null, withQuickAdd = false } = {}) {
-  return async ({ focus }) => {
+function signedInPage(render, { title, listPath = null, withQuickAdd = false, target = () => null } = {}) {
+  return async ({ focus, match }) => {
     if (!signedIn()) {
       router.navigate(session.seenBefore() ? '/signin' : '/signup', { replace: true });
       return;
@@ -89,9 +90,9 @@ function signedInPage(render, { title, listPath = null, withQuickAdd = false } =
       return;
     }
     page?.destroy?.();
-    document.title = `${title()} · TaskAI`;
-    shell.showing({ listPath, withQuickAdd });
-    page = render(shell.page);
+    document.title = `${title(match)} · TaskAI`;
+    shell.showing({ listPath, withQuickAdd, target: target(match) });
+    page = render(shell.page, match);
     if (focus) page?.heading?.focus();
   };
 }
@@ -103,6 +104,14 @@ const listPage = (key) => signedInPage((host) => tasksPage(host, key), {
 for (const key of Object.keys(VIEWS)) router.route(`/${key}`, listPage(key));
 router.route('/search', signedInPage((host) => tasksPage(host, 'search'), {
   title: () => `Search: ${router.params().get('q') || ''}`, withQuickAdd: true,
+}));
+// projects and saved filters (issue 16); a name not loaded yet shows as the generic title
+const named = (kind, fallback) => (match) => store.state[kind].get(match[1])?.name || fallback;
+router.route(/^\/projects\/([\w-]+)$/, signedInPage((host, match) => projectPage(host, match[1]), {
+  title: named('projects', 'Project'), withQuickAdd: true, target: (match) => ({ project_id: match[1] }),
+}));
+router.route(/^\/filters\/([\w-]+)$/, signedInPage((host, match) => tasksPage(host, 'all', { savedFilter: match[1] }), {
+  title: named('filters', 'Filter'), withQuickAdd: true,
 }));
 router.route('/tags', signedInPage((host) => tagsPage(host), { title: () => 'Tags' }));
 router.route('/profile', signedInPage((host) => profilePage(host, { onSignOut: () => signOut() }), { title: () => 'Profile' }));

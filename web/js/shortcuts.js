@@ -1,11 +1,11 @@
-// Keyboard shortcuts: q quick add, / search, j/k or arrows move, x complete, e edit, g+key go, ? help.
+// Keyboard shortcuts: q quick add, / search, j/k or arrows move, x complete, e edit, m move to…, g+key go, ? help.
 import { isTyping } from './dom.js';
 import * as router from './router.js';
 import { shortcutsDialog } from './components/dialog.js';
 
 const GO = { t: '/today', u: '/upcoming', o: '/overdue', n: '/nodate', a: '/all', c: '/completed' };
 
-/** `app` gives: focusQuickAdd(), focusSearch(), list() → {toggle(id), edit(id)} | null. */
+/** `app` gives: focusQuickAdd(), focusSearch(), list() → {toggle(id), edit(id), move(id)} | null. */
 export function installShortcuts(app) {
   let pendingG = 0;
   document.addEventListener('keydown', (event) => {
@@ -35,6 +35,7 @@ export function installShortcuts(app) {
       case 'k': case 'ArrowUp': return list ? move(-1) : false;
       case 'x': return Boolean(list && current() && (moveAfterComplete(), true));
       case 'e': return Boolean(list && current() && (list.edit(current().dataset.id), true));
+      case 'm': return Boolean(list?.move && current() && (list.move(current().dataset.id), true));
       case 'Enter': return Boolean(list && row && event.target === row && (list.edit(row.dataset.id), true));
       default: return false;
     }

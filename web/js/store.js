@@ -1,9 +1,13 @@
-// App state (user, tasks, tags, filters) with change notifications batched into one per tick.
+// App state (user, tasks, tags, projects, sections, saved filters) with change notifications batched into one per tick.
 
 export const state = {
   user: null,
   tasks: new Map(), // id → TaskPublic
   tags: new Map(), // id → TagPublic
+  // projects, sections and saved filters (issue 16)
+  projects: new Map(), // id → ProjectPublic
+  sections: new Map(), // id → SectionPublic
+  filters: new Map(), // id → FilterPublic
   loaded: false,
   cursor: null,
   busy: new Set(), // task ids with a request in flight: sync leaves them alone meanwhile
@@ -67,10 +71,54 @@ export function tagByName(name) {
   return null;
 }
 
+// projects, sections and saved filters (issue 16)
+const byPosition = (a, b) => a.position - b.position || a.name.localeCompare(b.name);
+
+/** Put rows (ProjectPublic, SectionPublic or FilterPublic) into `kind` ('projects' | 'sections' | 'filters'). */
+export function putRows(kind, rows) {
+  for (const row of rows) state[kind].set(row.id, { ...state[kind].get(row.id), ...row });
+  if (rows.length) changed();
+}
+
+/** Forget the row `id` of `kind`; a project takes its sections along. */
+export function removeRow(kind, id) {
+  if (!state[kind].delete(id)) return;
+  if (kind === 'projects') for (const s of [...state.sections.values()]) if (s.project_id === id) state.sections.delete(s.id);
+  changed();
+}
+
+/** Projects in sidebar order: the Inbox first, then by position; archived ones only when asked. */
+export function projects({ archived = false } = {}) {
+  return [...state.projects.values()]
+    .filter((p) => p.archived === archived)
+    .sort((a, b) => Number(b.inbox) - Number(a.inbox) || byPosition(a, b));
+}
+
+export function inbox() {
+  return [...state.projects.values()].find((p) => p.inbox) || null;
+}
+
+/** A project's sections by position. */
+export function sectionsOf(projectId) {
+  return [...state.sections.values()].filter((s) => s.project_id === projectId).sort(byPosition);
+}
+
+export function savedFilters() {
+  return [...state.filters.values()].sort(byPosition);
+}
+
+/** False for a task of an archived project: lists hide those (search still finds them). */
+export function shown(task) {
+  return !state.projects.get(task.project_id)?.archived;
+}
+
 export function reset() {
   state.user = null;
   state.tasks.clear();
   state.tags.clear();
+  state.projects.clear();
+  state.sections.clear();
+  state.filters.clear();
   state.loaded = false;
   state.cursor = null;
   state.busy.clear();

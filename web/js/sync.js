@@ -45,12 +45,18 @@ async function pull() {
   }
 }
 
-function apply({ tasks, tags, deleted }) {
+const ROWS = { project: 'projects', section: 'sections', filter: 'filters' }; // deletion type → store kind
+
+function apply({ tasks, tags, deleted, projects = [], sections = [], filters = [] }) {
   store.putTags(tags);
+  store.putRows('projects', projects);
+  store.putRows('sections', sections);
+  store.putRows('filters', filters);
   store.putTasks(tasks, { fromSync: true });
   for (const { type, id } of deleted) {
     if (type === 'task') store.removeTask(id);
-    else store.removeTag(id);
+    else if (type === 'tag') store.removeTag(id);
+    else if (ROWS[type]) store.removeRow(ROWS[type], id);
   }
 }
 

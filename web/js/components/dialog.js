@@ -4,6 +4,7 @@ import { h } from '../dom.js';
 /** Open a modal; returns {dialog, close}. `onClose` runs once when it closes for any reason. */
 export function modal({ title, body, footer, className = '', onClose, label }) {
   const opener = document.activeElement;
+  const openerTask = opener?.closest?.('.task')?.dataset.id; // a list re-rendered meanwhile has a new row for it
   const headingId = `dlg-${Math.random().toString(36).slice(2, 8)}`;
   const dialog = h('dialog', { class: `modal ${className}`, 'aria-labelledby': label ? null : headingId, 'aria-label': label },
     h('div', { class: 'modal-head' },
@@ -19,6 +20,7 @@ export function modal({ title, body, footer, className = '', onClose, label }) {
     dialog.remove();
     onClose?.(result);
     if (opener?.isConnected) opener.focus();
+    else if (openerTask) document.querySelector(`#main .task[data-id="${CSS.escape(openerTask)}"]`)?.focus();
   }
   dialog.addEventListener('cancel', (event) => {
     event.preventDefault();
@@ -49,6 +51,7 @@ export function confirmDialog(question, { confirm = 'Delete', detail } = {}) {
 export const SHORTCUTS = [
   ['q', 'Quick add a task'], ['/', 'Search'], ['j or ↓', 'Next task'], ['k or ↑', 'Previous task'],
   ['x', 'Complete or reopen the selected task'], ['e or Enter', 'Edit the selected task'],
+  ['m', 'Move the selected task to a project or section'],
   ['g then t / u / o / n / a / c', 'Go to Today, Upcoming, Overdue, No date, All, Completed'],
   ['Esc', 'Close a dialog or leave a field'], ['?', 'Show this list'],
 ];

@@ -10,11 +10,12 @@ import { recurrenceField } from './recurrence-field.js';
 import { remindersField } from './reminders-field.js';
 import { tagInput } from './tag-input.js';
 import { PRIORITY_NAMES } from './chips.js';
+import { placePicker, moveDialog } from './project-dialogs.js';
 
 const STATUSES = [['pending', 'To do'], ['in_progress', 'In progress'], ['completed', 'Completed']];
 
-/** Open the editor for `task`, or for a new task when it is null. */
-export function openEditor(task) {
+/** Open the editor for `task`, or for a new task when it is null (in `place`: {project_id, section_id}). */
+export function openEditor(task, place = {}) {
   const zone = store.state.user?.timezone || 'UTC';
   const due = task?.due_date ? wall(task.due_date, zone) : null;
   const title = h('input', { type: 'text', value: task?.title || '', maxlength: '500', autocomplete: 'off' });
@@ -29,6 +30,8 @@ export function openEditor(task) {
   const recurrence = recurrenceField(task?.recurrence || null, { dueWeekday: weekday });
   const reminders = remindersField(task?.reminders || [], zone);
   const tags = tagInput((task?.tags || []).map((t) => t.name));
+  // project and section (issue 16)
+  const where = placePicker({ projectId: task?.project_id || place.project_id, sectionId: task?.section_id || place.section_id });
   const general = h('p', { class: 'form-error', role: 'alert', hidden: true });
   const clearDue = h('button', {
     type: 'button', class: 'btn btn-small btn-quiet', onclick: () => { dueDate.value = ''; dueTime.value = ''; dueDate.focus(); },
@@ -46,6 +49,8 @@ export function openEditor(task) {
     field('Description', description, { name: 'description' }),
     dueField,
     h('div', { class: 'editor-grid' }, priority.element, field('Status', status, { name: 'status' })),
+    h('div', { class: 'editor-grid' },
+      field('Project', where.project, { name: 'project_id' }), field('Section', where.section, { name: 'section_id' })),
     recurrence.element,
     reminders.element,
     tags.element,
@@ -57,6 +62,7 @@ export function openEditor(task) {
   const footer = [
     task && h('button', { type: 'button', class: 'btn btn-danger-quiet', onclick: onDelete }, 'Delete'),
     task?.recurrence && task.status !== 'completed' && h('button', { type: 'button', class: 'btn btn-quiet', onclick: onSkip }, 'Skip this one'),
+    task && h('button', { type: 'button', class: 'btn btn-quiet', onclick: () => { close(); moveDialog(task); } }, 'Move to…'),
     h('span', { class: 'spacer' }),
     h('button', { type: 'button', class: 'btn', onclick: () => close() }, 'Cancel'),
     save,
@@ -107,6 +113,9 @@ export function openEditor(task) {
     const remind = reminders.value();
     if (remind.changed) changes.reminders = remind.value;
     put('tags', tags.value(), (task?.tags || []).map((t) => t.name));
+    const spot = where.value();
+    if (spot.project_id) put('project_id', spot.project_id, task?.project_id);
+    put('section_id', spot.section_id, task?.section_id ?? null);
     if (!task) {
       for (const key of ['status', 'description']) if (!changes[key]) delete changes[key];
     }

@@ -136,7 +136,7 @@ export function quickAdd({ onCreated } = {}) {
     controller?.abort();
     form.setAttribute('aria-busy', 'true');
     try {
-      const task = await createFrom(text);
+      const task = await intoTarget(await createFrom(text));
       store.putTasks([task]);
       if (input.value.trim() === text) {
         input.value = '';
@@ -184,5 +184,13 @@ export function quickAdd({ onCreated } = {}) {
     }
   }
 
-  return { form, input, focus: () => input.focus() };
+  /** On a project page the task goes to that project, unless its text named one (issue 16). */
+  async function intoTarget(task) {
+    const { target } = handle;
+    if (!target || task.project_id === target.project_id || !store.state.projects.get(task.project_id)?.inbox) return task;
+    return api.updateTask(task.id, target);
+  }
+
+  const handle = { form, input, focus: () => input.focus(), target: null }; // target: {project_id} | null
+  return handle;
 }

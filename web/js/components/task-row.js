@@ -4,7 +4,7 @@ import { icon } from '../icons.js';
 import { dueChip, tagChip, PRIORITY_NAMES } from './chips.js';
 import { label } from '../dates.js';
 
-/** handlers: {onToggle(task), onOpen(task), onTag(name)} */
+/** handlers: {onToggle(task), onOpen(task), onTag(name), place?(task) → "Project / Section" or ''} */
 export function taskRow(task, zone, handlers) {
   const done = task.status === 'completed';
   const titleId = `t-${task.id}`;
@@ -23,7 +23,8 @@ export function taskRow(task, zone, handlers) {
     task.reminders?.length > 0 && h('span', { class: 'meta-item', title: 'Reminders' }, icon('bell'), String(task.reminders.length)),
     task.status === 'in_progress' && h('span', { class: 'meta-item in-progress' }, 'In progress'),
     done && task.completed_at && h('span', { class: 'meta-item' }, `Done ${label(task.completed_at, zone)}`),
-    task.tags.map((tag) => tagChip(tag, { onclick: () => handlers.onTag(tag.name) })));
+    task.tags.map((tag) => tagChip(tag, { onclick: () => handlers.onTag(tag.name) })),
+    handlers.place?.(task) && h('span', { class: 'meta-item meta-place' }, icon('folder'), h('span', { class: 'meta-text' }, handlers.place(task))));
   const description = task.description?.trim()
     ? h('p', { class: 'task-desc' }, task.description.trim().split('\n')[0]) : null;
   return h('li', {

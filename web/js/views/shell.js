@@ -1,4 +1,4 @@
-// The signed-in frame: top bar with search, sidebar with views, tags and account, and the main area.
+// The signed-in frame: top bar with search, sidebar with views, projects, saved filters, tags and account, and the main area.
 import { h, replace, debounce } from '../dom.js';
 import { icon } from '../icons.js';
 import * as store from '../store.js';
@@ -6,6 +6,7 @@ import * as router from '../router.js';
 import { VIEWS, counts } from '../lists.js';
 import { quickAdd } from '../components/quick-add.js';
 import { shortcutsDialog } from '../components/dialog.js';
+import { projectDialog, filterDialog, moveToProject } from '../components/project-dialogs.js';
 
 const NAV = ['today', 'upcoming', 'overdue', 'nodate', 'all', 'completed'];
 
@@ -24,6 +25,22 @@ export function mountShell(root, { onSignOut }) {
       icon(VIEWS[key].icon), h('span', { class: 'nav-text' }, key === 'all' ? 'All' : VIEWS[key].title), countEls[key]));
   });
   const tagList = h('ul', { class: 'nav-tags', 'aria-label': 'Tags' });
+  // projects and saved filters (issue 16)
+  const projectList = h('ul', { class: 'nav-tags', 'aria-label': 'Projects' });
+  const archivedList = h('ul', { class: 'nav-tags', 'aria-label': 'Archived projects' });
+  const archivedCount = h('span', { class: 'count' });
+  const archived = h('details', { class: 'nav-archived', hidden: true },
+    h('summary', { class: 'nav-link nav-small' }, h('span', { class: 'nav-text' }, 'Archived projects'), archivedCount), archivedList);
+  const filterList = h('ul', { class: 'nav-tags', 'aria-label': 'Saved filters' });
+  const addButton = (text, onclick) => h('button', { type: 'button', class: 'icon-btn nav-add', 'aria-label': text, title: text, onclick }, icon('plus'));
+  const addProject = async () => {
+    const project = await projectDialog();
+    if (project) router.navigate(`/projects/${project.id}`);
+  };
+  const addFilter = async () => {
+    const filter = await filterDialog();
+    if (filter) router.navigate(`/filters/${filter.id}`);
+  };
   const userName = h('span', { class: 'nav-text user-name' });
   const closeMenu = h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Close menu' }, icon('close'));
   const sidebar = h('nav', { id: 'sidebar', class: 'sidebar', 'aria-label': 'Main' },
@@ -31,6 +48,12 @@ export function mountShell(root, { onSignOut }) {
       h('span', { class: 'brand' }, h('img', { src: '/favicon.svg', alt: '', width: '24', height: '24' }), h('span', {}, 'TaskAI')),
       closeMenu),
     h('ul', { class: 'nav-views' }, navLinks),
+    h('div', { class: 'nav-section' },
+      h('div', { class: 'nav-heading-row' }, h('h2', { class: 'nav-heading' }, 'Projects'), addButton('Add project', addProject)),
+      projectList, archived),
+    h('div', { class: 'nav-section' },
+      h('div', { class: 'nav-heading-row' }, h('h2', { class: 'nav-heading' }, 'Filters'), addButton('Add filter', addFilter)),
+      filterList),
     h('div', { class: 'nav-section' },
       h('h2', { class: 'nav-heading' }, 'Tags'), tagList,
       h('a', { href: '/tags', class: 'nav-link nav-small', dataset: { view: 'tags' } }, icon('tag'), h('span', { class: 'nav-text' }, 'Manage tags'))),
@@ -92,11 +115,20 @@ export function mountShell(root, { onSignOut }) {
   });
 
   let tagSignature = '';
+  let placeSignature = '';
   function update() {
     const { user, tasks, tags } = store.state;
     const zone = user?.timezone || 'UTC';
-    const all = [...tasks.values()];
+    const all = [...tasks.values()].filter(store.shown);
     const numbers = counts(all, zone);
+    const open = new Map(); // project id → open tasks
+    for (const task of all) if (task.status !== 'completed') open.set(task.project_id, (open.get(task.project_id) || 0) + 1);
+    const places = [store.projects(), store.projects({ archived: true }), store.savedFilters()];
+    const placesNow = JSON.stringify([places, [...open]]);
+    if (placesNow !== placeSignature) {
+      placeSignature = placesNow;
+      renderPlaces(...places, open);
+    }
     for (const key of NAV) countEls[key].textContent = numbers[key] ? String(numbers[key]) : '';
     userName.textContent = user?.name || user?.email || 'Profile';
     const sorted = [...tags.values()].sort((a, b) => a.name.localeCompare(b.name));
@@ -111,12 +143,44 @@ export function mountShell(root, { onSignOut }) {
     markCurrent();
   }
 
+  function renderPlaces(projects, archivedProjects, filters, open) {
+    const link = (href, row, count) => h('li', {},
+      h('a', { href, class: 'nav-link nav-tag', dataset: { path: href } },
+        h('span', { class: 'dot', style: { '--tag': row.color } }), h('span', { class: 'nav-text' }, row.name),
+        count != null && h('span', { class: 'count' }, count ? String(count) : '')));
+    replace(projectList, projects.map((p) => dropInto(link(`/projects/${p.id}`, p, open.get(p.id) || 0), p)));
+    archived.hidden = !archivedProjects.length;
+    archivedCount.textContent = String(archivedProjects.length);
+    replace(archivedList, archivedProjects.map((p) => link(`/projects/${p.id}`, p, null)));
+    replace(filterList, filters.length ? filters.map((f) => link(`/filters/${f.id}`, f, null))
+      : h('li', { class: 'nav-empty' }, 'Filters you save show here'));
+    markCurrent();
+  }
+
+  /** A task dragged from a project page onto a project in the sidebar moves there (no section). */
+  function dropInto(item, project) {
+    item.addEventListener('dragover', (event) => {
+      if (!event.dataTransfer.types.includes('text/plain')) return;
+      event.preventDefault();
+      item.classList.add('drop-target');
+    });
+    item.addEventListener('dragleave', () => item.classList.remove('drop-target'));
+    item.addEventListener('drop', (event) => {
+      event.preventDefault();
+      item.classList.remove('drop-target');
+      const task = store.state.tasks.get(event.dataTransfer.getData('text/plain'));
+      if (task && task.project_id !== project.id) moveToProject(task, project);
+    });
+    return item;
+  }
+
   function markCurrent() {
     const here = router.path().slice(1);
     const tag = router.params().get('tag');
     for (const link of sidebar.querySelectorAll('a.nav-link')) {
-      const current = link.dataset.tag ? here === 'all' && tag?.toLowerCase() === link.dataset.tag.toLowerCase()
-        : link.dataset.view === here && !(here === 'all' && tag);
+      const current = link.dataset.path ? link.dataset.path === router.path()
+        : link.dataset.tag ? here === 'all' && tag?.toLowerCase() === link.dataset.tag.toLowerCase()
+          : link.dataset.view === here && !(here === 'all' && tag);
       if (current) link.setAttribute('aria-current', 'page');
       else link.removeAttribute('aria-current');
     }
@@ -128,9 +192,10 @@ export function mountShell(root, { onSignOut }) {
   return {
     page,
     /** Called on every route: which page shows, whether quick add belongs there. */
-    showing({ listPath, withQuickAdd }) {
+    showing({ listPath, withQuickAdd, target = null }) {
       if (listPath) lastList = listPath;
       quick.form.hidden = !withQuickAdd;
+      quick.target = target; // the project a quick-added task goes to (issue 16)
       if (router.path() !== '/search' && document.activeElement !== search) search.value = '';
       if (router.path() === '/search' && document.activeElement !== search) search.value = router.params().get('q') || '';
       markCurrent();

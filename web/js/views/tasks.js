@@ -1,4 +1,4 @@
-// Task list pages (Today, Upcoming, …, Search): the filtered, sorted, grouped list, kept live.
+// Task list pages (Today, Upcoming, …, Search, a saved filter): the filtered, sorted, grouped list, kept live.
 import { h, replace, debounce } from '../dom.js';
 import { api } from '../api.js';
 import * as store from '../store.js';
@@ -9,13 +9,17 @@ import { dayName, today } from '../dates.js';
 import { taskRow } from '../components/task-row.js';
 import { openEditor } from '../components/editor.js';
 import { filterBar } from '../components/filter-bar.js';
+import { filterBox } from '../components/filter-box.js';
+import { filterDialog, moveDialog, placeName } from '../components/project-dialogs.js';
+import { confirmDialog } from '../components/dialog.js';
+import { fail } from '../announce.js';
 import { emptyState, skeleton } from '../components/empty-states.js';
 
 const LINGER_MS = 450; // a just-completed task stays in place this long, then slides out
 const SEARCH = { title: 'Search', sort: 'relevance', match: () => true };
 
-/** Render the list page for `viewKey` (or 'search') into `host`. */
-export function tasksPage(host, viewKey) {
+/** Render the list page for `viewKey` (or 'search') into `host`; `savedFilter` is a saved filter's id. */
+export function tasksPage(host, viewKey, { savedFilter = null } = {}) {
   const searching = viewKey === 'search';
   const view = VIEWS[viewKey] || SEARCH;
   const params = router.params();
@@ -24,26 +28,62 @@ export function tasksPage(host, viewKey) {
     status: params.get('status') || (searching ? 'any' : ''), sort: params.get('sort') || view.sort,
   };
   const lingering = new Map(); // task id → time it may leave the list
-  let searchIds = null;
+  let searchIds = null; // the ids the API answered for the search words and the filter query
   let searchController = null;
+  const savedRow = () => (savedFilter ? store.state.filters.get(savedFilter) : null);
+  let query = savedFilter ? savedRow()?.query || '' : params.get('filter') || '';
+  let savedQuery = query; // the saved filter's query as last seen, to follow edits
+  const remote = () => searching || Boolean(query) || (savedFilter && !savedRow());
   let rendered = new Set();
 
   const heading = h('h1', { tabindex: '-1', class: 'page-title', id: 'page-title' });
   const subtitle = h('p', { class: 'page-subtitle' });
   const bar = filterBar({ filters, viewKey, defaultSort: view.sort, onChange: refresh });
+  const box = filterBox({ query, onApply: applyQuery, onSave: saveQuery });
   const listHost = h('div', { class: 'list-host' });
+  const headActions = h('div', { class: 'page-actions' });
   replace(host, h('section', { class: 'page', 'aria-labelledby': heading.id },
-    h('header', { class: 'page-head' }, heading, subtitle), bar.element, listHost));
+    h('header', { class: 'page-head' }, heading, subtitle, headActions), box.element, bar.element, listHost));
+  if (savedFilter) {
+    replace(headActions,
+      h('button', { type: 'button', class: 'btn btn-small', onclick: () => savedRow() && filterDialog(savedRow()) }, 'Edit filter'),
+      h('button', { type: 'button', class: 'btn btn-small btn-danger-quiet', onclick: deleteSaved }, 'Delete filter'));
+  }
 
   function refresh() {
-    if (searching) runSearch();
+    if (remote()) runSearch();
+    else searchIds = null;
     render();
+  }
+
+  function applyQuery(text) {
+    query = text;
+    if (!savedFilter) router.setParams({ filter: text });
+    searchIds = null;
+    refresh();
+  }
+
+  async function saveQuery(text) {
+    const saved = await filterDialog(null, text);
+    if (saved) router.navigate(`/filters/${saved.id}`);
+  }
+
+  async function deleteSaved() {
+    const row = savedRow();
+    if (!row || !(await confirmDialog(`Delete filter “${row.name}”?`, { detail: 'Its tasks stay as they are.' }))) return;
+    try {
+      await api.deleteFilter(row.id);
+      store.removeRow('filters', row.id);
+      router.navigate('/today');
+    } catch (error) {
+      fail(error, 'Could not delete the filter');
+    }
   }
 
   function visibleTasks() {
     const { tasks, user } = store.state;
-    let pool = [...tasks.values()];
-    if (searching) {
+    let pool = [...tasks.values()].filter((task) => searching || store.shown(task));
+    if (remote()) {
       if (!searchIds) return null;
       pool = searchIds.map((id) => tasks.get(id)).filter(Boolean);
     }
@@ -58,10 +98,14 @@ export function tasksPage(host, viewKey) {
 
   function render() {
     const zone = store.state.user?.timezone || 'UTC';
-    heading.textContent = searching ? `Search: ${router.params().get('q') || ''}` : view.title;
+    const missing = savedFilter && store.state.loaded && !savedRow(); // deleted, here or elsewhere
+    heading.textContent = searching ? `Search: ${router.params().get('q') || ''}`
+      : savedFilter ? savedRow()?.name || (missing ? 'Filter not found' : 'Filter') : view.title;
+    headActions.hidden = Boolean(missing);
+    if (savedFilter && savedRow()) document.title = `${savedRow().name} · TaskAI`;
     const tasks = store.state.loaded ? visibleTasks() : null;
     if (!tasks) {
-      subtitle.textContent = searching ? 'Searching…' : 'Loading…';
+      subtitle.textContent = remote() && store.state.loaded ? 'Searching…' : 'Loading…';
       replace(listHost, skeleton());
       listHost.setAttribute('aria-busy', 'true');
       return;
@@ -72,13 +116,16 @@ export function tasksPage(host, viewKey) {
     const focused = document.activeElement;
     const focusedId = focused?.closest?.('.task')?.dataset.id;
     if (!tasks.length) {
-      const filtered = Boolean(filters.tag || filters.priority || filters.status);
+      const filtered = Boolean(filters.tag || filters.priority || filters.status || query);
       replace(listHost, emptyState({ view, viewKey, searching, filtered }));
       rendered = new Set();
       return;
     }
     const next = new Set();
-    const handlers = { onToggle: toggle, onOpen: (task) => openEditor(task), onTag: filterByTag };
+    const handlers = {
+      onToggle: toggle, onOpen: (task) => openEditor(task), onTag: filterByTag,
+      place: (task) => (store.state.projects.get(task.project_id)?.inbox === false ? placeName(task) : ''),
+    };
     replace(listHost, group(tasks, searching ? 'search' : viewKey, filters.sort, zone).map((section) => {
       const rows = section.tasks.map((task) => {
         const row = taskRow(task, zone, handlers);
@@ -119,13 +166,15 @@ export function tasksPage(host, viewKey) {
   }
 
   const runSearch = debounce(async () => {
-    const q = router.params().get('q');
+    const q = searching ? router.params().get('q') : null;
     searchController?.abort();
     searchController = new AbortController();
-    const status = { open: 'pending,in_progress', any: '' }[filters.status] ?? filters.status;
+    const wanted = filters.status || view.status || 'open';
+    const status = { open: 'pending,in_progress', any: '' }[wanted] ?? wanted;
     try {
-      const page = q ? await api.listTasks({
-        q, status, tag: filters.tag, priority: filters.priority, sort: 'relevance', limit: 100,
+      const page = q || query ? await api.listTasks({
+        q, filter: query || null, status, tag: filters.tag, priority: filters.priority,
+        sort: q ? 'relevance' : null, limit: q ? 100 : 200, // a filter's page is the API's largest
       }, searchController.signal) : { items: [] };
       store.putTasks(page.items, { fromSync: true });
       searchIds = page.items.map((t) => t.id);
@@ -134,17 +183,28 @@ export function tasksPage(host, viewKey) {
       if (error.name === 'AbortError') return;
       searchIds = [];
       render();
-      subtitle.textContent = error.message;
+      if (error.fields?.filter) box.showError(error.fields.filter);
+      else subtitle.textContent = error.message;
     }
   }, 60);
 
   refresh();
   let tagCount = store.state.tags.size;
+  let cursor = store.state.cursor;
   const stop = store.subscribe(() => {
     if (store.state.tags.size !== tagCount && !bar.element.contains(document.activeElement)) {
       tagCount = store.state.tags.size;
       bar.render();
     }
+    const row = savedRow();
+    if (row && row.query !== savedQuery) { // a saved filter loaded or edited (here or elsewhere)
+      savedQuery = row.query;
+      box.set(row.query);
+      applyQuery(row.query);
+      return;
+    }
+    if (query && !searching && store.state.cursor !== cursor) runSearch(); // tasks changed: ask again
+    cursor = store.state.cursor;
     render();
   });
   return {
@@ -156,5 +216,6 @@ export function tasksPage(host, viewKey) {
     },
     toggle: (id) => { const task = store.state.tasks.get(id); if (task) toggle(task); },
     edit: (id) => { const task = store.state.tasks.get(id); if (task) openEditor(task); },
+    move: (id) => { const task = store.state.tasks.get(id); if (task) moveDialog(task); },
   };
 }
