@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import flask
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import Map, Rule, UUIDConverter
 
 from taskai import logs
@@ -127,7 +127,7 @@ class Api:
         """The answer to one request; a TaskAIError or a crash becomes a JSON error answer."""
         call: Call | None = None
         try:
-            endpoint, values = self.url_map.bind_to_environ(request.environ).match()
+            endpoint, values = self.match(request)
             request.environ[OPERATION_KEY] = endpoint  # a bounded label: never the raw path
             if endpoint == "health":
                 return json_response({"status": "ok", "function": self.function})
@@ -166,6 +166,18 @@ class Api:
                 return error_response(down)
             log.exception("unhandled error")
             return error_json(500, "internal_error", "something went wrong on our side")
+
+
+    def match(self, request: flask.Request) -> tuple[str, Mapping[str, Any]]:
+        """(operation id, path values) of the request; raises werkzeug's NotFound or
+        MethodNotAllowed, or our NotFound naming `id` for a path id that is not a UUID (before
+        the method is judged: no resource of any method lives there)."""
+        urls = self.url_map.bind_to_environ(request.environ)
+        try:
+            return urls.match()
+        except MethodNotAllowed as e:
+            urls.match(method=next(iter(e.valid_methods or ["GET"])))  # NotFound for a bad id
+            raise
 
 
 def denied(call: Call | None) -> Unauthorized | InsufficientScope | None:
