@@ -150,7 +150,8 @@ class Importer:
 
     def finish(self, import_id: str) -> dict[str, Any]:
         """Record the import under `import_id`, commit, and return the report."""
-        report: dict[str, Any] = {"created": self.created, "rejected": self.rejected}
+        rejected = sorted(self.rejected, key=lambda r: r.get("line", 0))  # a CSV's by line
+        report: dict[str, Any] = {"created": self.created, "rejected": rejected}
         if self.subtasks:
             report["subtasks"], report["flattened"] = self.subtasks, True
         self.uow.imports.remember(self.user_id, import_id, report, self.now)
@@ -249,7 +250,7 @@ class Importer:
             section_id=section_id,
             now=self.now,
         )
-        task.set_tags(resolve_tags(self.uow, self.user_id, tag_names(item), now=self.now))
+        task.set_tags(self.tags_of(item))
         if task.is_completed:
             task.completed_at = moment(item, "completed_at") or self.now
             task.skipped = bool(item.get("skipped"))
@@ -259,6 +260,17 @@ class Importer:
                 task.series_id = self.series.setdefault(item["series_id"], task.id)
                 task.occurrence = int(item.get("occurrence") or 1)
         return self.add(task)
+
+    def tags_of(self, item: dict[str, Any]) -> list[Tag]:
+        """A task's tags; those the account lacks are created (and counted)."""
+        names = tag_names(item)
+        if not names:
+            return []
+        keys = {name_key(clean_tag_name(n, field_name=f"tags.{i}")) for i, n in enumerate(names)}
+        known = len(self.uow.tags.by_keys(self.user_id, keys))
+        tags = resolve_tags(self.uow, self.user_id, names, now=self.now)
+        self.created["tags"] += len(keys) - known
+        return tags
 
     def add(self, task: Task) -> Task:
         """Keep the new task; its one TaskCreated event shows it as imported."""
