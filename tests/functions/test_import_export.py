@@ -291,3 +291,31 @@ def test_a_body_that_is_not_todoists_csv_is_422_naming_the_file(alice, body):
         "POST", "/api/import/todoist", data=body, headers={"Content-Type": "text/csv"}
     )
     assert response.status_code == 422 and "file" in response.json["error"]["fields"]
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+def test_the_command_line_exports_and_imports_against_the_configured_database(
+    alice, api, tmp_path, capsys
+):
+    from taskai.cli import main
+
+    fill(alice)
+    assert main(["export", "--user", alice.email]) == 0
+    saved = tmp_path / "alice.json"
+    saved.write_text(capsys.readouterr().out)
+    carol = api.as_new_user("America/New_York")
+    assert main(["import", str(saved)]) == 2  # two accounts: --user must say which
+    assert "--user" in capsys.readouterr().err
+    assert main(["import", str(saved), "--user", carol.email]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["created"]["tasks"] == 4
+    assert comparable(export(carol)) == comparable(json.loads(saved.read_text()))
+    assert main(["import", str(saved), "--user", carol.email]) == 0
+    assert json.loads(capsys.readouterr().out)["repeated"] is True
+    csv_file = tmp_path / "Chores.csv"
+    csv_file.write_text(TODOIST_CSV)
+    assert main(["import", str(csv_file), "--user", carol.email, "--todoist"]) == 1  # 3 refused
+    report = json.loads(capsys.readouterr().out)
+    assert report["created"]["tasks"] == 6 and len(report["rejected"]) == 3
+    assert "Chores" in [p["name"] for p in export(carol)["projects"]]
+    assert main(["import", str(tmp_path / "missing.json"), "--user", carol.email]) == 2

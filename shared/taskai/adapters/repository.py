@@ -63,6 +63,12 @@ class UserRepository:
         stmt = select(User).where(orm.users.c.email_key == email_key(email))
         return self.session.scalars(stmt).first()
 
+    # Import and export (issue 17): `taskai import|export` without --user
+    def sole(self) -> User | None:
+        """The one account, when the database has exactly one (a personal install), else None."""
+        found = list(self.session.scalars(select(User).limit(2)))
+        return found[0] if len(found) == 1 else None
+
     def next_change_seq(self, user_id: uuid.UUID) -> int:
         """Bump the user's change counter; the row lock orders concurrent writers for sync."""
         stmt = (
