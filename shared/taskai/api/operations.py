@@ -32,6 +32,9 @@ class Operation:
     scope: str | None = None
     # The body or query names other rows by id (a project, a section): 404 when not the caller's.
     refers: bool = False
+    # A body that is not JSON (import and export, issue 17): its media type and the OpenAPI
+    # format of its text.
+    upload: tuple[str, str] | None = None
 
 
 # fmt: off
@@ -139,7 +142,8 @@ OPERATIONS = (
               response=s.ImportReport, scope=SESSION),
     Operation("importTodoist", "POST", "/api/import/todoist", "tasks",
               "Import Todoist's CSV export (text/csv or a multipart `file`) into one project",
-              query=s.TodoistImportParams, response=s.ImportReport, scope=SESSION),
+              query=s.TodoistImportParams, response=s.ImportReport, scope=SESSION,
+              upload=("text/csv", "todoist-csv")),
     Operation("parseText", "POST", "/api/ai/parse", "ai", "Parse a line of text into a task draft",
               body=s.QuickAddIn, response=s.DraftPublic, scope="tasks:write"),
     Operation("createFromText", "POST", "/api/ai/tasks", "ai", "Create a task from a line of text",

@@ -29,8 +29,13 @@ def export_json(
 ) -> Iterator[str]:
     """ExportPublic's JSON text in pieces, from export_account's (kind, items): the user first,
     then each kind as it comes, the tasks page by page."""
-    head = {"format": FORMAT, "version": VERSION, "export_id": export_id, "exported_at": now}
-    yield json.dumps(head, default=str)[:-1]
+    head = {
+        "format": FORMAT,
+        "version": VERSION,
+        "export_id": export_id,
+        "exported_at": now.isoformat(),
+    }
+    yield json.dumps(head, separators=(",", ":"))[:-1]
     zone = None
     opened = False
     for kind, items in parts:
@@ -91,7 +96,7 @@ def csv_upload(call: Call) -> tuple[str, bytes, str | None]:
     else:
         raw = call.raw_body(MAX_IMPORT_BYTES)
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig").replace("\x00", "")  # PostgreSQL text cannot hold it
     except UnicodeDecodeError:
         text = ""
     if not text.strip():
