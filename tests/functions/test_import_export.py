@@ -193,7 +193,7 @@ def test_export_and_import_need_a_password_login(alice):
     assert alice.get("/api/export", headers={"Authorization": "Bearer nope"}).status_code == 401
 
 
-TODOIST_CSV = '''TYPE,CONTENT,DESCRIPTION,PRIORITY,INDENT,AUTHOR,RESPONSIBLE,DATE,DATE_LANG,TIMEZONE
+TODOIST_CSV = """TYPE,CONTENT,DESCRIPTION,PRIORITY,INDENT,AUTHOR,RESPONSIBLE,DATE,DATE_LANG,TIMEZONE
 section,Errands,,,,,,,,
 task,Buy milk @shop @home,2% please,4,1,Ann (1),,tomorrow 5pm,en,America/New_York
 task,Pick oat milk,,3,2,Ann (1),Bo (2),,en,
@@ -208,7 +208,7 @@ on two lines",,1,1,Ann (1),,,en,
 task,Bad priority,,9,1,,,,,
 task,Bad date,,1,1,,,when pigs fly,en,
 note,,,,,,,,,
-'''
+"""
 
 # title → (priority, tags, section, due: (zone, weekday, hour) or None, recurrence, description)
 TODOIST_TABLE = {
