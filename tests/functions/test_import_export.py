@@ -122,6 +122,9 @@ def test_importing_the_same_file_twice_creates_nothing_the_second_time(alice):
     assert len(export(alice)["tasks"]) == 12
 
 
+REPEATS = {"recurrence": {"rule": "FREQ=DAILY"}, "series_id": "s1", "occurrence": 2}
+
+
 def test_malformed_items_are_reported_by_index_and_field_and_the_rest_imported(alice):
     document = {
         "format": "taskai-export",
@@ -135,10 +138,14 @@ def test_malformed_items_are_reported_by_index_and_field_and_the_rest_imported(a
             {"title": "bad due", "due_date": "next tuesday"},
             {"title": "no such project", "project_id": "p1"},
             {"title": "bad rule", "recurrence": {"rule": "FREQ=SOMETIMES"}},
+            {"title": "odd id", "project_id": ["p2"]},
+            {"title": "odd color", "description": 5},
+            {**REPEATS, "title": "first"},
+            {**REPEATS, "title": "same place in the same series"},
         ],
     }
     report = alice.post("/api/import", document).json
-    assert report["created"]["tasks"] == 1 and report["created"]["projects"] == 1
+    assert report["created"]["tasks"] == 2 and report["created"]["projects"] == 1
     refused = [(r["kind"], r["index"], r["field"]) for r in report["rejected"]]
     assert refused == [
         ("projects", 0, "name"),
@@ -148,8 +155,11 @@ def test_malformed_items_are_reported_by_index_and_field_and_the_rest_imported(a
         ("tasks", 3, "due_date"),
         ("tasks", 4, "project_id"),
         ("tasks", 5, "recurrence.rule"),
+        ("tasks", 6, "project_id"),
+        ("tasks", 7, "item"),
+        ("tasks", 9, "occurrence"),
     ]
-    assert [t["title"] for t in export(alice)["tasks"]] == ["ok"]
+    assert sorted(t["title"] for t in export(alice)["tasks"]) == ["first", "ok"]
 
 
 def test_ids_of_another_users_rows_in_a_file_never_touch_them(alice, bob):

@@ -131,6 +131,7 @@ class Importer:
     projects: dict[Any, Project] = field(default_factory=dict)
     sections: dict[Any, Section] = field(default_factory=dict)
     series: dict[Any, uuid.UUID] = field(default_factory=dict)
+    places: set[tuple[uuid.UUID, int]] = field(default_factory=set)  # (series, occurrence)
     created: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     rejected: list[dict[str, Any]] = field(default_factory=list)
     subtasks: int = 0
@@ -140,13 +141,17 @@ class Importer:
 
     @contextmanager
     def item(self, kind: str, index: int, line: int | None = None) -> Iterator[None]:
-        """Refuse the item (listed in the report, by its CSV `line` when given) on a TaskAIError."""
+        """Refuse the item (listed in the report, by its CSV `line` when given) on a TaskAIError,
+        or on a value of a type the item's field never has (a number for a color)."""
+        where: dict[str, Any] = {"kind": kind, "index": index} if line is None else {"line": line}
         try:
             yield
         except TaskAIError as e:
             name, message = next(iter((e.fields or {"item": e.message}).items()))
-            where = {"line": line} if line is not None else {"kind": kind, "index": index}
             self.rejected.append({**where, "field": name, "message": message})
+        except (TypeError, ValueError, AttributeError, OverflowError) as e:
+            message = f"malformed ({type(e).__name__})"
+            self.rejected.append({**where, "field": "item", "message": message})
 
     def finish(self, import_id: str) -> dict[str, Any]:
         """Record the import under `import_id`, commit, and return the report."""
@@ -181,11 +186,11 @@ class Importer:
                 found.update(now=self.now, archived=True)
             repo.add(found)
             self.created["projects"] += 1
-        self.projects[item.get("id")] = found
+        self.projects[ref(item, "id")] = found
 
     def section(self, item: dict[str, Any]) -> None:
         """A section of a project of the file (one of that name in it is reused)."""
-        project = self.projects.get(item.get("project_id"))
+        project = self.projects.get(ref(item, "project_id"))
         if project is None:
             raise InvalidInput("bad project_id", fields={"project_id": "not a project of the file"})
         name = clean_name(text(item, "name"))
@@ -198,7 +203,7 @@ class Importer:
             found = Section.new(project=project, name=name, now=self.now, position=position)
             self.uow.sections.add(found)
             self.created["sections"] += 1
-        self.sections[item.get("id")] = found
+        self.sections[ref(item, "id")] = found
 
     def tag(self, item: dict[str, Any]) -> None:
         """A tag of the file with its color, unless the account has one of that name."""
@@ -255,11 +260,22 @@ class Importer:
             task.completed_at = moment(item, "completed_at") or self.now
             task.skipped = bool(item.get("skipped"))
         if recurrence:
-            task.recurrence_ended_reason = recurrence.get("ended_reason")
-            if item.get("series_id"):
-                task.series_id = self.series.setdefault(item["series_id"], task.id)
-                task.occurrence = int(item.get("occurrence") or 1)
+            ended = recurrence.get("ended_reason")
+            task.recurrence_ended_reason = ended[:200] if isinstance(ended, str) else None
+            series = ref(item, "series_id")
+            if series is not None:
+                self.place_in_series(task, series, int(item.get("occurrence") or 1))
         return self.add(task)
+
+    def place_in_series(self, task: Task, series: str | int, occurrence: int) -> None:
+        """Put the task in the new series of the file's `series` (the id of its first task met),
+        at `occurrence`; raises InvalidInput for a place another task of the file took."""
+        task.series_id = self.series.setdefault(series, task.id)
+        if (task.series_id, occurrence) in self.places:
+            message = "another task of the file has this place in its series"
+            raise InvalidInput("bad occurrence", fields={"occurrence": message})
+        task.occurrence = occurrence
+        self.places.add((task.series_id, occurrence))
 
     def tags_of(self, item: dict[str, Any]) -> list[Tag]:
         """A task's tags; those the account lacks are created (and counted)."""
@@ -283,7 +299,7 @@ class Importer:
     def place(self, item: dict[str, Any]) -> tuple[uuid.UUID | None, uuid.UUID | None]:
         """The new (project id, section id) of a task of the file: the Inbox without a project;
         raises InvalidInput for one not in the file."""
-        project, section = item.get("project_id"), item.get("section_id")
+        project, section = ref(item, "project_id"), ref(item, "section_id")
         if project is None:
             inbox = self.uow.projects.inbox(self.user_id)
             return (inbox.id if inbox else None), None
@@ -291,7 +307,8 @@ class Importer:
             raise InvalidInput("bad project_id", fields={"project_id": "not a project of the file"})
         if section is not None and section not in self.sections:
             raise InvalidInput("bad section_id", fields={"section_id": "not a section of the file"})
-        return self.projects[project].id, section and self.sections[section].id
+        section_id = None if section is None else self.sections[section].id
+        return self.projects[project].id, section_id
 
     def due(self, item: dict[str, Any]) -> tuple[datetime | None, bool]:
         """(due_at in UTC, all_day): an all-day task's `due_on` is a date in the owner's zone."""
@@ -384,6 +401,15 @@ def text(item: dict[str, Any], name: str) -> str:
     value = item.get(name) if isinstance(item, dict) else None
     if not isinstance(value, str):
         raise InvalidInput(f"bad {name}", fields={name: "must be text"})
+    return value
+
+
+def ref(item: dict[str, Any], name: str) -> str | int | None:
+    """Field `name` of an item as an id of the file (text or a number), or None; raises
+    InvalidInput naming it for another kind of value."""
+    value = item.get(name)
+    if value is not None and not isinstance(value, str | int):
+        raise InvalidInput(f"bad {name}", fields={name: "must be an id of the file"})
     return value
 
 
