@@ -21,7 +21,7 @@ from taskai.domain.tasks import Task
 from taskai.domain.users import check_timezone
 from taskai.errors import Conflict, InvalidInput, TaskAIError
 from taskai.ports import UnitOfWork
-from taskai.services.tasks import parse_recurrence, reminder_specs, resolve_tags
+from taskai.services.tasks import parse_recurrence, reminder_specs
 
 FORMAT, VERSION = "taskai-export", 1
 MAX_IMPORT_BYTES = 10 * 1024 * 1024  # a bigger body is 413
@@ -132,12 +132,15 @@ class Importer:
     sections: dict[Any, Section] = field(default_factory=dict)
     series: dict[Any, uuid.UUID] = field(default_factory=dict)
     places: set[tuple[uuid.UUID, int]] = field(default_factory=set)  # (series, occurrence)
+    tags: dict[str, Tag] = field(default_factory=dict)  # by key
     created: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     rejected: list[dict[str, Any]] = field(default_factory=list)
     subtasks: int = 0
 
     def __post_init__(self) -> None:
         self.clock = self.uow.users.get(self.user_id).clock
+        inbox = self.uow.projects.inbox(self.user_id)
+        self.inbox_id = inbox.id if inbox else None  # where a task of no project goes
 
     @contextmanager
     def item(self, kind: str, index: int, line: int | None = None) -> Iterator[None]:
@@ -208,11 +211,13 @@ class Importer:
     def tag(self, item: dict[str, Any]) -> None:
         """A tag of the file with its color, unless the account has one of that name."""
         name = clean_tag_name(text(item, "name"), field_name="name")
-        if not self.uow.tags.by_keys(self.user_id, [name_key(name)]):
-            self.uow.tags.add(
-                Tag.new(user_id=self.user_id, name=name, color=item.get("color"), now=self.now)
-            )
+        found = self.uow.tags.by_keys(self.user_id, [name_key(name)])
+        if not found:
+            color = item.get("color")
+            found = [Tag.new(user_id=self.user_id, name=name, color=color, now=self.now)]
+            self.uow.tags.add(found[0])
             self.created["tags"] += 1
+        self.tags[found[0].key] = found[0]
 
     def filter(self, item: dict[str, Any]) -> None:
         """A saved filter of the file, unless the account has one of that name."""
@@ -278,15 +283,19 @@ class Importer:
         self.places.add((task.series_id, occurrence))
 
     def tags_of(self, item: dict[str, Any]) -> list[Tag]:
-        """A task's tags; those the account lacks are created (and counted)."""
-        names = tag_names(item)
-        if not names:
-            return []
-        keys = {name_key(clean_tag_name(n, field_name=f"tags.{i}")) for i, n in enumerate(names)}
-        known = len(self.uow.tags.by_keys(self.user_id, keys))
-        tags = resolve_tags(self.uow, self.user_id, names, now=self.now)
-        self.created["tags"] += len(keys) - known
-        return tags
+        """A task's tags (kept by key for the next tasks); those the account lacks are created
+        and counted."""
+        wanted: dict[str, str] = {}
+        for index, name in enumerate(tag_names(item)):
+            clean = clean_tag_name(name, field_name=f"tags.{index}")
+            wanted.setdefault(name_key(clean), clean)
+        missing = {key: name for key, name in wanted.items() if key not in self.tags}
+        if missing:
+            known = len(self.uow.tags.by_keys(self.user_id, missing))
+            for tag in self.uow.tags.get_or_create(self.user_id, missing, now=self.now):
+                self.tags[tag.key] = tag
+            self.created["tags"] += len(missing) - known
+        return [self.tags[key] for key in wanted]
 
     def add(self, task: Task) -> Task:
         """Keep the new task; its one TaskCreated event shows it as imported."""
@@ -301,8 +310,7 @@ class Importer:
         raises InvalidInput for one not in the file."""
         project, section = ref(item, "project_id"), ref(item, "section_id")
         if project is None:
-            inbox = self.uow.projects.inbox(self.user_id)
-            return (inbox.id if inbox else None), None
+            return self.inbox_id, None
         if project not in self.projects:
             raise InvalidInput("bad project_id", fields={"project_id": "not a project of the file"})
         if section is not None and section not in self.sections:
