@@ -19,7 +19,7 @@ from taskai.api.presenters import (
     tag_public,
     task_public,
 )
-from taskai.services import filters, projects, recurrence, sync, transfer
+from taskai.services import filters, projects, recurrence, sync, todoist_import, transfer
 from taskai.services import tasks as service
 
 api = Api("tasks")
@@ -334,7 +334,7 @@ def import_todoist(call: Call) -> s.ImportReport:
     params = call.query(s.TodoistImportParams)
     text, raw, name = transfer_json.csv_upload(call)
     project = params.project or name or "Todoist"
-    report = transfer.import_todoist(
+    report = todoist_import.import_todoist(
         uow=call.uow(),
         user_id=call.user_id,
         text=text,

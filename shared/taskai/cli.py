@@ -254,7 +254,7 @@ def import_file(args: argparse.Namespace) -> int:
     from taskai.adapters.unit_of_work import UnitOfWork
     from taskai.api.transfer import export_document
     from taskai.errors import TaskAIError
-    from taskai.services import transfer
+    from taskai.services import todoist_import, transfer
 
     now = datetime.now(UTC)
     # No relay kick: the server's relay publishes the outbox to the consumers it runs.
@@ -265,7 +265,7 @@ def import_file(args: argparse.Namespace) -> int:
         with ProgressBar("import", "item") as bar:
             if args.todoist:
                 project = args.project or Path(args.file).stem
-                report = transfer.import_todoist(
+                report = todoist_import.import_todoist(
                     uow=uow,
                     user_id=user.id,
                     text=raw.decode("utf-8-sig"),

@@ -7,7 +7,8 @@ from fakes import NOW, new_task
 
 from taskai.domain import todoist
 from taskai.errors import InvalidInput
-from taskai.services.transfer import export_account, import_export, import_todoist
+from taskai.services.todoist_import import import_todoist
+from taskai.services.transfer import export_account, import_export
 
 
 def test_an_import_runs_once_per_import_id_and_announces_each_task(uow, user):
