@@ -37,7 +37,7 @@ def migrate_from_scratch(url: str) -> None:
         )
         connection.execute(
             text(
-                "DROP TABLE IF EXISTS users, login_attempts, password_resets, api_tokens, "
+                "DROP TABLE IF EXISTS users, login_attempts, password_resets, api_tokens, imports, "
                 "alembic_version CASCADE"
             )
         )

@@ -1,9 +1,16 @@
 """tasks function: task CRUD, complete/reopen, filters, search, saved filters and sync
-(/api/tasks*, /api/filters*, /api/sync), projects and sections (/api/projects*, /api/sections*)."""
+(/api/tasks*, /api/filters*, /api/sync), projects and sections (/api/projects*, /api/sections*),
+import and export (/api/export, /api/import*)."""
 
+import itertools
+import uuid
+
+import flask
 import functions_framework
 
 from taskai.api import schemas as s
+from taskai.api import transfer as transfer_json
+from taskai.api.call import UnsupportedMediaType
 from taskai.api.http import Api, Call
 from taskai.api.presenters import (
     filter_public,
@@ -12,7 +19,7 @@ from taskai.api.presenters import (
     tag_public,
     task_public,
 )
-from taskai.services import filters, projects, recurrence, sync
+from taskai.services import filters, projects, recurrence, sync, todoist_import, transfer
 from taskai.services import tasks as service
 
 api = Api("tasks")
@@ -285,6 +292,57 @@ def delete_section(call: Call) -> None:
     projects.delete_section(
         uow=call.uow(), user_id=call.user_id, section_id=call.values["section_id"], now=call.now
     )
+
+
+# Import and export (issue 17)
+@api.handles("exportAccount")
+def export_account(call: Call) -> flask.Response:
+    """GET /api/export → 200 ExportPublic streamed as it is read (one read-only transaction)."""
+    parts = transfer.export_account(uow=call.uow(), user_id=call.user_id)
+    first = next(parts)  # the account is checked (401) before the answer starts
+    body = transfer_json.export_json(
+        itertools.chain([first], parts), export_id=str(uuid.uuid4()), now=call.now
+    )
+    disposition = 'attachment; filename="taskai-export.json"'
+    return flask.Response(
+        body, mimetype="application/json", headers={"Content-Disposition": disposition}
+    )
+
+
+@api.handles("importAccount")
+def import_account(call: Call) -> s.ImportReport:
+    """POST /api/import → 200 ImportReport; 413 past 10 MB, 415 not JSON, 422 not an export
+    (or past 50,000 tasks), 409 the same import running at once."""
+    raw = call.raw_body(transfer.MAX_IMPORT_BYTES)
+    if call.request.mimetype != "application/json":
+        raise UnsupportedMediaType()
+    document = transfer_json.export_document(raw)
+    report = transfer.import_export(
+        uow=call.uow(),
+        user_id=call.user_id,
+        document=document,
+        import_id=transfer_json.import_id(call, raw, document.get("export_id")),
+        now=call.now,
+    )
+    return s.ImportReport.model_validate(report)
+
+
+@api.handles("importTodoist")
+def import_todoist(call: Call) -> s.ImportReport:
+    """POST /api/import/todoist[?project=] → 200 ImportReport; 413 past 10 MB, 422 naming `file`
+    for a body that is not Todoist's CSV."""
+    params = call.query(s.TodoistImportParams)
+    text, raw, name = transfer_json.csv_upload(call)
+    project = params.project or name or "Todoist"
+    report = todoist_import.import_todoist(
+        uow=call.uow(),
+        user_id=call.user_id,
+        text=text,
+        project=project,
+        import_id=transfer_json.import_id(call, project.encode() + b"\n" + raw),
+        now=call.now,
+    )
+    return s.ImportReport.model_validate(report)
 
 
 def present(call: Call, task, notes=None) -> s.TaskPublic:  # type: ignore[no-untyped-def]

@@ -1,10 +1,11 @@
-"""The `taskai` command: run everything locally, migrate a database, bridge Kafka to HTTP, or
-replay dead letters."""
+"""The `taskai` command: run everything locally, migrate a database, bridge Kafka to HTTP,
+replay dead letters, or export and import an account."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from taskai import logs
@@ -16,8 +17,8 @@ DELIVERY = Delivery()  # the defaults of `taskai kafka-source`
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run `taskai dev|serve|migrate|kafka-source|redrive|backup|restore|cluster` from `argv`;
-    returns the exit status (2 for bad configuration)."""
+    """Run `taskai dev|serve|migrate|kafka-source|redrive|backup|restore|cluster|export|import`
+    from `argv`; returns the exit status (2 for bad configuration)."""
     args = build_parser().parse_args(argv)
     if args.command == "cluster":
         return cluster.main(args)
@@ -37,6 +38,10 @@ def main(argv: list[str] | None = None) -> int:
         return migrate(settings.sqlalchemy_url)
     if args.command in ("backup", "restore"):
         return backup_or_restore(args.command, args.path, settings.sqlalchemy_url)
+    if args.command in ("export", "import"):
+        if settings.embedded:
+            upgrade_if_behind(settings.sqlalchemy_url)
+        return export_account(args) if args.command == "export" else import_file(args)
     for host, port, option in ((args.host, args.port, "--port"),
                                ("127.0.0.1", args.events_port, "--events-port")):  # fmt: skip
         if taken := port_in_use(host, port):
@@ -93,7 +98,8 @@ def migrate(url: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The command line: dev, serve, migrate, kafka-source, redrive, backup, restore, cluster."""
+    """The command line: dev, serve, migrate, kafka-source, redrive, backup, restore, export,
+    import, cluster."""
     parser = argparse.ArgumentParser(prog="taskai", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     server_options = argparse.ArgumentParser(add_help=False)
@@ -124,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="bring the configured database to the newest schema")
     add_kafka_source(commands)
     add_operator_commands(commands)
+    add_transfer_commands(commands)
     cluster.add_to(commands)
     return parser
 
@@ -174,6 +181,117 @@ def add_operator_commands(commands: Any) -> None:
         "restore", help="load a backup into the (empty) configured database"
     )
     loaded.add_argument("path", help="a file made by `taskai backup`, beside its PATH.sha256")
+
+
+def add_transfer_commands(commands: Any) -> None:
+    """`taskai export [--user EMAIL]` and `taskai import FILE [--user EMAIL] [--todoist]`."""
+    user_help = "the account's email (default: the only account)"
+    out = commands.add_parser("export", help="write an account's data as JSON to stdout")
+    out.add_argument("--user", help=user_help)
+    into = commands.add_parser("import", help="import an export or Todoist's CSV into an account")
+    into.add_argument("file", help="a file of `taskai export` (or Todoist's CSV with --todoist)")
+    into.add_argument("--user", help=user_help)
+    into.add_argument("--todoist", action="store_true", help="FILE is Todoist's CSV export")
+    into.add_argument("--project", help="with --todoist: the project (default: the file's name)")
+
+
+def account_of(email: str | None) -> Any:
+    """The account `email` names (or the only one); raises TaskAIError naming --user."""
+    from taskai import bootstrap
+    from taskai.errors import InvalidInput
+
+    with bootstrap.uow(read_only=True) as uow:
+        user = uow.users.by_email(email) if email else uow.users.sole()
+    if user is None:
+        found = f"no account {email}" if email else "more than one account (or none)"
+        raise InvalidInput(f"{found}: name one with --user EMAIL", fields={"user": found})
+    return user
+
+
+def export_account(args: argparse.Namespace) -> int:
+    """`taskai export`: the account's export document on stdout; 0 done, 2 no such account."""
+    import uuid
+    from datetime import UTC, datetime
+
+    from taskai import bootstrap
+    from taskai.api.transfer import export_json
+    from taskai.errors import TaskAIError
+    from taskai.services import transfer
+
+    try:
+        user = account_of(args.user)
+    except TaskAIError as e:
+        print(f"taskai export: {e.message}", file=sys.stderr)
+        return 2
+    parts = transfer.export_account(uow=bootstrap.uow(read_only=True), user_id=user.id)
+    with ProgressBar("export", "task") as bar:
+        bar.begin(None)
+        for piece in export_json(
+            counted(parts, bar), export_id=str(uuid.uuid4()), now=datetime.now(UTC)
+        ):
+            sys.stdout.write(piece)
+    sys.stdout.write("\n")
+    return 0
+
+
+def counted(parts: Iterable[tuple[str, Any]], bar: ProgressBar) -> Iterator[tuple[str, Any]]:
+    """export_account's parts as they pass, the tasks counted on `bar`."""
+    for kind, items in parts:
+        yield kind, items
+        if kind == "tasks":
+            bar.advance(len(items))
+
+
+def import_file(args: argparse.Namespace) -> int:
+    """`taskai import FILE`: the report on stdout; 0 all imported, 1 some items refused (listed),
+    2 nothing imported (no such account or file, not an export)."""
+    import hashlib
+    import json
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from taskai import bootstrap
+    from taskai.adapters.unit_of_work import UnitOfWork
+    from taskai.api.transfer import export_document
+    from taskai.errors import TaskAIError
+    from taskai.services import todoist_import, transfer
+
+    now = datetime.now(UTC)
+    # No relay kick: the server's relay publishes the outbox to the consumers it runs.
+    uow = UnitOfWork(bootstrap.session_factory())
+    try:
+        user = account_of(args.user)
+        raw = Path(args.file).read_bytes()
+        with ProgressBar("import", "item") as bar:
+            if args.todoist:
+                project = args.project or Path(args.file).stem
+                report = todoist_import.import_todoist(
+                    uow=uow,
+                    user_id=user.id,
+                    text=raw.decode("utf-8-sig"),
+                    project=project,
+                    import_id=hashlib.sha256(project.encode() + b"\n" + raw).hexdigest(),
+                    now=now,
+                    progress=bar,
+                )
+            else:
+                document = export_document(raw)
+                report = transfer.import_export(
+                    uow=uow,
+                    user_id=user.id,
+                    document=document,
+                    import_id=document["export_id"] or hashlib.sha256(raw).hexdigest(),
+                    now=now,
+                    progress=bar,
+                )
+    except (OSError, UnicodeDecodeError) as e:
+        print(f"taskai import: {e}", file=sys.stderr)
+        return 2
+    except TaskAIError as e:
+        print(f"taskai import: {e.message} {e.fields or ''}".rstrip(), file=sys.stderr)
+        return 2
+    print(json.dumps(report, indent=2))
+    return 1 if report["rejected"] else 0
 
 
 def backup_or_restore(command: str, path: str, url: str) -> int:
@@ -269,21 +387,23 @@ def redrive(args: argparse.Namespace) -> int:
 class ProgressBar:
     """A tqdm bar on stderr when the `cli` extra is installed (and stderr is a terminal)."""
 
-    def __init__(self) -> None:
+    def __init__(self, desc: str = "redrive", unit: str = "event") -> None:
         self.bar: Any = None
+        self.desc, self.unit = desc, unit
 
-    def begin(self, total: int) -> None:
-        """Open a tqdm bar of `total` events on stderr; nothing when tqdm is not installed."""
+    def begin(self, total: int | None) -> None:
+        """Open a tqdm bar of `total` units (None: counting without a total) on stderr; nothing
+        when tqdm is not installed."""
         try:
             from tqdm import tqdm  # the `cli` extra: optional, imported only here
         except ImportError:
             return
-        self.bar = tqdm(total=total, unit="event", desc="redrive", file=sys.stderr, disable=None)
+        self.bar = tqdm(total=total, unit=self.unit, desc=self.desc, file=sys.stderr, disable=None)
 
-    def advance(self) -> None:
-        """Move the bar on by one event, if there is one."""
+    def advance(self, n: int = 1) -> None:
+        """Move the bar on by `n` units, if there is one."""
         if self.bar is not None:
-            self.bar.update(1)
+            self.bar.update(n)
 
     def __enter__(self) -> ProgressBar:
         return self

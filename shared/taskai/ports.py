@@ -358,6 +358,24 @@ class TaskRepository(Protocol):
     ) -> list[tuple[str, uuid.UUID, int]]:
         """(entity, id, change number) of deletions after `seq` (and at most at `upto`)."""
 
+    # Import and export (issue 17)
+    def every(
+        self, user_id: uuid.UUID, *, after: uuid.UUID | None, limit: int
+    ) -> Sequence[TaskView | Task]:
+        """Up to `limit` of the user's tasks by id after id `after` (None: from the first)."""
+
+
+class ImportLog(Protocol):
+    """The import ids each account used (issue 17), so an import runs once per id."""
+
+    def report(self, user_id: uuid.UUID, import_id: str) -> dict[str, Any] | None:
+        """The report of the user's import `import_id`, if it ran before."""
+
+    def remember(
+        self, user_id: uuid.UUID, import_id: str, report: dict[str, Any], now: datetime
+    ) -> None:
+        """Record the import; a concurrent one of the same id fails the commit with Conflict."""
+
 
 class AuditLog(Protocol):
     """What the system did to tasks on its own, and why."""
@@ -464,6 +482,11 @@ class UnitOfWork(Protocol):
     @property
     def sections(self) -> SectionRepository:
         """Sections in this transaction."""
+
+    # Import and export (issue 17)
+    @property
+    def imports(self) -> ImportLog:
+        """The import ids each account used, with their reports."""
 
     def __enter__(self) -> Self: ...
 

@@ -104,6 +104,29 @@ def filter_queries() -> st.SearchStrategy[str]:
     )
 
 
+def todoist_csvs() -> st.SearchStrategy[str]:
+    """format todoist-csv: Todoist's CSV export, a few rows of any text (import and export)."""
+    import csv
+    import io
+
+    cell = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)
+    row = st.tuples(
+        st.sampled_from(["task", "section", "note"]), cell, cell,
+        st.sampled_from(["", "1", "4"]), st.sampled_from(["", "1", "2", "3"]),
+        st.sampled_from(["", "tomorrow 5pm", "every! 3 days", "someday maybe"]),
+    )  # fmt: skip
+
+    def written(rows: list[tuple[str, ...]]) -> str:
+        out = io.StringIO()
+        csv.writer(out).writerows([("TYPE", "CONTENT", "DESCRIPTION", "PRIORITY", "INDENT",
+                                    "DATE"), *rows])  # fmt: skip
+        return out.getvalue()
+
+    return st.lists(row, max_size=4).map(written)
+
+
+schemathesis.serializer.alias("text/csv", "text/plain")
+schemathesis.openapi.format("todoist-csv", todoist_csvs())
 schemathesis.openapi.format("filter-query", filter_queries())
 schemathesis.openapi.format("new-password", strong_passwords())
 schemathesis.openapi.format("token-expiry", token_expiries())

@@ -450,6 +450,31 @@ class FakeTaskRepository:
         rows = changed_between(self.uow.deletions, user_id, seq, limit, upto)
         return [(row.entity, row.id, row.change_seq) for row in rows]
 
+    # Import and export (issue 17)
+    def every(self, user_id: uuid.UUID, *, after: uuid.UUID | None, limit: int) -> list[Task]:
+        """Up to `limit` of the user's tasks by id after id `after` (None: from the first)."""
+        found = sorted(
+            (t for t in self.items.values() if t.user_id == user_id and (after is None or t.id > after)),
+            key=lambda t: t.id,
+        )
+        return found[:limit]
+
+
+# Import and export (issue 17)
+class FakeImportLog:
+    def __init__(self) -> None:
+        self.reports: dict[tuple[uuid.UUID, str], dict[str, Any]] = {}
+
+    def report(self, user_id: uuid.UUID, import_id: str) -> dict[str, Any] | None:
+        """The report of the user's import `import_id`, if it ran before."""
+        return self.reports.get((user_id, import_id))
+
+    def remember(
+        self, user_id: uuid.UUID, import_id: str, report: dict[str, Any], now: datetime
+    ) -> None:
+        """Record the import (at once: the fake has no rollback)."""
+        self.reports[(user_id, import_id)] = report
+
 
 @dataclass(frozen=True)
 class Deletion:
@@ -599,6 +624,7 @@ class FakeUnitOfWork:
         self.filters = FakeSavedFilterRepository(self)  # saved filters (issue 16)
         self.projects = FakeProjectRepository(self)
         self.sections = FakeSectionRepository(self)
+        self.imports = FakeImportLog()  # import and export (issue 17)
         self.deletions: list[Deletion] = []
         self.published: list[DomainEvent] = []
         self.commits = 0

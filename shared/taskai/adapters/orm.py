@@ -166,6 +166,16 @@ api_tokens = Table(
     Index(None, "user_id"),
 )
 
+# Import and export (issue 17): the import ids an account used, with the report of each.
+imports = Table(
+    "imports",
+    metadata,
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("import_id", String(200), primary_key=True),
+    Column("report", Text, nullable=False),  # the import's report, as JSON
+    created(),
+)
+
 tasks = Table(
     "tasks",
     metadata,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
@@ -61,6 +62,12 @@ class UserRepository:
         """The account of `email`, however its letters are cased or composed."""
         stmt = select(User).where(orm.users.c.email_key == email_key(email))
         return self.session.scalars(stmt).first()
+
+    # Import and export (issue 17): `taskai import|export` without --user
+    def sole(self) -> User | None:
+        """The one account, when the database has exactly one (a personal install), else None."""
+        found = list(self.session.scalars(select(User).limit(2)))
+        return found[0] if len(found) == 1 else None
 
     def next_change_seq(self, user_id: uuid.UUID) -> int:
         """Bump the user's change counter; the row lock orders concurrent writers for sync."""
@@ -408,6 +415,11 @@ class TaskRepository:
         """One of the user's tasks, read through Core; raises NotFound."""
         return task_reads.view(self.session, user_id, task_id)
 
+    # Import and export (issue 17)
+    def every(self, user_id: uuid.UUID, *, after: uuid.UUID | None, limit: int) -> list[TaskView]:
+        """Up to `limit` of the user's tasks by id after id `after`, read only (see task_reads)."""
+        return task_reads.every(self.session, user_id, after=after, limit=limit)
+
     def with_tag(self, user_id: uuid.UUID, tag_id: uuid.UUID) -> list[Task]:
         """The user's tasks carrying tag `tag_id`, remembered for the outbox."""
         stmt = (
@@ -632,3 +644,25 @@ class NotificationLog:
         n = orm.notification_log.c
         stmt = select(orm.notification_log).where(n.reminder_id == reminder_id)
         return [dict(r._mapping) for r in self.session.execute(stmt.order_by(n.attempt))]
+
+
+# Import and export (issue 17)
+class ImportLog:
+    """The import ids each account used, with the report of each import."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def report(self, user_id: uuid.UUID, import_id: str) -> dict[str, Any] | None:
+        """The report of the user's import `import_id`, if it ran before."""
+        c = orm.imports.c
+        stmt = select(c.report).where(c.user_id == user_id, c.import_id == import_id)
+        found = self.session.execute(stmt).scalar()
+        return None if found is None else dict(json.loads(found))
+
+    def remember(
+        self, user_id: uuid.UUID, import_id: str, report: dict[str, Any], now: datetime
+    ) -> None:
+        """Record the import; a concurrent one of the same id fails the commit with Conflict."""
+        row = {"user_id": user_id, "import_id": import_id, "report": json.dumps(report)}
+        self.session.execute(insert(orm.imports).values(**row, created_at=now))

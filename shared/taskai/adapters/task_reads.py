@@ -197,3 +197,15 @@ def page(session: Session, user_id: uuid.UUID, query: TaskQuery, *, now: datetim
         last = rows[query.limit - 1]
         cursor = encode_cursor(sort, descending, last[-1], last[0])
     return Page(items=items, next_cursor=cursor)
+
+
+# Import and export (issue 17): every task of a user, a page at a time, for the export stream.
+def every(
+    session: Session, user_id: uuid.UUID, *, after: uuid.UUID | None, limit: int
+) -> list[TaskView]:
+    """Up to `limit` of the user's tasks by id, those after id `after` (None: from the first)."""
+    cut = select(t.id).where(t.user_id == user_id).order_by(t.id).limit(limit)
+    if after is not None:
+        cut = cut.where(t.id > after)
+    stmt = _with_task_columns(session.get_bind().dialect.name, cut)
+    return [task_view(row) for row in session.connection().execute(stmt)]

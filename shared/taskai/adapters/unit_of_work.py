@@ -20,6 +20,7 @@ from taskai.adapters.outbox import event_data
 from taskai.adapters.repository import (
     ApiTokenRepository,
     AuditLog,
+    ImportLog,
     NotificationLog,
     ProcessedEvents,
     ProjectRepository,
@@ -88,6 +89,7 @@ class UnitOfWork:
         self.projects = ProjectRepository(self.session)
         self.sections = SectionRepository(self.session)
         self.emptied: list[tuple[Project | Section, uuid.UUID | None]] = []
+        self.imports = ImportLog(self.session)  # import and export (issue 17)
         if self.caller is not None:
             try:
                 self.account = self._check_caller(self.caller)

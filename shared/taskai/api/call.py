@@ -137,9 +137,10 @@ class Call:
 
             self.body(NoBody, raw)
 
-    def raw_body(self) -> bytes:
-        """The body, read only up to the limit (a declared or streamed excess is refused)."""
-        limit = get_settings().max_body_bytes
+    def raw_body(self, limit: int | None = None) -> bytes:
+        """The body, read only up to `limit` bytes (default MAX_BODY_BYTES); a declared or
+        streamed excess raises PayloadTooLarge."""
+        limit = limit or get_settings().max_body_bytes
         if (self.request.content_length or 0) > limit:
             raise PayloadTooLarge(limit)
         data = self.request.stream.read(limit + 1)

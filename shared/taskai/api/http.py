@@ -145,9 +145,12 @@ class Api:
             call = Call(request, operation, values)
             if not operation.public:
                 call.caller()  # the token is checked before the body is read
-            if operation.body is None and operation.method in ("POST", "PATCH", "PUT"):
+            takes_body = operation.body is not None or operation.upload is not None
+            if not takes_body and operation.method != "GET":
                 call.no_body()
             result = self.handlers[endpoint](call)
+            if isinstance(result, flask.Response):  # streamed by its handler (the export)
+                return result
             if operation.status == 204:
                 empty = flask.Response(status=204)
                 del empty.headers["Content-Type"]  # no content, so no type (RFC 9110 §8.3)

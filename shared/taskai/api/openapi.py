@@ -87,6 +87,10 @@ def operation(op: Operation) -> dict[str, Any]:
                 "application/json": {"schema": {"$ref": REF.format(model=op.body.__name__)}}
             },
         }
+    if op.upload is not None:
+        media, text_format = op.upload
+        schema = {"type": "string", "format": text_format}
+        entry["requestBody"] = {"required": True, "content": {media: {"schema": schema}}}
     entry["responses"] = responses(op)
     if op.gives is not None:
         entry["responses"][str(op.status)]["links"] = links(*op.gives)
@@ -135,8 +139,10 @@ def error_statuses(op: Operation) -> list[str]:
         codes.add("409")
     if op.body is not None:
         codes |= {"413", "415", "422"}
-    if op.query is not None:
+    if op.query is not None or op.upload is not None:
         codes.add("422")
+    if op.upload is not None:
+        codes.add("413")
     if op.id in THROTTLED:
         codes.add("429")
     return sorted(codes)

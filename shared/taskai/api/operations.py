@@ -32,6 +32,9 @@ class Operation:
     scope: str | None = None
     # The body or query names other rows by id (a project, a section): 404 when not the caller's.
     refers: bool = False
+    # A body that is not JSON (import and export, issue 17): its media type and the OpenAPI
+    # format of its text.
+    upload: tuple[str, str] | None = None
 
 
 # fmt: off
@@ -129,6 +132,18 @@ OPERATIONS = (
               body=s.FilterUpdate, response=s.FilterPublic, scope="tasks:write"),
     Operation("deleteFilter", "DELETE", "/api/filters/<uuid:filter_id>", "tasks",
               "Delete a saved filter", status=204, scope="tasks:write"),
+    # Import and export (issue 17): from a password login only, as they span every scope.
+    Operation("exportAccount", "GET", "/api/export", "tasks",
+              "All of the caller's data as one JSON document, streamed", response=s.ExportPublic,
+              scope=SESSION),
+    Operation("importAccount", "POST", "/api/import", "tasks",
+              "Import an export (at most 10 MB, 50,000 tasks) in one transaction, once per "
+              "import id (Idempotency-Key, else the file's export_id)", body=s.ImportIn,
+              response=s.ImportReport, scope=SESSION),
+    Operation("importTodoist", "POST", "/api/import/todoist", "tasks",
+              "Import Todoist's CSV export (text/csv or a multipart `file`) into one project",
+              query=s.TodoistImportParams, response=s.ImportReport, scope=SESSION,
+              upload=("text/csv", "todoist-csv")),
     Operation("parseText", "POST", "/api/ai/parse", "ai", "Parse a line of text into a task draft",
               body=s.QuickAddIn, response=s.DraftPublic, scope="tasks:write"),
     Operation("createFromText", "POST", "/api/ai/tasks", "ai", "Create a task from a line of text",

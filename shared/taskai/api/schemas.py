@@ -779,6 +779,67 @@ class SectionList(Model):
     items: list[SectionPublic]
 
 
+# Import and export (issue 17)
+MAX_IMPORT_TASKS = 50_000  # more tasks in one import is 422 naming `tasks`
+
+
+class ExportPublic(Model):
+    """All of an account's data, as GET /api/export streams it and POST /api/import reads it."""
+
+    format: Literal["taskai-export"]
+    version: Literal[1]
+    export_id: str = Field(description="the import id: importing this file again creates nothing")
+    exported_at: datetime
+    user: UserPublic
+    projects: list[ProjectPublic]
+    sections: list[SectionPublic]
+    tags: list[TagPublic]
+    filters: list[FilterPublic]
+    tasks: list[TaskPublic]
+
+
+class ImportIn(Model):
+    """An export to import (as ExportPublic; each item is checked on its own, so a bad one is
+    reported and the rest imported)."""
+
+    format: Literal["taskai-export"]
+    version: Literal[1]
+    export_id: str | None = None
+    projects: list[dict[str, Any]] = []
+    sections: list[dict[str, Any]] = []
+    tags: list[dict[str, Any]] = []
+    filters: list[dict[str, Any]] = []
+    tasks: list[dict[str, Any]] = Field([], max_length=MAX_IMPORT_TASKS)
+
+
+class ImportRejection(Model):
+    """An item not imported: where (kind and index in the export, or the CSV line), the field
+    at fault, and why."""
+
+    kind: str | None = None
+    index: int | None = None
+    line: int | None = None
+    field: str
+    message: str
+
+
+class ImportReport(Model):
+    """What an import created, by kind, and each item it refused; `repeated` when the import id
+    ran before (nothing created this time)."""
+
+    created: dict[str, int]
+    rejected: list[ImportRejection]
+    repeated: bool = False
+    subtasks: int | None = Field(None, description="subtasks (by INDENT) imported flat")
+    flattened: bool | None = None
+
+
+class TodoistImportParams(Strict):
+    """The project a Todoist CSV goes into (default: the uploaded file's name, else Todoist)."""
+
+    project: str | None = Field(None, min_length=1, max_length=120)
+
+
 class QuickAddIn(Strict):
     text: str = Field(
         min_length=1,

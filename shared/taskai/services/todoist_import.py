@@ -1,0 +1,125 @@
+"""Todoist's CSV export imported into one project: its rows (read by domain.todoist) through the
+Importer of an export, in one transaction, once per import id."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from taskai.domain import quickadd, todoist
+from taskai.domain.tasks import Task
+from taskai.domain.users import check_timezone
+from taskai.errors import InvalidInput
+from taskai.ports import UnitOfWork
+from taskai.services.transfer import Importer, Progress
+
+
+def import_todoist(
+    *,
+    uow: UnitOfWork,
+    user_id: uuid.UUID,
+    text: str,
+    project: str,
+    import_id: str,
+    now: datetime,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Import Todoist's CSV export into project `project` (made unless the account has one of
+    that name) in one transaction, once per `import_id`: sections, tasks (DATE read by quick
+    add, `@labels` as tags, INDENT nesting through attach_subtask) and notes (appended to their
+    task's description). Returns the report; a row refused is listed with its CSV line. Raises
+    InvalidInput (field `file`) for a file that is not Todoist's CSV, Conflict as import_export."""
+    rows, refused = todoist.read_csv(text)
+    with uow:
+        done = uow.imports.report(user_id, import_id)
+        if done is not None:
+            return {**done, "repeated": True}
+        importer = Importer(uow, user_id, now)
+        importer.rejected.extend(
+            {"line": r.line, "field": r.field, "message": r.message} for r in refused
+        )
+        with importer.item("project", 0):
+            importer.project({"id": "todoist", "name": project})
+        if "todoist" not in importer.projects:
+            raise InvalidInput("bad project", fields={"project": importer.rejected[-1]["message"]})
+        if progress is not None:
+            progress.begin(len(rows))
+        TodoistReader(importer).read(rows, progress)
+        return importer.finish(import_id)
+
+
+class TodoistReader:
+    """Todoist's rows into an Importer: a section row opens a section, a task row is a task in
+    the last one, a note row adds to the last task's description, INDENT nests tasks."""
+
+    def __init__(self, importer: Importer) -> None:
+        self.importer = importer
+        self.current_section: Any = None
+        self.parents: list[tuple[int, Task]] = []  # the open ancestors (indent, task)
+
+    def read(self, rows: list[todoist.Row], progress: Progress | None) -> None:
+        """Import the rows in order; a refused one is reported by its line."""
+        for row in rows:
+            with self.importer.item("row", 0, line=row.line):
+                getattr(self, row.kind)(row)
+            if progress is not None:
+                progress.advance()
+
+    def section(self, row: todoist.Row) -> None:
+        """Open a section of the import's project."""
+        self.importer.section({"id": row.line, "project_id": "todoist", "name": row.content})
+        self.current_section, self.parents = row.line, []
+
+    def note(self, row: todoist.Row) -> None:
+        """Append the note to the last task's description."""
+        if not self.parents:
+            raise InvalidInput("note without a task", fields={"CONTENT": "no task before it"})
+        task = self.parents[-1][1]
+        task.description = "\n\n".join(filter(None, (task.description, row.content)))
+
+    def task(self, row: todoist.Row) -> None:
+        """A task of the row, its DATE read by quick add in its TIMEZONE and DATE_LANG."""
+        item: dict[str, Any] = {
+            "title": row.content,
+            "description": row.description,
+            "priority": row.priority,
+            "tags": row.labels,
+            "project_id": "todoist",
+            "section_id": self.current_section,
+        }
+        if row.date:
+            item.update(self.date(row))
+        task = self.importer.task(item)
+        while self.parents and self.parents[-1][0] >= row.indent:
+            self.parents.pop()
+        if row.indent > 1 and self.parents and not attach_subtask(task, self.parents[-1][1]):
+            self.importer.subtasks += 1
+        self.parents.append((row.indent, task))
+
+    def date(self, row: todoist.Row) -> dict[str, Any]:
+        """The due date, all-day flag and recurrence DATE says; raises InvalidInput naming DATE
+        or TIMEZONE."""
+        zone = row.timezone or self.importer.clock.tz
+        try:
+            check_timezone(zone)
+        except InvalidInput as e:
+            raise InvalidInput("bad TIMEZONE", fields={"TIMEZONE": e.message}) from e
+        draft = quickadd.parse(
+            row.date, now=self.importer.now, tz=zone, language=row.date_lang or "en"
+        )
+        if draft.due_date is None:
+            raise InvalidInput("unreadable DATE", fields={"DATE": f"cannot read {row.date!r}"})
+        found: dict[str, Any] = {"due_date": draft.due_date.isoformat()}
+        if draft.all_day:
+            day = draft.due_date.date().isoformat()
+            found.update(all_day=True, due_on=day)
+        if draft.recurrence:
+            found.update(recurrence=draft.recurrence, series_id=f"row {row.line}")
+        return found
+
+
+def attach_subtask(task: Task, parent: Task) -> bool:
+    """Make `task` a subtask of `parent`; False while tasks have no parent (they stay flat and
+    the report counts them), True once they do."""
+    return False

@@ -1,0 +1,338 @@
+"""Import and export: an account's data read out a page at a time, and brought in (TaskAI's own
+export here, Todoist's CSV in todoist_import) in one transaction, once per import id, with ids
+remapped and a report of what was created and of each item refused."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from taskai.domain.events import FilterCreated, TaskCreated
+from taskai.domain.filters.saved import MAX_PER_USER, SavedFilter
+from taskai.domain.names import name_key
+from taskai.domain.projects import MAX_PROJECTS, MAX_SECTIONS, Project, Section, clean_name
+from taskai.domain.tags import Tag, clean_tag_name
+from taskai.domain.tasks import Task
+from taskai.errors import Conflict, InvalidInput, TaskAIError
+from taskai.ports import UnitOfWork
+from taskai.services.tasks import parse_recurrence, reminder_specs
+
+FORMAT, VERSION = "taskai-export", 1
+MAX_IMPORT_BYTES = 10 * 1024 * 1024  # a bigger body is 413
+PAGE = 500  # tasks read per statement while exporting
+KINDS = ("projects", "sections", "tags", "filters", "tasks")
+
+
+class Progress(Protocol):
+    """Where an import or export shows how far it got (the CLI's bar)."""
+
+    def begin(self, total: int) -> None:
+        """Start showing progress over `total` items."""
+
+    def advance(self) -> None:
+        """One more item done."""
+
+
+def export_account(*, uow: UnitOfWork, user_id: uuid.UUID) -> Iterator[tuple[str, Sequence[Any]]]:
+    """The account's data as (kind, items): "user" (one User), then every project, section, tag
+    and saved filter, then "tasks" a page (PAGE TaskViews) at a time, all in one read-only
+    transaction held while the caller consumes it; raises NotFound for an unknown user."""
+    with uow:
+        yield "user", [uow.users.get(user_id)]
+        projects = [project for project, _ in uow.projects.with_counts(user_id)]
+        yield "projects", projects
+        yield "sections", [s for p in projects for s in uow.sections.of_project(p.id)]
+        yield "tags", [tag for tag, _ in uow.tags.with_usage(user_id, prefix=None, limit=10**9)]
+        yield "filters", uow.filters.of_user(user_id)
+        after = None
+        while page := uow.tasks.every(user_id, after=after, limit=PAGE):
+            yield "tasks", page
+            after = page[-1].id
+
+
+def import_export(
+    *,
+    uow: UnitOfWork,
+    user_id: uuid.UUID,
+    document: dict[str, Any],
+    import_id: str,
+    now: datetime,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Import a checked export document into the account in one transaction, new ids for all,
+    references followed within the file only; run once per `import_id` (a repeat returns the
+    first report with `"repeated": true`). Returns the report {created, rejected}; an item
+    refused is listed with its kind, index, field and message. Raises Conflict for the same
+    import running at once."""
+    with uow:
+        done = uow.imports.report(user_id, import_id)
+        if done is not None:
+            return {**done, "repeated": True}
+        importer = Importer(uow, user_id, now)
+        if progress is not None:
+            progress.begin(len(document.get("tasks", [])))
+        for kind in KINDS:
+            read = getattr(importer, kind[:-1])
+            for index, item in enumerate(document.get(kind, [])):
+                with importer.item(kind, index):
+                    read(item)
+                if kind == "tasks" and progress is not None:
+                    progress.advance()
+        return importer.finish(import_id)
+
+
+@dataclass
+class Importer:
+    """One import in one unit of work: what the file's ids became, and the report so far."""
+
+    uow: UnitOfWork
+    user_id: uuid.UUID
+    now: datetime
+    projects: dict[Any, Project] = field(default_factory=dict)
+    sections: dict[Any, Section] = field(default_factory=dict)
+    series: dict[Any, uuid.UUID] = field(default_factory=dict)
+    places: set[tuple[uuid.UUID, int]] = field(default_factory=set)  # (series, occurrence)
+    tags: dict[str, Tag] = field(default_factory=dict)  # by key
+    created: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    subtasks: int = 0
+
+    def __post_init__(self) -> None:
+        self.clock = self.uow.users.get(self.user_id).clock
+        inbox = self.uow.projects.inbox(self.user_id)
+        self.inbox_id = inbox.id if inbox else None  # where a task of no project goes
+
+    @contextmanager
+    def item(self, kind: str, index: int, line: int | None = None) -> Iterator[None]:
+        """Refuse the item (listed in the report, by its CSV `line` when given) on a TaskAIError,
+        or on a value of a type the item's field never has (a number for a color)."""
+        where: dict[str, Any] = {"kind": kind, "index": index} if line is None else {"line": line}
+        try:
+            yield
+        except TaskAIError as e:
+            name, message = next(iter((e.fields or {"item": e.message}).items()))
+            self.rejected.append({**where, "field": name, "message": message})
+        except (TypeError, ValueError, AttributeError, OverflowError) as e:
+            message = f"malformed ({type(e).__name__})"
+            self.rejected.append({**where, "field": "item", "message": message})
+
+    def finish(self, import_id: str) -> dict[str, Any]:
+        """Record the import under `import_id`, commit, and return the report."""
+        rejected = sorted(self.rejected, key=lambda r: r.get("line", 0))  # a CSV's by line
+        report: dict[str, Any] = {"created": self.created, "rejected": rejected}
+        if self.subtasks:
+            report["subtasks"], report["flattened"] = self.subtasks, True
+        self.uow.imports.remember(self.user_id, import_id, report, self.now)
+        self.uow.commit()
+        return report
+
+    def project(self, item: dict[str, Any]) -> None:
+        """A project of the file: the Inbox is the account's, one of a name the account has is
+        that one; else a new one (at most MAX_PROJECTS)."""
+        repo = self.uow.projects
+        if item.get("inbox"):
+            found = repo.inbox(self.user_id)
+        else:
+            found = repo.by_key(self.user_id, name_key(clean_name(text(item, "name"))))
+        if found is None:
+            if repo.count(self.user_id) >= MAX_PROJECTS:
+                raise Conflict("too many projects", fields={"name": f"at most {MAX_PROJECTS}"})
+            found = Project.new(
+                user_id=self.user_id,
+                name=text(item, "name"),
+                now=self.now,
+                color=item.get("color"),
+                view=item.get("view") or "list",
+                position=item.get("position") or 0,
+            )
+            if item.get("archived"):
+                found.update(now=self.now, archived=True)
+            repo.add(found)
+            self.created["projects"] += 1
+        self.projects[ref(item, "id")] = found
+
+    def section(self, item: dict[str, Any]) -> None:
+        """A section of a project of the file (one of that name in it is reused)."""
+        project = self.projects.get(ref(item, "project_id"))
+        if project is None:
+            raise InvalidInput("bad project_id", fields={"project_id": "not a project of the file"})
+        name = clean_name(text(item, "name"))
+        existing = self.uow.sections.of_project(project.id)
+        found = next((s for s in existing if name_key(s.name) == name_key(name)), None)
+        if found is None:
+            if len(existing) >= MAX_SECTIONS:
+                raise Conflict("too many sections", fields={"name": f"at most {MAX_SECTIONS}"})
+            position = item.get("position") or 0
+            found = Section.new(project=project, name=name, now=self.now, position=position)
+            self.uow.sections.add(found)
+            self.created["sections"] += 1
+        self.sections[ref(item, "id")] = found
+
+    def tag(self, item: dict[str, Any]) -> None:
+        """A tag of the file with its color, unless the account has one of that name."""
+        name = clean_tag_name(text(item, "name"), field_name="name")
+        found = self.uow.tags.by_keys(self.user_id, [name_key(name)])
+        if not found:
+            color = item.get("color")
+            found = [Tag.new(user_id=self.user_id, name=name, color=color, now=self.now)]
+            self.uow.tags.add(found[0])
+            self.created["tags"] += 1
+        self.tags[found[0].key] = found[0]
+
+    def filter(self, item: dict[str, Any]) -> None:
+        """A saved filter of the file, unless the account has one of that name."""
+        saved = SavedFilter.new(
+            user_id=self.user_id,
+            name=text(item, "name"),
+            query=text(item, "query"),
+            color=item.get("color"),
+            position=item.get("position") or 0,
+            now=self.now,
+        )
+        if self.uow.filters.by_key(self.user_id, saved.key) is not None:
+            return
+        if self.uow.filters.count(self.user_id)[0] >= MAX_PER_USER:
+            raise Conflict("too many filters", fields={"name": f"at most {MAX_PER_USER}"})
+        self.uow.filters.add(saved)
+        self.uow.publish(FilterCreated(filter=saved.snapshot(), occurred_at=self.now))
+        self.created["filters"] += 1
+
+    def task(self, item: dict[str, Any]) -> Task:
+        """A task of the file (TaskPublic's shape), its project, section and series remapped."""
+        project_id, section_id = self.place(item)
+        due_at, all_day = self.due(item)
+        recurrence = item.get("recurrence")
+        if recurrence is not None and not isinstance(recurrence, dict):
+            raise InvalidInput("bad recurrence", fields={"recurrence": "must be an object"})
+        rule = recurrence and parse_recurrence({k: recurrence.get(k) for k in ("rule", "anchor")})
+        task = Task.create(
+            user_id=self.user_id,
+            title=text(item, "title"),
+            description=item.get("description") or "",
+            status=item.get("status") or "pending",
+            priority=item.get("priority") or "medium",
+            due_at=due_at,
+            all_day=all_day,
+            clock=self.clock,
+            recurrence=rule or None,
+            reminders=reminder_specs(reminders(item.get("reminders") or []), self.clock.zone),
+            project_id=project_id,
+            section_id=section_id,
+            now=self.now,
+        )
+        task.set_tags(self.tags_of(item))
+        if task.is_completed:
+            task.completed_at = moment(item, "completed_at") or self.now
+            task.skipped = bool(item.get("skipped"))
+        if recurrence:
+            ended = recurrence.get("ended_reason")
+            task.recurrence_ended_reason = ended[:200] if isinstance(ended, str) else None
+            series = ref(item, "series_id")
+            if series is not None:
+                self.place_in_series(task, series, int(item.get("occurrence") or 1))
+        return self.add(task)
+
+    def place_in_series(self, task: Task, series: str | int, occurrence: int) -> None:
+        """Put the task in the new series of the file's `series` (the id of its first task met),
+        at `occurrence`; raises InvalidInput for a place another task of the file took."""
+        task.series_id = self.series.setdefault(series, task.id)
+        if (task.series_id, occurrence) in self.places:
+            message = "another task of the file has this place in its series"
+            raise InvalidInput("bad occurrence", fields={"occurrence": message})
+        task.occurrence = occurrence
+        self.places.add((task.series_id, occurrence))
+
+    def tags_of(self, item: dict[str, Any]) -> list[Tag]:
+        """A task's tags (kept by key for the next tasks); those the account lacks are created
+        and counted."""
+        wanted: dict[str, str] = {}
+        for index, name in enumerate(tag_names(item)):
+            clean = clean_tag_name(name, field_name=f"tags.{index}")
+            wanted.setdefault(name_key(clean), clean)
+        missing = {key: name for key, name in wanted.items() if key not in self.tags}
+        if missing:
+            known = len(self.uow.tags.by_keys(self.user_id, missing))
+            for tag in self.uow.tags.get_or_create(self.user_id, missing, now=self.now):
+                self.tags[tag.key] = tag
+            self.created["tags"] += len(missing) - known
+        return [self.tags[key] for key in wanted]
+
+    def add(self, task: Task) -> Task:
+        """Keep the new task; its one TaskCreated event shows it as imported."""
+        task.events.clear()
+        task.record(TaskCreated, self.now)
+        self.uow.tasks.add(task)
+        self.created["tasks"] += 1
+        return task
+
+    def place(self, item: dict[str, Any]) -> tuple[uuid.UUID | None, uuid.UUID | None]:
+        """The new (project id, section id) of a task of the file: the Inbox without a project;
+        raises InvalidInput for one not in the file."""
+        project, section = ref(item, "project_id"), ref(item, "section_id")
+        if project is None:
+            return self.inbox_id, None
+        if project not in self.projects:
+            raise InvalidInput("bad project_id", fields={"project_id": "not a project of the file"})
+        if section is not None and section not in self.sections:
+            raise InvalidInput("bad section_id", fields={"section_id": "not a section of the file"})
+        section_id = None if section is None else self.sections[section].id
+        return self.projects[project].id, section_id
+
+    def due(self, item: dict[str, Any]) -> tuple[datetime | None, bool]:
+        """(due_at in UTC, all_day): an all-day task's `due_on` is a date in the owner's zone."""
+        if item.get("all_day") and item.get("due_on"):
+            try:
+                return self.clock.start(date.fromisoformat(str(item["due_on"]))), True
+            except ValueError:
+                raise InvalidInput("bad due_on", fields={"due_on": "must be a date"}) from None
+        return moment(item, "due_date"), False
+
+
+def text(item: dict[str, Any], name: str) -> str:
+    """Field `name` of an item as text; raises InvalidInput naming it when missing or not text."""
+    value = item.get(name) if isinstance(item, dict) else None
+    if not isinstance(value, str):
+        raise InvalidInput(f"bad {name}", fields={name: "must be text"})
+    return value
+
+
+def ref(item: dict[str, Any], name: str) -> str | int | None:
+    """Field `name` of an item as an id of the file (text or a number), or None; raises
+    InvalidInput naming it for another kind of value."""
+    value = item.get(name)
+    if value is not None and not isinstance(value, str | int):
+        raise InvalidInput(f"bad {name}", fields={name: "must be an id of the file"})
+    return value
+
+
+def moment(item: dict[str, Any], name: str) -> datetime | None:
+    """Field `name` of an item as an aware datetime (ISO 8601 with an offset), or None."""
+    value = item.get(name)
+    if value is None:
+        return None
+    try:
+        found = datetime.fromisoformat(str(value))
+    except ValueError:
+        found = None
+    if found is None or found.tzinfo is None:
+        raise InvalidInput(f"bad {name}", fields={name: "must be a time with its offset"})
+    return found
+
+
+def tag_names(item: dict[str, Any]) -> list[str]:
+    """A task's tag names: TaskPublic's tags ({name, …}) or plain names."""
+    tags = item.get("tags") or []
+    if not isinstance(tags, list):
+        raise InvalidInput("bad tags", fields={"tags": "must be a list"})
+    return [tag.get("name", "") if isinstance(tag, dict) else str(tag) for tag in tags]
+
+
+def reminders(items: Any) -> list[dict[str, Any]]:
+    """A task's reminders as reminder_specs reads them (minutes_before, or `at` as a time)."""
+    if not isinstance(items, list) or not all(isinstance(r, dict) for r in items):
+        raise InvalidInput("bad reminders", fields={"reminders": "must be a list of objects"})
+    return [{"minutes_before": r.get("minutes_before"), "at": moment(r, "at")} for r in items]

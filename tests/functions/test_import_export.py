@@ -1,0 +1,331 @@
+"""Import and export over HTTP: the export document, a round trip into a fresh account,
+idempotency by import id, refused items, size caps, other users' ids, and Todoist's CSV."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def fill(user):
+    """An account with a bit of everything: a board project with a section, a colored tag, an
+    all-day task, a recurring one with reminders, a completed one, and a saved filter."""
+    work = user.post("/api/projects", {"name": "Work", "color": "#123456", "view": "board"}).json
+    doing = user.post(f"/api/projects/{work['id']}/sections", {"name": "Doing"}).json
+    assert user.post("/api/tags", {"name": "home", "color": "#00aa00"}).status_code == 201
+    tasks = [
+        {"title": "Plain", "description": "just text", "tags": ["home", "Errand"]},
+        {"title": "Birthday", "due_date": "2031-03-10", "priority": "high"},
+        {
+            "title": "Standup",
+            "due_date": "2031-03-10T09:30:00",
+            "recurrence": {"rule": "FREQ=WEEKLY;BYDAY=MO,WE", "anchor": "due"},
+            "reminders": [{"minutes_before": 15}, {"at": "2031-03-09T20:00:00"}],
+            "project_id": work["id"],
+            "section_id": doing["id"],
+            "priority": "urgent",
+        },
+        {"title": "Done already", "status": "completed", "project_id": work["id"]},
+    ]
+    for task in tasks:
+        response = user.post("/api/tasks", task)
+        assert response.status_code == 201, response.json
+    saved = {"name": "Urgent work", "query": "p1 & #home", "color": "#ff0000"}
+    assert user.post("/api/filters", saved).status_code == 201
+
+
+def export(user):
+    response = user.get("/api/export")
+    assert response.status_code == 200, response.json
+    assert response.is_streamed and response.mimetype == "application/json"
+    return json.loads(response.get_data())
+
+
+def comparable(document):
+    """The document without ids and timestamps: references by name, times as instants."""
+    projects = {p["id"]: p["name"] for p in document["projects"]}
+    sections = {s["id"]: s["name"] for s in document["sections"]}
+    moment = lambda text: text and datetime.fromisoformat(text).timestamp()  # noqa: E731
+    tasks = [
+        {
+            **{k: t[k] for k in ("title", "description", "status", "priority", "all_day")},
+            "due": t["due_on"] if t["all_day"] else moment(t["due_date"]),
+            "tags": sorted(tag["name"] for tag in t["tags"]),
+            "recurrence": t["recurrence"] and (t["recurrence"]["rule"], t["recurrence"]["anchor"]),
+            "occurrence": t["occurrence"],
+            "completed_at": moment(t["completed_at"]),
+            "reminders": [(r["minutes_before"], moment(r["at"])) for r in t["reminders"]],
+            "place": (projects[t["project_id"]], sections.get(t["section_id"])),
+        }
+        for t in document["tasks"]
+    ]
+    keep = lambda items, *names: sorted(tuple(i[n] for n in names) for i in items)  # noqa: E731
+    return {
+        "projects": keep(document["projects"], "name", "color", "view", "position", "archived"),
+        "sections": sorted((projects[s["project_id"]], s["name"]) for s in document["sections"]),
+        "tags": keep(document["tags"], "name", "color"),
+        "filters": keep(document["filters"], "name", "query", "color", "position"),
+        "tasks": sorted(tasks, key=lambda t: t["title"]),
+    }
+
+
+def test_an_export_holds_every_kind_of_data_with_a_format_version(alice):
+    fill(alice)
+    document = export(alice)
+    assert (document["format"], document["version"]) == ("taskai-export", 1)
+    assert set(document) == {
+        "format", "version", "export_id", "exported_at", "user", "projects", "sections", "tags",
+        "filters", "tasks",
+    }  # fmt: skip
+    assert "password_hash" not in document["user"] and document["user"]["email"] == alice.email
+    assert len(document["tasks"]) == 4 and len(document["projects"]) == 2
+    standup = next(t for t in document["tasks"] if t["title"] == "Standup")
+    assert standup["recurrence"]["rule"] == "FREQ=WEEKLY;BYDAY=MO,WE"
+    assert standup["series_id"] and standup["occurrence"] == 1
+    assert [r["minutes_before"] for r in standup["reminders"]] == [15, None]
+    assert any(t["status"] == "completed" and t["completed_at"] for t in document["tasks"])
+    assert export(alice)["export_id"] != document["export_id"]
+
+
+def test_an_export_imported_into_a_fresh_account_exports_the_same(alice, api):
+    fill(alice)
+    first = export(alice)
+    carol = api.as_new_user("America/New_York")
+    response = carol.post("/api/import", first)
+    assert response.status_code == 200, response.json
+    assert response.json["created"] == {
+        "projects": 1, "sections": 1, "tags": 2, "filters": 1, "tasks": 4,
+    }  # fmt: skip
+    assert response.json["rejected"] == []
+    again = export(carol)
+    assert comparable(again) == comparable(first)
+    assert {t["id"] for t in again["tasks"]}.isdisjoint({t["id"] for t in first["tasks"]})
+
+
+def test_importing_the_same_file_twice_creates_nothing_the_second_time(alice):
+    fill(alice)
+    document = export(alice)
+    first = alice.post("/api/import", document).json
+    assert first["created"]["tasks"] == 4 and first["created"]["projects"] == 0  # names reused
+    second = alice.post("/api/import", document)
+    assert second.status_code == 200 and second.json["repeated"] is True
+    assert len(export(alice)["tasks"]) == 8
+    keyed = alice.post("/api/import", document, headers={"Idempotency-Key": "k1"}).json
+    assert keyed["created"]["tasks"] == 4
+    assert alice.post("/api/import", document, headers={"Idempotency-Key": "k1"}).json["repeated"]
+    assert len(export(alice)["tasks"]) == 12
+
+
+REPEATS = {"recurrence": {"rule": "FREQ=DAILY"}, "series_id": "s1", "occurrence": 2}
+
+
+def test_malformed_items_are_reported_by_index_and_field_and_the_rest_imported(alice):
+    document = {
+        "format": "taskai-export",
+        "version": 1,
+        "projects": [{"id": "p1", "name": ""}, {"id": "p2", "name": "Fine"}],
+        "sections": [{"id": "s1", "project_id": "nope", "name": "Lost"}],
+        "tasks": [
+            {"title": "ok", "project_id": "p2"},
+            {"title": "", "priority": "high"},
+            {"title": "bad priority", "priority": "p0"},
+            {"title": "bad due", "due_date": "next tuesday"},
+            {"title": "no such project", "project_id": "p1"},
+            {"title": "bad rule", "recurrence": {"rule": "FREQ=SOMETIMES"}},
+            {"title": "odd id", "project_id": ["p2"]},
+            {"title": "odd color", "description": 5},
+            {**REPEATS, "title": "first"},
+            {**REPEATS, "title": "same place in the same series"},
+        ],
+    }
+    report = alice.post("/api/import", document).json
+    assert report["created"]["tasks"] == 2 and report["created"]["projects"] == 1
+    refused = [(r["kind"], r["index"], r["field"]) for r in report["rejected"]]
+    assert refused == [
+        ("projects", 0, "name"),
+        ("sections", 0, "project_id"),
+        ("tasks", 1, "title"),
+        ("tasks", 2, "priority"),
+        ("tasks", 3, "due_date"),
+        ("tasks", 4, "project_id"),
+        ("tasks", 5, "recurrence.rule"),
+        ("tasks", 6, "project_id"),
+        ("tasks", 7, "item"),
+        ("tasks", 9, "occurrence"),
+    ]
+    assert sorted(t["title"] for t in export(alice)["tasks"]) == ["first", "ok"]
+
+
+def test_ids_of_another_users_rows_in_a_file_never_touch_them(alice, bob):
+    fill(alice)
+    theirs = export(alice)
+    forged = {
+        **theirs,
+        "projects": [p for p in theirs["projects"] if p["inbox"]],
+        "sections": [],
+        "tasks": [{**t, "section_id": None} for t in theirs["tasks"]],
+    }
+    report = bob.post("/api/import", forged).json
+    assert {r["field"] for r in report["rejected"]} == {"project_id"}  # alice's Work project
+    assert report["created"]["tasks"] == 2  # from alice's Inbox into bob's, with new ids
+    assert comparable(export(alice)) == comparable(theirs)
+    bobs = export(bob)
+    assert {t["id"] for t in bobs["tasks"]}.isdisjoint({t["id"] for t in theirs["tasks"]})
+    assert {t["project_id"] for t in bobs["tasks"]} == {bobs["projects"][0]["id"]}
+
+
+def test_an_import_is_refused_whole_past_its_size_caps_or_when_not_an_export(alice):
+    huge = b'{"format": "taskai-export", "version": 1, "tasks": [' + b" " * (10 * 1024 * 1024)
+    response = alice.call(
+        "POST", "/api/import", data=huge, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 413
+    many = {"format": "taskai-export", "version": 1, "tasks": [{"title": "t"}] * 50_001}
+    response = alice.post("/api/import", many)
+    assert response.status_code == 422 and "tasks" in response.json["error"]["fields"]
+    wrong = alice.post("/api/import", {"format": "todoist", "version": 1})
+    assert wrong.status_code == 422 and "format" in wrong.json["error"]["fields"]
+    assert alice.post("/api/import", data=b"title,x", headers={}).status_code in (415, 422)
+    assert export(alice)["tasks"] == []
+
+
+def test_export_and_import_need_a_password_login(alice):
+    created = alice.post("/api/tokens", {"name": "script", "scopes": ["account:read"]}).json
+    headers = {"Authorization": f"Bearer {created['token']}"}
+    assert alice.get("/api/export", headers=headers).status_code == 403
+    assert alice.post("/api/import", {}, headers=headers).status_code == 403
+    assert alice.get("/api/export", headers={"Authorization": "Bearer nope"}).status_code == 401
+
+
+TODOIST_CSV = """TYPE,CONTENT,DESCRIPTION,PRIORITY,INDENT,AUTHOR,RESPONSIBLE,DATE,DATE_LANG,TIMEZONE
+section,Errands,,,,,,,,
+task,Buy milk @shop @home,2% please,4,1,Ann (1),,tomorrow 5pm,en,America/New_York
+task,Pick oat milk,,3,2,Ann (1),Bo (2),,en,
+task,"Check the price, twice",,2,3,Ann (1),,,en,
+note,Bring bags,,,,Ann (1),,,,
+,,,,,,,,,
+section,Routines,,,,,,,,
+task,Gym,,1,1,Ann (1),,every monday at 9,en,Europe/Berlin
+task,Water plants,,2,1,Ann (1),,every! 3 days,en,
+task,"Say ""hi""
+on two lines",,1,1,Ann (1),,,en,
+task,Bad priority,,9,1,,,,,
+task,Bad date,,1,1,,,when pigs fly,en,
+note,,,,,,,,,
+"""
+
+# title → (priority, tags, section, due: (zone, weekday, hour) or None, recurrence, description)
+TODOIST_TABLE = {
+    "Buy milk": ("urgent", ["home", "shop"], "Errands", ("America/New_York", None, 17), None,
+                 "2% please"),
+    "Pick oat milk": ("high", [], "Errands", None, None, ""),
+    "Check the price, twice": ("medium", [], "Errands", None, None, "Bring bags"),
+    "Gym": ("low", [], "Routines", ("Europe/Berlin", 0, 9), ("FREQ=WEEKLY;BYDAY=MO", "due"), ""),
+    "Water plants": ("medium", [], "Routines", "all day", ("FREQ=DAILY;INTERVAL=3", "completion"),
+                     ""),
+    'Say "hi" on two lines': ("low", [], "Routines", None, None, ""),  # a title is one line
+}  # fmt: skip
+
+
+def test_a_todoist_csv_imports_with_the_right_values(alice):
+    response = alice.call(
+        "POST",
+        "/api/import/todoist?project=From%20Todoist",
+        data=TODOIST_CSV.encode(),
+        headers={"Content-Type": "text/csv"},
+    )
+    assert response.status_code == 200, response.json
+    report = response.json
+    assert report["created"] == {
+        "projects": 1, "sections": 2, "tags": 2, "filters": 0, "tasks": 6,
+    }  # fmt: skip
+    assert (report["subtasks"], report["flattened"]) == (2, True)
+    assert [(r["line"], r["field"]) for r in report["rejected"]] == [
+        (13, "PRIORITY"),
+        (14, "DATE"),
+        (15, "CONTENT"),
+    ]
+    document = export(alice)
+    project = next(p for p in document["projects"] if p["name"] == "From Todoist")
+    sections = {s["id"]: s["name"] for s in document["sections"]}
+    found = {}
+    for task in document["tasks"]:
+        assert task["project_id"] == project["id"]
+        due = None
+        if task["all_day"]:
+            due = "all day"
+        elif task["due_date"]:
+            zone = TODOIST_TABLE[task["title"]][3][0]
+            local = datetime.fromisoformat(task["due_date"]).astimezone(ZoneInfo(zone))
+            weekday = local.weekday() if task["recurrence"] else None
+            due = (zone, weekday, local.hour)
+        rule = task["recurrence"] and (task["recurrence"]["rule"], task["recurrence"]["anchor"])
+        found[task["title"]] = (
+            task["priority"],
+            sorted(t["name"] for t in task["tags"]),
+            sections[task["section_id"]],
+            due,
+            rule,
+            task["description"],
+        )
+    assert found == TODOIST_TABLE
+    again = alice.call(
+        "POST",
+        "/api/import/todoist?project=From%20Todoist",
+        data=TODOIST_CSV.encode(),
+        headers={"Content-Type": "text/csv"},
+    )
+    assert again.json["repeated"] is True and len(export(alice)["tasks"]) == 6
+
+
+def test_a_todoist_csv_uploaded_as_a_file_goes_into_a_project_named_by_it(alice):
+    upload = {"file": (io.BytesIO(b"TYPE,CONTENT\ntask,One @x\n"), "Groceries.csv")}
+    response = alice.call("POST", "/api/import/todoist", data=upload)
+    assert response.status_code == 200, response.json
+    document = export(alice)
+    assert "Groceries" in [p["name"] for p in document["projects"]]
+    assert [t["tags"][0]["name"] for t in document["tasks"]] == ["x"]
+
+
+@pytest.mark.parametrize(
+    "body", [b"", b"no,columns,here\n1,2,3\n", b"\xff\xfe\x00bad"], ids=["empty", "other", "bytes"]
+)
+def test_a_body_that_is_not_todoists_csv_is_422_naming_the_file(alice, body):
+    response = alice.call(
+        "POST", "/api/import/todoist", data=body, headers={"Content-Type": "text/csv"}
+    )
+    assert response.status_code == 422 and "file" in response.json["error"]["fields"]
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+def test_the_command_line_exports_and_imports_against_the_configured_database(
+    alice, api, tmp_path, capsys
+):
+    from taskai.cli import main
+
+    fill(alice)
+    assert main(["export", "--user", alice.email]) == 0
+    saved = tmp_path / "alice.json"
+    saved.write_text(capsys.readouterr().out)
+    carol = api.as_new_user("America/New_York")
+    assert main(["import", str(saved)]) == 2  # two accounts: --user must say which
+    assert "--user" in capsys.readouterr().err
+    assert main(["import", str(saved), "--user", carol.email]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["created"]["tasks"] == 4
+    assert comparable(export(carol)) == comparable(json.loads(saved.read_text()))
+    assert main(["import", str(saved), "--user", carol.email]) == 0
+    assert json.loads(capsys.readouterr().out)["repeated"] is True
+    csv_file = tmp_path / "Chores.csv"
+    csv_file.write_text(TODOIST_CSV)
+    assert main(["import", str(csv_file), "--user", carol.email, "--todoist"]) == 1  # 3 refused
+    report = json.loads(capsys.readouterr().out)
+    assert report["created"]["tasks"] == 6 and len(report["rejected"]) == 3
+    assert "Chores" in [p["name"] for p in export(carol)["projects"]]
+    assert main(["import", str(tmp_path / "missing.json"), "--user", carol.email]) == 2

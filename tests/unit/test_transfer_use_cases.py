@@ -1,0 +1,62 @@
+"""Import and export (`taskai.services.transfer`, `taskai.domain.todoist`) against the fakes."""
+
+from __future__ import annotations
+
+import pytest
+from fakes import NOW, new_task
+
+from taskai.domain import todoist
+from taskai.errors import InvalidInput
+from taskai.services.todoist_import import import_todoist
+from taskai.services.transfer import export_account, import_export
+
+
+def test_an_import_runs_once_per_import_id_and_announces_each_task(uow, user):
+    document = {"tasks": [{"title": "a", "tags": ["x"]}, {"title": "b", "priority": "nope"}]}
+    first = import_export(uow=uow, user_id=user.id, document=document, import_id="i1", now=NOW)
+    assert first["created"]["tasks"] == 1 and first["created"]["tags"] == 1
+    assert first["rejected"] == [
+        {
+            "kind": "tasks",
+            "index": 1,
+            "field": "priority",
+            "message": first["rejected"][0]["message"],
+        }
+    ]
+    assert uow.event_types().count("TaskCreated") == 1
+    again = import_export(uow=uow, user_id=user.id, document=document, import_id="i1", now=NOW)
+    assert again["repeated"] is True and len(uow.tasks.items) == 1
+
+
+def test_an_export_reads_tasks_a_page_at_a_time_after_the_rest(uow, user):
+    for _ in range(3):
+        new_task(uow, user)
+    kinds = [kind for kind, _ in export_account(uow=uow, user_id=user.id)]
+    assert kinds == ["user", "projects", "sections", "tags", "filters", "tasks"]
+
+
+def test_todoist_rows_carry_their_first_line_and_the_refused_ones_say_which_column():
+    rows, refused = todoist.read_csv(
+        'TYPE,CONTENT,PRIORITY,INDENT\ntask,"two\nlines @a @a",4,2\n\ntask,x,0,1\nnote,y,,9\n'
+    )
+    assert [(r.line, r.content, r.labels, r.priority, r.indent) for r in rows] == [
+        (2, "two lines", ["a"], "urgent", 2)
+    ]
+    assert [(r.line, r.field) for r in refused] == [(5, "PRIORITY"), (6, "INDENT")]
+
+
+def test_a_file_without_todoists_columns_is_refused_whole():
+    with pytest.raises(InvalidInput) as refused:
+        todoist.read_csv("title,due\nx,y\n")
+    assert "file" in refused.value.fields
+
+
+def test_indented_rows_go_through_attach_subtask_and_are_counted_flat(uow, user):
+    text = "TYPE,CONTENT,INDENT\ntask,parent,1\ntask,child,2\ntask,grandchild,3\ntask,next,1\n"
+    report = import_todoist(
+        uow=uow, user_id=user.id, text=text, project="P", import_id="t", now=NOW
+    )
+    assert report["created"]["tasks"] == 4 and (report["subtasks"], report["flattened"]) == (
+        2,
+        True,
+    )
