@@ -15,6 +15,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
     ValidatorFunctionWrapHandler,
     WithJsonSchema,
     WrapValidator,
@@ -43,6 +44,7 @@ from taskai.schema_words import (
 )
 
 if TYPE_CHECKING:
+    from taskai.services.subtasks import Move
     from taskai.services.tasks import TaskChanges
 
 # Something besides white space (str.strip's, which is wider than JSON Schema's \s); a tag name
@@ -77,6 +79,7 @@ then `|`. Keywords are read in any letter case. A malformed query is 422 naming 
 | `no tags` | `no tags` | carrying no tag |
 | `+project`, `/section` | `+home` | in the project, the section |
 | `recurring` | `!recurring` | with a repeat rule |
+| `subtask` | `!subtask` | with a parent task |
 | `search: words` | `search: report` | matching the words as `q` does |
 | `status: <status>` | `status: in_progress` | pending, in_progress or completed |
 
@@ -355,9 +358,7 @@ class RecurrenceIn(Strict):
         description="An RFC 5545 RRULE, e.g. FREQ=MONTHLY;BYMONTHDAY=-1",
         json_schema_extra=_rrule,
     )
-    preset: Preset | None = Field(
-        None, json_schema_extra=_never_null
-    )
+    preset: Preset | None = Field(None, json_schema_extra=_never_null)
     interval: int | None = Field(None, ge=1, le=1000)
     anchor: Anchor = v.Anchor.DUE
 
@@ -399,6 +400,10 @@ class TaskCreate(Strict):
     # projects and sections
     project_id: uuid.UUID | None = Field(None, description="The Inbox when left out")
     section_id: uuid.UUID | None = Field(None, description="A section of the task's project")
+    # subtasks (#16)
+    parent_id: uuid.UUID | None = Field(
+        None, description="Make it a subtask of this task (in its project and section)"
+    )
 
 
 class TaskUpdate(Strict):
@@ -497,6 +502,44 @@ class TaskPublic(Model):
     # projects and sections
     project_id: str
     section_id: str | None
+    # subtasks and manual order (#16)
+    parent_id: str | None = Field(description="The task this one is a subtask of")
+    position: int = Field(description="Order among its siblings (project, section, parent)")
+    subtask_count: int = Field(description="How many subtasks it has (one level)")
+    completed_subtask_count: int = Field(description="How many of those are completed")
+
+
+class TaskMove(Strict):
+    """Where to move a task: a place (a field not sent stays; a new project or section puts it
+    at the top level unless parent_id is sent) and the sibling to stand after or before."""
+
+    project_id: uuid.UUID | None = Field(None, json_schema_extra=_never_null)
+    section_id: uuid.UUID | None = Field(None, description="null: no section")
+    parent_id: uuid.UUID | None = Field(None, description="null: no parent (top level)")
+    after_id: uuid.UUID | None = Field(None, description="Stand just after this sibling")
+    before_id: uuid.UUID | None = Field(None, description="Stand just before this sibling")
+
+    @field_validator("project_id")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("may not be null")
+        return value
+
+    @field_validator("before_id")
+    @classmethod
+    def _one_anchor(cls, value: uuid.UUID | None, info: ValidationInfo) -> uuid.UUID | None:
+        if value is not None and info.data.get("after_id") is not None:
+            raise ValueError("give after_id or before_id, not both")
+        return value
+
+    def move(self) -> Move:
+        """The move as the use case takes it (a place field not sent is KEEP)."""
+        from taskai.services.subtasks import Move  # the use cases load on first request
+
+        sent = self.model_fields_set & {"project_id", "section_id", "parent_id"}
+        place = {name: getattr(self, name) for name in sent}
+        return Move(**place, after_id=self.after_id, before_id=self.before_id)
 
 
 class TaskPage(Model):
@@ -543,6 +586,8 @@ class TaskListParams(Strict):
     # projects and sections: without either (and without q), archived projects' tasks are hidden
     project_id: uuid.UUID | None = None
     section_id: uuid.UUID | None = None
+    # subtasks (#16)
+    parent_id: uuid.UUID | None = Field(None, description="The subtasks of this task")
     q: str | None = Field(
         None, min_length=1, max_length=200, pattern=r"\S", description="words to search for"
     )
@@ -581,7 +626,8 @@ class TaskListParams(Strict):
             no_due=self.no_due,
             recurring=self.recurring,
             text=self.q,
-            sort=self.sort or default_sort(self.q),
+            sort=self.sort
+            or default_sort(self.q, in_place=bool(self.project_id or self.parent_id)),
             descending=self.order == v.SortOrder.DESC,
             limit=self.limit,
             cursor=self.cursor,
@@ -589,6 +635,7 @@ class TaskListParams(Strict):
             zone=zone,
             project_id=str(self.project_id) if self.project_id else None,
             section_id=str(self.section_id) if self.section_id else None,
+            parent_id=str(self.parent_id) if self.parent_id else None,
         )
 
 
