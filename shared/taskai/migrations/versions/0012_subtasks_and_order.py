@@ -55,10 +55,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Drop the indexes and the columns (SQLite rebuilds the table: batch mode)."""
-    op.drop_index("ix_tasks_project_id_position", "tasks", schema=schema("tasks"))
-    op.drop_index("ix_tasks_parent_id", "tasks", schema=schema("tasks"))
-    with op.batch_alter_table("tasks", schema=schema("tasks")) as batch:
-        batch.drop_column("completed_with_parent")
-        batch.drop_column("position")
-        batch.drop_column("parent_id")
+    """Drop the indexes and the columns, in place on both (SQLite 3.35+ drops a column without
+    rebuilding the table, so its search triggers and cascades are left alone)."""
+    where = schema("tasks")
+    op.drop_index("ix_tasks_project_id_position", "tasks", schema=where)
+    op.drop_index("ix_tasks_parent_id", "tasks", schema=where)
+    for column in ("completed_with_parent", "position", "parent_id"):
+        op.drop_column("tasks", column, schema=where)
