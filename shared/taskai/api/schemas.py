@@ -420,7 +420,8 @@ class TaskUpdate(Strict):
     # projects and sections
     project_id: uuid.UUID | None = Field(
         None,
-        description="Moving project leaves the section unless section_id is sent",
+        description="Moving project leaves the section unless section_id is sent; a task sent "
+        "to another project or section goes last there, out of its parent, its subtasks with it",
         json_schema_extra=_never_null,
     )
     section_id: uuid.UUID | None = Field(None, description="null: no section")
