@@ -514,13 +514,23 @@ class TaskMove(Strict):
     """Where to move a task: a place (a field not sent stays; a new project or section puts it
     at the top level unless parent_id is sent) and the sibling to stand after or before."""
 
+    model_config = ConfigDict(
+        extra="forbid",
+        defer_build=True,
+        json_schema_extra={"not": {"required": ["after_id", "before_id"]}},
+    )
+
     project_id: uuid.UUID | None = Field(None, json_schema_extra=_never_null)
     section_id: uuid.UUID | None = Field(None, description="null: no section")
     parent_id: uuid.UUID | None = Field(None, description="null: no parent (top level)")
-    after_id: uuid.UUID | None = Field(None, description="Stand just after this sibling")
-    before_id: uuid.UUID | None = Field(None, description="Stand just before this sibling")
+    after_id: uuid.UUID | None = Field(
+        None, description="Stand just after this sibling", json_schema_extra=_never_null
+    )
+    before_id: uuid.UUID | None = Field(
+        None, description="Stand just before this sibling", json_schema_extra=_never_null
+    )
 
-    @field_validator("project_id")
+    @field_validator("project_id", "after_id", "before_id")
     @classmethod
     def _not_null(cls, value: Any) -> Any:
         if value is None:
@@ -529,8 +539,8 @@ class TaskMove(Strict):
 
     @field_validator("before_id")
     @classmethod
-    def _one_anchor(cls, value: uuid.UUID | None, info: ValidationInfo) -> uuid.UUID | None:
-        if value is not None and info.data.get("after_id") is not None:
+    def _one_anchor(cls, value: uuid.UUID, info: ValidationInfo) -> uuid.UUID:
+        if info.data.get("after_id") is not None:
             raise ValueError("give after_id or before_id, not both")
         return value
 
