@@ -12,7 +12,7 @@ from taskai.domain.tasks import Task
 from taskai.domain.vocabulary import TaskStatus
 from taskai.errors import Duplicate, NotFound
 from taskai.ports import UnitOfWork
-from taskai.services.subtasks import copy_subtasks, delete_subtasks
+from taskai.services.subtasks import delete_subtasks, subtask_copies
 
 CONSUMER = "recurrence"
 
@@ -51,8 +51,9 @@ def create_next(
     )
     if nxt is not None:  # last among its siblings, with open copies of the subtasks
         nxt.position = uow.tasks.next_position(user_id, nxt.place)
-        uow.tasks.add(nxt)
-        copy_subtasks(uow, task, nxt, now=now)
+        copies = subtask_copies(uow, task, nxt, now=now)  # read before a duplicate is flushed
+        for new in (nxt, *copies):
+            uow.tasks.add(new)
     uow.audit.record(
         task_id=task.id,
         user_id=user_id,

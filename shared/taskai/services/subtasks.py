@@ -64,15 +64,8 @@ def target_place(
     """The group `move` puts the task in: its parent's, the project and section sent (top
     level unless the parent is kept in the same place), the anchor's, or where it is."""
     if isinstance(move.parent_id, uuid.UUID):
-        parent = owned(uow, task.user_id, move.parent_id, "parent_id")
         sent = (move.project_id, move.section_id)
-        if any(
-            not isinstance(v, Keep) and v != getattr(parent, k)
-            for v, k in zip(sent, ("project_id", "section_id"), strict=True)
-        ):
-            message = "is in another project or section than the one sent"
-            raise InvalidInput(f"parent_id {message}", fields={"parent_id": message})
-        return Place(parent.place.project_id, parent.place.section_id, parent.id)
+        return under(uow, task.user_id, move.parent_id, *(kept_as_none(v) for v in sent))
     sent_place = not all(
         isinstance(v, Keep) for v in (move.project_id, move.section_id, move.parent_id)
     )
@@ -87,6 +80,29 @@ def target_place(
     same = (project_id, section_id) == (task.project_id, task.section_id)
     parent_id = task.parent_id if isinstance(move.parent_id, Keep) and same else None
     return Place(project_id, section_id, parent_id)
+
+
+def under(
+    uow: UnitOfWork,
+    user_id: uuid.UUID,
+    parent_id: uuid.UUID,
+    project_id: uuid.UUID | None,
+    section_id: uuid.UUID | None,
+) -> Place:
+    """The place of a subtask of `parent_id`: its parent's project and section (another one
+    sent, not None, is InvalidInput naming parent_id); NotFound naming parent_id when the
+    parent is not the caller's."""
+    parent = owned(uow, user_id, parent_id, "parent_id")
+    sent = {"project_id": project_id, "section_id": section_id}
+    if any(value is not None and value != getattr(parent, name) for name, value in sent.items()):
+        message = "is in another project or section than the one sent"
+        raise InvalidInput(f"parent_id {message}", fields={"parent_id": message})
+    return Place(parent.place.project_id, parent.section_id, parent.id)
+
+
+def kept_as_none(value: uuid.UUID | Keep | None) -> uuid.UUID | None:
+    """A field of a move as sent, None when not sent."""
+    return None if isinstance(value, Keep) else value
 
 
 def owned(uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID, field: str) -> Task:
@@ -179,11 +195,14 @@ def delete_subtasks(uow: UnitOfWork, task: Task, *, now: datetime) -> None:
         uow.delete_subtasks(found)
 
 
-def copy_subtasks(uow: UnitOfWork, task: Task, nxt: Task, *, now: datetime) -> None:
-    """Give `nxt` (the next occurrence of `task`) open copies of `task`'s subtasks, in order."""
-    copies = {task.id: nxt}
+def subtask_copies(uow: UnitOfWork, task: Task, nxt: Task, *, now: datetime) -> list[Task]:
+    """Open copies of `task`'s subtasks for `nxt` (the next occurrence of `task`), in order,
+    for the caller to add; reads only, so nothing pending is flushed before the caller adds."""
+    copies, made = {task.id: nxt}, []
     for level in descendants(uow, task):
         for sub in level:
-            copy = sub.open_copy(parent=copies[sub.parent_id], position=sub.position, now=now)  # type: ignore[index]
-            uow.tasks.add(copy)
+            assert sub.parent_id is not None
+            copy = sub.open_copy(parent=copies[sub.parent_id], position=sub.position, now=now)
             copies[sub.id] = copy
+            made.append(copy)
+    return made

@@ -103,13 +103,9 @@ def new_task_place(
     section sent. Raises NotFound naming the id not the caller's."""
     if draft.parent_id is None:
         return Place(*place_of(uow, user_id, draft.project_id, draft.section_id, now=now), None)
-    parent = subtasks.owned(uow, user_id, draft.parent_id, "parent_id")
-    sent = {"project_id": draft.project_id, "section_id": draft.section_id}
-    if any(value is not None and value != getattr(parent, name) for name, value in sent.items()):
-        message = "is in another project or section than the one sent"
-        raise InvalidInput(f"parent_id {message}", fields={"parent_id": message})
-    check_parent(uuid.uuid4(), subtasks.ancestors(uow, parent))
-    return Place(parent.place.project_id, parent.section_id, parent.id)
+    place = subtasks.under(uow, user_id, draft.parent_id, draft.project_id, draft.section_id)
+    check_parent(uuid.uuid4(), subtasks.ancestors(uow, uow.tasks.get(user_id, draft.parent_id)))
+    return place
 
 
 def get_task(*, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID) -> TaskView | Task:
