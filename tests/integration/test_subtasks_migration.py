@@ -84,8 +84,9 @@ def test_on_sqlite_existing_tasks_are_numbered_in_creation_order(tmp_path: Path)
     url = f"sqlite:///{tmp_path / 'taskai.db'}"
     check_migration(url)
     engine = create_engine(url)
-    with engine.connect() as db:  # the search triggers survived the round trip
-        match = "SELECT count(*) FROM tasks_fts WHERE tasks_fts MATCH 'second'"
+    with engine.begin() as db:  # the search triggers survived the round trip
+        db.execute(text("UPDATE tasks SET title = 'renamed' WHERE title = 'second'"))
+        match = "SELECT count(*) FROM tasks_fts WHERE tasks_fts MATCH 'renamed'"
         assert db.execute(text(match)).scalar() == 1
     engine.dispose()
 

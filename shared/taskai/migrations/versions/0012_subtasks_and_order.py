@@ -55,10 +55,35 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Drop the indexes and the columns, in place on both (SQLite 3.35+ drops a column without
-    rebuilding the table, so its search triggers and cascades are left alone)."""
+    """Drop the indexes and the columns. SQLite rebuilds the table (batch mode) as 0008 does:
+    with foreign keys off for this transaction (a dropped table's rows would cascade to
+    reminders and task tags), then puts back the full-text triggers the rebuild drops."""
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        op.execute("COMMIT")
+        op.execute("PRAGMA foreign_keys=OFF")
+        op.execute("BEGIN IMMEDIATE")
     where = schema("tasks")
     op.drop_index("ix_tasks_project_id_position", "tasks", schema=where)
     op.drop_index("ix_tasks_parent_id", "tasks", schema=where)
-    for column in ("completed_with_parent", "position", "parent_id"):
-        op.drop_column("tasks", column, schema=where)
+    with op.batch_alter_table("tasks", schema=where) as batch:
+        for column in ("completed_with_parent", "position", "parent_id"):
+            batch.drop_column(column)
+    if sqlite:
+        for statement in SQLITE_SEARCH_TRIGGERS:
+            op.execute(statement)
+
+
+# The FTS5 triggers of 0001, as 0008 puts them back.
+SQLITE_SEARCH_TRIGGERS = (
+    "CREATE TRIGGER tasks_fts_insert AFTER INSERT ON tasks BEGIN "
+    "INSERT INTO tasks_fts (title, description) VALUES (new.title, new.description); "
+    "INSERT INTO tasks_fts_map (task_id, fts_rowid) VALUES (new.id, last_insert_rowid()); END",
+    "CREATE TRIGGER tasks_fts_update AFTER UPDATE OF title, description ON tasks BEGIN "
+    "UPDATE tasks_fts SET title = new.title, description = new.description "
+    "WHERE rowid = (SELECT fts_rowid FROM tasks_fts_map WHERE task_id = new.id); END",
+    "CREATE TRIGGER tasks_fts_delete AFTER DELETE ON tasks BEGIN "
+    "DELETE FROM tasks_fts "
+    "WHERE rowid = (SELECT fts_rowid FROM tasks_fts_map WHERE task_id = old.id); "
+    "DELETE FROM tasks_fts_map WHERE task_id = old.id; END",
+)
