@@ -19,7 +19,15 @@ from taskai.api.presenters import (
     tag_public,
     task_public,
 )
-from taskai.services import filters, projects, recurrence, sync, todoist_import, transfer
+from taskai.services import (
+    filters,
+    projects,
+    recurrence,
+    subtasks,
+    sync,
+    todoist_import,
+    transfer,
+)
 from taskai.services import tasks as service
 
 api = Api("tasks")
@@ -106,6 +114,20 @@ def skip_task(call: Call) -> s.TaskPublic:
     follows); 404 NotFound."""
     task = service.skip_task(
         uow=call.uow(), user_id=call.user_id, task_id=call.values["task_id"], now=call.now
+    )
+    return present(call, task)
+
+
+@api.handles("moveTask")
+def move_task(call: Call) -> s.TaskPublic:
+    """POST /api/tasks/<id>/move → 200 TaskPublic at its new place; 404 NotFound (naming
+    parent_id, after_id or before_id), 422 InvalidInput (a cycle, too deep, a sibling elsewhere)."""
+    task = subtasks.move_task(
+        uow=call.uow(),
+        user_id=call.user_id,
+        task_id=call.values["task_id"],
+        move=call.body(s.TaskMove).move(),
+        now=call.now,
     )
     return present(call, task)
 

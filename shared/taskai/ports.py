@@ -24,6 +24,7 @@ from taskai.domain.projects import Project, Section
 from taskai.domain.queries import Page, TaskQuery
 from taskai.domain.recurrence import Recurrence
 from taskai.domain.reminders import Transition
+from taskai.domain.subtasks import Place
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
 from taskai.domain.users import User
@@ -111,6 +112,11 @@ class TaskView:
     # projects and sections
     project_id: uuid.UUID | None = None
     section_id: uuid.UUID | None = None
+    # subtasks and manual order (#16)
+    parent_id: uuid.UUID | None = None
+    position: int = 0
+    subtask_count: int = 0
+    completed_subtask_count: int = 0
 
     @property
     def recurrence(self) -> Recurrence | None:
@@ -353,6 +359,32 @@ class TaskRepository(Protocol):
     ) -> list[Task]:
         """Tasks changed after change number `seq` (and at most at `upto`), oldest first."""
 
+    # subtasks and manual order (#16)
+    def children(self, user_id: uuid.UUID, parent_ids: Sequence[uuid.UUID]) -> list[Task]:
+        """The direct subtasks of these tasks, by position."""
+
+    def next_position(self, user_id: uuid.UUID, place: Place) -> int:
+        """A position after every task in `place`; the user's writers take turns from here to
+        commit."""
+
+    def neighbour(
+        self,
+        user_id: uuid.UUID,
+        place: Place,
+        position: int,
+        *,
+        after: bool,
+        excluding: uuid.UUID,
+    ) -> int | None:
+        """The position next after (or before) `position` in `place` but `excluding`'s, or
+        None."""
+
+    def siblings(self, user_id: uuid.UUID, place: Place) -> list[Task]:
+        """Every task in `place` by position."""
+
+    def count_subtasks(self, tasks: Sequence[Task]) -> None:
+        """Fill in `subtask_count` and `completed_subtask_count` of these tasks."""
+
     def deleted_since(
         self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
     ) -> list[tuple[str, uuid.UUID, int]]:
@@ -500,6 +532,9 @@ class UnitOfWork(Protocol):
 
     def delete_task(self, task: Task) -> None:
         """Delete the task (its recorded events still go out) and log it for sync."""
+
+    def delete_subtasks(self, tasks: Sequence[Task]) -> None:
+        """Delete these subtasks together (logged for sync; their events still go out)."""
 
     def delete_tag(self, tag: Tag) -> None:
         """Delete the tag and log it for sync."""

@@ -194,7 +194,7 @@ UPDATED_TEXT = (
     '"reminders": [{"minutes_before": 60, "at": null}, '
     '{"minutes_before": null, "at": "2025-03-02T09:00:00+00:00"}], '
     '"completed_at": null, "skipped": false, "all_day": false, "due_on": null, '
-    '"project_id": null, "section_id": null}, '
+    '"project_id": null, "section_id": null, "parent_id": null, "position": 0}, '
     '"changed": ["status"]}'
 )
 DUE_TEXT = (

@@ -24,6 +24,7 @@ BODIES = {
     "updateProject": {"name": "taken over"},
     "createSection": {"name": "planted"},
     "updateSection": {"name": "taken over"},
+    "moveTask": {},  # subtasks and manual order (#16)
 }
 
 

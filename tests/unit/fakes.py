@@ -35,6 +35,7 @@ from taskai.domain.reminders import (
     Transition,
     single_target,
 )
+from taskai.domain.subtasks import GAP, Place
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
 from taskai.domain.users import User
@@ -460,6 +461,54 @@ class FakeTaskRepository:
         return found[:limit]
 
 
+    # subtasks and manual order (#16)
+    def _in(self, user_id: uuid.UUID, place: Place) -> list[Task]:
+        found = [t for t in self.items.values() if t.user_id == user_id and t.place == place]
+        return sorted(found, key=lambda t: (t.position, t.id))
+
+    def children(self, user_id: uuid.UUID, parent_ids: Sequence[uuid.UUID]) -> list[Task]:
+        """The direct subtasks of these tasks by position, counted as touched."""
+        found = [
+            t for t in self.items.values() if t.user_id == user_id and t.parent_id in parent_ids
+        ]
+        found.sort(key=lambda t: (t.position, t.id))
+        self.seen.extend(found)
+        return found
+
+    def next_position(self, user_id: uuid.UUID, place: Place) -> int:
+        """A position after every task in `place`."""
+        found = self._in(user_id, place)
+        return (found[-1].position if found else 0) + GAP
+
+    def neighbour(
+        self,
+        user_id: uuid.UUID,
+        place: Place,
+        position: int,
+        *,
+        after: bool,
+        excluding: uuid.UUID,
+    ) -> int | None:
+        """The position next after (or before) `position` in `place`, or None."""
+        others = [t.position for t in self._in(user_id, place) if t.id != excluding]
+        if after:
+            return min((p for p in others if p > position), default=None)
+        return max((p for p in others if p < position), default=None)
+
+    def siblings(self, user_id: uuid.UUID, place: Place) -> list[Task]:
+        """Every task in `place` by position, counted as touched."""
+        found = self._in(user_id, place)
+        self.seen.extend(found)
+        return found
+
+    def count_subtasks(self, tasks: Sequence[Task]) -> None:
+        """Fill in the subtask counts of these tasks."""
+        for task in tasks:
+            subs = [t for t in self.items.values() if t.parent_id == task.id]
+            task.subtask_count = len(subs)
+            task.completed_subtask_count = sum(t.is_completed for t in subs)
+
+
 # Import and export (issue 17)
 class FakeImportLog:
     def __init__(self) -> None:
@@ -649,6 +698,11 @@ class FakeUnitOfWork:
         self.tasks.seen.append(task)
         self.tasks.items.pop(task.id, None)
         self._deleted.append(("task", task))
+
+    def delete_subtasks(self, tasks: Sequence[Task]) -> None:
+        """Remove these subtasks now; their deletions are logged for sync at commit."""
+        for task in tasks:
+            self.delete_task(task)
 
     def delete_tag(self, tag: Tag) -> None:
         """Remove the tag now; its deletion is logged for sync at commit."""

@@ -40,6 +40,8 @@ PARSED = [
     ("+home", ast.InProject("home")),
     ("/backlog", ast.InSection("backlog")),
     ("recurring", ast.Recurring()),
+    ("subtask", ast.Subtask()),
+    ("Subtasks", ast.Subtask()),
     ("no tags", ast.NoTags()),
     ("search: buy milk", ast.Search("buy milk")),
     ("status: in_progress", ast.StatusIs("in_progress")),
@@ -131,7 +133,7 @@ def test_date_words_read_as_quick_add_reads_them() -> None:
     assert start == end == datetime(2031, 3, 5, 17, tzinfo=UTC)
 
 
-TERMS = st.sampled_from([str(tree) for _, tree in PARSED[:27]])
+TERMS = st.sampled_from([str(tree) for _, tree in PARSED[:29]])
 
 
 @st.composite

@@ -51,12 +51,15 @@ def test_a_file_without_todoists_columns_is_refused_whole():
     assert "file" in refused.value.fields
 
 
-def test_indented_rows_go_through_attach_subtask_and_are_counted_flat(uow, user):
-    text = "TYPE,CONTENT,INDENT\ntask,parent,1\ntask,child,2\ntask,grandchild,3\ntask,next,1\n"
+def test_indented_rows_nest_as_subtasks_in_file_order(uow, user):
+    rows = [f"task,level {n},{n}" for n in range(1, 6)] + ["task,next,1", "task,beside,2"]
+    text = "TYPE,CONTENT,INDENT\n" + "\n".join(rows) + "\n"
     report = import_todoist(
         uow=uow, user_id=user.id, text=text, project="P", import_id="t", now=NOW
     )
-    assert report["created"]["tasks"] == 4 and (report["subtasks"], report["flattened"]) == (
-        2,
-        True,
-    )
+    tasks = {t.title: t for t in uow.tasks.items.values()}
+    for n in range(2, 6):  # INDENT 5 is a task and four levels below it: the deepest nesting
+        assert tasks[f"level {n}"].parent_id == tasks[f"level {n - 1}"].id
+    assert tasks["next"].parent_id is None and tasks["beside"].parent_id == tasks["next"].id
+    assert report["created"]["tasks"] == 7 and "flattened" not in report
+    assert tasks["level 1"].position < tasks["next"].position  # file order among siblings

@@ -215,6 +215,16 @@ tasks = Table(
         name="fk_tasks_section_id_sections",
     ),
     Index(None, "project_id", "section_id"),
+    # subtasks and manual order (#16): the parent (no foreign key: the use cases delete
+    # subtasks with their parent), the place among siblings, and which completions a parent's
+    # completion made (its reopening undoes those)
+    Column("parent_id", Uuid),
+    Column("position", BigInteger, nullable=False, default=0, server_default="0"),
+    Column(
+        "completed_with_parent", Boolean, nullable=False, default=False, server_default=false()
+    ),
+    Index(None, "parent_id"),
+    Index(None, "project_id", "position"),
     schema="tasks",
 )
 

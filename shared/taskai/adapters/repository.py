@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,7 @@ from taskai.domain.names import email_key, name_key
 from taskai.domain.projects import Project, Section
 from taskai.domain.queries import Page, TaskQuery
 from taskai.domain.reminders import PENDING, SKIPPED, TRANSITIONS, Transition, single_target
+from taskai.domain.subtasks import Place, position_between
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
 from taskai.domain.users import User
@@ -394,13 +395,77 @@ class TaskRepository:
         row is locked first: every writer (the sync stamp included) locks user then tasks, so
         two writers never wait on each other in opposite order (a deadlock)."""
         if lock:
-            users = orm.users.c
-            self.session.execute(select(users.id).where(users.id == user_id).with_for_update())
+            self._lock_owner(user_id)
         task = self.session.get(Task, task_id, with_for_update=lock or None)
         if task is None or task.user_id != user_id:
             raise NotFound("task not found", fields={"id": "no such task"})
         self.seen.append(task)
         return task
+
+    def _lock_owner(self, user_id: uuid.UUID) -> None:
+        """Hold the owner's row until commit (SQLite's writers take turns anyway)."""
+        users = orm.users.c
+        self.session.execute(select(users.id).where(users.id == user_id).with_for_update())
+
+    # subtasks and manual order (#16)
+    def children(self, user_id: uuid.UUID, parent_ids: Sequence[uuid.UUID]) -> list[Task]:
+        """The direct subtasks of these tasks of the user's, by position, remembered for the
+        outbox (one statement)."""
+        c = orm.tasks.c
+        stmt = select(Task).where(c.user_id == user_id, c.parent_id.in_(parent_ids))
+        found = list(self.session.scalars(stmt.order_by(c.position, c.id)))
+        self.seen.extend(found)
+        return found
+
+    def next_position(self, user_id: uuid.UUID, place: Place) -> int:
+        """A position after every task in `place`, the owner's row locked first so that
+        writers of the user's tasks take turns until commit."""
+        self._lock_owner(user_id)
+        c = orm.tasks.c
+        last = self.session.scalar(select(func.max(c.position)).where(*_in_place(user_id, place)))
+        found = position_between(last, None)
+        assert found is not None
+        return found
+
+    def neighbour(
+        self,
+        user_id: uuid.UUID,
+        place: Place,
+        position: int,
+        *,
+        after: bool,
+        excluding: uuid.UUID,
+    ) -> int | None:
+        """The position next after (or before) `position` in `place`, task `excluding` left
+        out, or None at that end."""
+        c = orm.tasks.c
+        beyond = c.position > position if after else c.position < position
+        nearest = func.min(c.position) if after else func.max(c.position)
+        where = (*_in_place(user_id, place), beyond, c.id != excluding)
+        return self.session.scalar(select(nearest).where(*where))
+
+    def siblings(self, user_id: uuid.UUID, place: Place) -> list[Task]:
+        """Every task in `place` by position, remembered for the outbox."""
+        c = orm.tasks.c
+        stmt = select(Task).where(*_in_place(user_id, place)).order_by(c.position, c.id)
+        found = list(self.session.scalars(stmt))
+        self.seen.extend(found)
+        return found
+
+    def count_subtasks(self, tasks: Sequence[Task]) -> None:
+        """Fill in the subtask counts of these tasks, in one statement."""
+        if not tasks:
+            return
+        c = orm.tasks.c
+        done = func.coalesce(func.sum(case((c.status == TaskStatus.COMPLETED, 1), else_=0)), 0)
+        stmt = (
+            select(c.parent_id, func.count(), done)
+            .where(c.parent_id.in_([task.id for task in tasks]))
+            .group_by(c.parent_id)
+        )
+        counts = {parent: (n, m) for parent, n, m in self.session.execute(stmt)}
+        for task in tasks:
+            task.subtask_count, task.completed_subtask_count = counts.get(task.id, (0, 0))
 
     def delete(self, task: Task) -> None:
         """Delete the task; its reminders (ORM cascade) and task_tags rows (ON DELETE CASCADE) go
@@ -477,6 +542,21 @@ class TaskRepository:
             stmt = stmt.where(d.change_seq <= upto)
         stmt = stmt.order_by(d.change_seq, d.entity_id).limit(limit)
         return [(e, i, s) for e, i, s in self.session.execute(stmt)]
+
+
+def _in_place(user_id: uuid.UUID, place: Place) -> tuple[ColumnElement[bool], ...]:
+    """The user's tasks in the group of siblings `place`."""
+    c = orm.tasks.c
+
+    def equal(column: Any, value: uuid.UUID | None) -> ColumnElement[bool]:
+        return column.is_(None) if value is None else column == value
+
+    return (
+        c.user_id == user_id,
+        c.project_id == place.project_id,
+        equal(c.section_id, place.section_id),
+        equal(c.parent_id, place.parent_id),
+    )
 
 
 class AuditLog:

@@ -89,6 +89,8 @@ class _Compiler:
                 return t.status == status
             case ast.Recurring():
                 return t.recurrence_rule.is_not(None)
+            case ast.Subtask():
+                return t.parent_id.is_not(None)
             case ast.HasTag(name):
                 return tag_filter((name,), "any", self.user_id)
             case ast.NoTags():

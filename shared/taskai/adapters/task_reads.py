@@ -52,11 +52,15 @@ COLUMNS = (
     t.all_day,  # all-day tasks (#16)
     t.project_id,  # projects and sections
     t.section_id,
+    t.parent_id,  # subtasks and manual order (#16)
+    t.position,
 )
+sub = orm.tasks.alias("sub")
 
 
-def _aggregated(dialect: str) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
-    """The task's tags and reminders, each one JSON array of arrays (NULL when none)."""
+def _aggregated(dialect: str) -> tuple[ColumnElement[Any], ...]:
+    """The task's tags and reminders, each one JSON array of arrays (NULL when none), and the
+    counts of its subtasks and of its completed ones."""
     agg, array = (
         (func.json_agg, func.json_build_array)
         if dialect == "postgresql"
@@ -73,7 +77,16 @@ def _aggregated(dialect: str) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
         .where(r.task_id == t.id)
         .scalar_subquery()
     )
-    return tags.label("tags"), reminders.label("reminders")
+    of_task = sub.c.parent_id == t.id
+    subtasks = select(func.count()).where(of_task).scalar_subquery()
+    done = sub.c.status == TaskStatus.COMPLETED
+    completed = select(func.count()).where(of_task, done).scalar_subquery()
+    return (
+        tags.label("tags"),
+        reminders.label("reminders"),
+        subtasks.label("subtask_count"),
+        completed.label("completed_subtask_count"),
+    )
 
 
 SHAPES = 500  # distinct page shapes kept compiled per process (filter and sort combinations)
@@ -131,7 +144,8 @@ def task_view(row: Sequence[Any]) -> TaskView:
     """One row of the read statement as the TaskView it shows."""
     task_id, title, description, status, priority, due_at, rule, anchor, ended = row[:9]
     series_id, occurrence, skipped, created, updated, completed = row[9:15]
-    all_day, project, section, tags, reminders = row[15:20]
+    all_day, project, section, parent, position, tags, reminders = row[15:22]
+    subtasks, completed_subtasks = row[22:24]
     items = sorted(_json(reminders), key=lambda item: item[5])  # oldest first, as created
     return TaskView(
         id=task_id,
@@ -157,6 +171,10 @@ def task_view(row: Sequence[Any]) -> TaskView:
         all_day=all_day,
         project_id=project,
         section_id=section,
+        parent_id=parent,
+        position=position,
+        subtask_count=subtasks,
+        completed_subtask_count=completed_subtasks,
     )
 
 

@@ -96,6 +96,8 @@ def project_filters(query: TaskQuery, user_id: uuid.UUID) -> list[ColumnElement[
         where.append(t.project_id == uuid.UUID(query.project_id))
     if query.section_id:
         where.append(t.section_id == uuid.UUID(query.section_id))
+    if query.parent_id:  # subtasks (#16)
+        where.append(t.parent_id == uuid.UUID(query.parent_id))
     if where or query.text:
         return where
     p = orm.projects.c
@@ -242,6 +244,7 @@ def sort_key(sort: str, rank: ColumnElement[Any] | None, descending: bool) -> Co
         "created": t.created_at,
         "updated": t.updated_at,
         "title": func.lower(t.title),
+        "position": t.position,  # manual order (#16)
     }[sort]
 
 
@@ -292,6 +295,10 @@ def _cursor_value(sort: str, value: Any) -> Any:
         if type(value) is not int or not 0 <= value < len(PRIORITIES):
             raise ValueError("a priority rank was expected")
         return PRIORITIES[value]
+    if sort == "position":  # manual order (#16)
+        if type(value) is not int or not abs(value) < 2**63:
+            raise ValueError("a position was expected")
+        return value
     if sort == "title":
         if not isinstance(value, str) or len(value) > MAX_TITLE:
             raise ValueError("a title was expected")

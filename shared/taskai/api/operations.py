@@ -89,6 +89,10 @@ OPERATIONS = (
     Operation("skipTask", "POST", "/api/tasks/<uuid:task_id>/skip", "tasks",
               "Complete a recurring occurrence as skipped; the next one follows",
               response=s.TaskPublic, scope="tasks:write"),
+    Operation("moveTask", "POST", "/api/tasks/<uuid:task_id>/move", "tasks",
+              "Move a task to a project, section or parent, after or before a sibling; its "
+              "subtasks follow", body=s.TaskMove, response=s.TaskPublic, scope="tasks:write",
+              refers=True),
     Operation("listSeries", "GET", "/api/tasks/<uuid:task_id>/series", "tasks",
               "The occurrences of the task's series, oldest first, a page at a time",
               query=s.SeriesParams, response=s.SeriesPage, scope="tasks:read"),

@@ -84,6 +84,10 @@ def task_public(
         due_on=day_of(task.due_at, zone) if task.all_day and task.due_at else None,
         project_id=str(task.project_id),
         section_id=str(task.section_id) if task.section_id else None,
+        parent_id=str(task.parent_id) if task.parent_id else None,  # subtasks and order (#16)
+        position=task.position,
+        subtask_count=task.subtask_count,
+        completed_subtask_count=task.completed_subtask_count,
     )
 
 

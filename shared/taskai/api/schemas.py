@@ -14,6 +14,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
     ValidatorFunctionWrapHandler,
     WithJsonSchema,
     WrapValidator,
@@ -42,6 +43,7 @@ from taskai.schema_words import (
 )
 
 if TYPE_CHECKING:
+    from taskai.services.subtasks import Move
     from taskai.services.tasks import TaskChanges
 
 # Something besides white space (str.strip's, which is wider than JSON Schema's \s); a tag name
@@ -76,6 +78,7 @@ then `|`. Keywords are read in any letter case. A malformed query is 422 naming 
 | `no tags` | `no tags` | carrying no tag |
 | `+project`, `/section` | `+home` | in the project, the section |
 | `recurring` | `!recurring` | with a repeat rule |
+| `subtask` | `!subtask` | with a parent task |
 | `search: words` | `search: report` | matching the words as `q` does |
 | `status: <status>` | `status: in_progress` | pending, in_progress or completed |
 
@@ -358,9 +361,7 @@ class RecurrenceIn(Strict):
         description="An RFC 5545 RRULE, e.g. FREQ=MONTHLY;BYMONTHDAY=-1",
         json_schema_extra=_rrule,
     )
-    preset: Preset | None = Field(
-        None, json_schema_extra=_never_null
-    )
+    preset: Preset | None = Field(None, json_schema_extra=_never_null)
     interval: int | None = Field(None, ge=1, le=1000)
     anchor: Anchor = v.Anchor.DUE
 
@@ -402,6 +403,10 @@ class TaskCreate(Strict):
     # projects and sections
     project_id: uuid.UUID | None = Field(None, description="The Inbox when left out")
     section_id: uuid.UUID | None = Field(None, description="A section of the task's project")
+    # subtasks (#16)
+    parent_id: uuid.UUID | None = Field(
+        None, description="Make it a subtask of this task (in its project and section)"
+    )
 
 
 class TaskUpdate(Strict):
@@ -418,7 +423,8 @@ class TaskUpdate(Strict):
     # projects and sections
     project_id: uuid.UUID | None = Field(
         None,
-        description="Moving project leaves the section unless section_id is sent",
+        description="Moving project leaves the section unless section_id is sent; a task sent "
+        "to another project or section goes last there, out of its parent, its subtasks with it",
         json_schema_extra=_never_null,
     )
     section_id: uuid.UUID | None = Field(None, description="null: no section")
@@ -500,6 +506,54 @@ class TaskPublic(Model):
     # projects and sections
     project_id: str
     section_id: str | None
+    # subtasks and manual order (#16)
+    parent_id: str | None = Field(description="The task this one is a subtask of")
+    position: int = Field(description="Order among its siblings (project, section, parent)")
+    subtask_count: int = Field(description="How many subtasks it has (one level)")
+    completed_subtask_count: int = Field(description="How many of those are completed")
+
+
+class TaskMove(Strict):
+    """Where to move a task: a place (a field not sent stays; a new project or section puts it
+    at the top level unless parent_id is sent) and the sibling to stand after or before."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        defer_build=True,
+        json_schema_extra={"not": {"required": ["after_id", "before_id"]}},
+    )
+
+    project_id: uuid.UUID | None = Field(None, json_schema_extra=_never_null)
+    section_id: uuid.UUID | None = Field(None, description="null: no section")
+    parent_id: uuid.UUID | None = Field(None, description="null: no parent (top level)")
+    after_id: uuid.UUID | None = Field(
+        None, description="Stand just after this sibling", json_schema_extra=_never_null
+    )
+    before_id: uuid.UUID | None = Field(
+        None, description="Stand just before this sibling", json_schema_extra=_never_null
+    )
+
+    @field_validator("project_id", "after_id", "before_id")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("may not be null")
+        return value
+
+    @field_validator("before_id")
+    @classmethod
+    def _one_anchor(cls, value: uuid.UUID, info: ValidationInfo) -> uuid.UUID:
+        if info.data.get("after_id") is not None:
+            raise ValueError("give after_id or before_id, not both")
+        return value
+
+    def move(self) -> Move:
+        """The move as the use case takes it (a place field not sent is KEEP)."""
+        from taskai.services.subtasks import Move  # the use cases load on first request
+
+        sent = self.model_fields_set & {"project_id", "section_id", "parent_id"}
+        place = {name: getattr(self, name) for name in sent}
+        return Move(**place, after_id=self.after_id, before_id=self.before_id)
 
 
 class TaskPage(Model):
@@ -546,6 +600,8 @@ class TaskListParams(Strict):
     # projects and sections: without either (and without q), archived projects' tasks are hidden
     project_id: uuid.UUID | None = None
     section_id: uuid.UUID | None = None
+    # subtasks (#16)
+    parent_id: uuid.UUID | None = Field(None, description="The subtasks of this task")
     q: str | None = Field(
         None, min_length=1, max_length=200, pattern=r"\S", description="words to search for"
     )
@@ -582,13 +638,15 @@ class TaskListParams(Strict):
             no_due=self.no_due,
             recurring=self.recurring,
             text=self.q,
-            sort=self.sort or default_sort(self.q),
+            sort=self.sort
+            or default_sort(self.q, in_place=bool(self.project_id or self.parent_id)),
             descending=self.order == v.SortOrder.DESC,
             limit=self.limit,
             cursor=self.cursor,
             filter=parse_filter(self.filter) if self.filter is not None else None,
             project_id=str(self.project_id) if self.project_id else None,
             section_id=str(self.section_id) if self.section_id else None,
+            parent_id=str(self.parent_id) if self.parent_id else None,
         )
 
 

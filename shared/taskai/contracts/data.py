@@ -115,6 +115,12 @@ class TaskSnapshot(EventData):
     projects."""
     section_id: uuid.UUID | None = None
     """The section of its project the task is in, or null."""
+    # subtasks and manual order (#16)
+    parent_id: uuid.UUID | None = None
+    """The task this one is a subtask of (same project and section), or null."""
+    position: int | None = None
+    """Where the task stands among its siblings (same project, section and parent): lower
+    first; null only in events from before manual order."""
 
 
 class TaskEventData(EventData):

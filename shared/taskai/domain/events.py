@@ -55,6 +55,9 @@ class TaskSnapshot:
     # projects and sections
     project_id: uuid.UUID | None = None
     section_id: uuid.UUID | None = None
+    # subtasks and manual order (#16)
+    parent_id: uuid.UUID | None = None
+    position: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

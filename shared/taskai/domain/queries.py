@@ -38,11 +38,16 @@ class TaskQuery:
     # a search, tasks of archived projects are left out
     project_id: str | None = None
     section_id: str | None = None
+    # subtasks (#16): the subtasks of one task
+    parent_id: str | None = None
 
 
-def default_sort(text: str | None) -> SortKey:
-    """The order of a list that names none: by relevance when searching, else newest first."""
-    return SortKey.RELEVANCE if text else SortKey.CREATED
+def default_sort(text: str | None, *, in_place: bool = False) -> SortKey:
+    """The order of a list that names none: by relevance when searching, by position inside a
+    project or under a parent (`in_place`), else newest first."""
+    if text:
+        return SortKey.RELEVANCE
+    return SortKey.POSITION if in_place else SortKey.CREATED
 
 
 @dataclass

@@ -29,6 +29,7 @@ from taskai.domain.reminders import (
     Reminder,
     ReminderSpec,
 )
+from taskai.domain.subtasks import Place
 from taskai.domain.tags import Tag
 from taskai.domain.vocabulary import Anchor, Priority, TaskStatus
 from taskai.errors import InvalidInput
@@ -99,6 +100,14 @@ class Task:
     # projects and sections: the project (None only before one is given) and its section
     project_id: uuid.UUID | None = None
     section_id: uuid.UUID | None = None
+    # subtasks and manual order (#16): the parent (same project and section), the place among
+    # siblings (lower first), whether a parent's completion closed this one; the counts of
+    # subtasks are not stored: a read fills them in
+    parent_id: uuid.UUID | None = None
+    position: int = 0
+    completed_with_parent: bool = False
+    subtask_count: int = field(default=0, compare=False)
+    completed_subtask_count: int = field(default=0, compare=False)
 
     @classmethod
     def create(
@@ -118,12 +127,15 @@ class Task:
         clock: DayClock | None = None,
         project_id: uuid.UUID | None = None,
         section_id: uuid.UUID | None = None,
+        parent_id: uuid.UUID | None = None,
+        position: int = 0,
     ) -> Task:
         """A new task, checked, with its TaskCreated event recorded; `all_day` says `due_at` is
         the start of a day in the owner's zone (`clock`, which all-day reminders need)."""
         task = cls(user_id=user_id, title=clean_title(title), created_at=now, updated_at=now)
         task.clock = clock
         task.project_id, task.section_id = project_id, section_id
+        task.parent_id, task.position = parent_id, position
         task.description = check_description(description)
         task.priority = check_choice(priority, Priority, "priority")
         task.due_at, task.all_day = due_at, bool(all_day and due_at)
@@ -160,9 +172,11 @@ class Task:
         reminders: Sequence[ReminderSpec] | Keep = KEEP,
         all_day: bool = False,
         place: tuple[uuid.UUID, uuid.UUID | None] | Keep = KEEP,
+        position: tuple[uuid.UUID | None, int] | Keep = KEEP,
     ) -> None:
         """Apply a partial update (a field left KEEP stays as it is; `all_day` goes with a new
-        `due_at`; `place`: the project and section ids, checked by the caller); records
+        `due_at`; `place`: the project and section ids, checked by the caller; `position`: the
+        parent id and position there, the caller's to compute); records
         TaskUpdated (or Completed/Reopened) on a change; raises InvalidInput for a bad value."""
         before = self.snapshot()
         if title is not KEEP:
@@ -181,6 +195,14 @@ class Task:
             self.set_reminders(reminders, now=now)
         if place is not KEEP:
             self.project_id, self.section_id = place
+        if position is not KEEP:
+            self.parent_id, self.position = position
+        self.record_changes(before, now)
+        if status is not KEEP:
+            self.set_status(status, now=now)
+
+    def record_changes(self, before: TaskSnapshot, now: datetime) -> None:
+        """Record TaskUpdated naming the snapshot fields that differ from `before`, if any."""
         after = self.snapshot()
         changed = sorted(
             f.name for f in fields(after) if getattr(after, f.name) != getattr(before, f.name)
@@ -188,8 +210,49 @@ class Task:
         if changed:
             self.updated_at = now
             self.record(TaskUpdated, now, changed=tuple(changed))
-        if status is not KEEP:
-            self.set_status(status, now=now)
+
+    def move(self, place: Place, position: int, *, now: datetime) -> None:
+        """Put the task at `position` in `place` (checked by the caller); records TaskUpdated
+        naming what changed."""
+        before = self.snapshot()
+        self.project_id, self.section_id, self.parent_id = place
+        self.position = position
+        self.record_changes(before, now)
+
+    @property
+    def place(self) -> Place:
+        """The group of siblings the task stands in."""
+        assert self.project_id is not None
+        return Place(self.project_id, self.section_id, self.parent_id)
+
+    def complete_with_parent(self, *, now: datetime) -> None:
+        """Its parent was completed: complete this one too if open, remembering why."""
+        if self.complete(now=now):
+            self.completed_with_parent = True
+
+    def reopen_with_parent(self, *, now: datetime) -> None:
+        """Its parent was reopened: reopen this one if the parent's completion closed it."""
+        if self.completed_with_parent:
+            self.reopen(now=now)
+
+    def open_copy(self, *, parent: Task, position: int, now: datetime) -> Task:
+        """This subtask as an open task under `parent` (a new occurrence of its parent): title,
+        description, priority, tags and order kept; no dates, reminders or repeat rule."""
+        copy = Task(
+            user_id=self.user_id,
+            title=self.title,
+            description=self.description,
+            priority=self.priority,
+            tags=list(self.tags),
+            created_at=now,
+            updated_at=now,
+            project_id=parent.project_id,
+            section_id=parent.section_id,
+            parent_id=parent.id,
+            position=position,
+        )
+        copy.record(TaskCreated, now)
+        return copy
 
     def set_status(self, status: str, *, now: datetime, record: bool = True) -> None:
         """Move to `status` (a TaskStatus word); completing and reopening go through their own
@@ -225,6 +288,7 @@ class Task:
         self.status = status
         self.skipped = False
         self.completed_at = None
+        self.completed_with_parent = False
         self.recurrence_ended_reason = None
         self.updated_at = now
         self.follow_reminders(now=now)
@@ -391,6 +455,7 @@ class Task:
             clock=DayClock(tz, reminder_time),
             project_id=self.project_id,
             section_id=self.section_id,
+            parent_id=self.parent_id,  # its position among its siblings: the caller's to give
         )
         nxt.set_reminders([r.spec for r in self.reminders if r.minutes_before is not None], now=now)
         nxt.record(TaskCreated, now)
@@ -434,6 +499,8 @@ class Task:
             due_on=self.due_on(),
             project_id=self.project_id,
             section_id=self.section_id,
+            parent_id=self.parent_id,
+            position=self.position,
         )
 
 

@@ -70,6 +70,7 @@ class SortKey(StrEnum):
     UPDATED = "updated"
     TITLE = "title"
     RELEVANCE = "relevance"
+    POSITION = "position"  # manual order (#16)
 
 
 class SortOrder(StrEnum):

@@ -12,6 +12,7 @@ from taskai.domain.tasks import Task
 from taskai.domain.vocabulary import TaskStatus
 from taskai.errors import Duplicate, NotFound
 from taskai.ports import UnitOfWork
+from taskai.services.subtasks import delete_subtasks, subtask_copies
 
 CONSUMER = "recurrence"
 
@@ -48,8 +49,11 @@ def create_next(
     nxt = task.next_occurrence(
         tz=owner.timezone, now=now, reminder_time=owner.all_day_reminder_time
     )
-    if nxt is not None:
-        uow.tasks.add(nxt)
+    if nxt is not None:  # last among its siblings, with open copies of the subtasks
+        nxt.position = uow.tasks.next_position(user_id, nxt.place)
+        copies = subtask_copies(uow, task, nxt, now=now)  # read before a duplicate is flushed
+        for new in (nxt, *copies):
+            uow.tasks.add(new)
     uow.audit.record(
         task_id=task.id,
         user_id=user_id,
@@ -124,6 +128,7 @@ def retract_successor(uow: UnitOfWork, task: Task, *, now: datetime) -> Task | N
     successor.clock = task.clock
     successor.delete(now=now)
     uow.delete_task(successor)
+    delete_subtasks(uow, successor, now=now)
     uow.audit.record(
         task_id=successor.id,
         user_id=task.user_id,
@@ -147,8 +152,11 @@ def series_of(
     with uow:
         task = uow.tasks.get(user_id, task_id)
         if task.series_id is None:
-            return ([task] if after < (task.occurrence or 1) else []), None
+            found = [task] if after < (task.occurrence or 1) else []
+            uow.tasks.count_subtasks(found)
+            return found, None
         found = uow.tasks.series(user_id, task.series_id, after=after, limit=limit + 1)
+        uow.tasks.count_subtasks(found)
         if len(found) > limit:
             return found[:limit], found[limit - 1].occurrence
         return found, None

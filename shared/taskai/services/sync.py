@@ -69,6 +69,7 @@ def changes_since(*, uow: UnitOfWork, user_id: uuid.UUID, cursor: int, limit: in
         tasks, tags, deleted, saved, projects, sections = (
             [row for row in page if _seq(row) <= upto] for page in pages
         )
+        uow.tasks.count_subtasks(tasks)  # type: ignore[arg-type]  # subtasks (#16)
         return Changes(
             tasks=tasks,  # type: ignore[arg-type]
             tags=tags,  # type: ignore[arg-type]

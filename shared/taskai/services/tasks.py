@@ -14,10 +14,12 @@ from taskai.domain.names import name_key
 from taskai.domain.queries import Page, TaskQuery
 from taskai.domain.recurrence import Recurrence
 from taskai.domain.reminders import SKIPPED, ReminderSpec
+from taskai.domain.subtasks import Place, check_parent
 from taskai.domain.tags import Tag, clean_tag_name
 from taskai.domain.tasks import KEEP, Keep, Task
 from taskai.errors import InvalidInput
 from taskai.ports import TaskView, UnitOfWork
+from taskai.services import subtasks
 from taskai.services.projects import place_of
 from taskai.services.recurrence import retract_successor
 
@@ -41,6 +43,8 @@ class TaskDraft:
     # projects and sections: None is the Inbox, and no section
     project_id: uuid.UUID | None = None
     section_id: uuid.UUID | None = None
+    # subtasks (#16): the parent, whose project and section the task takes
+    parent_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -67,9 +71,7 @@ def create_task(*, uow: UnitOfWork, user_id: uuid.UUID, draft: TaskDraft, now: d
         clock = owner_clock(uow, user_id)
         zone = clock.zone
         due_at, all_day = due_moment(draft.due_date, clock)
-        project_id, section_id = place_of(
-            uow, user_id, draft.project_id, draft.section_id, now=now
-        )
+        place = new_task_place(uow, user_id, draft, now=now)
         task = Task.create(
             user_id=user_id,
             title=draft.title,
@@ -83,12 +85,27 @@ def create_task(*, uow: UnitOfWork, user_id: uuid.UUID, draft: TaskDraft, now: d
             now=now,
             all_day=all_day,
             clock=clock,
-            project_id=project_id,
-            section_id=section_id,
+            project_id=place.project_id,
+            section_id=place.section_id,
+            parent_id=place.parent_id,
+            position=uow.tasks.next_position(user_id, place),
         )
         uow.tasks.add(task)
         uow.commit()
         return task
+
+
+def new_task_place(
+    uow: UnitOfWork, user_id: uuid.UUID, draft: TaskDraft, *, now: datetime
+) -> Place:
+    """Where a new task goes: under its parent (in the parent's project and section; another
+    one sent is InvalidInput naming parent_id, too deep as well), else in the project and
+    section sent. Raises NotFound naming the id not the caller's."""
+    if draft.parent_id is None:
+        return Place(*place_of(uow, user_id, draft.project_id, draft.section_id, now=now), None)
+    place = subtasks.under(uow, user_id, draft.parent_id, draft.project_id, draft.section_id)
+    check_parent(uuid.uuid4(), subtasks.ancestors(uow, uow.tasks.get(user_id, draft.parent_id)))
+    return place
 
 
 def get_task(*, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID) -> TaskView | Task:
@@ -133,6 +150,12 @@ def update_task(
         zone = clock.zone
         due = kept_or(changes.due_at, lambda value: due_moment(value, clock))
         was_completed = task.is_completed
+        place = new_place(uow, task, changes, now=now)
+        # subtasks and manual order (#16): a task sent elsewhere goes last there, out of its
+        # parent, and its subtasks follow
+        position: tuple[uuid.UUID | None, int] | Keep = KEEP
+        if not isinstance(place, Keep) and place != (task.project_id, task.section_id):
+            position = (None, uow.tasks.next_position(user_id, Place(place[0], place[1], None)))
         task.update(
             now=now,
             title=changes.title,
@@ -144,9 +167,13 @@ def update_task(
             tags=kept_or(changes.tags, lambda names: resolve_tags(uow, user_id, names, now=now)),
             recurrence=kept_or(changes.recurrence, parse_recurrence),
             reminders=kept_or(changes.reminders, lambda items: reminder_specs(items, zone)),
-            place=new_place(uow, task, changes, now=now),
+            place=place,
+            position=position,
         )
+        if not isinstance(position, Keep):
+            subtasks.carry_subtasks(uow, task, now=now)
         after_transition(uow, task, was_completed=was_completed, now=now)
+        uow.tasks.count_subtasks([task])
         uow.commit()
         return task
 
@@ -186,13 +213,16 @@ def change_task(
         was_completed = task.is_completed
         change(task)
         after_transition(uow, task, was_completed=was_completed, now=now)
+        uow.tasks.count_subtasks([task])
         uow.commit()
         return task
 
 
 def after_transition(uow: UnitOfWork, task: Task, *, was_completed: bool, now: datetime) -> None:
-    """What a status change brings in the same transaction: a reopened occurrence takes back
-    the successor its completion generated, if that is still untouched."""
+    """What a status change brings in the same transaction: subtasks follow their parent's
+    completion or reopening; a reopened occurrence takes back the successor its completion
+    generated, if that is still untouched."""
+    subtasks.follow_status(uow, task, was_completed=was_completed, now=now)
     if was_completed and not task.is_completed:
         retract_successor(uow, task, now=now)
 
@@ -233,12 +263,13 @@ def skip_task(*, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID, now: d
 
 
 def delete_task(*, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID, now: datetime) -> None:
-    """Delete a task for good; sync reports the deletion."""
+    """Delete a task for good, with its subtasks; sync reports the deletions."""
     with uow:
         task = uow.tasks.get(user_id, task_id)
         task.clock = owner_clock(uow, user_id)
         task.delete(now=now)
         uow.delete_task(task)
+        subtasks.delete_subtasks(uow, task, now=now)
         uow.commit()
 
 

@@ -27,7 +27,7 @@ def import_todoist(
 ) -> dict[str, Any]:
     """Import Todoist's CSV export into project `project` (made unless the account has one of
     that name) in one transaction, once per `import_id`: sections, tasks (DATE read by quick
-    add, `@labels` as tags, INDENT nesting through attach_subtask) and notes (appended to their
+    add, `@labels` as tags, INDENT nesting as subtasks) and notes (appended to their
     task's description). Returns the report; a row refused is listed with its CSV line. Raises
     InvalidInput (field `file`) for a file that is not Todoist's CSV, Conflict as import_export."""
     rows, refused = todoist.read_csv(text)
@@ -93,7 +93,8 @@ class TodoistReader:
         task = self.importer.task(item)
         while self.parents and self.parents[-1][0] >= row.indent:
             self.parents.pop()
-        if row.indent > 1 and self.parents and not attach_subtask(task, self.parents[-1][1]):
+        nested = row.indent > 1 and self.parents
+        if nested and not self.importer.attach(task, self.parents[-1][1]):
             self.importer.subtasks += 1
         self.parents.append((row.indent, task))
 
@@ -118,8 +119,3 @@ class TodoistReader:
             found.update(recurrence=draft.recurrence, series_id=f"row {row.line}")
         return found
 
-
-def attach_subtask(task: Task, parent: Task) -> bool:
-    """Make `task` a subtask of `parent`; False while tasks have no parent (they stay flat and
-    the report counts them), True once they do."""
-    return False

@@ -15,6 +15,7 @@ from taskai.domain.events import FilterCreated, TaskCreated
 from taskai.domain.filters.saved import MAX_PER_USER, SavedFilter
 from taskai.domain.names import name_key
 from taskai.domain.projects import MAX_PROJECTS, MAX_SECTIONS, Project, Section, clean_name
+from taskai.domain.subtasks import GAP, MAX_DEPTH, Place
 from taskai.domain.tags import Tag, clean_tag_name
 from taskai.domain.tasks import Task
 from taskai.errors import Conflict, InvalidInput, TaskAIError
@@ -99,9 +100,15 @@ class Importer:
     tags: dict[str, Tag] = field(default_factory=dict)  # by key
     created: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     rejected: list[dict[str, Any]] = field(default_factory=list)
-    subtasks: int = 0
+    subtasks: int = 0  # subtasks that could not nest (too deep, another place): left flat
+    # subtasks and manual order: the next position of each place, the file's tasks by id, and
+    # the file's subtasks whose parent may come later in it
+    positions: dict[Place, int] = field(default_factory=dict)
+    tasks: dict[Any, Task] = field(default_factory=dict)
+    parents: list[tuple[Task, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self.by_id: dict[uuid.UUID, Task] = {}
         self.clock = self.uow.users.get(self.user_id).clock
         inbox = self.uow.projects.inbox(self.user_id)
         self.inbox_id = inbox.id if inbox else None  # where a task of no project goes
@@ -121,7 +128,12 @@ class Importer:
             self.rejected.append({**where, "field": "item", "message": message})
 
     def finish(self, import_id: str) -> dict[str, Any]:
-        """Record the import under `import_id`, commit, and return the report."""
+        """Nest the file's subtasks under their parents, record the import under `import_id`,
+        commit, and return the report."""
+        for task, parent in self.parents:
+            found = self.tasks.get(parent)
+            if found is None or not self.attach(task, found):
+                self.subtasks += 1
         rejected = sorted(self.rejected, key=lambda r: r.get("line", 0))  # a CSV's by line
         report: dict[str, Any] = {"created": self.created, "rejected": rejected}
         if self.subtasks:
@@ -234,7 +246,7 @@ class Importer:
             series = ref(item, "series_id")
             if series is not None:
                 self.place_in_series(task, series, int(item.get("occurrence") or 1))
-        return self.add(task)
+        return self.add(task, item)
 
     def place_in_series(self, task: Task, series: str | int, occurrence: int) -> None:
         """Put the task in the new series of the file's `series` (the id of its first task met),
@@ -261,8 +273,39 @@ class Importer:
             self.created["tags"] += len(missing) - known
         return [self.tags[key] for key in wanted]
 
-    def add(self, task: Task) -> Task:
-        """Keep the new task; its one TaskCreated event shows it as imported."""
+    def attach(self, task: Task, parent: Task) -> bool:
+        """Make `task` a subtask of `parent`, last among its siblings; False (left as it is)
+        for a parent in another project or section, or one nested MAX_DEPTH deep already."""
+        depth, above = 1, parent
+        while above.parent_id is not None and depth <= MAX_DEPTH:
+            depth, above = depth + 1, self.by_id[above.parent_id]
+        if depth > MAX_DEPTH or (parent.project_id, parent.section_id) != (
+            task.project_id,
+            task.section_id,
+        ):
+            return False
+        task.parent_id = parent.id
+        task.position = self.next_position(task)
+        return True
+
+    def next_position(self, task: Task) -> int:
+        """The position after the last of the task's place, the file's earlier tasks counted."""
+        place = task.place
+        last = self.positions.get(place)
+        if last is None:
+            last = self.uow.tasks.next_position(self.user_id, place) - GAP
+        self.positions[place] = last + GAP
+        return last + GAP
+
+    def add(self, task: Task, item: dict[str, Any] | None = None) -> Task:
+        """Keep the new task, last in its place (a subtask of the file's `parent_id` once the
+        file is read); its one TaskCreated event shows it as imported."""
+        task.position = self.next_position(task)
+        self.by_id[task.id] = task
+        if item is not None:
+            self.tasks.setdefault(ref(item, "id"), task)
+            if ref(item, "parent_id") is not None:
+                self.parents.append((task, ref(item, "parent_id")))
         task.events.clear()
         task.record(TaskCreated, self.now)
         self.uow.tasks.add(task)

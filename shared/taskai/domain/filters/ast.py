@@ -128,6 +128,14 @@ class Recurring:
 
 
 @dataclass(frozen=True)
+class Subtask:
+    """A subtask: a task with a parent."""
+
+    def __str__(self) -> str:
+        return "subtask"
+
+
+@dataclass(frozen=True)
 class Search:
     """Matching these words as the `q` search does (the last word also as a prefix)."""
 
@@ -179,7 +187,7 @@ class Or:
 
 Filter = (
     Today | Tomorrow | Overdue | NoDate | NextDays | DueBefore | DueAfter | PriorityIs | HasTag
-    | NoTags | InProject | InSection | Recurring | Search | StatusIs | Not | And | Or
+    | NoTags | InProject | InSection | Recurring | Subtask | Search | StatusIs | Not | And | Or
 )  # fmt: skip
 
 

@@ -34,7 +34,7 @@ GRAMMAR = r"""
      | "(" or_ ")"
      | term
 term: TODAY | TOMORROW | OVERDUE | NO_DATE | NEXT_DAYS | PRIORITY | TAG | PROJECT | SECTION
-    | RECURRING | NO_TAGS
+    | RECURRING | NO_TAGS | SUBTASK
     | DUE_BEFORE WORDS -> due_before
     | DUE_AFTER WORDS -> due_after
     | SEARCH WORDS -> search
@@ -48,6 +48,7 @@ NO_TAGS.2: /no\s+tags?(?![\w-])/i
 NEXT_DAYS.2: /next\s+\d{1,6}\s+days?(?![\w-])/i
 PRIORITY.2: /p[1-4](?![\w-])/i
 RECURRING.2: /recurring(?![\w-])/i
+SUBTASK.2: /subtasks?(?![\w-])/i
 DUE_BEFORE.2: /due\s+before\s*:/i
 DUE_AFTER.2: /due\s+after\s*:/i
 SEARCH.2: /search\s*:/i
@@ -68,14 +69,14 @@ SAYS = {
     "NO_DATE": "'no date'", "NO_TAGS": "'no tags'", "NEXT_DAYS": "'next 7 days'",
     "PRIORITY": "'p1'", "RECURRING": "'recurring'", "DUE_BEFORE": "'due before:'",
     "DUE_AFTER": "'due after:'", "SEARCH": "'search:'", "STATUS": "'status:'",
-    "TAG": "'#tag'", "PROJECT": "'+project'", "SECTION": "'/section'",
+    "SUBTASK": "'subtask'", "TAG": "'#tag'", "PROJECT": "'+project'", "SECTION": "'/section'",
     "STATUS_WORD": "pending, in_progress or completed", "WORDS": "words",
     "LPAR": "'('", "RPAR": "')'", "BANG": "'!'", "AMPERSAND": "'&'", "VBAR": "'|'",
     "$END": "the end",
 }  # fmt: skip
 TERMS = {
     "TODAY", "TOMORROW", "OVERDUE", "NO_DATE", "NO_TAGS", "NEXT_DAYS", "PRIORITY", "RECURRING",
-    "DUE_BEFORE", "DUE_AFTER", "SEARCH", "STATUS", "TAG", "PROJECT", "SECTION",
+    "DUE_BEFORE", "DUE_AFTER", "SEARCH", "STATUS", "TAG", "PROJECT", "SECTION", "SUBTASK",
 }  # fmt: skip
 
 
@@ -182,6 +183,7 @@ class _ToAst(Transformer[Token, ast.Filter]):
             "NO_DATE": ast.NoDate,
             "NO_TAGS": ast.NoTags,
             "RECURRING": ast.Recurring,
+            "SUBTASK": ast.Subtask,
         }
         return simple[kind]()
 
