@@ -270,7 +270,8 @@ class WebhookSender(Protocol):
     """Checks webhook URLs against SSRF and POSTs signed deliveries to them."""
 
     def check(self, url: str) -> None:
-        """Refuse a URL whose host is not allowed (InvalidInput naming url)."""
+        """Refuse a URL against the URL rules or whose host is not allowed (InvalidInput
+        naming url)."""
 
     def send(
         self, *, url: str, secret: str, message_id: str, body: str, now: datetime

@@ -14,12 +14,21 @@ from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Any
 
+from taskai.domain.webhooks import check_url
 from taskai.errors import InvalidInput
 from taskai.ports import WebhookAnswer
 
 CONTENT_TYPE = "application/cloudevents+json"
 USER_AGENT = "TaskAI-Webhooks/1"
 Resolve = Callable[[str, int], list[str]]
+
+
+def as_json(event: Any) -> str:
+    """A CloudEvent (the SDK's) in structured mode: the JSON a webhook receives and is signed."""
+    from cloudevents.conversion import to_structured
+
+    _headers, body = to_structured(event)
+    return body.decode() if isinstance(body, bytes) else str(body)
 
 
 def resolve(host: str, port: int) -> list[str]:
@@ -59,7 +68,9 @@ class WebhookHttp:
         self.allow_private, self.timeout_s, self.resolver = allow_private, timeout_s, resolver
 
     def check(self, url: str) -> None:
-        """Refuse a URL whose host resolves to a forbidden address; InvalidInput naming url."""
+        """Refuse a URL against the rules of webhook URLs or whose host resolves to a forbidden
+        address; InvalidInput naming url."""
+        check_url(url, plain_http_hosts=self.allow_hosts)
         self.address(url)
 
     def address(self, url: str) -> str:

@@ -335,6 +335,87 @@ class ApiTokenList(Model):
     tokens: list[ApiTokenPublic]
 
 
+# Webhooks (issue 17)
+WebhookUrl = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=2000,
+        description="https://, reaching a public address (plain http and private addresses only "
+        "to hosts the WEBHOOK_ALLOW_HOSTS setting names); no credentials",
+    ),
+]
+EventTypes = Annotated[
+    list[Annotated[str, Field(max_length=100, pattern=r"^(\*|com\.taskai\.[a-z]+\.[a-z]+)$")]],
+    Field(
+        min_length=1,
+        max_length=50,
+        description='["*"] for every type, or com.taskai.* types published on task-events',
+    ),
+]
+
+
+class WebhookCreate(Strict):
+    url: WebhookUrl
+    event_types: EventTypes = Field(default_factory=lambda: ["*"])
+
+
+class WebhookUpdate(Strict):
+    url: WebhookUrl | None = Field(None, json_schema_extra=_never_null)
+    event_types: EventTypes | None = Field(None, json_schema_extra=_never_null)
+    enabled: bool | None = Field(
+        None, description="true enables it again after failures", json_schema_extra=_never_null
+    )
+
+    @field_validator("url", "event_types", "enabled", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("may be left out, not null")
+        return value
+
+
+class WebhookPublic(Model):
+    id: str
+    url: str
+    event_types: list[str]
+    enabled: bool
+    disabled_reason: str | None = Field(description="Why TaskAI disabled it; null if it did not")
+    created_at: datetime
+    updated_at: datetime
+
+
+class WebhookCreated(WebhookPublic):
+    secret: str = Field(
+        description="The signing secret, `whsec_…` (Standard Webhooks): shown in this answer only"
+    )
+
+
+class WebhookList(Model):
+    webhooks: list[WebhookPublic]
+
+
+class DeliveryParams(Strict):
+    limit: int = Field(20, ge=1, le=100, description="At most this many, newest first")
+
+
+class DeliveryPublic(Model):
+    id: str
+    event_id: str
+    event_type: str
+    status: Literal["pending", "delivered", "failed"]
+    attempts: int
+    response_status: int | None = Field(description="The last answer's HTTP status")
+    last_error: str | None
+    next_attempt_at: datetime | None
+    created_at: datetime
+    finished_at: datetime | None
+
+
+class DeliveryList(Model):
+    deliveries: list[DeliveryPublic]
+
+
 class RecurrenceIn(Strict):
     """A `rule`, or a `preset` with an `interval`; anchor "completion" is Todoist's every!."""
 
