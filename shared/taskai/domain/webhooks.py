@@ -3,7 +3,8 @@ Standard Webhooks specification, and the deliveries to it (an outbox, retried wi
 
 A delivery is retried with exponential backoff (1 min, 2 min, 4 min … at most 6 h apart) for
 `RETRY_FOR` after its event; a webhook whose deliveries have failed without a success in between
-for `DISABLE_AFTER` is disabled, with the reason shown to its owner, who may enable it again.
+for `DISABLE_AFTER`, or whose delivery failed for good, is disabled, with the reason shown to its
+owner, who may enable it again.
 """
 
 from __future__ import annotations
@@ -108,13 +109,19 @@ class Webhook:
         """A delivery succeeded: the run of failures is over."""
         self.failing_since = None
 
-    def failed(self, error: str, now: datetime) -> None:
-        """A delivery attempt failed; after DISABLE_AFTER of failures only, disable it."""
+    def failed(self, delivery: Delivery, now: datetime) -> None:
+        """A delivery attempt failed: once a delivery has failed for good, or attempts have
+        failed without a success for DISABLE_AFTER, disable the webhook."""
         if self.failing_since is None:
             self.failing_since = now
-        elif self.enabled and now - self.failing_since >= DISABLE_AFTER:
-            hours = int(DISABLE_AFTER.total_seconds() // 3600)
-            self.disable(f"every delivery failed for {hours} hours; the last: {error}", now)
+        given_up = delivery.status == "failed"
+        if self.enabled and (given_up or now - self.failing_since >= DISABLE_AFTER):
+            hours = int(RETRY_FOR.total_seconds() // 3600)
+            self.disable(
+                f"deliveries failed for {hours} hours without a success; the last: "
+                f"{delivery.last_error}",
+                now,
+            )
 
 
 @dataclass(eq=False)

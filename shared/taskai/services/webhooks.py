@@ -37,11 +37,12 @@ def create_webhook(
 ) -> Webhook:
     """A new enabled webhook of the user's with a fresh secret (shown once); raises InvalidInput
     naming url or event_types (an address SSRF forbids included), Conflict at MAX_WEBHOOKS."""
+    wanted = check_event_types(event_types, EVENT_TYPES)
     sender.check(url)
     webhook = Webhook(
         user_id=user_id,
         url=url,
-        event_types=check_event_types(event_types, EVENT_TYPES),
+        event_types=wanted,
         secret=new_secret(),
         created_at=now,
         updated_at=now,
@@ -71,10 +72,10 @@ def update_webhook(
 ) -> Webhook:
     """Change url, event_types or enabled (`enabled: true` re-enables a disabled one); raises
     NotFound, InvalidInput naming the field."""
-    if changes.get("url") is not None:
-        sender.check(changes["url"])
     types = changes.get("event_types")
     wanted = None if types is None else check_event_types(types, EVENT_TYPES)
+    if changes.get("url") is not None:
+        sender.check(changes["url"])
     with uow:
         webhook = uow.webhooks.get(user_id, webhook_id)
         if changes.get("url") is not None:
@@ -173,7 +174,7 @@ def attempt(
         if delivery.record(answer.status, answer.error, now):
             webhook.succeeded()
         else:
-            webhook.failed(delivery.last_error or "", now)
+            webhook.failed(delivery, now)
         uow.commit()
         return delivery.status if delivery.status != "pending" else "retry"
 
