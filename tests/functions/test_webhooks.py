@@ -73,8 +73,14 @@ def test_the_owner_changes_and_deletes_a_webhook_and_nobody_else_sees_it(alice, 
         ({"url": "ftp://example.com/"}, "url"),
         ({"url": "https://user:pw@example.com/"}, "url"),
         ({"url": "http://example.com/"}, "url"),  # plain http only to an allowed host
-        ({"url": "https://example.com/", "event_types": ["com.taskai.task.exploded"]}, "event_types"),
-        ({"url": "https://example.com/", "event_types": ["com.taskai.reminder.due"]}, "event_types"),
+        (
+            {"url": "https://example.com/", "event_types": ["com.taskai.task.exploded"]},
+            "event_types",
+        ),
+        (
+            {"url": "https://example.com/", "event_types": ["com.taskai.reminder.due"]},
+            "event_types",
+        ),
         ({"url": "https://example.com/", "event_types": []}, "event_types"),
         ({}, "url"),
     ],
@@ -146,9 +152,9 @@ def test_only_the_wanted_types_are_delivered_and_each_event_once(alice, sink):
     )
     assert again == "delivered 0 of 0"  # a redelivered event has its delivery already
     deliveries = alice.get(f"{HOOKS}/{created['id']}/deliveries").json["deliveries"]
-    assert [(d["event_type"], d["status"], d["attempts"], d["response_status"]) for d in deliveries] == [
-        ("com.taskai.task.completed", "delivered", 1, 204)
-    ]
+    assert [
+        (d["event_type"], d["status"], d["attempts"], d["response_status"]) for d in deliveries
+    ] == [("com.taskai.task.completed", "delivered", 1, 204)]
 
 
 def test_a_failing_receiver_is_retried_with_backoff_until_it_answers(alice, sink):
@@ -217,7 +223,9 @@ def test_a_day_of_failures_disables_the_webhook_and_the_owner_enables_it_again(a
     assert body_json(sink.calls[-1])["data"]["task"]["title"] == "Back again"
 
 
-def test_a_webhook_whose_host_turns_private_at_delivery_time_is_not_called(alice, sink, monkeypatch):
+def test_a_webhook_whose_host_turns_private_at_delivery_time_is_not_called(
+    alice, sink, monkeypatch
+):
     created = hook(alice, sink, event_types=["com.taskai.task.created"])
     monkeypatch.setenv("WEBHOOK_ALLOW_HOSTS", "")
     get_settings.cache_clear()
