@@ -143,6 +143,7 @@ class FakeUserRepository:
             uow.tasks.items,
             uow.tags.items,
             uow.api_tokens.items,
+            uow.webhooks.items,
             uow.projects.items,
             uow.sections.items,
         ):

@@ -69,9 +69,15 @@ class WebhookHttp:
 
     def check(self, url: str) -> None:
         """Refuse a URL against the rules of webhook URLs or whose host resolves to a forbidden
-        address; InvalidInput naming url."""
+        address (an allowed host is not resolved: it may be at any address); InvalidInput
+        naming url."""
         check_url(url, plain_http_hosts=self.allow_hosts)
-        self.address(url)
+        if not self.allowed(url):
+            self.address(url)
+
+    def allowed(self, url: str) -> bool:
+        """Whether the URL's host may be at any address (WEBHOOK_ALLOW_HOSTS or _PRIVATE)."""
+        return self.allow_private or (urllib.parse.urlsplit(url).hostname or "") in self.allow_hosts
 
     def address(self, url: str) -> str:
         """The one address to connect to for `url`, every address of its host checked; raises
@@ -85,7 +91,7 @@ class WebhookHttp:
             raise _refused(f"its host {host} does not resolve") from e
         if not addresses:
             raise _refused(f"its host {host} does not resolve")
-        if not (self.allow_private or host in self.allow_hosts):
+        if not self.allowed(url):
             for address in addresses:
                 reason = forbidden(address)
                 if reason is not None:

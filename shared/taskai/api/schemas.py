@@ -28,6 +28,7 @@ from taskai.domain.api_tokens import SCOPES, Scope
 from taskai.domain.filters import parse as parse_filter
 from taskai.domain.queries import TaskQuery, default_sort
 from taskai.domain.recurrence.occurrences import FIRST_YEAR, LAST_YEAR
+from taskai.domain.webhooks import ALL_TYPES
 from taskai.schema_words import (
     Anchor,
     Deleted,
@@ -41,13 +42,14 @@ from taskai.schema_words import (
     Status,
     TagMode,
 )
+from taskai.services import webhooks
 
 if TYPE_CHECKING:
     from taskai.services.tasks import TaskChanges
 
 # Something besides white space (str.strip's, which is wider than JSON Schema's \s); a tag name
 # has no comma either, since list filters take comma-separated names.
-VISIBLE = r"[^\s\x1c-\x1f]"
+VISIBLE = r"[^\s\x00\x1c-\x1f]"  # U+0000 is taken out of input (see call.without_nul): not visible
 Title = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
@@ -336,6 +338,7 @@ class ApiTokenList(Model):
 
 
 # Webhooks (issue 17)
+# Whether a URL is allowed depends on where its host resolves, which the format names.
 WebhookUrl = Annotated[
     str,
     Field(
@@ -343,10 +346,12 @@ WebhookUrl = Annotated[
         max_length=2000,
         description="https://, reaching a public address (plain http and private addresses only "
         "to hosts the WEBHOOK_ALLOW_HOSTS setting names); no credentials",
+        json_schema_extra={"format": "webhook-url"},
     ),
 ]
+WEBHOOK_TYPES = [ALL_TYPES, *sorted(webhooks.EVENT_TYPES)]
 EventTypes = Annotated[
-    list[Annotated[str, Field(max_length=100, pattern=r"^(\*|com\.taskai\.[a-z]+\.[a-z]+)$")]],
+    list[Annotated[str, Field(max_length=100, json_schema_extra={"enum": WEBHOOK_TYPES})]],
     Field(
         min_length=1,
         max_length=50,

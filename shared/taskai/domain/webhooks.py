@@ -60,10 +60,10 @@ def _bad_url(message: str) -> InvalidInput:
 
 
 def check_event_types(event_types: Iterable[str], known: Collection[str]) -> tuple[str, ...]:
-    """The wanted types, deduplicated and sorted: ("*",) or known types; raises InvalidInput
-    naming `event_types`."""
+    """The wanted types, deduplicated and sorted: ("*",) when it is among them, else known
+    types; raises InvalidInput naming `event_types`."""
     wanted = sorted(set(event_types))
-    if wanted == [ALL_TYPES]:
+    if ALL_TYPES in wanted:  # every type, whatever else is named
         return (ALL_TYPES,)
     if not wanted or any(t not in known for t in wanted):
         message = 'must be ["*"] or one or more of ' + ", ".join(sorted(known))
