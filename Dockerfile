@@ -88,6 +88,7 @@ scramp==1.5.0
 six==1.17.0
 sniffio==1.3.1
 SQLAlchemy==2.1.9
+standardwebhooks==1.1.0
 starlette==1.10.0
 truststore==0.10.5
 typing_extensions==4.16.0

@@ -1,5 +1,5 @@
-"""auth function: register, log in, profile, password change and reset, logout, deletion, and
-personal API tokens."""
+"""auth function: register, log in, profile, password change and reset, logout, deletion,
+personal API tokens, and webhooks."""
 
 import functions_framework
 
@@ -9,7 +9,8 @@ from taskai.api.http import Api, Call
 from taskai.api.presenters import local, user_public
 from taskai.config import get_settings
 from taskai.domain.api_tokens import ApiToken
-from taskai.services import api_tokens
+from taskai.domain.webhooks import Delivery, Webhook
+from taskai.services import api_tokens, webhooks
 from taskai.services import auth as service
 
 api = Api("auth")
@@ -63,9 +64,7 @@ def update_profile(call: Call) -> s.UserPublic:
     reminder time; 422 InvalidInput."""
     changes = s.fields_set(call.body(s.ProfileUpdate))
     return user_public(
-        service.update_profile(
-            uow=call.uow(), user_id=call.user_id, changes=changes, now=call.now
-        )
+        service.update_profile(uow=call.uow(), user_id=call.user_id, changes=changes, now=call.now)
     )
 
 
@@ -178,6 +177,95 @@ def api_token_public(call: Call, token: ApiToken) -> s.ApiTokenPublic:
         expires_at=local(token.expires_at, zone),
         last_used_at=local(token.last_used_at, zone),
         created_at=token.created_at.astimezone(zone),
+    )
+
+
+@api.handles("listWebhooks")
+def list_webhooks(call: Call) -> s.WebhookList:
+    """GET /api/webhooks → 200 WebhookList (never the secrets); 403 without webhooks:write."""
+    found = webhooks.list_webhooks(uow=call.uow(), user_id=call.user_id)
+    return s.WebhookList(webhooks=[webhook_public(call, webhook) for webhook in found])
+
+
+@api.handles("createWebhook")
+def create_webhook(call: Call) -> s.WebhookCreated:
+    """POST /api/webhooks → 201 WebhookCreated with the secret, shown this once; 422 naming url
+    (also a private address) or event_types, 409 Conflict at the cap."""
+    body = call.body(s.WebhookCreate)
+    webhook = webhooks.create_webhook(
+        uow=call.uow(),
+        sender=bootstrap.webhook_sender(),
+        user_id=call.user_id,
+        url=body.url,
+        event_types=body.event_types,
+        now=call.now,
+    )
+    return s.WebhookCreated(**webhook_public(call, webhook).model_dump(), secret=webhook.secret)
+
+
+@api.handles("updateWebhook")
+def update_webhook(call: Call) -> s.WebhookPublic:
+    """PATCH /api/webhooks/{id} → 200 WebhookPublic; 404 NotFound (also another account's), 422
+    naming the field."""
+    webhook = webhooks.update_webhook(
+        uow=call.uow(),
+        sender=bootstrap.webhook_sender(),
+        user_id=call.user_id,
+        webhook_id=call.values["webhook_id"],
+        changes=s.fields_set(call.body(s.WebhookUpdate)),
+        now=call.now,
+    )
+    return webhook_public(call, webhook)
+
+
+@api.handles("deleteWebhook")
+def delete_webhook(call: Call) -> None:
+    """DELETE /api/webhooks/{id} → 204 with its deliveries gone; 404 NotFound."""
+    webhooks.delete_webhook(
+        uow=call.uow(), user_id=call.user_id, webhook_id=call.values["webhook_id"]
+    )
+
+
+@api.handles("listWebhookDeliveries")
+def list_webhook_deliveries(call: Call) -> s.DeliveryList:
+    """GET /api/webhooks/{id}/deliveries → 200 DeliveryList, newest first; 404 NotFound."""
+    found = webhooks.list_deliveries(
+        uow=call.uow(),
+        user_id=call.user_id,
+        webhook_id=call.values["webhook_id"],
+        limit=call.query(s.DeliveryParams).limit,
+    )
+    return s.DeliveryList(deliveries=[delivery_public(call, d) for d in found])
+
+
+def webhook_public(call: Call, webhook: Webhook) -> s.WebhookPublic:
+    """The webhook's public shape (no secret), times in the caller's zone."""
+    zone = call.zone()
+    return s.WebhookPublic(
+        id=str(webhook.id),
+        url=webhook.url,
+        event_types=list(webhook.event_types),
+        enabled=webhook.enabled,
+        disabled_reason=webhook.disabled_reason,
+        created_at=webhook.created_at.astimezone(zone),
+        updated_at=webhook.updated_at.astimezone(zone),
+    )
+
+
+def delivery_public(call: Call, delivery: Delivery) -> s.DeliveryPublic:
+    """A delivery's public shape (not its payload), times in the caller's zone."""
+    zone = call.zone()
+    return s.DeliveryPublic(
+        id=str(delivery.id),
+        event_id=delivery.event_id,
+        event_type=delivery.event_type,
+        status=delivery.status,
+        attempts=delivery.attempts,
+        response_status=delivery.response_status,
+        last_error=delivery.last_error,
+        next_attempt_at=local(delivery.next_attempt_at, zone),
+        created_at=delivery.created_at.astimezone(zone),
+        finished_at=local(delivery.finished_at, zone),
     )
 
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from taskai.domain.api_tokens import Credential
     from taskai.domain.emails import Email
     from taskai.local.bus import InProcessBus
-    from taskai.ports import EmailSender, Parser, PasswordHasher, Publisher
+    from taskai.ports import EmailSender, Parser, PasswordHasher, Publisher, WebhookSender
     from taskai.services.notifications import Mailing
 
 log = logging.getLogger("taskai.bootstrap")
@@ -230,6 +230,17 @@ def quick_add_parser() -> Parser | None:
     )
 
 
+@cache
+def webhook_sender() -> WebhookSender:
+    """Webhook deliveries over HTTP, limited to public addresses but for the allow-list."""
+    from taskai.adapters.webhook_http import WebhookHttp
+
+    settings = get_settings()
+    return WebhookHttp(
+        allow_hosts=settings.webhook_hosts, allow_private=settings.webhook_allow_private
+    )
+
+
 def reset() -> None:
     """Forget every wired adapter (tests change the environment between cases)."""
     if engine.cache_info().currsize:
@@ -243,3 +254,4 @@ def reset() -> None:
     email_sender.cache_clear()
     passwords.cache_clear()
     quick_add_parser.cache_clear()
+    webhook_sender.cache_clear()

@@ -94,6 +94,14 @@ class Settings(BaseSettings):
     events_oidc_subjects: str | None = Field(
         None, description="Comma-separated service accounts allowed to send; unset = any"
     )
+    # Webhooks (issue 17): where deliveries may go besides public https URLs (SSRF).
+    webhook_allow_hosts: str | None = Field(
+        None,
+        description="Comma-separated hosts a webhook may reach at any address, over http too",
+    )
+    webhook_allow_private: bool = Field(
+        False, description="Let webhooks reach private, loopback and link-local addresses"
+    )
 
     @field_validator("log_level")
     @classmethod
@@ -114,6 +122,12 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         """Keyword arguments, then the environment (os.environ or `from_env`'s mapping)."""
         return init_settings, Environ(settings_cls)
+
+    @property
+    def webhook_hosts(self) -> frozenset[str]:
+        """WEBHOOK_ALLOW_HOSTS as a set of lower-cased host names (or IP literals)."""
+        hosts = (self.webhook_allow_hosts or "").split(",")
+        return frozenset(h.strip().lower().strip("[]") for h in hosts if h.strip())
 
     @property
     def embedded(self) -> bool:

@@ -29,6 +29,7 @@ from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
 from taskai.domain.users import User
 from taskai.domain.vocabulary import Priority, ReminderState, TaskStatus
+from taskai.domain.webhooks import Delivery, Webhook
 
 if TYPE_CHECKING:  # quick add's parser is imported by the one use case that needs it
     from taskai.domain.quickadd import Draft
@@ -227,6 +228,68 @@ class ApiTokenRepository(Protocol):
 
     def delete(self, token: ApiToken) -> None:
         """Delete the token: refused from the next request on."""
+
+
+# Webhooks (issue 17)
+class WebhookRepository(Protocol):
+    """Webhooks, of one user at a time."""
+
+    def add(self, webhook: Webhook) -> None:
+        """Keep a new webhook."""
+
+    def of_user(self, user_id: uuid.UUID) -> list[Webhook]:
+        """The user's webhooks, oldest first."""
+
+    def count(self, user_id: uuid.UUID) -> int:
+        """How many webhooks the user has."""
+
+    def get(self, user_id: uuid.UUID, webhook_id: uuid.UUID) -> Webhook:
+        """One of the user's webhooks; raises NotFound (also for another user's)."""
+
+    def find(self, webhook_id: uuid.UUID) -> Webhook | None:
+        """The webhook of this id, whoever owns it, else None."""
+
+    def delete(self, webhook: Webhook) -> None:
+        """Delete the webhook with its deliveries."""
+
+
+class DeliveryRepository(Protocol):
+    """The outbox of webhook deliveries."""
+
+    def add(self, delivery: Delivery) -> None:
+        """Keep a new delivery (one per webhook and event)."""
+
+    def exists(self, webhook_id: uuid.UUID, event_id: str) -> bool:
+        """Whether the event already has a delivery to this webhook."""
+
+    def get(self, delivery_id: uuid.UUID) -> Delivery | None:
+        """The delivery, locked for this transaction, else None."""
+
+    def of_webhook(self, webhook_id: uuid.UUID, limit: int) -> list[Delivery]:
+        """At most `limit` deliveries to the webhook, newest first."""
+
+    def due(self, now: datetime, limit: int) -> list[Delivery]:
+        """At most `limit` pending deliveries due by `now`, soonest first, locked."""
+
+
+class WebhookSender(Protocol):
+    """Checks webhook URLs against SSRF and POSTs signed deliveries to them."""
+
+    def check(self, url: str) -> None:
+        """Refuse a URL against the URL rules or whose host is not allowed (InvalidInput
+        naming url)."""
+
+    def send(
+        self, *, url: str, secret: str, message_id: str, body: str, now: datetime
+    ) -> WebhookAnswer:
+        """POST `body` signed with `secret` (Standard Webhooks); the answer, never raising."""
+
+
+class WebhookAnswer(NamedTuple):
+    """What a webhook URL answered: its HTTP status (0: none came) and why it failed."""
+
+    status: int
+    error: str | None = None
 
 
 class TagRepository(Protocol):
@@ -505,6 +568,15 @@ class UnitOfWork(Protocol):
     @property
     def api_tokens(self) -> ApiTokenRepository:
         """Personal API tokens, kept as their hashes."""
+
+    # webhooks (issue 17)
+    @property
+    def webhooks(self) -> WebhookRepository:
+        """Webhooks in this transaction."""
+
+    @property
+    def deliveries(self) -> DeliveryRepository:
+        """Webhook deliveries in this transaction."""
 
     # projects and sections
     @property

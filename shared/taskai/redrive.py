@@ -14,7 +14,6 @@ from typing import Any, Protocol
 
 from taskai.adapters.cloudevents_io import from_kafka, http_request
 from taskai.adapters.http_delivery import Delivery, SinkClient, deliver
-from taskai.contracts import DEAD_LETTER_TOPICS
 from taskai.errors import TaskAIError
 from taskai.triggers import TRIGGERS
 
@@ -69,8 +68,7 @@ class Progress(Protocol):
 
 def default_sink(dead_letter_topic: str, events_url: str = DEFAULT_EVENTS_URL) -> str:
     """The URL of the function that consumes the topic whose dead letters these are."""
-    originals = [t for t, dlq in DEAD_LETTER_TOPICS.items() if dlq == dead_letter_topic]
-    consumers = [t.function for t in TRIGGERS if originals and t.topic == originals[0]]
+    consumers = [t.function for t in TRIGGERS if t.dead_letter_topic == dead_letter_topic]
     if len(consumers) != 1:
         why = "is not a dead-letter topic" if not consumers else "has several consumers"
         raise RedriveError(f"{dead_letter_topic} {why}: name the function's URL with --sink")

@@ -19,6 +19,11 @@ TRIGGERS = (
     # a completion that arrives after its reopen, or twice, changes nothing
     Trigger("recurrence", topic="task-events", dead_letter_topic="task-events.dlq", parallelism=8),
     Trigger("outbox", every_s=60),
+    # webhooks: each task event recorded and sent to its owner's webhooks (deduplicated by
+    # webhook and event id); the tick retries what failed. Its dead letters go to the
+    # dead-letters sink like every source's, which re-queues them onto task-events (both
+    # consumers dedupe); task-events.dlq is recurrence's, so `taskai redrive` stays unambiguous.
+    Trigger("webhooks", topic="task-events", every_s=60, parallelism=8),
     Trigger("reminders", every_s=60),
     Trigger("notifications", topic="reminders", dead_letter_topic="reminders.dlq", parallelism=8),
     # also every KafkaSource's dead-letter sink; the ping runs its re-queue pass

@@ -69,10 +69,10 @@ def test_the_event_fed_functions_are_wired_as_the_code_declares(
     services = {spec["target"]: name for name, spec in dc.FUNCTIONS.items()}
     for trigger in triggers.TRIGGERS:
         spec = dc.FUNCTIONS[services[trigger.function]]
-        if trigger.topic:
-            assert (spec["trigger"], spec.get("topic")) == ("kafka", trigger.topic), trigger
-        if trigger.every_s:
-            assert spec["trigger"] == "ping" and trigger.every_s == 60, trigger
+        fed = ("kafka" if trigger.topic else "") + ("+ping" if trigger.every_s else "")
+        assert spec["trigger"] == fed.removeprefix("+"), trigger
+        assert spec.get("topic") == trigger.topic, trigger
+        assert trigger.every_s in (None, 60), trigger
     for overlay, docs in rendered.items():
         for source in dc.of_kind(docs, "sources.knative.dev/v1", "KafkaSource"):
             target = dc.FUNCTIONS[source["spec"]["sink"]["ref"]["name"]]["target"]

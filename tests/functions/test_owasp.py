@@ -25,6 +25,7 @@ BODIES = {
     "createSection": {"name": "planted"},
     "updateSection": {"name": "taken over"},
     "moveTask": {},  # subtasks and manual order (#16)
+    "updateWebhook": {"enabled": False},  # webhooks (issue 17)
 }
 
 
@@ -39,6 +40,9 @@ def owned(user):
     saved = user.post("/api/filters", {"name": "mine", "query": "today"}).json
     project = user.post("/api/projects", {"name": "Mine"}).json
     section = user.post(f"/api/projects/{project['id']}/sections", {"name": "mine"}).json
+    # a public address needs no DNS; the one type wanted never happens here, so nothing is sent
+    hook = {"url": "https://93.184.215.14/hook", "event_types": ["com.taskai.filter.deleted"]}
+    webhook = user.post("/api/webhooks", hook).json
     return {
         "task_id": task["id"],
         "tag_id": tag["id"],
@@ -46,6 +50,7 @@ def owned(user):
         "filter_id": saved["id"],
         "project_id": project["id"],
         "section_id": section["id"],
+        "webhook_id": webhook["id"],
     }
 
 

@@ -40,7 +40,8 @@ from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
 from taskai.domain.users import User
 from taskai.domain.vocabulary import ReminderState
-from taskai.errors import Conflict, NotFound
+from taskai.domain.webhooks import Delivery, Webhook
+from taskai.errors import Conflict, InvalidInput, NotFound
 from taskai.ports import (
     AllDayOffset,
     DueReminder,
@@ -49,6 +50,7 @@ from taskai.ports import (
     RelayBusy,
     SendFailed,
     Sent,
+    WebhookAnswer,
 )
 
 NOW = datetime(2030, 1, 7, 9, 0, tzinfo=UTC)  # a Monday: the time of every use-case test
@@ -142,6 +144,7 @@ class FakeUserRepository:
             uow.tasks.items,
             uow.tags.items,
             uow.api_tokens.items,
+            uow.webhooks.items,
             uow.projects.items,
             uow.sections.items,
         ):
@@ -186,6 +189,96 @@ class FakeApiTokenRepository:
     def delete(self, token: ApiToken) -> None:
         """Forget the token."""
         self.items.pop(token.id, None)
+
+
+# Webhooks (issue 17)
+class FakeWebhookRepository:
+    def __init__(self) -> None:
+        self.items: dict[uuid.UUID, Webhook] = {}
+
+    def add(self, webhook: Webhook) -> None:
+        """Keep the webhook by id."""
+        self.items[webhook.id] = webhook
+
+    def of_user(self, user_id: uuid.UUID) -> list[Webhook]:
+        """The user's webhooks, oldest first."""
+        mine = [w for w in self.items.values() if w.user_id == user_id]
+        return sorted(mine, key=lambda w: w.created_at)
+
+    def count(self, user_id: uuid.UUID) -> int:
+        """How many webhooks the user has."""
+        return len(self.of_user(user_id))
+
+    def get(self, user_id: uuid.UUID, webhook_id: uuid.UUID) -> Webhook:
+        """One of the user's webhooks; raises NotFound (also for another user's)."""
+        webhook = self.items.get(webhook_id)
+        if webhook is None or webhook.user_id != user_id:
+            raise NotFound("webhook not found", fields={"id": "no such webhook"})
+        return webhook
+
+    def find(self, webhook_id: uuid.UUID) -> Webhook | None:
+        """The webhook of this id, whoever owns it."""
+        return self.items.get(webhook_id)
+
+    def delete(self, webhook: Webhook) -> None:
+        """Forget the webhook (its deliveries stay here; the fake has no cascade)."""
+        self.items.pop(webhook.id, None)
+
+
+class FakeDeliveryRepository:
+    def __init__(self) -> None:
+        self.items: dict[uuid.UUID, Delivery] = {}
+
+    def add(self, delivery: Delivery) -> None:
+        """Keep the delivery; a second one of a webhook and event is refused, as the key does."""
+        assert not self.exists(delivery.webhook_id, delivery.event_id), "duplicate delivery"
+        self.items[delivery.id] = delivery
+
+    def exists(self, webhook_id: uuid.UUID, event_id: str) -> bool:
+        """Whether the event has a delivery to this webhook."""
+        return any(
+            d.webhook_id == webhook_id and d.event_id == event_id for d in self.items.values()
+        )
+
+    def get(self, delivery_id: uuid.UUID) -> Delivery | None:
+        """The delivery, else None."""
+        return self.items.get(delivery_id)
+
+    def of_webhook(self, webhook_id: uuid.UUID, limit: int) -> list[Delivery]:
+        """At most `limit` deliveries to the webhook, newest first."""
+        mine = [d for d in self.items.values() if d.webhook_id == webhook_id]
+        return sorted(mine, key=lambda d: d.created_at, reverse=True)[:limit]
+
+    def due(self, now: datetime, limit: int) -> list[Delivery]:
+        """At most `limit` pending deliveries due by `now`, soonest first."""
+        due = [
+            d
+            for d in self.items.values()
+            if d.status == "pending" and d.next_attempt_at is not None and d.next_attempt_at <= now
+        ]
+        return sorted(due, key=lambda d: d.next_attempt_at or now)[:limit]
+
+
+class FakeWebhookSender:
+    """Answers from a script of statuses (then 204), records each send; refuses `refused` URLs."""
+
+    def __init__(self, *statuses: int, refused: Iterable[str] = ()) -> None:
+        self.statuses = list(statuses)
+        self.refused = set(refused)
+        self.sent: list[dict[str, Any]] = []
+
+    def check(self, url: str) -> None:
+        """Refuse a URL of `refused`, as the SSRF check would."""
+        if url in self.refused:
+            raise InvalidInput("url must reach a public address", fields={"url": "private"})
+
+    def send(
+        self, *, url: str, secret: str, message_id: str, body: str, now: datetime
+    ) -> WebhookAnswer:
+        """Record the send; the next scripted status."""
+        self.sent.append({"url": url, "secret": secret, "id": message_id, "body": body})
+        status = self.statuses.pop(0) if self.statuses else 204
+        return WebhookAnswer(status, None if status < 300 else f"HTTP {status}")
 
 
 class FakeTagRepository:
@@ -670,6 +763,8 @@ class FakeUnitOfWork:
         self.reminders = FakeReminderRepository(self)
         self.notifications = FakeNotificationLog()
         self.api_tokens = FakeApiTokenRepository()
+        self.webhooks = FakeWebhookRepository()  # webhooks (issue 17)
+        self.deliveries = FakeDeliveryRepository()
         self.filters = FakeSavedFilterRepository(self)  # saved filters (issue 16)
         self.projects = FakeProjectRepository(self)
         self.sections = FakeSectionRepository(self)

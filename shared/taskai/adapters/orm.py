@@ -38,6 +38,7 @@ from taskai.domain.reminders import Reminder
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import PRIORITIES, Task
 from taskai.domain.users import User
+from taskai.domain.webhooks import Delivery, Webhook
 
 # Schemas as PostgreSQL has them; SQLite maps each to its one file (see db.SCHEMAS).
 metadata = MetaData(
@@ -100,6 +101,21 @@ class ScopeList(TypeDecorator[tuple[str, ...]]):
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> tuple[str, ...] | None:
         """The stored string split back into scopes."""
+        return None if value is None else tuple(value.split())
+
+
+class WordList(TypeDecorator[tuple[str, ...]]):
+    """A webhook's event types kept as one space-separated string."""
+
+    impl = String(1000)
+    cache_ok = True
+
+    def process_bind_param(self, value: tuple[str, ...] | None, dialect: Dialect) -> str | None:
+        """The words joined by spaces."""
+        return None if value is None else " ".join(value)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> tuple[str, ...] | None:
+        """The stored string split back into words."""
         return None if value is None else tuple(value.split())
 
 
@@ -174,6 +190,43 @@ imports = Table(
     Column("import_id", String(200), primary_key=True),
     Column("report", Text, nullable=False),  # the import's report, as JSON
     created(),
+)
+
+# Webhooks (issue 17): a user's URLs for their events, and the outbox of deliveries to them.
+webhooks = Table(
+    "webhooks",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("url", String(2000), nullable=False),
+    Column("event_types", WordList, nullable=False),
+    Column("secret", String(100), nullable=False),  # needed to sign, so kept as is
+    Column("enabled", Boolean, nullable=False),
+    Column("disabled_reason", String(600)),
+    Column("failing_since", UTCDateTime),
+    created(),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index(None, "user_id"),
+)
+
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("webhook_id", Uuid, ForeignKey("webhooks.id", ondelete="CASCADE"), nullable=False),
+    Column("event_id", String(200), nullable=False),
+    Column("event_type", String(100), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("response_status", Integer),
+    Column("last_error", String(500)),
+    Column("next_attempt_at", UTCDateTime),
+    created(),
+    Column("finished_at", UTCDateTime),
+    UniqueConstraint("webhook_id", "event_id"),  # one delivery per event and webhook
+    Index(None, "webhook_id", "created_at"),
+    Index(None, "status", "next_attempt_at"),
 )
 
 tasks = Table(
@@ -433,6 +486,8 @@ def _map() -> None:
     mapper.map_imperatively(Reminder, reminders)
     mapper.map_imperatively(ApiToken, api_tokens)  # personal API tokens (issue 17)
     mapper.map_imperatively(SavedFilter, saved_filters)  # saved filters (issue 16)
+    mapper.map_imperatively(Webhook, webhooks)  # webhooks (issue 17)
+    mapper.map_imperatively(Delivery, webhook_deliveries)
     mapper.map_imperatively(
         Task,
         tasks,

@@ -31,6 +31,7 @@ from taskai.adapters.repository import (
     TaskRepository,
     UserRepository,
 )
+from taskai.adapters.webhook_store import DeliveryRepository, WebhookRepository
 from taskai.domain.api_tokens import USE_STAMP_EVERY, Credential
 from taskai.domain.events import DomainEvent
 from taskai.domain.filters.saved import SavedFilter
@@ -84,6 +85,8 @@ class UnitOfWork:
         self.notifications = NotificationLog(self.session)
         self.api_tokens = ApiTokenRepository(self.session)
         self.filters = SavedFilterRepository(self.session)  # saved filters (issue 16)
+        self.webhooks = WebhookRepository(self.session)  # webhooks (issue 17)
+        self.deliveries = DeliveryRepository(self.session)
         self.deleted: list[tuple[str, uuid.UUID, uuid.UUID]] = []
         # projects and sections: what their deletion does to their tasks, in bulk at commit
         self.projects = ProjectRepository(self.session)

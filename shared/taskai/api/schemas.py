@@ -28,6 +28,7 @@ from taskai.domain.api_tokens import SCOPES, Scope
 from taskai.domain.filters import parse as parse_filter
 from taskai.domain.queries import TaskQuery, default_sort
 from taskai.domain.recurrence.occurrences import FIRST_YEAR, LAST_YEAR
+from taskai.domain.webhooks import ALL_TYPES
 from taskai.schema_words import (
     Anchor,
     Deleted,
@@ -41,6 +42,7 @@ from taskai.schema_words import (
     Status,
     TagMode,
 )
+from taskai.services import webhooks
 
 if TYPE_CHECKING:
     from taskai.services.subtasks import Move
@@ -48,7 +50,7 @@ if TYPE_CHECKING:
 
 # Something besides white space (str.strip's, which is wider than JSON Schema's \s); a tag name
 # has no comma either, since list filters take comma-separated names.
-VISIBLE = r"[^\s\x1c-\x1f]"
+VISIBLE = r"[^\s\x00\x1c-\x1f]"  # U+0000 is taken out of input (see call.without_nul): not visible
 Title = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
@@ -339,6 +341,90 @@ class ApiTokenCreated(ApiTokenPublic):
 
 class ApiTokenList(Model):
     tokens: list[ApiTokenPublic]
+
+
+# Webhooks (issue 17)
+# Whether a URL is allowed depends on where its host resolves, which the format names.
+WebhookUrl = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=2000,
+        description="https://, reaching a public address (plain http and private addresses only "
+        "to hosts the WEBHOOK_ALLOW_HOSTS setting names); no credentials",
+        json_schema_extra={"format": "webhook-url"},
+    ),
+]
+WEBHOOK_TYPES = [ALL_TYPES, *sorted(webhooks.EVENT_TYPES)]
+EventTypes = Annotated[
+    list[Annotated[str, Field(max_length=100, json_schema_extra={"enum": WEBHOOK_TYPES})]],
+    Field(
+        min_length=1,
+        max_length=50,
+        description='["*"] for every type, or com.taskai.* types published on task-events',
+    ),
+]
+
+
+class WebhookCreate(Strict):
+    url: WebhookUrl
+    event_types: EventTypes = Field(default_factory=lambda: ["*"])
+
+
+class WebhookUpdate(Strict):
+    url: WebhookUrl | None = Field(None, json_schema_extra=_never_null)
+    event_types: EventTypes | None = Field(None, json_schema_extra=_never_null)
+    enabled: bool | None = Field(
+        None, description="true enables it again after failures", json_schema_extra=_never_null
+    )
+
+    @field_validator("url", "event_types", "enabled", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("may be left out, not null")
+        return value
+
+
+class WebhookPublic(Model):
+    id: str
+    url: str
+    event_types: list[str]
+    enabled: bool
+    disabled_reason: str | None = Field(description="Why TaskAI disabled it; null if it did not")
+    created_at: datetime
+    updated_at: datetime
+
+
+class WebhookCreated(WebhookPublic):
+    secret: str = Field(
+        description="The signing secret, `whsec_…` (Standard Webhooks): shown in this answer only"
+    )
+
+
+class WebhookList(Model):
+    webhooks: list[WebhookPublic]
+
+
+class DeliveryParams(Strict):
+    limit: int = Field(20, ge=1, le=100, description="At most this many, newest first")
+
+
+class DeliveryPublic(Model):
+    id: str
+    event_id: str
+    event_type: str
+    status: Literal["pending", "delivered", "failed"]
+    attempts: int
+    response_status: int | None = Field(description="The last answer's HTTP status")
+    last_error: str | None
+    next_attempt_at: datetime | None
+    created_at: datetime
+    finished_at: datetime | None
+
+
+class DeliveryList(Model):
+    deliveries: list[DeliveryPublic]
 
 
 class RecurrenceIn(Strict):

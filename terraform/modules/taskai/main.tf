@@ -76,6 +76,9 @@ resource "kubernetes_config_map_v1" "settings" {
     EVENTS_OIDC_ISSUER   = var.events_oidc_issuer
     EVENTS_OIDC_JWKS_URL = var.events_oidc_jwks_url
     EVENTS_OIDC_SUBJECTS = var.events_oidc_subjects
+    # Webhooks: where deliveries may go besides public https URLs (SSRF allow-list).
+    WEBHOOK_ALLOW_HOSTS   = var.webhook_allow_hosts
+    WEBHOOK_ALLOW_PRIVATE = tostring(var.webhook_allow_private)
   }
 }
 

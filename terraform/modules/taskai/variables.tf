@@ -299,3 +299,20 @@ variable "ai_timeout_s" {
     error_message = "ai_timeout_s must be above 0 and at most 60, as Settings requires."
   }
 }
+
+variable "webhook_allow_hosts" {
+  type        = string
+  description = "WEBHOOK_ALLOW_HOSTS: comma-separated hosts webhooks may reach at any address, and over plain http; empty: none."
+  default     = ""
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9.:,\\[\\]-]*$", var.webhook_allow_hosts))
+    error_message = "webhook_allow_hosts must be host names or addresses separated by commas."
+  }
+}
+
+variable "webhook_allow_private" {
+  type        = bool
+  description = "WEBHOOK_ALLOW_PRIVATE: let webhooks reach private, loopback and link-local addresses (SSRF off)."
+  default     = false
+}

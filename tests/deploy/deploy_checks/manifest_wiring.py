@@ -20,7 +20,11 @@ KSVC = ("serving.knative.dev/v1", "Service")
 # What runs where: FUNCTION_TARGET (the folder under functions/), how it is fed, the secrets it
 # needs beyond DATABASE_URL and JWT_SECRET, and the public /api prefixes it owns.
 FUNCTIONS: dict[str, dict[str, Any]] = {
-    "auth": {"target": "auth", "trigger": "http", "prefixes": ["/api/auth", "/api/tokens"]},
+    "auth": {
+        "target": "auth",
+        "trigger": "http",
+        "prefixes": ["/api/auth", "/api/tokens", "/api/webhooks"],
+    },
     "tasks": {
         "target": "tasks",
         "trigger": "http",
@@ -34,6 +38,8 @@ FUNCTIONS: dict[str, dict[str, Any]] = {
         "secrets": ["OPENAI_API_KEY"],
     },
     "recurrence": {"target": "recurrence", "trigger": "kafka", "topic": "task-events"},
+    # webhooks: its deliveries at once from task-events, and its retries on the tick
+    "webhooks": {"target": "webhooks", "trigger": "kafka+ping", "topic": "task-events"},
     "notifications": {
         "target": "notifications",
         "trigger": "kafka",
@@ -151,7 +157,8 @@ def _source_problems(
             found.append(f"{where}: schedule {spec.get('schedule')!r} is not every minute")
         fed.setdefault(spec.get("sink", {}).get("ref", {}).get("name", "?"), []).append("ping")
     for name, spec in FUNCTIONS.items():
-        expected = {"kafka": [f"kafka:{spec.get('topic')}"], "ping": ["ping"]}.get(
+        kafka = f"kafka:{spec.get('topic')}"
+        expected = {"kafka": [kafka], "ping": ["ping"], "kafka+ping": [kafka, "ping"]}.get(
             spec["trigger"], []
         )
         if sorted(fed.get(name, [])) != expected:

@@ -51,6 +51,7 @@ FREE_FORM = {
     "jwt_audience": "any string; only compared for equality",
     "resend_api_key": "opaque; empty means log reminders instead",
     "openai_api_key": "opaque; empty means the rule-based parser",
+    "webhook_allow_private": "a bool: either value is valid",
 }
 # Variables an env root only passes to a module that validates them.
 PASSED_THROUGH = {
