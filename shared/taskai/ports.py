@@ -16,6 +16,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, Self
 
 from taskai.domain.api_tokens import ApiToken
+from taskai.domain.calendar import CalendarFeed
 from taskai.domain.emails import Email
 from taskai.domain.events import DomainEvent
 from taskai.domain.filters.saved import SavedFilter
@@ -221,6 +222,24 @@ class ApiTokenRepository(Protocol):
 
     def delete(self, token: ApiToken) -> None:
         """Delete the token: refused from the next request on."""
+
+
+# The calendar feed (issue 17)
+class CalendarFeedRepository(Protocol):
+    """Calendar feeds, one per user, looked up by their owner or by their token's hash."""
+
+    def add(self, feed: CalendarFeed) -> None:
+        """Keep a new feed."""
+
+    def of_user(self, user_id: uuid.UUID) -> CalendarFeed | None:
+        """The user's feed, or None until one is created."""
+
+    def with_owner(self, token_hash: str) -> tuple[CalendarFeed, User] | None:
+        """The feed of this token hash and its owner; None when unknown."""
+
+    def tasks(self, user_id: uuid.UUID, *, completed_since: datetime, limit: int) -> list[Task]:
+        """Up to `limit` of the user's tasks with a due date outside archived projects: open
+        ones first, then those completed since `completed_since`, each by due date."""
 
 
 class TagRepository(Protocol):
@@ -455,6 +474,10 @@ class UnitOfWork(Protocol):
     @property
     def api_tokens(self) -> ApiTokenRepository:
         """Personal API tokens, kept as their hashes."""
+
+    @property
+    def calendar(self) -> CalendarFeedRepository:
+        """Calendar feeds (issue 17), kept as their tokens' hashes."""
 
     # projects and sections
     @property

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from taskai.adapters.outbox import event_data
 from taskai.contracts import EventData, parse
 from taskai.domain.api_tokens import ApiToken
+from taskai.domain.calendar import CalendarFeed
 from taskai.domain.emails import Email
 from taskai.domain.events import DomainEvent
 from taskai.domain.filters.saved import SavedFilter
@@ -141,6 +142,7 @@ class FakeUserRepository:
             uow.tasks.items,
             uow.tags.items,
             uow.api_tokens.items,
+            uow.calendar.items,
             uow.projects.items,
             uow.sections.items,
         ):
@@ -185,6 +187,40 @@ class FakeApiTokenRepository:
     def delete(self, token: ApiToken) -> None:
         """Forget the token."""
         self.items.pop(token.id, None)
+
+
+# The calendar feed (issue 17)
+class FakeCalendarFeedRepository:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+        self.items: dict[uuid.UUID, CalendarFeed] = {}
+
+    def add(self, feed: CalendarFeed) -> None:
+        """Keep the feed by its owner."""
+        self.items[feed.user_id] = feed
+
+    def of_user(self, user_id: uuid.UUID) -> CalendarFeed | None:
+        """The user's feed, or None."""
+        return self.items.get(user_id)
+
+    def with_owner(self, token_hash: str) -> tuple[CalendarFeed, User] | None:
+        """The feed of this token hash and its owner; None when unknown."""
+        feed = next((f for f in self.items.values() if f.token_hash == token_hash), None)
+        return None if feed is None else (feed, self.uow.users.items[feed.user_id])
+
+    def tasks(self, user_id: uuid.UUID, *, completed_since: datetime, limit: int) -> list[Task]:
+        """Open tasks with a due date first, then recently completed ones, by due date."""
+        archived = {p.id for p in self.uow.projects.items.values() if p.archived}
+        found = [
+            t
+            for t in self.uow.tasks.items.values()
+            if t.user_id == user_id
+            and t.due_at is not None
+            and t.project_id not in archived
+            and (not t.is_completed or (t.completed_at or completed_since) >= completed_since)
+        ]
+        found.sort(key=lambda t: (t.is_completed, t.due_at, t.id))
+        return found[:limit]
 
 
 class FakeTagRepository:
@@ -268,9 +304,7 @@ class FakeSavedFilterRepository:
 
     def by_key(self, user_id: uuid.UUID, key: str) -> SavedFilter | None:
         """The user's filter of name key `key`, else None."""
-        return next(
-            (f for f in self.items.values() if f.user_id == user_id and f.key == key), None
-        )
+        return next((f for f in self.items.values() if f.user_id == user_id and f.key == key), None)
 
     def of_user(self, user_id: uuid.UUID) -> list[SavedFilter]:
         """The user's filters by position, then key."""
@@ -597,6 +631,7 @@ class FakeUnitOfWork:
         self.notifications = FakeNotificationLog()
         self.api_tokens = FakeApiTokenRepository()
         self.filters = FakeSavedFilterRepository(self)  # saved filters (issue 16)
+        self.calendar = FakeCalendarFeedRepository(self)  # the calendar feed (issue 17)
         self.projects = FakeProjectRepository(self)
         self.sections = FakeSectionRepository(self)
         self.deletions: list[Deletion] = []

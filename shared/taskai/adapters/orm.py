@@ -32,6 +32,7 @@ from sqlalchemy.orm import registry, relationship
 from sqlalchemy.types import TypeDecorator
 
 from taskai.domain.api_tokens import ApiToken
+from taskai.domain.calendar import CalendarFeed
 from taskai.domain.filters.saved import SavedFilter
 from taskai.domain.projects import Project, Section
 from taskai.domain.reminders import Reminder
@@ -166,6 +167,16 @@ api_tokens = Table(
     Index(None, "user_id"),
 )
 
+# The calendar feed (issue 17): one per user, its URL token kept as a SHA-256, looked up by it.
+calendar_feeds = Table(
+    "calendar_feeds",
+    metadata,
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("nonce", String(32), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    created(),
+)
+
 tasks = Table(
     "tasks",
     metadata,
@@ -234,9 +245,7 @@ sections = Table(
     metadata,
     Column("id", Uuid, primary_key=True),
     Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
-    Column(
-        "project_id", Uuid, ForeignKey("tasks.projects.id", ondelete="CASCADE"), nullable=False
-    ),
+    Column("project_id", Uuid, ForeignKey("tasks.projects.id", ondelete="CASCADE"), nullable=False),
     Column("name", String(120), nullable=False),
     Column("key", String(120), nullable=False),
     Column("position", Integer, nullable=False),
@@ -413,6 +422,7 @@ def _map() -> None:
     mapper.map_imperatively(Reminder, reminders)
     mapper.map_imperatively(ApiToken, api_tokens)  # personal API tokens (issue 17)
     mapper.map_imperatively(SavedFilter, saved_filters)  # saved filters (issue 16)
+    mapper.map_imperatively(CalendarFeed, calendar_feeds)  # the calendar feed (issue 17)
     mapper.map_imperatively(
         Task,
         tasks,

@@ -130,6 +130,8 @@ class Api:
             if not operation.public:
                 call.caller()  # the token is checked before the body is read
             result = self.handlers[endpoint](call)
+            if isinstance(result, flask.Response):  # not JSON (the calendar feed)
+                return result
             if operation.status == 204:
                 empty = flask.Response(status=204)
                 del empty.headers["Content-Type"]  # no content, so no type (RFC 9110 §8.3)

@@ -32,6 +32,8 @@ class Operation:
     scope: str | None = None
     # The body or query names other rows by id (a project, a section): 404 when not the caller's.
     refers: bool = False
+    # The calendar feed (issue 17): the success answer's media type, when it is not JSON.
+    media: str | None = None
 
 
 # fmt: off
@@ -129,6 +131,18 @@ OPERATIONS = (
               body=s.FilterUpdate, response=s.FilterPublic, scope="tasks:write"),
     Operation("deleteFilter", "DELETE", "/api/filters/<uuid:filter_id>", "tasks",
               "Delete a saved filter", status=204, scope="tasks:write"),
+    # The calendar feed (issue 17): the URL's token is the feed's credential. Showing or
+    # rotating it needs a session: the URL reads every dated task for as long as it stands, more
+    # than an API token's own scopes may grant (and rotating cuts off every subscribed client).
+    Operation("getCalendarFeed", "GET", "/api/calendar/<token>.ics", "tasks",
+              "The caller's tasks with due dates as iCalendar (RFC 5545), for calendar apps; "
+              "the path's token is the credential", public=True, media="text/calendar"),
+    Operation("getCalendar", "GET", "/api/calendar", "tasks",
+              "The secret calendar feed URL (null until created)",
+              response=s.CalendarPublic, scope=SESSION),
+    Operation("rotateCalendarToken", "POST", "/api/calendar/token", "tasks",
+              "Create the calendar feed URL, or replace it: the old one answers 404",
+              response=s.CalendarPublic, scope=SESSION),
     Operation("parseText", "POST", "/api/ai/parse", "ai", "Parse a line of text into a task draft",
               body=s.QuickAddIn, response=s.DraftPublic, scope="tasks:write"),
     Operation("createFromText", "POST", "/api/ai/tasks", "ai", "Create a task from a line of text",
