@@ -256,11 +256,7 @@ TIME_ZONES = [
 ]
 
 EXCLUSIONS = [
-    en(
-        "Run every day except sunday",
-        rule="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA",
-        due=all_day(nov(30)),
-    ),
+    en("Run every day except sunday", rule="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA", due=all_day(nov(30))),
     en(
         "Run every weekday but friday at 7am",
         title="Run",
@@ -275,12 +271,7 @@ EXCLUSIONS = [
         rule="FREQ=WEEKLY;BYDAY=MO,TU,TH,FR,SA",
         due=all_day(nov(30)),
     ),
-    en(
-        "Walk every day except weekdays",
-        title="Walk",
-        rule="FREQ=WEEKLY;BYDAY=SA,SU",
-        due=all_day(nov(29)),
-    ),
+    en("Walk every day except weekdays", title="Walk", rule="FREQ=WEEKLY;BYDAY=SA,SU", due=all_day(nov(29))),
 ]
 
 OTHER_ZONES = [
@@ -376,9 +367,7 @@ GERMAN = [
     ),
     de_("Standup werktags um 9:30", title="Standup", rule=WORKDAYS, due=nov(30, 9, 30)),
     de_("Standup werktags außer freitags", title="Standup", rule="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH"),
-    de_(
-        "Standup täglich außer am Wochenende", title="Standup", rule=WORKDAYS, due=all_day(nov(30))
-    ),
+    de_("Standup täglich außer am Wochenende", title="Standup", rule=WORKDAYS, due=all_day(nov(30))),
     de_("Blumen gießen jeden Tag", title="Blumen gießen", rule="FREQ=DAILY", due=all_day(nov(29))),
     de_("Bericht wöchentlich", title="Bericht", rule="FREQ=WEEKLY"),
     de_("Miete monatlich", title="Miete", rule="FREQ=MONTHLY"),
@@ -428,12 +417,7 @@ SPANISH = [
     es_("Cine esta noche", title="Cine", due=nov(29, 20), note="past"),
     es_("Llamar en 3 días", title="Llamar", due=all_day(dec(2))),
     es_("Llamar dentro de 2 semanas", title="Llamar", due=all_day(dec(13))),
-    es_(
-        "Comprar pan el próximo viernes",
-        title="Comprar pan",
-        due=all_day(dec(4)),
-        note="2026-12-11",
-    ),
+    es_("Comprar pan el próximo viernes", title="Comprar pan", due=all_day(dec(4)), note="2026-12-11"),
     es_("Comprar pan el viernes que viene", title="Comprar pan", due=all_day(dec(4))),
     es_("Comprar pan el viernes", title="Comprar pan", due=all_day(dec(4))),
     es_("Comprar pan viernes", title="Comprar pan", due=all_day(dec(4)), note="quote it"),
@@ -463,12 +447,7 @@ SPANISH = [
         rule="FREQ=WEEKLY;BYDAY=MO,TH",
         due=nov(30, 7),
     ),
-    es_(
-        "Reunión diaria excepto los fines de semana",
-        title="Reunión",
-        rule=WORKDAYS,
-        due=all_day(nov(30)),
-    ),
+    es_("Reunión diaria excepto los fines de semana", title="Reunión", rule=WORKDAYS, due=all_day(nov(30))),
     es_(
         "Reunión todos los días excepto el viernes",
         title="Reunión",
@@ -545,9 +524,7 @@ FRENCH = [
     fr_("Rendez-vous le 24 décembre à 10h", title="Rendez-vous", due=dec(24, 10)),
     fr_("Rendez-vous 15/12", title="Rendez-vous", due=all_day(dec(15))),
     fr_("Rendez-vous 3/4/2027", title="Rendez-vous", due=all_day((2027, 4, 3, 9, 0))),
-    fr_(
-        "Préparer le voyage la semaine prochaine", title="Préparer le voyage", due=all_day(nov(30))
-    ),
+    fr_("Préparer le voyage la semaine prochaine", title="Préparer le voyage", due=all_day(nov(30))),
     fr_("Payer les factures le mois prochain", title="Payer les factures", due=all_day(dec(1))),
     fr_("Ranger le week-end prochain", title="Ranger", due=all_day(dec(5))),
     fr_("Sport tous les lundis à 7h", title="Sport", rule="FREQ=WEEKLY;BYDAY=MO", due=nov(30, 7)),
@@ -557,12 +534,7 @@ FRENCH = [
         rule="FREQ=WEEKLY;BYDAY=MO,TH",
         due=nov(30, 18),
     ),
-    fr_(
-        "Réunion tous les jours sauf le week-end",
-        title="Réunion",
-        rule=WORKDAYS,
-        due=all_day(nov(30)),
-    ),
+    fr_("Réunion tous les jours sauf le week-end", title="Réunion", rule=WORKDAYS, due=all_day(nov(30))),
     fr_(
         "Réunion tous les jours sauf le vendredi",
         title="Réunion",

@@ -63,7 +63,9 @@ def update_profile(call: Call) -> s.UserPublic:
     reminder time; 422 InvalidInput."""
     changes = s.fields_set(call.body(s.ProfileUpdate))
     return user_public(
-        service.update_profile(uow=call.uow(), user_id=call.user_id, changes=changes, now=call.now)
+        service.update_profile(
+            uow=call.uow(), user_id=call.user_id, changes=changes, now=call.now
+        )
     )
 
 

@@ -88,11 +88,7 @@ def life_of_a_project() -> list[DomainEvent]:
     return project.events + section.events + task.events + inbox.events + other.events
 
 
-FILTER_TYPES = (
-    "com.taskai.filter.created",
-    "com.taskai.filter.updated",
-    "com.taskai.filter.deleted",
-)
+FILTER_TYPES = ("com.taskai.filter.created", "com.taskai.filter.updated", "com.taskai.filter.deleted")
 RECORDED = life_of_a_recurring_task() + life_of_a_bare_task() + life_of_a_project()
 
 

@@ -127,10 +127,7 @@ def test_a_revoked_token_is_401_even_when_the_body_is_also_wrong(api, alice):
     assert alice.post("/api/auth/logout").status_code == 204
     refused = alice.post("/api/tasks", {"title": ""})
     assert (refused.status_code, refused.json["error"]["code"]) == (401, "unauthorized")
-    assert (
-        alice.patch("/api/tasks/00000000-0000-0000-0000-000000000000", "not json").status_code
-        == 401
-    )
+    assert alice.patch("/api/tasks/00000000-0000-0000-0000-000000000000", "not json").status_code == 401
 
 
 def test_deleting_the_account_takes_everything_with_it_and_announces_the_tasks(api, alice, bob):

@@ -304,7 +304,9 @@ class FakeSavedFilterRepository:
 
     def by_key(self, user_id: uuid.UUID, key: str) -> SavedFilter | None:
         """The user's filter of name key `key`, else None."""
-        return next((f for f in self.items.values() if f.user_id == user_id and f.key == key), None)
+        return next(
+            (f for f in self.items.values() if f.user_id == user_id and f.key == key), None
+        )
 
     def of_user(self, user_id: uuid.UUID) -> list[SavedFilter]:
         """The user's filters by position, then key."""

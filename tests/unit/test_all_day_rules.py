@@ -99,18 +99,14 @@ def test_a_reminder_time_must_be_hh_mm(bad):
 @given(
     rule=rules(),
     # the 29th-31st land on shorter months' last days, where dateutil skips them (tested apart)
-    first=st.dates(date(1990, 1, 1), date(2060, 12, 28)).map(
-        lambda d: d.replace(day=min(d.day, 28))
-    ),
+    first=st.dates(date(1990, 1, 1), date(2060, 12, 28)).map(lambda d: d.replace(day=min(d.day, 28))),
     tz=st.sampled_from([tz for tz, _ in ZONES]),
     done_at_hour=st.integers(0, 23),
 )
 def test_an_all_day_series_walks_the_dates_dateutil_gives(rule, first, tz, done_at_hour):
     expected = [
         moment.date()
-        for moment in islice(
-            rrulestr(rule, dtstart=datetime.combine(first, datetime.min.time())), 6
-        )
+        for moment in islice(rrulestr(rule, dtstart=datetime.combine(first, datetime.min.time())), 6)
     ]
     assume(expected[:1] == [first])  # a series starts on its first due date
     clock = DayClock(tz)
@@ -165,9 +161,7 @@ def test_the_next_all_day_occurrence_reminds_at_the_owners_time_of_day():
 def test_moving_the_reminder_time_moves_open_reminders_of_open_all_day_tasks(uow, user):
     later = NOW.astimezone(user.zone).date() + timedelta(days=3)
     all_day = new_task(uow, user, due_date=later, reminders=[{"minutes_before": 60}])
-    timed = new_task(
-        uow, user, due_date=NOW + timedelta(days=3), reminders=[{"minutes_before": 60}]
-    )
+    timed = new_task(uow, user, due_date=NOW + timedelta(days=3), reminders=[{"minutes_before": 60}])
     fired_before = timed.reminders[0].fire_at
     update_profile(uow=uow, user_id=user.id, changes={"all_day_reminder_time": "18:15"}, now=NOW)
     local = all_day.reminders[0].fire_at.astimezone(user.zone)
@@ -187,11 +181,7 @@ def test_patching_a_date_time_due_clears_all_day_and_a_date_sets_it(uow, user):
     )
     assert not task.all_day and task.due_on() is None
     update_task(
-        uow=uow,
-        user_id=user.id,
-        task_id=task.id,
-        changes=TaskChanges(due_at=date(2031, 2, 1)),
-        now=NOW,
+        uow=uow, user_id=user.id, task_id=task.id, changes=TaskChanges(due_at=date(2031, 2, 1)), now=NOW
     )
     assert task.all_day and task.due_on() == date(2031, 2, 1)
     assert uow.published[-1].task.all_day and uow.published[-1].task.due_on == date(2031, 2, 1)

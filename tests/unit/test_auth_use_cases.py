@@ -100,7 +100,9 @@ def test_the_profile_changes_only_the_fields_given(uow, user):
 
 def test_an_unknown_time_zone_is_refused(uow, user):
     with pytest.raises(InvalidInput):
-        auth.update_profile(uow=uow, user_id=user.id, changes={"timezone": "Mars/Olympus"}, now=NOW)
+        auth.update_profile(
+            uow=uow, user_id=user.id, changes={"timezone": "Mars/Olympus"}, now=NOW
+        )
 
 
 def test_changing_the_password_ends_every_session(uow, user):

@@ -259,7 +259,9 @@ TITLES_AND_TRICKS = [
         due_date=day(2031, 1, 17),
     ),
     case('"Look at" tomorrow', title="Look at", due_date=day(2031, 1, 16)),
-    case("Review monday report", title="Review report", due_date=day(2031, 1, 20), note="quote it"),
+    case(
+        "Review monday report", title="Review report", due_date=day(2031, 1, 20), note="quote it"
+    ),
     case("Meet John on friday at the office", title="Meet John at the office"),
     case("Call mom, tomorrow, about the trip", title="Call mom, about the trip"),
     case("Submit report (due friday)", title="Submit report", due_date=day(2031, 1, 17)),
@@ -310,7 +312,7 @@ ZONES_AND_DST = [
         due_date=at(2031, 1, 16, 9, tz=BERLIN),
     ),
     case("Deploy tomorrow at 17:00", now=UTC_NOW, tz="UTC", due_date=at(2031, 1, 16, 17, tz="UTC")),
-    case("Pay 3/15", now=UTC_NOW, tz="UTC", due_date=day(2031, 3, 15, tz="UTC")),
+    case("Pay 3/15", now=UTC_NOW, tz="UTC", due_date=day(2031, 3, 15, tz='UTC')),
     case("Pay today at 11pm", now=LATE_IN_NEW_YORK, due_date=at(2031, 1, 15, 23)),
 ]
 

@@ -245,7 +245,9 @@ sections = Table(
     metadata,
     Column("id", Uuid, primary_key=True),
     Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
-    Column("project_id", Uuid, ForeignKey("tasks.projects.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "project_id", Uuid, ForeignKey("tasks.projects.id", ondelete="CASCADE"), nullable=False
+    ),
     Column("name", String(120), nullable=False),
     Column("key", String(120), nullable=False),
     Column("position", Integer, nullable=False),

@@ -53,7 +53,9 @@ def filters(
         from taskai.adapters.task_filters import compile_filter  # it builds on this module
 
         where.append(
-            compile_filter(query.filter, user_id=user_id, now=now, zone=query.zone, dialect=dialect)
+            compile_filter(
+                query.filter, user_id=user_id, now=now, zone=query.zone, dialect=dialect
+            )
         )
     if query.statuses:
         where.append(t.status.in_(query.statuses))

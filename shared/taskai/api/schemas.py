@@ -363,7 +363,9 @@ class RecurrenceIn(Strict):
         description="An RFC 5545 RRULE, e.g. FREQ=MONTHLY;BYMONTHDAY=-1",
         json_schema_extra=_rrule,
     )
-    preset: Preset | None = Field(None, json_schema_extra=_never_null)
+    preset: Preset | None = Field(
+        None, json_schema_extra=_never_null
+    )
     interval: int | None = Field(None, ge=1, le=1000)
     anchor: Anchor = v.Anchor.DUE
 

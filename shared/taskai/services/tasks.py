@@ -67,7 +67,9 @@ def create_task(*, uow: UnitOfWork, user_id: uuid.UUID, draft: TaskDraft, now: d
         clock = owner_clock(uow, user_id)
         zone = clock.zone
         due_at, all_day = due_moment(draft.due_date, clock)
-        project_id, section_id = place_of(uow, user_id, draft.project_id, draft.section_id, now=now)
+        project_id, section_id = place_of(
+            uow, user_id, draft.project_id, draft.section_id, now=now
+        )
         task = Task.create(
             user_id=user_id,
             title=draft.title,
