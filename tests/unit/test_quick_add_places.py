@@ -18,7 +18,13 @@ MONDAY = datetime(2026, 11, 30, 10, tzinfo=UTC)
     ("text", "language", "title", "project", "section"),
     [
         ("Buy milk +Errands /Today", "en", "Buy milk", "Errands", "Today"),
-        ('Write report +"Home office" /"Next up" p1', "en", "Write report", "Home office", "Next up"),
+        (
+            'Write report +"Home office" /"Next up" p1',
+            "en",
+            "Write report",
+            "Home office",
+            "Next up",
+        ),
         ("Plan trip +travel tomorrow #fun", "en", "Plan trip", "travel", None),
         ("/Backlog Fix the bug", "en", "Fix the bug", None, "Backlog"),
         ("Einkaufen +Arbeit morgen /Woche", "de", "Einkaufen", "Arbeit", "Woche"),

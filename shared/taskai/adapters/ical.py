@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Event, Timezone, vRecur
+from icalendar import Alarm, Calendar, Event, Timezone, vDatetime, vRecur
 
 from taskai.domain.calendar import PRIORITY
 from taskai.domain.days import DayClock
@@ -76,7 +76,8 @@ def event_of(task: Task, *, clock: DayClock, app_url: str, now: datetime) -> Eve
         summary = DONE_MARK + summary
         event.add("status", "CANCELLED" if task.skipped else "CONFIRMED")
         if task.completed_at is not None:
-            event.add("x-taskai-completed", task.completed_at.astimezone(UTC))
+            # an X- property has no known type: give the RFC's date-time form explicitly
+            event.add("x-taskai-completed", vDatetime(task.completed_at.astimezone(UTC)))
     else:
         event.add("status", "CONFIRMED")
         if task.recurrence_rule:
