@@ -48,6 +48,7 @@ functions-framework==3.10.2
 googleapis-common-protos==1.76.0
 gunicorn==27.0.1
 h11==0.16.0
+icalendar==7.3.2
 httpcore2==2.16.2
 httpx2==2.16.2
 idna==3.20

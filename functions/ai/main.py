@@ -26,10 +26,13 @@ def draft_of(call: Call, body: s.QuickAddIn) -> tuple[Draft, ZoneInfo]:
 
 @api.handles("parseText")
 def parse_text(call: Call) -> s.DraftPublic:
-    """POST /api/ai/parse → 200 DraftPublic of the line (rules when OpenAI fails), nothing saved;
-    422 InvalidInput."""
+    """POST /api/ai/parse → 200 DraftPublic of the line (rules when OpenAI fails) with its
+    +project and /section resolved, nothing saved; 422 InvalidInput."""
     draft, zone = draft_of(call, call.body(s.QuickAddIn))
-    return draft_public(service.savable_draft(draft, now=call.now), zone)
+    draft = service.savable_draft(draft, now=call.now)
+    return draft_public(
+        service.resolve_place(uow=call.uow(), user_id=call.user_id, draft=draft), zone
+    )
 
 
 @api.handles("createFromText")

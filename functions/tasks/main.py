@@ -1,6 +1,6 @@
 """tasks function: task CRUD, complete/reopen, filters, search, saved filters and sync
 (/api/tasks*, /api/filters*, /api/sync), projects and sections (/api/projects*, /api/sections*),
-import and export (/api/export, /api/import*)."""
+import and export (/api/export, /api/import*) and the calendar feed (/api/calendar*)."""
 
 import itertools
 import uuid
@@ -8,6 +8,7 @@ import uuid
 import flask
 import functions_framework
 
+from taskai.adapters.ical import feed_chunks
 from taskai.api import schemas as s
 from taskai.api import transfer as transfer_json
 from taskai.api.call import UnsupportedMediaType
@@ -19,7 +20,10 @@ from taskai.api.presenters import (
     tag_public,
     task_public,
 )
+from taskai.config import get_settings
+from taskai.domain.calendar import CalendarFeed
 from taskai.services import (
+    calendar,
     filters,
     projects,
     recurrence,
@@ -365,6 +369,71 @@ def import_todoist(call: Call) -> s.ImportReport:
         now=call.now,
     )
     return s.ImportReport.model_validate(report)
+
+
+# The calendar feed (issue 17)
+@api.handles("getCalendarFeed")
+def get_calendar_feed(call: Call) -> flask.Response:
+    """GET /api/calendar/<token>.ics → 200 text/calendar, streamed (at most 5,000 events), or
+    304 when If-None-Match holds its ETag; 404 NotFound for an unknown or rotated token."""
+    request = call.request
+    read = calendar.read_feed(
+        uow=call.uow(),
+        token=call.values["token"],
+        now=call.now,
+        unchanged=lambda etag: request.if_none_match.contains_weak(etag),
+    )
+    if read.tasks is None:
+        response = flask.Response(status=304)
+        del response.headers["Content-Type"]
+    else:
+        settings = get_settings()
+        chunks = feed_chunks(
+            read.tasks,
+            clock=read.owner.clock,
+            app_url=settings.public_url,
+            name="TaskAI",
+            now=call.now,
+        )
+        response = flask.Response(chunks, mimetype="text/calendar")
+        response.headers["Content-Disposition"] = 'inline; filename="taskai.ics"'
+        response.last_modified = read.last_modified
+    response.set_etag(read.etag)
+    # Cached by the calendar app only, and revalidated on each poll: the URL is a secret.
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@api.handles("getCalendar")
+def get_calendar(call: Call) -> s.CalendarPublic:
+    """GET /api/calendar → 200 CalendarPublic: the feed URL, or null until one is created."""
+    feed = calendar.show_feed(uow=call.uow(), user_id=call.user_id)
+    return calendar_public(feed)
+
+
+@api.handles("rotateCalendarToken")
+def rotate_calendar_token(call: Call) -> s.CalendarPublic:
+    """POST /api/calendar/token → 200 CalendarPublic with a new URL; the old one is 404 after."""
+    feed = calendar.rotate_feed(uow=call.uow(), user_id=call.user_id, key=feed_key(), now=call.now)
+    return calendar_public(feed)
+
+
+def calendar_public(feed: CalendarFeed | None) -> s.CalendarPublic:
+    """The feed's URL under PUBLIC_URL and its creation time, or nulls for no feed."""
+    if feed is None:
+        return s.CalendarPublic(url=None, created_at=None)
+    base = get_settings().public_url.rstrip("/")
+    return s.CalendarPublic(
+        url=f"{base}/api/calendar/{feed.token(feed_key())}.ics", created_at=feed.created_at
+    )
+
+
+def feed_key() -> str:
+    """The server's secret feed tokens are derived from: the JWT signing secret."""
+    secret = get_settings().jwt_secret
+    assert secret is not None  # Settings.from_env guarantees one
+    return secret
 
 
 def present(call: Call, task, notes=None) -> s.TaskPublic:  # type: ignore[no-untyped-def]

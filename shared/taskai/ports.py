@@ -16,6 +16,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, Self
 
 from taskai.domain.api_tokens import ApiToken
+from taskai.domain.calendar import CalendarFeed
 from taskai.domain.emails import Email
 from taskai.domain.events import DomainEvent
 from taskai.domain.filters.saved import SavedFilter
@@ -290,6 +291,24 @@ class WebhookAnswer(NamedTuple):
 
     status: int
     error: str | None = None
+
+
+# The calendar feed (issue 17)
+class CalendarFeedRepository(Protocol):
+    """Calendar feeds, one per user, looked up by their owner or by their token's hash."""
+
+    def add(self, feed: CalendarFeed) -> None:
+        """Keep a new feed."""
+
+    def of_user(self, user_id: uuid.UUID) -> CalendarFeed | None:
+        """The user's feed, or None until one is created."""
+
+    def with_owner(self, token_hash: str) -> tuple[CalendarFeed, User] | None:
+        """The feed of this token hash and its owner; None when unknown."""
+
+    def tasks(self, user_id: uuid.UUID, *, completed_since: datetime, limit: int) -> list[Task]:
+        """Up to `limit` of the user's tasks with a due date outside archived projects: open
+        ones first, then those completed since `completed_since`, each by due date."""
 
 
 class TagRepository(Protocol):
@@ -577,6 +596,10 @@ class UnitOfWork(Protocol):
     @property
     def deliveries(self) -> DeliveryRepository:
         """Webhook deliveries in this transaction."""
+
+    @property
+    def calendar(self) -> CalendarFeedRepository:
+        """Calendar feeds (issue 17), kept as their tokens' hashes."""
 
     # projects and sections
     @property

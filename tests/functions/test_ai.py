@@ -34,6 +34,8 @@ def answer(**fields) -> dict:
         "recurrence": {"rule": "FREQ=MONTHLY;BYMONTHDAY=1", "anchor": "due"},
         "reminders": [{"minutes_before": 1440, "at": None}],
         "all_day": False,
+        "project": None,
+        "section": None,
     }
     return {"content": json.dumps({**draft, **fields})}
 

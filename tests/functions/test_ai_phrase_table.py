@@ -53,6 +53,8 @@ def model_answer(row: Row) -> dict[str, Any]:
         "tags": rules.tags if row.tags is UNSET else row.tags,
         "recurrence": recurrence,
         "reminders": [model_reminder(item, row.tz) for item in reminders],
+        "project": rules.project,
+        "section": rules.section,
     }
 
 

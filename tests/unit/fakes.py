@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from taskai.adapters.outbox import event_data
 from taskai.contracts import EventData, parse
 from taskai.domain.api_tokens import ApiToken
+from taskai.domain.calendar import CalendarFeed
 from taskai.domain.emails import Email
 from taskai.domain.events import DomainEvent
 from taskai.domain.filters.saved import SavedFilter
@@ -145,6 +146,7 @@ class FakeUserRepository:
             uow.tags.items,
             uow.api_tokens.items,
             uow.webhooks.items,
+            uow.calendar.items,
             uow.projects.items,
             uow.sections.items,
         ):
@@ -279,6 +281,40 @@ class FakeWebhookSender:
         self.sent.append({"url": url, "secret": secret, "id": message_id, "body": body})
         status = self.statuses.pop(0) if self.statuses else 204
         return WebhookAnswer(status, None if status < 300 else f"HTTP {status}")
+
+
+# The calendar feed (issue 17)
+class FakeCalendarFeedRepository:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+        self.items: dict[uuid.UUID, CalendarFeed] = {}
+
+    def add(self, feed: CalendarFeed) -> None:
+        """Keep the feed by its owner."""
+        self.items[feed.user_id] = feed
+
+    def of_user(self, user_id: uuid.UUID) -> CalendarFeed | None:
+        """The user's feed, or None."""
+        return self.items.get(user_id)
+
+    def with_owner(self, token_hash: str) -> tuple[CalendarFeed, User] | None:
+        """The feed of this token hash and its owner; None when unknown."""
+        feed = next((f for f in self.items.values() if f.token_hash == token_hash), None)
+        return None if feed is None else (feed, self.uow.users.items[feed.user_id])
+
+    def tasks(self, user_id: uuid.UUID, *, completed_since: datetime, limit: int) -> list[Task]:
+        """Open tasks with a due date first, then recently completed ones, by due date."""
+        archived = {p.id for p in self.uow.projects.items.values() if p.archived}
+        found = [
+            t
+            for t in self.uow.tasks.items.values()
+            if t.user_id == user_id
+            and t.due_at is not None
+            and t.project_id not in archived
+            and (not t.is_completed or (t.completed_at or completed_since) >= completed_since)
+        ]
+        found.sort(key=lambda t: (t.is_completed, t.due_at, t.id))
+        return found[:limit]
 
 
 class FakeTagRepository:
@@ -766,6 +802,7 @@ class FakeUnitOfWork:
         self.webhooks = FakeWebhookRepository()  # webhooks (issue 17)
         self.deliveries = FakeDeliveryRepository()
         self.filters = FakeSavedFilterRepository(self)  # saved filters (issue 16)
+        self.calendar = FakeCalendarFeedRepository(self)  # the calendar feed (issue 17)
         self.projects = FakeProjectRepository(self)
         self.sections = FakeSectionRepository(self)
         self.imports = FakeImportLog()  # import and export (issue 17)

@@ -40,6 +40,8 @@ Fill the schema:
 - priority: low|medium|high|urgent when the line says so (!high, p1=urgent, p2=high,
   "urgent"), else null.
 - tags: the #words, without '#'.
+- project: the +word (or +"quoted words"), without '+' and quotes, else null.
+- section: the /word (or /"quoted words"), without '/' and quotes, else null.
 - recurrence: an RFC 5545 RRULE body (e.g. FREQ=WEEKLY;BYDAY=MO,TH) and anchor "due",
   or anchor "completion" for "every!", or null. Exclusions ("daily except weekends") are
   a BYDAY list of the days that remain.
@@ -73,6 +75,9 @@ class AIDraft(BaseModel):
     reminders: list[AIReminder]
     # All-day tasks (#16)
     all_day: bool
+    # Quick add's +project and /section (#16): names, resolved against the user's on creation
+    project: str | None
+    section: str | None
 
 
 class OpenAIParser:
@@ -160,4 +165,13 @@ def to_draft(answer: AIDraft, zone: ZoneInfo) -> Draft:
         recurrence=recurrence,
         reminders=reminders,
         source=DraftSource.OPENAI,
+        project=place_name(answer.project),
+        section=place_name(answer.section),
     )
+
+
+def place_name(name: str | None) -> str | None:
+    """A project or section name the model gave, without a leading marker or quotes and with
+    white space collapsed; None for none or an empty one."""
+    cleaned = " ".join((name or "").strip().lstrip("+/").strip('"“”').split())
+    return cleaned or None

@@ -32,6 +32,7 @@ from sqlalchemy.orm import registry, relationship
 from sqlalchemy.types import TypeDecorator
 
 from taskai.domain.api_tokens import ApiToken
+from taskai.domain.calendar import CalendarFeed
 from taskai.domain.filters.saved import SavedFilter
 from taskai.domain.projects import Project, Section
 from taskai.domain.reminders import Reminder
@@ -227,6 +228,16 @@ webhook_deliveries = Table(
     UniqueConstraint("webhook_id", "event_id"),  # one delivery per event and webhook
     Index(None, "webhook_id", "created_at"),
     Index(None, "status", "next_attempt_at"),
+)
+
+# The calendar feed (issue 17): one per user, its URL token kept as a SHA-256, looked up by it.
+calendar_feeds = Table(
+    "calendar_feeds",
+    metadata,
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("nonce", String(32), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    created(),
 )
 
 tasks = Table(
@@ -488,6 +499,7 @@ def _map() -> None:
     mapper.map_imperatively(SavedFilter, saved_filters)  # saved filters (issue 16)
     mapper.map_imperatively(Webhook, webhooks)  # webhooks (issue 17)
     mapper.map_imperatively(Delivery, webhook_deliveries)
+    mapper.map_imperatively(CalendarFeed, calendar_feeds)  # the calendar feed (issue 17)
     mapper.map_imperatively(
         Task,
         tasks,

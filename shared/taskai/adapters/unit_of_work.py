@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from taskai.adapters import orm
+from taskai.adapters.calendar_store import CalendarFeedRepository
 from taskai.adapters.db import READ_ONLY, clash
 from taskai.adapters.orm import UTCDateTime
 from taskai.adapters.outbox import event_data
@@ -87,6 +88,7 @@ class UnitOfWork:
         self.filters = SavedFilterRepository(self.session)  # saved filters (issue 16)
         self.webhooks = WebhookRepository(self.session)  # webhooks (issue 17)
         self.deliveries = DeliveryRepository(self.session)
+        self.calendar = CalendarFeedRepository(self.session)  # the calendar feed (issue 17)
         self.deleted: list[tuple[str, uuid.UUID, uuid.UUID]] = []
         # projects and sections: what their deletion does to their tasks, in bulk at commit
         self.projects = ProjectRepository(self.session)

@@ -149,7 +149,7 @@ class Api:
             if not takes_body and operation.method != "GET":
                 call.no_body()
             result = self.handlers[endpoint](call)
-            if isinstance(result, flask.Response):  # streamed by its handler (the export)
+            if isinstance(result, flask.Response):  # not JSON, or streamed (export, calendar)
                 return result
             if operation.status == 204:
                 empty = flask.Response(status=204)

@@ -72,7 +72,9 @@ def operation(op: Operation) -> dict[str, Any]:
             "name": name,
             "in": "path",
             "required": True,
-            "schema": {"type": "string", "format": "uuid"},
+            "schema": {"type": "string", "format": "uuid"}
+            if f"<uuid:{name}>" in op.path
+            else {"type": "string"},
         }
         for name in CONVERTER.findall(op.path)
     ]
@@ -153,7 +155,10 @@ def responses(op: Operation) -> dict[str, Any]:
     answer with ErrorPublic."""
     error = {"content": {"application/json": {"schema": {"$ref": REF.format(model="ErrorPublic")}}}}
     out: dict[str, Any] = {}
-    if op.response is None:
+    if op.media is not None:  # the calendar feed: not JSON, and 304 for a current copy
+        out[str(op.status)] = {"description": "OK", "content": {op.media: {"schema": {}}}}
+        out["304"] = {"description": "Not modified: the If-None-Match ETag is current"}
+    elif op.response is None:
         out[str(op.status)] = {"description": "Done"}
     else:
         content = {"application/json": {"schema": {"$ref": REF.format(model=op.response.__name__)}}}

@@ -35,6 +35,8 @@ class Operation:
     # A body that is not JSON (import and export, issue 17): its media type and the OpenAPI
     # format of its text.
     upload: tuple[str, str] | None = None
+    # The calendar feed (issue 17): the success answer's media type, when it is not JSON.
+    media: str | None = None
 
 
 # fmt: off
@@ -163,6 +165,18 @@ OPERATIONS = (
               "Import Todoist's CSV export (text/csv or a multipart `file`) into one project",
               query=s.TodoistImportParams, response=s.ImportReport, scope=SESSION,
               upload=("text/csv", "todoist-csv")),
+    # The calendar feed (issue 17): the URL's token is the feed's credential. Showing or
+    # rotating it needs a session: the URL reads every dated task for as long as it stands, more
+    # than an API token's own scopes may grant (and rotating cuts off every subscribed client).
+    Operation("getCalendarFeed", "GET", "/api/calendar/<token>.ics", "tasks",
+              "The caller's tasks with due dates as iCalendar (RFC 5545), for calendar apps; "
+              "the path's token is the credential", public=True, media="text/calendar"),
+    Operation("getCalendar", "GET", "/api/calendar", "tasks",
+              "The secret calendar feed URL (null until created)",
+              response=s.CalendarPublic, scope=SESSION),
+    Operation("rotateCalendarToken", "POST", "/api/calendar/token", "tasks",
+              "Create the calendar feed URL, or replace it: the old one answers 404",
+              response=s.CalendarPublic, scope=SESSION),
     Operation("parseText", "POST", "/api/ai/parse", "ai", "Parse a line of text into a task draft",
               body=s.QuickAddIn, response=s.DraftPublic, scope="tasks:write"),
     Operation("createFromText", "POST", "/api/ai/tasks", "ai", "Create a task from a line of text",

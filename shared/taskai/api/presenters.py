@@ -156,6 +156,10 @@ def draft_public(draft: Draft, zone: ZoneInfo) -> s.DraftPublic:
         source=draft.source,
         notes=draft.notes,
         spans=[s.DraftSpan(**span) for span in draft.spans],
+        project=draft.project,
+        section=draft.section,
+        project_id=draft.project_id,
+        section_id=draft.section_id,
     )
 
 

@@ -427,6 +427,14 @@ class DeliveryList(Model):
     deliveries: list[DeliveryPublic]
 
 
+# The calendar feed (issue 17)
+class CalendarPublic(Model):
+    url: str | None = Field(
+        description="The secret iCalendar URL (GET needs no token); null until one is created"
+    )
+    created_at: datetime | None = Field(description="When the current URL was made")
+
+
 class RecurrenceIn(Strict):
     """A `rule`, or a `preset` with an `interval`; anchor "completion" is Todoist's every!."""
 
@@ -1026,6 +1034,15 @@ class DraftPublic(Model):
     # All-day tasks (#16)
     all_day: bool = Field(False, description="A date without a time: due that whole day")
     due_on: date | None = Field(None, description="The all-day date; null for other drafts")
+    # Quick add's +project and /section (#16): the names read, and what they resolve to
+    project: str | None = Field(None, description="The +project name read, as typed")
+    section: str | None = Field(None, description="The /section name read, as typed")
+    project_id: uuid.UUID | None = Field(
+        None, description="The caller's project of that name; null: the Inbox"
+    )
+    section_id: uuid.UUID | None = Field(
+        None, description="The project's section of that name; null: no section"
+    )
 
 
 class QuickAddPublic(Model):

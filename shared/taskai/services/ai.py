@@ -9,6 +9,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from taskai.domain import quickadd
+from taskai.domain.names import name_key
 from taskai.domain.quickadd import Draft
 from taskai.domain.reminders import MAX_REMINDERS
 from taskai.domain.tags import clean_tag_name
@@ -95,11 +96,40 @@ def savable_draft(draft: Draft, *, now: datetime) -> Draft:
     return draft
 
 
+def resolve_place(*, uow: UnitOfWork, user_id: uuid.UUID, draft: Draft) -> Draft:
+    """The draft with project_id and section_id of the user's project and section its +project
+    and /section name (by name key: any case); an unknown name leaves the Inbox or no section,
+    and a note says so (not an error). A /section alone is looked for in the Inbox."""
+    if draft.project is None and draft.section is None:
+        return draft
+    notes, project_id, section_id = list(draft.notes), None, None
+    with uow:
+        project = None
+        if draft.project is not None:
+            project = uow.projects.by_key(user_id, name_key(draft.project))
+            if project is None:
+                notes.append(f"no project named '{draft.project}'; the task goes to the Inbox")
+            else:
+                project_id = project.id
+        if draft.section is not None:
+            home = project or uow.projects.inbox(user_id)
+            key = name_key(draft.section)
+            sections = uow.sections.of_project(home.id) if home is not None else []
+            section = next((x for x in sections if x.key == key), None)
+            if section is None:
+                where = home.name if home is not None else "the Inbox"
+                notes.append(f"no section named '{draft.section}' in {where}; left in no section")
+            else:
+                section_id = section.id
+    return replace(draft, project_id=project_id, section_id=section_id, notes=notes)
+
+
 def create_from_text(
     *, uow: UnitOfWork, user_id: uuid.UUID, draft: Draft, now: datetime
 ) -> tuple[Task, Draft]:
-    """Create the task a draft describes; returns it with the draft as saved."""
-    draft = savable_draft(draft, now=now)
+    """Create the task a draft describes, in the project and section it names (resolve_place);
+    returns it with the draft as saved. Raises InvalidInput naming the field."""
+    draft = resolve_place(uow=uow, user_id=user_id, draft=savable_draft(draft, now=now))
     task = create_task(
         uow=uow,
         user_id=user_id,
@@ -112,6 +142,8 @@ def create_from_text(
             tags=list(draft.tags),
             recurrence=draft.recurrence,
             reminders=[dict(r) for r in draft.reminders],
+            project_id=draft.project_id,
+            section_id=draft.section_id,
         ),
         now=now,
     )

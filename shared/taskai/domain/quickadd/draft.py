@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypedDict
@@ -37,3 +38,9 @@ class Draft:
     spans: list[Span] = field(default_factory=list, compare=False)
     # All-day tasks (#16): due_date is then the start of that day in the user's zone.
     all_day: bool = False
+    # Quick add's +project and /section (#16): the names as typed, and the caller's project and
+    # section they name (resolved against the user's projects; None: the Inbox, no section).
+    project: str | None = None
+    section: str | None = None
+    project_id: uuid.UUID | None = None
+    section_id: uuid.UUID | None = None

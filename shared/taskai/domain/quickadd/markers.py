@@ -1,12 +1,18 @@
-"""Readers for the inline markers: #tags and priorities."""
+"""Readers for the inline markers: #tags, +project, /section and priorities."""
 
 from __future__ import annotations
 
 import re
 
-from .phrase import Phrase
+from .phrase import MASK, Phrase
 
 TAG_RE = re.compile(r"(?<![\w&/#])#(?P<tag>\w[\w\-]*)")
+
+# +project and /section (#16): a word, or a quoted name (+"Home office"; masked in the working
+# copy). Not after a word character or another marker ("C++", "and/or", "3/15"), nor digits
+# only ("+1 555", "/2").
+PLACE_RE = re.compile(rf"(?<![\w&/#+])(?P<mark>[+/])(?:(?P<word>\w[\w\-]*)|(?P<quoted>{MASK}+))")
+PLACE_KINDS = {"+": "project", "/": "section"}
 
 PRIORITY_RE = re.compile(
     r"""(?<!\S)(?P<bangs>!{1,3})(?!\S)
@@ -56,3 +62,35 @@ def take_priority(phrase: Phrase) -> str | None:
     if len(levels) > 1:
         phrase.note(f"Several priorities given ({', '.join(levels)}); using {chosen}.")
     return chosen
+
+
+def take_place(phrase: Phrase) -> tuple[str | None, str | None]:
+    """Read and take the +project and the /section; the first of each wins (noted otherwise)."""
+    names: dict[str, list[str]] = {"project": [], "section": []}
+    if "+" not in phrase.work and "/" not in phrase.work:
+        return None, None
+    for match in PLACE_RE.finditer(phrase.work):
+        start, end = match.span()
+        if match["word"] is not None:
+            name = match["word"].rstrip("-")
+            if name.isdigit():
+                continue
+        else:  # the quoted literal is the name, and no longer part of the title
+            name = " ".join(phrase.text[start + 2 : end - 1].split())
+            phrase.quotes = [q for q in phrase.quotes if q != (start + 1, end)]
+            if not name:
+                continue
+        kind = PLACE_KINDS[match["mark"]]
+        names[kind].append(name)
+        phrase.take(start, end, kind)
+    for kind, found in names.items():
+        if len({name.casefold() for name in found}) > 1:
+            phrase.note(f"Several {kind}s given ({', '.join(found)}); using {found[0]}.")
+    return next(iter(names["project"]), None), next(iter(names["section"]), None)
+
+
+def place_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of +project and /section words in raw text, which translation leaves alone."""
+    if "+" not in text and "/" not in text:
+        return []
+    return [match.span() for match in PLACE_RE.finditer(text) if match["word"] is not None]

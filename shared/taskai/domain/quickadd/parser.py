@@ -10,7 +10,7 @@ from taskai.errors import InvalidInput
 from .context import Context
 from .dates import DatePart, take_date
 from .draft import Draft
-from .markers import take_priority, take_tags
+from .markers import take_place, take_priority, take_tags
 from .phrase import Phrase, read_phrase
 from .recurrence import Rule, take_recurrence
 from .reminders import resolve_reminders, take_reminders
@@ -55,6 +55,7 @@ def _carry_back(draft: Draft, phrase: Phrase, translation: Translation, text: st
 def _read(phrase: Phrase, description: str | None, context: Context) -> Draft:
     """Run the readers over the phrase, in an order where none eats another's words."""
     tags = take_tags(phrase)
+    project, section = take_place(phrase)
     priority = take_priority(phrase)
     reminder_specs = take_reminders(phrase, context)
     rule = take_recurrence(phrase)
@@ -75,6 +76,8 @@ def _read(phrase: Phrase, description: str | None, context: Context) -> Draft:
         all_day=day is not None,
         priority=priority,
         tags=tags,
+        project=project,
+        section=section,
         recurrence={"rule": rule.body(), "anchor": rule.anchor} if rule else None,
         reminders=resolve_reminders(reminder_specs, due, context, phrase),
         notes=phrase.notes,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .language_data import RuleSet, rules_for
+from .markers import place_spans
 from .phrase import shielded_spans
 
 LANGUAGES = ("en", "de", "es", "fr")
@@ -61,7 +62,7 @@ def translate(text: str, language: str) -> Translation:
         for match in pattern.finditer(text)
         if match.end() > match.start()
     )
-    claimed = shielded_spans(text)
+    claimed = shielded_spans(text) + place_spans(text)  # +project and /section stay as typed
     found: list[tuple[int, int, str]] = []
     for start, _, index, match in candidates:
         end = match.end()
