@@ -158,6 +158,8 @@ def test_a_filter_combines_with_the_other_parameters_sort_and_pages(board):
         ("today &", "expected a filter such as 'today' or '#tag', '!' or '(' at the end"),
         ("today @ p1", "at position 7"),
         ("due before: someday", "'someday' is not a date"),
+        ("due before: 9999-12-31", "outside the years 1900 to 8999"),
+        ("due after: december 31 9999", "outside the years 1900 to 8999"),
         ("today | " * 200 + "today", "1000"),
     ],
 )

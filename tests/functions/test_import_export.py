@@ -332,3 +332,46 @@ def test_the_command_line_exports_and_imports_against_the_configured_database(
     assert report["created"]["tasks"] == 6 and len(report["rejected"]) == 3
     assert "Chores" in [p["name"] for p in export(carol)["projects"]]
     assert main(["import", str(tmp_path / "missing.json"), "--user", carol.email]) == 2
+
+
+def test_a_parent_cycle_in_a_file_is_not_imported_as_one(alice):
+    document = {
+        "format": "taskai-export",
+        "version": 1,
+        "tasks": [
+            {"id": "a", "title": "A", "parent_id": "b"},
+            {"id": "b", "title": "B", "parent_id": "a"},
+            {"id": "c", "title": "C", "parent_id": "c"},
+        ],
+    }
+    report = alice.post("/api/import", document).json
+    assert report["created"]["tasks"] == 3 and report["subtasks"] == 2  # two could not nest
+    tasks = {t["title"]: t for t in export(alice)["tasks"]}
+    ids = {t["id"] for t in tasks.values()}
+    assert tasks["C"]["parent_id"] is None
+    for title in ("A", "B"):  # one nests under the other, never each under each
+        parent = tasks[title]["parent_id"]
+        assert parent is None or tasks[{"A": "B", "B": "A"}[title]]["parent_id"] is None
+        assert parent is None or parent in ids
+
+
+def test_a_csv_the_csv_module_cannot_read_is_422_naming_the_file(alice):
+    text = "TYPE,CONTENT\ntask," + "x" * 200_000 + "\n"
+    response = alice.call(
+        "POST", "/api/import/todoist", data=text.encode(), headers={"Content-Type": "text/csv"}
+    )
+    assert response.status_code == 422 and "file" in response.json["error"]["fields"]
+
+
+def test_a_date_outside_the_calendar_is_refused_on_every_door(alice):
+    quick = alice.post("/api/ai/tasks", {"text": "party on 9999-12-31"})
+    assert quick.status_code == 422 and "due_date" in quick.json["error"]["fields"]
+    csv_text = "TYPE,CONTENT,DATE\ntask,party,9999-12-31\n"
+    report = alice.call(
+        "POST", "/api/import/todoist", data=csv_text.encode(), headers={"Content-Type": "text/csv"}
+    ).json
+    assert [(r["line"], r["field"]) for r in report["rejected"]] == [(2, "due_date")]
+    document = {"format": "taskai-export", "version": 1,
+                "tasks": [{"id": "x", "title": "far", "due_date": "9999-12-31T00:00:00Z"}]}  # fmt: skip
+    rejected = alice.post("/api/import", document).json["rejected"]
+    assert [r["field"] for r in rejected] == ["due_date"]

@@ -72,6 +72,9 @@ def test_the_owner_changes_and_deletes_a_webhook_and_nobody_else_sees_it(alice, 
     [
         ({"url": "ftp://example.com/"}, "url"),
         ({"url": "https://user:pw@example.com/"}, "url"),
+        ({"url": "https://93.184.216.34/ü/日本?q=✓"}, "url"),  # not ASCII: never sendable
+        ({"url": " https://93.184.216.34/"}, "url"),
+        ({"url": "https://93.184.216.34:0/"}, "url"),
         ({"url": "http://example.com/"}, "url"),  # plain http only to an allowed host
         (
             {"url": "https://example.com/", "event_types": ["com.taskai.task.exploded"]},

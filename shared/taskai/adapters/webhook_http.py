@@ -126,7 +126,7 @@ class WebhookHttp:
             status = int(response.status)
         except TimeoutError:
             return WebhookAnswer(0, f"no answer within {self.timeout_s:g} s")
-        except (OSError, http.client.HTTPException) as e:
+        except (OSError, http.client.HTTPException, UnicodeError) as e:
             return WebhookAnswer(0, f"{type(e).__name__}: {e}"[:200])
         finally:
             connection.close()

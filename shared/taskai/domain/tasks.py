@@ -22,6 +22,7 @@ from taskai.domain.events import (
     TaskUpdated,
 )
 from taskai.domain.recurrence import Recurrence
+from taskai.domain.recurrence.occurrences import FIRST_YEAR, LAST_YEAR
 from taskai.domain.reminders import (
     CANCELLED,
     MAX_REMINDERS,
@@ -49,6 +50,8 @@ MAX_TITLE = 500
 MAX_DESCRIPTION = 20_000
 MAX_TAGS = 50
 
+EARLIEST_DUE = datetime(FIRST_YEAR - 1, 12, 31, tzinfo=UTC)
+LATEST_DUE = datetime(LAST_YEAR + 1, 1, 2, tzinfo=UTC)
 
 def clean_title(title: str) -> str:
     """Trim a title and check its length."""
@@ -57,6 +60,16 @@ def clean_title(title: str) -> str:
         message = f"must be 1 to {MAX_TITLE} characters"
         raise InvalidInput(f"title {message}", fields={"title": message})
     return title
+
+
+def check_due(due_at: datetime | None) -> datetime | None:
+    """`due_at` if in the calendar the API speaks (the years FIRST_YEAR to LAST_YEAR, a day's
+    slack for zones either side of UTC); raises InvalidInput naming due_date, whichever door
+    (API, quick add, import) the date came through."""
+    if due_at is not None and not EARLIEST_DUE <= due_at <= LATEST_DUE:
+        message = f"must be in the years {FIRST_YEAR} to {LAST_YEAR}"
+        raise InvalidInput(f"due_date {message}", fields={"due_date": message})
+    return due_at
 
 
 def check_choice(value: str, vocabulary: type[W], field_name: str) -> W:
@@ -138,7 +151,7 @@ class Task:
         task.parent_id, task.position = parent_id, position
         task.description = check_description(description)
         task.priority = check_choice(priority, Priority, "priority")
-        task.due_at, task.all_day = due_at, bool(all_day and due_at)
+        task.due_at, task.all_day = check_due(due_at), bool(all_day and due_at)
         task.set_tags(tags)
         task.set_recurrence(recurrence, now=now)
         task.set_reminders(reminders, now=now)
@@ -302,7 +315,7 @@ class Task:
 
     def reschedule(self, due_at: datetime | None, *, now: datetime, all_day: bool = False) -> None:
         """Move the due time (`all_day`: the start of a day); offset reminders move with it."""
-        self.due_at, self.all_day = due_at, bool(all_day and due_at)
+        self.due_at, self.all_day = check_due(due_at), bool(all_day and due_at)
         if self.recurrence_rule and self.occurrence == 1:
             self.series_start = due_at or self.created_at
         self.follow_reminders(now=now)

@@ -8,6 +8,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from taskai.errors import InvalidInput
 
@@ -45,8 +46,17 @@ class Row:
 
 def read_csv(text: str) -> tuple[list[Row], list[Rejection]]:
     """The rows of a Todoist CSV export, in order, and the rejected ones with their line numbers;
-    blank rows are skipped. Raises InvalidInput (field `file`) without a TYPE or CONTENT column."""
+    blank rows are skipped. Raises InvalidInput (field `file`) without a TYPE or CONTENT column,
+    or for a file the csv module cannot read (a field over its 128 KiB limit, a NUL)."""
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        return _read(reader)
+    except csv.Error as e:
+        message = f"cannot read line {reader.line_num}: {e}"
+        raise InvalidInput(message, fields={"file": message}) from e
+
+
+def _read(reader: Any) -> tuple[list[Row], list[Rejection]]:  # a csv reader
     header = [name.strip().upper() for name in next(reader, [])]
     missing = [name for name in REQUIRED if name not in header]
     if missing:

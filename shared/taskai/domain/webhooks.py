@@ -35,7 +35,10 @@ DeliveryStatus = Literal["pending", "delivered", "failed"]
 
 def check_url(url: str, *, plain_http_hosts: Collection[str]) -> str:
     """The URL, if it is https (or http to a host of `plain_http_hosts`) with a host and no
-    credentials; raises InvalidInput naming `url`."""
+    credentials, written in ASCII without spaces (RFC 3986: percent-encoded path, punycode
+    host); raises InvalidInput naming `url`."""
+    if not url.isascii() or any(c.isspace() or not c.isprintable() for c in url):
+        raise _bad_url("must be ASCII without spaces (percent-encode the rest, punycode the host)")
     try:
         parts = urllib.parse.urlsplit(url)
         host = (parts.hostname or "").lower()
@@ -46,6 +49,8 @@ def check_url(url: str, *, plain_http_hosts: Collection[str]) -> str:
         raise _bad_url(f"must be at most {MAX_URL_LENGTH} characters")
     if parts.scheme not in ("https", "http") or not host:
         raise _bad_url("must be an https:// URL with a host")
+    if parts.port == 0:
+        raise _bad_url("must not name port 0")
     if parts.scheme == "http" and host not in plain_http_hosts:
         raise _bad_url("must use https (plain http only to an allowed host)")
     if parts.username is not None or parts.password is not None:

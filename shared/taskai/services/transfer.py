@@ -275,11 +275,12 @@ class Importer:
 
     def attach(self, task: Task, parent: Task) -> bool:
         """Make `task` a subtask of `parent`, last among its siblings; False (left as it is)
-        for a parent in another project or section, or one nested MAX_DEPTH deep already."""
+        for a parent in another project or section, one nested MAX_DEPTH deep already, or one
+        under `task` itself (a cycle, or the task its own parent)."""
         depth, above = 1, parent
-        while above.parent_id is not None and depth <= MAX_DEPTH:
+        while above is not task and above.parent_id is not None and depth <= MAX_DEPTH:
             depth, above = depth + 1, self.by_id[above.parent_id]
-        if depth > MAX_DEPTH or (parent.project_id, parent.section_id) != (
+        if above is task or depth > MAX_DEPTH or (parent.project_id, parent.section_id) != (
             task.project_id,
             task.section_id,
         ):

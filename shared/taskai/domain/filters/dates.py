@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from taskai.domain.quickadd.context import Context
 from taskai.domain.quickadd.dates import DATE_RE, DatePart, read_date
+from taskai.domain.recurrence.occurrences import FIRST_YEAR, LAST_YEAR
 from taskai.errors import InvalidInput
 
 
@@ -33,6 +34,10 @@ def read_when(words: str, *, now: datetime, zone: tzinfo) -> tuple[datetime, dat
     reading = read_date(match, Context(now=local, zone=zone, today=local.date())) if match else None
     if not isinstance(reading, DatePart):
         raise InvalidInput(f"'{words}' is not a date quick add reads (e.g. 'friday', '2031-03-10')")
+    day = reading.moment.date() if reading.moment is not None else reading.day
+    assert day is not None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise InvalidInput(f"'{words}' is outside the years {FIRST_YEAR} to {LAST_YEAR}")
     if reading.moment is not None:
         return reading.moment, reading.moment
     assert reading.day is not None
