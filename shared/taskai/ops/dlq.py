@@ -61,9 +61,16 @@ def plan_redrive(
 
 
 def pick_source(sources: list[dict[str, Any]], topic: str, name: str | None) -> dict[str, Any]:
-    """The one KafkaSource reading `topic` (or the one called `name`)."""
+    """The one KafkaSource reading `topic` (or the one called `name`); of several, the one of
+    the function whose dead letters are `topic`'s DLQ (the Trigger table's rule, as `taskai
+    redrive` has it: recurrence's for task-events.dlq, not the webhooks')."""
+    from taskai.triggers import TRIGGERS
+
     readers = [s for s in sources if topic in s.get("spec", {}).get("topics", [])]
     chosen = [s for s in readers if name in (None, s["metadata"]["name"])]
+    if name is None and len(chosen) > 1:
+        owners = {t.function for t in TRIGGERS if t.dead_letter_topic == topic + DLQ_SUFFIX}
+        chosen = [s for s in chosen if s["metadata"]["name"] in owners] or chosen
     if len(chosen) == 1:
         return chosen[0]
     names = ", ".join(sorted(s["metadata"]["name"] for s in readers)) or "none"
