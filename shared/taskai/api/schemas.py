@@ -375,7 +375,10 @@ class WebhookUpdate(Strict):
     url: WebhookUrl | None = Field(None, json_schema_extra=_never_null)
     event_types: EventTypes | None = Field(None, json_schema_extra=_never_null)
     enabled: bool | None = Field(
-        None, description="true enables it again after failures", json_schema_extra=_never_null
+        None,
+        strict=True,
+        description="true enables it again after failures",
+        json_schema_extra=_never_null,
     )
 
     @field_validator("url", "event_types", "enabled", mode="before")
@@ -456,7 +459,7 @@ class RecurrenceIn(Strict):
         json_schema_extra=_rrule,
     )
     preset: Preset | None = Field(None, json_schema_extra=_never_null)
-    interval: int | None = Field(None, ge=1, le=1000)
+    interval: int | None = Field(None, strict=True, ge=1, le=1000)
     anchor: Anchor = v.Anchor.DUE
 
 
@@ -474,7 +477,9 @@ class ReminderIn(Strict):
         },
     )
 
-    minutes_before: int | None = Field(None, ge=0, le=527040, json_schema_extra=_never_null)
+    minutes_before: int | None = Field(
+        None, strict=True, ge=0, le=527040, json_schema_extra=_never_null
+    )
     at: Moment | None = Field(None, json_schema_extra=_never_null)
 
     @field_validator("minutes_before", "at")
@@ -784,7 +789,9 @@ FilterQuery = Annotated[
         json_schema_extra={"format": "filter-query"},
     ),
 ]
-FilterPosition = Annotated[int, Field(ge=0, le=1_000_000, description="Place in the list")]
+FilterPosition = Annotated[
+    int, Field(strict=True, ge=0, le=1_000_000, description="Place in the list")
+]
 
 
 class FilterPublic(Model):
@@ -858,7 +865,9 @@ class ProjectCreate(Strict):
     name: ProjectName
     color: Color | None = Field(None, description="A palette color when left out")
     view: ProjectView = v.ProjectView.LIST
-    position: int | None = Field(None, ge=0, lt=2**31, description="Last when left out")
+    position: int | None = Field(
+        None, strict=True, ge=0, lt=2**31, description="Last when left out"
+    )
 
 
 class ProjectUpdate(Strict):
@@ -867,9 +876,12 @@ class ProjectUpdate(Strict):
     name: ProjectName | None = Field(None, json_schema_extra=_never_null)
     color: Color | None = Field(None, json_schema_extra=_never_null)
     view: ProjectView | None = Field(None, json_schema_extra=_never_null)
-    position: int | None = Field(None, ge=0, lt=2**31, json_schema_extra=_never_null)
+    position: int | None = Field(None, strict=True, ge=0, lt=2**31, json_schema_extra=_never_null)
     archived: bool | None = Field(
-        None, description="Hides its tasks from lists but search", json_schema_extra=_never_null
+        None,
+        strict=True,
+        description="Hides its tasks from lists but search",
+        json_schema_extra=_never_null,
     )
 
     @field_validator("name", "color", "view", "position", "archived")
@@ -905,12 +917,14 @@ class ProjectDeleteParams(Strict):
 
 class SectionCreate(Strict):
     name: ProjectName
-    position: int | None = Field(None, ge=0, lt=2**31, description="Last when left out")
+    position: int | None = Field(
+        None, strict=True, ge=0, lt=2**31, description="Last when left out"
+    )
 
 
 class SectionUpdate(Strict):
     name: ProjectName | None = Field(None, json_schema_extra=_never_null)
-    position: int | None = Field(None, ge=0, lt=2**31, json_schema_extra=_never_null)
+    position: int | None = Field(None, strict=True, ge=0, lt=2**31, json_schema_extra=_never_null)
 
     @field_validator("name", "position")
     @classmethod
@@ -962,6 +976,13 @@ class ImportIn(Model):
     tags: list[dict[str, Any]] = []
     filters: list[dict[str, Any]] = []
     tasks: list[dict[str, Any]] = Field([], max_length=MAX_IMPORT_TASKS)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _a_number(cls, value: Any) -> Any:
+        if isinstance(value, bool):  # true == 1 in Python, but not in JSON
+            raise ValueError("must be the number 1")
+        return value
 
 
 class ImportRejection(Model):
