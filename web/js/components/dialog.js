@@ -51,11 +51,13 @@ export function confirmDialog(question, { confirm = 'Delete', detail } = {}) {
 export const SHORTCUTS = [
   ['q', 'Quick add a task'], ['/', 'Search'], ['j or ↓', 'Next task'], ['k or ↑', 'Previous task'],
   ['x', 'Complete or reopen the selected task'], ['e or Enter', 'Edit the selected task'],
-  ['m', 'Move the selected task to a project or section'],
+  ['m', 'Move the selected task to a project, section or parent'],
+  ['Alt + ↑ / ↓', 'In a project: move the selected task up or down'],
+  ['Alt + → / ←', 'In a project: make it a subtask of the task above, or take it out of its parent'],
   ['g then t / u / o / n / a / c', 'Go to Today, Upcoming, Overdue, No date, All, Completed'],
   ['Esc', 'Close a dialog or leave a field'], ['?', 'Show this list'],
 ];
-const JOINERS = new Set(['or', 'then', '/']);
+const JOINERS = new Set(['or', 'then', '/', '+']);
 
 export function shortcutsDialog() {
   const keys = (text) => text.split(' ').map((token) => (JOINERS.has(token) ? ` ${token} ` : h('kbd', {}, token)));
