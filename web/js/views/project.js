@@ -34,8 +34,14 @@ export function projectPage(host, projectId) {
   let open = null; // the inline form shown: {key, element}
   let toolsSignature = '';
   let dragged = null; // the id of the task being dragged (dragover cannot read the drag's data)
+  let stale = false; // a change came during a drag: rendering then would drop the rows under the pointer
 
   function render() {
+    if (dragged) {
+      stale = true;
+      return;
+    }
+    stale = false;
     const row = project();
     if (!store.state.loaded || !row) {
       heading.textContent = store.state.loaded ? 'Project not found' : 'Project';
@@ -199,6 +205,7 @@ export function projectPage(host, projectId) {
     dragged = null;
     body.classList.remove('dragging');
     for (const row of body.querySelectorAll('.drop-before, .drop-after, .drop-into')) markDrop(row, null);
+    if (stale) render();
   }
 
   /** Move `task` before, after or into `target` (a task): one POST /move, shown at once. */
