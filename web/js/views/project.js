@@ -111,7 +111,7 @@ export function projectPage(host, projectId) {
     }
     const renaming = open?.key === `rename:${section.id}`;
     const title = renaming ? open.element : h('h2', { class: 'group-title', id }, h('span', { class: 'group-name' }, section.name),
-      h('span', { class: 'group-count' }, String(nest(roots, shownBelow).length)));
+      h('span', { class: 'group-count' }, String(board ? roots.length : nest(roots, shownBelow).length)));
     const element = h('section', {
       class: 'task-group proj-group', dataset: { section: section.id },
       'aria-labelledby': titled && !renaming ? id : null, 'aria-label': titled && !renaming ? null : section.name,
