@@ -184,8 +184,10 @@ export function projectPage(host, projectId) {
       const moving = store.state.tasks.get(dragged);
       endDrag();
       const first = !board && !store.isCollapsed(task.id) && shownBelow.get(task.id)?.[0];
-      if (moving && spot === 'after' && first && first.id !== moving.id) dropNext(moving, first, 'before'); // between a parent and its first subtask
-      else if (moving) dropNext(moving, task, spot);
+      if (!moving) return;
+      if (spot === 'after' && first) { // between a parent and its first subtask: first among them
+        if (first.id !== moving.id) dropNext(moving, first, 'before');
+      } else dropNext(moving, task, spot);
     });
     return row;
   }
@@ -364,7 +366,8 @@ export function projectPage(host, projectId) {
       actions.reopen(task.id);
       return;
     }
-    lingering.set(task.id, Date.now() + LINGER_MS);
+    const openBelow = store.descendantsOf(task.id).filter(isOpen); // they go done with it
+    for (const t of [task, ...openBelow]) lingering.set(t.id, Date.now() + LINGER_MS);
     setTimeout(render, LINGER_MS + 20);
     actions.complete(task.id);
   }

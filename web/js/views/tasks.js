@@ -161,7 +161,8 @@ export function tasksPage(host, viewKey, { savedFilter = null } = {}) {
       actions.reopen(task.id);
       return;
     }
-    lingering.set(task.id, Date.now() + LINGER_MS);
+    const shownBelow = store.descendantsOf(task.id).filter((t) => rendered.has(t.id)); // they go done with it
+    for (const t of [task, ...shownBelow]) lingering.set(t.id, Date.now() + LINGER_MS);
     setTimeout(render, LINGER_MS + 20);
     actions.complete(task.id);
   }
