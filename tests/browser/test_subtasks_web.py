@@ -135,6 +135,9 @@ def test_subtasks_are_added_inline_show_progress_fold_and_complete_with_their_pa
     page.goto(f"{server.url}/projects/{trip['id']}")
     expect(row(page, "Pack bags")).to_be_visible()
     expect(row(page, "Plan trip").locator(".subtask-fold")).to_have_text(re.compile("1/2"))
+    page.goto(server.url + "/all")  # the other lists nest them too
+    expect(row(page, "Pack bags")).to_have_attribute("data-depth", "1")
+    assert titles(page) == ["Plan trip", "Pack bags"]
     watch.assert_clean()
     context.close()
 
