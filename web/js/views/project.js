@@ -15,6 +15,7 @@ import { inlineForm } from '../components/inline-form.js';
 import { skeleton } from '../components/empty-states.js';
 import { projectDialog, deleteProjectDialog, moveDialog } from '../components/project-dialogs.js';
 import { byPosition, childrenIndex, nest, progress } from '../lists.js';
+import { dropNext, toSectionEnd, reorder, spotOf, markDrop } from '../order.js';
 
 const LINGER_MS = 450; // a just-completed task stays in place this long, then leaves
 const NO_SECTION = 'none'; // the key of the group of tasks in no section
@@ -137,10 +138,7 @@ export function projectPage(host, projectId) {
       const task = store.state.tasks.get(event.dataTransfer.getData('text/plain'));
       endDrag();
       if (!task || task.project_id !== projectId) return;
-      const sectionId = real ? section.id : null;
-      const last = Math.max(0, ...roots.map((t) => t.position));
-      moveTask(task, { section_id: sectionId, parent_id: null }, { section_id: sectionId, parent_id: null, position: last + 1 },
-        `Moved “${task.title}” to ${real ? section.name : 'no section'}`);
+      toSectionEnd(task, real ? section : null, roots);
     });
     return element;
   }
@@ -192,62 +190,11 @@ export function projectPage(host, projectId) {
     return row;
   }
 
-  /** Where a drop on `row` goes: 'before' or 'after' it (top or bottom half), or 'into' it (right half, not on the board). */
-  function spotOf(event, row, board) {
-    const box = row.getBoundingClientRect();
-    if (!board && event.clientX > box.left + box.width / 2) return 'into';
-    return event.clientY < box.top + box.height / 2 ? 'before' : 'after';
-  }
-
-  function markDrop(row, spot) {
-    for (const name of ['drop-before', 'drop-after', 'drop-into']) row.classList.toggle(name, spot === name.slice(5));
-  }
-
   function endDrag() {
     dragged = null;
     body.classList.remove('dragging');
     for (const row of body.querySelectorAll('.drop-before, .drop-after, .drop-into')) markDrop(row, null);
     if (stale) render();
-  }
-
-  /** Move `task` before, after or into `target` (a task): one POST /move, shown at once. */
-  function dropNext(task, target, spot) {
-    if (task.id === target.id) return;
-    if (spot === 'into') {
-      const last = Math.max(0, ...[...store.state.tasks.values()].filter((t) => t.parent_id === target.id).map((t) => t.position));
-      store.setCollapsed(target.id, false);
-      moveTask(task, { parent_id: target.id }, { parent_id: target.id, section_id: target.section_id, position: last + 1 },
-        `“${task.title}” is now a subtask of “${target.title}”`);
-      return;
-    }
-    const after = spot === 'after';
-    moveTask(task, { [after ? 'after_id' : 'before_id']: target.id },
-      { parent_id: target.parent_id, section_id: target.section_id, position: target.position + (after ? 0.5 : -0.5) },
-      `Moved “${task.title}” ${spot} “${target.title}”`);
-  }
-
-  async function moveTask(task, body, guess, message) {
-    if (await actions.move(task.id, body, guess)) announce(message);
-  }
-
-  /** The keyboard's moves (Alt+arrows): 'up' or 'down' among its siblings, 'in' under the one above, 'out' of its parent. */
-  function reorder(task, direction) {
-    const siblings = [...store.state.tasks.values()].filter((t) => t.project_id === task.project_id && isOpen(t)
-      && (t.parent_id || null) === (task.parent_id || null) && (task.parent_id || (t.section_id || null) === (task.section_id || null)))
-      .sort(byPosition);
-    const here = siblings.findIndex((t) => t.id === task.id);
-    const above = siblings[here - 1];
-    const below = siblings[here + 1];
-    const parent = task.parent_id && store.state.tasks.get(task.parent_id);
-    if (direction === 'up' && above) dropNext(task, above, 'before');
-    else if (direction === 'down' && below) dropNext(task, below, 'after');
-    else if (direction === 'in' && above) dropNext(task, above, 'into');
-    else if (direction === 'out' && parent) {
-      moveTask(task, { after_id: parent.id }, { parent_id: parent.parent_id, section_id: parent.section_id, position: parent.position + 0.5 },
-        `“${task.title}” moved out of “${parent.title}”`);
-    } else {
-      announce({ up: 'Already first', down: 'Already last', in: 'No task above to go under', out: 'Already at the top level' }[direction]);
-    }
   }
 
   function addSubtask(parent) {
