@@ -206,6 +206,23 @@ def test_tasks_are_reordered_and_nested_by_drag_and_drop_by_alt_arrows_and_the_m
     )
     later_group = page.locator(f"#main .proj-group[data-section='{later['id']}']")
     expect(later_group.locator(".task .task-title")).to_have_text(["Alpha", "Beta", "Gamma"])
+
+    # When the server refuses a move, the task goes back where it was, with a message.
+    page.route(
+        "**/api/tasks/*/move",
+        lambda route: route.fulfill(
+            status=503,
+            headers={"Retry-After": "1"},
+            content_type="application/json",
+            body='{"error": {"code": "unavailable", "message": "the database is busy"}}',
+        ),
+    )
+    watch.expect_error("status of 503")
+    row(page, "Beta").focus()
+    page.keyboard.press("Alt+ArrowLeft")
+    expect(page.get_by_role("alert").filter(has_text="Could not move “Beta”")).to_be_visible()
+    expect(row(page, "Beta")).to_have_attribute("data-depth", "1")
+    assert order(server, token, home["id"], ids["Alpha"]) == ["Beta"]
     watch.assert_clean()
     context.close()
 
