@@ -258,6 +258,7 @@ def test_a_project_with_subtasks_has_no_axe_violation(server, browser, expect, s
     page.get_by_role("button", name="Move house", exact=True).click()
     expect(page.get_by_role("dialog", name="Edit task")).to_be_visible()
     assert_accessible(page, "the editor with subtasks")
+    shoot(page, f"editor-subtasks-{size}-{scheme}")
     page.keyboard.press("Escape")
     row(page, "Water plants").focus()
     page.keyboard.press("m")

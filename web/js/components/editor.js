@@ -48,6 +48,7 @@ export function openEditor(task, place = {}) {
   const form = h('form', { class: 'editor', novalidate: true },
     field('Title', title, { name: 'title' }),
     field('Description', description, { name: 'description' }),
+    task && subtaskTree(task, (other) => { close(); openEditor(other); }),
     dueField,
     h('div', { class: 'editor-grid' }, priority.element, field('Status', status, { name: 'status' })),
     h('div', { class: 'editor-grid' },
@@ -55,7 +56,6 @@ export function openEditor(task, place = {}) {
     recurrence.element,
     reminders.element,
     tags.element,
-    task && subtaskTree(task, (other) => { close(); openEditor(other); }),
     task?.series_id && h('p', { class: 'muted small' },
       `Occurrence ${task.occurrence || 1} of a series · created ${label(task.created_at, zone)}`),
     general);
