@@ -62,7 +62,7 @@ export function shortcutsDialog() {
   const keys = (text) => text.split(' ').map((token) => (JOINERS.has(token) ? ` ${token} ` : h('kbd', {}, token)));
   const rows = SHORTCUTS.map(([combo, what]) => h('tr', {}, h('td', {}, keys(combo)), h('td', {}, what)));
   return modal({
-    title: 'Keyboard shortcuts',
+    title: 'Keyboard shortcuts', className: 'modal-small modal-shortcuts',
     body: h('table', { class: 'shortcuts' }, h('caption', { class: 'visually-hidden' }, 'Keyboard shortcuts'), h('tbody', {}, rows)),
   });
 }
