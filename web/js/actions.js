@@ -39,7 +39,7 @@ export async function reopen(taskId) {
   try {
     const reopened = await api.reopenTask(taskId);
     store.putTasks([reopened]);
-    if (reopened.subtask_count) await refreshSubtasks(taskId); // the server reopened those the completion closed
+    if (reopened.subtask_count) refreshSubtasks(taskId).catch(() => {}); // the server reopened those the completion closed; sync catches up otherwise
   } catch (error) {
     store.putTasks([before]);
     fail(error, `Could not reopen “${before.title}”`);
