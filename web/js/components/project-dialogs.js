@@ -171,7 +171,7 @@ function parentPicker(task, place) {
     const roots = candidates.filter((t) => !listed.has(t.parent_id)).sort(byPosition);
     const chosen = select.value || task.parent_id || '';
     select.replaceChildren(h('option', { value: '' }, 'None (top level)'), ...nest(roots, childrenIndex(candidates))
-      .map(({ task: t, depth }) => h('option', { value: t.id }, `${'  '.repeat(depth)}${depth ? '↳ ' : ''}${t.title}`)));
+      .map(({ task: t, depth }) => h('option', { value: t.id }, `${'\u00a0\u00a0'.repeat(depth)}${depth ? '↳ ' : ''}${t.title}`)));
     select.value = listed.has(chosen) ? chosen : '';
   };
   fill();
