@@ -63,9 +63,10 @@ function createForm(onCreated) {
   const name = h('input', { type: 'text', maxlength: '100', autocomplete: 'off', placeholder: 'e.g. Backup script' });
   const boxes = SCOPES.map(([scope, words]) => {
     const box = h('input', { type: 'checkbox', id: uid('scope'), value: scope, checked: scope === 'tasks:read' });
-    return h('label', { class: 'check', for: box.id }, box, h('span', {}, words, ' ', h('code', {}, scope)));
+    return h('label', { class: 'choice', for: box.id }, box, h('span', {}, words, ' ', h('code', {}, scope)));
   });
-  const expires = h('input', { type: 'date', min: new Date().toISOString().slice(0, 10) });
+  const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
+  const expires = h('input', { type: 'date', min: day(1), max: day(364) });
   const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
   const form = h('form', { class: 'settings-form', novalidate: true, 'aria-label': 'New API token' },
     h('h3', {}, 'New token'),

@@ -37,7 +37,7 @@ function render() {
 function importForm(report) {
   const radio = (value, label, checked) => {
     const input = h('input', { type: 'radio', name: 'import-kind', id: uid('kind'), value, checked });
-    return h('label', { class: 'check', for: input.id }, input, h('span', {}, label));
+    return h('label', { class: 'choice', for: input.id }, input, h('span', {}, label));
   };
   const kinds = [radio('taskai', 'A TaskAI export (.json)', true), radio('todoist', "Todoist's CSV export (.csv)", false)];
   const file = h('input', { type: 'file', accept: '.json,application/json', class: 'file-input' });

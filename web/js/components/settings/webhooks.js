@@ -106,7 +106,7 @@ function hookForm({ submit, heading, hook }, save) {
   const chosen = new Set(hook?.event_types || ['*']);
   const boxes = ['*', ...TYPES].map((type) => {
     const box = h('input', { type: 'checkbox', id: uid('type'), value: type, checked: chosen.has(type) });
-    return h('label', { class: 'check', for: box.id }, box, h('span', {}, short(type)));
+    return h('label', { class: 'choice', for: box.id }, box, h('span', {}, short(type)));
   });
   const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
   const form = h('form', { class: 'settings-form', novalidate: true, 'aria-label': heading || 'Edit webhook' },
