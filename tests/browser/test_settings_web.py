@@ -19,15 +19,17 @@ from browser_harness import (
     DESKTOP,
     PHONE,
     ROOT,
+    Server,
     api_call,
     assert_accessible,
+    clean_env,
     new_email,
     open_app,
     shoot,
     sign_up,
     token_of,
 )
-from test_dev_server import Server, clean_env
+
 from webhook_sink import WebhookSink
 
 pytestmark = pytest.mark.browser
@@ -182,7 +184,9 @@ def test_the_settings_page_has_no_axe_violation(server, browser, expect, size, s
     tokens.get_by_role("button", name="Create token").click()  # no name: a field error
     expect(tokens.locator(".field-error:visible").first).to_be_visible()
     tokens.get_by_label("Name", exact=True).fill("CI")
-    tokens.get_by_label("Expires on (optional)", exact=True).fill((date.today() + timedelta(days=30)).isoformat())
+    tokens.get_by_label("Expires on (optional)", exact=True).fill(
+        (date.today() + timedelta(days=30)).isoformat()
+    )
     tokens.get_by_role("button", name="Create token").click()
     expect(tokens.get_by_label("Token secret", exact=True)).to_be_visible()
     card(page, "Calendar").get_by_role("button", name="Create feed URL").click()
