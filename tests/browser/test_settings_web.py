@@ -123,6 +123,21 @@ def test_tokens_webhooks_calendar_and_import_export_work_from_the_settings_page(
         expect(table.locator("tbody tr").first).to_contain_text("204")
         expect(table.locator("tbody tr").first).to_contain_text("delivered")
         assert_accessible(page, "settings with a webhook and its deliveries")
+        row.get_by_role("button", name=f"Edit webhook {sink.url}").click()
+        dialog = page.get_by_role("dialog", name="Edit webhook")
+        dialog.get_by_label("All events", exact=True).uncheck()
+        dialog.get_by_label("task.completed", exact=True).check()
+        dialog.get_by_role("button", name="Save").click()
+        expect(dialog).to_be_hidden()
+        expect(row.locator(".chips")).to_have_text("task.completed")
+        [hook] = api_call(server.url, "GET", "/api/webhooks", token=session)[1]["webhooks"]
+        assert hook["event_types"] == ["com.taskai.task.completed"]
+        path = f"/api/webhooks/{hook['id']}"
+        assert api_call(server.url, "PATCH", path, {"enabled": False}, session)[0] == 200
+        settings(page, server, expect)
+        expect(row).to_contain_text("Disabled")
+        row.get_by_role("button", name=f"Enable webhook {sink.url}").click()
+        expect(row).to_contain_text("Enabled")
     finally:
         sink.close()
 

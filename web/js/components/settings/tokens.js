@@ -16,7 +16,7 @@ const SCOPES = [
 
 function render() {
   const list = h('div', { class: 'settings-list' });
-  const created = h('div', { class: 'settings-created', role: 'status' });
+  const created = h('div', { class: 'settings-created' });
   const reload = () => loadInto(list, settingsApi.tokens, ({ tokens }) => (tokens.length
     ? h('ul', { class: 'settings-rows', 'aria-label': 'Your API tokens' }, tokens.map((token) => row(token, reload)))
     : h('p', { class: 'muted' }, 'No API tokens yet.')));
@@ -43,6 +43,7 @@ function row(token, reload) {
       await settingsApi.revokeToken(token.id);
       announce(`Token ${token.name} revoked`);
       toast(`Token "${token.name}" revoked`);
+      revoke.closest('section')?.focus(); // its row goes away
       reload();
     } catch (error) {
       fail(error, 'Could not revoke the token');

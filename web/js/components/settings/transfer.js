@@ -26,7 +26,7 @@ function render() {
       download.disabled = false;
     }
   });
-  const report = h('div', { class: 'import-report', role: 'status' });
+  const report = h('div', { class: 'import-report' });
   return h('div', {},
     h('h3', {}, 'Export'),
     h('p', { class: 'muted' }, 'Everything in your account as one JSON file: projects, sections, tags, saved filters, webhooks (without their secrets) and tasks.'),
@@ -82,7 +82,7 @@ function importForm(report) {
 }
 
 function reportOf(result, name) {
-  const counts = Object.entries(result.created || {}).filter(([kind]) => KINDS[kind]);
+  const counts = Object.entries(result.created || {}).filter(([kind, n]) => KINDS[kind] && (n || kind === 'tasks'));
   return h('div', { class: 'notice-card' },
     h('h3', { tabindex: '-1' }, `Import report: ${name}`),
     result.repeated && h('p', {}, 'This file was imported before, so nothing new was created. Here is the first report.'),

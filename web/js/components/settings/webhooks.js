@@ -14,7 +14,7 @@ const short = (type) => (type === '*' ? 'All events' : type.replace('com.taskai.
 
 function render() {
   const list = h('div', { class: 'settings-list' });
-  const created = h('div', { class: 'settings-created', role: 'status' });
+  const created = h('div', { class: 'settings-created' });
   const reload = () => loadInto(list, settingsApi.webhooks, ({ webhooks }) => (webhooks.length
     ? h('ul', { class: 'settings-rows', 'aria-label': 'Your webhooks' }, webhooks.map((hook) => row(hook, reload)))
     : h('p', { class: 'muted' }, 'No webhooks yet.')));
@@ -47,6 +47,7 @@ function row(hook, reload) {
       await settingsApi.updateWebhook(hook.id, { enabled: true });
       announce('Webhook enabled');
       toast('Webhook enabled');
+      details.closest('section')?.focus(); // the list is drawn again
       reload();
     } catch (error) {
       fail(error, 'Could not enable the webhook');
@@ -58,6 +59,7 @@ function row(hook, reload) {
       body: hookForm({ submit: 'Save', hook }, async (body) => {
         await settingsApi.updateWebhook(hook.id, body);
         close();
+        details.closest('section')?.focus(); // the list is drawn again
         announce('Webhook saved');
         toast('Webhook saved');
         reload();
@@ -71,6 +73,7 @@ function row(hook, reload) {
       await settingsApi.deleteWebhook(hook.id);
       announce('Webhook deleted');
       toast('Webhook deleted');
+      details.closest('section')?.focus(); // its row goes away
       reload();
     } catch (error) {
       fail(error, 'Could not delete the webhook');
