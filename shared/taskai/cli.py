@@ -295,6 +295,7 @@ def import_file(args: argparse.Namespace) -> int:
                     user_id=user.id,
                     document=document,
                     import_id=document["export_id"] or hashlib.sha256(raw).hexdigest(),
+                    sender=bootstrap.webhook_sender(),
                     now=now,
                     progress=bar,
                 )

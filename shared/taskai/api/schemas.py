@@ -28,7 +28,7 @@ from taskai.domain.api_tokens import SCOPES, Scope
 from taskai.domain.filters import parse as parse_filter
 from taskai.domain.queries import TaskQuery, default_sort
 from taskai.domain.recurrence.occurrences import FIRST_YEAR, LAST_YEAR
-from taskai.domain.webhooks import ALL_TYPES
+from taskai.domain.webhooks import ALL_TYPES, MAX_WEBHOOKS
 from taskai.schema_words import (
     Anchor,
     Deleted,
@@ -961,6 +961,10 @@ class ExportPublic(Model):
     sections: list[SectionPublic]
     tags: list[TagPublic]
     filters: list[FilterPublic]
+    # webhooks in exports (issue 17, settings): without their secrets
+    webhooks: list[WebhookPublic] = Field(
+        [], description="Without secrets: imported disabled, each with a new secret"
+    )
     tasks: list[TaskPublic]
 
 
@@ -975,6 +979,7 @@ class ImportIn(Model):
     sections: list[dict[str, Any]] = []
     tags: list[dict[str, Any]] = []
     filters: list[dict[str, Any]] = []
+    webhooks: list[dict[str, Any]] = Field([], max_length=MAX_WEBHOOKS)  # webhooks in exports
     tasks: list[dict[str, Any]] = Field([], max_length=MAX_IMPORT_TASKS)
 
     @field_validator("version", mode="before")
@@ -996,6 +1001,14 @@ class ImportRejection(Model):
     message: str
 
 
+class ImportedWebhook(Model):
+    """A webhook an import created, disabled, with its new secret (`whsec_…`)."""
+
+    id: str
+    url: str
+    secret: str
+
+
 class ImportReport(Model):
     """What an import created, by kind, and each item it refused; `repeated` when the import id
     ran before (nothing created this time)."""
@@ -1005,6 +1018,12 @@ class ImportReport(Model):
     repeated: bool = False
     subtasks: int | None = Field(None, description="subtasks (by INDENT) imported flat")
     flattened: bool | None = None
+    # webhooks in exports (issue 17, settings)
+    webhooks: list[ImportedWebhook] | None = Field(
+        None,
+        description="The webhooks this import created (disabled), each with its new signing "
+        "secret: in this answer only, never in a repeat's",
+    )
 
 
 class TodoistImportParams(Strict):

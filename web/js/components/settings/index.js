@@ -1,0 +1,7 @@
+// The settings sections in display order; each is { id, title, render() → element }. Notifications (push.js) goes last.
+import tokens from './tokens.js';
+import webhooks from './webhooks.js';
+import calendar from './calendar.js';
+import transfer from './transfer.js';
+
+export const SECTIONS = [tokens, webhooks, calendar, transfer];
