@@ -398,9 +398,7 @@ class FakeSavedFilterRepository:
 
     def by_key(self, user_id: uuid.UUID, key: str) -> SavedFilter | None:
         """The user's filter of name key `key`, else None."""
-        return next(
-            (f for f in self.items.values() if f.user_id == user_id and f.key == key), None
-        )
+        return next((f for f in self.items.values() if f.user_id == user_id and f.key == key), None)
 
     def of_user(self, user_id: uuid.UUID) -> list[SavedFilter]:
         """The user's filters by position, then key."""
@@ -584,11 +582,14 @@ class FakeTaskRepository:
     def every(self, user_id: uuid.UUID, *, after: uuid.UUID | None, limit: int) -> list[Task]:
         """Up to `limit` of the user's tasks by id after id `after` (None: from the first)."""
         found = sorted(
-            (t for t in self.items.values() if t.user_id == user_id and (after is None or t.id > after)),
+            (
+                t
+                for t in self.items.values()
+                if t.user_id == user_id and (after is None or t.id > after)
+            ),
             key=lambda t: t.id,
         )
         return found[:limit]
-
 
     # subtasks and manual order (#16)
     def _in(self, user_id: uuid.UUID, place: Place) -> list[Task]:
@@ -855,7 +856,10 @@ class FakeUnitOfWork:
         for section in self.sections.of_project(project.id):
             self.sections.items.pop(section.id)
             self._deleted.append(("section", section))
-        for task in [t for t in self.tasks.items.values() if t.project_id == project.id]:
+        leaving = [t for t in self.tasks.items.values() if t.project_id == project.id]
+        if move_to is not None:
+            self._renumber_after(leaving, Place(move_to, None, None))
+        for task in leaving:
             if move_to is None:
                 self.tasks.items.pop(task.id)
                 self._deleted.append(("task", task))
@@ -863,12 +867,21 @@ class FakeUnitOfWork:
                 task.project_id, task.section_id = move_to, None
                 self.tasks.seen.append(task)
 
+    def _renumber_after(self, tasks: Sequence[Task], to: Place) -> None:
+        """Place the top-level ones of `tasks`, in order, GAP apart after the last of `to`."""
+        last = self.tasks.next_position(tasks[0].user_id, to) - GAP if tasks else 0
+        top = sorted((t for t in tasks if t.parent_id is None), key=lambda t: (t.position, t.id))
+        for n, task in enumerate(top, start=1):
+            task.position = last + n * GAP
+
     def delete_section(self, section: Section) -> None:
         """Remove the section now and take its tasks out of it; logged for sync at commit."""
         self.sections.seen.append(section)
         self.sections.items.pop(section.id, None)
         self._deleted.append(("section", section))
-        for task in [t for t in self.tasks.items.values() if t.section_id == section.id]:
+        leaving = [t for t in self.tasks.items.values() if t.section_id == section.id]
+        self._renumber_after(leaving, Place(section.project_id, None, None))
+        for task in leaving:
             task.section_id = None
             self.tasks.seen.append(task)
 
