@@ -59,3 +59,24 @@ def test_tasks_of_a_deleted_section_go_after_the_projects_own_and_move_again(ali
 def _id(user, project, title):
     items = user.get(f"/api/tasks?project_id={project['id']}").json["items"]
     return next(t["id"] for t in items if t["title"] == title)
+
+
+def test_listing_another_users_or_no_project_section_or_parent_is_404_naming_the_field(
+    alice, bob
+):
+    theirs = project(bob, "Bob's")
+    section = bob.post(f"/api/projects/{theirs['id']}/sections", {"name": "S"}).json
+    parent = task(bob, "parent", project_id=theirs["id"])
+    nowhere = "00000000-0000-4000-8000-000000000000"
+    for name, value in [
+        ("project_id", theirs["id"]),
+        ("section_id", section["id"]),
+        ("parent_id", parent["id"]),
+        ("project_id", nowhere),
+        ("section_id", nowhere),
+        ("parent_id", nowhere),
+    ]:
+        response = alice.get(f"/api/tasks?{name}={value}")
+        assert response.status_code == 404, (name, response.json)
+        assert name in response.json["error"]["fields"]
+    assert bob.get(f"/api/tasks?parent_id={parent['id']}").status_code == 200

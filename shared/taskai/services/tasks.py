@@ -17,7 +17,7 @@ from taskai.domain.reminders import SKIPPED, ReminderSpec
 from taskai.domain.subtasks import Place, check_parent
 from taskai.domain.tags import Tag, clean_tag_name
 from taskai.domain.tasks import KEEP, Keep, Task
-from taskai.errors import InvalidInput
+from taskai.errors import InvalidInput, NotFound
 from taskai.ports import TaskView, UnitOfWork
 from taskai.services import subtasks
 from taskai.services.projects import place_of
@@ -116,8 +116,10 @@ def get_task(*, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID) -> Task
 
 def list_tasks(*, uow: UnitOfWork, user_id: uuid.UUID, query: TaskQuery, now: datetime) -> Page:
     """A page of the caller's tasks, the query read in the caller's zone: its times without an
-    offset, its filter's dates, and `overdue` for all-day tasks (due their whole day)."""
+    offset, its filter's dates, and `overdue` for all-day tasks (due their whole day). Raises
+    NotFound naming project_id, section_id or parent_id when that one is not the caller's."""
     with uow:
+        ensure_listed_places_owned(uow, user_id, query)
         clock = owner_clock(uow, user_id)
         query = replace(
             query,
@@ -127,6 +129,23 @@ def list_tasks(*, uow: UnitOfWork, user_id: uuid.UUID, query: TaskQuery, now: da
             today_start=clock.start(clock.day(now)),
         )
         return uow.tasks.page(user_id, query, now=now)
+
+
+def ensure_listed_places_owned(uow: UnitOfWork, user_id: uuid.UUID, query: TaskQuery) -> None:
+    """Refuse a list of another user's (or no) project, section or parent task: NotFound naming
+    the query field, as for any id not the caller's, rather than an empty page."""
+    lookups: list[tuple[str, str | None, Callable[[uuid.UUID, uuid.UUID], object]]] = [
+        ("project_id", query.project_id, uow.projects.get),
+        ("section_id", query.section_id, uow.sections.get),
+        ("parent_id", query.parent_id, uow.tasks.view),
+    ]
+    for name, value, get in lookups:
+        if value is None:
+            continue
+        try:
+            get(user_id, uuid.UUID(value))
+        except NotFound as e:
+            raise NotFound(f"no such {name[:-3]}", fields={name: f"no such {name[:-3]}"}) from e
 
 
 def in_zone(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
