@@ -61,9 +61,7 @@ def _id(user, project, title):
     return next(t["id"] for t in items if t["title"] == title)
 
 
-def test_listing_another_users_or_no_project_section_or_parent_is_404_naming_the_field(
-    alice, bob
-):
+def test_listing_another_users_or_no_project_section_or_parent_is_404_naming_the_field(alice, bob):
     theirs = project(bob, "Bob's")
     section = bob.post(f"/api/projects/{theirs['id']}/sections", {"name": "S"}).json
     parent = task(bob, "parent", project_id=theirs["id"])
@@ -80,3 +78,49 @@ def test_listing_another_users_or_no_project_section_or_parent_is_404_naming_the
         assert response.status_code == 404, (name, response.json)
         assert name in response.json["error"]["fields"]
     assert bob.get(f"/api/tasks?parent_id={parent['id']}").status_code == 200
+
+
+def test_an_anchor_elsewhere_decides_the_place_only_when_no_place_is_sent(alice):
+    home, work = project(alice, "Home"), project(alice, "Work")
+    mine = task(alice, "mine", project_id=home["id"])
+    there = task(alice, "there", project_id=work["id"])
+    refused = move(alice, mine["id"], project_id=home["id"], after_id=there["id"])
+    assert refused.status_code == 422 and "after_id" in refused.json["error"]["fields"]
+    moved = move(alice, mine["id"], after_id=there["id"])
+    assert moved.status_code == 200 and moved.json["project_id"] == work["id"]
+    assert [title for title, _ in order(alice, work["id"])] == ["there", "mine"]
+
+
+def test_a_section_sent_alone_takes_the_task_to_the_sections_project(alice):
+    home, work = project(alice, "Home"), project(alice, "Work")
+    desk = alice.post(f"/api/projects/{work['id']}/sections", {"name": "Desk"}).json
+    kitchen = alice.post(f"/api/projects/{home['id']}/sections", {"name": "Kitchen"}).json
+    created = task(alice, "created", section_id=desk["id"])
+    assert (created["project_id"], created["section_id"]) == (work["id"], desk["id"])
+    patched = alice.patch(f"/api/tasks/{created['id']}", {"section_id": kitchen["id"]}).json
+    assert (patched["project_id"], patched["section_id"]) == (home["id"], kitchen["id"])
+    moved = move(alice, created["id"], section_id=desk["id"]).json
+    assert (moved["project_id"], moved["section_id"]) == (work["id"], desk["id"])
+    mismatch = alice.patch(
+        f"/api/tasks/{created['id']}", {"project_id": home["id"], "section_id": desk["id"]}
+    )
+    assert mismatch.status_code == 422 and "section_id" in mismatch.json["error"]["fields"]
+
+
+def test_no_task_goes_into_an_archived_project_but_its_own_tasks_still_change(alice):
+    old, home = project(alice, "Old"), project(alice, "Home")
+    kept = task(alice, "kept", project_id=old["id"])
+    loose = task(alice, "loose", project_id=home["id"])
+    assert alice.patch(f"/api/projects/{old['id']}", {"archived": True}).status_code == 200
+    attempts = [
+        alice.post("/api/tasks", {"title": "new", "project_id": old["id"]}),
+        alice.post("/api/tasks", {"title": "sub", "parent_id": kept["id"]}),
+        alice.patch(f"/api/tasks/{loose['id']}", {"project_id": old["id"]}),
+        move(alice, loose["id"], project_id=old["id"]),
+        move(alice, loose["id"], after_id=kept["id"]),
+        move(alice, loose["id"], parent_id=kept["id"]),
+    ]
+    for response in attempts:
+        assert response.status_code == 409, response.json
+        assert "project_id" in response.json["error"]["fields"]
+    assert alice.patch(f"/api/tasks/{kept['id']}", {"title": "still mine"}).status_code == 200

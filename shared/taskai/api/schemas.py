@@ -496,7 +496,9 @@ class TaskCreate(Strict):
     reminders: list[ReminderIn] = Field(default_factory=list, max_length=10)
     # projects and sections
     project_id: uuid.UUID | None = Field(None, description="The Inbox when left out")
-    section_id: uuid.UUID | None = Field(None, description="A section of the task's project")
+    section_id: uuid.UUID | None = Field(
+        None, description="A section of the task's project; sent alone, its project is the task's"
+    )
     # subtasks (#16)
     parent_id: uuid.UUID | None = Field(
         None, description="Make it a subtask of this task (in its project and section)"
@@ -609,7 +611,10 @@ class TaskPublic(Model):
 
 class TaskMove(Strict):
     """Where to move a task: a place (a field not sent stays; a new project or section puts it
-    at the top level unless parent_id is sent) and the sibling to stand after or before."""
+    at the top level unless parent_id is sent; a section_id sent alone takes the task to the
+    section's project) and the sibling to stand after or before. With no place sent, the
+    sibling's place wins (the task joins its project, section and parent); with a place sent,
+    a sibling elsewhere is 422 naming after_id or before_id. An archived project is 409."""
 
     model_config = ConfigDict(
         extra="forbid",

@@ -173,27 +173,39 @@ def place_of(
     section_id: uuid.UUID | None,
     *,
     now: datetime,
+    staying: uuid.UUID | None = None,
 ) -> tuple[uuid.UUID, uuid.UUID | None]:
-    """(project id, section id) of a task put in project `project_id` (the Inbox when None) and
-    section `section_id`; raises NotFound naming project_id or section_id for one that is not
-    the caller's (as for any id not the caller's), InvalidInput for a section of another
-    project."""
-    if project_id is None:
-        project_id = inbox_of(uow, user_id, now=now).id
-    else:
-        try:
-            uow.projects.get(user_id, project_id)
-        except NotFound as e:
-            raise NotFound("no such project", fields={"project_id": "no such project"}) from e
+    """(project id, section id) of a task put in project `project_id` and section
+    `section_id`: without a project, the section's own project, else the Inbox. Raises NotFound
+    naming project_id or section_id for one not the caller's, InvalidInput for a section of
+    another project, Conflict naming project_id for an archived project the task is not
+    already in (`staying`)."""
+    section = None
     if section_id is not None:
         try:
             section = uow.sections.get(user_id, section_id)
         except NotFound as e:
             raise NotFound("no such section", fields={"section_id": "no such section"}) from e
-        if section.project_id != project_id:
-            message = "is a section of another project"
-            raise InvalidInput(f"section_id {message}", fields={"section_id": message})
+    if project_id is None:
+        project_id = section.project_id if section else inbox_of(uow, user_id, now=now).id
+    if project_id != staying:
+        ensure_open_project(uow, user_id, project_id)
+    if section is not None and section.project_id != project_id:
+        message = "is a section of another project"
+        raise InvalidInput(f"section_id {message}", fields={"section_id": message})
     return project_id, section_id
+
+
+def ensure_open_project(uow: UnitOfWork, user_id: uuid.UUID, project_id: uuid.UUID) -> None:
+    """Refuse to put a task into project `project_id`: NotFound naming project_id when it is
+    not the caller's, Conflict naming it when it is archived."""
+    try:
+        project = uow.projects.get(user_id, project_id)
+    except NotFound as e:
+        raise NotFound("no such project", fields={"project_id": "no such project"}) from e
+    if project.archived:
+        message = "is archived: unarchive it to add or move tasks into it"
+        raise Conflict(f"project_id {message}", fields={"project_id": message})
 
 
 def ensure_project_name_free(uow: UnitOfWork, user_id: uuid.UUID, name: str) -> None:

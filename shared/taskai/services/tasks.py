@@ -20,7 +20,7 @@ from taskai.domain.tasks import KEEP, Keep, Task
 from taskai.errors import InvalidInput, NotFound
 from taskai.ports import TaskView, UnitOfWork
 from taskai.services import subtasks
-from taskai.services.projects import place_of
+from taskai.services.projects import ensure_open_project, place_of
 from taskai.services.recurrence import retract_successor
 
 T = TypeVar("T")
@@ -100,10 +100,12 @@ def new_task_place(
 ) -> Place:
     """Where a new task goes: under its parent (in the parent's project and section; another
     one sent is InvalidInput naming parent_id, too deep as well), else in the project and
-    section sent. Raises NotFound naming the id not the caller's."""
+    section sent (a section alone: its project). Raises NotFound naming the id not the
+    caller's, Conflict naming project_id for an archived project."""
     if draft.parent_id is None:
         return Place(*place_of(uow, user_id, draft.project_id, draft.section_id, now=now), None)
     place = subtasks.under(uow, user_id, draft.parent_id, draft.project_id, draft.section_id)
+    ensure_open_project(uow, user_id, place.project_id)
     check_parent(uuid.uuid4(), subtasks.ancestors(uow, uow.tasks.get(user_id, draft.parent_id)))
     return place
 
@@ -209,7 +211,9 @@ def new_place(
         section_id = task.section_id if project_id == task.project_id else None
     else:
         section_id = changes.section_id
-    return place_of(uow, task.user_id, project_id, section_id, now=now)
+        if isinstance(changes.project_id, Keep) and section_id is not None:
+            project_id = None  # a section sent alone takes the task to its project
+    return place_of(uow, task.user_id, project_id, section_id, now=now, staying=task.project_id)
 
 
 def kept_or(value: T | Keep, convert: Callable[[T], U]) -> U | Keep:
