@@ -467,6 +467,16 @@ class TaskRepository(Protocol):
     def count_subtasks(self, tasks: Sequence[Task]) -> None:
         """Fill in `subtask_count` and `completed_subtask_count` of these tasks."""
 
+    # All-day tasks follow their owner's zone (#16)
+    def all_day_starts(
+        self, user_id: uuid.UUID, *, after: uuid.UUID | None, limit: int
+    ) -> list[tuple[uuid.UUID, datetime]]:
+        """Up to `limit` (id, due_at) of the user's all-day tasks by id, after id `after`."""
+
+    def reanchor(self, user_id: uuid.UUID, moves: Sequence[tuple[uuid.UUID, datetime]]) -> None:
+        """Set due_at of each task id given, stamped with the owner's next change number (sync
+        sees them), in one statement; writes no events."""
+
     def deleted_since(
         self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
     ) -> list[tuple[str, uuid.UUID, int]]:

@@ -124,3 +124,19 @@ def test_no_task_goes_into_an_archived_project_but_its_own_tasks_still_change(al
         assert response.status_code == 409, response.json
         assert "project_id" in response.json["error"]["fields"]
     assert alice.patch(f"/api/tasks/{kept['id']}", {"title": "still mine"}).status_code == 200
+
+
+def test_an_all_day_task_keeps_its_date_when_its_owner_moves_to_tokyo(alice):
+    all_day = task(alice, "call mom", due_date="2031-03-10", reminders=[{"minutes_before": 60}])
+    timed = task(alice, "meeting", due_date="2031-03-10T12:00:00")
+    cursor = alice.get("/api/sync").json["cursor"]
+    response = alice.patch("/api/auth/me", {"timezone": "Asia/Tokyo"})
+    assert response.status_code == 200, response.json
+    moved = alice.get(f"/api/tasks/{all_day['id']}").json
+    assert (moved["all_day"], moved["due_on"]) == (True, "2031-03-10")
+    assert moved["due_date"] == "2031-03-10T00:00:00+09:00"
+    assert moved["reminders"][0]["fire_at"] == "2031-03-10T08:00:00+09:00"
+    kept = alice.get(f"/api/tasks/{timed['id']}").json
+    assert kept["due_date"] == "2031-03-11T01:00:00+09:00"  # noon in New York (EDT), as it was
+    changes = alice.get(f"/api/sync?cursor={cursor}").json
+    assert [t["id"] for t in changes["tasks"]] == [all_day["id"]]

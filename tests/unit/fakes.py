@@ -631,6 +631,30 @@ class FakeTaskRepository:
         self.seen.extend(found)
         return found
 
+    # All-day tasks follow their owner's zone (#16)
+    def all_day_starts(
+        self, user_id: uuid.UUID, *, after: uuid.UUID | None, limit: int
+    ) -> list[tuple[uuid.UUID, datetime]]:
+        """(id, due_at) of the user's all-day tasks by id, after id `after`."""
+        found = sorted(
+            (t.id, t.due_at)
+            for t in self.items.values()
+            if t.user_id == user_id
+            and t.all_day
+            and t.due_at is not None
+            and (after is None or t.id > after)
+        )
+        return found[:limit]
+
+    def reanchor(self, user_id: uuid.UUID, moves: Sequence[tuple[uuid.UUID, datetime]]) -> None:
+        """Set due_at of the tasks given, stamped with the owner's next change number."""
+        if moves:
+            user = self.uow.users.items[user_id]
+            user.change_seq += 1
+            for task_id, due_at in moves:
+                task = self.items[task_id]
+                task.due_at, task.change_seq = due_at, user.change_seq
+
     def count_subtasks(self, tasks: Sequence[Task]) -> None:
         """Fill in the subtask counts of these tasks."""
         for task in tasks:

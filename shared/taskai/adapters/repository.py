@@ -467,6 +467,34 @@ class TaskRepository:
         for task in tasks:
             task.subtask_count, task.completed_subtask_count = counts.get(task.id, (0, 0))
 
+    # All-day tasks follow their owner's zone (#16)
+    def all_day_starts(
+        self, user_id: uuid.UUID, *, after: uuid.UUID | None, limit: int
+    ) -> list[tuple[uuid.UUID, datetime]]:
+        """Up to `limit` (id, due_at) of the user's all-day tasks by id, after id `after`."""
+        c = orm.tasks.c
+        stmt = select(c.id, c.due_at).where(
+            c.user_id == user_id, c.all_day.is_(True), c.due_at.is_not(None)
+        )
+        if after is not None:
+            stmt = stmt.where(c.id > after)
+        return [(i, due_at) for i, due_at in self.session.execute(stmt.order_by(c.id).limit(limit))]
+
+    def reanchor(self, user_id: uuid.UUID, moves: Sequence[tuple[uuid.UUID, datetime]]) -> None:
+        """Set due_at of each task id given, stamped with the owner's next change number (sync
+        sees them), in one executemany statement; writes no events."""
+        if not moves:
+            return
+        seq = UserRepository(self.session).next_change_seq(user_id)
+        c = orm.tasks.c
+        stmt = (
+            update(orm.tasks)
+            .where(c.id == bindparam("move_id"), c.user_id == user_id)
+            .values(due_at=bindparam("move_due_at"), change_seq=seq)
+        )
+        rows = [{"move_id": i, "move_due_at": due_at} for i, due_at in moves]
+        self.session.connection().execute(stmt, rows)
+
     def delete(self, task: Task) -> None:
         """Delete the task; its reminders (ORM cascade) and task_tags rows (ON DELETE CASCADE) go
         with it."""
