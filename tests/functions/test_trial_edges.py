@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 
 def project(user, name, **fields):
     response = user.post("/api/projects", {"name": name, **fields})
@@ -140,3 +143,27 @@ def test_an_all_day_task_keeps_its_date_when_its_owner_moves_to_tokyo(alice):
     assert kept["due_date"] == "2031-03-11T01:00:00+09:00"  # noon in New York (EDT), as it was
     changes = alice.get(f"/api/sync?cursor={cursor}").json
     assert [t["id"] for t in changes["tasks"]] == [all_day["id"]]
+
+
+def test_the_filter_language_finds_an_archived_projects_tasks_as_search_does(alice):
+    old, home = project(alice, "Old"), project(alice, "Home")
+    shelf = alice.post(f"/api/projects/{old['id']}/sections", {"name": "Shelf"}).json
+    today = datetime.now(ZoneInfo("America/New_York")).date().isoformat()  # alice's zone
+    task(alice, "archived report", project_id=old["id"], section_id=shelf["id"], due_date=today)
+    task(alice, "home report", project_id=home["id"], due_date=today)
+    assert alice.patch(f"/api/projects/{old['id']}", {"archived": True}).status_code == 200
+
+    def listed(query):
+        response = alice.get("/api/tasks", query_string={"filter": query})
+        assert response.status_code == 200, response.json
+        return sorted(t["title"] for t in response.json["items"])
+
+    both = ["archived report", "home report"]
+    assert sorted(t["title"] for t in alice.get("/api/tasks?q=report").json["items"]) == both
+    assert listed("search: report") == both
+    assert listed("+Old") == ["archived report"]
+    assert listed("/Shelf") == ["archived report"]
+    assert listed("today") == ["home report"]  # a view: the archive stays hidden
+    assert listed("today | +Old") == both
+    assert listed("!+Old") == ["home report"]
+    assert listed("!search: archived") == ["home report"]
