@@ -382,8 +382,13 @@ class ProjectRepository(Protocol):
     def with_counts(self, user_id: uuid.UUID) -> list[tuple[Project, int]]:
         """Every project of the user by position, with its count of open tasks."""
 
-    def count(self, user_id: uuid.UUID) -> int:
-        """How many projects the user has, archived ones included."""
+    # positions that never repeat (#16): new ones last, an explicit one makes room
+    def count(self, user_id: uuid.UUID) -> tuple[int, int]:
+        """(how many projects the user has, archived ones included; the highest position or
+        -1)."""
+
+    def of_user(self, user_id: uuid.UUID) -> list[Project]:
+        """Every project of the user (at most MAX_PROJECTS) by position."""
 
     def changed_since(
         self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None

@@ -167,3 +167,57 @@ def test_the_filter_language_finds_an_archived_projects_tasks_as_search_does(ali
     assert listed("today | +Old") == both
     assert listed("!+Old") == ["home report"]
     assert listed("!search: archived") == ["home report"]
+
+
+def positions(user, path):
+    return [(item["name"], item["position"]) for item in user.get(path).json["items"]]
+
+
+def test_new_projects_go_last_after_a_delete_and_an_explicit_position_makes_room(alice):
+    a, b = project(alice, "A"), project(alice, "B")
+    assert alice.delete(f"/api/projects/{a['id']}").status_code == 204
+    c = project(alice, "C")
+    assert c["position"] > b["position"]  # a count would have reused B's
+    project(alice, "First", position=0)
+    listed = positions(alice, "/api/projects")
+    assert [name for name, _ in listed] == ["First", "Inbox", "B", "C"]
+    assert len({position for _, position in listed}) == len(listed)
+    moved = alice.patch(f"/api/projects/{c['id']}", {"position": 1}).json
+    listed = positions(alice, "/api/projects")
+    assert [name for name, _ in listed] == ["First", "C", "Inbox", "B"]
+    assert moved["position"] == 1 and len({position for _, position in listed}) == 4
+
+
+def test_new_saved_filters_go_last_after_a_delete_and_an_explicit_position_makes_room(alice):
+    def saved(name, **fields):
+        response = alice.post("/api/filters", {"name": name, "query": "today", **fields})
+        assert response.status_code == 201, response.json
+        return response.json
+
+    a, b = saved("A"), saved("B")
+    assert alice.delete(f"/api/filters/{a['id']}").status_code == 204
+    c = saved("C")
+    assert c["position"] > b["position"]
+    saved("First", position=b["position"])
+    listed = positions(alice, "/api/filters")
+    assert [name for name, _ in listed] == ["First", "B", "C"]
+    assert len({position for _, position in listed}) == 3
+    assert alice.patch(f"/api/filters/{c['id']}", {"position": 0}).status_code == 200
+    assert [name for name, _ in positions(alice, "/api/filters")] == ["C", "First", "B"]
+
+
+def test_imported_projects_and_filters_go_after_the_accounts_own(alice):
+    project(alice, "Mine")
+    saved = alice.post("/api/filters", {"name": "Mine", "query": "today"}).json
+    exported = {
+        "format": "taskai-export",
+        "version": 1,
+        "projects": [{"id": "p1", "name": "Imported", "position": 0}],
+        "filters": [{"name": "Imported", "query": "p1", "position": 0}],
+    }
+    response = alice.post("/api/import", exported)
+    assert response.status_code in (200, 201), response.json
+    listed = positions(alice, "/api/projects")
+    assert listed[-1][0] == "Imported" and len({p for _, p in listed}) == len(listed)
+    filters = positions(alice, "/api/filters")
+    assert filters == [("Mine", saved["position"]), ("Imported", saved["position"] + 1)]

@@ -422,6 +422,7 @@ class FakeProjectRepository:
         self.uow = uow
         self.items: dict[uuid.UUID, Project] = {}
         self.seen: list[Project] = []
+        self.listed: list[Project] = []  # read by of_user: touched only if they record events
 
     def add(self, project: Project) -> None:
         """Keep the project, counted as touched; raises Conflict for a key the user has."""
@@ -454,9 +455,18 @@ class FakeProjectRepository:
         mine.sort(key=lambda p: (p.position, p.created_at or NOW))
         return [(p, sum(t.project_id == p.id and not t.is_completed for t in tasks)) for p in mine]
 
-    def count(self, user_id: uuid.UUID) -> int:
-        """How many projects the user has."""
-        return sum(p.user_id == user_id for p in self.items.values())
+    def count(self, user_id: uuid.UUID) -> tuple[int, int]:
+        """(how many projects the user has, the highest position or -1)."""
+        mine = [p for p in self.items.values() if p.user_id == user_id]
+        return len(mine), max((p.position for p in mine), default=-1)
+
+    def of_user(self, user_id: uuid.UUID) -> list[Project]:
+        """The user's projects by position (those changed afterwards count as touched at
+        commit, as the database stamps only what changed)."""
+        mine = [p for p in self.items.values() if p.user_id == user_id]
+        mine.sort(key=lambda p: (p.position, p.created_at or NOW))
+        self.listed.extend(mine)
+        return mine
 
     def changed_since(
         self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
@@ -840,6 +850,7 @@ class FakeUnitOfWork:
     def __enter__(self) -> FakeUnitOfWork:
         for repository in (self.tasks, self.tags, self.filters, self.projects, self.sections):
             repository.seen.clear()
+        self.projects.listed.clear()
         return self
 
     def __exit__(
@@ -916,6 +927,8 @@ class FakeUnitOfWork:
     def commit(self) -> None:
         """Stamp what this transaction touched with its owner's next change number, and move
         the collected events to `published`."""
+        self.projects.seen.extend(p for p in self.projects.listed if p.events)
+        self.projects.listed.clear()
         touched: list[Task | Tag | SavedFilter | Project | Section] = [
             *dict.fromkeys(self.tasks.seen),
             *dict.fromkeys(self.tags.seen),

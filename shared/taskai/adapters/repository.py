@@ -315,10 +315,23 @@ class ProjectRepository:
         )
         return [(project, int(n)) for project, n in self.session.execute(stmt)]
 
-    def count(self, user_id: uuid.UUID) -> int:
-        """How many projects the user has, archived ones included."""
+    # positions that never repeat (#16): new ones last, an explicit one makes room
+    def count(self, user_id: uuid.UUID) -> tuple[int, int]:
+        """(how many projects the user has, archived ones included; the highest position or
+        -1)."""
         p = orm.projects.c
-        return int(self.session.scalar(select(func.count()).where(p.user_id == user_id)) or 0)
+        stmt = select(func.count(), func.coalesce(func.max(p.position), -1))
+        count, highest = self.session.execute(stmt.where(p.user_id == user_id)).one()
+        return int(count), int(highest)
+
+    def of_user(self, user_id: uuid.UUID) -> list[Project]:
+        """Every project of the user (at most MAX_PROJECTS) by position, remembered for the
+        outbox."""
+        p = orm.projects.c
+        stmt = select(Project).where(p.user_id == user_id).order_by(p.position, p.created_at)
+        found = list(self.session.scalars(stmt))
+        self.seen.extend(found)
+        return found
 
     def changed_since(
         self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None

@@ -7,7 +7,15 @@ from datetime import datetime
 from typing import Any
 
 from taskai.domain.names import name_key
-from taskai.domain.projects import MAX_PROJECTS, MAX_SECTIONS, Project, Section, clean_name
+from taskai.domain.projects import (
+    MAX_PROJECTS,
+    MAX_SECTIONS,
+    Project,
+    Section,
+    clean_name,
+    clean_position,
+    room_at,
+)
 from taskai.errors import Conflict, InvalidInput, NotFound
 from taskai.ports import UnitOfWork
 
@@ -28,19 +36,23 @@ def create_project(
     *, uow: UnitOfWork, user_id: uuid.UUID, fields: dict[str, Any], now: datetime
 ) -> Project:
     """A new project (fields: name, and optionally color, view, position; placed last when no
-    position is given); raises InvalidInput, Conflict for a taken name or past MAX_PROJECTS."""
+    position is given, else the ones from there on shift one place); raises InvalidInput,
+    Conflict for a taken name or past MAX_PROJECTS."""
     with uow:
-        count = uow.projects.count(user_id)
-        if count >= MAX_PROJECTS:
+        mine = uow.projects.of_user(user_id)
+        if len(mine) >= MAX_PROJECTS:
             raise Conflict(
                 f"at most {MAX_PROJECTS} projects", fields={"name": f"at most {MAX_PROJECTS}"}
             )
         ensure_project_name_free(uow, user_id, fields["name"])
+        last = max((p.position for p in mine), default=-1) + 1
         project = Project.new(
             user_id=user_id,
             now=now,
-            **{"position": count, **{k: v for k, v in fields.items() if v is not None}},
+            **{"position": last, **{k: v for k, v in fields.items() if v is not None}},
         )
+        if fields.get("position") is not None:
+            make_room(mine, project.position, now=now)
         uow.projects.add(project)
         uow.commit()
         return project
@@ -61,6 +73,10 @@ def update_project(
         name = changes.get("name")
         if name is not None and name_key(clean_name(name)) != project.key:
             ensure_project_name_free(uow, user_id, name)
+        position = changes.get("position")
+        if position is not None and position != project.position:
+            others = [p for p in uow.projects.of_user(user_id) if p.id != project.id]
+            make_room(others, clean_position(position), now=now)
         project.update(now=now, **changes)
         uow.commit()
         return project
@@ -87,6 +103,13 @@ def delete_project(
         project.delete(now=now, moved_to=move_to)
         uow.delete_project(project, move_to=move_to)
         uow.commit()
+
+
+def make_room(projects: list[Project], at: int, *, now: datetime) -> None:
+    """Shift the projects from position `at` up to the first gap one place later (each records
+    its update), so a project put at `at` shares it with none."""
+    for project, position in room_at(projects, at):
+        project.update(now=now, position=position)
 
 
 def list_sections(*, uow: UnitOfWork, user_id: uuid.UUID, project_id: uuid.UUID) -> list[Section]:
