@@ -221,3 +221,20 @@ def test_imported_projects_and_filters_go_after_the_accounts_own(alice):
     assert listed[-1][0] == "Imported" and len({p for _, p in listed}) == len(listed)
     filters = positions(alice, "/api/filters")
     assert filters == [("Mine", saved["position"]), ("Imported", saved["position"] + 1)]
+
+
+def test_project_answers_say_what_their_schema_says_and_filter_errors_name_the_position(alice):
+    created = project(alice, "Home")
+    for answer in (
+        created,
+        alice.get(f"/api/projects/{created['id']}").json,
+        alice.patch(f"/api/projects/{created['id']}", {"color": "#123456"}).json,
+    ):
+        assert "task_count" not in answer  # a list's field (ProjectWithCount), never null
+    assert all(p["task_count"] == 0 for p in alice.get("/api/projects").json["items"])
+    for query, says in [
+        ("next 99999999999 days", "expected 1 to 3660 days at position 6"),
+        ('#"', "expected '\"' to close the name opened at position 2"),
+    ]:
+        response = alice.get("/api/tasks", query_string={"filter": query})
+        assert response.status_code == 422 and response.json["error"]["fields"]["filter"] == says

@@ -895,11 +895,14 @@ class ProjectPublic(Model):
     inbox: bool = Field(description="The project of tasks that name none")
     created_at: datetime
     updated_at: datetime
-    task_count: int | None = Field(None, description="Open tasks, in lists of projects")
+
+
+class ProjectWithCount(ProjectPublic):
+    task_count: int = Field(description="Open tasks")
 
 
 class ProjectList(Model):
-    items: list[ProjectPublic]
+    items: list[ProjectWithCount]
 
 
 class ProjectDeleteParams(Strict):
