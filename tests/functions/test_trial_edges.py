@@ -238,3 +238,11 @@ def test_project_answers_say_what_their_schema_says_and_filter_errors_name_the_p
     ]:
         response = alice.get("/api/tasks", query_string={"filter": query})
         assert response.status_code == 422 and response.json["error"]["fields"]["filter"] == says
+
+
+def test_a_deleted_projects_tasks_are_not_moved_into_an_archived_one(alice):
+    home, old = project(alice, "Home"), project(alice, "Old")
+    task(alice, "t", project_id=home["id"])
+    assert alice.patch(f"/api/projects/{old['id']}", {"archived": True}).status_code == 200
+    refused = alice.delete(f"/api/projects/{home['id']}?move_to={old['id']}")
+    assert refused.status_code == 409 and "move_to" in refused.json["error"]["fields"]

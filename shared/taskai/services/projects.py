@@ -92,14 +92,16 @@ def delete_project(
 ) -> None:
     """Delete a project and its sections; its tasks move to project `move_to` (out of their
     sections) or, without it, are deleted too. Raises NotFound (naming move_to for a project
-    not the caller's), Conflict for the Inbox, InvalidInput for moving them into this one."""
+    not the caller's), Conflict for the Inbox or naming move_to for an archived one,
+    InvalidInput for moving them into this one."""
     with uow:
         project = uow.projects.get(user_id, project_id)
         if move_to is not None:
             try:
-                uow.projects.get(user_id, move_to)
-            except NotFound as e:
-                raise NotFound("no such project", fields={"move_to": "no such project"}) from e
+                ensure_open_project(uow, user_id, move_to)
+            except (NotFound, Conflict) as e:
+                message = e.fields["project_id"]
+                raise type(e)(f"move_to {message}", fields={"move_to": message}) from e
         project.delete(now=now, moved_to=move_to)
         uow.delete_project(project, move_to=move_to)
         uow.commit()
