@@ -246,3 +246,19 @@ def test_a_deleted_projects_tasks_are_not_moved_into_an_archived_one(alice):
     assert alice.patch(f"/api/projects/{old['id']}", {"archived": True}).status_code == 200
     refused = alice.delete(f"/api/projects/{home['id']}?move_to={old['id']}")
     assert refused.status_code == 409 and "move_to" in refused.json["error"]["fields"]
+
+
+def test_sections_never_share_a_position_either(alice):
+    home = project(alice, "Home")
+    url = f"/api/projects/{home['id']}/sections"
+    a = alice.post(url, {"name": "A"}).json
+    b = alice.post(url, {"name": "B"}).json
+    assert alice.delete(f"/api/sections/{a['id']}").status_code == 204
+    c = alice.post(url, {"name": "C"}).json
+    assert c["position"] > b["position"]
+    alice.post(url, {"name": "First", "position": b["position"]})
+    listed = positions(alice, url)
+    assert [name for name, _ in listed] == ["First", "B", "C"]
+    assert len({position for _, position in listed}) == 3
+    assert alice.patch(f"/api/sections/{c['id']}", {"position": 0}).status_code == 200
+    assert [name for name, _ in positions(alice, url)] == ["C", "First", "B"]

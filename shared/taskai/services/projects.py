@@ -114,6 +114,15 @@ def make_room(projects: list[Project], at: int, *, now: datetime) -> None:
         project.update(now=now, position=position)
 
 
+def make_section_room(
+    uow: UnitOfWork, user_id: uuid.UUID, sections: list[Section], at: int, *, now: datetime
+) -> None:
+    """Shift the sections from position `at` up to the first gap one place later (each read
+    through the repository, so its update event goes out)."""
+    for section, position in room_at(sections, at):
+        uow.sections.get(user_id, section.id).update(now=now, position=position)
+
+
 def list_sections(*, uow: UnitOfWork, user_id: uuid.UUID, project_id: uuid.UUID) -> list[Section]:
     """The sections of one of the caller's projects, by position; raises NotFound."""
     with uow:
@@ -130,8 +139,9 @@ def create_section(
     position: int | None,
     now: datetime,
 ) -> Section:
-    """A new section of one of the caller's projects (last when no position is given); raises
-    NotFound, InvalidInput, Conflict for a name the project has or past MAX_SECTIONS."""
+    """A new section of one of the caller's projects (last when no position is given, else the
+    ones from there on shift one place); raises NotFound, InvalidInput, Conflict for a name the
+    project has or past MAX_SECTIONS."""
     with uow:
         project = uow.projects.get(user_id, project_id)
         existing = uow.sections.of_project(project.id)
@@ -139,12 +149,12 @@ def create_section(
             message = f"at most {MAX_SECTIONS} sections a project"
             raise Conflict(message, fields={"name": message})
         ensure_section_name_free(existing, name)
+        last = max((s.position for s in existing), default=-1) + 1
         section = Section.new(
-            project=project,
-            name=name,
-            now=now,
-            position=len(existing) if position is None else position,
+            project=project, name=name, now=now, position=last if position is None else position
         )
+        if position is not None:
+            make_section_room(uow, user_id, existing, section.position, now=now)
         uow.sections.add(section)
         uow.commit()
         return section
@@ -163,8 +173,11 @@ def update_section(
     for a name another section of its project has."""
     with uow:
         section = uow.sections.get(user_id, section_id)
+        siblings = [s for s in uow.sections.of_project(section.project_id) if s.id != section.id]
         if name is not None and name_key(clean_name(name)) != section.key:
-            ensure_section_name_free(uow.sections.of_project(section.project_id), name)
+            ensure_section_name_free(siblings, name)
+        if position is not None and position != section.position:
+            make_section_room(uow, user_id, siblings, clean_position(position), now=now)
         section.update(now=now, name=name, position=position)
         uow.commit()
         return section
