@@ -221,7 +221,12 @@ def list_projects(call: Call) -> s.ProjectList:
     """GET /api/projects → 200 ProjectList by position, each with its open task count."""
     found = projects.list_projects(uow=call.uow(), user_id=call.user_id)
     zone = call.zone()
-    return s.ProjectList(items=[project_public(p, zone, n) for p, n in found])
+    return s.ProjectList(
+        items=[
+            s.ProjectWithCount(**project_public(p, zone).model_dump(), task_count=n)
+            for p, n in found
+        ]
+    )
 
 
 @api.handles("createProject")

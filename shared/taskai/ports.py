@@ -382,8 +382,13 @@ class ProjectRepository(Protocol):
     def with_counts(self, user_id: uuid.UUID) -> list[tuple[Project, int]]:
         """Every project of the user by position, with its count of open tasks."""
 
-    def count(self, user_id: uuid.UUID) -> int:
-        """How many projects the user has, archived ones included."""
+    # positions that never repeat (#16): new ones last, an explicit one makes room
+    def count(self, user_id: uuid.UUID) -> tuple[int, int]:
+        """(how many projects the user has, archived ones included; the highest position or
+        -1)."""
+
+    def of_user(self, user_id: uuid.UUID) -> list[Project]:
+        """Every project of the user (at most MAX_PROJECTS) by position."""
 
     def changed_since(
         self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
@@ -466,6 +471,16 @@ class TaskRepository(Protocol):
 
     def count_subtasks(self, tasks: Sequence[Task]) -> None:
         """Fill in `subtask_count` and `completed_subtask_count` of these tasks."""
+
+    # All-day tasks follow their owner's zone (#16)
+    def all_day_starts(
+        self, user_id: uuid.UUID, *, after: uuid.UUID | None, limit: int
+    ) -> list[tuple[uuid.UUID, datetime]]:
+        """Up to `limit` (id, due_at) of the user's all-day tasks by id, after id `after`."""
+
+    def reanchor(self, user_id: uuid.UUID, moves: Sequence[tuple[uuid.UUID, datetime]]) -> None:
+        """Set due_at of each task id given, stamped with the owner's next change number (sync
+        sees them), in one statement; writes no events."""
 
     def deleted_since(
         self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None

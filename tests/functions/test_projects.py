@@ -41,8 +41,8 @@ def test_a_project_comes_back_with_every_field(alice):
     project = new_project(alice, "Work", color="#123456", view="board")
     assert set(project) == {
         "id", "name", "color", "view", "position", "archived", "inbox", "created_at",
-        "updated_at", "task_count",
-    }  # fmt: skip
+        "updated_at",
+    }  # fmt: skip  # task_count is a list's (ProjectWithCount)
     assert (project["color"], project["view"], project["position"]) == ("#123456", "board", 1)
     assert alice.get(f"/api/projects/{project['id']}").json["name"] == "Work"
     names = [p["name"] for p in alice.get("/api/projects").json["items"]]

@@ -398,9 +398,7 @@ class FakeSavedFilterRepository:
 
     def by_key(self, user_id: uuid.UUID, key: str) -> SavedFilter | None:
         """The user's filter of name key `key`, else None."""
-        return next(
-            (f for f in self.items.values() if f.user_id == user_id and f.key == key), None
-        )
+        return next((f for f in self.items.values() if f.user_id == user_id and f.key == key), None)
 
     def of_user(self, user_id: uuid.UUID) -> list[SavedFilter]:
         """The user's filters by position, then key."""
@@ -424,6 +422,7 @@ class FakeProjectRepository:
         self.uow = uow
         self.items: dict[uuid.UUID, Project] = {}
         self.seen: list[Project] = []
+        self.listed: list[Project] = []  # read by of_user: touched only if they record events
 
     def add(self, project: Project) -> None:
         """Keep the project, counted as touched; raises Conflict for a key the user has."""
@@ -456,9 +455,18 @@ class FakeProjectRepository:
         mine.sort(key=lambda p: (p.position, p.created_at or NOW))
         return [(p, sum(t.project_id == p.id and not t.is_completed for t in tasks)) for p in mine]
 
-    def count(self, user_id: uuid.UUID) -> int:
-        """How many projects the user has."""
-        return sum(p.user_id == user_id for p in self.items.values())
+    def count(self, user_id: uuid.UUID) -> tuple[int, int]:
+        """(how many projects the user has, the highest position or -1)."""
+        mine = [p for p in self.items.values() if p.user_id == user_id]
+        return len(mine), max((p.position for p in mine), default=-1)
+
+    def of_user(self, user_id: uuid.UUID) -> list[Project]:
+        """The user's projects by position (those changed afterwards count as touched at
+        commit, as the database stamps only what changed)."""
+        mine = [p for p in self.items.values() if p.user_id == user_id]
+        mine.sort(key=lambda p: (p.position, p.created_at or NOW))
+        self.listed.extend(mine)
+        return mine
 
     def changed_since(
         self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
@@ -584,11 +592,14 @@ class FakeTaskRepository:
     def every(self, user_id: uuid.UUID, *, after: uuid.UUID | None, limit: int) -> list[Task]:
         """Up to `limit` of the user's tasks by id after id `after` (None: from the first)."""
         found = sorted(
-            (t for t in self.items.values() if t.user_id == user_id and (after is None or t.id > after)),
+            (
+                t
+                for t in self.items.values()
+                if t.user_id == user_id and (after is None or t.id > after)
+            ),
             key=lambda t: t.id,
         )
         return found[:limit]
-
 
     # subtasks and manual order (#16)
     def _in(self, user_id: uuid.UUID, place: Place) -> list[Task]:
@@ -629,6 +640,30 @@ class FakeTaskRepository:
         found = self._in(user_id, place)
         self.seen.extend(found)
         return found
+
+    # All-day tasks follow their owner's zone (#16)
+    def all_day_starts(
+        self, user_id: uuid.UUID, *, after: uuid.UUID | None, limit: int
+    ) -> list[tuple[uuid.UUID, datetime]]:
+        """(id, due_at) of the user's all-day tasks by id, after id `after`."""
+        found = sorted(
+            (t.id, t.due_at)
+            for t in self.items.values()
+            if t.user_id == user_id
+            and t.all_day
+            and t.due_at is not None
+            and (after is None or t.id > after)
+        )
+        return found[:limit]
+
+    def reanchor(self, user_id: uuid.UUID, moves: Sequence[tuple[uuid.UUID, datetime]]) -> None:
+        """Set due_at of the tasks given, stamped with the owner's next change number."""
+        if moves:
+            user = self.uow.users.items[user_id]
+            user.change_seq += 1
+            for task_id, due_at in moves:
+                task = self.items[task_id]
+                task.due_at, task.change_seq = due_at, user.change_seq
 
     def count_subtasks(self, tasks: Sequence[Task]) -> None:
         """Fill in the subtask counts of these tasks."""
@@ -815,6 +850,7 @@ class FakeUnitOfWork:
     def __enter__(self) -> FakeUnitOfWork:
         for repository in (self.tasks, self.tags, self.filters, self.projects, self.sections):
             repository.seen.clear()
+        self.projects.listed.clear()
         return self
 
     def __exit__(
@@ -855,7 +891,10 @@ class FakeUnitOfWork:
         for section in self.sections.of_project(project.id):
             self.sections.items.pop(section.id)
             self._deleted.append(("section", section))
-        for task in [t for t in self.tasks.items.values() if t.project_id == project.id]:
+        leaving = [t for t in self.tasks.items.values() if t.project_id == project.id]
+        if move_to is not None:
+            self._renumber_after(leaving, Place(move_to, None, None))
+        for task in leaving:
             if move_to is None:
                 self.tasks.items.pop(task.id)
                 self._deleted.append(("task", task))
@@ -863,12 +902,21 @@ class FakeUnitOfWork:
                 task.project_id, task.section_id = move_to, None
                 self.tasks.seen.append(task)
 
+    def _renumber_after(self, tasks: Sequence[Task], to: Place) -> None:
+        """Place the top-level ones of `tasks`, in order, GAP apart after the last of `to`."""
+        last = self.tasks.next_position(tasks[0].user_id, to) - GAP if tasks else 0
+        top = sorted((t for t in tasks if t.parent_id is None), key=lambda t: (t.position, t.id))
+        for n, task in enumerate(top, start=1):
+            task.position = last + n * GAP
+
     def delete_section(self, section: Section) -> None:
         """Remove the section now and take its tasks out of it; logged for sync at commit."""
         self.sections.seen.append(section)
         self.sections.items.pop(section.id, None)
         self._deleted.append(("section", section))
-        for task in [t for t in self.tasks.items.values() if t.section_id == section.id]:
+        leaving = [t for t in self.tasks.items.values() if t.section_id == section.id]
+        self._renumber_after(leaving, Place(section.project_id, None, None))
+        for task in leaving:
             task.section_id = None
             self.tasks.seen.append(task)
 
@@ -879,6 +927,8 @@ class FakeUnitOfWork:
     def commit(self) -> None:
         """Stamp what this transaction touched with its owner's next change number, and move
         the collected events to `published`."""
+        self.projects.seen.extend(p for p in self.projects.listed if p.events)
+        self.projects.listed.clear()
         touched: list[Task | Tag | SavedFilter | Project | Section] = [
             *dict.fromkeys(self.tasks.seen),
             *dict.fromkeys(self.tags.seen),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from fakes import NOW, FakePasswords, FakeTokens, new_task
@@ -100,9 +100,7 @@ def test_the_profile_changes_only_the_fields_given(uow, user):
 
 def test_an_unknown_time_zone_is_refused(uow, user):
     with pytest.raises(InvalidInput):
-        auth.update_profile(
-            uow=uow, user_id=user.id, changes={"timezone": "Mars/Olympus"}, now=NOW
-        )
+        auth.update_profile(uow=uow, user_id=user.id, changes={"timezone": "Mars/Olympus"}, now=NOW)
 
 
 def test_changing_the_password_ends_every_session(uow, user):
@@ -201,3 +199,23 @@ def test_a_reset_request_for_an_unknown_email_sends_nothing(uow):
 def test_the_profile_of_a_deleted_account_is_not_found(uow):
     with pytest.raises(NotFound):
         auth.get_profile(uow=uow, user_id=uuid.uuid4())
+
+
+def test_a_zone_change_keeps_every_all_day_tasks_date_in_batches_and_moves_its_reminders(uow, user):
+    days = [date(2031, 3, d) for d in (10, 11, 12)]
+    made = [new_task(uow, user, due_date=d, reminders=[{"minutes_before": 60}]) for d in days]
+    timed = new_task(uow, user, due_date=NOW + timedelta(days=3))
+    before = timed.due_at
+    with uow:
+        user_then = uow.users.get(user.id)
+        was = user_then.clock
+        user_then.timezone = "Asia/Tokyo"
+        assert auth.follow_zone(uow=uow, user=user_then, was=was, now=NOW, batch=2) == 3
+        uow.commit()
+    clock = user.clock
+    assert [clock.day(t.due_at) for t in made] == days
+    assert [t.due_at.hour for t in made] == [15, 15, 15]  # midnight in Tokyo, in UTC
+    assert [t.reminders[0].fire_at for t in made] == [
+        clock.reminder_base(t.due_at) - timedelta(minutes=60) for t in made
+    ]
+    assert timed.due_at == before

@@ -26,16 +26,18 @@ def save(uow, user, name, query="today", **fields):
     )
 
 
-def test_filters_are_listed_by_position_each_new_one_last(uow, user):
+def test_filters_are_listed_by_position_each_new_one_last_an_explicit_one_making_room(uow, user):
     save(uow, user, "Work today", "#work & today")
     save(uow, user, "Urgent", "p1")
+    uow.published.clear()
     save(uow, user, "First", "overdue", position=0)
     listed = list_filters(uow=uow, user_id=user.id)
     assert [(f.name, f.position) for f in listed] == [
         ("First", 0),
-        ("Work today", 0),
-        ("Urgent", 1),
+        ("Work today", 1),
+        ("Urgent", 2),
     ]
+    assert uow.event_types() == ["FilterUpdated", "FilterUpdated", "FilterCreated"]
 
 
 def test_a_new_filter_gets_a_palette_color_and_publishes_filter_created(uow, user):

@@ -67,8 +67,8 @@ def test_projects_are_listed_by_position_with_their_open_task_counts(uow, user):
     new_task(uow, user, "a", project_id=home.id)
     new_task(uow, user, "b", project_id=home.id, status="completed")
     listed = list_projects(uow=uow, user_id=user.id)
-    assert [(p.name, n) for p, n in listed] == [("Inbox", 0), ("Work", 0), ("Home", 1)]
-    assert (home.position, work.position) == (1, 0)
+    assert [(p.name, n) for p, n in listed] == [("Work", 0), ("Inbox", 0), ("Home", 1)]
+    assert (home.position, work.position) == (2, 0)  # an explicit position makes room
 
 
 def test_a_project_name_taken_in_another_case_is_a_conflict(uow, user):
@@ -196,3 +196,56 @@ def test_sync_returns_the_projects_and_sections_changed_since_the_cursor(uow, us
     changes = sync.changes_since(uow=uow, user_id=user.id, cursor=cursor)
     assert [p.id for p in changes.projects] == [home.id]
     assert [s.id for s in changes.sections] == [kitchen.id]
+
+
+def test_tasks_moved_by_deleting_a_project_or_section_stand_after_the_destinations(uow, user):
+    home, work = project(uow, user, "Home"), project(uow, user, "Work")
+    kitchen = section(uow, user, home)
+    mine = [new_task(uow, user, t, project_id=work.id) for t in ("w1", "w2")]
+    loose = new_task(uow, user, "loose", project_id=home.id)
+    tap = new_task(uow, user, "tap", project_id=home.id, section_id=kitchen.id)
+    assert tap.position == loose.position == mine[0].position
+    delete_section(uow=uow, user_id=user.id, section_id=kitchen.id, now=NOW)
+    assert tap.position > loose.position
+    delete_project(uow=uow, user_id=user.id, project_id=home.id, move_to=work.id, now=NOW)
+    in_work = [mine[0], mine[1], loose, tap]
+    assert [t.position for t in in_work] == sorted({t.position for t in in_work})
+
+
+def test_new_projects_go_last_and_an_explicit_position_shifts_only_up_to_a_gap(uow, user):
+    a, b = project(uow, user, "A"), project(uow, user, "B")
+    delete_project(uow=uow, user_id=user.id, project_id=a.id, move_to=None, now=NOW)
+    c = project(uow, user, "C")
+    assert c.position == b.position + 1
+    first = project(uow, user, "First", position=1)  # A's place is free: nothing moves
+    uow.published.clear()
+    d = project(uow, user, "D", position=1)
+    assert [(p.name, p.position) for p, _ in list_projects(uow=uow, user_id=user.id)] == [
+        ("Inbox", 0),
+        ("D", 1),
+        ("First", 2),
+        ("B", 3),
+        ("C", 4),
+    ]
+    assert sorted(uow.event_types()) == ["ProjectCreated"] + ["ProjectUpdated"] * 3
+    update_project(uow=uow, user_id=user.id, project_id=c.id, changes={"position": 1}, now=NOW)
+    assert (c.position, d.position, first.position) == (1, 2, 3)  # shifted up to C's old gap
+
+
+def test_a_section_sent_alone_places_the_task_in_its_project_and_archived_ones_refuse(uow, user):
+    home, old = project(uow, user, "Home"), project(uow, user, "Old")
+    kitchen = section(uow, user, home)
+    task = new_task(uow, user, section_id=kitchen.id)
+    assert (task.project_id, task.section_id) == (home.id, kitchen.id)
+    update_project(uow=uow, user_id=user.id, project_id=old.id, changes={"archived": True}, now=NOW)
+    with pytest.raises(Conflict) as refused:
+        new_task(uow, user, project_id=old.id)
+    assert "project_id" in refused.value.fields
+    with pytest.raises(Conflict):
+        update_task(
+            uow=uow,
+            user_id=user.id,
+            task_id=task.id,
+            changes=TaskChanges(project_id=old.id),
+            now=NOW,
+        )

@@ -315,10 +315,23 @@ class ProjectRepository:
         )
         return [(project, int(n)) for project, n in self.session.execute(stmt)]
 
-    def count(self, user_id: uuid.UUID) -> int:
-        """How many projects the user has, archived ones included."""
+    # positions that never repeat (#16): new ones last, an explicit one makes room
+    def count(self, user_id: uuid.UUID) -> tuple[int, int]:
+        """(how many projects the user has, archived ones included; the highest position or
+        -1)."""
         p = orm.projects.c
-        return int(self.session.scalar(select(func.count()).where(p.user_id == user_id)) or 0)
+        stmt = select(func.count(), func.coalesce(func.max(p.position), -1))
+        count, highest = self.session.execute(stmt.where(p.user_id == user_id)).one()
+        return int(count), int(highest)
+
+    def of_user(self, user_id: uuid.UUID) -> list[Project]:
+        """Every project of the user (at most MAX_PROJECTS) by position, remembered for the
+        outbox."""
+        p = orm.projects.c
+        stmt = select(Project).where(p.user_id == user_id).order_by(p.position, p.created_at)
+        found = list(self.session.scalars(stmt))
+        self.seen.extend(found)
+        return found
 
     def changed_since(
         self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
@@ -466,6 +479,34 @@ class TaskRepository:
         counts = {parent: (n, m) for parent, n, m in self.session.execute(stmt)}
         for task in tasks:
             task.subtask_count, task.completed_subtask_count = counts.get(task.id, (0, 0))
+
+    # All-day tasks follow their owner's zone (#16)
+    def all_day_starts(
+        self, user_id: uuid.UUID, *, after: uuid.UUID | None, limit: int
+    ) -> list[tuple[uuid.UUID, datetime]]:
+        """Up to `limit` (id, due_at) of the user's all-day tasks by id, after id `after`."""
+        c = orm.tasks.c
+        stmt = select(c.id, c.due_at).where(
+            c.user_id == user_id, c.all_day.is_(True), c.due_at.is_not(None)
+        )
+        if after is not None:
+            stmt = stmt.where(c.id > after)
+        return [(i, due_at) for i, due_at in self.session.execute(stmt.order_by(c.id).limit(limit))]
+
+    def reanchor(self, user_id: uuid.UUID, moves: Sequence[tuple[uuid.UUID, datetime]]) -> None:
+        """Set due_at of each task id given, stamped with the owner's next change number (sync
+        sees them), in one executemany statement; writes no events."""
+        if not moves:
+            return
+        seq = UserRepository(self.session).next_change_seq(user_id)
+        c = orm.tasks.c
+        stmt = (
+            update(orm.tasks)
+            .where(c.id == bindparam("move_id"), c.user_id == user_id)
+            .values(due_at=bindparam("move_due_at"), change_seq=seq)
+        )
+        rows = [{"move_id": i, "move_due_at": due_at} for i, due_at in moves]
+        self.session.connection().execute(stmt, rows)
 
     def delete(self, task: Task) -> None:
         """Delete the task; its reminders (ORM cascade) and task_tags rows (ON DELETE CASCADE) go

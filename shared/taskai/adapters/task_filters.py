@@ -46,6 +46,26 @@ def section_filter(name: str, user_id: uuid.UUID) -> ColumnElement[bool]:
     return and_(t.section_id.is_not(None), t.section_id.in_(mine))
 
 
+def revealing(node: ast.Filter, *, user_id: uuid.UUID, dialect: str) -> ColumnElement[bool] | None:
+    """What the filter shows of archived projects (None: nothing): the tasks its `search:`,
+    `+project` and `/section` terms match, as a search or a project's own list shows them."""
+    found: list[ColumnElement[bool]] = []
+    pending = [node]
+    while pending:
+        match pending.pop():
+            case ast.And(operands) | ast.Or(operands):
+                pending.extend(operands)
+            case ast.Not(operand):
+                pending.append(operand)
+            case ast.Search(words):
+                found.append(text_match(words, dialect))
+            case ast.InProject(name):
+                found.append(project_filter(name, user_id))
+            case ast.InSection(name):
+                found.append(section_filter(name, user_id))
+    return or_(*found) if found else None
+
+
 class _Compiler:
     """One compilation: the owner, the clock and zone, and the store's dialect."""
 

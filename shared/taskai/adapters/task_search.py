@@ -53,9 +53,7 @@ def filters(
         from taskai.adapters.task_filters import compile_filter  # it builds on this module
 
         where.append(
-            compile_filter(
-                query.filter, user_id=user_id, now=now, zone=query.zone, dialect=dialect
-            )
+            compile_filter(query.filter, user_id=user_id, now=now, zone=query.zone, dialect=dialect)
         )
     if query.statuses:
         where.append(t.status.in_(query.statuses))
@@ -77,7 +75,7 @@ def filters(
         where.append(t.series_id == uuid.UUID(query.series_id))
     if query.tags:
         where.append(tag_filter(query.tags, query.tag_mode, user_id))
-    where.extend(project_filters(query, user_id))
+    where.extend(project_filters(query, user_id, dialect))
     return where
 
 
@@ -88,9 +86,11 @@ def overdue_clause(now: datetime, today_start: datetime) -> ColumnElement[bool]:
     return and_(t.due_at < now, all_day_past, t.status != "completed")
 
 
-def project_filters(query: TaskQuery, user_id: uuid.UUID) -> list[ColumnElement[bool]]:
+def project_filters(
+    query: TaskQuery, user_id: uuid.UUID, dialect: str
+) -> list[ColumnElement[bool]]:
     """Tasks of the project or section asked for; otherwise, unless searching, none of an
-    archived project's."""
+    archived project's but those the filter language names (`search:`, `+project`)."""
     where: list[ColumnElement[bool]] = []
     if query.project_id:
         where.append(t.project_id == uuid.UUID(query.project_id))
@@ -102,7 +102,13 @@ def project_filters(query: TaskQuery, user_id: uuid.UUID) -> list[ColumnElement[
         return where
     p = orm.projects.c
     archived = select(p.id).where(p.user_id == user_id, p.archived)
-    return [t.project_id.not_in(archived)]
+    visible: ColumnElement[bool] = t.project_id.not_in(archived)
+    if query.filter is not None:  # the filter language (#16)
+        from taskai.adapters.task_filters import revealing
+
+        shown = revealing(query.filter, user_id=user_id, dialect=dialect)
+        visible = visible if shown is None else or_(visible, shown)
+    return [visible]
 
 
 def tag_filter(names: tuple[str, ...], mode: str, user_id: uuid.UUID) -> ColumnElement[bool]:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, event, insert, literal, select, update
+from sqlalchemy import ColumnElement, delete, event, func, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -38,6 +38,7 @@ from taskai.domain.events import DomainEvent
 from taskai.domain.filters.saved import SavedFilter
 from taskai.domain.projects import Project, Section
 from taskai.domain.reminders import Reminder
+from taskai.domain.subtasks import GAP, Place
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import Task
 from taskai.domain.users import User
@@ -278,11 +279,13 @@ class UnitOfWork:
         moved: dict[str, object] = {"section_id": None, "change_seq": seq, "updated_at": now}
         if isinstance(emptied, Section):
             in_section = (t.project_id == emptied.project_id, t.section_id == emptied.id)
+            self._renumber_after(in_section, emptied.user_id, Place(emptied.project_id, None, None))
             session.execute(update(orm.tasks).where(*in_section).values(moved))
             session.execute(delete(orm.sections).where(orm.sections.c.id == emptied.id))
             return
         if move_to is not None:
             in_project = t.project_id == emptied.id
+            self._renumber_after((in_project,), emptied.user_id, Place(move_to, None, None))
             moved["project_id"] = move_to
             session.execute(update(orm.tasks).where(in_project).values(moved))
         for table, entity in ((orm.tasks, "task"), (orm.sections, "section")):
@@ -297,6 +300,22 @@ class UnitOfWork:
             session.execute(insert(orm.deletions).from_select(columns, gone))
             session.execute(delete(table).where(table.c.project_id == emptied.id))
         session.execute(delete(orm.projects).where(orm.projects.c.id == emptied.id))
+
+    def _renumber_after(
+        self, source: tuple[ColumnElement[bool], ...], user_id: uuid.UUID, to: Place
+    ) -> None:
+        """Give the top-level tasks matching `source` positions GAP apart after the last one
+        of the user's group `to`, in their order (one UPDATE … FROM a row_number() ranking),
+        so a bulk move never lands on a position the destination already has."""
+        t = orm.tasks.c
+        last = self.tasks.next_position(user_id, to) - GAP
+        ranked = (
+            select(t.id, func.row_number().over(order_by=(t.position, t.id)).label("n"))
+            .where(*source, t.parent_id.is_(None))
+            .subquery()
+        )
+        stmt = update(orm.tasks).where(t.id == ranked.c.id)
+        self.session.execute(stmt.values(position=last + ranked.c.n * GAP))
 
     def _write_outbox(self, events: Iterable[DomainEvent]) -> int:
         # The trace this commit is part of travels with its events (the request's, when the

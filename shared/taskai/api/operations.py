@@ -92,7 +92,7 @@ OPERATIONS = (
               body=s.TaskCreate, response=s.TaskPublic, status=201, gives=("task_id", "/id"),
               scope="tasks:write", refers=True),
     Operation("listTasks", "GET", "/api/tasks", "tasks", "Filter, search, sort and page tasks",
-              query=s.TaskListParams, response=s.TaskPage, scope="tasks:read"),
+              query=s.TaskListParams, response=s.TaskPage, scope="tasks:read", refers=True),
     Operation("getTask", "GET", "/api/tasks/<uuid:task_id>", "tasks", "One task",
               response=s.TaskPublic, scope="tasks:read"),
     Operation("updateTask", "PATCH", "/api/tasks/<uuid:task_id>", "tasks", "Change some fields",

@@ -91,10 +91,8 @@ def task_public(
     )
 
 
-def project_public(
-    project: Project, zone: ZoneInfo, task_count: int | None = None
-) -> s.ProjectPublic:
-    """The project as ProjectPublic, times in `zone`, with its open task count when given."""
+def project_public(project: Project, zone: ZoneInfo) -> s.ProjectPublic:
+    """The project as ProjectPublic, times in `zone` (lists add task_count: ProjectWithCount)."""
     return s.ProjectPublic(
         id=str(project.id),
         name=project.name,
@@ -105,7 +103,6 @@ def project_public(
         inbox=project.inbox,
         created_at=local(project.created_at, zone),  # type: ignore[arg-type]
         updated_at=local(project.updated_at, zone),  # type: ignore[arg-type]
-        task_count=task_count,
     )
 
 

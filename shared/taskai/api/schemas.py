@@ -501,7 +501,9 @@ class TaskCreate(Strict):
     reminders: list[ReminderIn] = Field(default_factory=list, max_length=10)
     # projects and sections
     project_id: uuid.UUID | None = Field(None, description="The Inbox when left out")
-    section_id: uuid.UUID | None = Field(None, description="A section of the task's project")
+    section_id: uuid.UUID | None = Field(
+        None, description="A section of the task's project; sent alone, its project is the task's"
+    )
     # subtasks (#16)
     parent_id: uuid.UUID | None = Field(
         None, description="Make it a subtask of this task (in its project and section)"
@@ -614,7 +616,10 @@ class TaskPublic(Model):
 
 class TaskMove(Strict):
     """Where to move a task: a place (a field not sent stays; a new project or section puts it
-    at the top level unless parent_id is sent) and the sibling to stand after or before."""
+    at the top level unless parent_id is sent; a section_id sent alone takes the task to the
+    section's project) and the sibling to stand after or before. With no place sent, the
+    sibling's place wins (the task joins its project, section and parent); with a place sent,
+    a sibling elsewhere is 422 naming after_id or before_id. An archived project is 409."""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -902,11 +907,14 @@ class ProjectPublic(Model):
     inbox: bool = Field(description="The project of tasks that name none")
     created_at: datetime
     updated_at: datetime
-    task_count: int | None = Field(None, description="Open tasks, in lists of projects")
+
+
+class ProjectWithCount(ProjectPublic):
+    task_count: int = Field(description="Open tasks")
 
 
 class ProjectList(Model):
-    items: list[ProjectPublic]
+    items: list[ProjectWithCount]
 
 
 class ProjectDeleteParams(Strict):

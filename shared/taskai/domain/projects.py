@@ -8,9 +8,10 @@ project of a task that names none; it cannot be renamed, archived or deleted.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from taskai.domain.events import (
     ProjectCreated,
@@ -59,6 +60,27 @@ def clean_position(position: int) -> int:
     if not 0 <= position < 2**31:
         raise InvalidInput("bad position", fields={"position": "must be 0 to 2147483647"})
     return position
+
+
+class Positioned(Protocol):
+    """A row ordered by an integer position (a project, a saved filter)."""
+
+    position: int
+
+
+P = TypeVar("P", bound=Positioned)
+
+
+def room_at(others: Iterable[P], at: int) -> list[tuple[P, int]]:
+    """The rows to shift, each to its new position, so that position `at` is free: those from
+    `at` up to the first gap move one place later (nothing moves when `at` is free)."""
+    moves, free = [], at
+    for row in sorted((r for r in others if r.position >= at), key=lambda r: r.position):
+        if row.position > free:
+            break
+        free += 1
+        moves.append((row, free))
+    return moves
 
 
 def changed_fields(before: Any, after: Any) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from taskai.domain.account_emails import render_password_reset
-from taskai.domain.days import check_reminder_time
+from taskai.domain.days import DayClock, check_reminder_time
 from taskai.domain.emails import Email
 from taskai.domain.login_guard import PER_ACCOUNT, PER_ADDRESS
 from taskai.domain.names import email_key
@@ -19,7 +19,7 @@ from taskai.domain.projects import Project
 from taskai.domain.users import User, check_language, check_password, check_timezone
 from taskai.errors import Conflict, Forbidden, InvalidInput, TooManyAttempts, Unauthorized
 from taskai.ports import PasswordHasher, TokenIssuer, UnitOfWork
-from taskai.services.reminders import follow_reminder_time
+from taskai.services.reminders import BATCH, follow_reminder_time
 from taskai.telemetry.metrics import metrics
 
 
@@ -135,15 +135,18 @@ def get_profile(*, uow: UnitOfWork, user_id: uuid.UUID) -> User:
 def update_profile(
     *, uow: UnitOfWork, user_id: uuid.UUID, changes: dict[str, str], now: datetime
 ) -> User:
-    """Change name, time zone, language or all-day reminder time (HH:MM; pending reminders of
-    all-day tasks follow it); the password has its own use case. Raises InvalidInput for an
-    unknown zone or language or a bad time."""
+    """Change name, time zone (all-day tasks keep their dates, see follow_zone), language or
+    all-day reminder time (HH:MM; pending reminders of all-day tasks follow it); the password
+    has its own use case. Raises InvalidInput for an unknown zone or language or a bad time."""
     with uow:
         user = uow.users.get(user_id)
         if "name" in changes:
             user.name = changes["name"].strip()
         if "timezone" in changes:
+            was = user.clock
             user.timezone = check_timezone(changes["timezone"])
+            if user.timezone != was.tz:
+                follow_zone(uow=uow, user=user, was=was, now=now)
         if "language" in changes:
             user.language = check_language(changes["language"])
         if "all_day_reminder_time" in changes:
@@ -151,6 +154,24 @@ def update_profile(
             follow_reminder_time(uow=uow, user=user, now=now)
         uow.commit()
         return user
+
+
+def follow_zone(
+    *, uow: UnitOfWork, user: User, was: DayClock, now: datetime, batch: int = BATCH
+) -> int:
+    """Keep `user`'s all-day tasks on their dates after a zone change (from clock `was`): each
+    starts at its date's midnight in the new zone, `batch` per statement, and their offset
+    reminders follow (as after a reminder time change: no events); returns how many moved."""
+    clock, after, moved = user.clock, None, 0
+    while True:
+        found = uow.tasks.all_day_starts(user.id, after=after, limit=batch)
+        uow.tasks.reanchor(user.id, [(i, clock.start(was.day(due_at))) for i, due_at in found])
+        moved += len(found)
+        if len(found) < batch:
+            break
+        after = found[-1][0]
+    follow_reminder_time(uow=uow, user=user, now=now, batch=batch)
+    return moved
 
 
 def confirm_password(

@@ -6,8 +6,14 @@ import uuid
 from datetime import datetime
 
 from taskai.domain.events import FilterCreated, FilterDeleted, FilterUpdated
-from taskai.domain.filters.saved import MAX_PER_USER, SavedFilter, clean_filter_name
+from taskai.domain.filters.saved import (
+    MAX_PER_USER,
+    SavedFilter,
+    clean_filter_name,
+    clean_position,
+)
 from taskai.domain.names import name_key
+from taskai.domain.projects import room_at
 from taskai.errors import Conflict
 from taskai.ports import UnitOfWork
 
@@ -28,11 +34,12 @@ def create_filter(
     position: int | None,
     now: datetime,
 ) -> SavedFilter:
-    """A new saved filter, last unless `position` is given; raises InvalidInput (a query that
-    does not parse names `query`), Conflict for a name the user has in any letter case or past
-    200 filters."""
+    """A new saved filter, last unless `position` is given (the ones from there on shift one
+    place); raises InvalidInput (a query that does not parse names `query`), Conflict for a
+    name the user has in any letter case or past 200 filters."""
     with uow:
-        count, highest = uow.filters.count(user_id)
+        mine = uow.filters.of_user(user_id)
+        count, highest = len(mine), max((f.position for f in mine), default=-1)
         if count >= MAX_PER_USER:
             message = f"at most {MAX_PER_USER} saved filters"
             raise Conflict(message, fields={"name": message})
@@ -45,6 +52,8 @@ def create_filter(
             now=now,
         )
         _ensure_free(uow, user_id, saved.name)
+        if position is not None:
+            make_room(uow, mine, saved.position, now=now)
         uow.filters.add(saved)
         uow.publish(FilterCreated(filter=saved.snapshot(), occurred_at=now))
         uow.commit()
@@ -66,6 +75,10 @@ def update_filter(
         name = changes.get("name")
         if isinstance(name, str) and name_key(clean_filter_name(name)) != saved.key:
             _ensure_free(uow, user_id, name)
+        position = changes.get("position")
+        if isinstance(position, int) and position != saved.position:
+            others = [f for f in uow.filters.of_user(user_id) if f.id != saved.id]
+            make_room(uow, others, clean_position(position), now=now)
         changed = saved.change(now=now, **changes)
         if changed:
             event = FilterUpdated(filter=saved.snapshot(), changed=tuple(changed), occurred_at=now)
@@ -83,6 +96,15 @@ def delete_filter(
         uow.delete_filter(saved)
         uow.publish(FilterDeleted(filter=saved.snapshot(), occurred_at=now))
         uow.commit()
+
+
+def make_room(uow: UnitOfWork, filters: list[SavedFilter], at: int, *, now: datetime) -> None:
+    """Shift the filters from position `at` up to the first gap one place later, each change
+    published, so a filter put at `at` shares it with none."""
+    for saved, position in room_at(filters, at):
+        changed = saved.change(now=now, position=position)
+        event = FilterUpdated(filter=saved.snapshot(), changed=tuple(changed), occurred_at=now)
+        uow.publish(event)
 
 
 def _ensure_free(uow: UnitOfWork, user_id: uuid.UUID, name: str) -> None:

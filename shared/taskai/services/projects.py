@@ -7,7 +7,15 @@ from datetime import datetime
 from typing import Any
 
 from taskai.domain.names import name_key
-from taskai.domain.projects import MAX_PROJECTS, MAX_SECTIONS, Project, Section, clean_name
+from taskai.domain.projects import (
+    MAX_PROJECTS,
+    MAX_SECTIONS,
+    Project,
+    Section,
+    clean_name,
+    clean_position,
+    room_at,
+)
 from taskai.errors import Conflict, InvalidInput, NotFound
 from taskai.ports import UnitOfWork
 
@@ -28,19 +36,23 @@ def create_project(
     *, uow: UnitOfWork, user_id: uuid.UUID, fields: dict[str, Any], now: datetime
 ) -> Project:
     """A new project (fields: name, and optionally color, view, position; placed last when no
-    position is given); raises InvalidInput, Conflict for a taken name or past MAX_PROJECTS."""
+    position is given, else the ones from there on shift one place); raises InvalidInput,
+    Conflict for a taken name or past MAX_PROJECTS."""
     with uow:
-        count = uow.projects.count(user_id)
-        if count >= MAX_PROJECTS:
+        mine = uow.projects.of_user(user_id)
+        if len(mine) >= MAX_PROJECTS:
             raise Conflict(
                 f"at most {MAX_PROJECTS} projects", fields={"name": f"at most {MAX_PROJECTS}"}
             )
         ensure_project_name_free(uow, user_id, fields["name"])
+        last = max((p.position for p in mine), default=-1) + 1
         project = Project.new(
             user_id=user_id,
             now=now,
-            **{"position": count, **{k: v for k, v in fields.items() if v is not None}},
+            **{"position": last, **{k: v for k, v in fields.items() if v is not None}},
         )
+        if fields.get("position") is not None:
+            make_room(mine, project.position, now=now)
         uow.projects.add(project)
         uow.commit()
         return project
@@ -61,6 +73,10 @@ def update_project(
         name = changes.get("name")
         if name is not None and name_key(clean_name(name)) != project.key:
             ensure_project_name_free(uow, user_id, name)
+        position = changes.get("position")
+        if position is not None and position != project.position:
+            others = [p for p in uow.projects.of_user(user_id) if p.id != project.id]
+            make_room(others, clean_position(position), now=now)
         project.update(now=now, **changes)
         uow.commit()
         return project
@@ -76,17 +92,35 @@ def delete_project(
 ) -> None:
     """Delete a project and its sections; its tasks move to project `move_to` (out of their
     sections) or, without it, are deleted too. Raises NotFound (naming move_to for a project
-    not the caller's), Conflict for the Inbox, InvalidInput for moving them into this one."""
+    not the caller's), Conflict for the Inbox or naming move_to for an archived one,
+    InvalidInput for moving them into this one."""
     with uow:
         project = uow.projects.get(user_id, project_id)
         if move_to is not None:
             try:
-                uow.projects.get(user_id, move_to)
-            except NotFound as e:
-                raise NotFound("no such project", fields={"move_to": "no such project"}) from e
+                ensure_open_project(uow, user_id, move_to)
+            except (NotFound, Conflict) as e:
+                message = e.fields["project_id"]
+                raise type(e)(f"move_to {message}", fields={"move_to": message}) from e
         project.delete(now=now, moved_to=move_to)
         uow.delete_project(project, move_to=move_to)
         uow.commit()
+
+
+def make_room(projects: list[Project], at: int, *, now: datetime) -> None:
+    """Shift the projects from position `at` up to the first gap one place later (each records
+    its update), so a project put at `at` shares it with none."""
+    for project, position in room_at(projects, at):
+        project.update(now=now, position=position)
+
+
+def make_section_room(
+    uow: UnitOfWork, user_id: uuid.UUID, sections: list[Section], at: int, *, now: datetime
+) -> None:
+    """Shift the sections from position `at` up to the first gap one place later (each read
+    through the repository, so its update event goes out)."""
+    for section, position in room_at(sections, at):
+        uow.sections.get(user_id, section.id).update(now=now, position=position)
 
 
 def list_sections(*, uow: UnitOfWork, user_id: uuid.UUID, project_id: uuid.UUID) -> list[Section]:
@@ -105,8 +139,9 @@ def create_section(
     position: int | None,
     now: datetime,
 ) -> Section:
-    """A new section of one of the caller's projects (last when no position is given); raises
-    NotFound, InvalidInput, Conflict for a name the project has or past MAX_SECTIONS."""
+    """A new section of one of the caller's projects (last when no position is given, else the
+    ones from there on shift one place); raises NotFound, InvalidInput, Conflict for a name the
+    project has or past MAX_SECTIONS."""
     with uow:
         project = uow.projects.get(user_id, project_id)
         existing = uow.sections.of_project(project.id)
@@ -114,12 +149,12 @@ def create_section(
             message = f"at most {MAX_SECTIONS} sections a project"
             raise Conflict(message, fields={"name": message})
         ensure_section_name_free(existing, name)
+        last = max((s.position for s in existing), default=-1) + 1
         section = Section.new(
-            project=project,
-            name=name,
-            now=now,
-            position=len(existing) if position is None else position,
+            project=project, name=name, now=now, position=last if position is None else position
         )
+        if position is not None:
+            make_section_room(uow, user_id, existing, section.position, now=now)
         uow.sections.add(section)
         uow.commit()
         return section
@@ -138,8 +173,11 @@ def update_section(
     for a name another section of its project has."""
     with uow:
         section = uow.sections.get(user_id, section_id)
+        siblings = [s for s in uow.sections.of_project(section.project_id) if s.id != section.id]
         if name is not None and name_key(clean_name(name)) != section.key:
-            ensure_section_name_free(uow.sections.of_project(section.project_id), name)
+            ensure_section_name_free(siblings, name)
+        if position is not None and position != section.position:
+            make_section_room(uow, user_id, siblings, clean_position(position), now=now)
         section.update(now=now, name=name, position=position)
         uow.commit()
         return section
@@ -173,27 +211,39 @@ def place_of(
     section_id: uuid.UUID | None,
     *,
     now: datetime,
+    staying: uuid.UUID | None = None,
 ) -> tuple[uuid.UUID, uuid.UUID | None]:
-    """(project id, section id) of a task put in project `project_id` (the Inbox when None) and
-    section `section_id`; raises NotFound naming project_id or section_id for one that is not
-    the caller's (as for any id not the caller's), InvalidInput for a section of another
-    project."""
-    if project_id is None:
-        project_id = inbox_of(uow, user_id, now=now).id
-    else:
-        try:
-            uow.projects.get(user_id, project_id)
-        except NotFound as e:
-            raise NotFound("no such project", fields={"project_id": "no such project"}) from e
+    """(project id, section id) of a task put in project `project_id` and section
+    `section_id`: without a project, the section's own project, else the Inbox. Raises NotFound
+    naming project_id or section_id for one not the caller's, InvalidInput for a section of
+    another project, Conflict naming project_id for an archived project the task is not
+    already in (`staying`)."""
+    section = None
     if section_id is not None:
         try:
             section = uow.sections.get(user_id, section_id)
         except NotFound as e:
             raise NotFound("no such section", fields={"section_id": "no such section"}) from e
-        if section.project_id != project_id:
-            message = "is a section of another project"
-            raise InvalidInput(f"section_id {message}", fields={"section_id": message})
+    if project_id is None:
+        project_id = section.project_id if section else inbox_of(uow, user_id, now=now).id
+    if project_id != staying:
+        ensure_open_project(uow, user_id, project_id)
+    if section is not None and section.project_id != project_id:
+        message = "is a section of another project"
+        raise InvalidInput(f"section_id {message}", fields={"section_id": message})
     return project_id, section_id
+
+
+def ensure_open_project(uow: UnitOfWork, user_id: uuid.UUID, project_id: uuid.UUID) -> None:
+    """Refuse to put a task into project `project_id`: NotFound naming project_id when it is
+    not the caller's, Conflict naming it when it is archived."""
+    try:
+        project = uow.projects.get(user_id, project_id)
+    except NotFound as e:
+        raise NotFound("no such project", fields={"project_id": "no such project"}) from e
+    if project.archived:
+        message = "is archived: unarchive it to add or move tasks into it"
+        raise Conflict(f"project_id {message}", fields={"project_id": message})
 
 
 def ensure_project_name_free(uow: UnitOfWork, user_id: uuid.UUID, name: str) -> None:

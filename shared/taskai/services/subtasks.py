@@ -12,7 +12,7 @@ from taskai.domain.subtasks import MAX_DEPTH, Place, check_parent, position_betw
 from taskai.domain.tasks import KEEP, Keep, Task
 from taskai.errors import InvalidInput, NotFound
 from taskai.ports import UnitOfWork
-from taskai.services.projects import place_of
+from taskai.services.projects import ensure_open_project, place_of
 
 
 @dataclass(frozen=True)
@@ -65,18 +65,29 @@ def target_place(
     level unless the parent is kept in the same place), the anchor's, or where it is."""
     if isinstance(move.parent_id, uuid.UUID):
         sent = (move.project_id, move.section_id)
-        return under(uow, task.user_id, move.parent_id, *(kept_as_none(v) for v in sent))
+        place = under(uow, task.user_id, move.parent_id, *(kept_as_none(v) for v in sent))
+        if place.project_id != task.project_id:
+            ensure_open_project(uow, task.user_id, place.project_id)
+        return place
     sent_place = not all(
         isinstance(v, Keep) for v in (move.project_id, move.section_id, move.parent_id)
     )
-    if not sent_place:
-        return anchor.place if anchor is not None else task.place
+    if not sent_place:  # the anchor's place wins only when no place is sent (as in Todoist)
+        if anchor is None:
+            return task.place
+        if anchor.project_id != task.project_id:
+            ensure_open_project(uow, task.user_id, anchor.place.project_id)
+        return anchor.place
     project_id = task.project_id if isinstance(move.project_id, Keep) else move.project_id
     if isinstance(move.section_id, Keep):
         section_id = task.section_id if project_id == task.project_id else None
     else:
         section_id = move.section_id
-    project_id, section_id = place_of(uow, task.user_id, project_id, section_id, now=now)
+        if isinstance(move.project_id, Keep) and section_id is not None:
+            project_id = None  # a section sent alone takes the task to its project
+    project_id, section_id = place_of(
+        uow, task.user_id, project_id, section_id, now=now, staying=task.project_id
+    )
     same = (project_id, section_id) == (task.project_id, task.section_id)
     parent_id = task.parent_id if isinstance(move.parent_id, Keep) and same else None
     return Place(project_id, section_id, parent_id)

@@ -17,10 +17,10 @@ from taskai.domain.reminders import SKIPPED, ReminderSpec
 from taskai.domain.subtasks import Place, check_parent
 from taskai.domain.tags import Tag, clean_tag_name
 from taskai.domain.tasks import KEEP, Keep, Task
-from taskai.errors import InvalidInput
+from taskai.errors import InvalidInput, NotFound
 from taskai.ports import TaskView, UnitOfWork
 from taskai.services import subtasks
-from taskai.services.projects import place_of
+from taskai.services.projects import ensure_open_project, place_of
 from taskai.services.recurrence import retract_successor
 
 T = TypeVar("T")
@@ -100,10 +100,12 @@ def new_task_place(
 ) -> Place:
     """Where a new task goes: under its parent (in the parent's project and section; another
     one sent is InvalidInput naming parent_id, too deep as well), else in the project and
-    section sent. Raises NotFound naming the id not the caller's."""
+    section sent (a section alone: its project). Raises NotFound naming the id not the
+    caller's, Conflict naming project_id for an archived project."""
     if draft.parent_id is None:
         return Place(*place_of(uow, user_id, draft.project_id, draft.section_id, now=now), None)
     place = subtasks.under(uow, user_id, draft.parent_id, draft.project_id, draft.section_id)
+    ensure_open_project(uow, user_id, place.project_id)
     check_parent(uuid.uuid4(), subtasks.ancestors(uow, uow.tasks.get(user_id, draft.parent_id)))
     return place
 
@@ -116,8 +118,10 @@ def get_task(*, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID) -> Task
 
 def list_tasks(*, uow: UnitOfWork, user_id: uuid.UUID, query: TaskQuery, now: datetime) -> Page:
     """A page of the caller's tasks, the query read in the caller's zone: its times without an
-    offset, its filter's dates, and `overdue` for all-day tasks (due their whole day)."""
+    offset, its filter's dates, and `overdue` for all-day tasks (due their whole day). Raises
+    NotFound naming project_id, section_id or parent_id when that one is not the caller's."""
     with uow:
+        ensure_listed_places_owned(uow, user_id, query)
         clock = owner_clock(uow, user_id)
         query = replace(
             query,
@@ -127,6 +131,23 @@ def list_tasks(*, uow: UnitOfWork, user_id: uuid.UUID, query: TaskQuery, now: da
             today_start=clock.start(clock.day(now)),
         )
         return uow.tasks.page(user_id, query, now=now)
+
+
+def ensure_listed_places_owned(uow: UnitOfWork, user_id: uuid.UUID, query: TaskQuery) -> None:
+    """Refuse a list of another user's (or no) project, section or parent task: NotFound naming
+    the query field, as for any id not the caller's, rather than an empty page."""
+    lookups: list[tuple[str, str | None, Callable[[uuid.UUID, uuid.UUID], object]]] = [
+        ("project_id", query.project_id, uow.projects.get),
+        ("section_id", query.section_id, uow.sections.get),
+        ("parent_id", query.parent_id, uow.tasks.view),
+    ]
+    for name, value, get in lookups:
+        if value is None:
+            continue
+        try:
+            get(user_id, uuid.UUID(value))
+        except NotFound as e:
+            raise NotFound(f"no such {name[:-3]}", fields={name: f"no such {name[:-3]}"}) from e
 
 
 def in_zone(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
@@ -190,7 +211,9 @@ def new_place(
         section_id = task.section_id if project_id == task.project_id else None
     else:
         section_id = changes.section_id
-    return place_of(uow, task.user_id, project_id, section_id, now=now)
+        if isinstance(changes.project_id, Keep) and section_id is not None:
+            project_id = None  # a section sent alone takes the task to its project
+    return place_of(uow, task.user_id, project_id, section_id, now=now, staying=task.project_id)
 
 
 def kept_or(value: T | Keep, convert: Callable[[T], U]) -> U | Keep:

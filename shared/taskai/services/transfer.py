@@ -183,7 +183,8 @@ class Importer:
         else:
             found = repo.by_key(self.user_id, name_key(clean_name(text(item, "name"))))
         if found is None:
-            if repo.count(self.user_id) >= MAX_PROJECTS:
+            count, highest = repo.count(self.user_id)
+            if count >= MAX_PROJECTS:
                 raise Conflict("too many projects", fields={"name": f"at most {MAX_PROJECTS}"})
             found = Project.new(
                 user_id=self.user_id,
@@ -191,7 +192,7 @@ class Importer:
                 now=self.now,
                 color=item.get("color"),
                 view=item.get("view") or "list",
-                position=item.get("position") or 0,
+                position=highest + 1,  # after the account's own, in the file's order
             )
             if item.get("archived"):
                 found.update(now=self.now, archived=True)
@@ -228,18 +229,20 @@ class Importer:
         self.tags[found[0].key] = found[0]
 
     def filter(self, item: dict[str, Any]) -> None:
-        """A saved filter of the file, unless the account has one of that name."""
+        """A saved filter of the file, unless the account has one of that name (new ones go
+        after the account's own, in the file's order)."""
+        count, highest = self.uow.filters.count(self.user_id)
         saved = SavedFilter.new(
             user_id=self.user_id,
             name=text(item, "name"),
             query=text(item, "query"),
             color=item.get("color"),
-            position=item.get("position") or 0,
+            position=highest + 1,
             now=self.now,
         )
         if self.uow.filters.by_key(self.user_id, saved.key) is not None:
             return
-        if self.uow.filters.count(self.user_id)[0] >= MAX_PER_USER:
+        if count >= MAX_PER_USER:
             raise Conflict("too many filters", fields={"name": f"at most {MAX_PER_USER}"})
         self.uow.filters.add(saved)
         self.uow.publish(FilterCreated(filter=saved.snapshot(), occurred_at=self.now))

@@ -25,6 +25,7 @@ MAX_LENGTH = 1000
 MAX_DEPTH = 32
 MAX_DAYS = 3660
 QUOTED = re.compile(r'"[^"]*"')  # "next N days": ten years and a little
+OPEN_QUOTE = re.compile(r'[#+/]"([^"]*)("?)')  # a marker's quoted name, maybe never closed
 
 GRAMMAR = r"""
 ?start: or_
@@ -45,7 +46,7 @@ TOMORROW.2: /tomorrow(?![\w-])/i
 OVERDUE.2: /overdue(?![\w-])/i
 NO_DATE.2: /no\s+dates?(?![\w-])/i
 NO_TAGS.2: /no\s+tags?(?![\w-])/i
-NEXT_DAYS.2: /next\s+\d{1,6}\s+days?(?![\w-])/i
+NEXT_DAYS.2: /next\s+\d+\s+days?(?![\w-])/i
 PRIORITY.2: /p[1-4](?![\w-])/i
 RECURRING.2: /recurring(?![\w-])/i
 SUBTASK.2: /subtasks?(?![\w-])/i
@@ -113,7 +114,13 @@ def _refuse(field: str, message: str) -> NoReturn:
 
 
 def _expected(error: UnexpectedInput, query: str) -> str:
-    """'expected … at position N' from a lark error: its expected terminals in plain words."""
+    """'expected … at position N' from a lark error: its expected terminals in plain words (a
+    quoted name never closed, or empty, said as such)."""
+    quoted = OPEN_QUOTE.match(query, error.pos_in_stream or 0)
+    if quoted and not quoted.group(2):
+        return f"expected '\"' to close the name opened at position {quoted.start() + 2}"
+    if quoted and not quoted.group(1).strip():  # closed but empty: the terminal needs a name
+        return f"expected a name between the quotes at position {quoted.start() + 3}"
     if isinstance(error, UnexpectedCharacters):
         names = set(error.allowed or ())
     elif isinstance(error, UnexpectedToken | UnexpectedEOF):
@@ -153,8 +160,13 @@ def _parentheses(query: str) -> int:
 
 
 def _name(token: Token) -> str:
-    """The name after a marker (#, +, /), without its quotes."""
-    return token[1:].strip('"').strip()
+    """The name after a marker (#, +, /), without its quotes; raises InvalidInput for a quoted
+    name of blanks only."""
+    name = token[1:].strip('"').strip()
+    if not name:
+        at = (token.start_pos or 0) + 3
+        raise InvalidInput(f"expected a name between the quotes at position {at}")
+    return name
 
 
 class _ToAst(Transformer[Token, ast.Filter]):
@@ -164,10 +176,12 @@ class _ToAst(Transformer[Token, ast.Filter]):
         (token,) = children
         kind = token.type
         if kind == "NEXT_DAYS":
-            days = int(token.split()[1])
-            if not 1 <= days <= MAX_DAYS:
-                raise InvalidInput(f"'next N days' takes 1 to {MAX_DAYS} days")
-            return ast.NextDays(days)
+            number = re.search(r"\d+", token)
+            assert number is not None  # the terminal has one
+            if not 1 <= int(number.group()) <= MAX_DAYS:
+                at = (token.start_pos or 0) + number.start() + 1
+                raise InvalidInput(f"expected 1 to {MAX_DAYS} days at position {at}")
+            return ast.NextDays(int(number.group()))
         if kind == "PRIORITY":
             return ast.PriorityIs(ast.PRIORITY_OF_LEVEL[token.lower()])
         if kind == "TAG":
