@@ -207,6 +207,19 @@ NewPassword = Annotated[
 ]
 
 
+def _a_json_integer(value: Any) -> Any:
+    """JSON Schema's integer: 3 or 3.0, never "3" nor true (which Python would read as 1)."""
+    if isinstance(value, str | bool):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+# An integer in a JSON body: a string or a boolean is refused, not coerced. It goes after the
+# field's bounds in `Annotated`, which keeps them in the published schema.
+JSON_INTEGER = BeforeValidator(_a_json_integer)
+Position = Annotated[int, Field(ge=0, lt=2**31), JSON_INTEGER]
+
+
 class Model(BaseModel):
     """Every API model; validators are built on first use, keeping cold starts short."""
 
@@ -459,7 +472,7 @@ class RecurrenceIn(Strict):
         json_schema_extra=_rrule,
     )
     preset: Preset | None = Field(None, json_schema_extra=_never_null)
-    interval: int | None = Field(None, strict=True, ge=1, le=1000)
+    interval: Annotated[int, Field(ge=1, le=1000), JSON_INTEGER] | None = None
     anchor: Anchor = v.Anchor.DUE
 
 
@@ -477,8 +490,8 @@ class ReminderIn(Strict):
         },
     )
 
-    minutes_before: int | None = Field(
-        None, strict=True, ge=0, le=527040, json_schema_extra=_never_null
+    minutes_before: Annotated[int, Field(ge=0, le=527040), JSON_INTEGER] | None = Field(
+        None, json_schema_extra=_never_null
     )
     at: Moment | None = Field(None, json_schema_extra=_never_null)
 
@@ -795,7 +808,7 @@ FilterQuery = Annotated[
     ),
 ]
 FilterPosition = Annotated[
-    int, Field(strict=True, ge=0, le=1_000_000, description="Place in the list")
+    int, Field(ge=0, le=1_000_000, description="Place in the list"), JSON_INTEGER
 ]
 
 
@@ -870,9 +883,7 @@ class ProjectCreate(Strict):
     name: ProjectName
     color: Color | None = Field(None, description="A palette color when left out")
     view: ProjectView = v.ProjectView.LIST
-    position: int | None = Field(
-        None, strict=True, ge=0, lt=2**31, description="Last when left out"
-    )
+    position: Position | None = Field(None, description="Last when left out")
 
 
 class ProjectUpdate(Strict):
@@ -881,7 +892,7 @@ class ProjectUpdate(Strict):
     name: ProjectName | None = Field(None, json_schema_extra=_never_null)
     color: Color | None = Field(None, json_schema_extra=_never_null)
     view: ProjectView | None = Field(None, json_schema_extra=_never_null)
-    position: int | None = Field(None, strict=True, ge=0, lt=2**31, json_schema_extra=_never_null)
+    position: Position | None = Field(None, json_schema_extra=_never_null)
     archived: bool | None = Field(
         None,
         strict=True,
@@ -925,14 +936,12 @@ class ProjectDeleteParams(Strict):
 
 class SectionCreate(Strict):
     name: ProjectName
-    position: int | None = Field(
-        None, strict=True, ge=0, lt=2**31, description="Last when left out"
-    )
+    position: Position | None = Field(None, description="Last when left out")
 
 
 class SectionUpdate(Strict):
     name: ProjectName | None = Field(None, json_schema_extra=_never_null)
-    position: int | None = Field(None, strict=True, ge=0, lt=2**31, json_schema_extra=_never_null)
+    position: Position | None = Field(None, json_schema_extra=_never_null)
 
     @field_validator("name", "position")
     @classmethod
