@@ -1,7 +1,11 @@
 """stream function: live push, the caller's sync pages as Server-Sent Events (/api/stream); see
 taskai.services.live for how a long-lived stream stays cheap."""
 
+import select
+import socket
+import ssl
 import weakref
+from collections.abc import Callable
 
 import flask
 import functions_framework
@@ -52,7 +56,17 @@ def stream_changes(call: Call) -> flask.Response:
     timing = live.Timing(
         settings.stream_heartbeat_s, settings.stream_poll_s, settings.stream_lifetime_s
     )
-    body = live.events(first=first, page=page, latest=latest, recheck=recheck, timing=timing)
+    sock = call.request.environ.get("gunicorn.socket") or call.request.environ.get(
+        "werkzeug.socket"
+    )
+    body = live.events(
+        first=first,
+        page=page,
+        latest=latest,
+        recheck=recheck,
+        timing=timing,
+        gone=hung_up(sock),
+    )
     response = flask.Response(
         body,
         mimetype="text/event-stream",
@@ -61,6 +75,22 @@ def stream_changes(call: Call) -> flask.Response:
     response.call_on_close(release)  # the server closes the answer once sent or cut off
     weakref.finalize(body, release)  # and one never sent at all lets go of its slot too
     return response
+
+
+def hung_up(sock: socket.socket | None) -> Callable[[], bool]:
+    """Whether the client closed the connection: its socket reads as end of file (a closed
+    tab, a reload); never for no socket (a test client) or a TLS one (peeking is not allowed)."""
+    if sock is None or isinstance(sock, ssl.SSLSocket):
+        return lambda: False
+
+    def gone() -> bool:
+        try:
+            readable, _, _ = select.select([sock], [], [], 0)
+            return bool(readable) and sock.recv(1, socket.MSG_PEEK) == b""
+        except (OSError, ValueError):  # closed under us
+            return True
+
+    return gone
 
 
 @functions_framework.http

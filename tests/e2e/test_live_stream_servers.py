@@ -17,10 +17,17 @@ from test_serve import SERVE
 
 @pytest.fixture(params=["serve", "dev"])
 def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
-    env = clean_env(STREAM_LIFETIME_S="4", STREAM_HEARTBEAT_S="1")
+    env = clean_env(STREAM_LIFETIME_S="4", STREAM_HEARTBEAT_S="1", STREAM_MAX_PER_USER="1")
     running = Server(tmp_path, env, command=SERVE if request.param == "serve" else DEV)
     yield running
     running.stop()
+
+
+def open_stream(server: Server) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+    address = urlsplit(server.url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=5)
+    connection.request("GET", "/api/stream", headers={"Authorization": f"Bearer {server.token}"})
+    return connection, connection.getresponse()
 
 
 def read_event(response: http.client.HTTPResponse) -> list[str]:
@@ -35,10 +42,7 @@ def read_event(response: http.client.HTTPResponse) -> list[str]:
 
 def test_a_stream_sends_changes_as_they_happen_heartbeats_and_ends(server: Server) -> None:
     sign_up(server)
-    address = urlsplit(server.url)
-    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=5)
-    connection.request("GET", "/api/stream", headers={"Authorization": f"Bearer {server.token}"})
-    response = connection.getresponse()
+    connection, response = open_stream(server)
     assert response.status == 200
     assert response.getheader("Content-Type", "").startswith("text/event-stream")
     first = read_event(response)
@@ -56,4 +60,18 @@ def test_a_stream_sends_changes_as_they_happen_heartbeats_and_ends(server: Serve
     while read_event(response):  # heartbeats, until the stream's lifetime is over
         pass
     assert 3.0 < time.monotonic() - opened < 6.0
+    connection.close()
+
+
+def test_a_client_that_hangs_up_frees_its_slot_within_a_poll(server: Server) -> None:
+    sign_up(server)  # one stream per account and process (STREAM_MAX_PER_USER=1)
+    streams = [open_stream(server) for _ in range(4)]  # serve's workers: 1 or 2 each, say
+    assert [response.status for _, response in streams].count(503) >= 1
+    for connection, response in streams:  # closed tabs: no heartbeat is due for a second yet
+        response.close()
+        connection.close()
+    time.sleep(0.8)
+    connection, response = open_stream(server)
+    assert response.status == 200
+    response.close()
     connection.close()

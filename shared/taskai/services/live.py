@@ -13,7 +13,9 @@ Built for long-lived connections:
 - A stream ends by itself after STREAM_LIFETIME_S; the client reconnects with Last-Event-ID
   (the last cursor), so nothing is missed and no connection outlives a deploy for long.
 - Each open stream holds a server thread, so `Slots` bounds them per process and per account;
-  over the bound the request is 503 with Retry-After and the client polls /api/sync instead.
+  over the bound the request is 503 with Retry-After and the client polls /api/sync instead. A
+  client that hung up (a closed tab, a reload) is noticed at the next poll, not at the next
+  write, so its slot is free again within a poll.
 """
 
 from __future__ import annotations
@@ -121,18 +123,20 @@ def events(
     latest: Callable[[], int],
     recheck: Callable[[], None],
     timing: Timing,
+    gone: Callable[[], bool] = lambda: False,
     wakeup: Wakeup = WAKEUP,
     clock: Callable[[], float] = time.monotonic,
 ) -> Iterator[bytes]:
     """The stream's bytes: `first`, then each page after its cursor as changes come (`latest` is
     the account's change number, `page(cursor)` the sync page after it), a heartbeat comment
-    after each `recheck` of the caller; ends after the lifetime, or when a check raises."""
+    after each `recheck` of the caller; ends after the lifetime, when a check raises, or once
+    the client is `gone` (checked at each poll, so a closed tab frees its slot at once)."""
     started = clock()
     ends, beat = started + timing.lifetime_s, started + timing.heartbeat_s
     cursor, more = first.cursor, first.has_more
     yield message(first)
     try:
-        while (now := clock()) < ends:
+        while (now := clock()) < ends and not gone():
             seen = wakeup.generation  # before the check: a commit after it cuts the wait short
             if more or latest() > cursor:
                 found = page(cursor)
