@@ -117,3 +117,18 @@ def test_sync_shows_a_token_only_what_its_scopes_read(uow, user):
     assert changes.tasks == [] and [t.name for t in changes.tags] == ["a"]
     uow.scopes = None  # a session
     assert sync.changes_since(uow=uow, user_id=user.id, cursor=0).tags
+
+
+def test_a_client_that_hung_up_ends_the_stream_at_the_next_poll():
+    clock = Clock()
+    chunks = live.events(
+        first=page(0),
+        page=page,
+        latest=lambda: 0,
+        recheck=lambda: None,
+        timing=TIMING,
+        gone=lambda: True,
+        wakeup=FakeWakeup(clock),
+        clock=clock,
+    )
+    assert list(chunks) == [live.message(page(0))]
