@@ -18,7 +18,7 @@ from taskai.api.presenters import (
     filter_public,
     project_public,
     section_public,
-    tag_public,
+    sync_public,
     task_public,
 )
 from taskai.config import get_settings
@@ -160,17 +160,7 @@ def sync_changes(call: Call) -> s.SyncPublic:
     InvalidInput for a bad cursor."""
     cursor = sync.parse_cursor(call.query(s.SyncParams).cursor)
     changes = sync.changes_since(uow=call.uow(), user_id=call.user_id, cursor=cursor)
-    zone = call.zone()
-    return s.SyncPublic(
-        tasks=[task_public(t, zone) for t in changes.tasks],
-        tags=[tag_public(t) for t in changes.tags],
-        deleted=[s.Deletion(type=kind, id=str(i)) for kind, i in changes.deleted],  # type: ignore[arg-type]
-        cursor=str(changes.cursor),
-        has_more=changes.has_more,
-        filters=[filter_public(f, zone) for f in changes.filters],
-        projects=[project_public(p, zone) for p in changes.projects],
-        sections=[section_public(section) for section in changes.sections],
-    )
+    return sync_public(changes, call.zone())
 
 
 # Saved filters (issue 16).

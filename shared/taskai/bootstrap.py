@@ -68,16 +68,24 @@ def uow(
 ) -> UnitOfWork:
     """A fresh unit of work (checking `caller`, a bearer token's credential, as it begins;
     `read_only` ones refuse to write and never wait for SQLite's writer); its commit wakes the
-    outbox relay of this process."""
+    outbox relay and the live streams of this process."""
     from taskai.adapters.unit_of_work import UnitOfWork
 
     return UnitOfWork(
         session_factory(),
         traceparent=traceparent,
         caller=caller,
-        after_commit=relay().kick,
+        after_commit=committed,
         read_only=read_only,
     )
+
+
+def committed() -> None:
+    """After each commit of this process: wake its outbox relay and its live streams."""
+    from taskai.services.live import WAKEUP
+
+    relay().kick()
+    WAKEUP.notify()  # live push (issue 17)
 
 
 @cache

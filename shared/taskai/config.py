@@ -102,6 +102,22 @@ class Settings(BaseSettings):
     webhook_allow_private: bool = Field(
         False, description="Let webhooks reach private, loopback and link-local addresses"
     )
+    # Live push (issue 17): GET /api/stream, Server-Sent Events of sync pages.
+    stream_heartbeat_s: float = Field(
+        15.0, gt=0, le=300, description="Seconds between a stream's heartbeats (caller re-checked)"
+    )
+    stream_lifetime_s: float = Field(
+        60.0, gt=0, le=3600, description="Seconds a stream stays open before the client reconnects"
+    )
+    stream_poll_s: float = Field(
+        0.5, ge=0.05, le=10, description="Seconds between a stream's checks for new changes"
+    )
+    stream_max_per_process: int = Field(
+        8, ge=0, le=1000, description="Open streams one process holds (a thread each); over: 503"
+    )
+    stream_max_per_user: int = Field(
+        4, ge=0, le=100, description="Open streams one account holds per process; over: 503"
+    )
 
     @field_validator("log_level")
     @classmethod

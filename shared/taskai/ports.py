@@ -630,6 +630,11 @@ class UnitOfWork(Protocol):
     def imports(self) -> ImportLog:
         """The import ids each account used, with their reports."""
 
+    # Live push (issue 17)
+    @property
+    def scopes(self) -> tuple[str, ...] | None:
+        """The checked caller's API token scopes; None for a session or no caller (all)."""
+
     def __enter__(self) -> Self: ...
 
     def __exit__(

@@ -77,7 +77,9 @@ def assert_accessible(page: Any, screen: str) -> None:
 
 def start_server(cwd: Path) -> Server:
     """`taskai dev` serving web/ and the API; its log is drained so a chatty server never blocks."""
-    server = Server(cwd, clean_env(TASKAI_WEB_DIR=str(ROOT / "web")))
+    # Live push: the whole run's pages share this one server, so it may hold more streams than
+    # the default 8 (a closed page's stream lets go of its slot only at the next poll).
+    server = Server(cwd, clean_env(TASKAI_WEB_DIR=str(ROOT / "web"), STREAM_MAX_PER_PROCESS="64"))
     assert server.process.stderr is not None
     threading.Thread(target=lambda: server.log.extend(server.process.stderr), daemon=True).start()  # type: ignore[arg-type]
     return server

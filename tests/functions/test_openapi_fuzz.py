@@ -187,6 +187,7 @@ def caller(api: Api, gateway: Any, monkeypatch: pytest.MonkeyPatch) -> Caller:
     from taskai.config import get_settings
 
     monkeypatch.setenv("WEBHOOK_ALLOW_HOSTS", WEBHOOK_HOST)
+    monkeypatch.setenv("STREAM_LIFETIME_S", "0.05")  # live push: a stream answers, then ends
     get_settings.cache_clear()
     bootstrap.webhook_sender.cache_clear()
     GATEWAY.app = gateway

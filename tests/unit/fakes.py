@@ -841,6 +841,7 @@ class FakeUnitOfWork:
         self.projects = FakeProjectRepository(self)
         self.sections = FakeSectionRepository(self)
         self.imports = FakeImportLog()  # import and export (issue 17)
+        self.scopes: tuple[str, ...] | None = None  # live push (issue 17): a token's, if any
         self.deletions: list[Deletion] = []
         self.published: list[DomainEvent] = []
         self.commits = 0

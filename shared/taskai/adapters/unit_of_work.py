@@ -69,6 +69,8 @@ class UnitOfWork:
         self.traceparent = traceparent
         self.caller = caller  # who a request's bearer token says it is
         self.account: User | None = None
+        # Live push (issue 17): the API token's scopes once checked; None for a session (all).
+        self.scopes: tuple[str, ...] | None = None
         self._used_token: uuid.UUID | None = None  # an API token whose last use is stale
         self.extra_events: list[DomainEvent] = []
 
@@ -118,6 +120,7 @@ class UnitOfWork:
             token.authorize(caller.needs, now=now)
             if token.use_is_stale(now):
                 self._used_token = token.id
+            self.scopes = token.scopes
             return user
         try:
             user = self.users.get(caller.user_id)

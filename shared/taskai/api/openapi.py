@@ -157,7 +157,8 @@ def responses(op: Operation) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if op.media is not None:  # the calendar feed: not JSON, and 304 for a current copy
         out[str(op.status)] = {"description": "OK", "content": {op.media: {"schema": {}}}}
-        out["304"] = {"description": "Not modified: the If-None-Match ETag is current"}
+        if op.media == "text/calendar":
+            out["304"] = {"description": "Not modified: the If-None-Match ETag is current"}
     elif op.response is None:
         out[str(op.status)] = {"description": "Done"}
     else:

@@ -141,6 +141,11 @@ OPERATIONS = (
               scope="projects:write"),
     Operation("sync", "GET", "/api/sync", "tasks", "Everything changed since a cursor",
               query=s.SyncParams, response=s.SyncPublic, scope="tasks:read"),
+    # Live push (issue 17): its own function, as its connections are long and many.
+    Operation("streamChanges", "GET", "/api/stream", "stream",
+              "Sync pages as Server-Sent Events (id: the cursor; Last-Event-ID or cursor "
+              "resumes), heartbeats, ending after a minute or on logout; 503 when full",
+              query=s.SyncParams, scope="tasks:read", media="text/event-stream"),
     # Saved filters (issue 16), served by the tasks function.
     Operation("listFilters", "GET", "/api/filters", "tasks",
               "Saved filters by position", response=s.FilterList, scope="tasks:read"),

@@ -18,6 +18,7 @@ from taskai.ports import TagView, TaskView
 
 if TYPE_CHECKING:
     from taskai.domain.quickadd import Draft
+    from taskai.services.sync import Changes
 
 
 def local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
@@ -170,4 +171,19 @@ def user_public(user: User) -> s.UserPublic:
         language=user.language,
         created_at=user.created_at,  # type: ignore[arg-type]
         all_day_reminder_time=user.all_day_reminder_time,
+    )
+
+
+def sync_public(changes: Changes, zone: ZoneInfo) -> s.SyncPublic:
+    """A sync page (GET /api/sync, and each message of GET /api/stream) as SyncPublic, times in
+    `zone`."""
+    return s.SyncPublic(
+        tasks=[task_public(t, zone) for t in changes.tasks],
+        tags=[tag_public(t) for t in changes.tags],
+        deleted=[s.Deletion(type=kind, id=str(i)) for kind, i in changes.deleted],  # type: ignore[arg-type]
+        cursor=str(changes.cursor),
+        has_more=changes.has_more,
+        filters=[filter_public(f, zone) for f in changes.filters],
+        projects=[project_public(p, zone) for p in changes.projects],
+        sections=[section_public(section) for section in changes.sections],
     )

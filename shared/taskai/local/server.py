@@ -3,7 +3,9 @@
 
 Workers and threads: one worker per usable core (Python runs one thread at a time per process,
 so a process per core is what uses the machine), 8 threads each (a thread waiting on the
-database, a lock, bcrypt or the network leaves the core to another). The app is loaded once in
+database, a lock, bcrypt or the network leaves the core to another), plus one per live stream it
+may hold (STREAM_MAX_PER_PROCESS): a stream keeps its thread for up to a minute, mostly asleep,
+and must never take the threads the other requests need. The app is loaded once in
 the master and forked, so workers start warm. Gunicorn listens on the public port and on the
 loopback event port; a request is routed by the port it arrived on, never by its Host header.
 Every worker subscribes its event functions to its own in-process bus (its relay publishes
@@ -36,6 +38,13 @@ from taskai.local.devserver import (
 
 log = logging.getLogger("taskai.serve")
 THREADS_PER_WORKER = 8
+
+
+def threads_per_worker() -> int:
+    """Threads each worker runs: THREADS_PER_WORKER for requests, and one per live stream."""
+    from taskai.config import get_settings
+
+    return THREADS_PER_WORKER + get_settings().stream_max_per_process
 
 
 def worker_count() -> int:
@@ -77,13 +86,13 @@ class Server(BaseApplication):
         super().__init__()
 
     def load_config(self) -> None:
-        """Gunicorn's settings: gthread workers (one per core, THREADS_PER_WORKER threads), the
+        """Gunicorn's settings: gthread workers (one per core, threads_per_worker() threads), the
         app preloaded in the master, and this server's hooks."""
         options = {
             "bind": self.binds,
             "workers": worker_count(),
             "worker_class": "gthread",
-            "threads": THREADS_PER_WORKER,
+            "threads": threads_per_worker(),
             "preload_app": True,
             "timeout": 60,
             "graceful_timeout": 10,
@@ -125,7 +134,7 @@ class Server(BaseApplication):
                 "url": f"http://{public[0]}:{public[1]}",
                 "events_url": f"http://127.0.0.1:{events[1]}{EVENT_PREFIX}",
                 "workers": arbiter.num_workers,
-                "threads": THREADS_PER_WORKER,
+                "threads": threads_per_worker(),
                 "functions": HTTP_FUNCTIONS + sorted(self.app.public.events),
             },
         )

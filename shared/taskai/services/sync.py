@@ -1,4 +1,5 @@
-"""Sync: everything of a user's that changed since a cursor, for clients that poll."""
+"""Sync: everything of a user's that changed since a cursor, for clients that poll (and for
+the live stream, which sends the same pages); an API token sees only what its scopes read."""
 
 from __future__ import annotations
 
@@ -13,6 +14,14 @@ from taskai.errors import InvalidInput
 from taskai.ports import UnitOfWork
 
 MAX_CURSOR_DIGITS = 18  # change numbers are 64-bit
+# The read scope each kind of row needs (as its list operation does); deletions by their type.
+READ_SCOPE = {
+    "task": "tasks:read",
+    "filter": "tasks:read",
+    "tag": "tags:read",
+    "project": "projects:read",
+    "section": "projects:read",
+}
 
 
 @dataclass
@@ -70,7 +79,7 @@ def changes_since(*, uow: UnitOfWork, user_id: uuid.UUID, cursor: int, limit: in
             [row for row in page if _seq(row) <= upto] for page in pages
         )
         uow.tasks.count_subtasks(tasks)  # type: ignore[arg-type]  # subtasks (#16)
-        return Changes(
+        changes = Changes(
             tasks=tasks,  # type: ignore[arg-type]
             tags=tags,  # type: ignore[arg-type]
             projects=projects,  # type: ignore[arg-type]
@@ -80,6 +89,22 @@ def changes_since(*, uow: UnitOfWork, user_id: uuid.UUID, cursor: int, limit: in
             has_more=upto < latest,
             filters=saved,  # type: ignore[arg-type]
         )
+        return readable(changes, uow.scopes)
+
+
+def readable(changes: Changes, scopes: tuple[str, ...] | None) -> Changes:
+    """`changes` without the rows (and deletions) that `scopes` cannot read; None (a session)
+    reads everything. The cursor stays: what a token cannot read it never needs."""
+    if scopes is None:
+        return changes
+    can = {kind for kind, scope in READ_SCOPE.items() if scope in scopes}
+    changes.tasks = changes.tasks if "task" in can else []
+    changes.filters = changes.filters if "filter" in can else []
+    changes.tags = changes.tags if "tag" in can else []
+    changes.projects = changes.projects if "project" in can else []
+    changes.sections = changes.sections if "section" in can else []
+    changes.deleted = [(kind, i) for kind, i in changes.deleted if kind in can]
+    return changes
 
 
 def _seq(

@@ -79,6 +79,13 @@ resource "kubernetes_config_map_v1" "settings" {
     # Webhooks: where deliveries may go besides public https URLs (SSRF allow-list).
     WEBHOOK_ALLOW_HOSTS   = var.webhook_allow_hosts
     WEBHOOK_ALLOW_PRIVATE = tostring(var.webhook_allow_private)
+    # Live push: each stream's heartbeat, poll and lifetime, and how many one process holds
+    # (the stream Service sets its own per-process bound, to match its threads).
+    STREAM_HEARTBEAT_S     = tostring(var.stream_heartbeat_s)
+    STREAM_LIFETIME_S      = tostring(var.stream_lifetime_s)
+    STREAM_POLL_S          = tostring(var.stream_poll_s)
+    STREAM_MAX_PER_PROCESS = tostring(var.stream_max_per_process)
+    STREAM_MAX_PER_USER    = tostring(var.stream_max_per_user)
   }
 }
 

@@ -316,3 +316,58 @@ variable "webhook_allow_private" {
   description = "WEBHOOK_ALLOW_PRIVATE: let webhooks reach private, loopback and link-local addresses (SSRF off)."
   default     = false
 }
+
+variable "stream_heartbeat_s" {
+  type        = number
+  description = "STREAM_HEARTBEAT_S: seconds between a live stream's heartbeats, at each of which the caller is checked again."
+  default     = 15
+
+  validation {
+    condition     = var.stream_heartbeat_s > 0 && var.stream_heartbeat_s <= 300
+    error_message = "stream_heartbeat_s must be above 0 and at most 300, as Settings requires."
+  }
+}
+
+variable "stream_lifetime_s" {
+  type        = number
+  description = "STREAM_LIFETIME_S: seconds a live stream stays open before the client reconnects (below the stream Service's timeoutSeconds)."
+  default     = 60
+
+  validation {
+    condition     = var.stream_lifetime_s > 0 && var.stream_lifetime_s <= 3600
+    error_message = "stream_lifetime_s must be above 0 and at most 3600, as Settings requires."
+  }
+}
+
+variable "stream_poll_s" {
+  type        = number
+  description = "STREAM_POLL_S: seconds between a live stream's checks for changes made by other processes."
+  default     = 0.5
+
+  validation {
+    condition     = var.stream_poll_s >= 0.05 && var.stream_poll_s <= 10
+    error_message = "stream_poll_s must be from 0.05 to 10, as Settings requires."
+  }
+}
+
+variable "stream_max_per_process" {
+  type        = number
+  description = "STREAM_MAX_PER_PROCESS: live streams one process holds (a thread each) before answering 503."
+  default     = 8
+
+  validation {
+    condition     = var.stream_max_per_process >= 0 && var.stream_max_per_process <= 1000 && floor(var.stream_max_per_process) == var.stream_max_per_process
+    error_message = "stream_max_per_process must be a whole number from 0 to 1000, as Settings requires."
+  }
+}
+
+variable "stream_max_per_user" {
+  type        = number
+  description = "STREAM_MAX_PER_USER: live streams one account holds per process before answering 503."
+  default     = 4
+
+  validation {
+    condition     = var.stream_max_per_user >= 0 && var.stream_max_per_user <= 100 && floor(var.stream_max_per_user) == var.stream_max_per_user
+    error_message = "stream_max_per_user must be a whole number from 0 to 100, as Settings requires."
+  }
+}

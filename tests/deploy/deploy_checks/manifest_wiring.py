@@ -30,6 +30,7 @@ FUNCTIONS: dict[str, dict[str, Any]] = {
         "trigger": "http",
         "prefixes": ["/api/tasks", "/api/sync", "/api/filters", "/api/projects", "/api/sections"],
     },
+    "stream": {"target": "stream", "trigger": "http", "prefixes": ["/api/stream"]},  # live push
     "tags": {"target": "tags", "trigger": "http", "prefixes": ["/api/tags"]},
     "ai": {
         "target": "ai",
