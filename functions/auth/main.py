@@ -275,6 +275,7 @@ def delivery_public(call: Call, delivery: Delivery) -> s.DeliveryPublic:
 @api.handles("getPushKey")
 def get_push_key(call: Call) -> s.PushKeyPublic:
     """GET /api/push/key → 200 PushKeyPublic (base64url); 503 when push is not configured."""
+    call.user  # noqa: B018  # the caller checked (account, token) though nothing else is read
     sender = push.sender_or_unavailable(bootstrap.push_sender())
     return s.PushKeyPublic(public_key=sender.public_key)
 
