@@ -37,6 +37,8 @@ class Operation:
     upload: tuple[str, str] | None = None
     # The calendar feed (issue 17): the success answer's media type, when it is not JSON.
     media: str | None = None
+    # Web Push (issue 17): creating what the caller has already answers 200 with it, not 201.
+    repeats: bool = False
 
 
 # fmt: off
@@ -99,7 +101,7 @@ OPERATIONS = (
     Operation("createPushSubscription", "POST", "/api/push-subscriptions", "auth",
               "Receive reminders in this browser (201; 200 with the caller's existing one for "
               "its endpoint)", body=s.PushSubscriptionCreate, response=s.PushSubscriptionPublic,
-              status=201, gives=("subscription_id", "/id"), scope=SESSION),
+              status=201, gives=("subscription_id", "/id"), scope=SESSION, repeats=True),
     Operation("deletePushSubscription", "DELETE",
               "/api/push-subscriptions/<uuid:subscription_id>", "auth",
               "Stop push reminders to a browser", status=204, scope=SESSION),
