@@ -11,6 +11,7 @@ import { mountShell } from './views/shell.js';
 import { tasksPage } from './views/tasks.js';
 import { tagsPage } from './views/tags.js';
 import { profilePage } from './views/profile.js';
+import { settingsPage } from './views/settings.js';
 import { projectPage } from './views/project.js';
 import { authPage } from './views/auth.js';
 import { installShortcuts } from './shortcuts.js';
@@ -115,6 +116,7 @@ router.route(/^\/filters\/([\w-]+)$/, signedInPage((host, match) => tasksPage(ho
 }));
 router.route('/tags', signedInPage((host) => tagsPage(host), { title: () => 'Tags' }));
 router.route('/profile', signedInPage((host) => profilePage(host, { onSignOut: () => signOut() }), { title: () => 'Profile' }));
+router.route('/settings', signedInPage((host) => settingsPage(host), { title: () => 'Settings' }));
 router.route('/signin', () => (signedIn() ? router.navigate('/today', { replace: true }) : showAuth('signin')));
 router.route('/signup', () => (signedIn() ? router.navigate('/today', { replace: true }) : showAuth('signup')));
 router.route(/.*/, () => router.navigate('/today', { replace: true }));
