@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import tempfile
 from collections.abc import Callable, Mapping
@@ -23,6 +24,7 @@ from taskai.errors import TaskAIError
 
 PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "jwt-secret", "please-change", "dev"}
 MIN_SECRET_LENGTH = 32
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]{40,}={0,2}")  # a raw or DER VAPID key, not a placeholder
 
 
 class ConfigurationError(TaskAIError):
@@ -218,8 +220,12 @@ class Settings(BaseSettings):
             raise ConfigurationError("VAPID_PUBLIC_KEY is set without VAPID_PRIVATE_KEY")
         if self.vapid_private_key and not self.embedded and not self.vapid_subject:
             raise ConfigurationError("VAPID_SUBJECT is required when VAPID_PRIVATE_KEY is set")
-        if self.vapid_private_key and self.vapid_private_key.lower() in PLACEHOLDER_SECRETS:
-            raise ConfigurationError("VAPID_PRIVATE_KEY is a placeholder")
+        key = (self.vapid_private_key or "").strip()
+        if key and not (key.startswith("-----BEGIN") or _BASE64URL.fullmatch(key)):
+            raise ConfigurationError("VAPID_PRIVATE_KEY must be a PEM key or base64url")
+        public = (self.vapid_public_key or "").strip().rstrip("=")
+        if public and not (_BASE64URL.fullmatch(public) and len(public) == 87):
+            raise ConfigurationError("VAPID_PUBLIC_KEY must be 65 bytes in base64url")
 
     def with_signing_secret(self) -> Settings:
         """Embedded mode keeps a generated secret beside the database; elsewhere one is required."""

@@ -219,3 +219,45 @@ def test_without_push_configured_only_email_goes(uow, user, due, pusher):
     subscribe(uow, user, pusher)
     assert send(uow, due, None) == "sent"
     assert pusher.pushed == []
+
+
+@pytest.mark.parametrize(
+    ("environ", "variable"),
+    [
+        ({"VAPID_PUBLIC_KEY": "B" + "A" * 86}, "VAPID_PUBLIC_KEY is set without"),
+        ({"VAPID_PRIVATE_KEY": "A" * 43}, "VAPID_SUBJECT is required"),
+        (
+            {"VAPID_PRIVATE_KEY": "changeme", "VAPID_SUBJECT": "mailto:a@b.c"},
+            "PEM key or base64url",
+        ),
+        ({"VAPID_PRIVATE_KEY": "A" * 43, "VAPID_SUBJECT": "ops@example.com"}, "VAPID_SUBJECT"),
+        (
+            {
+                "VAPID_PRIVATE_KEY": "A" * 43,
+                "VAPID_SUBJECT": "mailto:a@b.c",
+                "VAPID_PUBLIC_KEY": "B",
+            },
+            "VAPID_PUBLIC_KEY must be",
+        ),
+    ],
+)
+def test_a_half_or_badly_configured_vapid_key_is_refused_at_start(environ, variable):
+    from taskai.config import ConfigurationError, Settings
+
+    base = {"DATABASE_URL": "postgresql://x/y", "JWT_SECRET": "s" * 40}
+    with pytest.raises(ConfigurationError, match=variable):
+        Settings.from_env({**base, **environ})
+
+
+def test_push_is_on_when_embedded_or_given_a_key_and_off_otherwise(tmp_path):
+    from taskai.config import Settings
+
+    production = {"DATABASE_URL": "postgresql://x/y", "JWT_SECRET": "s" * 40}
+    assert Settings.from_env({"DATA_DIR": str(tmp_path)}).push_enabled
+    assert not Settings.from_env(production).push_enabled
+    configured = Settings.from_env(
+        {**production, "VAPID_PRIVATE_KEY": "A" * 43, "VAPID_SUBJECT": "https://ops.example.com"}
+    )
+    assert configured.push_enabled and configured.push_contact == "https://ops.example.com"
+    embedded = Settings.from_env({"DATA_DIR": str(tmp_path)})
+    assert embedded.push_contact == "mailto:reminders@taskai.local"
