@@ -10,6 +10,8 @@ Exactly once, step by step:
    retry after a lost answer is not a second email at Resend.
 3. Record the outcome on the attempt and the reminder: sent, failed (permanent: answered 2xx) or
    retry (transient: answered 503, so the event is delivered again).
+Web Push (issue 17) is a second channel beside email, with claims of its own per subscription
+(services/push), so a redelivery retries only what is still owed on either channel.
 """
 
 from __future__ import annotations
