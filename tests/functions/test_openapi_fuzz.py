@@ -187,6 +187,10 @@ def caller(api: Api, gateway: Any, monkeypatch: pytest.MonkeyPatch) -> Caller:
     from taskai.config import get_settings
 
     monkeypatch.setenv("WEBHOOK_ALLOW_HOSTS", WEBHOOK_HOST)
+    monkeypatch.setenv("VAPID_PRIVATE_KEY", "A" * 42 + "E")  # Web Push on, with a database too
+    monkeypatch.setenv("VAPID_SUBJECT", "mailto:ops@example.com")
+    monkeypatch.setenv("PUSH_ALLOW_HOSTS", WEBHOOK_HOST)  # push endpoints follow the same rules
+    bootstrap.push_sender.cache_clear()
     get_settings.cache_clear()
     bootstrap.webhook_sender.cache_clear()
     GATEWAY.app = gateway

@@ -444,9 +444,10 @@ class PushKeyPublic(Model):
 
 class PushKeys(Strict):
     p256dh: str = Field(
-        min_length=1, max_length=100, description="base64url, a 65-byte uncompressed P-256 point"
+        pattern=r"^B[A-P][A-Za-z0-9_-]{85}=?$",
+        description="base64url, a 65-byte uncompressed P-256 point",
     )
-    auth: str = Field(min_length=1, max_length=50, description="base64url, 16 bytes")
+    auth: str = Field(pattern=r"^[A-Za-z0-9_-]{22}(==)?$", description="base64url, 16 bytes")
 
 
 class PushSubscriptionCreate(Strict):
@@ -456,7 +457,8 @@ class PushSubscriptionCreate(Strict):
         min_length=1,
         max_length=2000,
         description="The push service's https:// URL (plain http and private addresses only to "
-        "hosts the PUSH_ALLOW_HOSTS setting names)",
+        "hosts the PUSH_ALLOW_HOSTS setting names); the webhooks' URL rules",
+        json_schema_extra={"format": "webhook-url"},
     )
     keys: PushKeys
     expirationTime: float | None = Field(None, description="Ignored")  # the browser's
