@@ -17,6 +17,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from taskai.contracts import ReminderDueData
 from taskai.domain.push import (
@@ -32,7 +33,7 @@ from taskai.domain.push import (
 from taskai.domain.reminders import FAILED, QUEUED, SENT
 from taskai.domain.vocabulary import TaskStatus
 from taskai.errors import Conflict, Unavailable
-from taskai.ports import Clock, PushAnswer, PushSender, UnitOfWork
+from taskai.ports import Clock, PushAnswer, PushSender, Recipient, UnitOfWork
 
 SENDING, DONE, GONE, REFUSED, RETRY = "sending", "sent", "gone", "failed", "retry"
 SETTLED = frozenset({DONE, GONE, REFUSED})  # never pushed again
@@ -159,24 +160,15 @@ def claim_pushes(
     with uow:
         status = uow.reminders.lock(due.reminder_id)
         recipient = uow.reminders.recipient(due.user_id, due.task_id)
-        if (
-            status not in PUSHABLE
-            or recipient is None
-            or recipient.task_status in (None, TaskStatus.COMPLETED)
-            or now - due.fire_at > missed_after
-        ):
+        if not pushable(status, recipient, now - due.fire_at, missed_after):
             return [], False
         last = uow.push_attempts.last_attempts(due.reminder_id)
         claims, busy = [], False
         for subscription in uow.push_subscriptions.of_user(due.user_id):
-            previous = last.get(subscription.id)
-            if previous is not None and previous["status"] in SETTLED:
+            attempt = next_attempt(last.get(subscription.id), now)
+            busy = busy or attempt == "held"
+            if isinstance(attempt, str):
                 continue
-            held = previous is not None and previous["status"] == SENDING
-            if held and now - previous["created_at"] < LEASE:  # type: ignore[index]
-                busy = True
-                continue
-            attempt = int(previous["attempt"]) + 1 if previous else 1
             uow.push_attempts.start(
                 reminder_id=due.reminder_id,
                 subscription_id=subscription.id,
@@ -194,6 +186,28 @@ def claim_pushes(
         except Conflict:  # another instance claimed them first
             return [], True
         return claims, busy
+
+
+def pushable(
+    status: str | None, recipient: Recipient | None, late: timedelta, missed_after: timedelta
+) -> bool:
+    """Whether a reminder may still be pushed: queued or emailed (or refused by email), its task
+    there and open, and not later than `missed_after`."""
+    if status not in PUSHABLE or recipient is None or late > missed_after:
+        return False
+    return recipient.task_status not in (None, TaskStatus.COMPLETED)
+
+
+def next_attempt(previous: dict[str, Any] | None, now: datetime) -> int | str:
+    """The number of the next attempt to a subscription after its `previous` one, or why there
+    is none: "settled" (sent, gone or refused) or "held" (another instance's, within LEASE)."""
+    if previous is None:
+        return 1
+    if previous["status"] in SETTLED:
+        return "settled"
+    if previous["status"] == SENDING and now - previous["created_at"] < LEASE:
+        return "held"
+    return int(previous["attempt"]) + 1
 
 
 def finish_push(
