@@ -597,6 +597,9 @@ class PushSender(Protocol):
     def check(self, endpoint: str) -> None:
         """Refuse an endpoint whose host may not be reached (InvalidInput naming endpoint)."""
 
+    def check_key(self, p256dh: str) -> None:
+        """Refuse a p256dh that is not a point of P-256 (InvalidInput naming keys.p256dh)."""
+
     def send(
         self, subscription: PushSubscription, payload: str, *, ttl_s: int, urgency: str, topic: str
     ) -> PushAnswer:

@@ -94,6 +94,7 @@ def _with(browser: dict, **keys: str) -> dict:
         (lambda b: {**b, "endpoint": "https://169.254.169.254/x"}, "endpoint"),  # link-local
         (lambda b: _with(b, p256dh=b["keys"]["p256dh"][:-4]), "keys.p256dh"),  # too short
         (lambda b: _with(b, p256dh="A" + b["keys"]["p256dh"][1:]), "keys.p256dh"),  # not 0x04
+        (lambda b: _with(b, p256dh="BA" + "A" * 85), "keys.p256dh"),  # not on the curve
         (lambda b: _with(b, p256dh="B+" + b["keys"]["p256dh"][2:]), "keys.p256dh"),  # not url
         (lambda b: _with(b, auth=b["keys"]["auth"][:-2]), "keys.auth"),
         (lambda b: _with(b, auth="!!!!"), "keys.auth"),

@@ -867,6 +867,9 @@ class FakePushSender:
         except InvalidInput as e:
             raise InvalidInput("endpoint", fields={"endpoint": e.message}) from e
 
+    def check_key(self, p256dh: str) -> None:
+        """Any point will do here (the fake encrypts nothing)."""
+
     def send(
         self, subscription: PushSubscription, payload: str, *, ttl_s: int, urgency: str, topic: str
     ) -> PushAnswer:

@@ -13,7 +13,7 @@ from typing import Any
 
 from taskai.adapters.webhook_http import WebhookHttp
 from taskai.config import ConfigurationError
-from taskai.domain.push import PushSubscription
+from taskai.domain.push import PushSubscription, b64url
 from taskai.errors import InvalidInput
 from taskai.ports import PushAnswer
 
@@ -84,6 +84,17 @@ class WebPush:
         except InvalidInput as e:
             message = e.fields.get("url", e.message)
             raise InvalidInput(f"endpoint {message}", fields={"endpoint": message}) from e
+
+    def check_key(self, p256dh: str) -> None:
+        """Refuse a p256dh (base64url, shape checked) that is not a point on P-256: nothing
+        could be encrypted to it; InvalidInput naming keys.p256dh."""
+        from cryptography.hazmat.primitives.asymmetric import ec
+
+        try:
+            ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), b64url(p256dh) or b"")
+        except ValueError as e:
+            message = "must be a point on the P-256 curve"
+            raise InvalidInput(f"keys.p256dh {message}", fields={"keys.p256dh": message}) from e
 
     def send(
         self, subscription: PushSubscription, payload: str, *, ttl_s: int, urgency: str, topic: str

@@ -445,7 +445,8 @@ class PushKeyPublic(Model):
 class PushKeys(Strict):
     p256dh: str = Field(
         pattern=r"^B[A-P][A-Za-z0-9_-]{85}=?$",
-        description="base64url, a 65-byte uncompressed P-256 point",
+        description="base64url, a 65-byte uncompressed point on P-256",
+        json_schema_extra={"format": "p256-point"},
     )
     auth: str = Field(pattern=r"^[A-Za-z0-9_-]{22}(==)?$", description="base64url, 16 bytes")
 

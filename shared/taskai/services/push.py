@@ -62,6 +62,7 @@ def subscribe(
     keys given); raises InvalidInput naming endpoint, keys.p256dh or keys.auth, Conflict at
     MAX_SUBSCRIPTIONS."""
     check_keys(p256dh, auth)
+    sender.check_key(p256dh)
     sender.check(endpoint)
     with uow:
         found = uow.push_subscriptions.by_endpoint(user_id, endpoint)
