@@ -56,8 +56,11 @@ def need(service: str, available: bool, how: str) -> None:
 
 
 def settle(timeout: float = 10.0) -> None:
-    """Wait until the outbox relay has delivered everything committed so far."""
+    """Wait until the outbox relay has delivered everything committed so far, and the webhook
+    attempts it started have finished."""
     assert bootstrap.relay().idle.wait(timeout), "the relay did not settle"
+    if bootstrap.webhook_attempts.cache_info().currsize:
+        assert bootstrap.webhook_attempts().wait_idle(timeout), "webhook attempts did not settle"
 
 
 class Api:

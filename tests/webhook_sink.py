@@ -20,6 +20,8 @@ class WebhookSink:
         self.statuses: list[int] = []  # answers to the next calls, then 204
         self.calls: list[dict[str, Any]] = []  # headers, body, verified (the CloudEvent or None)
         self.lock = threading.Lock()
+        self.answering = threading.Event()  # cleared: calls wait (up to 30 s) before answering
+        self.answering.set()
         sink = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -33,6 +35,7 @@ class WebhookSink:
                         {"headers": headers, "body": body, "event": sink.verify(body, headers)}
                     )
                     status = sink.statuses.pop(0) if sink.statuses else 204
+                sink.answering.wait(30)
                 self.send_response(status)
                 if 300 <= status < 400:
                     self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
@@ -69,6 +72,7 @@ class WebhookSink:
 
     def close(self) -> None:
         """Stop serving."""
+        self.answering.set()
         self.server.shutdown()
         self.server.server_close()
 

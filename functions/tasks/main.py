@@ -8,6 +8,7 @@ import uuid
 import flask
 import functions_framework
 
+from taskai import bootstrap
 from taskai.adapters.ical import feed_chunks
 from taskai.api import schemas as s
 from taskai.api import transfer as transfer_json
@@ -348,6 +349,7 @@ def import_account(call: Call) -> s.ImportReport:
         user_id=call.user_id,
         document=document,
         import_id=transfer_json.import_id(call, raw, document.get("export_id")),
+        sender=bootstrap.webhook_sender(),
         now=call.now,
     )
     return s.ImportReport.model_validate(report)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
+import uuid
 from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
+    from taskai.adapters.background import BoundedPool
     from taskai.adapters.event_ingress import EventIngress
     from taskai.adapters.kafka_bus import KafkaPublisher
     from taskai.adapters.outbox import BackgroundRelay
@@ -270,6 +272,22 @@ def push_sender() -> PushSender | None:
     )
 
 
+@cache
+def webhook_attempts() -> BoundedPool[uuid.UUID]:
+    """Webhook deliveries' attempts, off the event consumer's path: a receiver that does not
+    answer holds one of these threads, never the next event (a full pool leaves the rest to the
+    retry tick, once their lease is over)."""
+    from taskai.adapters.background import BoundedPool
+    from taskai.services import webhooks
+
+    def attempt(delivery_id: uuid.UUID) -> object:
+        return webhooks.attempt(
+            uow=uow(), sender=webhook_sender(), delivery_id=delivery_id, now=clock()
+        )
+
+    return BoundedPool(attempt, name="webhook-attempt", workers=4, waiting=1000)
+
+
 def reset() -> None:
     """Forget every wired adapter (tests change the environment between cases)."""
     if engine.cache_info().currsize:
@@ -285,3 +303,6 @@ def reset() -> None:
     quick_add_parser.cache_clear()
     webhook_sender.cache_clear()
     push_sender.cache_clear()
+    if webhook_attempts.cache_info().currsize:
+        webhook_attempts().stop()
+    webhook_attempts.cache_clear()

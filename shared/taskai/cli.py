@@ -4,6 +4,7 @@ replay dead letters, or export and import an account."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -48,6 +49,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"taskai: {host}:{port} is in use ({taken}); choose another with {option}",
                   file=sys.stderr)  # fmt: skip
             return 2
+    if public_url := local_public_url(args.host, args.port):
+        os.environ["PUBLIC_URL"] = public_url  # links (calendar feed, emails) name this server
+        get_settings.cache_clear()
     if settings.embedded and upgrade_if_behind(settings.sqlalchemy_url):
         print("taskai: migrated the embedded database to the newest schema", file=sys.stderr)
     if args.command == "serve":
@@ -63,6 +67,16 @@ def main(argv: list[str] | None = None) -> int:
         group_prefix=args.kafka_group_prefix,
     )
     return 0
+
+
+def local_public_url(host: str, port: int) -> str | None:
+    """The address links should name when PUBLIC_URL is unset: http://localhost:PORT for a
+    server on this machine's loopback or every address, http://HOST:PORT otherwise; None when
+    PUBLIC_URL is set or the port is chosen at bind time (0)."""
+    if os.environ.get("PUBLIC_URL") or port == 0:
+        return None
+    name = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::", "::1", "localhost") else host
+    return f"http://{'[' + name + ']' if ':' in name else name}:{port}"
 
 
 def port_in_use(host: str, port: int) -> str | None:
@@ -281,6 +295,7 @@ def import_file(args: argparse.Namespace) -> int:
                     user_id=user.id,
                     document=document,
                     import_id=document["export_id"] or hashlib.sha256(raw).hexdigest(),
+                    sender=bootstrap.webhook_sender(),
                     now=now,
                     progress=bar,
                 )

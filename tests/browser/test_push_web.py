@@ -28,7 +28,7 @@ def open_settings(browser: Any, server: Any, expect: Any, **options: Any) -> tup
     context, page, watch = open_app(browser, permissions=["notifications"], **options)
     sign_up(page, server, expect, new_email("push"))
     page.goto(server.url + "/settings")
-    section = page.locator("[data-section=push]")
+    section = page.locator("#settings-push")  # the settings page's card of the section
     expect(section.get_by_role("heading", level=2, name="Notifications")).to_be_visible()
     expect(section.get_by_role("status")).to_have_text("Off in this browser.")
     expect(section.get_by_role("button", name="Turn on notifications")).to_be_visible()

@@ -143,3 +143,39 @@ def test_the_token_is_checked_before_the_body(api, alice):
     assert_client_error(response, status=401)
     response = api.post("/api/tasks", data="{not json", headers={"Content-Type": "text/plain"})
     assert_client_error(response, status=401)
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/api/projects/{inbox}", {"archived": "true"}, "archived"),
+        ("/api/projects", {"name": "Home", "position": "3"}, "position"),
+        ("/api/filters", {"name": "Soon", "query": "p1", "position": True}, "position"),
+        ("/api/tasks", {"title": "x", "reminders": [{"minutes_before": "60"}]}, "reminders.0"),
+        ("/api/tasks", {"title": "x", "reminders": [{"minutes_before": 60.0}]}, "reminders.0"),
+        ("/api/tasks", {"title": "x", "recurrence": {"preset": "daily", "interval": "2"}}, None),
+        ("/api/import", {"format": "taskai-export", "version": True}, "version"),
+    ],
+)
+def test_a_body_value_of_another_json_type_is_422_not_coerced(alice, path, body, field):
+    inbox = next(p for p in alice.get("/api/projects").json["items"] if p["inbox"])
+    path = path.format(inbox=inbox["id"])
+    call = alice.patch if "{" not in path and path.count("/") > 2 else alice.post
+    response = call(path, body)
+    assert_client_error(response)
+    if field is not None:
+        assert any(name.startswith(field) for name in response.json["error"]["fields"]), (
+            response.json
+        )
+
+
+def test_a_webhook_is_enabled_by_true_only(alice, monkeypatch):
+    from taskai.config import get_settings
+
+    monkeypatch.setenv("WEBHOOK_ALLOW_HOSTS", "127.0.0.1")
+    get_settings.cache_clear()
+    hook = alice.post("/api/webhooks", {"url": "http://127.0.0.1:9/hook"})
+    get_settings.cache_clear()
+    assert hook.status_code == 201, hook.json
+    response = alice.patch(f"/api/webhooks/{hook.json['id']}", {"enabled": 1})
+    assert_client_error(response, field="enabled")

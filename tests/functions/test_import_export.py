@@ -81,7 +81,7 @@ def test_an_export_holds_every_kind_of_data_with_a_format_version(alice):
     assert (document["format"], document["version"]) == ("taskai-export", 1)
     assert set(document) == {
         "format", "version", "export_id", "exported_at", "user", "projects", "sections", "tags",
-        "filters", "tasks",
+        "filters", "webhooks", "tasks",
     }  # fmt: skip
     assert "password_hash" not in document["user"] and document["user"]["email"] == alice.email
     assert len(document["tasks"]) == 4 and len(document["projects"]) == 2
@@ -100,7 +100,7 @@ def test_an_export_imported_into_a_fresh_account_exports_the_same(alice, api):
     response = carol.post("/api/import", first)
     assert response.status_code == 200, response.json
     assert response.json["created"] == {
-        "projects": 1, "sections": 1, "tags": 2, "filters": 1, "tasks": 4,
+        "projects": 1, "sections": 1, "tags": 2, "filters": 1, "webhooks": 0, "tasks": 4,
     }  # fmt: skip
     assert response.json["rejected"] == []
     again = export(carol)
@@ -243,7 +243,7 @@ def test_a_todoist_csv_imports_with_the_right_values(alice):
     assert response.status_code == 200, response.json
     report = response.json
     assert report["created"] == {
-        "projects": 1, "sections": 2, "tags": 2, "filters": 0, "tasks": 6,
+        "projects": 1, "sections": 2, "tags": 2, "filters": 0, "webhooks": 0, "tasks": 6,
     }  # fmt: skip
     assert report["flattened"] is None  # every INDENT nested
     assert [(r["line"], r["field"]) for r in report["rejected"]] == [
@@ -375,3 +375,95 @@ def test_a_date_outside_the_calendar_is_refused_on_every_door(alice):
                 "tasks": [{"id": "x", "title": "far", "due_date": "9999-12-31T00:00:00Z"}]}  # fmt: skip
     rejected = alice.post("/api/import", document).json["rejected"]
     assert [r["field"] for r in rejected] == ["due_date"]
+
+
+def test_an_import_keeps_the_manual_order_of_a_reordered_project_and_its_subtasks(alice, api):
+    project = alice.post("/api/projects", {"name": "Ordered"}).json
+    made = {
+        title: alice.post("/api/tasks", {"title": title, "project_id": project["id"]}).json
+        for title in "abcdef"
+    }
+    subtasks = [
+        alice.post("/api/tasks", {"title": f"a{n}", "parent_id": made["a"]["id"]}).json
+        for n in (1, 2, 3)
+    ]
+    for title, before in (("f", "a"), ("c", "b"), ("e", "f")):
+        moved = alice.post(
+            f"/api/tasks/{made[title]['id']}/move", {"before_id": made[before]["id"]}
+        )
+        assert moved.status_code == 200, moved.json
+    alice.post(f"/api/tasks/{subtasks[2]['id']}/move", {"before_id": subtasks[0]["id"]})
+
+    def order(user):
+        document = export(user)
+        ordered = next(p for p in document["projects"] if p["name"] == "Ordered")
+        tasks = [t for t in document["tasks"] if t["project_id"] == ordered["id"]]
+        by_id = {t["id"]: t["title"] for t in tasks}
+        siblings: dict = {}
+        for t in sorted(tasks, key=lambda t: t["position"]):
+            siblings.setdefault(by_id.get(t["parent_id"]), []).append(t["title"])
+        return siblings
+
+    before = order(alice)
+    assert before == {None: ["e", "f", "a", "c", "b", "d"], "a": ["a3", "a1", "a2"]}
+    carol = api.as_new_user("UTC")
+    assert carol.post("/api/import", export(alice)).json["rejected"] == []
+    assert order(carol) == before
+
+
+@pytest.fixture
+def local_hooks(monkeypatch):
+    """Webhooks may point at 127.0.0.1 (as the test settings allow), in plain http."""
+    from taskai import bootstrap
+    from taskai.config import get_settings
+
+    monkeypatch.setenv("WEBHOOK_ALLOW_HOSTS", "127.0.0.1")
+    get_settings.cache_clear()
+    bootstrap.webhook_sender.cache_clear()
+    yield "http://127.0.0.1:9/hook"
+    get_settings.cache_clear()
+    bootstrap.webhook_sender.cache_clear()
+
+
+def test_webhooks_export_without_secrets_and_import_disabled_with_a_new_secret_shown_once(
+    alice, api, local_hooks
+):
+    wanted = ["com.taskai.task.completed"]
+    created = alice.post("/api/webhooks", {"url": local_hooks, "event_types": wanted}).json
+    raw = alice.get("/api/export").get_data(as_text=True)
+    assert created["secret"] not in raw and "whsec_" not in raw
+    document = json.loads(raw)
+    assert [(w["url"], w["event_types"], w["enabled"]) for w in document["webhooks"]] == [
+        (local_hooks, wanted, True)
+    ]
+    carol = api.as_new_user("UTC")
+    report = carol.post("/api/import", document).json
+    assert report["created"]["webhooks"] == 1 and report["rejected"] == []
+    [shown] = report["webhooks"]
+    assert shown["url"] == local_hooks and shown["secret"].startswith("whsec_")
+    assert shown["secret"] != created["secret"]
+    [hook] = carol.get("/api/webhooks").json["webhooks"]
+    assert (hook["id"], hook["event_types"], hook["enabled"]) == (shown["id"], wanted, False)
+    assert "new signing secret" in hook["disabled_reason"]
+    repeat = carol.post("/api/import", document).json
+    assert repeat["repeated"] is True and repeat["webhooks"] is None  # the secret, once only
+    again = carol.post("/api/import", document, headers={"Idempotency-Key": "again"}).json
+    assert again["created"]["webhooks"] == 0  # one of its URL is there already
+    assert carol.patch(f"/api/webhooks/{hook['id']}", {"enabled": True}).json["enabled"] is True
+
+
+def test_an_imported_webhook_to_a_forbidden_address_is_refused_naming_its_url(alice):
+    document = {
+        "format": "taskai-export",
+        "version": 1,
+        "webhooks": [
+            {"url": "http://10.0.0.1/hook"},
+            {"url": "https://x.test", "event_types": ["no"]},
+        ],
+    }
+    report = alice.post("/api/import", document).json
+    assert [(r["kind"], r["index"], r["field"]) for r in report["rejected"]] == [
+        ("webhooks", 0, "url"),
+        ("webhooks", 1, "event_types"),
+    ]
+    assert alice.get("/api/webhooks").json["webhooks"] == []

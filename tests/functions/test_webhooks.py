@@ -144,16 +144,15 @@ def test_only_the_wanted_types_are_delivered_and_each_event_once(alice, sink):
     settle()
     [call] = sink.wait_for(1)
     event = body_json(call)
-    again = service.deliver_event(
+    again = service.record_deliveries(
         uow=bootstrap.uow(),
-        sender=bootstrap.webhook_sender(),
         user_id=uuid.UUID(event["data"]["task"]["user_id"]),
         event_id=event["id"],
         event_type=event["type"],
         payload=call["body"].decode(),
         now=datetime.now(UTC),
     )
-    assert again == "delivered 0 of 0"  # a redelivered event has its delivery already
+    assert again == []  # a redelivered event has its delivery already
     deliveries = alice.get(f"{HOOKS}/{created['id']}/deliveries").json["deliveries"]
     assert [
         (d["event_type"], d["status"], d["attempts"], d["response_status"]) for d in deliveries
@@ -182,6 +181,27 @@ def test_a_failing_receiver_is_retried_with_backoff_until_it_answers(alice, sink
         "delivered", 3, 204
     )  # fmt: skip
     assert len(sink.events()) == 3 and len({c["body"] for c in sink.calls}) == 1
+
+
+def test_a_receiver_that_does_not_answer_holds_up_no_other_event(alice, sink):
+    created = hook(alice, sink, event_types=["com.taskai.task.created"])
+    sink.answering.clear()  # every call waits, as at a receiver that hangs
+    daily = {
+        "title": "Daily",
+        "due_date": "2031-03-10T09:00:00Z",
+        "recurrence": {"preset": "daily"},
+    }
+    task = alice.post("/api/tasks", daily).json
+    for n in range(3):
+        alice.post("/api/tasks", {"title": f"Meanwhile {n}"})
+    alice.post(f"/api/tasks/{task['id']}/complete")
+    assert bootstrap.relay().idle.wait(3), "the events waited for the webhook's receiver"
+    titles = [t["title"] for t in alice.get("/api/tasks?status=pending&limit=50").json["items"]]
+    assert titles.count("Daily") == 1  # the next occurrence, while the receiver still hangs
+    sink.answering.set()
+    settle()
+    deliveries = alice.get(f"{HOOKS}/{created['id']}/deliveries").json["deliveries"]
+    assert sorted(d["status"] for d in deliveries) == ["delivered"] * 5  # the occurrence too
 
 
 def test_a_redirect_is_a_failure_and_is_not_followed(alice, sink):

@@ -116,3 +116,23 @@ def test_a_port_in_use_is_named_with_its_option_and_exits_2_at_once(
             bootstrap.reset()
     said = capsys.readouterr().err
     assert f"127.0.0.1:{port} is in use" in said and f"choose another with {option}" in said
+
+
+@pytest.mark.parametrize(
+    ("host", "port", "environment", "expected"),
+    [
+        ("127.0.0.1", 18080, "", "http://localhost:18080"),
+        ("0.0.0.0", 8080, "", "http://localhost:8080"),
+        ("192.168.1.20", 9000, "", "http://192.168.1.20:9000"),
+        ("fd00::1", 9000, "", "http://[fd00::1]:9000"),
+        ("127.0.0.1", 0, "", None),  # the port is known only once bound
+        ("127.0.0.1", 18080, "https://tasks.example.com", None),  # set: it is kept
+    ],
+)
+def test_serve_on_another_port_names_it_in_links_unless_public_url_is_set(
+    host, port, environment, expected, monkeypatch
+):
+    from taskai import cli
+
+    monkeypatch.setenv("PUBLIC_URL", environment)
+    assert cli.local_public_url(host, port) == expected

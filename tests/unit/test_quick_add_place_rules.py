@@ -32,6 +32,11 @@ MONDAY = datetime(2026, 11, 30, 10, tzinfo=UTC)
         ("Acheter du pain +Maison demain", "fr", "Acheter du pain", "Maison", None),
         # not markers: C++, and/or, a date, a phone number, a lone plus
         ("C++ and/or review 3/15 call +1 555 a + b", "en", None, None, None),
+        # nor a path, at the start or after a dot or a tilde
+        ("/usr/bin/env is broken", "en", "/usr/bin/env is broken", None, None),
+        ("Clean ~/tmp and ./build", "en", "Clean ~/tmp and ./build", None, None),
+        # an emoji is a name
+        ("Water the plants +🏠 /🌱", "en", "Water the plants", "🏠", "🌱"),
     ],
 )
 def test_project_and_section_markers_are_read_in_every_language(

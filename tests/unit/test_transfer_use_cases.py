@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from fakes import NOW, new_task
+from fakes import NOW, FakeWebhookSender, new_task
 
 from taskai.domain import todoist
 from taskai.errors import InvalidInput
@@ -13,7 +13,14 @@ from taskai.services.transfer import export_account, import_export
 
 def test_an_import_runs_once_per_import_id_and_announces_each_task(uow, user):
     document = {"tasks": [{"title": "a", "tags": ["x"]}, {"title": "b", "priority": "nope"}]}
-    first = import_export(uow=uow, user_id=user.id, document=document, import_id="i1", now=NOW)
+    first = import_export(
+        uow=uow,
+        user_id=user.id,
+        document=document,
+        import_id="i1",
+        now=NOW,
+        sender=FakeWebhookSender(),
+    )
     assert first["created"]["tasks"] == 1 and first["created"]["tags"] == 1
     assert first["rejected"] == [
         {
@@ -24,7 +31,14 @@ def test_an_import_runs_once_per_import_id_and_announces_each_task(uow, user):
         }
     ]
     assert uow.event_types().count("TaskCreated") == 1
-    again = import_export(uow=uow, user_id=user.id, document=document, import_id="i1", now=NOW)
+    again = import_export(
+        uow=uow,
+        user_id=user.id,
+        document=document,
+        import_id="i1",
+        now=NOW,
+        sender=FakeWebhookSender(),
+    )
     assert again["repeated"] is True and len(uow.tasks.items) == 1
 
 
@@ -32,7 +46,7 @@ def test_an_export_reads_tasks_a_page_at_a_time_after_the_rest(uow, user):
     for _ in range(3):
         new_task(uow, user)
     kinds = [kind for kind, _ in export_account(uow=uow, user_id=user.id)]
-    assert kinds == ["user", "projects", "sections", "tags", "filters", "tasks"]
+    assert kinds == ["user", "projects", "sections", "tags", "filters", "webhooks", "tasks"]
 
 
 def test_todoist_rows_carry_their_first_line_and_the_refused_ones_say_which_column():

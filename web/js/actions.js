@@ -10,9 +10,11 @@ const zone = () => store.state.user?.timezone || 'UTC';
 export async function complete(taskId) {
   const before = store.state.tasks.get(taskId);
   if (!before || before.status === 'completed') return;
-  store.state.busy.add(taskId);
-  store.putTasks([{ ...before, status: 'completed', completed_at: new Date().toISOString() }]);
-  announce(`Completed “${before.title}”`);
+  const at = new Date().toISOString();
+  const cascade = store.descendantsOf(taskId).filter((t) => t.status !== 'completed'); // the server completes them too
+  for (const task of [before, ...cascade]) store.state.busy.add(task.id);
+  store.putTasks([before, ...cascade].map((task) => ({ ...task, status: 'completed', completed_at: at })));
+  announce(`Completed “${before.title}”${cascade.length ? ` and ${cascade.length} ${cascade.length === 1 ? 'subtask' : 'subtasks'}` : ''}`);
   const undo = { label: 'Undo', run: () => reopen(taskId) };
   toast(`Completed “${before.title}”`, { action: undo });
   try {
@@ -20,11 +22,11 @@ export async function complete(taskId) {
     store.putTasks([done]);
     if (done.recurrence) followSeries(done);
   } catch (error) {
-    store.putTasks([before]);
+    store.putTasks([before, ...cascade]);
     fail(error, `Could not complete “${before.title}”`);
     announce(`Could not complete “${before.title}”`);
   } finally {
-    store.state.busy.delete(taskId);
+    for (const task of [before, ...cascade]) store.state.busy.delete(task.id);
   }
 }
 
@@ -35,7 +37,9 @@ export async function reopen(taskId) {
   store.putTasks([{ ...before, status: 'pending', completed_at: null }]);
   announce(`Reopened “${before.title}”`);
   try {
-    store.putTasks([await api.reopenTask(taskId)]);
+    const reopened = await api.reopenTask(taskId);
+    store.putTasks([reopened]);
+    if (reopened.subtask_count) refreshSubtasks(taskId).catch(() => {}); // the server reopened those the completion closed; sync catches up otherwise
   } catch (error) {
     store.putTasks([before]);
     fail(error, `Could not reopen “${before.title}”`);
@@ -159,4 +163,36 @@ export async function skip(taskId) {
 
 function noteFrom(task) {
   for (const note of task.notes || []) toast(note, { timeout: 7000 });
+}
+
+// subtasks and manual order (issue 16)
+/** Load the subtasks of `taskId` (every status, every depth) from the API into the store. */
+async function refreshSubtasks(taskId) {
+  const { items } = await api.listTasks({ parent_id: taskId, limit: 200 });
+  store.putTasks(items, { fromSync: true });
+  await Promise.all(items.filter((t) => t.subtask_count).map((t) => refreshSubtasks(t.id)));
+}
+
+/**
+ * POST /move `body` ({project_id?, section_id?, parent_id?, after_id?|before_id?}), showing the task
+ * with `guess` (the fields it should get) at once; resolves the moved task, or null after putting
+ * it back with an error toast.
+ */
+export async function move(taskId, body, guess) {
+  const before = store.state.tasks.get(taskId);
+  if (!before) return null;
+  store.state.busy.add(taskId);
+  store.putTasks([{ ...before, ...guess }]);
+  try {
+    const moved = await api.moveTask(taskId, body);
+    store.putTasks([moved]);
+    return moved;
+  } catch (error) {
+    store.putTasks([before]);
+    fail(error, `Could not move “${before.title}”`);
+    announce(`Could not move “${before.title}”`);
+    return null;
+  } finally {
+    store.state.busy.delete(taskId);
+  }
 }

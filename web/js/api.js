@@ -70,6 +70,7 @@ export const api = {
   reopenTask: (taskId) => post(`/api/tasks/${id(taskId)}/reopen`),
   skipTask: (taskId) => post(`/api/tasks/${id(taskId)}/skip`),
   series: (taskId, after = 0) => get(`/api/tasks/${id(taskId)}/series?after=${Number(after) || 0}`),
+  moveTask: (taskId, body) => post(`/api/tasks/${id(taskId)}/move`, body), // subtasks and manual order (issue 16)
   sync: (cursor, signal) => get('/api/sync', { cursor }, signal),
 
   tags: (q, signal) => get('/api/tags', { q, limit: 20 }, signal),

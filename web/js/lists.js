@@ -116,3 +116,44 @@ export function counts(tasks, zone) {
   }
   return result;
 }
+
+// subtasks and manual order (issue 16)
+/** Manual order: by position, then oldest first. */
+export const byPosition = (a, b) => (a.position ?? 0) - (b.position ?? 0) || Date.parse(a.created_at) - Date.parse(b.created_at);
+
+/** Map parent id → its subtasks among `tasks`, by position. */
+export function childrenIndex(tasks) {
+  const index = new Map();
+  for (const task of tasks) {
+    if (!task.parent_id) continue;
+    if (!index.has(task.parent_id)) index.set(task.parent_id, []);
+    index.get(task.parent_id).push(task);
+  }
+  for (const list of index.values()) list.sort(byPosition);
+  return index;
+}
+
+/** {done, total} of the subtasks (one level) of `taskId` in `index` (from childrenIndex). */
+export function progress(taskId, index) {
+  const below = index.get(taskId) || [];
+  return { done: below.filter((t) => t.status === 'completed').length, total: below.length };
+}
+
+/**
+ * `roots` in their order, each followed by its subtasks from `index` (depth first, unless
+ * `collapsed(id)`): [{task, depth}].
+ */
+export function nest(roots, index, collapsed = () => false, depth = 0, out = []) {
+  for (const task of roots) {
+    out.push({ task, depth });
+    if (!collapsed(task.id)) nest(index.get(task.id) || [], index, collapsed, depth + 1, out);
+  }
+  return out;
+}
+
+/** A list's `tasks` (in their order) with each subtask under its parent when both are listed: [{task, depth}]. */
+export function nestListed(tasks, collapsed) {
+  const ids = new Set(tasks.map((t) => t.id));
+  const index = childrenIndex(tasks.filter((t) => ids.has(t.parent_id)));
+  return nest(tasks.filter((t) => !ids.has(t.parent_id)), index, collapsed);
+}

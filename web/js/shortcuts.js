@@ -1,16 +1,22 @@
-// Keyboard shortcuts: q quick add, / search, j/k or arrows move, x complete, e edit, m move to…, g+key go, ? help.
+// Keyboard shortcuts: q quick add, / search, j/k or arrows move, x complete, e edit, m move to…, g+key go, ? help;
+// in a project, Alt+arrows reorder, indent and outdent the focused task.
 import { isTyping } from './dom.js';
 import * as router from './router.js';
 import { shortcutsDialog } from './components/dialog.js';
 
 const GO = { t: '/today', u: '/upcoming', o: '/overdue', n: '/nodate', a: '/all', c: '/completed' };
+const REORDER = { ArrowUp: 'up', ArrowDown: 'down', ArrowRight: 'in', ArrowLeft: 'out' }; // with Alt (issue 16)
 
-/** `app` gives: focusQuickAdd(), focusSearch(), list() → {toggle(id), edit(id), move(id)} | null. */
+/** `app` gives: focusQuickAdd(), focusSearch(), list() → {toggle(id), edit(id), move(id), reorder?(id, direction)} | null. */
 export function installShortcuts(app) {
   let pendingG = 0;
   document.addEventListener('keydown', (event) => {
-    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey) return;
     if (document.querySelector('dialog[open]') || isTyping(event.target) || !app.signedIn()) return;
+    if (event.altKey) {
+      if (reorder(event)) event.preventDefault(); // also keeps Alt+← from going back a page
+      return;
+    }
     const key = event.key;
     if (pendingG && Date.now() - pendingG < 1200 && GO[key]) {
       pendingG = 0;
@@ -47,6 +53,15 @@ export function installShortcuts(app) {
       list.toggle(target.dataset.id);
       if (next) focusRow(next); // the completed task lingers briefly, then leaves
     }
+  }
+
+  /** Alt+↑/↓ moves the focused task among its siblings, Alt+→ under the one above, Alt+← out of its parent. */
+  function reorder(event) {
+    const row = event.target.closest?.('.task');
+    const list = app.list();
+    if (!REORDER[event.key] || !row || !list?.reorder) return false;
+    list.reorder(row.dataset.id, REORDER[event.key]);
+    return true;
   }
 
   function allRows() {

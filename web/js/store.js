@@ -112,6 +112,59 @@ export function shown(task) {
   return !state.projects.get(task.project_id)?.archived;
 }
 
+// subtasks and manual order (issue 16)
+const COLLAPSED_KEY = 'taskai.collapsed'; // the parents whose subtasks are folded, remembered per browser
+const folded = new Set(readFolded());
+
+function readFolded() {
+  try {
+    return JSON.parse(localStorage.getItem(COLLAPSED_KEY)) || [];
+  } catch {
+    return [];
+  }
+}
+
+/** True when the subtasks of task `taskId` are folded away. */
+export function isCollapsed(taskId) {
+  return folded.has(taskId);
+}
+
+/** Fold (true) or unfold the subtasks of task `taskId`; remembered in localStorage. */
+export function setCollapsed(taskId, collapsed) {
+  if (collapsed === folded.has(taskId)) return;
+  if (collapsed) folded.add(taskId);
+  else folded.delete(taskId);
+  try {
+    localStorage.setItem(COLLAPSED_KEY, JSON.stringify([...folded]));
+  } catch {
+    // storage full or disabled: the fold lasts for this page only
+  }
+  changed();
+}
+
+/** Every task under `taskId` (subtasks, theirs, …), in no particular order. */
+export function descendantsOf(taskId) {
+  const below = [];
+  const walk = (id) => {
+    for (const task of state.tasks.values()) {
+      if (task.parent_id === id) {
+        below.push(task);
+        walk(task.id);
+      }
+    }
+  };
+  walk(taskId);
+  return below;
+}
+
+/** True when task `taskId` is `ancestorId` or lies under it. */
+export function isWithin(taskId, ancestorId) {
+  for (let id = taskId, hops = 0; id && hops < 10; id = state.tasks.get(id)?.parent_id, hops += 1) {
+    if (id === ancestorId) return true;
+  }
+  return false;
+}
+
 export function reset() {
   state.user = null;
   state.tasks.clear();

@@ -28,7 +28,7 @@ from taskai.domain.api_tokens import SCOPES, Scope
 from taskai.domain.filters import parse as parse_filter
 from taskai.domain.queries import TaskQuery, default_sort
 from taskai.domain.recurrence.occurrences import FIRST_YEAR, LAST_YEAR
-from taskai.domain.webhooks import ALL_TYPES
+from taskai.domain.webhooks import ALL_TYPES, MAX_WEBHOOKS
 from taskai.schema_words import (
     Anchor,
     Deleted,
@@ -375,7 +375,10 @@ class WebhookUpdate(Strict):
     url: WebhookUrl | None = Field(None, json_schema_extra=_never_null)
     event_types: EventTypes | None = Field(None, json_schema_extra=_never_null)
     enabled: bool | None = Field(
-        None, description="true enables it again after failures", json_schema_extra=_never_null
+        None,
+        strict=True,
+        description="true enables it again after failures",
+        json_schema_extra=_never_null,
     )
 
     @field_validator("url", "event_types", "enabled", mode="before")
@@ -509,7 +512,7 @@ class RecurrenceIn(Strict):
         json_schema_extra=_rrule,
     )
     preset: Preset | None = Field(None, json_schema_extra=_never_null)
-    interval: int | None = Field(None, ge=1, le=1000)
+    interval: int | None = Field(None, strict=True, ge=1, le=1000)
     anchor: Anchor = v.Anchor.DUE
 
 
@@ -527,7 +530,9 @@ class ReminderIn(Strict):
         },
     )
 
-    minutes_before: int | None = Field(None, ge=0, le=527040, json_schema_extra=_never_null)
+    minutes_before: int | None = Field(
+        None, strict=True, ge=0, le=527040, json_schema_extra=_never_null
+    )
     at: Moment | None = Field(None, json_schema_extra=_never_null)
 
     @field_validator("minutes_before", "at")
@@ -837,7 +842,9 @@ FilterQuery = Annotated[
         json_schema_extra={"format": "filter-query"},
     ),
 ]
-FilterPosition = Annotated[int, Field(ge=0, le=1_000_000, description="Place in the list")]
+FilterPosition = Annotated[
+    int, Field(strict=True, ge=0, le=1_000_000, description="Place in the list")
+]
 
 
 class FilterPublic(Model):
@@ -911,7 +918,9 @@ class ProjectCreate(Strict):
     name: ProjectName
     color: Color | None = Field(None, description="A palette color when left out")
     view: ProjectView = v.ProjectView.LIST
-    position: int | None = Field(None, ge=0, lt=2**31, description="Last when left out")
+    position: int | None = Field(
+        None, strict=True, ge=0, lt=2**31, description="Last when left out"
+    )
 
 
 class ProjectUpdate(Strict):
@@ -920,9 +929,12 @@ class ProjectUpdate(Strict):
     name: ProjectName | None = Field(None, json_schema_extra=_never_null)
     color: Color | None = Field(None, json_schema_extra=_never_null)
     view: ProjectView | None = Field(None, json_schema_extra=_never_null)
-    position: int | None = Field(None, ge=0, lt=2**31, json_schema_extra=_never_null)
+    position: int | None = Field(None, strict=True, ge=0, lt=2**31, json_schema_extra=_never_null)
     archived: bool | None = Field(
-        None, description="Hides its tasks from lists but search", json_schema_extra=_never_null
+        None,
+        strict=True,
+        description="Hides its tasks from lists but search",
+        json_schema_extra=_never_null,
     )
 
     @field_validator("name", "color", "view", "position", "archived")
@@ -958,12 +970,14 @@ class ProjectDeleteParams(Strict):
 
 class SectionCreate(Strict):
     name: ProjectName
-    position: int | None = Field(None, ge=0, lt=2**31, description="Last when left out")
+    position: int | None = Field(
+        None, strict=True, ge=0, lt=2**31, description="Last when left out"
+    )
 
 
 class SectionUpdate(Strict):
     name: ProjectName | None = Field(None, json_schema_extra=_never_null)
-    position: int | None = Field(None, ge=0, lt=2**31, json_schema_extra=_never_null)
+    position: int | None = Field(None, strict=True, ge=0, lt=2**31, json_schema_extra=_never_null)
 
     @field_validator("name", "position")
     @classmethod
@@ -1000,6 +1014,10 @@ class ExportPublic(Model):
     sections: list[SectionPublic]
     tags: list[TagPublic]
     filters: list[FilterPublic]
+    # webhooks in exports (issue 17, settings): without their secrets
+    webhooks: list[WebhookPublic] = Field(
+        [], description="Without secrets: imported disabled, each with a new secret"
+    )
     tasks: list[TaskPublic]
 
 
@@ -1014,7 +1032,15 @@ class ImportIn(Model):
     sections: list[dict[str, Any]] = []
     tags: list[dict[str, Any]] = []
     filters: list[dict[str, Any]] = []
+    webhooks: list[dict[str, Any]] = Field([], max_length=MAX_WEBHOOKS)  # webhooks in exports
     tasks: list[dict[str, Any]] = Field([], max_length=MAX_IMPORT_TASKS)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _a_number(cls, value: Any) -> Any:
+        if isinstance(value, bool):  # true == 1 in Python, but not in JSON
+            raise ValueError("must be the number 1")
+        return value
 
 
 class ImportRejection(Model):
@@ -1028,6 +1054,14 @@ class ImportRejection(Model):
     message: str
 
 
+class ImportedWebhook(Model):
+    """A webhook an import created, disabled, with its new secret (`whsec_…`)."""
+
+    id: str
+    url: str
+    secret: str
+
+
 class ImportReport(Model):
     """What an import created, by kind, and each item it refused; `repeated` when the import id
     ran before (nothing created this time)."""
@@ -1037,6 +1071,12 @@ class ImportReport(Model):
     repeated: bool = False
     subtasks: int | None = Field(None, description="subtasks (by INDENT) imported flat")
     flattened: bool | None = None
+    # webhooks in exports (issue 17, settings)
+    webhooks: list[ImportedWebhook] | None = Field(
+        None,
+        description="The webhooks this import created (disabled), each with its new signing "
+        "secret: in this answer only, never in a repeat's",
+    )
 
 
 class TodoistImportParams(Strict):

@@ -64,6 +64,16 @@ def show(kind: str, item: Any, zone: Any) -> str:
         return tag_public(item).model_dump_json()
     if kind == "filters":
         return filter_public(item, zone).model_dump_json()
+    if kind == "webhooks":  # without its secret
+        return s.WebhookPublic(
+            id=str(item.id),
+            url=item.url,
+            event_types=list(item.event_types),
+            enabled=item.enabled,
+            disabled_reason=item.disabled_reason,
+            created_at=item.created_at.astimezone(zone),
+            updated_at=item.updated_at.astimezone(zone),
+        ).model_dump_json()
     return task_public(item, zone).model_dump_json()
 
 

@@ -1,6 +1,10 @@
 """Import and export: an account's data read out a page at a time, and brought in (TaskAI's own
 export here, Todoist's CSV in todoist_import) in one transaction, once per import id, with ids
-remapped and a report of what was created and of each item refused."""
+remapped and a report of what was created and of each item refused.
+
+Webhooks are exported without their signing secrets. An imported one gets a new secret, shown
+once in the import's answer (never in the report kept for a repeat), and starts disabled with
+a reason saying so: its receiver must learn the new secret before it is enabled again."""
 
 from __future__ import annotations
 
@@ -18,14 +22,20 @@ from taskai.domain.projects import MAX_PROJECTS, MAX_SECTIONS, Project, Section,
 from taskai.domain.subtasks import GAP, MAX_DEPTH, Place
 from taskai.domain.tags import Tag, clean_tag_name
 from taskai.domain.tasks import Task
+from taskai.domain.webhooks import MAX_WEBHOOKS, Webhook, check_event_types, new_secret
 from taskai.errors import Conflict, InvalidInput, TaskAIError
-from taskai.ports import UnitOfWork
+from taskai.ports import UnitOfWork, WebhookSender
 from taskai.services.tasks import parse_recurrence, reminder_specs
+from taskai.services.webhooks import EVENT_TYPES
 
 FORMAT, VERSION = "taskai-export", 1
 MAX_IMPORT_BYTES = 10 * 1024 * 1024  # a bigger body is 413
 PAGE = 500  # tasks read per statement while exporting
-KINDS = ("projects", "sections", "tags", "filters", "tasks")
+KINDS = ("projects", "sections", "tags", "filters", "webhooks", "tasks")
+IMPORTED_WEBHOOK = (
+    "Imported: it has a new signing secret, shown once when it was imported. "
+    "Enable it once its receiver checks signatures with that secret."
+)
 
 
 class Progress(Protocol):
@@ -39,9 +49,10 @@ class Progress(Protocol):
 
 
 def export_account(*, uow: UnitOfWork, user_id: uuid.UUID) -> Iterator[tuple[str, Sequence[Any]]]:
-    """The account's data as (kind, items): "user" (one User), then every project, section, tag
-    and saved filter, then "tasks" a page (PAGE TaskViews) at a time, all in one read-only
-    transaction held while the caller consumes it; raises NotFound for an unknown user."""
+    """The account's data as (kind, items): "user" (one User), then every project, section, tag,
+    saved filter and webhook, then "tasks" a page (PAGE TaskViews) at a time, all in one
+    read-only transaction held while the caller consumes it; raises NotFound for an unknown
+    user."""
     with uow:
         yield "user", [uow.users.get(user_id)]
         projects = [project for project, _ in uow.projects.with_counts(user_id)]
@@ -49,6 +60,7 @@ def export_account(*, uow: UnitOfWork, user_id: uuid.UUID) -> Iterator[tuple[str
         yield "sections", [s for p in projects for s in uow.sections.of_project(p.id)]
         yield "tags", [tag for tag, _ in uow.tags.with_usage(user_id, prefix=None, limit=10**9)]
         yield "filters", uow.filters.of_user(user_id)
+        yield "webhooks", uow.webhooks.of_user(user_id)
         after = None
         while page := uow.tasks.every(user_id, after=after, limit=PAGE):
             yield "tasks", page
@@ -61,29 +73,46 @@ def import_export(
     user_id: uuid.UUID,
     document: dict[str, Any],
     import_id: str,
+    sender: WebhookSender,
     now: datetime,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Import a checked export document into the account in one transaction, new ids for all,
-    references followed within the file only; run once per `import_id` (a repeat returns the
-    first report with `"repeated": true`). Returns the report {created, rejected}; an item
-    refused is listed with its kind, index, field and message. Raises Conflict for the same
-    import running at once."""
+    references followed within the file only, each place's tasks in the order of their
+    `position`; webhooks' URLs checked by `sender`. Run once per `import_id` (a repeat returns
+    the first report with `"repeated": true`). Returns the report {created, rejected, webhooks}
+    (webhooks: each one created, with its new secret); an item refused is listed with its kind,
+    index, field and message. Raises Conflict for the same import running at once."""
     with uow:
         done = uow.imports.report(user_id, import_id)
         if done is not None:
             return {**done, "repeated": True}
-        importer = Importer(uow, user_id, now)
+        importer = Importer(uow, user_id, now, sender)
         if progress is not None:
             progress.begin(len(document.get("tasks", [])))
         for kind in KINDS:
             read = getattr(importer, kind[:-1])
-            for index, item in enumerate(document.get(kind, [])):
+            for index, item in in_order(kind, document.get(kind, [])):
                 with importer.item(kind, index):
                     read(item)
                 if kind == "tasks" and progress is not None:
                     progress.advance()
         return importer.finish(import_id)
+
+
+def in_order(kind: str, items: list[Any]) -> list[tuple[int, Any]]:
+    """(index in the file, item) pairs in the order to import them: tasks by their `position`
+    (positions order siblings, so sorting them all orders each place; tasks without one come
+    after, in file order), everything else as the file has it."""
+    indexed = list(enumerate(items))
+    if kind != "tasks":
+        return indexed
+
+    def position(pair: tuple[int, Any]) -> tuple[int, int]:
+        found = pair[1].get("position") if isinstance(pair[1], dict) else None
+        return (0, found) if isinstance(found, int) and not isinstance(found, bool) else (1, 0)
+
+    return sorted(indexed, key=position)
 
 
 @dataclass
@@ -93,6 +122,7 @@ class Importer:
     uow: UnitOfWork
     user_id: uuid.UUID
     now: datetime
+    sender: WebhookSender | None = None  # checks webhooks' URLs (none in a Todoist CSV)
     projects: dict[Any, Project] = field(default_factory=dict)
     sections: dict[Any, Section] = field(default_factory=dict)
     series: dict[Any, uuid.UUID] = field(default_factory=dict)
@@ -106,6 +136,7 @@ class Importer:
     positions: dict[Place, int] = field(default_factory=dict)
     tasks: dict[Any, Task] = field(default_factory=dict)
     parents: list[tuple[Task, Any]] = field(default_factory=list)
+    webhooks: list[Webhook] = field(default_factory=list)  # created, their secrets shown once
 
     def __post_init__(self) -> None:
         self.by_id: dict[uuid.UUID, Task] = {}
@@ -140,7 +171,8 @@ class Importer:
             report["subtasks"], report["flattened"] = self.subtasks, True
         self.uow.imports.remember(self.user_id, import_id, report, self.now)
         self.uow.commit()
-        return report
+        secrets = [{"id": str(w.id), "url": w.url, "secret": w.secret} for w in self.webhooks]
+        return {**report, "webhooks": secrets} if secrets else report
 
     def project(self, item: dict[str, Any]) -> None:
         """A project of the file: the Inbox is the account's, one of a name the account has is
@@ -213,6 +245,35 @@ class Importer:
         self.uow.publish(FilterCreated(filter=saved.snapshot(), occurred_at=self.now))
         self.created["filters"] += 1
 
+    def webhook(self, item: dict[str, Any]) -> None:
+        """A webhook of the file, unless the account has one of its URL: a new one, disabled
+        (IMPORTED_WEBHOOK) with a new secret; raises InvalidInput naming url or event_types,
+        Conflict at MAX_WEBHOOKS."""
+        url = text(item, "url")
+        types = item.get("event_types", ["*"])
+        if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
+            raise InvalidInput("bad event_types", fields={"event_types": "must be a list of text"})
+        wanted = check_event_types(types, EVENT_TYPES)
+        existing = self.uow.webhooks.of_user(self.user_id)
+        if any(w.url == url for w in existing):
+            return
+        if len(existing) >= MAX_WEBHOOKS:
+            raise Conflict("too many webhooks", fields={"url": f"at most {MAX_WEBHOOKS}"})
+        assert self.sender is not None, "an import of webhooks checks their URLs"
+        self.sender.check(url)
+        webhook = Webhook(
+            user_id=self.user_id,
+            url=url,
+            event_types=wanted,
+            secret=new_secret(),
+            created_at=self.now,
+            updated_at=self.now,
+        )
+        webhook.disable(IMPORTED_WEBHOOK, self.now)
+        self.uow.webhooks.add(webhook)
+        self.webhooks.append(webhook)
+        self.created["webhooks"] += 1
+
     def task(self, item: dict[str, Any]) -> Task:
         """A task of the file (TaskPublic's shape), its project, section and series remapped."""
         project_id, section_id = self.place(item)
@@ -280,9 +341,14 @@ class Importer:
         depth, above = 1, parent
         while above is not task and above.parent_id is not None and depth <= MAX_DEPTH:
             depth, above = depth + 1, self.by_id[above.parent_id]
-        if above is task or depth > MAX_DEPTH or (parent.project_id, parent.section_id) != (
-            task.project_id,
-            task.section_id,
+        if (
+            above is task
+            or depth > MAX_DEPTH
+            or (parent.project_id, parent.section_id)
+            != (
+                task.project_id,
+                task.section_id,
+            )
         ):
             return False
         task.parent_id = parent.id

@@ -179,25 +179,6 @@ def attempt(
         return delivery.status if delivery.status != "pending" else "retry"
 
 
-def deliver_event(
-    *,
-    uow: UnitOfWork,
-    sender: WebhookSender,
-    user_id: uuid.UUID,
-    event_id: str,
-    event_type: str,
-    payload: str,
-    now: datetime,
-) -> str:
-    """Record the event's deliveries to its owner's webhooks and attempt each once now (the
-    retry tick takes over what fails); "delivered N of M"."""
-    ids = record_deliveries(
-        uow=uow, user_id=user_id, event_id=event_id, event_type=event_type, payload=payload, now=now
-    )
-    outcomes = [attempt(uow=uow, sender=sender, delivery_id=i, now=now) for i in ids]
-    return f"delivered {outcomes.count('delivered')} of {len(ids)}"
-
-
 def retry_due(*, uow: UnitOfWork, sender: WebhookSender, now: datetime) -> str:
     """Attempt the deliveries due by `now`, a bounded batch per tick; "attempted N"."""
     ids = claim_due(uow=uow, now=now)

@@ -51,17 +51,18 @@ export function confirmDialog(question, { confirm = 'Delete', detail } = {}) {
 export const SHORTCUTS = [
   ['q', 'Quick add a task'], ['/', 'Search'], ['j or ↓', 'Next task'], ['k or ↑', 'Previous task'],
   ['x', 'Complete or reopen the selected task'], ['e or Enter', 'Edit the selected task'],
-  ['m', 'Move the selected task to a project or section'],
+  ['m', 'Move the selected task to a project, section or parent'],
+  ['Alt + ↑ / ↓ / → / ←', 'In a project: move it up, down, under the task above, out of its parent'],
   ['g then t / u / o / n / a / c', 'Go to Today, Upcoming, Overdue, No date, All, Completed'],
   ['Esc', 'Close a dialog or leave a field'], ['?', 'Show this list'],
 ];
-const JOINERS = new Set(['or', 'then', '/']);
+const JOINERS = new Set(['or', 'then', '/', '+']);
 
 export function shortcutsDialog() {
   const keys = (text) => text.split(' ').map((token) => (JOINERS.has(token) ? ` ${token} ` : h('kbd', {}, token)));
   const rows = SHORTCUTS.map(([combo, what]) => h('tr', {}, h('td', {}, keys(combo)), h('td', {}, what)));
   return modal({
-    title: 'Keyboard shortcuts', className: 'modal-small',
+    title: 'Keyboard shortcuts', className: 'modal-small modal-shortcuts',
     body: h('table', { class: 'shortcuts' }, h('caption', { class: 'visually-hidden' }, 'Keyboard shortcuts'), h('tbody', {}, rows)),
   });
 }

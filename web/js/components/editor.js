@@ -11,6 +11,7 @@ import { remindersField } from './reminders-field.js';
 import { tagInput } from './tag-input.js';
 import { PRIORITY_NAMES } from './chips.js';
 import { placePicker, moveDialog } from './project-dialogs.js';
+import { byPosition } from '../lists.js';
 
 const STATUSES = [['pending', 'To do'], ['in_progress', 'In progress'], ['completed', 'Completed']];
 
@@ -47,6 +48,7 @@ export function openEditor(task, place = {}) {
   const form = h('form', { class: 'editor', novalidate: true },
     field('Title', title, { name: 'title' }),
     field('Description', description, { name: 'description' }),
+    task && subtaskTree(task, (other) => { close(); openEditor(other); }),
     dueField,
     h('div', { class: 'editor-grid' }, priority.element, field('Status', status, { name: 'status' })),
     h('div', { class: 'editor-grid' },
@@ -150,4 +152,22 @@ function priorityGroup(value) {
     h('div', { class: 'prio-options' }, radios),
     h('p', { class: 'field-error', hidden: true }));
   return { element, value: () => element.querySelector('input:checked')?.value || 'medium' };
+}
+
+// subtasks (issue 16)
+/** The task's parent and its subtasks, each a button opening that task (`open(task)`); null if neither. */
+function subtaskTree(task, open) {
+  const parent = task.parent_id && store.state.tasks.get(task.parent_id);
+  const below = [...store.state.tasks.values()].filter((t) => t.parent_id === task.id).sort(byPosition);
+  if (!parent && !below.length) return null;
+  const headId = uid('subs');
+  const done = below.filter((t) => t.status === 'completed').length;
+  const link = (t) => h('button', { type: 'button', class: 'link-btn', onclick: () => open(t) }, t.title);
+  return h('div', { class: 'editor-tree' },
+    parent && h('p', { class: 'small' }, 'Subtask of ', link(parent)),
+    below.length > 0 && [
+      h('span', { class: 'label', id: headId }, `Subtasks · ${done} of ${below.length} done`),
+      h('ul', { class: 'editor-subtasks', 'aria-labelledby': headId }, below.map((t) => h('li', { class: t.status === 'completed' ? 'is-done' : '' },
+        link(t), t.status === 'completed' && h('span', { class: 'visually-hidden' }, '(done)')))),
+    ]);
 }

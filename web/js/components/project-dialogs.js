@@ -1,4 +1,5 @@
-// Dialogs for projects and saved filters: add or edit (name, color, query), delete a project, move a task.
+// Dialogs for projects and saved filters: add or edit (name, color, query), delete a project, move a task
+// (to a project, a section and under a parent).
 import { h, field } from '../dom.js';
 import { api } from '../api.js';
 import * as store from '../store.js';
@@ -6,6 +7,7 @@ import * as actions from '../actions.js';
 import { announce, fail } from '../announce.js';
 import { modal } from './dialog.js';
 import { showErrors, clearErrors } from './field-errors.js';
+import { byPosition, childrenIndex, nest } from '../lists.js';
 
 /**
  * A dialog form of `fields` (elements, e.g. from `field`); `send()` resolves the saved row or
@@ -136,15 +138,19 @@ export function placePicker({ projectId, sectionId }) {
   return { project, section, value: () => ({ project_id: project.value || null, section_id: section.value || null }) };
 }
 
-/** The keyboard way to move a task: pick a project and a section, then PATCH both. */
+/** The keyboard way to move a task: pick a project, a section and a parent task, then PATCH or POST /move. */
 export function moveDialog(task) {
   const place = placePicker({ projectId: task.project_id, sectionId: task.section_id });
+  const parent = parentPicker(task, place);
   return formDialog({
     title: `Move “${task.title}” to…`,
     submit: 'Move',
-    fields: [field('Project', place.project, { name: 'project_id' }), field('Section', place.section, { name: 'section_id' })],
+    fields: [field('Project', place.project, { name: 'project_id' }), field('Section', place.section, { name: 'section_id' }),
+      field('Parent task', parent, { name: 'parent_id' })],
     send: async () => {
       const changes = place.value();
+      const parentId = parent.value || null;
+      if (parentId !== (task.parent_id || null)) return moveUnder(task, parentId, changes);
       if (changes.project_id === task.project_id && changes.section_id === task.section_id) return task;
       const moved = await actions.save(task.id, changes);
       announce(`Moved “${task.title}” to ${placeName(moved)}`);
@@ -153,17 +159,41 @@ export function moveDialog(task) {
   });
 }
 
+// subtasks (issue 16)
+/** A select of the open tasks `task` may go under in the place picked (not itself nor its subtasks), nested by position. */
+function parentPicker(task, place) {
+  const select = h('select', {});
+  const fill = () => {
+    const { project_id: projectId, section_id: sectionId } = place.value();
+    const candidates = [...store.state.tasks.values()].filter((t) => t.project_id === projectId && t.status !== 'completed'
+      && (t.section_id || null) === sectionId && !store.isWithin(t.id, task.id));
+    const listed = new Set(candidates.map((t) => t.id));
+    const roots = candidates.filter((t) => !listed.has(t.parent_id)).sort(byPosition);
+    const chosen = select.value || task.parent_id || '';
+    select.replaceChildren(h('option', { value: '' }, 'None (top level)'), ...nest(roots, childrenIndex(candidates))
+      .map(({ task: t, depth }) => h('option', { value: t.id }, `${'\u00a0\u00a0'.repeat(depth)}${depth ? '↳ ' : ''}${t.title}`)));
+    select.value = listed.has(chosen) ? chosen : '';
+  };
+  fill();
+  place.project.addEventListener('change', fill);
+  place.section.addEventListener('change', fill);
+  return select;
+}
+
+/** POST /move: under `parentId`, or to the top level of the place picked; raises ApiError. */
+async function moveUnder(task, parentId, place) {
+  const moved = await api.moveTask(task.id, parentId ? { parent_id: parentId } : { ...place, parent_id: null });
+  store.putTasks([moved]);
+  const parent = parentId && store.state.tasks.get(parentId);
+  announce(parent ? `“${task.title}” is now a subtask of “${parent.title}”` : `Moved “${task.title}” to ${placeName(moved)}`);
+  return moved;
+}
+
 /** "Work / Backlog" for a task's project and section. */
 export function placeName(task) {
   const project = store.state.projects.get(task.project_id)?.name || 'Inbox';
   const section = task.section_id && store.state.sections.get(task.section_id)?.name;
   return section ? `${project} / ${section}` : project;
-}
-
-/** Put a task in `sectionId` of its project at once; the API confirms or it goes back. */
-export function moveToSection(task, sectionId) {
-  if ((task.section_id || null) === (sectionId || null)) return Promise.resolve();
-  return moveNow(task, { section_id: sectionId });
 }
 
 /** Put a task in `project` (in no section) at once; the API confirms or it goes back. */

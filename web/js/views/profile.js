@@ -43,6 +43,7 @@ export function profilePage(host, { onSignOut }) {
   const sessionCard = h('section', { class: 'card form-card', 'aria-labelledby': 'session-h' },
     h('h2', { id: 'session-h' }, 'Session'),
     h('p', { class: 'muted' }, 'You stay signed in on this browser (in every tab) until you sign out or the session expires.'),
+    h('p', {}, h('a', { href: '/settings' }, 'Settings: API tokens, webhooks, calendar feed, import and export')),
     h('div', { class: 'form-actions' }, h('button', { type: 'button', class: 'btn btn-danger-quiet', onclick: onSignOut }, 'Sign out')));
 
   replace(host, h('section', { class: 'page page-narrow', 'aria-labelledby': heading.id },

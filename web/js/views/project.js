@@ -1,5 +1,6 @@
-// A project page: its open tasks grouped by section, as a list or as a board of columns, kept live;
-// tasks move between sections by drag and drop (or the "Move to…" dialog), sections are edited in place.
+// A project page: its open tasks grouped by section, as a list (subtasks under their parents, in manual
+// order) or as a board of columns, kept live; tasks are reordered, moved between sections and under a
+// parent by drag and drop, Alt+arrows or the "Move to…" dialog; sections are edited in place.
 import { h, replace, uid } from '../dom.js';
 import { icon } from '../icons.js';
 import { api } from '../api.js';
@@ -12,13 +13,15 @@ import { openEditor } from '../components/editor.js';
 import { confirmDialog } from '../components/dialog.js';
 import { inlineForm } from '../components/inline-form.js';
 import { skeleton } from '../components/empty-states.js';
-import { projectDialog, deleteProjectDialog, moveDialog, moveToSection } from '../components/project-dialogs.js';
+import { projectDialog, deleteProjectDialog, moveDialog } from '../components/project-dialogs.js';
+import { byPosition, childrenIndex, nest, progress } from '../lists.js';
+import { dropNext, toSectionEnd, reorder, spotOf, markDrop } from '../order.js';
 
 const LINGER_MS = 450; // a just-completed task stays in place this long, then leaves
 const NO_SECTION = 'none'; // the key of the group of tasks in no section
-const byPosition = (a, b) => (a.position ?? 0) - (b.position ?? 0) || Date.parse(a.created_at) - Date.parse(b.created_at);
+const isOpen = (task) => task.status !== 'completed';
 
-/** Render the page of project `projectId` into `host`; returns {heading, destroy, toggle, edit, move}. */
+/** Render the page of project `projectId` into `host`; returns {heading, destroy, toggle, edit, move, reorder}. */
 export function projectPage(host, projectId) {
   const project = () => store.state.projects.get(projectId);
   const heading = h('h1', { tabindex: '-1', class: 'page-title', id: 'page-title' });
@@ -31,8 +34,15 @@ export function projectPage(host, projectId) {
   const lingering = new Map(); // task id → time it may leave
   let open = null; // the inline form shown: {key, element}
   let toolsSignature = '';
+  let dragged = null; // the id of the task being dragged (dragover cannot read the drag's data)
+  let stale = false; // a change came during a drag: rendering then would drop the rows under the pointer
 
   function render() {
+    if (dragged) {
+      stale = true;
+      return;
+    }
+    stale = false;
     const row = project();
     if (!store.state.loaded || !row) {
       heading.textContent = store.state.loaded ? 'Project not found' : 'Project';
@@ -54,13 +64,17 @@ export function projectPage(host, projectId) {
     const groupOf = (t) => (t.section_id && known.has(t.section_id) ? t.section_id : NO_SECTION);
     subtitle.textContent = `${tasks.length} open ${tasks.length === 1 ? 'task' : 'tasks'}`;
     const board = row.view === 'board';
+    const listed = new Set(tasks.map((t) => t.id));
+    const shownBelow = childrenIndex(tasks); // a subtask shows under its parent, whatever its section says
+    const tree = { zone, board, shownBelow, every: childrenIndex(store.state.tasks.values()) };
+    const roots = tasks.filter((t) => !listed.has(t.parent_id)).sort(byPosition);
     const groups = [{ id: NO_SECTION, name: 'No section' }, ...sections].map((section) => group(section,
-      tasks.filter((t) => groupOf(t) === section.id).sort(byPosition), { zone, board, titled: board || sections.length > 0 }));
+      roots.filter((t) => groupOf(t) === section.id), { ...tree, titled: board || sections.length > 0 }));
     const focused = document.activeElement;
     const focusedId = focused?.closest?.('.task')?.dataset.id;
     replace(body, h('div', { class: `project-groups layout-${row.view}` }, groups, addSectionControl()));
     if (open?.element.contains(focused)) focused.focus();
-    else restoreFocus(focusedId, focused?.classList.contains('check'));
+    else restoreFocus(focusedId, focused);
   }
 
   function renderTools(row) {
@@ -82,26 +96,23 @@ export function projectPage(host, projectId) {
       ]);
   }
 
-  /** One section: its heading (with rename and delete), its tasks, and an "Add task" control; a drop target. */
-  function group(section, tasks, { zone, board, titled }) {
+  /** One section: its heading (with rename and delete), its tasks (`roots` and, in a list, their subtasks) and an "Add task" control; a drop target. */
+  function group(section, roots, tree) {
+    const { board, titled, shownBelow } = tree;
     const id = uid('sec');
     const real = section.id !== NO_SECTION;
-    const handlers = { onToggle: toggle, onOpen: (task) => openEditor(task), onTag: (name) => router.navigate(`/all?tag=${encodeURIComponent(name)}`) };
-    const rows = tasks.map((task) => {
-      const row = taskRow(task, zone, handlers);
-      if ((lingering.get(task.id) || 0) > Date.now()) row.classList.add('leaving');
-      row.draggable = true;
-      row.addEventListener('dragstart', (event) => {
-        event.dataTransfer.setData('text/plain', task.id);
-        event.dataTransfer.effectAllowed = 'move';
-        body.classList.add('dragging');
-      });
-      row.addEventListener('dragend', () => body.classList.remove('dragging'));
-      return row;
-    });
+    const entries = board ? roots.map((task) => ({ task, depth: 0 })) : nest(roots, shownBelow, store.isCollapsed);
+    const rows = entries.map((entry) => entryRow(entry, tree));
+    const form = open?.key.startsWith('sub:') ? entries.findIndex((e) => e.task.id === open.key.slice(4)) : -1;
+    if (form >= 0) { // the "Add subtask" form goes after the parent's subtasks
+      const depth = entries[form].depth;
+      let end = form + 1;
+      while (end < entries.length && entries[end].depth > depth) end += 1;
+      rows.splice(end, 0, h('li', { class: 'subtask-form', style: { '--depth': String(depth + 1) } }, open.element));
+    }
     const renaming = open?.key === `rename:${section.id}`;
     const title = renaming ? open.element : h('h2', { class: 'group-title', id }, h('span', { class: 'group-name' }, section.name),
-      h('span', { class: 'group-count' }, String(tasks.length)));
+      h('span', { class: 'group-count' }, String(board ? roots.length : nest(roots, shownBelow).length)));
     const element = h('section', {
       class: 'task-group proj-group', dataset: { section: section.id },
       'aria-labelledby': titled && !renaming ? id : null, 'aria-label': titled && !renaming ? null : section.name,
@@ -121,14 +132,81 @@ export function projectPage(host, projectId) {
     element.addEventListener('dragleave', (event) => {
       if (!element.contains(event.relatedTarget)) element.classList.remove('drop-target');
     });
-    element.addEventListener('drop', (event) => {
+    element.addEventListener('drop', (event) => { // not on a row: last in the section, at the top level
       event.preventDefault();
       element.classList.remove('drop-target');
-      body.classList.remove('dragging');
       const task = store.state.tasks.get(event.dataTransfer.getData('text/plain'));
-      if (task && task.project_id === projectId) moveToSection(task, real ? section.id : null);
+      endDrag();
+      if (!task || task.project_id !== projectId) return;
+      toSectionEnd(task, real ? section : null, roots);
     });
     return element;
+  }
+
+  /** The row of one task (a card on the board): draggable, and a drop target before, after or into it. */
+  function entryRow({ task, depth }, { zone, board, every, shownBelow }) {
+    const handlers = {
+      onToggle: toggle, onOpen: (t) => openEditor(t), onTag: (name) => router.navigate(`/all?tag=${encodeURIComponent(name)}`),
+      onFold: board ? null : (t) => store.setCollapsed(t.id, !store.isCollapsed(t.id)),
+      onAddSubtask: board ? null : addSubtask,
+    };
+    const row = taskRow(task, zone, handlers, {
+      depth, progress: progress(task.id, every), collapsed: store.isCollapsed(task.id),
+      parent: depth ? store.state.tasks.get(task.parent_id)?.title : '',
+    });
+    if ((lingering.get(task.id) || 0) > Date.now()) row.classList.add('leaving');
+    row.draggable = true;
+    row.addEventListener('dragstart', (event) => {
+      event.dataTransfer.setData('text/plain', task.id);
+      event.dataTransfer.effectAllowed = 'move';
+      dragged = task.id;
+      body.classList.add('dragging');
+    });
+    row.addEventListener('dragend', endDrag);
+    const droppable = () => dragged && !store.isWithin(task.id, dragged); // never onto itself or its own subtasks
+    row.addEventListener('dragover', (event) => {
+      if (!droppable()) return;
+      event.preventDefault();
+      event.stopPropagation();
+      event.dataTransfer.dropEffect = 'move';
+      markDrop(row, spotOf(event, row, board));
+    });
+    row.addEventListener('dragleave', (event) => {
+      if (!row.contains(event.relatedTarget)) markDrop(row, null);
+    });
+    row.addEventListener('drop', (event) => {
+      if (!droppable()) return;
+      event.preventDefault();
+      event.stopPropagation();
+      const spot = spotOf(event, row, board);
+      const moving = store.state.tasks.get(dragged);
+      endDrag();
+      const first = !board && !store.isCollapsed(task.id) && shownBelow.get(task.id)?.[0];
+      if (!moving) return;
+      if (spot === 'after' && first) { // between a parent and its first subtask: first among them
+        if (first.id !== moving.id) dropNext(moving, first, 'before');
+      } else dropNext(moving, task, spot);
+    });
+    return row;
+  }
+
+  function endDrag() {
+    dragged = null;
+    body.classList.remove('dragging');
+    for (const row of body.querySelectorAll('.drop-before, .drop-after, .drop-into')) markDrop(row, null);
+    if (stale) render();
+  }
+
+  function addSubtask(parent) {
+    store.setCollapsed(parent.id, false);
+    openForm(`sub:${parent.id}`, inlineForm({
+      label: 'Subtask title', submit: 'Add subtask', onCancel: closeForm,
+      onSubmit: async (title) => {
+        const task = await actions.create({ title, parent_id: parent.id });
+        announce(`Added subtask “${task.title}” to “${parent.title}”`);
+        return true;
+      },
+    }));
   }
 
   function addTaskControl(section, board) {
@@ -185,8 +263,9 @@ export function projectPage(host, projectId) {
     const key = open?.key;
     open = null;
     render();
-    const section = key?.split(':')[1];
-    body.querySelector(section ? `[data-section="${section}"] .add-inline, [data-section="${section}"] .group-head .icon-btn` : '.add-section')?.focus();
+    const [kind, id] = key?.split(':') || [];
+    if (kind === 'sub') body.querySelector(`.task[data-id="${id}"] .add-subtask`)?.focus();
+    else body.querySelector(id ? `[data-section="${id}"] .add-inline, [data-section="${id}"] .group-head .icon-btn` : '.add-section')?.focus();
   }
 
   async function removeSection(section) {
@@ -234,17 +313,19 @@ export function projectPage(host, projectId) {
       actions.reopen(task.id);
       return;
     }
-    lingering.set(task.id, Date.now() + LINGER_MS);
+    const openBelow = store.descendantsOf(task.id).filter(isOpen); // they go done with it
+    for (const t of [task, ...openBelow]) lingering.set(t.id, Date.now() + LINGER_MS);
     setTimeout(render, LINGER_MS + 20);
     actions.complete(task.id);
   }
 
-  /** Re-rendering replaces rows: keep the keyboard where it was. */
-  function restoreFocus(taskId, onCheckbox) {
+  /** Re-rendering replaces rows: keep the keyboard where it was (the row, or its checkbox or fold button). */
+  function restoreFocus(taskId, focused) {
     const rows = [...body.querySelectorAll('.task')];
     const row = rows.find((r) => r.dataset.id === taskId);
     (row || rows[0])?.setAttribute('tabindex', '0');
-    if (row) (onCheckbox ? row.querySelector('.check') : row).focus();
+    const control = ['check', 'subtask-fold', 'add-subtask'].find((name) => focused?.classList.contains(name));
+    if (row) ((control && row.querySelector(`.${control}`)) || row).focus();
   }
 
   render();
@@ -256,5 +337,6 @@ export function projectPage(host, projectId) {
     toggle: withTask(toggle),
     edit: withTask(openEditor),
     move: withTask(moveDialog),
+    reorder: (taskId, direction) => withTask((task) => reorder(task, direction))(taskId),
   };
 }

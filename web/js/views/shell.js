@@ -59,6 +59,7 @@ export function mountShell(root, { onSignOut }) {
       h('a', { href: '/tags', class: 'nav-link nav-small', dataset: { view: 'tags' } }, icon('tag'), h('span', { class: 'nav-text' }, 'Manage tags'))),
     h('div', { class: 'sidebar-foot' },
       h('a', { href: '/profile', class: 'nav-link', dataset: { view: 'profile' } }, icon('user'), userName),
+      h('a', { href: '/settings', class: 'nav-link', dataset: { view: 'settings' } }, icon('settings'), h('span', { class: 'nav-text' }, 'Settings')),
       h('button', { type: 'button', class: 'nav-link nav-button', onclick: onSignOut }, icon('logout'), h('span', { class: 'nav-text' }, 'Sign out'))));
   const scrim = h('div', { class: 'scrim', hidden: true });
   const quick = quickAdd();

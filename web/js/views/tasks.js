@@ -4,7 +4,7 @@ import { api } from '../api.js';
 import * as store from '../store.js';
 import * as router from '../router.js';
 import * as actions from '../actions.js';
-import { VIEWS, select, sortTasks, group } from '../lists.js';
+import { VIEWS, select, sortTasks, group, childrenIndex, nestListed, progress } from '../lists.js';
 import { dayName, today } from '../dates.js';
 import { taskRow } from '../components/task-row.js';
 import { openEditor } from '../components/editor.js';
@@ -125,10 +125,15 @@ export function tasksPage(host, viewKey, { savedFilter = null } = {}) {
     const handlers = {
       onToggle: toggle, onOpen: (task) => openEditor(task), onTag: filterByTag,
       place: (task) => (store.state.projects.get(task.project_id)?.inbox === false ? placeName(task) : ''),
+      onFold: (task) => store.setCollapsed(task.id, !store.isCollapsed(task.id)),
     };
+    const every = childrenIndex(store.state.tasks.values()); // subtasks (issue 16): progress counts every status
     replace(listHost, group(tasks, searching ? 'search' : viewKey, filters.sort, zone).map((section) => {
-      const rows = section.tasks.map((task) => {
-        const row = taskRow(task, zone, handlers);
+      const rows = nestListed(section.tasks, store.isCollapsed).map(({ task, depth }) => {
+        const row = taskRow(task, zone, handlers, {
+          depth, progress: progress(task.id, every), collapsed: store.isCollapsed(task.id),
+          parent: depth ? store.state.tasks.get(task.parent_id)?.title : '',
+        });
         if (rendered.size && !rendered.has(task.id)) row.classList.add('entering');
         if (lingering.has(task.id) && task.status === 'completed') row.classList.add('leaving');
         next.add(task.id);
@@ -139,15 +144,16 @@ export function tasksPage(host, viewKey, { savedFilter = null } = {}) {
         h('ul', { class: 'task-list', 'aria-label': section.title || heading.textContent }, rows));
     }));
     rendered = next;
-    restoreFocus(focusedId, focused?.classList.contains('check'));
+    restoreFocus(focusedId, focused);
   }
 
-  /** Re-rendering replaces rows: keep the keyboard where it was. */
-  function restoreFocus(taskId, onCheckbox) {
+  /** Re-rendering replaces rows: keep the keyboard where it was (the row, or its checkbox or fold button). */
+  function restoreFocus(taskId, focused) {
     const rows = [...listHost.querySelectorAll('.task')];
     const row = rows.find((r) => r.dataset.id === taskId);
     (row || rows[0])?.setAttribute('tabindex', '0');
-    if (row) (onCheckbox ? row.querySelector('.check') : row).focus();
+    const control = ['check', 'subtask-fold'].find((name) => focused?.classList.contains(name));
+    if (row) ((control && row.querySelector(`.${control}`)) || row).focus();
   }
 
   function toggle(task) {
@@ -155,7 +161,8 @@ export function tasksPage(host, viewKey, { savedFilter = null } = {}) {
       actions.reopen(task.id);
       return;
     }
-    lingering.set(task.id, Date.now() + LINGER_MS);
+    const shownBelow = store.descendantsOf(task.id).filter((t) => rendered.has(t.id)); // they go done with it
+    for (const t of [task, ...shownBelow]) lingering.set(t.id, Date.now() + LINGER_MS);
     setTimeout(render, LINGER_MS + 20);
     actions.complete(task.id);
   }

@@ -8,10 +8,15 @@ from .phrase import MASK, Phrase
 
 TAG_RE = re.compile(r"(?<![\w&/#])#(?P<tag>\w[\w\-]*)")
 
-# +project and /section (#16): a word, or a quoted name (+"Home office"; masked in the working
-# copy). Not after a word character or another marker ("C++", "and/or", "3/15"), nor digits
+# +project and /section (#16): a word (letters, digits, hyphens, emoji: "+🏠"), or a quoted
+# name (+"Home office"; masked in the working copy). Not after a word character, a dot, a tilde
+# or another marker ("C++", "and/or", "./x", "~/x"), not a path's part ("/usr/bin"), nor digits
 # only ("+1 555", "/2").
-PLACE_RE = re.compile(rf"(?<![\w&/#+])(?P<mark>[+/])(?:(?P<word>\w[\w\-]*)|(?P<quoted>{MASK}+))")
+_EMOJI = "\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d"
+PLACE_RE = re.compile(
+    rf"(?<![\w&/#+.~])(?P<mark>[+/])"
+    rf"(?:(?P<word>[\w{_EMOJI}][\w\-{_EMOJI}]*)(?![\w\-/{_EMOJI}])|(?P<quoted>{MASK}+))"
+)
 PLACE_KINDS = {"+": "project", "/": "section"}
 
 PRIORITY_RE = re.compile(

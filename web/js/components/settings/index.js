@@ -1,5 +1,8 @@
-// The settings page's sections, in order: each `{ id, title, render }`, render() giving an element.
-// (A minimal list for Web Push; the settings pages add their own sections beside it.)
+// The settings sections in display order; each is { id, title, render() → element }. Notifications (push.js) goes last.
+import tokens from './tokens.js';
+import webhooks from './webhooks.js';
+import calendar from './calendar.js';
+import transfer from './transfer.js';
 import push from './push.js';
 
-export const SECTIONS = [push];
+export const SECTIONS = [tokens, webhooks, calendar, transfer, push];

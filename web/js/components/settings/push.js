@@ -27,9 +27,8 @@ async function current() {
 function render() {
   const state = h('p', { class: 'muted', role: 'status', id: 'push-state' }, 'Checking this browser…');
   const actions = h('div', { class: 'form-actions' });
-  // a div, not a <section>: a region named "Notifications" would clash with the toasts' region
-  const card = h('div', { class: 'card form-card', 'data-section': 'push' },
-    h('h2', { id: 'push-h' }, 'Notifications'),
+  // the settings page gives the card and its "Notifications" heading
+  const card = h('div', { 'data-section': 'push' },
     h('p', {}, 'Get your reminders as notifications in this browser, as well as by email. Each browser or device you turn this on in gets them.'),
     state, actions);
 
