@@ -66,14 +66,16 @@ def test_the_service_worker_shows_a_pushed_reminder_as_a_notification(server, br
     [registration_id] = {r["registrationId"] for r in registrations if r["scopeURL"] == scope}
     reminder = {"task_id": "3f0b8f0e-0000-4000-8000-000000000001", "title": "Pay rent",
                 "due": "2031-02-01T09:00:00-05:00"}  # fmt: skip
-    cdp.send(
-        "ServiceWorker.deliverPushMessage",
-        {"origin": server.url, "registrationId": registration_id, "data": json.dumps(reminder)},
-    )
-    deadline = time.monotonic() + 5
-    while not (shown := page.evaluate(NOTIFICATIONS)):
-        assert time.monotonic() < deadline, "no notification was shown"
-        page.wait_for_timeout(100)
+    push = {"origin": server.url, "registrationId": registration_id, "data": json.dumps(reminder)}
+    shown: list[dict[str, Any]] = []
+    for _ in range(5):  # a push to a worker still starting may be dropped: same tag, so resend
+        cdp.send("ServiceWorker.deliverPushMessage", push)
+        deadline = time.monotonic() + 3
+        while not (shown := page.evaluate(NOTIFICATIONS)) and time.monotonic() < deadline:
+            page.wait_for_timeout(100)
+        if shown:
+            break
+    assert shown, "no notification was shown"
     [notification] = shown
     assert notification["title"] == "Pay rent"
     assert notification["body"].startswith("Due ")
