@@ -38,7 +38,8 @@ def migrate_from_scratch(url: str) -> None:
         connection.execute(
             text(
                 "DROP TABLE IF EXISTS users, login_attempts, password_resets, api_tokens, imports, "
-                "webhooks, webhook_deliveries, calendar_feeds, alembic_version CASCADE"
+                "webhooks, webhook_deliveries, calendar_feeds, alembic_version, "
+                "push_subscriptions, push_attempts CASCADE"  # Web Push (issue 17)
             )
         )
     engine.dispose()

@@ -1,16 +1,19 @@
 """auth function: register, log in, profile, password change and reset, logout, deletion,
-personal API tokens, and webhooks."""
+personal API tokens, webhooks, and Web Push subscriptions."""
 
+import flask
 import functions_framework
 
 from taskai import bootstrap
 from taskai.api import schemas as s
 from taskai.api.http import Api, Call
 from taskai.api.presenters import local, user_public
+from taskai.api.responses import json_response
 from taskai.config import get_settings
 from taskai.domain.api_tokens import ApiToken
+from taskai.domain.push import PushSubscription
 from taskai.domain.webhooks import Delivery, Webhook
-from taskai.services import api_tokens, webhooks
+from taskai.services import api_tokens, push, webhooks
 from taskai.services import auth as service
 
 api = Api("auth")
@@ -266,6 +269,79 @@ def delivery_public(call: Call, delivery: Delivery) -> s.DeliveryPublic:
         next_attempt_at=local(delivery.next_attempt_at, zone),
         created_at=delivery.created_at.astimezone(zone),
         finished_at=local(delivery.finished_at, zone),
+    )
+
+
+@api.handles("getPushKey")
+def get_push_key(call: Call) -> s.PushKeyPublic:
+    """GET /api/push/key → 200 PushKeyPublic (base64url); 503 when push is not configured."""
+    call.user  # noqa: B018  # the caller checked (account, token) though nothing else is read
+    sender = push.sender_or_unavailable(bootstrap.push_sender())
+    return s.PushKeyPublic(public_key=sender.public_key)
+
+
+@api.handles("listPushSubscriptions")
+def list_push_subscriptions(call: Call) -> s.PushSubscriptionList:
+    """GET /api/push-subscriptions → 200 PushSubscriptionList, oldest first."""
+    found = push.list_subscriptions(uow=call.uow(), user_id=call.user_id)
+    return s.PushSubscriptionList(subscriptions=[subscription_public(call, f) for f in found])
+
+
+@api.handles("createPushSubscription")
+def create_push_subscription(call: Call) -> s.PushSubscriptionPublic | flask.Response:
+    """POST /api/push-subscriptions → 201 PushSubscriptionPublic, or 200 with the existing one of
+    the endpoint; 422 naming endpoint, keys.p256dh or keys.auth, 409 at the cap, 503 when push
+    is not configured."""
+    body = call.body(s.PushSubscriptionCreate)
+    subscription, created = push.subscribe(
+        uow=call.uow(),
+        sender=push.sender_or_unavailable(bootstrap.push_sender()),
+        user_id=call.user_id,
+        endpoint=body.endpoint,
+        p256dh=body.keys.p256dh,
+        auth=body.keys.auth,
+        now=call.now,
+    )
+    public = subscription_public(call, subscription)
+    return public if created else json_response(public, 200)
+
+
+@api.handles("deletePushSubscription")
+def delete_push_subscription(call: Call) -> None:
+    """DELETE /api/push-subscriptions/{id} → 204; 404 NotFound (also another account's)."""
+    push.unsubscribe(
+        uow=call.uow(), user_id=call.user_id, subscription_id=call.values["subscription_id"]
+    )
+
+
+@api.handles("sendTestPush")
+def send_test_push(call: Call) -> s.PushTestReport:
+    """POST /api/push/test → 200 PushTestReport, one result per subscription (a gone one is
+    deleted); 503 when push is not configured."""
+    results = push.send_test(
+        uow=call.uow(),
+        sender=push.sender_or_unavailable(bootstrap.push_sender()),
+        user_id=call.user_id,
+    )
+    return s.PushTestReport(
+        results=[
+            s.PushTestResult(
+                subscription_id=str(subscription.id),
+                outcome=word,  # type: ignore[arg-type]  # one of push.outcome's words
+                response_status=answer.status or None,
+                error=answer.error,
+            )
+            for subscription, word, answer in results
+        ]
+    )
+
+
+def subscription_public(call: Call, subscription: PushSubscription) -> s.PushSubscriptionPublic:
+    """A push subscription's public shape (not its keys), its time in the caller's zone."""
+    return s.PushSubscriptionPublic(
+        id=str(subscription.id),
+        endpoint=subscription.endpoint,
+        created_at=subscription.created_at.astimezone(call.zone()),
     )
 
 

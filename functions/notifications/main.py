@@ -1,4 +1,5 @@
-"""notifications function: on reminder.due, email the task's owner once and log the attempt."""
+"""notifications function: on reminder.due, email the task's owner and push to each of their
+browsers, once per channel, logging every attempt."""
 
 import functions_framework
 from werkzeug.exceptions import ServiceUnavailable
@@ -9,8 +10,8 @@ from taskai.services import notifications as service
 
 
 def on_event(event):  # type: ignore[no-untyped-def]
-    """Email the reminder of a reminder.due event once; the outcome in words; RetryLater becomes
-    503 with Retry-After (seconds)."""
+    """Email and push the reminder of a reminder.due event once per channel; the email's outcome
+    in words; RetryLater becomes 503 with Retry-After (seconds)."""
     try:
         return consume(
             event,
@@ -23,6 +24,7 @@ def on_event(event):  # type: ignore[no-untyped-def]
                 data=data,
                 now=now,
                 clock=bootstrap.clock,
+                pusher=bootstrap.push_sender(),
             ),
         )
     except service.RetryLater as e:  # transient: 503, so the source delivers it again later

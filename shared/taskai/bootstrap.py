@@ -28,7 +28,14 @@ if TYPE_CHECKING:
     from taskai.domain.api_tokens import Credential
     from taskai.domain.emails import Email
     from taskai.local.bus import InProcessBus
-    from taskai.ports import EmailSender, Parser, PasswordHasher, Publisher, WebhookSender
+    from taskai.ports import (
+        EmailSender,
+        Parser,
+        PasswordHasher,
+        Publisher,
+        PushSender,
+        WebhookSender,
+    )
     from taskai.services.notifications import Mailing
 
 log = logging.getLogger("taskai.bootstrap")
@@ -252,6 +259,28 @@ def webhook_sender() -> WebhookSender:
 
 
 @cache
+def push_sender() -> PushSender | None:
+    """Web Push with the VAPID key of the settings (embedded: generated once beside the SQLite
+    file, mode 0600); None when push is off (no VAPID_PRIVATE_KEY outside the embedded mode)."""
+    settings = get_settings()
+    if not settings.push_enabled:
+        return None
+    from taskai.adapters.webpush import WebPush, new_private_pem
+    from taskai.config import embedded_file
+
+    def private_key() -> str:
+        given = settings.vapid_private_key
+        return given or embedded_file(settings.data_dir, "vapid-private.pem", new_private_pem)
+
+    return WebPush(
+        private_key=private_key,
+        public_key=settings.vapid_public_key,
+        subject=settings.push_contact,
+        allow_hosts=settings.push_hosts,
+    )
+
+
+@cache
 def webhook_attempts() -> BoundedPool[uuid.UUID]:
     """Webhook deliveries' attempts, off the event consumer's path: a receiver that does not
     answer holds one of these threads, never the next event (a full pool leaves the rest to the
@@ -281,6 +310,7 @@ def reset() -> None:
     passwords.cache_clear()
     quick_add_parser.cache_clear()
     webhook_sender.cache_clear()
+    push_sender.cache_clear()
     if webhook_attempts.cache_info().currsize:
         webhook_attempts().stop()
     webhook_attempts.cache_clear()

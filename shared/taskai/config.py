@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from datetime import timedelta
 from functools import cache
@@ -23,6 +24,7 @@ from taskai.errors import TaskAIError
 
 PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "jwt-secret", "please-change", "dev"}
 MIN_SECRET_LENGTH = 32
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]{40,}={0,2}")  # a raw or DER VAPID key, not a placeholder
 
 
 class ConfigurationError(TaskAIError):
@@ -118,6 +120,19 @@ class Settings(BaseSettings):
     stream_max_per_user: int = Field(
         4, ge=0, le=100, description="Open streams one account holds per process; over: 503"
     )
+    # Web Push reminders (issue 17): the VAPID key pair signing pushes, and whom it names.
+    vapid_private_key: str | None = Field(
+        None, description="P-256 key, PEM or base64url; embedded: generated beside the SQLite file"
+    )
+    vapid_public_key: str | None = Field(
+        None, description="Its public key, base64url (applicationServerKey); derived when unset"
+    )
+    vapid_subject: str | None = Field(
+        None, description="mailto: or https: contact for push services; required with a key"
+    )
+    push_allow_hosts: str | None = Field(
+        None, description="Comma-separated push service hosts reachable at any address, over http"
+    )
 
     @field_validator("log_level")
     @classmethod
@@ -125,6 +140,13 @@ class Settings(BaseSettings):
         value = value.upper()
         if value not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+        return value
+
+    @field_validator("vapid_subject")
+    @classmethod
+    def _contact(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("mailto:", "https://")):
+            raise ValueError("must be a mailto: or https:// URL")
         return value
 
     @classmethod
@@ -144,6 +166,25 @@ class Settings(BaseSettings):
         """WEBHOOK_ALLOW_HOSTS as a set of lower-cased host names (or IP literals)."""
         hosts = (self.webhook_allow_hosts or "").split(",")
         return frozenset(h.strip().lower().strip("[]") for h in hosts if h.strip())
+
+    @property
+    def push_hosts(self) -> frozenset[str]:
+        """PUSH_ALLOW_HOSTS as a set of lower-cased host names (or IP literals)."""
+        hosts = (self.push_allow_hosts or "").split(",")
+        return frozenset(h.strip().lower().strip("[]") for h in hosts if h.strip())
+
+    @property
+    def push_enabled(self) -> bool:
+        """Web Push reminders are on: embedded (with a generated key) or VAPID_PRIVATE_KEY set."""
+        return self.embedded or self.vapid_private_key is not None
+
+    @property
+    def push_contact(self) -> str:
+        """The VAPID `sub` claim: VAPID_SUBJECT, else (embedded) mailto: the EMAIL_FROM address."""
+        if self.vapid_subject:
+            return self.vapid_subject
+        address = self.email_from.rsplit("<", 1)[-1].rstrip(">").strip()
+        return f"mailto:{address}"
 
     @property
     def embedded(self) -> bool:
@@ -175,6 +216,7 @@ class Settings(BaseSettings):
         finally:
             _environ.reset(token)
         settings.check_installed()
+        settings.check_push()
         return settings.with_signing_secret()
 
     def check_installed(self) -> None:
@@ -186,6 +228,20 @@ class Settings(BaseSettings):
                 "KAFKA_BOOTSTRAP_SERVERS is set but kafka-python is not installed: "
                 "pip install 'taskai[kafka]'"
             )
+
+    def check_push(self) -> None:
+        """Refuse a half-configured VAPID key pair, or a key without a subject outside the
+        embedded mode (push services need a contact); ConfigurationError naming the variable."""
+        if self.vapid_public_key and not self.vapid_private_key:
+            raise ConfigurationError("VAPID_PUBLIC_KEY is set without VAPID_PRIVATE_KEY")
+        if self.vapid_private_key and not self.embedded and not self.vapid_subject:
+            raise ConfigurationError("VAPID_SUBJECT is required when VAPID_PRIVATE_KEY is set")
+        key = (self.vapid_private_key or "").strip()
+        if key and not (key.startswith("-----BEGIN") or _BASE64URL.fullmatch(key)):
+            raise ConfigurationError("VAPID_PRIVATE_KEY must be a PEM key or base64url")
+        public = (self.vapid_public_key or "").strip().rstrip("=")
+        if public and not (_BASE64URL.fullmatch(public) and len(public) == 87):
+            raise ConfigurationError("VAPID_PUBLIC_KEY must be 65 bytes in base64url")
 
     def with_signing_secret(self) -> Settings:
         """Embedded mode keeps a generated secret beside the database; elsewhere one is required."""
@@ -212,12 +268,18 @@ def normalize_database_url(url: str) -> str:
 
 def embedded_secret(data_dir: Path) -> str:
     """Read, or create once with mode 0600, the signing secret of the embedded install."""
-    path = data_dir / "jwt-secret"
+    return embedded_file(data_dir, "jwt-secret", lambda: secrets.token_urlsafe(48))
+
+
+def embedded_file(data_dir: Path, name: str, make: Callable[[], str]) -> str:
+    """Read, or write once with mode 0600 what `make()` returns, the secret file `name` of the
+    embedded install (stripped); concurrent first writers agree on one."""
+    path = data_dir / name
     if not path.exists():
         data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, draft = tempfile.mkstemp(dir=data_dir, prefix=".jwt-secret.")  # mode 0600
+        fd, draft = tempfile.mkstemp(dir=data_dir, prefix=f".{name}.")  # mode 0600
         with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_urlsafe(48))
+            f.write(make())
         try:
             os.link(draft, path)  # atomic: the first writer wins, the others read its secret
         except FileExistsError:

@@ -22,6 +22,7 @@ from taskai.domain.events import DomainEvent
 from taskai.domain.filters.saved import SavedFilter
 from taskai.domain.login_guard import Limit
 from taskai.domain.projects import Project, Section
+from taskai.domain.push import PushSubscription
 from taskai.domain.queries import Page, TaskQuery
 from taskai.domain.recurrence import Recurrence
 from taskai.domain.reminders import Transition
@@ -563,6 +564,80 @@ class NotificationLog(Protocol):
         """Record how an attempt ended (status, provider_message_id, error, finished_at)."""
 
 
+# Web Push reminders (issue 17)
+class PushSubscriptionRepository(Protocol):
+    """Browsers' push subscriptions, read through their owner."""
+
+    def add(self, subscription: PushSubscription) -> None:
+        """Keep a new subscription (one per user and endpoint: Conflict at commit)."""
+
+    def of_user(self, user_id: uuid.UUID) -> list[PushSubscription]:
+        """The user's subscriptions, oldest first."""
+
+    def count(self, user_id: uuid.UUID) -> int:
+        """How many subscriptions the user has."""
+
+    def by_endpoint(self, user_id: uuid.UUID, endpoint: str) -> PushSubscription | None:
+        """The user's subscription to this endpoint, else None."""
+
+    def get(self, user_id: uuid.UUID, subscription_id: uuid.UUID) -> PushSubscription:
+        """One of the user's subscriptions; raises NotFound (also for another user's)."""
+
+    def remove(self, subscription_id: uuid.UUID) -> None:
+        """Delete the subscription of this id if it is still there."""
+
+
+class PushAttemptLog(Protocol):
+    """One row per attempt to push a reminder to one subscription."""
+
+    def last_attempts(self, reminder_id: uuid.UUID) -> dict[uuid.UUID, dict[str, Any]]:
+        """The reminder's latest attempt row per subscription id."""
+
+    def start(self, **row: object) -> None:
+        """Log an attempt; a concurrent claim of the same attempt raises Conflict at commit."""
+
+    def finish(
+        self, reminder_id: uuid.UUID, subscription_id: uuid.UUID, attempt: int, **outcome: object
+    ) -> None:
+        """Record how an attempt ended (status, response_status, error, finished_at)."""
+
+
+class PushSender(Protocol):
+    """Checks push endpoints against SSRF and sends encrypted, VAPID-signed pushes to them."""
+
+    @property
+    def public_key(self) -> str:
+        """The VAPID public key, base64url uncompressed point: the applicationServerKey."""
+
+    def check(self, endpoint: str) -> None:
+        """Refuse an endpoint whose host may not be reached (InvalidInput naming endpoint)."""
+
+    def check_key(self, p256dh: str) -> None:
+        """Refuse a p256dh that is not a point of P-256 (InvalidInput naming keys.p256dh)."""
+
+    def send(
+        self, subscription: PushSubscription, payload: str, *, ttl_s: int, urgency: str, topic: str
+    ) -> PushAnswer:
+        """Encrypt and POST `payload` to the subscription; the answer, never raising."""
+
+
+class PushAnswer(NamedTuple):
+    """What a push service answered: its HTTP status (0: none came) and why it failed."""
+
+    status: int
+    error: str | None = None
+
+    @property
+    def gone(self) -> bool:
+        """The subscription expired or was revoked (404, 410): delete it."""
+        return self.status in (404, 410)
+
+    @property
+    def transient(self) -> bool:
+        """Worth trying again later: no answer, 429 or a 5xx."""
+        return self.status == 0 or self.status == 429 or self.status >= 500
+
+
 class UnitOfWork(Protocol):
     """One transaction and its repositories. Commit writes the changes together with the events
     collected in it (those recorded by the tasks it handed out, and those given to `publish`)."""
@@ -634,6 +709,15 @@ class UnitOfWork(Protocol):
     @property
     def scopes(self) -> tuple[str, ...] | None:
         """The checked caller's API token scopes; None for a session or no caller (all)."""
+
+    # Web Push reminders (issue 17)
+    @property
+    def push_subscriptions(self) -> PushSubscriptionRepository:
+        """Browsers' push subscriptions in this transaction."""
+
+    @property
+    def push_attempts(self) -> PushAttemptLog:
+        """The log of attempts to push a reminder to each subscription."""
 
     def __enter__(self) -> Self: ...
 

@@ -138,8 +138,26 @@ def webhook_urls() -> st.SearchStrategy[str]:
     )
 
 
+def p256_points() -> st.SearchStrategy[str]:
+    """format p256-point (Web Push, issue 17): a browser's key, an uncompressed point on P-256."""
+    import base64
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    def point(_: int) -> str:
+        key = ec.generate_private_key(ec.SECP256R1()).public_key()
+        raw = key.public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+        )
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    return st.integers().map(point)
+
+
 WEBHOOK_HOST = "webhooks.invalid"  # RFC 6761: never resolves, so a delivery fails at once
 schemathesis.openapi.format("webhook-url", webhook_urls())
+schemathesis.openapi.format("p256-point", p256_points())
 schemathesis.openapi.format("filter-query", filter_queries())
 schemathesis.openapi.format("new-password", strong_passwords())
 schemathesis.openapi.format("token-expiry", token_expiries())
@@ -188,6 +206,10 @@ def caller(api: Api, gateway: Any, monkeypatch: pytest.MonkeyPatch) -> Caller:
 
     monkeypatch.setenv("WEBHOOK_ALLOW_HOSTS", WEBHOOK_HOST)
     monkeypatch.setenv("STREAM_LIFETIME_S", "0.05")  # live push: a stream answers, then ends
+    monkeypatch.setenv("VAPID_PRIVATE_KEY", "A" * 42 + "E")  # Web Push on, with a database too
+    monkeypatch.setenv("VAPID_SUBJECT", "mailto:ops@example.com")
+    monkeypatch.setenv("PUSH_ALLOW_HOSTS", WEBHOOK_HOST)  # push endpoints follow the same rules
+    bootstrap.push_sender.cache_clear()
     get_settings.cache_clear()
     bootstrap.webhook_sender.cache_clear()
     GATEWAY.app = gateway

@@ -43,6 +43,7 @@ def owned(user):
     # a public address needs no DNS; the one type wanted never happens here, so nothing is sent
     hook = {"url": "https://93.184.215.14/hook", "event_types": ["com.taskai.filter.deleted"]}
     webhook = user.post("/api/webhooks", hook).json
+    subscription = push_subscription(user)  # Web Push (issue 17)
     return {
         "task_id": task["id"],
         "tag_id": tag["id"],
@@ -51,7 +52,28 @@ def owned(user):
         "project_id": project["id"],
         "section_id": section["id"],
         "webhook_id": webhook["id"],
+        "subscription_id": str(subscription.id),
     }
+
+
+def push_subscription(user):
+    """A browser push subscription of `user`'s, made in the store (push may be off here)."""
+    import uuid
+
+    from taskai import bootstrap
+    from taskai.domain.push import PushSubscription
+
+    made = PushSubscription(
+        user_id=uuid.UUID(user.get("/api/auth/me").json["id"]),
+        endpoint="https://93.184.215.14/push/mine",
+        p256dh="B" + "A" * 86,
+        auth="A" * 22,
+        created_at=datetime.now(UTC),
+    )
+    with bootstrap.uow() as uow:
+        uow.push_subscriptions.add(made)
+        uow.commit()
+    return made
 
 
 @pytest.mark.parametrize("op", BY_ID, ids=[op.id for op in BY_ID])

@@ -26,6 +26,7 @@ from taskai.domain.filters.saved import SavedFilter
 from taskai.domain.login_guard import Limit
 from taskai.domain.names import email_key
 from taskai.domain.projects import Project, Section
+from taskai.domain.push import PushSubscription
 from taskai.domain.queries import Page, TaskQuery
 from taskai.domain.quickadd import Draft
 from taskai.domain.reminders import (
@@ -47,6 +48,7 @@ from taskai.ports import (
     AllDayOffset,
     DueReminder,
     OutboxRecord,
+    PushAnswer,
     Recipient,
     RelayBusy,
     SendFailed,
@@ -147,6 +149,7 @@ class FakeUserRepository:
             uow.api_tokens.items,
             uow.webhooks.items,
             uow.calendar.items,
+            uow.push_subscriptions.items,
             uow.projects.items,
             uow.sections.items,
         ):
@@ -822,6 +825,95 @@ class FakeNotificationLog:
         )
 
 
+# Web Push reminders (issue 17)
+class FakePushSubscriptionRepository:
+    def __init__(self) -> None:
+        self.items: dict[uuid.UUID, PushSubscription] = {}
+
+    def add(self, subscription: PushSubscription) -> None:
+        """Keep the subscription by id."""
+        self.items[subscription.id] = subscription
+
+    def of_user(self, user_id: uuid.UUID) -> list[PushSubscription]:
+        """The user's subscriptions, oldest first."""
+        mine = [s for s in self.items.values() if s.user_id == user_id]
+        return sorted(mine, key=lambda s: (s.created_at, str(s.id)))
+
+    def count(self, user_id: uuid.UUID) -> int:
+        """How many subscriptions the user has."""
+        return len(self.of_user(user_id))
+
+    def by_endpoint(self, user_id: uuid.UUID, endpoint: str) -> PushSubscription | None:
+        """The user's subscription to this endpoint, else None."""
+        return next((s for s in self.of_user(user_id) if s.endpoint == endpoint), None)
+
+    def get(self, user_id: uuid.UUID, subscription_id: uuid.UUID) -> PushSubscription:
+        """One of the user's subscriptions; raises NotFound (also for another user's)."""
+        found = self.items.get(subscription_id)
+        if found is None or found.user_id != user_id:
+            raise NotFound("push subscription not found", fields={"id": "no such subscription"})
+        return found
+
+    def remove(self, subscription_id: uuid.UUID) -> None:
+        """Forget the subscription if it is there."""
+        self.items.pop(subscription_id, None)
+
+
+class FakePushAttemptLog:
+    def __init__(self) -> None:
+        self.rows: dict[tuple[uuid.UUID, uuid.UUID, int], dict[str, Any]] = {}
+
+    def last_attempts(self, reminder_id: uuid.UUID) -> dict[uuid.UUID, dict[str, Any]]:
+        """The reminder's latest attempt row per subscription id."""
+        latest: dict[uuid.UUID, dict[str, Any]] = {}
+        for (rid, sid, _attempt), row in sorted(self.rows.items(), key=lambda kv: kv[0][2]):
+            if rid == reminder_id:
+                latest[sid] = row
+        return latest
+
+    def start(self, **row: Any) -> None:
+        """Keep a new attempt row keyed by (reminder_id, subscription_id, attempt)."""
+        key = (row["reminder_id"], row["subscription_id"], int(row["attempt"]))
+        assert key not in self.rows, "an attempt claimed twice"
+        self.rows[key] = {"response_status": None, "error": None, "finished_at": None, **row}
+
+    def finish(
+        self, reminder_id: uuid.UUID, subscription_id: uuid.UUID, attempt: int, **outcome: object
+    ) -> None:
+        """Update the attempt's row with `outcome`; KeyError for an attempt never started."""
+        self.rows[(reminder_id, subscription_id, attempt)].update(outcome)
+
+
+@dataclass
+class FakePushSender:
+    """Answers each push from `answers` (then 201) and keeps what it was given; checks endpoints
+    by the webhooks' URL rules only (no DNS)."""
+
+    public_key: str = "B" + "A" * 86
+    answers: list[int] = field(default_factory=list)
+    pushed: list[tuple[PushSubscription, str, int, str, str]] = field(default_factory=list)
+
+    def check(self, endpoint: str) -> None:
+        """InvalidInput naming endpoint for a URL the webhooks' rules refuse."""
+        from taskai.domain.webhooks import check_url
+
+        try:
+            check_url(endpoint, plain_http_hosts=())
+        except InvalidInput as e:
+            raise InvalidInput("endpoint", fields={"endpoint": e.message}) from e
+
+    def check_key(self, p256dh: str) -> None:
+        """Any point will do here (the fake encrypts nothing)."""
+
+    def send(
+        self, subscription: PushSubscription, payload: str, *, ttl_s: int, urgency: str, topic: str
+    ) -> PushAnswer:
+        """Keep the push; the next scripted status (201 when none is left)."""
+        self.pushed.append((subscription, payload, ttl_s, urgency, topic))
+        status = self.answers.pop(0) if self.answers else 201
+        return PushAnswer(status, None if status < 300 else f"HTTP {status}")
+
+
 class FakeUnitOfWork:
     """Dict-backed repositories that outlive each `with`; `published` is the outbox."""
 
@@ -842,6 +934,8 @@ class FakeUnitOfWork:
         self.sections = FakeSectionRepository(self)
         self.imports = FakeImportLog()  # import and export (issue 17)
         self.scopes: tuple[str, ...] | None = None  # live push (issue 17): a token's, if any
+        self.push_subscriptions = FakePushSubscriptionRepository()  # Web Push (issue 17)
+        self.push_attempts = FakePushAttemptLog()
         self.deletions: list[Deletion] = []
         self.published: list[DomainEvent] = []
         self.commits = 0
@@ -1120,6 +1214,7 @@ if TYPE_CHECKING:  # `mypy tests/unit/fakes.py`: each fake meets its port
     _tokens: type[ports.TokenIssuer] = FakeTokens
     _publisher: type[ports.Publisher] = FakePublisher
     _outbox: type[ports.OutboxStore] = FakeOutbox
+    _pusher: type[ports.PushSender] = FakePushSender  # Web Push (issue 17)
 
 
 def wire(event: DomainEvent) -> EventData:

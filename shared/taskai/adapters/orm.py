@@ -35,6 +35,7 @@ from taskai.domain.api_tokens import ApiToken
 from taskai.domain.calendar import CalendarFeed
 from taskai.domain.filters.saved import SavedFilter
 from taskai.domain.projects import Project, Section
+from taskai.domain.push import PushSubscription
 from taskai.domain.reminders import Reminder
 from taskai.domain.tags import Tag
 from taskai.domain.tasks import PRIORITIES, Task
@@ -477,6 +478,39 @@ notification_log = Table(
     schema="notifications",
 )
 
+# Web Push reminders (issue 17): a user's browser subscriptions, and one row per attempt to push
+# a reminder to one of them (the email log's claim, per subscription).
+push_subscriptions = Table(
+    "push_subscriptions",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("endpoint", String(2000), nullable=False),
+    Column("p256dh", String(100), nullable=False),
+    Column("auth", String(50), nullable=False),
+    created(),
+    UniqueConstraint("user_id", "endpoint"),
+)
+
+push_attempts = Table(
+    "push_attempts",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("reminder_id", Uuid, nullable=False),
+    Column("subscription_id", Uuid, nullable=False),  # no foreign key: the log outlives it
+    Column("attempt", Integer, nullable=False),
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("event_id", String(200)),
+    Column("status", String(20), nullable=False),
+    Column("response_status", Integer),
+    Column("error", String(500)),
+    created(),
+    Column("finished_at", UTCDateTime),
+    # Two instances claiming the same attempt to the same subscription cannot both win.
+    UniqueConstraint("reminder_id", "subscription_id", "attempt"),
+    Index(None, "user_id", "created_at"),
+)
+
 mapper = registry(metadata=metadata)
 _mapped = False
 _mapping = threading.Lock()
@@ -500,6 +534,7 @@ def _map() -> None:
     mapper.map_imperatively(Webhook, webhooks)  # webhooks (issue 17)
     mapper.map_imperatively(Delivery, webhook_deliveries)
     mapper.map_imperatively(CalendarFeed, calendar_feeds)  # the calendar feed (issue 17)
+    mapper.map_imperatively(PushSubscription, push_subscriptions)  # Web Push (issue 17)
     mapper.map_imperatively(
         Task,
         tasks,

@@ -18,6 +18,7 @@ from taskai.adapters.calendar_store import CalendarFeedRepository
 from taskai.adapters.db import READ_ONLY, clash
 from taskai.adapters.orm import UTCDateTime
 from taskai.adapters.outbox import event_data
+from taskai.adapters.push_store import PushAttemptLog, PushSubscriptionRepository
 from taskai.adapters.repository import (
     ApiTokenRepository,
     AuditLog,
@@ -98,6 +99,8 @@ class UnitOfWork:
         self.sections = SectionRepository(self.session)
         self.emptied: list[tuple[Project | Section, uuid.UUID | None]] = []
         self.imports = ImportLog(self.session)  # import and export (issue 17)
+        self.push_subscriptions = PushSubscriptionRepository(self.session)  # Web Push (issue 17)
+        self.push_attempts = PushAttemptLog(self.session)
         if self.caller is not None:
             try:
                 self.account = self._check_caller(self.caller)

@@ -164,6 +164,8 @@ def responses(op: Operation) -> dict[str, Any]:
     else:
         content = {"application/json": {"schema": {"$ref": REF.format(model=op.response.__name__)}}}
         out[str(op.status)] = {"description": "OK", "content": content}
+        if op.repeats:  # Web Push (issue 17)
+            out["200"] = {"description": "Already there: the existing one", "content": content}
     for code in error_statuses(op):
         out[code] = {"description": ERRORS[code], **error}
     return out

@@ -37,6 +37,8 @@ class Operation:
     upload: tuple[str, str] | None = None
     # The calendar feed (issue 17): the success answer's media type, when it is not JSON.
     media: str | None = None
+    # Web Push (issue 17): creating what the caller has already answers 200 with it, not 201.
+    repeats: bool = False
 
 
 # fmt: off
@@ -88,6 +90,24 @@ OPERATIONS = (
     Operation("listWebhookDeliveries", "GET", "/api/webhooks/<uuid:webhook_id>/deliveries",
               "auth", "A webhook's latest deliveries, newest first", query=s.DeliveryParams,
               response=s.DeliveryList, scope="webhooks:write"),
+    # Web Push reminders (issue 17), served by the auth function: browsers' subscriptions, made
+    # from the web app's password login (no API token needs them).
+    Operation("getPushKey", "GET", "/api/push/key", "auth",
+              "The VAPID public key a browser subscribes with", response=s.PushKeyPublic,
+              scope=SESSION),
+    Operation("listPushSubscriptions", "GET", "/api/push-subscriptions", "auth",
+              "The caller's browser push subscriptions", response=s.PushSubscriptionList,
+              scope=SESSION),
+    Operation("createPushSubscription", "POST", "/api/push-subscriptions", "auth",
+              "Receive reminders in this browser (201; 200 with the caller's existing one for "
+              "its endpoint)", body=s.PushSubscriptionCreate, response=s.PushSubscriptionPublic,
+              status=201, gives=("subscription_id", "/id"), scope=SESSION, repeats=True),
+    Operation("deletePushSubscription", "DELETE",
+              "/api/push-subscriptions/<uuid:subscription_id>", "auth",
+              "Stop push reminders to a browser", status=204, scope=SESSION),
+    Operation("sendTestPush", "POST", "/api/push/test", "auth",
+              "Push a test notification to each of the caller's subscriptions",
+              response=s.PushTestReport, scope=SESSION),
     Operation("createTask", "POST", "/api/tasks", "tasks", "Create a task",
               body=s.TaskCreate, response=s.TaskPublic, status=201, gives=("task_id", "/id"),
               scope="tasks:write", refers=True),

@@ -451,6 +451,59 @@ class CalendarPublic(Model):
     created_at: datetime | None = Field(description="When the current URL was made")
 
 
+# Web Push reminders (issue 17)
+class PushKeyPublic(Model):
+    public_key: str = Field(
+        description="The VAPID public key, base64url: PushManager.subscribe's applicationServerKey"
+    )
+
+
+class PushKeys(Strict):
+    p256dh: str = Field(
+        pattern=r"^B[A-P][A-Za-z0-9_-]{85}=?$",
+        description="base64url, a 65-byte uncompressed point on P-256",
+        json_schema_extra={"format": "p256-point"},
+    )
+    auth: str = Field(pattern=r"^[A-Za-z0-9_-]{22}(==)?$", description="base64url, 16 bytes")
+
+
+class PushSubscriptionCreate(Strict):
+    """PushSubscription.toJSON() of the browser (expirationTime, when sent, is ignored)."""
+
+    endpoint: str = Field(
+        min_length=1,
+        max_length=2000,
+        description="The push service's https:// URL (plain http and private addresses only to "
+        "hosts the PUSH_ALLOW_HOSTS setting names); the webhooks' URL rules",
+        json_schema_extra={"format": "webhook-url"},
+    )
+    keys: PushKeys
+    expirationTime: float | None = Field(None, description="Ignored")  # the browser's
+
+
+class PushSubscriptionPublic(Model):
+    id: str
+    endpoint: str
+    created_at: datetime
+
+
+class PushSubscriptionList(Model):
+    subscriptions: list[PushSubscriptionPublic]
+
+
+class PushTestResult(Model):
+    subscription_id: str
+    outcome: Literal["sent", "gone", "failed", "retry"] = Field(
+        description="gone: the push service forgot it (404/410), so it was deleted"
+    )
+    response_status: int | None = Field(description="The push service's HTTP status")
+    error: str | None
+
+
+class PushTestReport(Model):
+    results: list[PushTestResult]
+
+
 class RecurrenceIn(Strict):
     """A `rule`, or a `preset` with an `interval`; anchor "completion" is Todoist's every!."""
 

@@ -10,6 +10,8 @@ Exactly once, step by step:
    retry after a lost answer is not a second email at Resend.
 3. Record the outcome on the attempt and the reminder: sent, failed (permanent: answered 2xx) or
    retry (transient: answered 503, so the event is delivered again).
+Web Push (issue 17) is a second channel beside email, with claims of its own per subscription
+(services/push), so a redelivery retries only what is still owed on either channel.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from taskai.domain.emails import Email, ReminderNote, render_reminder
 from taskai.domain.reminders import CANCELLED, FAILED, MISSED, QUEUED, SENT, Transition
 from taskai.domain.vocabulary import Priority, TaskStatus
 from taskai.errors import Conflict
-from taskai.ports import Clock, EmailSender, Recipient, SendFailed, UnitOfWork
+from taskai.ports import Clock, EmailSender, PushSender, Recipient, SendFailed, UnitOfWork
+from taskai.services import push
 from taskai.telemetry.metrics import metrics
 
 log = logging.getLogger("taskai.notifications")
@@ -77,13 +80,57 @@ def send_reminder(
     data: EventData,
     now: datetime,
     clock: Clock,
+    pusher: PushSender | None = None,
 ) -> str:
-    """Email the owner of the reminder in a parsed reminder.due received at `now`; says "sent",
-    "failed", "cancelled", "missed", "duplicate" or "ignored" (another type); raises RetryLater.
-    `clock` stamps when the attempt ended."""
+    """Email the owner of the reminder in a parsed reminder.due received at `now`, and push it
+    to each of their browsers when `pusher` is given; says the email's outcome: "sent",
+    "failed", "cancelled", "missed", "duplicate" or "ignored" (another type); raises RetryLater
+    while either channel has something to try again. `clock` stamps when an attempt ended."""
     if not isinstance(data, ReminderDueData):
         return "ignored"
-    due = data
+    deferred: RetryLater | None = None
+    try:
+        outcome = email_reminder(
+            uow=uow,
+            sender=sender,
+            mailing=mailing,
+            due=data,
+            event_id=event_id,
+            now=now,
+            clock=clock,
+        )
+    except RetryLater as e:
+        outcome, deferred = RETRY, e
+    # Web Push (issue 17): each channel keeps its own claims, so a retry redoes only what failed.
+    if pusher is not None and outcome not in (CANCELLED, MISSED):
+        again = push.push_reminder(
+            uow=uow,
+            sender=pusher,
+            due=data,
+            event_id=event_id,
+            now=now,
+            clock=clock,
+            missed_after=mailing.missed_after,
+        )
+        if again and deferred is None:
+            deferred = RetryLater("a push service asked to try again", retry_after_s=30)
+    if deferred is not None:
+        raise deferred
+    return outcome
+
+
+def email_reminder(
+    *,
+    uow: UnitOfWork,
+    sender: EmailSender,
+    mailing: Mailing,
+    due: ReminderDueData,
+    event_id: str,
+    now: datetime,
+    clock: Clock,
+) -> str:
+    """Email the reminder once: "sent", "failed", "cancelled", "missed" or "duplicate"; raises
+    RetryLater."""
     claim = claim_attempt(uow, due, event_id=event_id, now=now, sender=sender, mailing=mailing)
     if isinstance(claim, str):
         return claim

@@ -3,5 +3,6 @@ import tokens from './tokens.js';
 import webhooks from './webhooks.js';
 import calendar from './calendar.js';
 import transfer from './transfer.js';
+import push from './push.js';
 
-export const SECTIONS = [tokens, webhooks, calendar, transfer];
+export const SECTIONS = [tokens, webhooks, calendar, transfer, push];
