@@ -18,7 +18,7 @@ from taskai.domain.subtasks import Place, check_parent
 from taskai.domain.tags import Tag, clean_tag_name
 from taskai.domain.tasks import KEEP, Keep, Task
 from taskai.errors import InvalidInput
-from taskai.ports import TaskView, UnitOfWork
+from taskai.ports import UnitOfWork
 from taskai.services import subtasks
 from taskai.services.projects import place_of
 from taskai.services.recurrence import retract_successor
@@ -108,10 +108,11 @@ def new_task_place(
     return place
 
 
-def get_task(*, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID) -> TaskView | Task:
-    """One of the caller's tasks, read only; raises NotFound."""
+def get_task(*, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID) -> str | Task:
+    """One of the caller's tasks as its TaskPublic JSON text in the owner's zone, read only;
+    raises NotFound."""
     with uow:
-        return uow.tasks.view(user_id, task_id)
+        return uow.tasks.view(user_id, task_id, owner_clock(uow, user_id).zone)
 
 
 def list_tasks(*, uow: UnitOfWork, user_id: uuid.UUID, query: TaskQuery, now: datetime) -> Page:
@@ -284,6 +285,9 @@ def skipped_reminder_notes(task: Task) -> list[str]:
 
 def owner_clock(uow: UnitOfWork, user_id: uuid.UUID) -> DayClock:
     """User `user_id`'s zone and all-day reminder time; raises NotFound for an unknown user."""
+    account = getattr(uow, "account", None)  # the caller, read by the unit of work
+    if account is not None and account.id == user_id:
+        return account.clock
     return uow.users.get(user_id).clock
 
 
