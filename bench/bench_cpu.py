@@ -99,9 +99,8 @@ def main() -> None:
                        "--tasks", str(args.tasks)]
             if args.profile:
                 command += ["--profile", args.profile]
-            out = subprocess.run(command, env=env, cwd=checkout, check=True,
-                                 capture_output=not args.profile, text=True,
-                                 stdout=subprocess.PIPE if args.profile else None)
+            out = subprocess.run(command, env=env, cwd=checkout, check=True, text=True,
+                                 stdout=subprocess.PIPE)
             runs[checkout].append(json.loads(out.stdout.strip().splitlines()[-1]))
     print(f"{'checkout':40} " + " ".join(f"{op + ' ms':>10}" for op in OPERATIONS))
     medians = {c: {op: statistics.median(r[op] for r in rs) for op in OPERATIONS}
