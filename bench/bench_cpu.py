@@ -68,7 +68,7 @@ def child(requests: int, tasks: int, profile: str | None) -> dict[str, float]:
         result[name] = (time.process_time() - start) / requests * 1000
         if name == profile:
             profiler = cProfile.Profile()
-            profiler.runcall(lambda: [call(i) for i in range(requests)])
+            profiler.runcall(lambda run=call: [run(i) for i in range(requests)])
             pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(25)
     return result
 
