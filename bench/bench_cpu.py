@@ -67,7 +67,7 @@ def child(requests: int, tasks: int, profile: str | None) -> dict[str, float]:
             call(i)
         result[name] = (time.process_time() - start) / requests * 1000
         if name == profile:
-            profiler = cProfile.Profile()
+            profiler = cProfile.Profile(time.process_time)  # CPU, not waits
             profiler.runcall(lambda run=call: [run(i) for i in range(requests)])
             pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(25)
     return result

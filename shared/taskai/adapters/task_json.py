@@ -68,7 +68,7 @@ def body(dialect: str) -> ColumnElement[str]:
     )
     of_task = sub.c.parent_id == t.id
     done = sub.c.status == TaskStatus.COMPLETED
-    words = {rank: _sql(word) for rank, word in enumerate(PRIORITIES)}
+    words = {literal_column(str(rank)): _sql(word) for rank, word in enumerate(PRIORITIES)}
     fields: dict[str, Any] = {
         "id": ident(t.id),
         "title": t.title,
@@ -97,6 +97,11 @@ def body(dialect: str) -> ColumnElement[str]:
     }
     built = build(*(part for name, value in fields.items() for part in (_sql(name), value)))
     return cast(built, Text) if pg else built
+
+
+def text_id(dialect: str, column: ColumnElement[Any]) -> ColumnElement[str]:
+    """A Uuid column as its canonical text (no UUID object built on the way out)."""
+    return cast(column, Text) if dialect == "postgresql" else _lite_uuid(column)
 
 
 def _sql(text: str) -> ColumnElement[str]:

@@ -107,7 +107,8 @@ def _with_body(dialect: str, cut: Select[Any]) -> Select[Any]:
     columns after its first (the id)."""
     recurrence = (t.recurrence_rule, t.recurrence_anchor, t.recurrence_ended_reason)
     body = task_json.body(dialect).label("body")
-    return cut.with_only_columns(t.id, body, *recurrence, *cut.selected_columns[1:])
+    task_id = task_json.text_id(dialect, t.id).label("id")  # for the cursor: text will do
+    return cut.with_only_columns(task_id, body, *recurrence, *cut.selected_columns[1:])
 
 
 def _view_statement(dialect: str) -> Select[Any]:
