@@ -68,7 +68,9 @@ def body(dialect: str) -> ColumnElement[str]:
     )
     of_task = sub.c.parent_id == t.id
     done = sub.c.status == TaskStatus.COMPLETED
-    words = {literal_column(str(rank)): _sql(word) for rank, word in enumerate(PRIORITIES)}
+    words: dict[Any, Any] = {
+        literal_column(str(rank)): _sql(word) for rank, word in enumerate(PRIORITIES)
+    }
     fields: dict[str, Any] = {
         "id": ident(t.id),
         "title": t.title,
@@ -111,14 +113,14 @@ def _sql(text: str) -> ColumnElement[str]:
 
 def _cat(*parts: ColumnElement[Any]) -> ColumnElement[str]:
     """SQL's `a || b || ...` (NULL if any part is NULL)."""
-    return reduce(lambda a, b: a.op("||", return_type=String)(b), parts)  # type: ignore[arg-type,return-value]
+    return reduce(lambda a, b: a.op("||", return_type=String)(b), parts)
 
 
 def _pg_iso(column: ColumnElement[Any], zone: ColumnElement[str]) -> ColumnElement[str]:
     """A timestamptz as ISO 8601 in `zone`, pydantic's way; NULL for NULL."""
     local = func.timezone(zone, column)
     offset = local - func.timezone(_sql("UTC"), column)
-    zero = literal_column("interval '0'")
+    zero: ColumnElement[Any] = literal_column("interval '0'")
     return _cat(
         func.to_char(local, _sql('YYYY-MM-DD"T"HH24:MI:SS')),
         case((func.date_trunc(_sql("second"), column) == column, _sql("")),

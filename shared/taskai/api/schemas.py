@@ -25,7 +25,6 @@ from pydantic_core import PydanticCustomError
 
 from taskai.domain import vocabulary as v
 from taskai.domain.api_tokens import SCOPES, Scope
-from taskai.domain.filters import parse as parse_filter
 from taskai.domain.queries import TaskQuery, default_sort
 from taskai.domain.recurrence.occurrences import FIRST_YEAR, LAST_YEAR
 from taskai.domain.webhooks import ALL_TYPES
@@ -42,7 +41,6 @@ from taskai.schema_words import (
     Status,
     TagMode,
 )
-from taskai.services import webhooks
 
 if TYPE_CHECKING:
     from taskai.services.subtasks import Move
@@ -355,9 +353,18 @@ WebhookUrl = Annotated[
         json_schema_extra={"format": "webhook-url"},
     ),
 ]
-WEBHOOK_TYPES = [ALL_TYPES, *sorted(webhooks.EVENT_TYPES)]
+
+
+def _webhook_types(schema: dict[str, Any]) -> None:
+    """The event types a webhook may name, as the schema's enum (the event contracts are
+    imported when a schema is built, not when the API starts)."""
+    from taskai.services import webhooks
+
+    schema["enum"] = [ALL_TYPES, *sorted(webhooks.EVENT_TYPES)]
+
+
 EventTypes = Annotated[
-    list[Annotated[str, Field(max_length=100, json_schema_extra={"enum": WEBHOOK_TYPES})]],
+    list[Annotated[str, Field(max_length=100, json_schema_extra=_webhook_types)]],
     Field(
         min_length=1,
         max_length=50,
@@ -721,6 +728,7 @@ class TaskListParams(Strict):
         """These filters as the domain's query (times without an offset stay naive: the use case
         reads them, and the filter language's dates, in the owner's zone); raises InvalidInput
         (field `filter`) for a malformed filter."""
+        from taskai.domain.filters import parse as parse_filter  # lark loads on first use
         return TaskQuery(
             statuses=tuple(self.status),
             priorities=tuple(self.priority),
