@@ -1,11 +1,12 @@
-"""The hot reads (list, search, get) as one Core statement each: a task row carries its tags and
-reminders as JSON aggregated in SQL, and rows map straight to TaskView, with no ORM entity,
-identity map or selectin load in between.
+"""The hot reads (list, search, get) as one Core statement each, answering with the API's JSON
+built by the database (task_json): a row is a task's TaskPublic text, handed to the client as it
+is, with no ORM entity, UUID, datetime or pydantic model on the way. The export (`every`) still
+reads rows as TaskViews, with tags and reminders as JSON aggregated in SQL.
 
 Each statement is built once per shape and reused with bound parameters: `get` has one shape
 per dialect; a page is cut by a small "which tasks, in what order" statement (the filters and
 ranking of task_search), whose SQLAlchemy cache key names its shape and carries this request's
-values, so the columns and the aggregated tags and reminders are never built or keyed again."""
+values, so the JSON body is never built or keyed again."""
 
 from __future__ import annotations
 
