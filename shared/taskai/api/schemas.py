@@ -43,6 +43,7 @@ from taskai.schema_words import (
 )
 
 if TYPE_CHECKING:
+    from taskai.domain.filters import Filter
     from taskai.services.subtasks import Move
     from taskai.services.tasks import TaskChanges
 
@@ -614,6 +615,14 @@ class TaskPublic(Model):
     completed_subtask_count: int = Field(description="How many of those are completed")
 
 
+def parse_filter(text: str) -> Filter:
+    """The filter language's syntax tree of `text`; raises InvalidInput naming `filter`. The
+    grammar (lark) loads with the first filter, not with every cold start."""
+    from taskai.domain.filters import parse
+
+    return parse(text)
+
+
 class TaskMove(Strict):
     """Where to move a task: a place (a field not sent stays; a new project or section puts it
     at the top level unless parent_id is sent) and the sibling to stand after or before."""
@@ -728,7 +737,6 @@ class TaskListParams(Strict):
         """These filters as the domain's query (times without an offset stay naive: the use case
         reads them, and the filter language's dates, in the owner's zone); raises InvalidInput
         (field `filter`) for a malformed filter."""
-        from taskai.domain.filters import parse as parse_filter  # lark loads on first use
         return TaskQuery(
             statuses=tuple(self.status),
             priorities=tuple(self.priority),
