@@ -46,7 +46,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
-FUNCTIONS = ("tasks", "auth", "tags")
+FUNCTIONS = tuple(sorted(p.parent.name for p in (ROOT / "functions").glob("*/main.py")))
 SERVERS = ("serve", "dev")  # the embedded mode, on SQLite in a fresh folder (migrated once first)
 
 
@@ -275,17 +275,23 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (default 5)")
     parser.add_argument("--functions", default=",".join(FUNCTIONS + SERVERS),
                         help="functions to cold-start, comma-separated, and `serve` and `dev` for "
-                             "`taskai serve` / `taskai dev` (default tasks,auth,tags,serve,dev)")
+                             "`taskai serve` / `taskai dev` (default: every function, serve, dev)")
     parser.add_argument("--quiet-cores", type=float, default=0.3,
                         help="before each run, wait until the machine's other processes use at "
                              "most this many cores (the machine may be shared); default 0.3")
     parser.add_argument("--quiet-timeout", type=float, default=60,
                         help="seconds to wait for that at most, per run (default 60)")
     parser.add_argument("--results", type=Path, default=RESULTS / "cold_start.json")
+    parser.add_argument("--checkout", type=Path,
+                        help="measure another checkout (e.g. main, for a before/after)")
     args = parser.parse_args()
     if not args.database_url:
         parser.error("--database-url (or BENCH_DATABASE_URL) is required")
     names = [n for n in args.functions.split(",") if n]
+    if args.checkout:  # another checkout's functions and library, with this venv's packages
+        global ROOT
+        ROOT = args.checkout.resolve()
+        os.environ["PYTHONPATH"] = str(ROOT / "shared")
 
     jwt_secret = secrets.token_urlsafe(48)
     env = {**os.environ, "DATABASE_URL": args.database_url, "JWT_SECRET": jwt_secret}
@@ -333,7 +339,7 @@ def main() -> None:
     report["imports"]["functions_framework (-X importtime cumulative)"] = framework
     print(f"  python -c pass (whole process, for reference)       {start['median']:8.1f}")
     print(f"  import functions_framework (-X importtime)          {framework['median']:8.1f}")
-    for name in FUNCTIONS:
+    for name in (n for n in names if n not in SERVERS):
         source = str(ROOT / "functions" / name / "main.py")
         wait_for_quiet(args.quiet_cores, args.quiet_timeout)
         probes = [import_probe(source) for _ in range(args.runs)]

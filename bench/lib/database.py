@@ -60,8 +60,11 @@ def copy_value(value: Any) -> str:
 
 
 def copy_rows(engine: Engine, table: Any, rows: list[dict[str, Any]]) -> None:
-    """COPY rows (dicts keyed by column name) into one of the library's tables."""
-    columns = [c.name for c in table.columns]
+    """COPY rows (dicts keyed by column name) into one of the library's tables; a column the
+    rows do not name takes its server default (all_day, position, ...)."""
+    if not rows:
+        return
+    columns = [c.name for c in table.columns if c.name in rows[0]]
     buffer = io.StringIO()
     for row in rows:
         buffer.write("\t".join(copy_value(row.get(name)) for name in columns))

@@ -83,6 +83,7 @@ def seed(engine: Engine, *, users: int, rows: int, rng: random.Random) -> Seed:
     presets = [Recurrence.from_input({"preset": p}).rule for p in RECURRENCE_PRESETS]
 
     user_rows, tag_rows, task_rows, task_tag_rows, reminder_rows = [], [], [], [], []
+    inbox_rows: list[dict[str, Any]] = []  # projects and sections: one Inbox per user
     user_ids, tag_ids = [], {}
     for u in range(users):
         user_id = uuid.uuid4()
@@ -96,6 +97,12 @@ def seed(engine: Engine, *, users: int, rows: int, rng: random.Random) -> Seed:
             tag_rows.append({"id": tag_id, "user_id": user_id, "name": name, "key": name,
                              "color": "#4073ff", "created_at": created, "updated_at": created,
                              "change_seq": seq})
+        inbox_id = uuid.uuid4()  # every task is in a project: the user's Inbox
+        seq += 1
+        inbox_rows.append({"id": inbox_id, "user_id": user_id, "name": "Inbox", "key": "inbox",
+                           "color": "#808080", "view": "list", "position": 0, "archived": False,
+                           "inbox": True, "created_at": now - timedelta(days=400),
+                           "updated_at": now - timedelta(days=400), "change_seq": seq})
         for _ in range(per_user[u]):
             seq += 1
             task_id = uuid.uuid4()
@@ -122,6 +129,7 @@ def seed(engine: Engine, *, users: int, rows: int, rng: random.Random) -> Seed:
                 "occurrence": 1 if rule else None, "skipped": False,
                 "created_at": created, "updated_at": updated,
                 "completed_at": updated if status == "completed" else None, "change_seq": seq,
+                "project_id": inbox_id,
             })
             for name, chance in TAGS.items():
                 if rng.random() < chance:
@@ -142,6 +150,7 @@ def seed(engine: Engine, *, users: int, rows: int, rng: random.Random) -> Seed:
 
     with engine.begin() as conn:  # 100 users: executemany is plenty
         conn.execute(insert(orm.users), user_rows)
+        conn.execute(insert(orm.projects), inbox_rows)
     for table, table_rows in ((orm.tags, tag_rows), (orm.tasks, task_rows),
                               (orm.task_tags, task_tag_rows), (orm.reminders, reminder_rows)):
         copy_rows(engine, table, table_rows)

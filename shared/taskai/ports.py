@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, Self
 
@@ -425,11 +425,12 @@ class TaskRepository(Protocol):
         """One of the user's tasks, its row held until commit when `lock`; raises NotFound."""
 
     def page(self, user_id: uuid.UUID, query: TaskQuery, *, now: datetime) -> Page:
-        """One page of the user's tasks (TaskView items, read only); raises InvalidInput or
-        Conflict for a bad cursor."""
+        """One page of the user's tasks, read only: each the TaskPublic JSON text, times in
+        `query.zone`; raises InvalidInput or Conflict for a bad cursor."""
 
-    def view(self, user_id: uuid.UUID, task_id: uuid.UUID) -> TaskView | Task:
-        """One of the user's tasks, read only; raises NotFound."""
+    def view(self, user_id: uuid.UUID, task_id: uuid.UUID, zone: tzinfo) -> str | Task:
+        """One of the user's tasks as its TaskPublic JSON text in `zone`, read only; raises
+        NotFound."""
 
     def with_tag(self, user_id: uuid.UUID, tag_id: uuid.UUID) -> list[Task]:
         """The user's tasks that carry the tag."""

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -528,7 +528,7 @@ class FakeTaskRepository:
         self.seen.append(task)
         return task
 
-    def view(self, user_id: uuid.UUID, task_id: uuid.UUID) -> Task:
+    def view(self, user_id: uuid.UUID, task_id: uuid.UUID, zone: tzinfo) -> Task:
         """One of the user's tasks itself standing in for its read view (not counted as touched);
         raises NotFound."""
         task = self.items.get(task_id)

@@ -171,6 +171,9 @@ def _sqlite_connect(dbapi_connection: Any, busy_ms: int) -> None:
     ):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
+    from taskai.adapters.task_json import register_sqlite  # the lean read path (#15)
+
+    register_sqlite(dbapi_connection)
 
 
 class _SqliteWriterQueue:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, case, delete, func, insert, select, update
@@ -514,12 +514,12 @@ class TaskRepository:
         self.session.delete(task)
 
     def page(self, user_id: uuid.UUID, query: TaskQuery, *, now: datetime) -> Page:
-        """One page of TaskViews, read through Core (see task_reads)."""
+        """One page of TaskPublic JSON texts in `query.zone`, built in SQL (see task_reads)."""
         return task_reads.page(self.session, user_id, query, now=now)
 
-    def view(self, user_id: uuid.UUID, task_id: uuid.UUID) -> TaskView:
-        """One of the user's tasks, read through Core; raises NotFound."""
-        return task_reads.view(self.session, user_id, task_id)
+    def view(self, user_id: uuid.UUID, task_id: uuid.UUID, zone: tzinfo) -> str:
+        """One of the user's tasks as TaskPublic JSON text in `zone`; raises NotFound."""
+        return task_reads.view(self.session, user_id, task_id, zone)
 
     # Import and export (issue 17)
     def every(self, user_id: uuid.UUID, *, after: uuid.UUID | None, limit: int) -> list[TaskView]:

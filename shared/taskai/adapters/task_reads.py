@@ -1,25 +1,27 @@
-"""The hot reads (list, search, get) as one Core statement each: a task row carries its tags and
-reminders as JSON aggregated in SQL, and rows map straight to TaskView, with no ORM entity,
-identity map or selectin load in between.
+"""The hot reads (list, search, get) as one Core statement each, answering with the API's JSON
+built by the database (task_json): a row is a task's TaskPublic text, handed to the client as it
+is, with no ORM entity, UUID, datetime or pydantic model on the way. The export (`every`) still
+reads rows as TaskViews, with tags and reminders as JSON aggregated in SQL.
 
 Each statement is built once per shape and reused with bound parameters: `get` has one shape
 per dialect; a page is cut by a small "which tasks, in what order" statement (the filters and
 ranking of task_search), whose SQLAlchemy cache key names its shape and carries this request's
-values, so the columns and the aggregated tags and reminders are never built or keyed again."""
+values, so the JSON body is never built or keyed again."""
 
 from __future__ import annotations
 
 import json
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, bindparam, func, literal, select, tuple_
 from sqlalchemy.orm import Session
 from sqlalchemy.util import LRUCache
 
-from taskai.adapters import orm
+from taskai.adapters import orm, task_json
 from taskai.adapters.task_search import (
     decode_cursor,
     encode_cursor,
@@ -28,6 +30,7 @@ from taskai.adapters.task_search import (
     with_text_search,
 )
 from taskai.domain.queries import Page, TaskQuery
+from taskai.domain.recurrence import Recurrence
 from taskai.domain.vocabulary import Priority, TaskStatus
 from taskai.errors import NotFound
 from taskai.ports import ReminderView, TagView, TaskView
@@ -94,35 +97,71 @@ _views: dict[str, Select[Any]] = {}
 _pages: LRUCache[tuple[str, Any], tuple[Select[Any], list[str]]] = LRUCache(SHAPES)
 
 
-def _view_statement(dialect: str) -> Select[Any]:
-    """The get statement of `dialect`, with :task_id and :user_id bound (built once)."""
-    if dialect not in _views:
-        _views[dialect] = _with_task_columns(dialect, select(t.id)).where(
-            t.id == bindparam("task_id"), t.user_id == bindparam("user_id")
-        )
-    return _views[dialect]
-
-
 def _with_task_columns(dialect: str, cut: Select[Any]) -> Select[Any]:
     """`cut` selecting the TaskView columns, then its own columns after its first (the id)."""
     columns = (*COLUMNS, *_aggregated(dialect), *cut.selected_columns[1:])
     return cut.with_only_columns(*columns)
 
 
+def _with_body(dialect: str, cut: Select[Any]) -> Select[Any]:
+    """`cut` selecting the id, the task's JSON body (task_json) and its recurrence, then its own
+    columns after its first (the id)."""
+    recurrence = (t.recurrence_rule, t.recurrence_anchor, t.recurrence_ended_reason)
+    body = task_json.body(dialect).label("body")
+    task_id = task_json.text_id(dialect, t.id).label("id")  # for the cursor: text will do
+    return cut.with_only_columns(task_id, body, *recurrence, *cut.selected_columns[1:])
+
+
+def _view_statement(dialect: str) -> Select[Any]:
+    """The get statement of `dialect`, with :task_id, :user_id and :zone bound (built once)."""
+    if dialect not in _views:
+        _views[dialect] = _with_body(dialect, select(t.id)).where(
+            t.id == bindparam("task_id"), t.user_id == bindparam("user_id")
+        )
+    return _views[dialect]
+
+
 def _page_statement(dialect: str, cut: Select[Any]) -> tuple[Select[Any], dict[str, Any]]:
     """The page statement for `cut` (SELECT id, sort key ... ORDER BY ... LIMIT), built once per
-    shape of `cut` with the task's columns and aggregates in front of its sort key, and the
-    parameters that give it this cut's values."""
+    shape of `cut` with the task's JSON body in front of its sort key, and the parameters that
+    give it this cut's values."""
     key = cut._generate_cache_key()  # the shape, and this request's values in a fixed order
     if key is None:  # a construct SQLAlchemy cannot cache: built for this request alone
-        return _with_task_columns(dialect, cut), {}
+        return _with_body(dialect, cut), {}
     shape = (dialect, key.key)
     found = _pages.get(shape)
     if found is None:
-        found = (_with_task_columns(dialect, cut), [bp.key for bp in key.bindparams])
+        found = (_with_body(dialect, cut), [bp.key for bp in key.bindparams])
         _pages[shape] = found
     stmt, names = found
     return stmt, {name: bp.effective_value for name, bp in zip(names, key.bindparams, strict=True)}
+
+
+def finish(row: Sequence[Any]) -> str:
+    """A row of (id, body, rule, anchor, ended reason, ...) as the task's JSON text: the body
+    itself, or for a recurring task the body with its recurrence and the rule in words."""
+    _, text, rule, anchor, ended = row[:5]
+    if rule is None:
+        return str(text)
+    task = json.loads(text)
+    task["recurrence"] = {
+        "rule": rule,
+        "anchor": anchor,
+        "text": _describe(rule, anchor),
+        "ended_reason": ended,
+    }
+    return json.dumps(task, separators=(",", ":"), ensure_ascii=False)
+
+
+@lru_cache(maxsize=1024)
+def _describe(rule: str, anchor: str) -> str:
+    """The rule in English words (as RecurrencePublic.text)."""
+    return Recurrence(rule=rule, anchor=anchor).describe()
+
+
+def zone_name(zone: tzinfo) -> str:
+    """The IANA name the database renders times in: the zone's key, UTC for a fixed UTC."""
+    return getattr(zone, "key", None) or "UTC"
 
 
 def _json(value: Any) -> list[Any]:
@@ -178,18 +217,20 @@ def task_view(row: Sequence[Any]) -> TaskView:
     )
 
 
-def view(session: Session, user_id: uuid.UUID, task_id: uuid.UUID) -> TaskView:
-    """One of the user's tasks; raises NotFound."""
+def view(session: Session, user_id: uuid.UUID, task_id: uuid.UUID, zone: tzinfo) -> str:
+    """One of the user's tasks as its TaskPublic JSON text, times in `zone`; raises NotFound."""
     stmt = _view_statement(session.get_bind().dialect.name)
-    row = session.connection().execute(stmt, {"task_id": task_id, "user_id": user_id}).first()
+    params = {"task_id": task_id, "user_id": user_id, task_json.ZONE: zone_name(zone)}
+    row = session.connection().execute(stmt, params).first()
     if row is None:
         raise NotFound("task not found", fields={"id": "no such task"})
-    return task_view(row)
+    return finish(row)
 
 
 def page(session: Session, user_id: uuid.UUID, query: TaskQuery, *, now: datetime) -> Page:
-    """One page of the user's tasks matching `query` (filtered, searched and
-    ordered by task_search's rules), and the cursor of the next page."""
+    """One page of the user's tasks matching `query` (filtered, searched and ordered by
+    task_search's rules) as TaskPublic JSON texts with times in `query.zone`, and the cursor
+    of the next page."""
     dialect = session.get_bind().dialect.name
     stmt = select(t.id).where(t.user_id == user_id, *filters(query, user_id, now, dialect))
     rank: ColumnElement[Any] | None = None
@@ -207,9 +248,10 @@ def page(session: Session, user_id: uuid.UUID, query: TaskQuery, *, now: datetim
         stmt = stmt.where(position < after if descending else position > after)
     order = (key.desc(), t.id.desc()) if descending else (key.asc(), t.id.asc())
     stmt = stmt.add_columns(key).order_by(*order).limit(query.limit + 1)
-    page_stmt, params = _page_statement(session.get_bind().dialect.name, stmt)
+    page_stmt, params = _page_statement(dialect, stmt)
+    params[task_json.ZONE] = zone_name(query.zone)
     rows = session.connection().execute(page_stmt, params).all()
-    items = [task_view(row[:-1]) for row in rows[: query.limit]]
+    items = [finish(row) for row in rows[: query.limit]]
     cursor = None
     if len(rows) > query.limit:
         last = rows[query.limit - 1]

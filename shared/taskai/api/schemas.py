@@ -25,7 +25,6 @@ from pydantic_core import PydanticCustomError
 
 from taskai.domain import vocabulary as v
 from taskai.domain.api_tokens import SCOPES, Scope
-from taskai.domain.filters import parse as parse_filter
 from taskai.domain.queries import TaskQuery, default_sort
 from taskai.domain.recurrence.occurrences import FIRST_YEAR, LAST_YEAR
 from taskai.domain.webhooks import ALL_TYPES, MAX_WEBHOOKS
@@ -42,9 +41,9 @@ from taskai.schema_words import (
     Status,
     TagMode,
 )
-from taskai.services import webhooks
 
 if TYPE_CHECKING:
+    from taskai.domain.filters import Filter
     from taskai.services.subtasks import Move
     from taskai.services.tasks import TaskChanges
 
@@ -368,9 +367,18 @@ WebhookUrl = Annotated[
         json_schema_extra={"format": "webhook-url"},
     ),
 ]
-WEBHOOK_TYPES = [ALL_TYPES, *sorted(webhooks.EVENT_TYPES)]
+
+
+def _webhook_types(schema: dict[str, Any]) -> None:
+    """The event types a webhook may name, as the schema's enum (the event contracts are
+    imported when a schema is built, not when the API starts)."""
+    from taskai.services import webhooks
+
+    schema["enum"] = [ALL_TYPES, *sorted(webhooks.EVENT_TYPES)]
+
+
 EventTypes = Annotated[
-    list[Annotated[str, Field(max_length=100, json_schema_extra={"enum": WEBHOOK_TYPES})]],
+    list[Annotated[str, Field(max_length=100, json_schema_extra=_webhook_types)]],
     Field(
         min_length=1,
         max_length=50,
@@ -678,6 +686,14 @@ class TaskPublic(Model):
     position: int = Field(description="Order among its siblings (project, section, parent)")
     subtask_count: int = Field(description="How many subtasks it has (one level)")
     completed_subtask_count: int = Field(description="How many of those are completed")
+
+
+def parse_filter(text: str) -> Filter:
+    """The filter language's syntax tree of `text`; raises InvalidInput naming `filter`. The
+    grammar (lark) loads with the first filter, not with every cold start."""
+    from taskai.domain.filters import parse
+
+    return parse(text)
 
 
 class TaskMove(Strict):

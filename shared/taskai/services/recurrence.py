@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from taskai.contracts import EventData, TaskCompletedData
 from taskai.domain.events import TaskCompleted
 from taskai.domain.tasks import Task
 from taskai.domain.vocabulary import TaskStatus
@@ -14,12 +13,17 @@ from taskai.errors import Duplicate, NotFound
 from taskai.ports import UnitOfWork
 from taskai.services.subtasks import delete_subtasks, subtask_copies
 
+if TYPE_CHECKING:
+    from taskai.contracts import EventData
+
 CONSUMER = "recurrence"
 
 
 def on_task_event(*, uow: UnitOfWork, event_id: str, data: EventData, now: datetime) -> str:
     """Handle one task event's parsed data; says what happened ("created", "ended", "ignored",
     "duplicate")."""
+    from taskai.contracts import TaskCompletedData  # the contracts load with the first event
+
     if not isinstance(data, TaskCompletedData) or data.task.recurrence is None:
         return "ignored"
     try:

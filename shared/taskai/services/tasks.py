@@ -18,7 +18,7 @@ from taskai.domain.subtasks import Place, check_parent
 from taskai.domain.tags import Tag, clean_tag_name
 from taskai.domain.tasks import KEEP, Keep, Task
 from taskai.errors import InvalidInput, NotFound
-from taskai.ports import TaskView, UnitOfWork
+from taskai.ports import UnitOfWork
 from taskai.services import subtasks
 from taskai.services.projects import ensure_open_project, place_of
 from taskai.services.recurrence import retract_successor
@@ -110,10 +110,11 @@ def new_task_place(
     return place
 
 
-def get_task(*, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID) -> TaskView | Task:
-    """One of the caller's tasks, read only; raises NotFound."""
+def get_task(*, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID) -> str | Task:
+    """One of the caller's tasks as its TaskPublic JSON text in the owner's zone, read only;
+    raises NotFound."""
     with uow:
-        return uow.tasks.view(user_id, task_id)
+        return uow.tasks.view(user_id, task_id, owner_clock(uow, user_id).zone)
 
 
 def list_tasks(*, uow: UnitOfWork, user_id: uuid.UUID, query: TaskQuery, now: datetime) -> Page:
@@ -139,7 +140,7 @@ def ensure_listed_places_owned(uow: UnitOfWork, user_id: uuid.UUID, query: TaskQ
     lookups: list[tuple[str, str | None, Callable[[uuid.UUID, uuid.UUID], object]]] = [
         ("project_id", query.project_id, uow.projects.get),
         ("section_id", query.section_id, uow.sections.get),
-        ("parent_id", query.parent_id, uow.tasks.view),
+        ("parent_id", query.parent_id, uow.tasks.get),
     ]
     for name, value, get in lookups:
         if value is None:
@@ -307,6 +308,9 @@ def skipped_reminder_notes(task: Task) -> list[str]:
 
 def owner_clock(uow: UnitOfWork, user_id: uuid.UUID) -> DayClock:
     """User `user_id`'s zone and all-day reminder time; raises NotFound for an unknown user."""
+    account = getattr(uow, "account", None)  # the caller, read by the unit of work
+    if account is not None and account.id == user_id:
+        return account.clock
     return uow.users.get(user_id).clock
 
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from taskai.domain.events import FilterSnapshot
-from taskai.domain.filters.grammar import parse
 from taskai.domain.names import name_key
 from taskai.domain.tags import clean_color, default_color
 from taskai.errors import InvalidInput
@@ -29,6 +28,8 @@ def clean_filter_name(name: str) -> str:
 def clean_query(query: str) -> str:
     """The query trimmed, checked to parse; raises InvalidInput naming `query` (with the position
     and what was expected) otherwise."""
+    from taskai.domain.filters.grammar import parse  # lark loads when a filter is saved
+
     parse(query, field="query")
     return query.strip()
 

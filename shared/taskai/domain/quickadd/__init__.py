@@ -72,7 +72,21 @@
 # - de, es and fr phrases are rewritten into this English grammar piece by piece (see
 #   translate.py); titles and spans come from the typed text. Notes are in English.
 
+from typing import TYPE_CHECKING, Any
+
 from .draft import Draft
-from .parser import parse
+
+if TYPE_CHECKING:
+    from .parser import parse
+else:
+
+    def __getattr__(name: str) -> Any:
+        """The parser, imported on first use (its phrase tables load slowly; a cold start and
+        the filter language's date words need only the context)."""
+        if name != "parse":
+            raise AttributeError(name)
+        from .parser import parse
+
+        return parse
 
 __all__ = ["Draft", "parse"]

@@ -1,0 +1,195 @@
+"""A task row as the API's TaskPublic JSON, built by the database: ids as text, times in the
+owner's zone as pydantic writes them (`2031-01-01T10:00:00+01:00`, `Z` for UTC, microseconds
+only when there are some), tags by name and reminders as created, so that a hot read hands the
+database's text straight to the client. PostgreSQL computes offsets itself (AT TIME ZONE); SQLite
+knows no zone rules, so it calls `local_iso`/`local_day`, registered on each connection.
+
+Only the recurrence's English text is not SQL's: the body carries `"recurrence": null`, and a
+row with a rule is finished in Python (see task_reads.finish)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import lru_cache, reduce
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import (
+    ColumnElement,
+    SmallInteger,
+    String,
+    Text,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal_column,
+    select,
+    type_coerce,
+)
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+
+from taskai.adapters import orm
+from taskai.domain.tasks import PRIORITIES
+from taskai.domain.vocabulary import TaskStatus
+
+t, tt, g, r = orm.tasks.c, orm.task_tags.c, orm.tags.c, orm.reminders.c
+sub = orm.tasks.alias("sub_json")
+ZONE = "zone"  # the bound parameter naming the owner's IANA zone
+
+
+def body(dialect: str) -> ColumnElement[str]:
+    """The task's TaskPublic JSON text (recurrence null), times in the zone bound as :zone."""
+    zone = bindparam(ZONE, type_=String)
+    pg = dialect == "postgresql"
+    build, arr = (func.json_build_object, _pg_array) if pg else (func.json_object, _lite_array)
+    iso = (lambda c: _pg_iso(c, zone)) if pg else (lambda c: func.local_iso(c, zone))
+    ident = (lambda c: c) if pg else _lite_uuid
+    flag = (lambda c: c) if pg else _lite_bool
+    day = (
+        func.to_char(func.timezone(zone, t.due_at), _sql("YYYY-MM-DD"))
+        if pg
+        else func.local_day(t.due_at, zone)
+    )
+    tags = arr(
+        build(_sql("id"), ident(g.id), _sql("name"), g.name, _sql("color"), g.color),
+        orm.task_tags.join(orm.tags, g.id == tt.tag_id),
+        tt.task_id == t.id,
+        g.key,
+    )
+    reminders = arr(
+        build(
+            *(_sql("id"), ident(r.id), _sql("minutes_before"), r.minutes_before),
+            *(_sql("at"), iso(r.at), _sql("fire_at"), iso(r.fire_at), _sql("status"), r.status),
+        ),
+        orm.reminders,
+        r.task_id == t.id,
+        r.created_at,
+    )
+    of_task = sub.c.parent_id == t.id
+    done = sub.c.status == TaskStatus.COMPLETED
+    words: dict[Any, Any] = {
+        literal_column(str(rank)): _sql(word) for rank, word in enumerate(PRIORITIES)
+    }
+    fields: dict[str, Any] = {
+        "id": ident(t.id),
+        "title": t.title,
+        "description": t.description,
+        "status": t.status,
+        "priority": case(words, value=type_coerce(t.priority, SmallInteger)),
+        "due_date": iso(t.due_at),
+        "tags": tags,
+        "recurrence": literal_column("NULL"),
+        "series_id": ident(t.series_id),
+        "occurrence": t.occurrence,
+        "skipped": flag(t.skipped),
+        "reminders": reminders,
+        "created_at": iso(t.created_at),
+        "updated_at": iso(t.updated_at),
+        "completed_at": iso(t.completed_at),
+        "notes": literal_column("NULL"),
+        "all_day": flag(t.all_day),
+        "due_on": case((t.all_day & t.due_at.is_not(None), day)),
+        "project_id": ident(t.project_id),
+        "section_id": ident(t.section_id),
+        "parent_id": ident(t.parent_id),
+        "position": t.position,
+        "subtask_count": select(func.count()).where(of_task).scalar_subquery(),
+        "completed_subtask_count": select(func.count()).where(of_task, done).scalar_subquery(),
+    }
+    built = build(*(part for name, value in fields.items() for part in (_sql(name), value)))
+    return cast(built, Text) if pg else built
+
+
+def text_id(dialect: str, column: ColumnElement[Any]) -> ColumnElement[str]:
+    """A Uuid column as its canonical text (no UUID object built on the way out)."""
+    return cast(column, Text) if dialect == "postgresql" else _lite_uuid(column)
+
+
+def _sql(text: str) -> ColumnElement[str]:
+    """A constant string written into the statement (no bound parameter)."""
+    return literal_column("'" + text.replace("'", "''") + "'", String)
+
+
+def _cat(*parts: ColumnElement[Any]) -> ColumnElement[str]:
+    """SQL's `a || b || ...` (NULL if any part is NULL)."""
+    return reduce(lambda a, b: a.op("||", return_type=String)(b), parts)
+
+
+def _pg_iso(column: ColumnElement[Any], zone: ColumnElement[str]) -> ColumnElement[str]:
+    """A timestamptz as ISO 8601 in `zone`, pydantic's way; NULL for NULL."""
+    local = func.timezone(zone, column)
+    offset = local - func.timezone(_sql("UTC"), column)
+    zero: ColumnElement[Any] = literal_column("interval '0'")
+    return _cat(
+        func.to_char(local, _sql('YYYY-MM-DD"T"HH24:MI:SS')),
+        case((func.date_trunc(_sql("second"), column) == column, _sql("")),
+             else_=func.to_char(local, _sql(".US"))),
+        case(
+            (offset == zero, _sql("Z")),
+            (offset < zero, _cat(_sql("-"), func.to_char(zero - offset, _sql("HH24:MI")))),
+            else_=_cat(_sql("+"), func.to_char(offset, _sql("HH24:MI"))),
+        ),
+    )
+
+
+def _pg_array(item: Any, source: Any, where: Any, order: Any) -> ColumnElement[Any]:
+    """A JSON array of `item` over `source` rows matching `where`, by `order`; [] for none."""
+    agg = select(func.json_agg(aggregate_order_by(item, order))).select_from(source).where(where)
+    return func.coalesce(agg.scalar_subquery(), literal_column("'[]'::json"))
+
+
+def _lite_array(item: Any, source: Any, where: Any, order: Any) -> ColumnElement[Any]:
+    """SQLite's JSON array of `item` over `source` rows matching `where`, by `order`."""
+    rows = select(item.label("item")).select_from(source).where(where).order_by(order)
+    ordered = rows.correlate(orm.tasks).subquery()
+    return func.json(select(func.json_group_array(func.json(ordered.c.item))).scalar_subquery())
+
+
+def _lite_uuid(column: ColumnElement[Any]) -> ColumnElement[str]:
+    """SQLite's 32 hex digits of a Uuid column in the canonical 8-4-4-4-12 form."""
+    text = type_coerce(column, String)
+    parts = [func.substr(text, start, size) for start, size in ((1, 8), (9, 4), (13, 4), (17, 4))]
+    dashed = [piece for part in parts for piece in (part, _sql("-"))]
+    return _cat(*dashed, func.substr(text, 21, 12))
+
+
+def _lite_bool(column: ColumnElement[Any]) -> ColumnElement[Any]:
+    """A SQLite 0/1 as JSON true/false."""
+    return func.json(case((column, _sql("true")), else_=_sql("false")))
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def iso(moment: datetime) -> str:
+    """An aware datetime as pydantic writes it: `Z` for a zero offset, offset to the minute."""
+    text = moment.replace(tzinfo=None).isoformat()
+    offset = int(moment.utcoffset().total_seconds())  # type: ignore[union-attr]
+    if offset == 0:
+        return text + "Z"
+    sign, offset = ("-", -offset) if offset < 0 else ("+", offset)
+    return f"{text}{sign}{offset // 3600:02d}:{offset % 3600 // 60:02d}"
+
+
+def local_iso(stored: str | None, zone: str) -> str | None:
+    """SQLite's stored UTC text (`2031-01-01 09:00:00.000000`) as ISO 8601 in IANA `zone`."""
+    if stored is None:
+        return None
+    return iso(datetime.fromisoformat(stored).replace(tzinfo=UTC).astimezone(_zone(zone)))
+
+
+def local_day(stored: str | None, zone: str) -> str | None:
+    """SQLite's stored UTC text as the date (YYYY-MM-DD) it falls on in IANA `zone`."""
+    if stored is None:
+        return None
+    moment = datetime.fromisoformat(stored).replace(tzinfo=UTC).astimezone(_zone(zone))
+    return moment.date().isoformat()
+
+
+def register_sqlite(dbapi_connection: Any) -> None:
+    """Give a sqlite3 connection the zone functions the JSON body calls."""
+    dbapi_connection.create_function("local_iso", 2, local_iso, deterministic=True)
+    dbapi_connection.create_function("local_day", 2, local_day, deterministic=True)

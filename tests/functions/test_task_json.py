@@ -1,0 +1,91 @@
+"""The hot reads' JSON, built by the database, says exactly what the pydantic presenter says of
+the same tasks (fields, values, order), on both stores, in zones with odd offsets and DST."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from support import Api, settle
+from taskai import bootstrap
+from taskai.api.presenters import task_public
+
+ZONES = ["America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "America/St_Johns", "UTC"]
+
+
+def created(user: Api, **fields: object) -> dict:
+    response = user.post("/api/tasks", {"title": "Task", **fields})
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def rich_tasks(user: Api) -> None:
+    """Tasks with every kind of field the API shows."""
+    project = user.post("/api/projects", {"name": "Home"}).json
+    section = user.post(f"/api/projects/{project['id']}/sections", {"name": "Now"}).json
+    parent = created(
+        user,
+        title="Ünïcode \"quoted\" report",
+        description="line\nbreak",
+        tags=["Work", "bills", "ärger"],
+        priority="urgent",
+        due_date="2031-03-30T01:30:00.123456",  # near the DST changes of several zones
+        reminders=[{"minutes_before": 30}, {"at": "2031-03-29T23:00:00Z"}],
+        project_id=project["id"],
+        section_id=section["id"],
+    )
+    child = created(user, title="child report", parent_id=parent["id"], project_id=project["id"])
+    user.post(f"/api/tasks/{child['id']}/complete")
+    created(user, title="all day report", due_date="2031-11-02", priority="low")
+    created(user, title="summer", due_date="2031-07-01T12:00:00Z", tags=["work"])
+    repeating = created(
+        user,
+        title="monthly report",
+        due_date="2031-01-31T09:00:00",
+        recurrence={"rule": "FREQ=MONTHLY;COUNT=2"},
+    )
+    user.post(f"/api/tasks/{repeating['id']}/skip")
+    created(user, title="plain")
+
+
+def expected(user: Api) -> dict[str, dict]:
+    """Every task of `user` as the pydantic presenter shows it, by id."""
+    me = user.get("/api/auth/me").json
+    zone = ZoneInfo(me["timezone"])
+    with bootstrap.uow() as uow:
+        views = uow.tasks.every(uuid.UUID(me["id"]), after=None, limit=1000)
+    return {str(v.id): json.loads(task_public(v, zone).model_dump_json()) for v in views}
+
+
+def same(item: dict, want: dict) -> None:
+    """Equal in every field and key order; reminders created together compare as a set."""
+    assert list(item) == list(want)
+    by_id = sorted(item["reminders"], key=lambda r: r["id"])
+    assert {**item, "reminders": by_id} == {
+        **want,
+        "reminders": sorted(want["reminders"], key=lambda r: r["id"]),
+    }
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_lists_searches_and_gets_show_what_the_presenter_shows(api: Api, zone: str) -> None:
+    user = api.as_new_user(zone)
+    rich_tasks(user)
+    settle()  # the skipped occurrence's next one
+    want = expected(user)
+    assert len(want) == 7
+    for query in ("sort=due", "sort=title&order=desc", "q=report", "tag=work", "status=completed"):
+        page = user.get(f"/api/tasks?{query}&limit=3")
+        assert page.status_code == 200, page.json
+        seen = list(page.json["items"])
+        while page.json["next_cursor"]:
+            page = user.get(f"/api/tasks?{query}&limit=3&cursor={page.json['next_cursor']}")
+            seen += page.json["items"]
+        assert seen, query
+        for item in seen:
+            same(item, want[item["id"]])
+    for task_id, task in want.items():
+        same(user.get(f"/api/tasks/{task_id}").json, task)
