@@ -386,3 +386,28 @@ def test_the_new_screens_have_no_axe_violation(server, browser, expect, size, sc
     watch.expect_error("422")
     watch.assert_clean()
     context.close()
+
+
+def test_a_tasks_own_link_opens_it_in_its_project_and_a_gone_one_says_so(server, browser, expect):
+    context, page, watch = open_app(browser)
+    sign_up(page, server, expect, new_email("link"))
+    token = token_of(page)
+    garden = call(server, token, "POST", "/api/projects", {"name": "Garden"})
+    task = call(
+        server, token, "POST", "/api/tasks", {"title": "Prune roses", "project_id": garden["id"]}
+    )
+
+    page.goto(f"{server.url}/tasks/{task['id']}")  # as from a reminder email or a notification
+    expect(page.get_by_role("heading", level=1, name="Garden")).to_be_visible()
+    editor = page.get_by_role("dialog", name="Edit task")
+    expect(editor.get_by_role("textbox").first).to_have_value("Prune roses")
+    expect(page).to_have_url(re.compile(f"/projects/{garden['id']}$"))
+    page.keyboard.press("Escape")
+
+    call(server, token, "DELETE", f"/api/tasks/{task['id']}")
+    page.goto(f"{server.url}/tasks/{task['id']}")
+    expect(page.get_by_role("heading", level=1, name="Today")).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text="That task no longer exists")).to_be_visible()
+    watch.expect_error("404")  # the look-up of the deleted task
+    watch.assert_clean()
+    context.close()

@@ -64,6 +64,7 @@ export const api = {
 
   listTasks: (query, signal) => get('/api/tasks', query, signal),
   createTask: (body) => post('/api/tasks', body),
+  getTask: (taskId) => get(`/api/tasks/${id(taskId)}`),
   updateTask: (taskId, body) => patch(`/api/tasks/${id(taskId)}`, body),
   deleteTask: (taskId) => del(`/api/tasks/${id(taskId)}`),
   completeTask: (taskId) => post(`/api/tasks/${id(taskId)}/complete`),

@@ -15,6 +15,7 @@ import { settingsPage } from './views/settings.js';
 import { projectPage } from './views/project.js';
 import { authPage } from './views/auth.js';
 import { installShortcuts } from './shortcuts.js';
+import { openEditor } from './components/editor.js';
 import { flushDeletes } from './actions.js';
 
 const root = document.getElementById('app');
@@ -98,6 +99,21 @@ function signedInPage(render, { title, listPath = null, withQuickAdd = false, ta
   };
 }
 
+/** Show the task `taskId` in its project with its editor open; a task that is gone says so. */
+async function openTaskLink(taskId) {
+  let task = store.state.tasks.get(taskId);
+  try {
+    task ||= await api.getTask(taskId); // the first page may open before sync has loaded
+  } catch (error) {
+    if (error.status === 401) return; // signOut ran
+    await router.navigate('/today', { replace: true });
+    toast(error.status === 404 ? 'That task no longer exists' : error.message, { tone: 'error' });
+    return;
+  }
+  await router.navigate(`/projects/${task.project_id}`, { replace: true });
+  openEditor(task);
+}
+
 const listPage = (key) => signedInPage((host) => tasksPage(host, key), {
   title: () => VIEWS[key].title, listPath: `/${key}`, withQuickAdd: true,
 });
@@ -117,6 +133,8 @@ router.route(/^\/filters\/([\w-]+)$/, signedInPage((host, match) => tasksPage(ho
 router.route('/tags', signedInPage((host) => tagsPage(host), { title: () => 'Tags' }));
 router.route('/profile', signedInPage((host) => profilePage(host, { onSignOut: () => signOut() }), { title: () => 'Profile' }));
 router.route('/settings', signedInPage((host) => settingsPage(host), { title: () => 'Settings' }));
+// A task's own link (reminder emails, push notifications): its project, with its editor open.
+router.route(/^\/tasks\/([\w-]+)$/, signedInPage((host, match) => openTaskLink(match[1]), { title: () => 'Task' }));
 router.route('/signin', () => (signedIn() ? router.navigate('/today', { replace: true }) : showAuth('signin')));
 router.route('/signup', () => (signedIn() ? router.navigate('/today', { replace: true }) : showAuth('signup')));
 router.route(/.*/, () => router.navigate('/today', { replace: true }));
