@@ -26,10 +26,14 @@ LOCK
 # it against pyproject.toml). Installed with --no-deps: `pip check` below fails the build if the
 # list is not closed.
 COPY <<'LOCK' /build/requirements.lock
+aiohappyeyeballs==2.7.1
+aiohttp==3.14.5
+aiosignal==1.4.0
 alembic==1.20.1
 annotated-types==0.8.0
 anyio==4.16.0
 asn1crypto==1.5.1
+attrs==26.1.0
 bcrypt==5.0.0
 blinker==1.9.0
 boto3==1.44.8
@@ -44,10 +48,12 @@ cryptography==50.0.2
 dateparser==1.5.0
 deprecation==2.1.0
 Flask==3.1.3
+frozenlist==1.8.0
 functions-framework==3.10.2
 googleapis-common-protos==1.76.0
 gunicorn==27.0.1
 h11==0.16.0
+http-ece==1.2.1
 icalendar==7.3.2
 httpcore2==2.16.2
 httpx2==2.16.2
@@ -60,6 +66,7 @@ kafka-python==3.0.12
 lark==1.3.1
 Mako==1.4.3
 MarkupSafe==3.0.4
+multidict==7.2.1
 openai==3.57.0
 opentelemetry-api==1.45.2
 opentelemetry-exporter-http-transport==0.66b2
@@ -72,7 +79,9 @@ opentelemetry-semantic-conventions==0.66b2
 packaging==26.4
 pg8000==1.31.6
 prometheus_client==0.26.0
+propcache==0.5.4
 protobuf==7.36.2
+py-vapid==1.9.6
 pycparser==3.12
 pydantic_core==2.50.5
 pydantic==2.14.4
@@ -81,6 +90,7 @@ PyJWT==2.15.1
 python-dateutil==2.9.0.post0
 python-dotenv==1.2.4
 pytz==2026.6
+pywebpush==2.5.0
 regex==2026.11.19
 requests==2.34.2
 resend==2.52.0
@@ -101,14 +111,19 @@ uvicorn-worker==0.4.0
 uvicorn==0.54.0
 watchdog==7.1.0
 Werkzeug==3.1.9
+yarl==1.25.1
 zxcvbn==4.5.0
 LOCK
 
+# http-ece (pywebpush's payload encryption) publishes only a source archive: its locked version is
+# built into a wheel here by the pinned build tools, and installed from there like the others.
 RUN python -m venv /build/tools \
  && /build/tools/bin/pip install --require-virtualenv -r /build/tools.lock \
+ && /build/tools/bin/pip wheel --no-deps --no-build-isolation --no-binary=:all: \
+      --wheel-dir /build/source-built "$(grep '^http-ece==' /build/requirements.lock)" \
  && python -m venv --without-pip /opt/venv \
  && /build/tools/bin/pip --python /opt/venv/bin/python install \
-      --no-deps --only-binary=:all: -r /build/requirements.lock
+      --no-deps --only-binary=:all: --find-links=/build/source-built -r /build/requirements.lock
 
 WORKDIR /src
 COPY pyproject.toml README.md ./

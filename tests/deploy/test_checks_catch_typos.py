@@ -132,6 +132,12 @@ SETTINGS_TYPOS: dict[str, Callable[[Docs], None]] = {
     "missing function secret": lambda d: dc.container(first(d, "Service", "notifications"))[
         "env"
     ].pop(),
+    "secret on a function that does not need it": lambda d: dc.container(
+        first(d, "Service", "tasks")
+    )["env"].append(env(d, "auth", "VAPID_PRIVATE_KEY")),
+    "secret written in the manifest": lambda d: env(d, "auth", "VAPID_PRIVATE_KEY").update(
+        value="MHcCAQEEIB", valueFrom={}
+    ),
 }
 
 
@@ -225,6 +231,13 @@ CONVENTION_BREAKS = {
         (
             "  sensitive   = true\n\n  validation {\n    condition     = length(var.jwt_secret)",
             "\n  validation {\n    condition     = length(var.jwt_secret)",
+        ),
+    ),
+    "private key not sensitive": (
+        "modules/taskai/variables.tf",
+        (
+            '  sensitive   = true\n  default     = ""\n\n  validation {\n    condition     = can(regex("^(|-----BEGIN',
+            '  default     = ""\n\n  validation {\n    condition     = can(regex("^(|-----BEGIN',
         ),
     ),
     "undescribed output": (

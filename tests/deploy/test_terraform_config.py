@@ -90,3 +90,94 @@ def test_the_knative_overlays_the_taskai_module_applies_exist() -> None:
             f'"{overlay}"' in condition
             and (dc.KNATIVE / "overlays" / overlay / "kustomization.yaml").is_file()
         )
+
+
+# The push variables, through the engine's own validation and then the app's settings: the keys
+# the README's generators make are accepted by both, and what either would refuse is refused
+# by Terraform first, at plan time, rather than by every pushing function at its start.
+REQUIRED = {
+    "environment": "prod",
+    "platform_ready": "ready",
+    "image_repository": "ghcr.io/acme/taskai",
+    "image_tag": "0.1.0",
+    "public_host": "tasks.example.com",
+    "database_url": "postgresql://taskai:pw@db.example.com:5432/taskai",
+    "jwt_secret": "j" * 48,
+    "kafka_bootstrap_servers": "kafka:9092",
+}
+
+
+def vapid_keys() -> dict[str, str]:
+    """One P-256 key in each form the README names: `vapid --gen`'s PKCS#8 PEM, `openssl
+    ecparam -genkey -noout`'s SEC1 PEM, and the raw and DER keys in base64url."""
+    from cryptography.hazmat.primitives import serialization as ser
+    from py_vapid import Vapid02
+    from py_vapid.utils import b64urlencode
+
+    vapid = Vapid02()
+    vapid.generate_keys()
+    key = vapid.private_key
+    raw = key.private_numbers().private_value.to_bytes(32, "big")
+    der = key.private_bytes(ser.Encoding.DER, ser.PrivateFormat.PKCS8, ser.NoEncryption())
+    sec1 = key.private_bytes(
+        ser.Encoding.PEM, ser.PrivateFormat.TraditionalOpenSSL, ser.NoEncryption()
+    )
+    return {
+        "vapid --gen": vapid.private_pem().decode(),
+        "openssl ecparam": sec1.decode(),
+        "raw base64url": b64urlencode(raw),
+        "DER base64url": b64urlencode(der),
+    }
+
+
+def app_refusal(key: str, subject: str) -> str | None:
+    """The ConfigurationError a pushing function would stop with on these values, if any."""
+    from taskai.adapters.webpush import WebPush
+    from taskai.config import ConfigurationError, Settings
+
+    environ = {"DATABASE_URL": REQUIRED["database_url"], "JWT_SECRET": REQUIRED["jwt_secret"]}
+    try:
+        settings = Settings.from_env(environ | {"VAPID_PRIVATE_KEY": key, "VAPID_SUBJECT": subject})
+        sender = WebPush(private_key=lambda: key, subject=settings.push_contact)
+        assert len(sender.public_key) == 87
+    except ConfigurationError as e:
+        return str(e)
+    return None
+
+
+def test_the_push_variables_accept_every_generated_key_form(tmp_path: Path) -> None:
+    module = dc.TERRAFORM / "modules" / "taskai"
+    assert dc.variable_problems(module, REQUIRED, tmp_path) == []  # push off by default
+    for form, key in vapid_keys().items():
+        for subject in ("mailto:ops@example.com", "https://tasks.example.com/contact"):
+            values = REQUIRED | {"vapid_private_key": key, "vapid_subject": subject}
+            assert dc.variable_problems(module, values, tmp_path) == [], form
+            assert app_refusal(key, subject) is None, form
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("vapid_private_key", "changeme"),
+        (
+            "vapid_private_key",
+            "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----",
+        ),
+        ("vapid_private_key", "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg+/+/+/+/"),
+        ("vapid_subject", "ops@example.com"),
+        ("vapid_subject", "http://tasks.example.com"),
+        ("push_allow_hosts", "push.example.com; rm -rf"),
+    ],
+)
+def test_the_push_variables_refuse_what_the_app_would_refuse(
+    variable: str, value: str, tmp_path: Path
+) -> None:
+    good = {
+        "vapid_private_key": vapid_keys()["raw base64url"],
+        "vapid_subject": "mailto:a@b.example",
+    }
+    values = REQUIRED | good | {variable: value}
+    problems = dc.variable_problems(dc.TERRAFORM / "modules" / "taskai", values, tmp_path)
+    assert any(f"{variable} must be" in p for p in problems), problems
+    if variable != "push_allow_hosts":  # the app reads any host list; only Terraform checks it
+        assert app_refusal(values["vapid_private_key"], values["vapid_subject"]) is not None

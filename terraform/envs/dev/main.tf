@@ -47,6 +47,8 @@ module "taskai" {
   jwt_secret              = var.jwt_secret
   resend_api_key          = var.resend_api_key
   openai_api_key          = var.openai_api_key
+  vapid_private_key       = var.vapid_private_key
+  vapid_subject           = var.vapid_subject
   log_level               = "DEBUG"
   bcrypt_rounds           = 10
 }

@@ -46,6 +46,19 @@ variable "openai_api_key" {
   default     = ""
 }
 
+variable "vapid_private_key" {
+  type        = string
+  description = "P-256 key signing Web Push reminders, PEM or base64url (vapid --gen, or openssl ecparam -name prime256v1 -genkey -noout); empty: push off."
+  sensitive   = true
+  default     = ""
+}
+
+variable "vapid_subject" {
+  type        = string
+  description = "mailto: or https: contact for push services; required with vapid_private_key."
+  default     = ""
+}
+
 variable "external_database_url" {
   type        = string
   description = "URL of an existing PostgreSQL database; null runs a CloudNativePG cluster."

@@ -34,6 +34,15 @@ resource "kubernetes_secret_v1" "settings" {
     RESEND_API_KEY = var.resend_api_key
     OPENAI_API_KEY = var.openai_api_key
     EVENTS_TOKEN   = random_password.events_token.result
+    # Web Push reminders: read only by auth and notifications; empty: push off.
+    VAPID_PRIVATE_KEY = var.vapid_private_key
+  }
+
+  lifecycle {
+    precondition {
+      condition     = var.vapid_private_key == "" || var.vapid_subject != ""
+      error_message = "vapid_subject is required when vapid_private_key is set (push services need a contact)."
+    }
   }
 }
 
@@ -86,6 +95,10 @@ resource "kubernetes_config_map_v1" "settings" {
     STREAM_POLL_S          = tostring(var.stream_poll_s)
     STREAM_MAX_PER_PROCESS = tostring(var.stream_max_per_process)
     STREAM_MAX_PER_USER    = tostring(var.stream_max_per_user)
+    # Web Push reminders: the contact in each push's VAPID claim, and push-service hosts
+    # reachable at any address (SSRF allow-list). VAPID_PUBLIC_KEY stays unset (derived).
+    VAPID_SUBJECT    = var.vapid_subject
+    PUSH_ALLOW_HOSTS = var.push_allow_hosts
   }
 }
 

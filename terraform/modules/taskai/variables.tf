@@ -371,3 +371,38 @@ variable "stream_max_per_user" {
     error_message = "stream_max_per_user must be a whole number from 0 to 100, as Settings requires."
   }
 }
+
+# Web Push reminders: the VAPID key pair's private half (a secret), whom it names, and SSRF.
+variable "vapid_private_key" {
+  type        = string
+  description = "VAPID_PRIVATE_KEY: the P-256 key that signs Web Push reminders, PEM or base64url (e.g. openssl ecparam -name prime256v1 -genkey -noout); empty turns push off. Changing it invalidates every browser subscription."
+  sensitive   = true
+  default     = ""
+
+  validation {
+    condition     = can(regex("^(|-----BEGIN (EC )?PRIVATE KEY-----[A-Za-z0-9+/=\\s]+-----END (EC )?PRIVATE KEY-----|[A-Za-z0-9_-]{40,}={0,2})$", trimspace(var.vapid_private_key)))
+    error_message = "vapid_private_key must be empty, a PEM private key (BEGIN PRIVATE KEY or BEGIN EC PRIVATE KEY) or a base64url key."
+  }
+}
+
+variable "vapid_subject" {
+  type        = string
+  description = "VAPID_SUBJECT: mailto: or https: contact that push services may use about this server's pushes; required with vapid_private_key."
+  default     = ""
+
+  validation {
+    condition     = can(regex("^(|mailto:.+|https://.+)$", var.vapid_subject))
+    error_message = "vapid_subject must be empty, a mailto: or an https:// URL."
+  }
+}
+
+variable "push_allow_hosts" {
+  type        = string
+  description = "PUSH_ALLOW_HOSTS: comma-separated push-service hosts reachable at any address, and over plain http; empty: none."
+  default     = ""
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9.:,\\[\\]-]*$", var.push_allow_hosts))
+    error_message = "push_allow_hosts must be host names or addresses separated by commas."
+  }
+}

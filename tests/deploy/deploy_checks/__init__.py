@@ -58,6 +58,7 @@ from .terraform_config import (
     terraform_functions,
     unquote,
     validate_problems,
+    variable_problems,
 )
 from .terraform_conventions import (
     FREE_FORM,

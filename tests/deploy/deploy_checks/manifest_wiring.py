@@ -8,22 +8,35 @@ from taskai.config import Settings
 
 from .manifest_schemas import name_of, of_kind
 
-SECRET_SETTINGS = {"DATABASE_URL", "JWT_SECRET", "RESEND_API_KEY", "OPENAI_API_KEY", "EVENTS_TOKEN"}
+SECRET_SETTINGS = {
+    "DATABASE_URL",
+    "JWT_SECRET",
+    "RESEND_API_KEY",
+    "OPENAI_API_KEY",
+    "EVENTS_TOKEN",
+    "VAPID_PRIVATE_KEY",
+}
+# Settings in neither the ConfigMap nor the Secret, and why.
 EMBEDDED_ONLY = {
     "DATA_DIR",  # the SQLite folder: meaningless with DATABASE_URL set
     "EVENTS_OIDC_AUDIENCE",  # per event function, on its Service, not in the ConfigMap
+    # derived from VAPID_PRIVATE_KEY; in the shared ConfigMap it would stop every function
+    # without that key from starting (a public key without its private key is refused)
+    "VAPID_PUBLIC_KEY",
 }
 SETTINGS = {name.upper() for name in Settings.model_fields}
 IMAGE_ENV = {"FUNCTION_TARGET", "WORKERS", "THREADS"}  # read by the image's command
 CONFIG_MAP, SECRET = "taskai-config", "taskai-secrets"
 KSVC = ("serving.knative.dev/v1", "Service")
 # What runs where: FUNCTION_TARGET (the folder under functions/), how it is fed, the secrets it
-# needs beyond DATABASE_URL and JWT_SECRET, and the public /api prefixes it owns.
+# needs beyond DATABASE_URL and JWT_SECRET (and EVENTS_TOKEN, which event-fed ones may read):
+# it gets those and no others. And the public /api prefixes it owns.
 FUNCTIONS: dict[str, dict[str, Any]] = {
     "auth": {
         "target": "auth",
         "trigger": "http",
         "prefixes": ["/api/auth", "/api/tokens", "/api/webhooks"],
+        "secrets": ["VAPID_PRIVATE_KEY"],  # the push key endpoint and the test push
     },
     "tasks": {
         "target": "tasks",
@@ -45,7 +58,7 @@ FUNCTIONS: dict[str, dict[str, Any]] = {
         "target": "notifications",
         "trigger": "kafka",
         "topic": "reminders",
-        "secrets": ["RESEND_API_KEY"],
+        "secrets": ["RESEND_API_KEY", "VAPID_PRIVATE_KEY"],  # email and Web Push
     },
     "reminders": {"target": "reminders", "trigger": "ping"},
     "outbox-relay": {"target": "outbox", "trigger": "ping"},
@@ -66,7 +79,8 @@ def env_value(service: dict[str, Any], name: str) -> str | None:
 def settings_problems(
     docs: list[dict[str, Any]], config_keys: set[str], secret_keys: set[str]
 ) -> list[str]:
-    """Every Service gets every setting it needs, by exact name, from keys that exist."""
+    """Every Service gets every setting it needs, by exact name, from keys that exist, and no
+    secret beyond those FUNCTIONS gives it (least privilege)."""
     found = []
     for service in of_kind(docs, *KSVC):
         name, c = service["metadata"]["name"], container(service)
@@ -91,6 +105,17 @@ def settings_problems(
         needed = (SETTINGS - SECRET_SETTINGS - EMBEDDED_ONLY) | {"DATABASE_URL", "JWT_SECRET"}
         needed |= set(spec.get("secrets", []))
         found += [f"{name}: {key} is not provided" for key in sorted(needed - provided)]
+        allowed = needed | ({"EVENTS_TOKEN"} if spec.get("trigger", "http") != "http" else set())
+        read = {e["name"] for e in c.get("env", []) if e["name"] in SECRET_SETTINGS}
+        found += [
+            f"{name}: secret {e['name']} is written in the manifest, not read from {SECRET}"
+            for e in c.get("env", [])
+            if e["name"] in SECRET_SETTINGS and "secretKeyRef" not in e.get("valueFrom", {})
+        ]
+        found += [
+            f"{name}: reads secret {key}, which FUNCTIONS does not give it"
+            for key in sorted(read - allowed)
+        ]
     return found
 
 

@@ -91,6 +91,22 @@ def validate_problems(tree: Path, root: str, mirror: Path) -> list[str]:
     return found
 
 
+def variable_problems(module: Path, values: dict[str, Any], work: Path) -> list[str]:
+    """`terraform plan` of `module`'s variables.tf alone (no providers, no resources) with
+    `values`: the engine's own verdict on the variables' validation blocks, one
+    "Error: summary ... detail" string per error (empty = every value accepted)."""
+    work.mkdir(parents=True, exist_ok=True)
+    shutil.copy(module / "variables.tf", work / "variables.tf")
+    (work / "values.tfvars.json").write_text(json.dumps(values))
+    if not (work / ".terraform").exists():
+        code, _, err = terraform(["init", "-backend=false", "-input=false", "-no-color"], work)
+        assert code == 0, err
+    args = ["plan", "-input=false", "-no-color", "-lock=false", "-var-file=values.tfvars.json"]
+    code, _, err = terraform(args, work)
+    errors = re.split(r"^(?=Error: )", err, flags=re.M)
+    return [" ".join(e.split()) for e in errors if e.startswith("Error: ")] if code else []
+
+
 def terraform_functions() -> set[str]:
     """The function names the engine knows (`terraform metadata functions`)."""
     code, out, err = terraform(["metadata", "functions", "-json"], REPO)

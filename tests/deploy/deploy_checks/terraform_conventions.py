@@ -20,7 +20,7 @@ def convention_problems(module: Path) -> list[str]:
             if not unquote(body.get(field, "")):
                 found.append(f"variable {name}: no {field}")
         if (
-            re.search(r"secret|password|api_key|database_url", name)
+            re.search(r"secret|password|api_key|private_key|database_url", name)
             and body.get("sensitive") is not True
         ):
             found.append(f"variable {name}: not marked sensitive")
@@ -60,6 +60,8 @@ PASSED_THROUGH = {
     "public_host",
     "jwt_secret",
     "external_database_url",
+    "vapid_private_key",
+    "vapid_subject",
 }
 
 
