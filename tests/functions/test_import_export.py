@@ -467,3 +467,32 @@ def test_an_imported_webhook_to_a_forbidden_address_is_refused_naming_its_url(al
         ("webhooks", 1, "event_types"),
     ]
     assert alice.get("/api/webhooks").json["webhooks"] == []
+
+
+def test_an_import_of_more_tasks_than_one_statement_binds_is_written_whole(alice):
+    many = {
+        "format": "taskai-export",
+        "version": 1,
+        "tasks": [{"title": f"t{n}"} for n in range(9_400)],
+    }
+    response = alice.post("/api/import", many)  # 9,400 events, 7 outbox columns each: over 65,535
+    assert response.status_code == 200, response.json
+    assert response.json["created"]["tasks"] == 9_400
+
+
+def test_a_quote_left_open_in_a_todoist_csv_is_refused_not_read_as_the_rest_of_the_file(alice):
+    text = 'TYPE,CONTENT,PRIORITY\ntask,"Broken quote,4\ntask,Row A,4\ntask,Row B,4\n'
+    response = alice.call(
+        "POST", "/api/import/todoist", data=text.encode(), headers={"Content-Type": "text/csv"}
+    )
+    assert response.status_code == 422 and "file" in response.json["error"]["fields"]
+    assert "line" in response.json["error"]["fields"]["file"]
+
+
+def test_a_todoist_csv_past_the_row_cap_is_refused_whole_naming_the_file(alice):
+    text = "TYPE,CONTENT,INDENT\n" + "".join(f"task,t{n},1\n" for n in range(50_001))
+    response = alice.call(
+        "POST", "/api/import/todoist", data=text.encode(), headers={"Content-Type": "text/csv"}
+    )
+    assert response.status_code == 422 and "50,000 rows" in response.json["error"]["fields"]["file"]
+    assert export(alice)["tasks"] == []

@@ -37,6 +37,7 @@ def make_engine(
             pool_pre_ping=True,
             pool_recycle=1800,
             pool_timeout=statement_timeout_s,
+            hide_parameters=True,  # an error's log line names the statement, never the values
         )
         if parsed.get_driver_name() == "pg8000":
             limits = _Pg8000Limits(connect_timeout_s, statement_timeout_s)
@@ -47,7 +48,9 @@ def make_engine(
     if parsed.database and parsed.database != ":memory:":
         private_file(Path(parsed.database))
     engine = create_engine(
-        url, connect_args={"check_same_thread": False, "timeout": statement_timeout_s}
+        url,
+        connect_args={"check_same_thread": False, "timeout": statement_timeout_s},
+        hide_parameters=True,  # an error's log line names the statement, never the values
     )
     busy_ms = round(statement_timeout_s * 1000)
     event.listen(engine, "connect", lambda connection, _: _sqlite_connect(connection, busy_ms))

@@ -56,6 +56,8 @@ from taskai.domain.users import User
 from taskai.errors import Unauthorized
 from taskai.telemetry import tracing
 
+OUTBOX_ROWS_PER_INSERT = 1000  # 7 parameters each
+
 if TYPE_CHECKING:
     from taskai import ports
 
@@ -353,8 +355,12 @@ class UnitOfWork:
             }
             for event in events
         ]
-        if rows:  # one multi-row INSERT: a single round trip however many events
-            self.session.execute(insert(orm.outbox).values(rows))
+        # Multi-row INSERTs: one round trip for a request's few events, and a bounded number of
+        # bound parameters for an import's thousands (PostgreSQL's wire protocol takes 65,535
+        # per statement, SQLite 32,766).
+        for start in range(0, len(rows), OUTBOX_ROWS_PER_INSERT):
+            chunk = rows[start : start + OUTBOX_ROWS_PER_INSERT]
+            self.session.execute(insert(orm.outbox).values(chunk))
         return len(rows)
 
 

@@ -44,15 +44,21 @@ class Row:
     labels: list[str] = field(default_factory=list)
 
 
+MAX_ROWS = 50_000  # as many as an import of TaskAI's own export may hold
+
+
 def read_csv(text: str) -> tuple[list[Row], list[Rejection]]:
     """The rows of a Todoist CSV export, in order, and the rejected ones with their line numbers;
-    blank rows are skipped. Raises InvalidInput (field `file`) without a TYPE or CONTENT column,
-    or for a file the csv module cannot read (a field over its 128 KiB limit, a NUL)."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    blank rows are skipped. Raises InvalidInput (field `file`) past MAX_ROWS rows, without a TYPE
+    or CONTENT column, or for a file the csv module cannot read (a field over its 128 KiB limit,
+    a NUL, a quote left open: RFC 4180's quoted fields)."""
+    # strict: a quote left open is an error at the end, not the rest of the file in one field
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), strict=True)
     try:
         return _read(reader)
     except csv.Error as e:
-        message = f"cannot read line {reader.line_num}: {e}"
+        why = "a quoted field is not closed" if "end of data" in str(e) else str(e)
+        message = f"cannot read line {reader.line_num}: {why}"
         raise InvalidInput(message, fields={"file": message}) from e
 
 
@@ -66,6 +72,9 @@ def _read(reader: Any) -> tuple[list[Row], list[Rejection]]:  # a csv reader
     rejected: list[Rejection] = []
     line = reader.line_num + 1
     for values in reader:
+        if len(rows) + len(rejected) == MAX_ROWS:
+            message = f"more than {MAX_ROWS:,} rows: split the file"
+            raise InvalidInput(message, fields={"file": message})
         if any(value.strip() for value in values):
             cells = dict(zip(header, values, strict=False))
             try:
