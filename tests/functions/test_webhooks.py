@@ -274,3 +274,26 @@ def test_api_tokens_need_the_webhooks_scope(alice, sink):
 def retry(now: datetime) -> str:
     """One retry tick at `now`."""
     return service.retry_due(uow=bootstrap.uow(), sender=bootstrap.webhook_sender(), now=now)
+
+
+def test_a_token_may_only_hook_events_whose_rows_its_scopes_read(alice, sink):
+    from support import Api
+
+    def script(*scopes):
+        token = alice.post("/api/tokens", {"name": "ci", "scopes": list(scopes)}).json["token"]
+        return Api(alice.client.application, token)
+
+    only_hooks = script("webhooks:write")
+    refused = only_hooks.post(HOOKS, {"url": sink.url})  # every type: every task, project…
+    assert refused.status_code == 403 and "tasks:read" in refused.json["error"]["message"]
+    tasks = {"url": sink.url, "event_types": ["com.taskai.task.updated"]}
+    assert only_hooks.post(HOOKS, tasks).status_code == 403
+    reader = script("webhooks:write", "tasks:read")
+    assert reader.post(HOOKS, tasks).status_code == 201
+    projects = {"url": sink.url, "event_types": ["com.taskai.project.created"]}
+    refused = reader.post(HOOKS, projects)
+    assert refused.status_code == 403 and "projects:read" in refused.json["error"]["message"]
+    assert script("webhooks:write", "tasks:read", "projects:read").post(HOOKS, {"url": sink.url}).status_code == 201  # fmt: skip
+    everything = hook(alice, sink)  # a password login hooks anything
+    moved = only_hooks.patch(f"{HOOKS}/{everything['id']}", {"url": sink.url + "&elsewhere"})
+    assert moved.status_code == 403  # nor can the token point the owner's webhook elsewhere

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal, get_args
@@ -31,6 +32,14 @@ Scope = Literal[
 SCOPES: tuple[Scope, ...] = get_args(Scope)
 # What an operation needs that no API token has: a session (a password login).
 SESSION = "session"
+# The scope that reads each kind of row (sync, the live stream, webhooks' events of that kind).
+READ_SCOPE = {
+    "task": "tasks:read",
+    "filter": "tasks:read",
+    "tag": "tags:read",
+    "project": "projects:read",
+    "section": "projects:read",
+}
 PREFIX = "tai_"
 MAX_NAME_LENGTH = 100
 MAX_TOKENS = 50  # per account
@@ -120,6 +129,14 @@ class ApiToken:
     def use_is_stale(self, now: datetime) -> bool:
         """Whether last_used_at is old enough to be written again (at most once a minute)."""
         return self.last_used_at is None or now - self.last_used_at >= USE_STAMP_EVERY
+
+
+def needed_to_read(kinds: Iterable[str], scopes: tuple[str, ...] | None) -> str | None:
+    """The first READ_SCOPE that `scopes` lacks to read rows of these `kinds` (task, project…);
+    None when it has them all or is None (a session reads everything)."""
+    if scopes is None:
+        return None
+    return next((READ_SCOPE[k] for k in kinds if READ_SCOPE[k] not in scopes), None)
 
 
 def is_api_token(token: str) -> bool:

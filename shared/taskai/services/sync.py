@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
+from taskai.domain.api_tokens import READ_SCOPE
 from taskai.domain.filters.saved import SavedFilter
 from taskai.domain.projects import Project, Section
 from taskai.domain.tags import Tag
@@ -15,13 +16,6 @@ from taskai.ports import UnitOfWork
 
 MAX_CURSOR_DIGITS = 18  # change numbers are 64-bit
 # The read scope each kind of row needs (as its list operation does); deletions by their type.
-READ_SCOPE = {
-    "task": "tasks:read",
-    "filter": "tasks:read",
-    "tag": "tags:read",
-    "project": "projects:read",
-    "section": "projects:read",
-}
 
 
 @dataclass

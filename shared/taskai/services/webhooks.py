@@ -10,7 +10,9 @@ from typing import Any
 
 from taskai.contracts.data import EventData
 from taskai.contracts.registry import TYPES
+from taskai.domain.api_tokens import InsufficientScope, needed_to_read
 from taskai.domain.webhooks import (
+    ALL_TYPES,
     MAX_WEBHOOKS,
     Delivery,
     Webhook,
@@ -48,11 +50,20 @@ def create_webhook(
         updated_at=now,
     )
     with uow:
+        ensure_readable(wanted, uow.scopes)
         if uow.webhooks.count(user_id) >= MAX_WEBHOOKS:
             raise Conflict(f"an account has at most {MAX_WEBHOOKS} webhooks; delete one first")
         uow.webhooks.add(webhook)
         uow.commit()
     return webhook
+
+
+def ensure_readable(event_types: Iterable[str], scopes: tuple[str, ...] | None) -> None:
+    """Refuse an API token a webhook of events carrying rows it may not read (a webhooks:write
+    token would otherwise receive every task); raises InsufficientScope naming the read scope."""
+    kinds = {t.split(".")[2] for t in EVENT_TYPES if ALL_TYPES in event_types or t in event_types}
+    if (missing := needed_to_read(sorted(kinds), scopes)) is not None:
+        raise InsufficientScope(missing)
 
 
 def list_webhooks(*, uow: UnitOfWork, user_id: uuid.UUID) -> list[Webhook]:
@@ -78,6 +89,7 @@ def update_webhook(
         sender.check(changes["url"])
     with uow:
         webhook = uow.webhooks.get(user_id, webhook_id)
+        ensure_readable(wanted or webhook.event_types, uow.scopes)
         if changes.get("url") is not None:
             webhook.url = changes["url"]
         if wanted is not None:
