@@ -201,3 +201,14 @@ def test_another_users_tasks_are_never_in_the_feed(alice, bob, api):
     bobs, _ = both(fetch(api, feed_url(bob)).data)
     assert [str(e["SUMMARY"]) for e in alices.values()] == ["Alice's"]
     assert [str(e["SUMMARY"]) for e in bobs.values()] == ["Bob's"]
+
+
+def test_the_feeds_secret_url_stays_out_of_the_request_log(alice, api, caplog):
+    path = feed_url(alice)
+    token = path.rsplit("/", 1)[1].removesuffix(".ics")
+    with caplog.at_level("INFO", logger="taskai.http"):
+        assert fetch(api, path).status_code == 200
+        assert fetch(api, path.replace(token, "not-a-token")).status_code == 404
+    logged = [r.path for r in caplog.records if r.getMessage() == "request"]
+    assert logged == ["/api/calendar/<token>.ics"] * 2
+    assert token not in caplog.text

@@ -32,6 +32,9 @@ from taskai.telemetry.metrics import exposition, observe_request
 
 __all__ = ["Api", "Call"]
 
+# Operations whose path is a credential are logged by their route (the token left out).
+SECRET_PATHS = {op.id: op.path for op in OPERATIONS if op.secret_path}
+
 log = logging.getLogger("taskai.http")
 Handler = Callable[[Call], Any]
 OPERATION_KEY = "taskai.operation"  # the matched operation id, kept in the WSGI environ
@@ -115,7 +118,7 @@ class Api:
             "request",
             extra={
                 "method": request.method,
-                "path": request.path,
+                "path": SECRET_PATHS.get(operation, request.path),
                 "status": response.status_code,
                 "ms": round(seconds * 1000, 2),
                 "function": self.function,

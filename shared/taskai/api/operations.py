@@ -39,6 +39,8 @@ class Operation:
     media: str | None = None
     # Web Push (issue 17): creating what the caller has already answers 200 with it, not 201.
     repeats: bool = False
+    # The path itself is a credential (the calendar feed): logs show the route, not the path.
+    secret_path: bool = False
 
 
 # fmt: off
@@ -195,7 +197,8 @@ OPERATIONS = (
     # than an API token's own scopes may grant (and rotating cuts off every subscribed client).
     Operation("getCalendarFeed", "GET", "/api/calendar/<token>.ics", "tasks",
               "The caller's tasks with due dates as iCalendar (RFC 5545), for calendar apps; "
-              "the path's token is the credential", public=True, media="text/calendar"),
+              "the path's token is the credential", public=True, media="text/calendar",
+              secret_path=True),
     Operation("getCalendar", "GET", "/api/calendar", "tasks",
               "The secret calendar feed URL (null until created)",
               response=s.CalendarPublic, scope=SESSION),
