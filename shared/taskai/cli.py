@@ -52,8 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     if public_url := local_public_url(args.host, args.port):
         os.environ["PUBLIC_URL"] = public_url  # links (calendar feed, emails) name this server
         get_settings.cache_clear()
-    if settings.embedded and upgrade_if_behind(settings.sqlalchemy_url):
-        print("taskai: migrated the embedded database to the newest schema", file=sys.stderr)
+    if upgrade_if_behind(settings.sqlalchemy_url):  # one server: its own database's schema
+        which = "the embedded database" if settings.embedded else "the database"
+        print(f"taskai: migrated {which} to the newest schema", file=sys.stderr)
     if args.command == "serve":
         from taskai.local.server import serve
     else:

@@ -183,3 +183,34 @@ def test_a_request_over_the_servers_limits_is_answered_in_json(served: Server) -
     big_header = b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 9000 + b"\r\n\r\n"
     status, headers, body = raw_answer(served.url, big_header)
     assert status in (400, 431) and headers["Content-Type"] == "application/json", body
+
+
+def test_serve_on_a_new_empty_postgres_database_migrates_it_before_serving(tmp_path: Path) -> None:
+    import uuid
+
+    from sqlalchemy import NullPool, create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from support import POSTGRES_URL, need
+
+    need("postgres", bool(POSTGRES_URL), "TEST_DATABASE_URL is not set")
+    assert POSTGRES_URL
+    name = f"taskai_empty_{uuid.uuid4().hex[:8]}"
+    at = make_url(POSTGRES_URL)
+    postgres = at.set(database="postgres").render_as_string(False)
+    admin = create_engine(postgres, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    try:
+        url = at.set(database=name).render_as_string(hide_password=False)
+        env = clean_env(DATABASE_URL=url, JWT_SECRET="e2e-secret-that-is-long-enough-0123456789")
+        server = Server(tmp_path, env, command=SERVE)
+        try:
+            sign_up(server)  # registering answered 500 (no tables) while /ready said ok
+        finally:
+            server.stop()
+        assert any("migrated the database" in line for line in server.log)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
