@@ -36,8 +36,7 @@ def stream_changes(call: Call) -> flask.Response:
         return live.Page(changes.cursor, changes.has_more, data)
 
     def latest() -> int:
-        with bootstrap.uow(read_only=True) as uow:
-            return uow.users.get(user_id).change_seq
+        return live.latest_change(uow=bootstrap.uow(read_only=True), caller=caller)
 
     def recheck() -> None:
         with bootstrap.uow(caller=caller, read_only=True):

@@ -28,7 +28,9 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from taskai.errors import TaskAIError, Unavailable
+from taskai.domain.api_tokens import Credential
+from taskai.errors import TaskAIError, Unauthorized, Unavailable
+from taskai.ports import UnitOfWork
 
 log = logging.getLogger("taskai.live")
 HEARTBEAT = b": heartbeat\n\n"
@@ -109,6 +111,17 @@ class Page:
     cursor: int
     has_more: bool
     data: str
+
+
+def latest_change(*, uow: UnitOfWork, caller: Credential) -> int:
+    """The caller's account's change number; raises Unauthorized once a session has logged out
+    (the account's token version moved on) and NotFound once the account is gone, so a poll
+    ends the stream within `poll_s` rather than at the next heartbeat."""
+    with uow:
+        account = uow.users.get(caller.user_id)
+    if caller.token_hash is None and account.token_version != caller.version:
+        raise Unauthorized("token revoked")
+    return account.change_seq
 
 
 def message(page: Page) -> bytes:
