@@ -15,6 +15,7 @@ Exactly once per subscription, as the reminder emails (services/notifications):
 from __future__ import annotations
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -101,12 +102,18 @@ def send_test(
     """Push a test notification to each of the user's subscriptions: (subscription, outcome
     word, answer) each; a gone one (404/410) is deleted."""
     subscriptions = list_subscriptions(uow=uow, user_id=user_id)
-    results = []
-    for subscription in subscriptions:
-        answer = sender.send(
+
+    def send(subscription: PushSubscription) -> PushAnswer:
+        return sender.send(
             subscription, sample_payload(), ttl_s=TEST_TTL_S, urgency="normal", topic="test"
         )
-        results.append((subscription, outcome(answer), answer))
+
+    # At once, not one after another: a slow push service costs one timeout, not one each.
+    with ThreadPoolExecutor(max(1, len(subscriptions)), thread_name_prefix="push-test") as pool:
+        answers = list(pool.map(send, subscriptions))
+    results = [
+        (sub, outcome(answer), answer) for sub, answer in zip(subscriptions, answers, strict=True)
+    ]
     gone = [s.id for s, word, _ in results if word == GONE]
     if gone:
         with uow:
