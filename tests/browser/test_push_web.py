@@ -6,6 +6,7 @@ notification with the reminder's title."""
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.request
 from typing import Any
@@ -93,3 +94,39 @@ def test_the_service_worker_is_served_so_that_it_updates(server):
         )
         assert response.headers["Cache-Control"] == "no-cache"
         assert b"notificationclick" in response.read()
+
+
+# This browser's push service, stood in for: subscribing never answers (a browser whose push
+# service is unreachable), and the subscription found at sign-out records its unsubscribe.
+PUSH_SERVICE_STAND_IN = """
+PushManager.prototype.subscribe = () => new Promise(() => {});
+PushManager.prototype.getSubscription = async () => (window.__subscribed ? {
+  endpoint: 'https://push.example.com/x',
+  unsubscribe: async () => { window.__unsubscribed = true; return true; },
+} : null);
+"""
+
+
+def test_turning_on_shows_it_is_busy_and_signing_out_unsubscribes_this_browser(
+    server, browser, expect
+):
+    context, page, watch = open_settings(browser, server, expect)
+    context.add_init_script(PUSH_SERVICE_STAND_IN)
+    page.reload()
+    section = page.locator("#settings-push")
+    turn_on = section.get_by_role("button", name="Turn on notifications")
+    turn_on.click()
+    expect(section.get_by_role("status")).to_have_text("Turning on…")
+    expect(turn_on).to_be_disabled()  # not clickable again while the push service is asked
+
+    page.goto(server.url + "/profile")
+    expect(page.get_by_role("button", name="Sign out").first).to_be_visible()
+    page.evaluate("window.__subscribed = true")  # as if subscribing had worked
+    page.get_by_role("button", name="Sign out").first.click()
+    expect(page).to_have_url(re.compile(r"/signin$"))
+    deadline = time.monotonic() + 5
+    while not page.evaluate("window.__unsubscribed === true"):  # CSP: no wait_for_function
+        assert time.monotonic() < deadline, "signing out left this browser subscribed"
+        time.sleep(0.1)
+    watch.assert_clean()
+    context.close()

@@ -16,6 +16,7 @@ import { projectPage } from './views/project.js';
 import { authPage } from './views/auth.js';
 import { installShortcuts } from './shortcuts.js';
 import { openEditor } from './components/editor.js';
+import { forgetThisBrowser } from './components/settings/push.js';
 import { flushDeletes } from './actions.js';
 
 const root = document.getElementById('app');
@@ -44,6 +45,7 @@ function enter() {
 
 function signOut({ reason } = {}) {
   flushDeletes(); // with this session's token, before it ends
+  forgetThisBrowser().catch(() => {}); // a shared browser shows no more of this account's reminders
   if (!reason && session.token()) api.logout().catch(() => {}); // end it on the server too
   sync.stop();
   session.clear();

@@ -18,6 +18,24 @@ export function registration() {
     .then(() => navigator.serviceWorker.ready);
 }
 
+/** Unsubscribe this browser, if it is subscribed: at sign-out, so a shared browser stops showing
+ * the last account's reminders (its push service then answers 404/410 and the server forgets it). */
+export async function forgetThisBrowser() {
+  if (!supported()) return;
+  const worker = await navigator.serviceWorker.getRegistration('/');
+  const subscription = await worker?.pushManager.getSubscription();
+  await subscription?.unsubscribe();
+}
+
+const SUBSCRIBE_TIMEOUT_MS = 15000;
+
+/** `promise`, or a rejection after `ms` saying what did not answer. */
+function within(promise, ms, what) {
+  let timer;
+  const late = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} did not answer`)), ms); });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 async function current() {
   const worker = await registration();
   return worker.pushManager.getSubscription();
@@ -62,15 +80,20 @@ function render() {
     }
   }
 
-  async function turnOn() {
+  async function turnOn(event) {
+    const trigger = event?.currentTarget;
     try {
       if ((await Notification.requestPermission()) !== 'granted') {
         toast('Notifications were not allowed');
         return refresh();
       }
+      if (trigger) trigger.disabled = true;
+      state.textContent = 'Turning on…';
       const { public_key: key } = await request('GET', '/api/push/key');
       const worker = await registration();
-      const subscription = await worker.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key) });
+      const subscription = await within(
+        worker.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key) }),
+        SUBSCRIBE_TIMEOUT_MS, 'The browser’s push service');
       await request('POST', '/api/push-subscriptions', { body: subscription.toJSON() });
       toast('Notifications are on');
     } catch (error) {
