@@ -1104,6 +1104,10 @@ class ImportReport(Model):
     repeated: bool = False
     subtasks: int | None = Field(None, description="subtasks (by INDENT) imported flat")
     flattened: bool | None = None
+    # trial fixes: what a Todoist file held that was not imported
+    notes: list[str] | None = Field(
+        None, description="Columns of a Todoist file whose values were not imported, and how often"
+    )
     # webhooks in exports (issue 17, settings)
     webhooks: list[ImportedWebhook] | None = Field(
         None,
