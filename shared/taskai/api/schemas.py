@@ -580,7 +580,9 @@ class TaskCreate(Strict):
     )
     # subtasks (#16)
     parent_id: uuid.UUID | None = Field(
-        None, description="Make it a subtask of this task (in its project and section)"
+        None,
+        description="Make it a subtask of this task (in its project and section); an open "
+        "subtask reopens that task and its ancestors when they are completed",
     )
 
 
@@ -711,7 +713,11 @@ class TaskMove(Strict):
 
     project_id: uuid.UUID | None = Field(None, json_schema_extra=_never_null)
     section_id: uuid.UUID | None = Field(None, description="null: no section")
-    parent_id: uuid.UUID | None = Field(None, description="null: no parent (top level)")
+    parent_id: uuid.UUID | None = Field(
+        None,
+        description="null: no parent (top level); an open task moved under a completed one "
+        "reopens it and its completed ancestors",
+    )
     after_id: uuid.UUID | None = Field(
         None, description="Stand just after this sibling", json_schema_extra=_never_null
     )
