@@ -147,4 +147,3 @@ class TodoistReader:
         if draft.recurrence:
             found.update(recurrence=draft.recurrence, series_id=f"row {row.line}")
         return found
-
