@@ -320,8 +320,8 @@ def test_a_real_exports_meta_row_sets_the_view_and_unread_columns_are_named_in_n
     report = import_csv(alice, text)
     assert report["rejected"] == [] and report["created"]["tasks"] == 2
     assert report["notes"] == [
-        "DURATION is not imported (1 rows have one)",
-        "DURATION_UNIT is not imported (1 rows have one)",
+        "DURATION is not imported (1 row has one)",
+        "DURATION_UNIT is not imported (1 row has one)",
         "DEADLINE is not imported (2 rows have one)",
         "DEADLINE_LANG is not imported (2 rows have one)",
     ]

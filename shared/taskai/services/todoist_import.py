@@ -42,7 +42,7 @@ def import_todoist(
             {"line": r.line, "field": r.field, "message": r.message} for r in sheet.rejected
         )
         importer.notes.extend(
-            f"{name} is not imported ({count} rows have one)"
+            f"{name} is not imported ({count} {'row has' if count == 1 else 'rows have'} one)"
             for name, count in sheet.unread.items()
         )
         with importer.item("project", 0):
