@@ -1,4 +1,5 @@
-"""Names as people read them: a name must show at least one character."""
+"""Names as people read them: a name must show at least one character (Unicode's
+Default_Ignorable_Code_Point ones, white space and controls are not drawn)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,10 @@ from taskai.domain.names import shows
         ("\ufeff", False),  # byte order mark
         ("\u00ad", False),  # soft hyphen
         ("\u3164", False),  # Hangul filler
-        ("\u0301", False),  # a combining mark alone
+        ("\u0301", True),  # a combining mark alone is drawn on a dotted circle
+        ("\U000609d5", True),  # unassigned: drawn as a box
+        ("\x01\x7f", False),  # controls
+        ("\U000e0041", False),  # a tag character
         ("\u3000", False),  # ideographic space
     ],
 )

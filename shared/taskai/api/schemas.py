@@ -25,6 +25,7 @@ from pydantic_core import PydanticCustomError
 
 from taskai.domain import vocabulary as v
 from taskai.domain.api_tokens import SCOPES, Scope
+from taskai.domain.names import DRAWN
 from taskai.domain.queries import TaskQuery, default_sort
 from taskai.domain.recurrence.occurrences import FIRST_YEAR, LAST_YEAR
 from taskai.domain.webhooks import ALL_TYPES, MAX_WEBHOOKS
@@ -55,10 +56,12 @@ Title = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
     Field(json_schema_extra={"pattern": VISIBLE}),
 ]
+# A name (of a tag, project, section or saved filter) shows a character (domain.names.DRAWN).
+NAMED = DRAWN.pattern
 TagName = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=50),
-    Field(json_schema_extra={"pattern": r"^[^,]*[^,\s\x1c-\x1f][^,]*$"}),
+    Field(json_schema_extra={"pattern": "^[^,]*" + NAMED.replace("[^", "[^,", 1) + "[^,]*$"}),
 ]
 Color = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 CALENDAR_YEAR = r"^(19\d\d|[2-8]\d\d\d)-"
@@ -872,7 +875,7 @@ class TagListParams(Strict):
 FilterName = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
-    Field(json_schema_extra={"pattern": VISIBLE}),
+    Field(json_schema_extra={"pattern": NAMED}),
 ]
 FilterQuery = Annotated[
     str,
@@ -950,7 +953,7 @@ class SyncPublic(Model):
 ProjectName = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=120),
-    Field(json_schema_extra={"pattern": VISIBLE}),
+    Field(json_schema_extra={"pattern": NAMED}),
 ]
 
 
