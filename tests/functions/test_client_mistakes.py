@@ -179,3 +179,46 @@ def test_a_webhook_is_enabled_by_true_only(alice, monkeypatch):
     assert hook.status_code == 201, hook.json
     response = alice.patch(f"/api/webhooks/{hook.json['id']}", {"enabled": 1})
     assert_client_error(response, field="enabled")
+
+
+INVISIBLE = ["\u200b", "\u200b\u200c\u200d", " \ufeff ", "\u2060", "\u3164", "\u00ad"]
+
+
+@pytest.mark.parametrize("name", INVISIBLE)
+def test_a_name_of_only_invisible_characters_is_422_naming_it_for_every_kind(alice, name):
+    project = alice.post("/api/projects", {"name": "Visible"}).json
+    for path, body in (
+        ("/api/projects", {"name": name}),
+        (f"/api/projects/{project['id']}/sections", {"name": name}),
+        ("/api/tags", {"name": name}),
+        ("/api/filters", {"name": name, "query": "p1"}),
+    ):
+        response = alice.post(path, body)
+        assert_client_error(response, field="name")
+        assert "visible" in response.json["error"]["fields"]["name"], path
+    tagged = alice.post("/api/tasks", {"title": "x", "tags": [f"#{name}"]})  # a tag's # is dropped
+    assert_client_error(tagged, field="tags.0")
+    assert alice.post("/api/projects", {"name": "\u200bZero\u200dwidth"}).status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({"title": "x", "due_date": "2031-02-30"}, "due_date", "must be a real date"),
+        ({"title": "x", "due_date": "1066-10-14"}, "due_date", "must be in the years"),
+    ],
+)
+def test_field_messages_carry_no_pydantic_prefix(alice, body, field, message):
+    response = alice.post("/api/tasks", body)
+    assert_client_error(response, field=field)
+    text = response.json["error"]["fields"][field]
+    assert text.startswith(message) and "Value error" not in response.json["error"]["message"], text
+
+
+def test_a_move_naming_two_anchors_says_so_in_plain_words(alice):
+    made = alice.post("/api/tasks", {"title": "x"}).json
+    response = alice.post(
+        f"/api/tasks/{made['id']}/move", {"after_id": made["id"], "before_id": made["id"]}
+    )
+    assert_client_error(response)
+    assert "give after_id or before_id, not both" in response.json["error"]["fields"].values()

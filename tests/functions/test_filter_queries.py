@@ -65,6 +65,11 @@ TABLE = [
     ("due after: tomorrow", {"F5", "NM"}),
     ("due before: in 2 days", {"Y", "DN", "TE", "TL", "TM"}),
     ("due after: in 30 days", {"NM"}),
+    ("due before: tomorrow 1am", {"Y", "DN", "TE", "TL", "TM"}),  # a moment, not the whole day
+    ("due after: today 11pm", {"TL", "TM", "F5", "NM"}),
+    ("due after: today at 11:45pm", {"TM", "F5", "NM"}),
+    ("due before: 2000-01-01T10:00", set()),
+    ("due after: 2000-01-01T10:00", {"Y", "DN", "TE", "TL", "TM", "F5", "NM"}),
     ("p1", {"TL", "ST"}),
     ("p2", {"Y", "DN"}),
     ("p3", {"F5", "NM"}),

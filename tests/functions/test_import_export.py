@@ -59,6 +59,7 @@ def comparable(document):
             "tags": sorted(tag["name"] for tag in t["tags"]),
             "recurrence": t["recurrence"] and (t["recurrence"]["rule"], t["recurrence"]["anchor"]),
             "occurrence": t["occurrence"],
+            "created_at": moment(t["created_at"]),
             "completed_at": moment(t["completed_at"]),
             "reminders": [(r["minutes_before"], moment(r["at"])) for r in t["reminders"]],
             "place": (projects[t["project_id"]], sections.get(t["section_id"])),
@@ -204,17 +205,18 @@ def test_export_and_import_need_a_password_login(alice):
 
 
 TODOIST_CSV = """TYPE,CONTENT,DESCRIPTION,PRIORITY,INDENT,AUTHOR,RESPONSIBLE,DATE,DATE_LANG,TIMEZONE
+meta,view_style=board,,,,,,,,
 section,Errands,,,,,,,,
-task,Buy milk @shop @home,2% please,4,1,Ann (1),,tomorrow 5pm,en,America/New_York
-task,Pick oat milk,,3,2,Ann (1),Bo (2),,en,
-task,"Check the price, twice",,2,3,Ann (1),,,en,
+task,Buy milk @shop @home,2% please,1,1,Ann (1),,tomorrow 5pm,en,America/New_York
+task,Pick oat milk,,2,2,Ann (1),Bo (2),,en,
+task,"Check the price, twice",,3,3,Ann (1),,,en,
 note,Bring bags,,,,Ann (1),,,,
 ,,,,,,,,,
 section,Routines,,,,,,,,
-task,Gym,,1,1,Ann (1),,every monday at 9,en,Europe/Berlin
-task,Water plants,,2,1,Ann (1),,every! 3 days,en,
+task,Gym,,4,1,Ann (1),,every monday at 9,en,Europe/Berlin
+task,Water plants,,3,1,Ann (1),,every! 3 days,en,
 task,"Say ""hi""
-on two lines",,1,1,Ann (1),,,en,
+on two lines",,4,1,Ann (1),,,en,
 task,Bad priority,,9,1,,,,,
 task,Bad date,,1,1,,,when pigs fly,en,
 note,,,,,,,,,
@@ -247,12 +249,14 @@ def test_a_todoist_csv_imports_with_the_right_values(alice):
     }  # fmt: skip
     assert report["flattened"] is None  # every INDENT nested
     assert [(r["line"], r["field"]) for r in report["rejected"]] == [
-        (13, "PRIORITY"),
-        (14, "DATE"),
-        (15, "CONTENT"),
-    ]
+        (14, "PRIORITY"),
+        (15, "DATE"),
+        (16, "CONTENT"),
+    ]  # the meta row of line 2 is read, not refused
+    assert report["notes"] is None  # every column with values is read (or documented as ignored)
     document = export(alice)
     project = next(p for p in document["projects"] if p["name"] == "From Todoist")
+    assert project["view"] == "board"  # meta,view_style=board
     sections = {s["id"]: s["name"] for s in document["sections"]}
     found = {}
     for task in document["tasks"]:
@@ -285,6 +289,69 @@ def test_a_todoist_csv_imports_with_the_right_values(alice):
         headers={"Content-Type": "text/csv"},
     )
     assert again.json["repeated"] is True and len(export(alice)["tasks"]) == 6
+
+
+def import_csv(user, text):
+    response = user.call(
+        "POST", "/api/import/todoist", data=text.encode(), headers={"Content-Type": "text/csv"}
+    )
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def test_todoist_priority_1_is_urgent_and_4_is_low_as_its_app_shows_them(alice):
+    report = import_csv(alice, "TYPE,CONTENT,PRIORITY\ntask,Normal,4\ntask,Urgent,1\n"
+                               "task,High,2\ntask,Medium,3\ntask,Unset,\n")  # fmt: skip
+    assert report["rejected"] == []
+    found = {t["title"]: t["priority"] for t in export(alice)["tasks"]}
+    assert found == {
+        "Normal": "low", "Urgent": "urgent", "High": "high", "Medium": "medium", "Unset": "low",
+    }  # fmt: skip
+
+
+def test_a_real_exports_meta_row_sets_the_view_and_unread_columns_are_named_in_notes(alice):
+    text = (
+        "TYPE,CONTENT,DESCRIPTION,PRIORITY,INDENT,AUTHOR,RESPONSIBLE,DATE,DATE_LANG,TIMEZONE,"
+        "DURATION,DURATION_UNIT,DEADLINE,DEADLINE_LANG\n"
+        "meta,view_style=list,,,,,,,,,,,,\n"
+        "task,Taxes,,1,1,Ann (1),,,en,,30,minute,2031-04-15,en\n"
+        "task,Filing,,4,1,Ann (1),,,en,,,,2031-04-01,en\n"
+    )
+    report = import_csv(alice, text)
+    assert report["rejected"] == [] and report["created"]["tasks"] == 2
+    assert report["notes"] == [
+        "DURATION is not imported (1 row has one)",
+        "DURATION_UNIT is not imported (1 row has one)",
+        "DEADLINE is not imported (2 rows have one)",
+        "DEADLINE_LANG is not imported (2 rows have one)",
+    ]
+    board = import_csv(alice, "TYPE,CONTENT\nmeta,view_style=board\ntask,Card\n")
+    assert board["rejected"] == [] and board["notes"] is None
+    views = {p["name"]: p["view"] for p in export(alice)["projects"]}
+    assert views["Todoist"] == "list"  # the first import made it; the second reuses it as it is
+
+
+def test_a_todoist_subtask_without_a_parent_is_counted_flat_and_content_is_named_by_column(alice):
+    text = f"TYPE,CONTENT,INDENT\ntask,Orphan,2\ntask,{'x' * 501},1\ntask,Top,1\n"
+    report = import_csv(alice, text)
+    assert report["created"]["tasks"] == 2
+    assert (report["subtasks"], report["flattened"]) == (1, True)
+    assert [(r["line"], r["field"]) for r in report["rejected"]] == [(3, "CONTENT")]
+    assert all(t["parent_id"] is None for t in export(alice)["tasks"])
+
+
+def test_an_import_keeps_each_tasks_created_at_and_a_future_one_becomes_now(alice):
+    document = {"format": "taskai-export", "version": 1, "tasks": [
+        {"title": "old", "created_at": "2020-01-02T03:04:05-05:00"},
+        {"title": "future", "created_at": "2999-01-01T00:00:00Z"},
+        {"title": "none"},
+    ]}  # fmt: skip
+    before = datetime.now(NEW_YORK)
+    assert alice.post("/api/import", document).json["rejected"] == []
+    created = {t["title"]: datetime.fromisoformat(t["created_at"]) for t in export(alice)["tasks"]}
+    assert created["old"] == datetime.fromisoformat("2020-01-02T08:04:05+00:00")
+    assert before <= created["future"] <= datetime.now(NEW_YORK)
+    assert before <= created["none"] <= datetime.now(NEW_YORK)
 
 
 def test_a_todoist_csv_uploaded_as_a_file_goes_into_a_project_named_by_it(alice):
@@ -370,7 +437,7 @@ def test_a_date_outside_the_calendar_is_refused_on_every_door(alice):
     report = alice.call(
         "POST", "/api/import/todoist", data=csv_text.encode(), headers={"Content-Type": "text/csv"}
     ).json
-    assert [(r["line"], r["field"]) for r in report["rejected"]] == [(2, "due_date")]
+    assert [(r["line"], r["field"]) for r in report["rejected"]] == [(2, "DATE")]
     document = {"format": "taskai-export", "version": 1,
                 "tasks": [{"id": "x", "title": "far", "due_date": "9999-12-31T00:00:00Z"}]}  # fmt: skip
     rejected = alice.post("/api/import", document).json["rejected"]

@@ -29,9 +29,14 @@ def test_every_account_has_an_inbox_where_a_task_goes_by_default(alice):
 def test_the_inbox_cannot_be_renamed_archived_or_deleted(alice):
     inbox = inbox_of(alice)
     renamed = alice.patch(f"/api/projects/{inbox['id']}", {"name": "Later"})
-    assert renamed.status_code == 409 and "name" in renamed.json["error"]["fields"]
-    assert alice.patch(f"/api/projects/{inbox['id']}", {"archived": True}).status_code == 409
-    assert alice.delete(f"/api/projects/{inbox['id']}").status_code == 409
+    assert renamed.status_code == 409
+    assert renamed.json["error"]["fields"] == {"name": "the Inbox cannot be renamed"}
+    archived = alice.patch(f"/api/projects/{inbox['id']}", {"archived": True})
+    assert archived.status_code == 409
+    assert archived.json["error"]["fields"] == {"archived": "the Inbox cannot be archived"}
+    deleted = alice.delete(f"/api/projects/{inbox['id']}")
+    assert deleted.status_code == 409
+    assert deleted.json["error"]["fields"] == {"id": "the Inbox cannot be deleted"}
     assert alice.patch(f"/api/projects/{inbox['id']}", {"color": "#AA0000"}).json["color"] == (
         "#aa0000"
     )

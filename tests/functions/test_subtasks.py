@@ -102,6 +102,39 @@ def test_completing_a_parent_completes_its_subtasks_and_reopening_restores_only_
     assert get(alice, done_before["id"])["status"] == "completed"
 
 
+def test_reopening_a_subtask_reopens_its_completed_ancestors_and_not_its_siblings(alice):
+    top, middle, leaf = chain(alice, 2)
+    sibling = task(alice, "sibling", parent_id=middle["id"])
+    assert alice.post(f"/api/tasks/{top['id']}/complete").status_code == 200
+    reopened = alice.post(f"/api/tasks/{leaf['id']}/reopen")
+    assert reopened.status_code == 200 and reopened.json["status"] == "pending"
+    assert [get(alice, t["id"])["status"] for t in (top, middle, sibling)] == [
+        "pending", "pending", "completed",
+    ]  # fmt: skip
+    assert alice.post(f"/api/tasks/{top['id']}/complete").status_code == 200
+    patched = alice.patch(f"/api/tasks/{sibling['id']}", {"status": "in_progress"})
+    assert patched.status_code == 200
+    assert [get(alice, t["id"])["status"] for t in (top, middle, leaf)] == [
+        "pending", "pending", "completed",
+    ]  # fmt: skip
+
+
+def test_a_subtask_added_or_moved_under_a_completed_task_reopens_it(alice):
+    top, middle = chain(alice, 1)
+    assert alice.post(f"/api/tasks/{top['id']}/complete").status_code == 200
+    added = task(alice, "added", parent_id=middle["id"])
+    assert added["status"] == "pending"
+    assert [get(alice, t["id"])["status"] for t in (top, middle)] == ["pending", "pending"]
+    assert alice.post(f"/api/tasks/{top['id']}/complete").status_code == 200
+    done = task(alice, "done", parent_id=top["id"], status="completed")
+    assert done["status"] == "completed" and get(alice, top["id"])["status"] == "completed"
+    loose = task(alice, "loose")
+    assert move(alice, loose["id"], parent_id=middle["id"]).status_code == 200
+    assert [get(alice, t["id"])["status"] for t in (top, middle)] == ["pending", "pending"]
+    opened = [t["title"] for t in alice.get("/api/sync").json.get("tasks", [])]
+    assert "level 0" in opened
+
+
 def test_deleting_a_parent_deletes_its_subtasks_at_every_level_and_sync_says_so(alice):
     cursor = alice.get("/api/sync").json["cursor"]
     tasks = chain(alice, 4)

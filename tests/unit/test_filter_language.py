@@ -139,6 +139,29 @@ def test_date_words_read_as_quick_add_reads_them() -> None:
     assert start == end == datetime(2031, 3, 5, 17, tzinfo=UTC)
 
 
+@pytest.mark.parametrize(
+    ("words", "moment"),
+    [
+        ("tomorrow 5pm", "2031-03-06T17:00:00-05:00"),
+        ("friday at 5pm", "2031-03-07T17:00:00-05:00"),
+        ("eod", "2031-03-05T17:00:00-05:00"),
+        ("2026-12-01T10:00", "2026-12-01T10:00:00-05:00"),  # a wall time in the owner's zone
+        ("2026-12-01T10:00Z", "2026-12-01T10:00:00+00:00"),
+        ("tomorrow 9am UTC", "2031-03-06T04:00:00-05:00"),
+    ],
+)
+def test_date_words_with_a_time_of_day_are_that_moment(words: str, moment: str) -> None:
+    now = datetime(2031, 3, 5, 15, tzinfo=UTC)  # a Wednesday, 10:00 in New York
+    start, end = read_when(words, now=now, zone=NY)
+    assert start == end == datetime.fromisoformat(moment)
+
+
+@pytest.mark.parametrize("words", ["friday lunch", "every monday", "#x friday", "9999-12-31"])
+def test_words_that_are_not_only_a_date_and_time_are_refused(words: str) -> None:
+    with pytest.raises(InvalidInput):
+        read_when(words, now=datetime(2031, 3, 5, tzinfo=UTC), zone=NY)
+
+
 TERMS = st.sampled_from([str(tree) for _, tree in PARSED[:29]])
 
 

@@ -50,13 +50,19 @@ def test_an_export_reads_tasks_a_page_at_a_time_after_the_rest(uow, user):
 
 
 def test_todoist_rows_carry_their_first_line_and_the_refused_ones_say_which_column():
-    rows, refused = todoist.read_csv(
-        'TYPE,CONTENT,PRIORITY,INDENT\ntask,"two\nlines @a @a",4,2\n\ntask,x,0,1\nnote,y,,9\n'
+    sheet = todoist.read_csv(
+        'TYPE,CONTENT,PRIORITY,INDENT\ntask,"two\nlines @a @a",1,2\n\ntask,x,0,1\nnote,y,,9\n'
     )
-    assert [(r.line, r.content, r.labels, r.priority, r.indent) for r in rows] == [
+    assert [(r.line, r.content, r.labels, r.priority, r.indent) for r in sheet.rows] == [
         (2, "two lines", ["a"], "urgent", 2)
     ]
-    assert [(r.line, r.field) for r in refused] == [(5, "PRIORITY"), (6, "INDENT")]
+    assert [(r.line, r.field) for r in sheet.rejected] == [(5, "PRIORITY"), (6, "INDENT")]
+
+
+def test_a_meta_row_gives_the_view_and_an_unknown_view_style_is_a_list():
+    assert todoist.read_csv("TYPE,CONTENT\nmeta,view_style=board\n").view == "board"
+    assert todoist.read_csv("TYPE,CONTENT\nmeta,view_style=calendar\n").view == "list"
+    assert todoist.read_csv("TYPE,CONTENT\ntask,x\n").view is None
 
 
 def test_a_file_without_todoists_columns_is_refused_whole():

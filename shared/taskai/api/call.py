@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import flask
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from taskai import bootstrap
 from taskai.api.operations import Operation
@@ -195,9 +196,23 @@ def validate(model: type[M], data: dict[str, Any] | bytes) -> M:
         fields: dict[str, str] = {}
         for error in e.errors():
             where = ".".join(str(part) for part in error["loc"]) or "body"
-            message = "invalid JSON" if error["type"] == "json_invalid" else error["msg"]
-            fields.setdefault(where, message)
+            fields.setdefault(where, field_message(error))
         raise InvalidInput("invalid " + ", ".join(fields), fields=fields) from e
+
+
+# What pydantic puts before the text of a validator's ValueError or assert: not for people.
+RAW_PREFIXES = ("Value error, ", "Assertion failed, ")
+
+
+def field_message(error: ErrorDetails) -> str:
+    """The message a client shows for one pydantic error: the validator's own words, without
+    pydantic's "Value error, " prefix ("invalid JSON" for a body that is not JSON)."""
+    if error["type"] == "json_invalid":
+        return "invalid JSON"
+    message = error["msg"]
+    for prefix in RAW_PREFIXES:
+        message = message.removeprefix(prefix)
+    return message
 
 
 def _parse(model: type[M], data: dict[str, Any] | bytes) -> M:

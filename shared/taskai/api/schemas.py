@@ -25,6 +25,7 @@ from pydantic_core import PydanticCustomError
 
 from taskai.domain import vocabulary as v
 from taskai.domain.api_tokens import SCOPES, Scope
+from taskai.domain.names import DRAWN
 from taskai.domain.queries import TaskQuery, default_sort
 from taskai.domain.recurrence.occurrences import FIRST_YEAR, LAST_YEAR
 from taskai.domain.webhooks import ALL_TYPES, MAX_WEBHOOKS
@@ -55,10 +56,12 @@ Title = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
     Field(json_schema_extra={"pattern": VISIBLE}),
 ]
+# A name (of a tag, project, section or saved filter) shows a character (domain.names.DRAWN).
+NAMED = DRAWN.pattern
 TagName = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=50),
-    Field(json_schema_extra={"pattern": r"^[^,]*[^,\s\x1c-\x1f][^,]*$"}),
+    Field(json_schema_extra={"pattern": "^[^,]*" + NAMED.replace("[^", "[^,", 1) + "[^,]*$"}),
 ]
 Color = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 CALENDAR_YEAR = r"^(19\d\d|[2-8]\d\d\d)-"
@@ -580,7 +583,9 @@ class TaskCreate(Strict):
     )
     # subtasks (#16)
     parent_id: uuid.UUID | None = Field(
-        None, description="Make it a subtask of this task (in its project and section)"
+        None,
+        description="Make it a subtask of this task (in its project and section); an open "
+        "subtask reopens that task and its ancestors when they are completed",
     )
 
 
@@ -711,7 +716,11 @@ class TaskMove(Strict):
 
     project_id: uuid.UUID | None = Field(None, json_schema_extra=_never_null)
     section_id: uuid.UUID | None = Field(None, description="null: no section")
-    parent_id: uuid.UUID | None = Field(None, description="null: no parent (top level)")
+    parent_id: uuid.UUID | None = Field(
+        None,
+        description="null: no parent (top level); an open task moved under a completed one "
+        "reopens it and its completed ancestors",
+    )
     after_id: uuid.UUID | None = Field(
         None, description="Stand just after this sibling", json_schema_extra=_never_null
     )
@@ -866,7 +875,7 @@ class TagListParams(Strict):
 FilterName = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
-    Field(json_schema_extra={"pattern": VISIBLE}),
+    Field(json_schema_extra={"pattern": NAMED}),
 ]
 FilterQuery = Annotated[
     str,
@@ -944,7 +953,7 @@ class SyncPublic(Model):
 ProjectName = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=120),
-    Field(json_schema_extra={"pattern": VISIBLE}),
+    Field(json_schema_extra={"pattern": NAMED}),
 ]
 
 
@@ -1104,6 +1113,10 @@ class ImportReport(Model):
     repeated: bool = False
     subtasks: int | None = Field(None, description="subtasks (by INDENT) imported flat")
     flattened: bool | None = None
+    # trial fixes: what a Todoist file held that was not imported
+    notes: list[str] | None = Field(
+        None, description="Columns of a Todoist file whose values were not imported, and how often"
+    )
     # webhooks in exports (issue 17, settings)
     webhooks: list[ImportedWebhook] | None = Field(
         None,

@@ -25,7 +25,7 @@ from taskai.domain.events import (
     SectionSnapshot,
     SectionUpdated,
 )
-from taskai.domain.names import name_key
+from taskai.domain.names import checked_name, name_key
 from taskai.domain.tags import clean_color, default_color
 from taskai.domain.vocabulary import ProjectView
 from taskai.errors import Conflict, InvalidInput
@@ -37,13 +37,12 @@ INBOX = "Inbox"
 
 
 def clean_name(name: str, field_name: str = "name") -> str:
-    """A project or section name with white space collapsed, 1-120 characters; raises
-    InvalidInput naming `field_name`."""
-    name = " ".join(name.split())
-    if not name or len(name) > MAX_NAME_LENGTH:
-        message = f"must be 1 to {MAX_NAME_LENGTH} characters"
-        raise InvalidInput(f"{field_name} {message}", fields={field_name: message})
-    return name
+    """A project or section name with white space collapsed, 1-120 characters, one of them
+    drawn; raises InvalidInput naming `field_name`."""
+    collapsed = " ".join(name.split())
+    return checked_name(
+        collapsed, max_length=MAX_NAME_LENGTH, field_name=field_name, what=field_name
+    )
 
 
 def clean_view(view: str) -> ProjectView:
@@ -88,6 +87,12 @@ def changed_fields(before: Any, after: Any) -> tuple[str, ...]:
     return tuple(
         sorted(f.name for f in fields(after) if getattr(after, f.name) != getattr(before, f.name))
     )
+
+
+# The Inbox's refusals, as the field's message too (a client shows it beside the field).
+INBOX_RENAMED = "the Inbox cannot be renamed"
+INBOX_ARCHIVED = "the Inbox cannot be archived"
+INBOX_DELETED = "the Inbox cannot be deleted"
 
 
 @dataclass(eq=False)
@@ -159,7 +164,7 @@ class Project:
         before = self.snapshot()
         if name is not None and clean_name(name) != self.name:
             if self.inbox:
-                raise Conflict("the Inbox cannot be renamed", fields={"name": "the Inbox's"})
+                raise Conflict(INBOX_RENAMED, fields={"name": INBOX_RENAMED})
             self.name, self.key = clean_name(name), name_key(clean_name(name))
         if color is not None:
             self.color = clean_color(color)
@@ -169,7 +174,7 @@ class Project:
             self.position = clean_position(position)
         if archived is not None and archived != self.archived:
             if self.inbox:
-                raise Conflict("the Inbox cannot be archived", fields={"archived": "the Inbox's"})
+                raise Conflict(INBOX_ARCHIVED, fields={"archived": INBOX_ARCHIVED})
             self.archived = archived
         changed = changed_fields(before, self.snapshot())
         if changed:
@@ -182,7 +187,7 @@ class Project:
         """Record the deletion (tasks moved to `moved_to`, or deleted when None); raises
         Conflict for the Inbox, InvalidInput for moving the tasks into the project itself."""
         if self.inbox:
-            raise Conflict("the Inbox cannot be deleted", fields={"id": "the Inbox"})
+            raise Conflict(INBOX_DELETED, fields={"id": INBOX_DELETED})
         if moved_to == self.id:
             raise InvalidInput(
                 "cannot move tasks into the project deleted", fields={"move_to": "is this project"}

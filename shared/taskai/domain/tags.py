@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from taskai.domain.names import name_key
+from taskai.domain.names import checked_name, name_key
 from taskai.errors import InvalidInput
 
 COLOR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -16,11 +16,10 @@ PALETTE = ("#db4035", "#ff9933", "#fad000", "#7ecc49", "#299438", "#14aaf5", "#4
 
 
 def clean_tag_name(name: str, field_name: str = "name") -> str:
-    """Trim a tag name and check it is 1-50 characters without '#' or commas."""
+    """Trim a tag name and check it is 1-50 characters, one of them drawn, without a leading
+    '#' or commas; raises InvalidInput naming `field_name`."""
     name = " ".join(name.split()).lstrip("#")
-    if not name or len(name) > MAX_NAME_LENGTH:
-        message = f"must be 1 to {MAX_NAME_LENGTH} characters"
-        raise InvalidInput(f"tag name {message}", fields={field_name: message})
+    checked_name(name, max_length=MAX_NAME_LENGTH, field_name=field_name, what="tag name")
     if "," in name:
         raise InvalidInput("tag name must not contain commas", fields={field_name: "no commas"})
     return name

@@ -31,7 +31,8 @@ def move_task(
     *, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID, move: Move, now: datetime
 ) -> Task:
     """Move a task to a place and next to a sibling, its subtasks with it; one row written in
-    the common case. Raises NotFound (naming the field for a parent or sibling not the
+    the common case; an open task moved under a completed one reopens it (and its completed
+    ancestors). Raises NotFound (naming the field for a parent or sibling not the
     caller's), InvalidInput (a cycle, too deep, a sibling elsewhere)."""
     with uow:
         task = uow.tasks.get(user_id, task_id, lock=True)
@@ -52,6 +53,8 @@ def move_task(
             position = uow.tasks.next_position(user_id, place)
         else:
             position = position_next_to(uow, task, anchor, after=field == "after_id", now=now)
+        if place.parent_id != task.parent_id and not task.is_completed:
+            reopen_ancestors(uow, user_id, place.parent_id, now=now)
         relocate(uow, task, place, position, now=now)
         uow.tasks.count_subtasks([task])
         uow.commit()
@@ -194,6 +197,24 @@ def follow_status(uow: UnitOfWork, task: Task, *, was_completed: bool, now: date
                 sub.complete_with_parent(now=now)
             else:
                 sub.reopen_with_parent(now=now)
+
+
+def reopen_ancestors(
+    uow: UnitOfWork, user_id: uuid.UUID, parent_id: uuid.UUID | None, *, now: datetime
+) -> list[Task]:
+    """Reopen the completed tasks from `parent_id` up to the top, so that an open subtask
+    never sits under a completed one (as in Todoist: reopening or adding a subtask reopens its
+    completed ancestors; their other subtasks stay as they are, and a recurring ancestor's next
+    occurrence stays). Returns those reopened, each locked; at most MAX_DEPTH + 1 reads."""
+    reopened: list[Task] = []
+    for _ in range(MAX_DEPTH + 1):
+        if parent_id is None:
+            break
+        parent = uow.tasks.get(user_id, parent_id, lock=True)
+        if parent.reopen(now=now):
+            reopened.append(parent)
+        parent_id = parent.parent_id
+    return reopened
 
 
 def delete_subtasks(uow: UnitOfWork, task: Task, *, now: datetime) -> None:

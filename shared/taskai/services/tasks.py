@@ -66,7 +66,8 @@ class TaskChanges:
 
 
 def create_task(*, uow: UnitOfWork, user_id: uuid.UUID, draft: TaskDraft, now: datetime) -> Task:
-    """Create a task; tags named for the first time are created with it."""
+    """Create a task; tags named for the first time are created with it, and an open subtask
+    reopens its completed ancestors. Raises NotFound, InvalidInput, Conflict naming the field."""
     with uow:
         clock = owner_clock(uow, user_id)
         zone = clock.zone
@@ -90,6 +91,8 @@ def create_task(*, uow: UnitOfWork, user_id: uuid.UUID, draft: TaskDraft, now: d
             parent_id=place.parent_id,
             position=uow.tasks.next_position(user_id, place),
         )
+        if not task.is_completed:
+            subtasks.reopen_ancestors(uow, user_id, task.parent_id, now=now)
         uow.tasks.add(task)
         uow.commit()
         return task
@@ -244,11 +247,12 @@ def change_task(
 
 def after_transition(uow: UnitOfWork, task: Task, *, was_completed: bool, now: datetime) -> None:
     """What a status change brings in the same transaction: subtasks follow their parent's
-    completion or reopening; a reopened occurrence takes back the successor its completion
-    generated, if that is still untouched."""
+    completion or reopening; a reopened subtask reopens its completed ancestors; a reopened
+    occurrence takes back the successor its completion generated, if that is still untouched."""
     subtasks.follow_status(uow, task, was_completed=was_completed, now=now)
     if was_completed and not task.is_completed:
         retract_successor(uow, task, now=now)
+        subtasks.reopen_ancestors(uow, task.user_id, task.parent_id, now=now)
 
 
 def complete_task(

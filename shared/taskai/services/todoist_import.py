@@ -10,7 +10,7 @@ from typing import Any
 from taskai.domain import quickadd, todoist
 from taskai.domain.tasks import Task
 from taskai.domain.users import check_timezone
-from taskai.errors import InvalidInput
+from taskai.errors import InvalidInput, TaskAIError
 from taskai.ports import UnitOfWork
 from taskai.services.transfer import Importer, Progress
 
@@ -28,25 +28,49 @@ def import_todoist(
     """Import Todoist's CSV export into project `project` (made unless the account has one of
     that name) in one transaction, once per `import_id`: sections, tasks (DATE read by quick
     add, `@labels` as tags, INDENT nesting as subtasks) and notes (appended to their
-    task's description). Returns the report; a row refused is listed with its CSV line. Raises
-    InvalidInput (field `file`) for a file that is not Todoist's CSV, Conflict as import_export."""
-    rows, refused = todoist.read_csv(text)
+    task's description); a new project takes the file's view_style. Returns the report; a row
+    refused is listed with its CSV line (field: the file's column), and `notes` name the columns
+    whose values were not imported. Raises InvalidInput (field `file`) for a file that is not
+    Todoist's CSV, Conflict as import_export."""
+    sheet = todoist.read_csv(text)
     with uow:
         done = uow.imports.report(user_id, import_id)
         if done is not None:
             return {**done, "repeated": True}
         importer = Importer(uow, user_id, now)
         importer.rejected.extend(
-            {"line": r.line, "field": r.field, "message": r.message} for r in refused
+            {"line": r.line, "field": r.field, "message": r.message} for r in sheet.rejected
+        )
+        importer.notes.extend(
+            f"{name} is not imported ({count} {'row has' if count == 1 else 'rows have'} one)"
+            for name, count in sheet.unread.items()
         )
         with importer.item("project", 0):
-            importer.project({"id": "todoist", "name": project})
+            importer.project({"id": "todoist", "name": project, "view": sheet.view})
         if "todoist" not in importer.projects:
             raise InvalidInput("bad project", fields={"project": importer.rejected[-1]["message"]})
         if progress is not None:
-            progress.begin(len(rows))
-        TodoistReader(importer).read(rows, progress)
+            progress.begin(len(sheet.rows))
+        TodoistReader(importer).read(sheet.rows, progress)
         return importer.finish(import_id)
+
+
+# The file's column a refusal of a task's field names: the user fixes the file, not the API.
+COLUMNS = {
+    "title": "CONTENT",
+    "tags": "CONTENT",  # labels are words of CONTENT
+    "description": "DESCRIPTION",
+    "priority": "PRIORITY",
+    "due_date": "DATE",
+    "due_on": "DATE",
+    "recurrence": "DATE",
+}
+
+
+def column(name: str) -> str:
+    """The CSV column of a task field named in a refusal (`tags.0` as `tags`); another name
+    as it is."""
+    return COLUMNS.get(name.split(".")[0], name)
 
 
 class TodoistReader:
@@ -62,7 +86,11 @@ class TodoistReader:
         """Import the rows in order; a refused one is reported by its line."""
         for row in rows:
             with self.importer.item("row", 0, line=row.line):
-                getattr(self, row.kind)(row)
+                try:
+                    getattr(self, row.kind)(row)
+                except TaskAIError as e:
+                    e.fields = {column(name): message for name, message in e.fields.items()}
+                    raise
             if progress is not None:
                 progress.advance()
 
@@ -93,8 +121,9 @@ class TodoistReader:
         task = self.importer.task(item)
         while self.parents and self.parents[-1][0] >= row.indent:
             self.parents.pop()
-        nested = row.indent > 1 and self.parents
-        if nested and not self.importer.attach(task, self.parents[-1][1]):
+        if row.indent > 1 and not (
+            self.parents and self.importer.attach(task, self.parents[-1][1])
+        ):  # no task above it, or one it cannot nest under
             self.importer.subtasks += 1
         self.parents.append((row.indent, task))
 
@@ -118,4 +147,3 @@ class TodoistReader:
         if draft.recurrence:
             found.update(recurrence=draft.recurrence, series_id=f"row {row.line}")
         return found
-

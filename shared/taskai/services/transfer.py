@@ -137,6 +137,7 @@ class Importer:
     tasks: dict[Any, Task] = field(default_factory=dict)
     parents: list[tuple[Task, Any]] = field(default_factory=list)
     webhooks: list[Webhook] = field(default_factory=list)  # created, their secrets shown once
+    notes: list[str] = field(default_factory=list)  # what the file held that was not imported
 
     def __post_init__(self) -> None:
         self.by_id: dict[uuid.UUID, Task] = {}
@@ -169,6 +170,8 @@ class Importer:
         report: dict[str, Any] = {"created": self.created, "rejected": rejected}
         if self.subtasks:
             report["subtasks"], report["flattened"] = self.subtasks, True
+        if self.notes:
+            report["notes"] = self.notes
         self.uow.imports.remember(self.user_id, import_id, report, self.now)
         self.uow.commit()
         secrets = [{"id": str(w.id), "url": w.url, "secret": w.secret} for w in self.webhooks]
@@ -278,7 +281,8 @@ class Importer:
         self.created["webhooks"] += 1
 
     def task(self, item: dict[str, Any]) -> Task:
-        """A task of the file (TaskPublic's shape), its project, section and series remapped."""
+        """A task of the file (TaskPublic's shape), its project, section and series remapped, its
+        created_at kept (one in the future: now); raises InvalidInput naming the field at fault."""
         project_id, section_id = self.place(item)
         due_at, all_day = self.due(item)
         recurrence = item.get("recurrence")
@@ -301,6 +305,8 @@ class Importer:
             now=self.now,
         )
         task.set_tags(self.tags_of(item))
+        created = moment(item, "created_at")  # kept, so "Newest" still orders the tasks
+        task.created_at = min(created, self.now) if created else self.now
         if task.is_completed:
             task.completed_at = moment(item, "completed_at") or self.now
             task.skipped = bool(item.get("skipped"))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from taskai.domain.quickadd.context import Context
-from taskai.domain.quickadd.dates import DATE_RE, DatePart, read_date
+from taskai.domain import quickadd
 from taskai.domain.recurrence.occurrences import FIRST_YEAR, LAST_YEAR
 from taskai.errors import InvalidInput
+
+WHEN_PARTS = {"date", "time", "zone"}  # what quick add may read in a filter's date words
+ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}\S*")  # a date alone is quick add's
 
 
 def day_start(day: date, zone: tzinfo) -> datetime:
@@ -26,19 +29,34 @@ def days_from_today(
 
 
 def read_when(words: str, *, now: datetime, zone: tzinfo) -> tuple[datetime, datetime]:
-    """[start, end) of what `words` name, read as quick add reads a date ("friday", "next week",
-    "march 3", "2031-03-10", "in 2 hours") at `now` in `zone`: a whole day, or an instant (start
-    == end); raises InvalidInput for words that are not a date or a day the calendar lacks."""
-    match = DATE_RE.fullmatch(words)
-    local = now.astimezone(zone)
-    reading = read_date(match, Context(now=local, zone=zone, today=local.date())) if match else None
-    if not isinstance(reading, DatePart):
-        raise InvalidInput(f"'{words}' is not a date quick add reads (e.g. 'friday', '2031-03-10')")
-    day = reading.moment.date() if reading.moment is not None else reading.day
-    assert day is not None
+    """[start, end) of what `words` name, read as quick add reads a date and time ("friday",
+    "2031-03-10", "tomorrow 5pm", "eod", "in 2 hours") or as ISO 8601 ("2031-03-10T10:00", in
+    `zone` without an offset) at `now` in `zone`: a whole day, or an instant (start == end);
+    raises InvalidInput for words that are not only a date and time, or a day the calendar
+    lacks."""
+    moment, all_day = iso_moment(words, zone), False
+    if moment is None:
+        draft = quickadd.parse(words, now=now, tz=getattr(zone, "key", None) or str(zone))
+        read = {span["kind"] for span in draft.spans}
+        if draft.due_date is None or draft.title != words.strip() or not read <= WHEN_PARTS:
+            message = f"'{words}' is not a date quick add reads (e.g. 'friday', 'tomorrow 5pm')"
+            raise InvalidInput(message)
+        moment, all_day = draft.due_date, draft.all_day
+    day = moment.astimezone(zone).date()
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise InvalidInput(f"'{words}' is outside the years {FIRST_YEAR} to {LAST_YEAR}")
-    if reading.moment is not None:
-        return reading.moment, reading.moment
-    assert reading.day is not None
-    return day_start(reading.day, zone), day_start(reading.day + timedelta(days=1), zone)
+    if all_day:
+        return day_start(day, zone), day_start(day + timedelta(days=1), zone)
+    return moment, moment
+
+
+def iso_moment(words: str, zone: tzinfo) -> datetime | None:
+    """The instant of an ISO 8601 date and time ("2031-03-10T10:00", with or without an offset;
+    without one it is a wall time in `zone`), else None (a bare date is quick add's)."""
+    if not ISO_MOMENT.fullmatch(words.strip()):
+        return None
+    try:
+        found = datetime.fromisoformat(words.strip())
+    except ValueError:
+        return None
+    return found if found.tzinfo is not None else found.replace(tzinfo=zone)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from taskai.domain.events import FilterSnapshot
-from taskai.domain.names import name_key
+from taskai.domain.names import checked_name, name_key
 from taskai.domain.tags import clean_color, default_color
 from taskai.errors import InvalidInput
 
@@ -17,12 +17,12 @@ MAX_PER_USER = 200
 
 
 def clean_filter_name(name: str) -> str:
-    """The name with its white space collapsed; raises InvalidInput unless 1-100 characters."""
-    name = " ".join(name.split())
-    if not name or len(name) > MAX_NAME_LENGTH:
-        message = f"must be 1 to {MAX_NAME_LENGTH} characters"
-        raise InvalidInput(f"filter name {message}", fields={"name": message})
-    return name
+    """The name with its white space collapsed; raises InvalidInput naming `name` unless 1-100
+    characters, one of them drawn."""
+    collapsed = " ".join(name.split())
+    return checked_name(
+        collapsed, max_length=MAX_NAME_LENGTH, field_name="name", what="filter name"
+    )
 
 
 def clean_query(query: str) -> str:
