@@ -114,12 +114,17 @@ export async function create(body) {
 
 const pendingDeletes = new Map(); // task id → send the DELETE now
 
-/** Take the task out of the lists at once; the DELETE goes when the Undo offer ends (or the page is left). */
+/** Take the task and its subtasks (the server deletes them with it) out of the lists at once;
+ * the DELETE goes when the Undo offer ends (or the page is left). */
 export function remove(taskId) {
   const before = store.state.tasks.get(taskId);
   if (!before) return;
-  store.state.busy.add(taskId); // sync leaves the task out meanwhile
-  store.removeTask(taskId);
+  const gone = [before, ...store.descendantsOf(taskId)];
+  for (const task of gone) {
+    store.state.busy.add(task.id); // sync leaves them out meanwhile
+    store.removeTask(task.id);
+  }
+  const letGo = () => { for (const task of gone) store.state.busy.delete(task.id); };
   announce(`Deleted “${before.title}”`);
   const send = async () => {
     clearTimeout(timer);
@@ -128,18 +133,18 @@ export function remove(taskId) {
       await api.deleteTask(taskId);
     } catch (error) {
       if (error.status === 401) return; // signed out meanwhile: nothing to put back
-      store.putTasks([before]);
+      store.putTasks(gone);
       fail(error, 'Could not delete the task');
     } finally {
-      store.state.busy.delete(taskId);
+      letGo();
     }
   };
   const undo = () => {
     if (!pendingDeletes.has(taskId)) return; // the DELETE went already
     clearTimeout(timer);
     pendingDeletes.delete(taskId);
-    store.state.busy.delete(taskId);
-    store.putTasks([before]);
+    letGo();
+    store.putTasks(gone);
     announce(`Restored “${before.title}”`);
   };
   const timer = setTimeout(send, UNDO_MS);

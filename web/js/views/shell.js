@@ -75,9 +75,11 @@ export function mountShell(root, { onSignOut }) {
   replace(root, h('div', { class: 'shell' }, topbar, sidebar, scrim, main));
 
   let lastList = '/today';
+  // The results page of `q`, replacing the results shown (one history entry per search, not per key).
+  const searchFor = (q) => router.navigate(`/search?q=${encodeURIComponent(q)}`, { replace: router.path() === '/search', focus: false });
   const runSearch = debounce(() => {
     const q = search.value.trim();
-    if (q) router.navigate(`/search?q=${encodeURIComponent(q)}`, { replace: router.path() === '/search', focus: false });
+    if (q) searchFor(q);
     else if (router.path() === '/search') router.navigate(lastList, { focus: false });
   }, 200);
   search.addEventListener('input', runSearch);
@@ -89,7 +91,8 @@ export function mountShell(root, { onSignOut }) {
     } else if (event.key === 'ArrowDown' || (event.key === 'Enter' && search.value.trim())) {
       runSearch.cancel();
       const q = search.value.trim();
-      const go = q && router.path() !== '/search' ? router.navigate(`/search?q=${encodeURIComponent(q)}`, { focus: false }) : null;
+      const shown = router.path() === '/search' && router.params().get('q') === q;
+      const go = q && !shown ? searchFor(q) : null;
       Promise.resolve(go).then(() => document.querySelector('#main .task')?.focus());
       event.preventDefault();
     }
