@@ -337,6 +337,15 @@ export function projectPage(host, projectId) {
     toggle: withTask(toggle),
     edit: withTask(openEditor),
     move: withTask(moveDialog),
-    reorder: (taskId, direction) => withTask((task) => reorder(task, direction))(taskId),
+    reorder: (taskId, direction) => withTask((task) => reorderOrSay(task, direction))(taskId),
   };
+
+  /** Alt+arrows; on the board, where cards do not nest, Alt+→/← only say so and the card keeps focus. */
+  function reorderOrSay(task, direction) {
+    if (project()?.view === 'board' && (direction === 'in' || direction === 'out')) {
+      announce('Cards on a board do not nest; use the List layout for subtasks');
+      return;
+    }
+    reorder(task, direction);
+  }
 }
