@@ -231,7 +231,7 @@ export function projectPage(host, projectId) {
     return h('button', {
       type: 'button', class: 'btn btn-small btn-quiet add-inline add-section',
       onclick: () => openForm('section', inlineForm({
-        label: 'Section name', submit: 'Add section', onCancel: closeForm,
+        label: 'Section name', submit: 'Add section', onCancel: closeForm, maxLength: 120,
         onSubmit: async (name) => {
           store.putRows('sections', [await api.createSection(projectId, { name })]);
           announce(`Added section “${name}”`);
@@ -243,7 +243,7 @@ export function projectPage(host, projectId) {
 
   function renameForm(section) {
     return inlineForm({
-      label: 'Section name', value: section.name, submit: 'Save', onCancel: closeForm, className: 'rename-form',
+      label: 'Section name', value: section.name, submit: 'Save', onCancel: closeForm, className: 'rename-form', maxLength: 120,
       onSubmit: async (name) => {
         store.putRows('sections', [await api.updateSection(section.id, { name })]);
         announce(`Renamed section to “${name}”`);
