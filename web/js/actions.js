@@ -39,6 +39,7 @@ export async function reopen(taskId) {
   try {
     const reopened = await api.reopenTask(taskId);
     store.putTasks([reopened]);
+    refreshAncestors(reopened).catch(() => {});
     if (reopened.subtask_count) refreshSubtasks(taskId).catch(() => {}); // the server reopened those the completion closed; sync catches up otherwise
   } catch (error) {
     store.putTasks([before]);
@@ -109,7 +110,16 @@ export async function create(body) {
   const task = await api.createTask(body);
   store.putTasks([task]);
   noteFrom(task);
+  refreshAncestors(task).catch(() => {});
   return task;
+}
+
+/** Ask again for the completed tasks above `task`: an open subtask reopens them on the server,
+ * so it shows under its parent rather than alone at the top level (sync catches up otherwise). */
+async function refreshAncestors(task) {
+  for (let up = store.state.tasks.get(task.parent_id); up?.status === 'completed'; up = store.state.tasks.get(up.parent_id)) {
+    store.putTasks([await api.getTask(up.id)], { fromSync: true });
+  }
 }
 
 const pendingDeletes = new Map(); // task id → send the DELETE now

@@ -63,6 +63,7 @@ export const api = {
   logout: () => post('/api/auth/logout'),
 
   listTasks: (query, signal) => get('/api/tasks', query, signal),
+  getTask: (taskId) => get(`/api/tasks/${id(taskId)}`),
   createTask: (body) => post('/api/tasks', body),
   getTask: (taskId) => get(`/api/tasks/${id(taskId)}`),
   updateTask: (taskId, body) => patch(`/api/tasks/${id(taskId)}`, body),
