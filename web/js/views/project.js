@@ -68,10 +68,11 @@ export function projectPage(host, projectId) {
     const shownBelow = childrenIndex(tasks); // a subtask shows under its parent, whatever its section says
     const tree = { zone, board, shownBelow, every: childrenIndex(store.state.tasks.values()) };
     const roots = tasks.filter((t) => !listed.has(t.parent_id)).sort(byPosition);
-    const groups = [{ id: NO_SECTION, name: 'No section' }, ...sections].map((section) => group(section,
-      roots.filter((t) => groupOf(t) === section.id), { ...tree, titled: board || sections.length > 0 }));
+    // Read the focus first: building the groups moves an open form's element, which blurs it.
     const focused = document.activeElement;
     const focusedId = focused?.closest?.('.task')?.dataset.id;
+    const groups = [{ id: NO_SECTION, name: 'No section' }, ...sections].map((section) => group(section,
+      roots.filter((t) => groupOf(t) === section.id), { ...tree, titled: board || sections.length > 0 }));
     replace(body, h('div', { class: `project-groups layout-${row.view}` }, groups, addSectionControl()));
     if (open?.element.contains(focused)) focused.focus();
     else restoreFocus(focusedId, focused);
