@@ -65,7 +65,6 @@ export const api = {
   listTasks: (query, signal) => get('/api/tasks', query, signal),
   getTask: (taskId) => get(`/api/tasks/${id(taskId)}`),
   createTask: (body) => post('/api/tasks', body),
-  getTask: (taskId) => get(`/api/tasks/${id(taskId)}`),
   updateTask: (taskId, body) => patch(`/api/tasks/${id(taskId)}`, body),
   deleteTask: (taskId) => del(`/api/tasks/${id(taskId)}`),
   completeTask: (taskId) => post(`/api/tasks/${id(taskId)}/complete`),
