@@ -63,8 +63,8 @@ export const api = {
   logout: () => post('/api/auth/logout'),
 
   listTasks: (query, signal) => get('/api/tasks', query, signal),
-  getTask: (taskId) => get(`/api/tasks/${id(taskId)}`),
   createTask: (body) => post('/api/tasks', body),
+  getTask: (taskId) => get(`/api/tasks/${id(taskId)}`),
   updateTask: (taskId, body) => patch(`/api/tasks/${id(taskId)}`, body),
   deleteTask: (taskId) => del(`/api/tasks/${id(taskId)}`),
   completeTask: (taskId) => post(`/api/tasks/${id(taskId)}/complete`),
