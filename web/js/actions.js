@@ -201,6 +201,7 @@ export async function move(taskId, body, guess) {
   try {
     const moved = await api.moveTask(taskId, body);
     store.putTasks([moved]);
+    if (moved.status !== 'completed') refreshAncestors(moved).catch(() => {});
     return moved;
   } catch (error) {
     store.putTasks([before]);
