@@ -27,21 +27,34 @@ def draft_of(call: Call, body: s.QuickAddIn) -> tuple[Draft, ZoneInfo]:
 @api.handles("parseText")
 def parse_text(call: Call) -> s.DraftPublic:
     """POST /api/ai/parse → 200 DraftPublic of the line (rules when OpenAI fails) with its
-    +project and /section resolved, nothing saved; 422 InvalidInput."""
-    draft, zone = draft_of(call, call.body(s.QuickAddIn))
+    +project and /section resolved (else the body's default place), nothing saved; 422
+    InvalidInput, 404 for another user's project."""
+    body = call.body(s.QuickAddIn)
+    draft, zone = draft_of(call, body)
     draft = service.savable_draft(draft, now=call.now)
-    return draft_public(
-        service.resolve_place(uow=call.uow(), user_id=call.user_id, draft=draft), zone
+    place = service.resolve_place(
+        uow=call.uow(),
+        user_id=call.user_id,
+        draft=draft,
+        project_id=body.project_id,
+        section_id=body.section_id,
     )
+    return draft_public(place, zone)
 
 
 @api.handles("createFromText")
 def create_from_text(call: Call) -> s.QuickAddPublic:
     """POST /api/ai/tasks → 201 QuickAddPublic: the task created from the line and the draft as
     saved; 422 InvalidInput."""
-    draft, zone = draft_of(call, call.body(s.QuickAddIn))
+    body = call.body(s.QuickAddIn)
+    draft, zone = draft_of(call, body)
     task, saved = service.create_from_text(
-        uow=call.uow(), user_id=call.user_id, draft=draft, now=call.now
+        uow=call.uow(),
+        user_id=call.user_id,
+        draft=draft,
+        now=call.now,
+        project_id=body.project_id,
+        section_id=body.section_id,
     )
     return s.QuickAddPublic(task=task_public(task, call.zone()), draft=draft_public(saved, zone))
 

@@ -411,3 +411,106 @@ def test_a_tasks_own_link_opens_it_in_its_project_and_a_gone_one_says_so(server,
     watch.expect_error("404")  # the look-up of the deleted task
     watch.assert_clean()
     context.close()
+
+
+def test_quick_add_on_a_project_page_goes_where_the_text_says_in_one_write(server, browser, expect):
+    context, page, watch = open_app(browser)
+    sign_up(page, server, expect, new_email("qaplace"))
+    token = token_of(page)
+    home = call(server, token, "POST", "/api/projects", {"name": "Home Stuff"})
+    call(server, token, "POST", f"/api/projects/{home['id']}/sections", {"name": "Garden"})
+    inbox = next(p for p in call(server, token, "GET", "/api/projects")["items"] if p["inbox"])
+    writes: list[str] = []
+    context.on(
+        "request",
+        lambda r: (
+            writes.append(f"{r.method} {r.url}")
+            if r.method in {"POST", "PATCH"} and "/tasks" in r.url
+            else None
+        ),
+    )
+    page.goto(f"{server.url}/projects/{home['id']}")
+    expect(page.get_by_role("heading", level=1, name="Home Stuff")).to_be_visible()
+    quick = page.get_by_label("Quick add a task")
+    chips = page.get_by_role("list", name="Will be added as")
+
+    quick.fill("Rake leaves /Garden")
+    expect(chips.locator("[data-kind=place]")).to_have_text("Home Stuff / Garden")
+    page.keyboard.press("Enter")
+    expect(group(page, "Garden").locator(".task")).to_have_text([re.compile("Rake leaves")])
+    quick.fill("Sweep the porch")
+    expect(chips.locator("li")).to_have_count(1)  # no place typed: no place chip
+    page.keyboard.press("Enter")
+    expect(group(page, "No section").locator(".task")).to_have_text([re.compile("Sweep")])
+    quick.fill("Back to inbox +Inbox")
+    expect(chips.locator("[data-kind=place]")).to_have_text("Inbox")
+    page.keyboard.press("Enter")
+    quick.fill("Nowhere task +Nowhere")
+    expect(page.locator(".qa-note")).to_contain_text("goes to the Inbox")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status").filter(has_text="Added “Nowhere task”")).to_be_visible()
+    in_inbox = call(server, token, "GET", f"/api/tasks?project_id={inbox['id']}")["items"]
+    assert sorted(t["title"] for t in in_inbox) == ["Back to inbox", "Nowhere task"]
+    expect(row(page, "Back to inbox")).to_have_count(0)
+    assert writes == [f"POST {server.url}/api/ai/tasks"] * 4, writes  # one write per task
+    watch.assert_clean()
+    context.close()
+
+
+def test_alt_right_on_the_board_keeps_the_card_and_says_cards_do_not_nest(server, browser, expect):
+    context, page, watch = open_app(browser)
+    sign_up(page, server, expect, new_email("boardnest"))
+    token = token_of(page)
+    home = call(server, token, "POST", "/api/projects", {"name": "Board", "view": "board"})
+    for title in ["First card", "Second card"]:
+        call(server, token, "POST", "/api/tasks", {"title": title, "project_id": home["id"]})
+    page.goto(f"{server.url}/projects/{home['id']}")
+    expect(row(page, "Second card")).to_be_visible()
+    row(page, "Second card").focus()
+    page.keyboard.press("Alt+ArrowRight")
+    expect(page.locator("#announcer")).to_have_text(re.compile("do not nest"))
+    expect(row(page, "Second card")).to_be_focused()
+    page.keyboard.press("Alt+ArrowUp")
+    expect(page.locator("#main .task .task-title")).to_have_text(["Second card", "First card"])
+    expect(row(page, "Second card")).to_be_focused()
+    second = next(
+        t
+        for t in call(server, token, "GET", f"/api/tasks?project_id={home['id']}")["items"]
+        if t["title"] == "Second card"
+    )
+    assert second["parent_id"] is None
+    watch.assert_clean()
+    context.close()
+
+
+def test_saved_filters_in_the_sidebar_count_their_open_tasks(server, browser, expect):
+    context, page, watch = open_app(browser)
+    sign_up(page, server, expect, new_email("filtercount"))
+    token = token_of(page)
+    for title in ["Fix leak !urgent", "Pay fine !urgent", "Water plants"]:
+        call(server, token, "POST", "/api/ai/tasks", {"text": title})
+    call(server, token, "POST", "/api/filters", {"name": "Hot", "query": "p1"})
+    page.goto(server.url + "/all")
+    filters = page.get_by_role("navigation", name="Main").get_by_role("list", name="Saved filters")
+    hot = filters.get_by_role("link", name=re.compile("^Hot"))
+    expect(hot.locator(".count")).to_have_text("2")
+    row(page, "Fix leak").get_by_role("checkbox").check()
+    expect(hot.locator(".count")).to_have_text("1")
+    page.get_by_label("Quick add a task").fill("Call vet !urgent")
+    page.keyboard.press("Enter")
+    expect(hot.locator(".count")).to_have_text("2")
+    watch.assert_clean()
+    context.close()
+
+
+def test_the_project_dialog_takes_the_apis_120_characters(server, browser, expect):
+    context, page, watch = open_app(browser)
+    sign_up(page, server, expect, new_email("longname"))
+    page.get_by_role("navigation", name="Main").get_by_role("button", name="Add project").click()
+    dialog = page.get_by_role("dialog", name="New project")
+    dialog.get_by_label("Name").fill("x" * 130)
+    expect(dialog.get_by_label("Name")).to_have_value("x" * 120)
+    dialog.get_by_role("button", name="Add project").click()
+    expect(page.get_by_role("heading", level=1, name="x" * 120)).to_be_visible()
+    watch.assert_clean()
+    context.close()

@@ -218,3 +218,30 @@ def test_the_settings_page_has_no_axe_violation(server, browser, expect, size, s
     watch.expect_error("422")  # the token without a name, on purpose
     watch.assert_clean()
     context.close()
+
+
+def test_the_settings_texts_read_well_the_import_hint_the_empty_tokens_and_a_url_error(
+    server, browser, expect
+):
+    context, page, watch = open_app(browser)
+    sign_up(page, server, expect, new_email("settingstexts"))
+    settings(page, server, expect)
+    hint = card(page, "Import and export").get_by_text(re.compile("^At most 10 MB"))
+    expect(hint).to_contain_text("skipped and listed in the report")
+    expect(hint).to_contain_text("adds copies of its tasks")
+    expect(hint).not_to_contain_text("at once or not at all")
+    tokens = card(page, "API tokens")
+    empty = tokens.get_by_text("No API tokens yet.")
+    expect(empty).to_be_visible()
+    above = tokens.get_by_text(re.compile("^A token lets a script")).bounding_box()
+    gap = empty.bounding_box()["y"] - (above["y"] + above["height"])
+    assert gap >= 8, gap
+    hooks = card(page, "Webhooks")
+    hooks.get_by_label("URL", exact=True).fill("http://example.com/hook")
+    hooks.get_by_role("button", name="Add webhook").click()
+    expect(hooks.locator(".field-error:visible").first).to_have_text(
+        re.compile("^URL must use https")
+    )
+    watch.expect_error("422")  # the http URL, on purpose
+    watch.assert_clean()
+    context.close()

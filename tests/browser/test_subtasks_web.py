@@ -272,3 +272,43 @@ def test_a_project_with_subtasks_has_no_axe_violation(server, browser, expect, s
     shoot(page, f"project-subtasks-board-{size}-{scheme}")
     watch.assert_clean()
     context.close()
+
+
+def test_deleting_a_parent_takes_its_subtasks_out_too_and_undo_brings_them_back(
+    server, browser, expect
+):
+    context, page, watch = open_app(browser)
+    sign_up(page, server, expect, new_email("deltree"))
+    token = token_of(page)
+    home = call(server, token, "POST", "/api/projects", {"name": "Home"})
+    parent = call(
+        server, token, "POST", "/api/tasks", {"title": "Move house", "project_id": home["id"]}
+    )
+    for title in ["Pack books", "Book van"]:
+        call(server, token, "POST", "/api/tasks", {"title": title, "parent_id": parent["id"]})
+    page.goto(f"{server.url}/projects/{home['id']}")
+    expect(page.locator("#main .task .task-title")).to_have_text(
+        ["Move house", "Pack books", "Book van"]
+    )
+
+    def delete_parent() -> None:
+        page.get_by_role("button", name="Move house", exact=True).click()
+        page.get_by_role("dialog", name="Edit task").get_by_role("button", name="Delete").click()
+        page.get_by_role("dialog", name="Delete “Move house”?").get_by_role(
+            "button", name="Delete"
+        ).click()
+
+    delete_parent()
+    expect(page.locator("#main .task")).to_have_count(0)  # no orphan during the Undo window
+    page.get_by_role("status").get_by_role("button", name="Undo").click()
+    expect(page.locator("#main .task .task-title")).to_have_text(
+        ["Move house", "Pack books", "Book van"]
+    )
+    delete_parent()
+    expect(page.locator("#main .task")).to_have_count(0)
+    eventually(
+        lambda: api_call(server.url, "GET", f"/api/tasks/{parent['id']}", token=token)[0] == 404, 12
+    )
+    expect(page.locator("#main .task")).to_have_count(0)
+    watch.assert_clean()
+    context.close()

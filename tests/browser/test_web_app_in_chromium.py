@@ -579,3 +579,27 @@ def test_the_app_is_served_with_a_strict_policy_and_no_build_step(server):
         text = module.read_text()
         assert text.startswith("// "), f"{module.name} starts without a one-line comment"
         assert ".innerHTML" not in text and "insertAdjacentHTML" not in text, module.name
+
+
+def test_enter_in_the_search_box_on_the_results_page_searches_the_new_words(
+    server, browser, expect
+):
+    context, page, watch = open_app(browser)
+    sign_up(page, server, expect, new_email("research"))
+    token = token_of(page)
+    for title in ["Fix repo", "Call the plumber"]:
+        assert api_call(server.url, "POST", "/api/tasks", {"title": title}, token)[0] == 201
+    box = page.get_by_label("Search tasks")
+    box.fill("repo")
+    box.press("Enter")
+    expect(page).to_have_url(re.compile(r"/search\?q=repo$"))
+    expect(row(page, "Fix repo")).to_be_visible()
+    box.select_text()
+    page.keyboard.type("plumb")
+    page.keyboard.press("Enter")  # at once, within the typing's debounce
+    expect(page).to_have_url(re.compile(r"/search\?q=plumb$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Search: plumb")
+    expect(row(page, "Call the plumber")).to_be_visible()
+    expect(row(page, "Fix repo")).to_have_count(0)
+    watch.assert_clean()
+    context.close()

@@ -49,3 +49,24 @@ def test_the_models_project_and_section_are_resolved_too(openai, alice):  # noqa
     assert made.json["task"]["project_id"] == work["id"]
     schema = json.dumps(openai.requests[0]["response_format"])
     assert '"project"' in schema and '"section"' in schema
+
+
+def test_the_page_project_is_the_default_place_and_a_typed_place_wins(alice, bob):
+    home = alice.post("/api/projects", {"name": "Home Stuff"}).json
+    garden = alice.post(f"/api/projects/{home['id']}/sections", {"name": "Garden"}).json
+    inbox = next(p for p in alice.get("/api/projects").json["items"] if p["inbox"])
+    here = {"project_id": home["id"]}
+
+    def place(text: str) -> tuple[str, str | None]:
+        made = alice.post("/api/ai/tasks", {"text": text, **here})
+        assert made.status_code == 201, made.json
+        return made.json["task"]["project_id"], made.json["task"]["section_id"]
+
+    assert place("Sweep") == (home["id"], None)
+    assert place("Rake leaves /Garden") == (home["id"], garden["id"])
+    assert place("Back to inbox +Inbox") == (inbox["id"], None)
+    assert place("Nowhere task +Nowhere") == (inbox["id"], None)
+    parsed = alice.post("/api/ai/parse", {"text": "Rake /garden", **here}).json
+    assert (parsed["project_id"], parsed["section_id"]) == (home["id"], garden["id"])
+    theirs = bob.post("/api/ai/tasks", {"text": "Peek", **here})
+    assert theirs.status_code == 404

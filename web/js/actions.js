@@ -39,6 +39,7 @@ export async function reopen(taskId) {
   try {
     const reopened = await api.reopenTask(taskId);
     store.putTasks([reopened]);
+    refreshAncestors(reopened).catch(() => {});
     if (reopened.subtask_count) refreshSubtasks(taskId).catch(() => {}); // the server reopened those the completion closed; sync catches up otherwise
   } catch (error) {
     store.putTasks([before]);
@@ -109,17 +110,31 @@ export async function create(body) {
   const task = await api.createTask(body);
   store.putTasks([task]);
   noteFrom(task);
+  refreshAncestors(task).catch(() => {});
   return task;
+}
+
+/** Ask again for the completed tasks above `task`: an open subtask reopens them on the server,
+ * so it shows under its parent rather than alone at the top level (sync catches up otherwise). */
+async function refreshAncestors(task) {
+  for (let up = store.state.tasks.get(task.parent_id); up?.status === 'completed'; up = store.state.tasks.get(up.parent_id)) {
+    store.putTasks([await api.getTask(up.id)], { fromSync: true });
+  }
 }
 
 const pendingDeletes = new Map(); // task id → send the DELETE now
 
-/** Take the task out of the lists at once; the DELETE goes when the Undo offer ends (or the page is left). */
+/** Take the task and its subtasks (the server deletes them with it) out of the lists at once;
+ * the DELETE goes when the Undo offer ends (or the page is left). */
 export function remove(taskId) {
   const before = store.state.tasks.get(taskId);
   if (!before) return;
-  store.state.busy.add(taskId); // sync leaves the task out meanwhile
-  store.removeTask(taskId);
+  const gone = [before, ...store.descendantsOf(taskId)];
+  for (const task of gone) {
+    store.state.busy.add(task.id); // sync leaves them out meanwhile
+    store.removeTask(task.id);
+  }
+  const letGo = () => { for (const task of gone) store.state.busy.delete(task.id); };
   announce(`Deleted “${before.title}”`);
   const send = async () => {
     clearTimeout(timer);
@@ -128,18 +143,18 @@ export function remove(taskId) {
       await api.deleteTask(taskId);
     } catch (error) {
       if (error.status === 401) return; // signed out meanwhile: nothing to put back
-      store.putTasks([before]);
+      store.putTasks(gone);
       fail(error, 'Could not delete the task');
     } finally {
-      store.state.busy.delete(taskId);
+      letGo();
     }
   };
   const undo = () => {
     if (!pendingDeletes.has(taskId)) return; // the DELETE went already
     clearTimeout(timer);
     pendingDeletes.delete(taskId);
-    store.state.busy.delete(taskId);
-    store.putTasks([before]);
+    letGo();
+    store.putTasks(gone);
     announce(`Restored “${before.title}”`);
   };
   const timer = setTimeout(send, UNDO_MS);
@@ -186,6 +201,7 @@ export async function move(taskId, body, guess) {
   try {
     const moved = await api.moveTask(taskId, body);
     store.putTasks([moved]);
+    if (moved.status !== 'completed') refreshAncestors(moved).catch(() => {});
     return moved;
   } catch (error) {
     store.putTasks([before]);

@@ -90,6 +90,7 @@ export const api = {
   updateFilter: (filterId, body) => patch(`/api/filters/${id(filterId)}`, body),
   deleteFilter: (filterId) => del(`/api/filters/${id(filterId)}`),
 
-  parse: (text, timezone, signal) => post('/api/ai/parse', { text, timezone }, signal),
-  quickAdd: (text, timezone) => post('/api/ai/tasks', { text, timezone }),
+  // place: the default {project_id} of the page typed on; a typed +project or /section wins
+  parse: (text, timezone, signal, place = {}) => post('/api/ai/parse', { text, timezone, ...place }, signal),
+  quickAdd: (text, timezone, place = {}) => post('/api/ai/tasks', { text, timezone, ...place }),
 };

@@ -1,6 +1,6 @@
 // The API's field errors as short sentences: "title" + "String should have at most 500 characters" → "Title can be at most 500 characters."
 
-const NAMES = { due_date: 'Due date', minutes_before: 'Reminder time', at: 'Reminder time', text: 'Task', q: 'Search' };
+const NAMES = { due_date: 'Due date', minutes_before: 'Reminder time', at: 'Reminder time', text: 'Task', q: 'Search', url: 'URL' };
 const RULES = [
   [/at least 1 (character|item)/, (name) => `${name} cannot be empty.`],
   [/at least (\d+) characters?/, (name, [, n]) => `${name} needs at least ${n} characters.`],

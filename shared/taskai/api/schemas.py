@@ -1140,6 +1140,9 @@ class QuickAddIn(Strict):
     )
     timezone: TimeZoneName | None = Field(None, description="Overrides the profile's zone")
     language: Language | None = Field(None, description="Overrides the profile and the browser")
+    # Quick add on a project page: the default place, which a typed +project or /section overrides
+    project_id: uuid.UUID | None = Field(None, description="Used when no +project is typed")
+    section_id: uuid.UUID | None = Field(None, description="Used when no +project nor /section")
 
 
 class DraftReminder(Model):

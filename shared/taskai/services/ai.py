@@ -96,23 +96,35 @@ def savable_draft(draft: Draft, *, now: datetime) -> Draft:
     return draft
 
 
-def resolve_place(*, uow: UnitOfWork, user_id: uuid.UUID, draft: Draft) -> Draft:
+def resolve_place(
+    *,
+    uow: UnitOfWork,
+    user_id: uuid.UUID,
+    draft: Draft,
+    project_id: uuid.UUID | None = None,
+    section_id: uuid.UUID | None = None,
+) -> Draft:
     """The draft with project_id and section_id of the user's project and section its +project
     and /section name (by name key: any case); an unknown name leaves the Inbox or no section,
-    and a note says so (not an error). A /section alone is looked for in the Inbox."""
+    and a note says so (not an error). `project_id`/`section_id` are the default place (the page
+    the line was typed on): kept when nothing is typed; a /section alone is looked for in that
+    project, else the Inbox. Raises NotFound naming project_id for another user's project."""
     if draft.project is None and draft.section is None:
-        return draft
-    notes, project_id, section_id = list(draft.notes), None, None
+        return replace(draft, project_id=project_id, section_id=section_id)
+    notes, section_id = list(draft.notes), None
     with uow:
+        default = uow.projects.get(user_id, project_id) if project_id is not None else None
         project = None
         if draft.project is not None:
+            project_id = None
             project = uow.projects.by_key(user_id, name_key(draft.project))
             if project is None:
                 notes.append(f"no project named '{draft.project}'; the task goes to the Inbox")
             else:
                 project_id = project.id
         if draft.section is not None:
-            home = project or uow.projects.inbox(user_id)
+            home = project or (default if draft.project is None else None)
+            home = home or uow.projects.inbox(user_id)
             key = name_key(draft.section)
             sections = uow.sections.of_project(home.id) if home is not None else []
             section = next((x for x in sections if x.key == key), None)
@@ -125,11 +137,24 @@ def resolve_place(*, uow: UnitOfWork, user_id: uuid.UUID, draft: Draft) -> Draft
 
 
 def create_from_text(
-    *, uow: UnitOfWork, user_id: uuid.UUID, draft: Draft, now: datetime
+    *,
+    uow: UnitOfWork,
+    user_id: uuid.UUID,
+    draft: Draft,
+    now: datetime,
+    project_id: uuid.UUID | None = None,
+    section_id: uuid.UUID | None = None,
 ) -> tuple[Task, Draft]:
-    """Create the task a draft describes, in the project and section it names (resolve_place);
-    returns it with the draft as saved. Raises InvalidInput naming the field."""
-    draft = resolve_place(uow=uow, user_id=user_id, draft=savable_draft(draft, now=now))
+    """Create the task a draft describes, in the project and section it names, else the default
+    place (resolve_place); returns it with the draft as saved. Raises InvalidInput naming the
+    field, NotFound for another user's project or section."""
+    draft = resolve_place(
+        uow=uow,
+        user_id=user_id,
+        draft=savable_draft(draft, now=now),
+        project_id=project_id,
+        section_id=section_id,
+    )
     task = create_task(
         uow=uow,
         user_id=user_id,

@@ -40,3 +40,8 @@ export function reminderText(reminder, zone) {
 export function reminderChip(reminder, zone) {
   return h('span', { class: 'chip reminder-chip' }, icon('bell'), reminderText(reminder, zone));
 }
+
+/** Where a task goes: a project, or "Project / Section". */
+export function placeChip(text) {
+  return h('span', { class: 'chip place-chip' }, icon('folder'), text);
+}

@@ -4,10 +4,10 @@ import { firstReadable } from '../messages.js';
 
 /**
  * `onSubmit(text)` resolves when saved (true keeps the form open for the next one) or throws
- * ApiError, shown inline; `onCancel()` runs on Escape or Cancel.
+ * ApiError, shown inline; `onCancel()` runs on Escape or Cancel; `maxLength` is the API's limit.
  */
-export function inlineForm({ label, value = '', submit, onSubmit, onCancel, className = '' }) {
-  const input = h('input', { type: 'text', value, maxlength: '500', autocomplete: 'off', 'aria-label': label });
+export function inlineForm({ label, value = '', submit, onSubmit, onCancel, className = '', maxLength = 500 }) {
+  const input = h('input', { type: 'text', value, maxlength: String(maxLength), autocomplete: 'off', 'aria-label': label });
   const error = h('p', { class: 'field-error', role: 'alert', hidden: true });
   const form = h('form', { class: `inline-form ${className}`, novalidate: true },
     h('div', { class: 'inline-form-row' }, input,

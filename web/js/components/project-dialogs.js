@@ -48,7 +48,7 @@ function colorInput(value) {
 
 /** Add a project (`project` null) or rename/recolor one; resolves the saved ProjectPublic or null. */
 export function projectDialog(project = null) {
-  const name = h('input', { type: 'text', value: project?.name || '', maxlength: '100', autocomplete: 'off' });
+  const name = h('input', { type: 'text', value: project?.name || '', maxlength: '120', autocomplete: 'off' }); // the API's limit
   const color = colorInput(project?.color);
   return formDialog({
     title: project ? `Edit “${project.name}”` : 'New project',

@@ -7,7 +7,7 @@ import { announce, toast } from '../announce.js';
 import { label } from '../dates.js';
 import { readable, firstReadable } from '../messages.js';
 import { describeRule } from '../rrule.js';
-import { dueChip, priorityChip, recurrenceChip, reminderChip, tagChip } from './chips.js';
+import { dueChip, placeChip, priorityChip, recurrenceChip, reminderChip, tagChip } from './chips.js';
 
 const PARSE_DELAY_MS = 250;
 const LEARNED = 'taskai.quick-add-learned'; // the floating hint stops after the first task added
@@ -72,7 +72,7 @@ export function quickAdd({ onCreated } = {}) {
     controller = new AbortController();
     const text = input.value;
     try {
-      const draft = await api.parse(text, zone(), controller.signal);
+      const draft = await api.parse(text, zone(), controller.signal, place());
       if (input.value === text) {
         lastDraft = { text, title: draft.title || '' };
         showSpans(text, draft.spans || []);
@@ -113,6 +113,7 @@ export function quickAdd({ onCreated } = {}) {
       draft.recurrence && h('li', { dataset: { kind: 'recurrence' } },
         recurrenceChip(draft.recurrence.text || describeRule(draft.recurrence.rule, draft.recurrence.anchor))),
       draft.priority && h('li', { dataset: { kind: 'priority' } }, priorityChip(draft.priority)),
+      placeOf(draft) && h('li', { dataset: { kind: 'place' } }, placeChip(placeOf(draft))),
       ...(draft.tags || []).map((name) => h('li', { dataset: { kind: 'tag' } }, tagChip(store.tagByName(name) || { name }))),
       ...(draft.reminders || []).map((r) => h('li', { dataset: { kind: 'reminder' } }, reminderChip(r, tz))),
       draft.source === 'openai' && h('li', { class: 'qa-source', dataset: { kind: 'source' } }, icon('sparkle'), 'AI'),
@@ -122,6 +123,14 @@ export function quickAdd({ onCreated } = {}) {
       h('ul', { class: 'qa-chips', 'aria-label': 'Will be added as' }, chips),
       notes.length ? h('div', { class: 'qa-notes', 'aria-label': 'Notes on the reading' },
         notes.map((note) => h('p', { class: 'qa-note' }, icon('info'), note))) : null);
+  }
+
+  /** "Project" or "Project / Section" when the text typed a +project or /section, else null. */
+  function placeOf(draft) {
+    if (draft.project == null && draft.section == null) return null;
+    const project = store.state.projects.get(draft.project_id) || store.inbox();
+    const section = store.state.sections.get(draft.section_id);
+    return [project?.name || 'Inbox', section?.name].filter(Boolean).join(' / ');
   }
 
   async function submit() {
@@ -136,7 +145,7 @@ export function quickAdd({ onCreated } = {}) {
     controller?.abort();
     form.setAttribute('aria-busy', 'true');
     try {
-      const task = await intoTarget(await createFrom(text));
+      const task = await createFrom(text);
       store.putTasks([task]);
       if (input.value.trim() === text) {
         input.value = '';
@@ -176,20 +185,16 @@ export function quickAdd({ onCreated } = {}) {
   /** POST /api/ai/tasks; while that function is not deployed (404), the text becomes the title. */
   async function createFrom(text) {
     try {
-      return (await api.quickAdd(text, zone())).task;
+      return (await api.quickAdd(text, zone(), place())).task;
     } catch (err) {
       if (err.status !== 404) throw err;
       toast('Smart parsing is not available; added the text as the title.', { timeout: 6000 });
-      return api.createTask({ title: text.slice(0, TITLE_MAX) });
+      return api.createTask({ title: text.slice(0, TITLE_MAX), ...place() });
     }
   }
 
-  /** On a project page the task goes to that project, unless its text named one (issue 16). */
-  async function intoTarget(task) {
-    const { target } = handle;
-    if (!target || task.project_id === target.project_id || !store.state.projects.get(task.project_id)?.inbox) return task;
-    return api.updateTask(task.id, target);
-  }
+  /** The page's project, sent as the default place of one create; a typed +project or /section wins. */
+  const place = () => handle.target || {};
 
   const handle = { form, input, focus: () => input.focus(), target: null }; // target: {project_id} | null
   return handle;

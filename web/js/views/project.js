@@ -68,10 +68,11 @@ export function projectPage(host, projectId) {
     const shownBelow = childrenIndex(tasks); // a subtask shows under its parent, whatever its section says
     const tree = { zone, board, shownBelow, every: childrenIndex(store.state.tasks.values()) };
     const roots = tasks.filter((t) => !listed.has(t.parent_id)).sort(byPosition);
-    const groups = [{ id: NO_SECTION, name: 'No section' }, ...sections].map((section) => group(section,
-      roots.filter((t) => groupOf(t) === section.id), { ...tree, titled: board || sections.length > 0 }));
+    // Read the focus first: building the groups moves an open form's element, which blurs it.
     const focused = document.activeElement;
     const focusedId = focused?.closest?.('.task')?.dataset.id;
+    const groups = [{ id: NO_SECTION, name: 'No section' }, ...sections].map((section) => group(section,
+      roots.filter((t) => groupOf(t) === section.id), { ...tree, titled: board || sections.length > 0 }));
     replace(body, h('div', { class: `project-groups layout-${row.view}` }, groups, addSectionControl()));
     if (open?.element.contains(focused)) focused.focus();
     else restoreFocus(focusedId, focused);
@@ -231,7 +232,7 @@ export function projectPage(host, projectId) {
     return h('button', {
       type: 'button', class: 'btn btn-small btn-quiet add-inline add-section',
       onclick: () => openForm('section', inlineForm({
-        label: 'Section name', submit: 'Add section', onCancel: closeForm,
+        label: 'Section name', submit: 'Add section', onCancel: closeForm, maxLength: 120,
         onSubmit: async (name) => {
           store.putRows('sections', [await api.createSection(projectId, { name })]);
           announce(`Added section “${name}”`);
@@ -243,7 +244,7 @@ export function projectPage(host, projectId) {
 
   function renameForm(section) {
     return inlineForm({
-      label: 'Section name', value: section.name, submit: 'Save', onCancel: closeForm, className: 'rename-form',
+      label: 'Section name', value: section.name, submit: 'Save', onCancel: closeForm, className: 'rename-form', maxLength: 120,
       onSubmit: async (name) => {
         store.putRows('sections', [await api.updateSection(section.id, { name })]);
         announce(`Renamed section to “${name}”`);
@@ -337,6 +338,15 @@ export function projectPage(host, projectId) {
     toggle: withTask(toggle),
     edit: withTask(openEditor),
     move: withTask(moveDialog),
-    reorder: (taskId, direction) => withTask((task) => reorder(task, direction))(taskId),
+    reorder: (taskId, direction) => withTask((task) => reorderOrSay(task, direction))(taskId),
   };
+
+  /** Alt+arrows; on the board, where cards do not nest, Alt+→/← only say so and the card keeps focus. */
+  function reorderOrSay(task, direction) {
+    if (project()?.view === 'board' && (direction === 'in' || direction === 'out')) {
+      announce('Cards on a board do not nest; use the List layout for subtasks');
+      return;
+    }
+    reorder(task, direction);
+  }
 }

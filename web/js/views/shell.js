@@ -2,6 +2,7 @@
 import { h, replace, debounce } from '../dom.js';
 import { icon } from '../icons.js';
 import * as store from '../store.js';
+import { api } from '../api.js';
 import * as router from '../router.js';
 import { VIEWS, counts } from '../lists.js';
 import { quickAdd } from '../components/quick-add.js';
@@ -75,9 +76,11 @@ export function mountShell(root, { onSignOut }) {
   replace(root, h('div', { class: 'shell' }, topbar, sidebar, scrim, main));
 
   let lastList = '/today';
+  // The results page of `q`, replacing the results shown (one history entry per search, not per key).
+  const searchFor = (q) => router.navigate(`/search?q=${encodeURIComponent(q)}`, { replace: router.path() === '/search', focus: false });
   const runSearch = debounce(() => {
     const q = search.value.trim();
-    if (q) router.navigate(`/search?q=${encodeURIComponent(q)}`, { replace: router.path() === '/search', focus: false });
+    if (q) searchFor(q);
     else if (router.path() === '/search') router.navigate(lastList, { focus: false });
   }, 200);
   search.addEventListener('input', runSearch);
@@ -89,7 +92,8 @@ export function mountShell(root, { onSignOut }) {
     } else if (event.key === 'ArrowDown' || (event.key === 'Enter' && search.value.trim())) {
       runSearch.cancel();
       const q = search.value.trim();
-      const go = q && router.path() !== '/search' ? router.navigate(`/search?q=${encodeURIComponent(q)}`, { focus: false }) : null;
+      const shown = router.path() === '/search' && router.params().get('q') === q;
+      const go = q && !shown ? searchFor(q) : null;
       Promise.resolve(go).then(() => document.querySelector('#main .task')?.focus());
       event.preventDefault();
     }
@@ -115,6 +119,23 @@ export function mountShell(root, { onSignOut }) {
     }
   });
 
+  // Saved filters' counts: the filter language is read by the API only, so one request per saved
+  // filter (at most 200 of them), sent one after another and again only after the tasks change.
+  const FILTER_PAGE = 200; // the API's largest page; past it the count says "200+"
+  const filterCounts = new Map(); // filter id → its open tasks, as shown
+  let countSignature = '';
+  const recountFilters = debounce(async () => {
+    for (const filter of store.savedFilters()) {
+      try {
+        const page = await api.listTasks({ filter: filter.query, status: 'pending,in_progress', limit: FILTER_PAGE });
+        filterCounts.set(filter.id, page.next_cursor ? `${FILTER_PAGE}+` : page.items.length);
+      } catch {
+        filterCounts.delete(filter.id); // a query the API refuses now, or the API away: no count
+      }
+    }
+    update();
+  }, 800);
+
   let tagSignature = '';
   let placeSignature = '';
   function update() {
@@ -125,7 +146,14 @@ export function mountShell(root, { onSignOut }) {
     const open = new Map(); // project id → open tasks
     for (const task of all) if (task.status !== 'completed') open.set(task.project_id, (open.get(task.project_id) || 0) + 1);
     const places = [store.projects(), store.projects({ archived: true }), store.savedFilters()];
-    const placesNow = JSON.stringify([places, [...open]]);
+    let latest = '';
+    for (const task of tasks.values()) if (task.updated_at > latest) latest = task.updated_at;
+    const countsNow = JSON.stringify([places[2].map((f) => [f.id, f.query]), tasks.size, latest]);
+    if (countsNow !== countSignature && places[2].length) {
+      countSignature = countsNow;
+      recountFilters();
+    }
+    const placesNow = JSON.stringify([places, [...open], [...filterCounts]]);
     if (placesNow !== placeSignature) {
       placeSignature = placesNow;
       renderPlaces(...places, open);
@@ -153,7 +181,7 @@ export function mountShell(root, { onSignOut }) {
     archived.hidden = !archivedProjects.length;
     archivedCount.textContent = String(archivedProjects.length);
     replace(archivedList, archivedProjects.map((p) => link(`/projects/${p.id}`, p, null)));
-    replace(filterList, filters.length ? filters.map((f) => link(`/filters/${f.id}`, f, null))
+    replace(filterList, filters.length ? filters.map((f) => link(`/filters/${f.id}`, f, filterCounts.get(f.id) ?? null))
       : h('li', { class: 'nav-empty' }, 'Filters you save show here'));
     markCurrent();
   }

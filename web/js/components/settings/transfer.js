@@ -46,7 +46,7 @@ function importForm(report) {
   const form = h('form', { class: 'settings-form', novalidate: true, 'aria-label': 'Import' },
     h('h3', {}, 'Import'),
     h('fieldset', { class: 'field checks' }, h('legend', {}, 'What the file is'), kinds),
-    field('File', file, { name: 'file', hint: 'At most 10 MB. Everything is imported at once or not at all; importing the same file again adds nothing.' }),
+    field('File', file, { name: 'file', hint: 'At most 10 MB. A row that cannot be imported is skipped and listed in the report; the rest is imported. Importing an export into the account it came from adds copies of its tasks (the same file again adds nothing).' }),
     error, h('div', { class: 'form-actions' }, button));
   const todoist = () => kinds[1].querySelector('input').checked;
   form.addEventListener('change', (event) => {
