@@ -88,3 +88,16 @@ def test_sync_returns_changed_filters_and_their_deletions(alice, bob):
     later = alice.get(f"/api/sync?cursor={first['cursor']}").json
     assert [(f["name"], f["color"]) for f in later["filters"]] == [("Kept", "#123456")]
     assert {"type": "filter", "id": gone["id"]} in later["deleted"]
+
+
+def test_the_highest_position_given_twice_shifts_the_first_past_it(alice):
+    for name in ("First", "Second"):
+        body = {"name": name, "query": "p1", "position": 1_000_000}
+        assert alice.post("/api/filters", body).status_code == 201
+    for name in ("Home", "Work"):
+        body = {"name": name, "position": 1_000_000}
+        assert alice.post("/api/projects", body).status_code == 201
+    filters = {f["name"]: f["position"] for f in alice.get("/api/filters").json["items"]}
+    assert filters == {"Second": 1_000_000, "First": 1_000_001}
+    projects = {p["name"]: p["position"] for p in alice.get("/api/projects").json["items"]}
+    assert (projects["Work"], projects["Home"]) == (1_000_000, 1_000_001)

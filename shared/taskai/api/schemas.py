@@ -219,7 +219,8 @@ def _a_json_integer(value: Any) -> Any:
 # An integer in a JSON body: a string or a boolean is refused, not coerced. It goes after the
 # field's bounds in `Annotated`, which keeps them in the published schema.
 JSON_INTEGER = BeforeValidator(_a_json_integer)
-Position = Annotated[int, Field(ge=0, lt=2**31), JSON_INTEGER]
+# A place in a list as the API takes it; stored positions may go past it when rows shift.
+Position = Annotated[int, Field(ge=0, le=1_000_000), JSON_INTEGER]
 
 
 class Model(BaseModel):

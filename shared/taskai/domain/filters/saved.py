@@ -12,7 +12,8 @@ from taskai.domain.tags import clean_color, default_color
 from taskai.errors import InvalidInput
 
 MAX_NAME_LENGTH = 100
-MAX_POSITION = 1_000_000
+# The column's range: the API takes at most 1,000,000, which leaves room for rows to shift.
+MAX_POSITION = 2**31 - 1
 MAX_PER_USER = 200
 
 
@@ -35,7 +36,7 @@ def clean_query(query: str) -> str:
 
 
 def clean_position(position: int) -> int:
-    """A position from 0 to 1,000,000; raises InvalidInput naming `position` otherwise."""
+    """A position from 0 to MAX_POSITION; raises InvalidInput naming `position` otherwise."""
     if not 0 <= position <= MAX_POSITION:
         message = f"must be 0 to {MAX_POSITION}"
         raise InvalidInput(f"position {message}", fields={"position": message})
