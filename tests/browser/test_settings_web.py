@@ -37,7 +37,7 @@ SIZES = {
     "desktop": {"viewport": DESKTOP},
     "phone": {"viewport": PHONE, "is_mobile": True, "has_touch": True},
 }
-BAD_CSV = b"TYPE,CONTENT,PRIORITY\ntask,Buy milk,4\ntask,Odd one,9\n"
+BAD_CSV = b"TYPE,CONTENT,PRIORITY,DEADLINE\ntask,Buy milk,4,2031-03-10\ntask,Odd one,9,\n"
 
 
 @pytest.fixture(scope="module")
@@ -179,6 +179,9 @@ def test_tokens_webhooks_calendar_and_import_export_work_from_the_settings_page(
     expect(refused).to_have_count(1)
     expect(refused.first).to_contain_text("Line 3")
     expect(refused.first).to_contain_text("PRIORITY")
+    expect(report.locator(".import-notes li")).to_have_text(
+        ["DEADLINE is not imported (1 row has one)"]
+    )
     assert_accessible(page, "settings with an import report")
     watch.expect_error("401")
     watch.expect_error("422")  # the bad URL, on purpose

@@ -88,6 +88,7 @@ function reportOf(result, name) {
     result.repeated && h('p', {}, 'This file was imported before, so nothing new was created. Here is the first report.'),
     h('dl', { class: 'facts' }, counts.map(([kind, n]) => [h('dt', {}, KINDS[kind]), h('dd', {}, `${n} created`)])),
     result.flattened && h('p', {}, `${result.subtasks} subtasks could not nest and were imported at the top level.`),
+    result.notes?.length && h('ul', { class: 'import-notes' }, result.notes.map((note) => h('li', {}, note))),
     (result.webhooks || []).length ? h('div', {},
       h('p', {}, 'Imported webhooks are disabled, each with a new signing secret. Give the secret to its receiver, then enable it.'),
       result.webhooks.map((hook) => secretField(`Secret for ${hook.url}`, hook.secret, { once: true, name: 'import-secret' }))) : null,
