@@ -38,6 +38,7 @@ class PushServiceStandIn:
     def __init__(self) -> None:
         self.keys: dict[str, tuple[ec.EllipticCurvePrivateKey, bytes]] = {}
         self.statuses: list[int] = []  # answers to the next pushes, then 201
+        self.status_of: dict[str, int] = {}  # an endpoint's own answer, whatever the order
         self.pushes: list[dict[str, Any]] = []  # token, status, headers, claims, payload, problems
         self.lock = threading.Lock()
         service = self
@@ -52,6 +53,7 @@ class PushServiceStandIn:
                 record = service.check(token, headers, body)
                 with service.lock:
                     status = service.statuses.pop(0) if service.statuses else 201
+                    status = service.status_of.get(token, status)
                     if record["problems"]:
                         status = 400
                     service.pushes.append({**record, "status": status})
