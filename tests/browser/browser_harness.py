@@ -7,6 +7,7 @@ import os
 import re
 import sys
 import threading
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -31,6 +32,12 @@ CHROMIUM_ARGS = [
 ZONE = "America/New_York"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 740}
+PHONE_390 = {"width": 390, "height": 844}
+# The two widths the project, subtask and accessibility tests check each screen at.
+SIZES = {
+    "desktop": {"viewport": DESKTOP},
+    "phone": {"viewport": PHONE_390, "is_mobile": True, "has_touch": True},
+}
 PASSWORD = "correct horse"
 
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
@@ -184,3 +191,18 @@ def relative_label(moment: str, today: date) -> str:
         if due.year != today.year:
             day += f" {due.year}"
     return f"{day} {due:%H:%M}"
+
+
+def call(server: Any, token: str, method: str, path: str, body: Any = None) -> Any:
+    """An API call that must succeed; its answer."""
+    status, answer = api_call(server.url, method, path, body, token)
+    assert status < 300, (status, answer)
+    return answer
+
+
+def eventually(check: Any, seconds: float = 8) -> None:
+    """Wait until `check()` is true (the app writes through the API in the background)."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "the API never showed the change"
+        time.sleep(0.2)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from browser_harness import (
-    DESKTOP,
+    SIZES,
     ZONE,
     api_call,
     assert_accessible,
@@ -20,11 +20,6 @@ from browser_harness import (
 )
 
 pytestmark = pytest.mark.browser
-PHONE_390 = {"width": 390, "height": 844}
-SIZES = {
-    "desktop": {"viewport": DESKTOP},
-    "phone": {"viewport": PHONE_390, "is_mobile": True, "has_touch": True},
-}
 
 
 def seed(server: Any, token: str) -> None:

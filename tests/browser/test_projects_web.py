@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-import time
 from typing import Any
 
 import pytest
 from browser_harness import (
-    DESKTOP,
+    SIZES,
     api_call,
     assert_accessible,
+    call,
+    eventually,
     new_email,
     open_app,
     row,
@@ -20,30 +21,10 @@ from browser_harness import (
 )
 
 pytestmark = pytest.mark.browser
-PHONE_390 = {"width": 390, "height": 844}
-SIZES = {
-    "desktop": {"viewport": DESKTOP},
-    "phone": {"viewport": PHONE_390, "is_mobile": True, "has_touch": True},
-}
-
-
-def call(server: Any, token: str, method: str, path: str, body: Any = None) -> Any:
-    """An API call that must succeed; its answer."""
-    status, answer = api_call(server.url, method, path, body, token)
-    assert status < 300, (status, answer)
-    return answer
 
 
 def task_of(server: Any, token: str, task_id: str) -> dict[str, Any]:
     return call(server, token, "GET", f"/api/tasks/{task_id}")
-
-
-def eventually(check: Any, seconds: float = 8) -> None:
-    """Wait until `check()` is true (the app writes through the API in the background)."""
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, "the API never showed the change"
-        time.sleep(0.2)
 
 
 def group(page: Any, name: str) -> Any:

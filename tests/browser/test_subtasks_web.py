@@ -4,14 +4,15 @@ folding, inline add, cascading completion, drag and drop, Alt+arrows and the Mov
 from __future__ import annotations
 
 import re
-import time
 from typing import Any
 
 import pytest
 from browser_harness import (
-    DESKTOP,
+    SIZES,
     api_call,
     assert_accessible,
+    call,
+    eventually,
     new_email,
     open_app,
     row,
@@ -21,17 +22,6 @@ from browser_harness import (
 )
 
 pytestmark = pytest.mark.browser
-SIZES = {
-    "desktop": {"viewport": DESKTOP},
-    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
-}
-
-
-def call(server: Any, token: str, method: str, path: str, body: Any = None) -> Any:
-    """An API call that must succeed; its answer."""
-    status, answer = api_call(server.url, method, path, body, token)
-    assert status < 300, (status, answer)
-    return answer
 
 
 def order(server: Any, token: str, project_id: str, parent: str | None = None) -> list[str]:
@@ -41,14 +31,6 @@ def order(server: Any, token: str, project_id: str, parent: str | None = None) -
     return [
         t["title"] for t in sorted(siblings, key=lambda t: (t["section_id"] or "", t["position"]))
     ]
-
-
-def eventually(check: Any, seconds: float = 8) -> None:
-    """Wait until `check()` is true (the app writes through the API in the background)."""
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, "the API never showed the change"
-        time.sleep(0.2)
 
 
 def ids_by_title(server: Any, token: str, project_id: str) -> dict[str, str]:
