@@ -151,6 +151,15 @@ def test_a_rule_that_gives_no_date_from_the_due_date_on_is_refused_naming_the_ru
     assert "no date" in response.json["error"]["fields"]["recurrence.rule"]
 
 
+def test_a_yearly_rule_every_1000_years_is_refused_rather_than_ending_after_one_occurrence(alice):
+    response = alice.post("/api/tasks", {"title": "Millennium", "due_date": "2031-01-06T09:00:00",
+                                         "recurrence": {"preset": "yearly", "interval": 1000}})  # fmt: skip
+    assert response.status_code == 422
+    assert response.json["error"]["fields"] == {
+        "recurrence.rule": "RRULE: gives no second date within 100 years"
+    }
+
+
 def test_a_long_series_comes_a_page_at_a_time(alice):
     task = recurring(alice, recurrence={"preset": "daily"}, reminders=[])
     current = task

@@ -561,6 +561,32 @@ def test_an_occurrence_beyond_the_search_horizon_counts_as_none() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "rule", ["FREQ=YEARLY;INTERVAL=1000", "FREQ=YEARLY;INTERVAL=500;BYMONTH=3"]
+)
+def test_a_rule_whose_second_date_is_beyond_the_horizon_is_refused_up_front(rule: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        Recurrence.parse(rule).check_expands(series_start=local("UTC", 2025, 1, 1, 9, 0))
+    assert caught.value.fields == {
+        "recurrence.rule": "RRULE: gives no second date within 100 years"
+    }
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=YEARLY;INTERVAL=100",
+        "FREQ=YEARLY;INTERVAL=1000;COUNT=1",
+        "FREQ=YEARLY;INTERVAL=1000;UNTIL=20300101",
+        "FREQ=MONTHLY;INTERVAL=1000",
+    ],
+)
+def test_a_rule_that_ends_by_count_or_until_or_repeats_within_the_horizon_is_accepted(
+    rule: str,
+) -> None:
+    Recurrence.parse(rule).check_expands(series_start=local("UTC", 2025, 1, 1, 9, 0))
+
+
 def test_a_previous_due_date_moved_later_by_hand_continues_after_it() -> None:
     start = local("UTC", 2025, 1, 6, 9, 0)
     moved = local("UTC", 2025, 1, 15, 18, 0)

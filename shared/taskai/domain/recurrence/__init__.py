@@ -111,7 +111,7 @@ class Recurrence:
 
     def check_expands(self, *, series_start: datetime) -> None:
         """Refuse (InvalidInput on recurrence.rule) a rule that gives no date from `series_start`
-        (aware) on within the search horizon, e.g. an UNTIL before the due date."""
+        (aware) on, or never repeats within the horizon (see occurrences.check_expands)."""
         occurrences.check_expands(parse_rule(self.rule), series_start=series_start)
 
     def end_reason(self, occurrence: int) -> str:

@@ -66,11 +66,14 @@ def next_due(
 
 def check_expands(rule: Rule, *, series_start: datetime) -> None:
     """Refuse (InvalidInput on recurrence.rule) a rule that gives no date from `series_start`
-    (aware) on within the search horizon, e.g. an UNTIL before the due date."""
+    (aware) on within the search horizon, e.g. an UNTIL before the due date, or, without COUNT
+    or UNTIL to end it, no second date within HORIZON_YEARS (FREQ=YEARLY;INTERVAL=1000)."""
     start = series_start.astimezone(UTC).replace(tzinfo=None)
     found = _first_after(rule, start, start - timedelta(microseconds=1))
     if found is None or _past_until(rule, found, found.replace(tzinfo=UTC)):
         raise invalid("rule", "RRULE: gives no date on or after the task's due date")
+    if rule.count is None and rule.until is None and _first_after(rule, start, found) is None:
+        raise invalid("rule", f"RRULE: gives no second date within {HORIZON_YEARS} years")
 
 
 def _zone(name: str) -> ZoneInfo:
