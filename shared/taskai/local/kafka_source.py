@@ -87,6 +87,7 @@ class KafkaSourceBridge:
             **CONSUMER_TUNING,
         )
         consumer.subscribe([self.topic])
+        await_partitions(consumer, self.topic, self.stopped)
         dead_letters = KafkaProducer(
             bootstrap_servers=self.bootstrap_servers.split(","), acks="all", **CLIENT_TUNING
         )
@@ -185,6 +186,26 @@ class KafkaSourceBridge:
         """Ask run() to stop; records not yet delivered stay uncommitted, delivered again on the
         next start."""
         self.stopped.set()
+
+
+def await_partitions(consumer: Any, topic: str, stopped: threading.Event) -> None:
+    """Block until the subscribed consumer knows `topic`'s partitions (a broker that creates
+    topics on first use has made it by then), or until `stopped` is set; never raises.
+
+    The group's first assignment then covers the partitions. Joining earlier hands out an empty
+    assignment, and the rejoin that the arriving metadata sets off can strand a kafka-python
+    3.0.12 consumer for good (no partitions, heartbeat off) when a poll() times out inside it:
+    the source never became ready.
+    """
+    from kafka.errors import KafkaError
+
+    while not stopped.is_set():
+        try:
+            if consumer.partitions_for_topic(topic):
+                return
+        except KafkaError as e:  # no broker yet: wait for it, as poll() would
+            log.debug("topic metadata not yet known", extra={"topic": topic, "error": str(e)})
+        stopped.wait(0.1)
 
 
 def commit(consumer: Any, offsets: dict[Any, int]) -> bool:
