@@ -30,6 +30,8 @@ SETTINGS = (
 )
 
 
+SOURCE_READY = '"message": "source ready"'
+SOURCES = [t.function for t in TRIGGERS if t.topic]
 DEV = (sys.executable, "-m", "taskai.cli", "dev", "--port", "0", "--events-port", "0")
 
 
@@ -76,6 +78,16 @@ class Server:
                 break
             self.log.append(line)
         assert sum(text in line for line in self.log) >= count, "".join(self.log[-20:])
+
+    def wait_for_sources(self, timeout_s: float = 180) -> None:
+        """Read the log until every KafkaSource stand-in is ready; else fail naming those that
+        are, with every line that is not JSON (a dead thread's traceback)."""
+        try:
+            self.wait_for_log(SOURCE_READY, count=len(SOURCES), timeout_s=timeout_s)
+        except AssertionError:
+            ready = [json.loads(line)["group"] for line in self.log if SOURCE_READY in line]
+            stray = [line for line in self.log if not line.startswith("{")]
+            raise AssertionError(f"ready: {ready} of {SOURCES}\n" + "".join(stray)) from None
 
     def call(self, method: str, path: str, body: object = None) -> tuple[int, object]:
         headers = {"Content-Type": "application/json"}
@@ -133,28 +145,31 @@ def embedded(tmp_path: Path) -> Iterator[Server]:
     server.stop()
 
 
+def on_kafka(cwd: Path, group_prefix: str) -> Server:
+    """`taskai dev` on the test database and Kafka, its sources' groups named with
+    `group_prefix`."""
+    assert POSTGRES_URL and KAFKA
+    cwd.mkdir(exist_ok=True)
+    env = clean_env(
+        DATABASE_URL=POSTGRES_URL,
+        KAFKA_BOOTSTRAP_SERVERS=KAFKA,
+        JWT_SECRET="e2e-secret-that-is-long-enough-0123456789",
+    )
+    return Server(cwd, env, "--kafka-group-prefix", group_prefix)
+
+
 @pytest.fixture
 def on_postgres_and_kafka(tmp_path: Path, postgres_migrated: str) -> Iterator[Server]:
     need("kafka", bool(KAFKA), "TEST_KAFKA_BOOTSTRAP_SERVERS is not set")
     from taskai.adapters.db import make_engine
 
-    assert POSTGRES_URL and KAFKA
-    engine = make_engine(POSTGRES_URL, pool_size=1)
+    engine = make_engine(postgres_migrated, pool_size=1)
     with engine.begin() as connection:  # start from an empty outbox: only this test's events
         connection.execute(text("TRUNCATE users, events.outbox CASCADE"))
     engine.dispose()
-    server = Server(
-        tmp_path,
-        clean_env(
-            DATABASE_URL=POSTGRES_URL,
-            KAFKA_BOOTSTRAP_SERVERS=KAFKA,
-            JWT_SECRET="e2e-secret-that-is-long-enough-0123456789",
-        ),
-        "--kafka-group-prefix",
-        f"e2e-{uuid.uuid4().hex[:8]}-",
-    )
+    server = on_kafka(tmp_path, f"e2e-{uuid.uuid4().hex[:8]}-")
     try:
-        server.wait_for_log('"message": "source ready"', count=sum(1 for t in TRIGGERS if t.topic))
+        server.wait_for_sources()
         yield server
     finally:
         server.stop()
@@ -239,6 +254,26 @@ def test_through_kafka_a_completed_recurring_tasks_next_occurrence_shows_within_
 ):
     sign_up(on_postgres_and_kafka)
     assert next_occurrence_delay(on_postgres_and_kafka) < 1.0
+
+
+def test_a_dev_server_killed_and_started_again_has_every_source_ready_within_thirty_seconds(
+    tmp_path: Path, postgres_migrated: str
+) -> None:
+    need("kafka", bool(KAFKA), "TEST_KAFKA_BOOTSTRAP_SERVERS is not set")
+    prefix = f"e2e-{uuid.uuid4().hex[:8]}-"
+    first = on_kafka(tmp_path / "first", prefix)
+    try:
+        first.wait_for_sources()
+    finally:
+        first.process.kill()  # its members never leave: the groups drop them after a session
+        first.process.wait()
+    began = time.monotonic()
+    again = on_kafka(tmp_path / "again", prefix)
+    try:
+        again.wait_for_sources(timeout_s=30)
+        assert time.monotonic() - began < 30
+    finally:
+        again.stop()
 
 
 def test_a_declared_body_over_the_limit_is_refused_at_once_not_awaited(embedded: Server) -> None:

@@ -16,7 +16,6 @@ from test_dev_server import Server, clean_env, sign_up
 
 from resend_standin import API_KEY, ResendStandIn
 from support import KAFKA, need
-from taskai.triggers import TRIGGERS
 
 
 def remind_at(server: Server, title: str, seconds: float) -> dict:
@@ -86,9 +85,7 @@ def on_postgres_kafka_and_resend(
     watchdog.start()
     try:
         try:
-            server.wait_for_log(
-                '"message": "source ready"', count=sum(1 for t in TRIGGERS if t.topic)
-            )
+            server.wait_for_sources()
         finally:
             watchdog.cancel()
         yield server

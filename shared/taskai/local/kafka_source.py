@@ -90,6 +90,7 @@ class KafkaSourceBridge:
         dead_letters = KafkaProducer(
             bootstrap_servers=self.bootstrap_servers.split(","), acks="all", **CLIENT_TUNING
         )
+        await_partitions(consumer, dead_letters, self.topic, self.stopped)
         unordered = Unordered(self, dead_letters) if self.parallelism > 1 else None
         ordered = Ordered(self)
         try:
@@ -185,6 +186,28 @@ class KafkaSourceBridge:
         """Ask run() to stop; records not yet delivered stay uncommitted, delivered again on the
         next start."""
         self.stopped.set()
+
+
+def await_partitions(consumer: Any, producer: Any, topic: str, stopped: threading.Event) -> None:
+    """Block until the subscribed consumer knows `topic`'s partitions, or `stopped` is set;
+    never raises. The producer's topic lookup makes the topic where the broker creates topics
+    on first use (the consumer's own all-topics lookup would not), and may block up to its
+    `max_block_ms` (60 s) while Kafka is unreachable.
+
+    The group's first assignment then covers the partitions. Joining earlier hands out an empty
+    assignment, and the rejoin that the arriving metadata sets off can strand a kafka-python
+    3.0.12 consumer for good (no partitions, heartbeat off) when a poll() times out inside it:
+    the source never became ready.
+    """
+    from kafka.errors import KafkaError
+
+    while not stopped.is_set():
+        try:
+            if producer.partitions_for(topic) and consumer.partitions_for_topic(topic):
+                return
+        except KafkaError as e:  # no broker yet: wait for it, as poll() would
+            log.debug("topic metadata not yet known", extra={"topic": topic, "error": str(e)})
+        stopped.wait(0.1)
 
 
 def commit(consumer: Any, offsets: dict[Any, int]) -> bool:
