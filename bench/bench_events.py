@@ -86,7 +86,8 @@ def serve_recurrence(database_url: str, token: str, work: Path):  # type: ignore
         "DATABASE_URL": database_url,
         "EVENTS_TOKEN": token,
         "BENCH_ARRIVALS": str(arrivals),
-        "PYTHONPATH": str(ROOT / "bench"),
+        # this checkout's library, not the installed one: a baseline checkout measures its own
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "shared"), str(ROOT / "bench")]),
     }
     argv = [
         sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",

@@ -19,7 +19,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from taskai.adapters.cloudevents_io import from_kafka, http_request, kafka_record
+from taskai.adapters.cloudevents_io import from_kafka, http_of_kafka, http_request, kafka_record
 from taskai.adapters.http_delivery import Delivery, SinkClient, deliver
 from taskai.adapters.kafka_bus import CLIENT_TUNING
 
@@ -115,8 +115,9 @@ class KafkaSourceBridge:
 
     def handle(self, record: Any, dead_letters: Any, client: SinkClient | None = None) -> bool:
         """Deliver one record, or dead-letter it; False when stopped before either happened."""
-        event = self.event_of(record)
-        headers, body = http_request(event)
+        # a task event goes out without an SDK event object (a fifth of the stand-in's CPU)
+        request = http_of_kafka(record.headers or [], record.value)
+        headers, body = request or http_request(self.event_of(record))
         status = self.deliver({**headers, **self.credential}, body, client)
         if status is None:
             return False
@@ -125,6 +126,7 @@ class KafkaSourceBridge:
                 self.delivered += 1
                 return True
             self.dead_lettered += 1
+        event = self.event_of(record)
         log.error(
             "dead letter",
             extra={
