@@ -13,6 +13,9 @@ the writers (as in the tasks function):
 Run (services from scripts/postgres and scripts/kafka):
   python bench/bench_events.py --database-url "$(scripts/postgres url)" \
       --kafka "$(scripts/kafka bootstrap)" [--events 5000] [--rate 100] [--seconds 15] [--profile]
+It measures the library and functions of the checkout it is run from (its `shared/` goes first
+on every process's path, its `functions/` are the cwd's): for a baseline, copy this file into
+another checkout and run it there, from that checkout's folder, back to back with this one.
 """
 
 from __future__ import annotations
