@@ -13,6 +13,9 @@ the writers (as in the tasks function):
 Run (services from scripts/postgres and scripts/kafka):
   python bench/bench_events.py --database-url "$(scripts/postgres url)" \
       --kafka "$(scripts/kafka bootstrap)" [--events 5000] [--rate 100] [--seconds 15] [--profile]
+It measures the library and functions of the checkout it is run from (its `shared/` goes first
+on every process's path, its `functions/` are the cwd's): for a baseline, copy this file into
+another checkout and run it there, from that checkout's folder, back to back with this one.
 """
 
 from __future__ import annotations
@@ -86,7 +89,8 @@ def serve_recurrence(database_url: str, token: str, work: Path):  # type: ignore
         "DATABASE_URL": database_url,
         "EVENTS_TOKEN": token,
         "BENCH_ARRIVALS": str(arrivals),
-        "PYTHONPATH": str(ROOT / "bench"),
+        # this checkout's library, not the installed one: a baseline checkout measures its own
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "shared"), str(ROOT / "bench")]),
     }
     argv = [
         sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
@@ -335,7 +339,9 @@ def main() -> None:
             source, stop_source = start_source(url, args.kafka, args.parallelism)
             try:
                 user_id = new_user(bootstrap.uow)
-                bootstrap.relay_now()  # the registration's events are not part of the figures
+                # the registration's commit kicked the background relay: its events are not
+                # part of the figures (a relay_now() here would race that pass: RelayBusy)
+                bootstrap.relay().idle.wait(60)
                 profile = profiler(args, server, source.pid, work)
                 results = {
                     "burst": burst(args, arrivals, user_id, profile),

@@ -81,6 +81,26 @@ def from_kafka(headers: Iterable[tuple[str, bytes]], value: bytes | None) -> Clo
     return event
 
 
+REQUIRED_HEADERS = ("ce_id", "ce_source", "ce_type")
+
+
+def http_of_kafka(
+    headers: Iterable[tuple[str, bytes]], value: bytes | None
+) -> tuple[dict[str, str], bytes] | None:
+    """`http_request(from_kafka(headers, value))` without building the event: a binary-mode
+    CloudEvents 1.0 record's `ce_*` headers and content type as HTTP headers, its value as the
+    body; None when the record is no such event (the SDK then decides what it is)."""
+    fields = {name.lower(): raw for name, raw in headers}
+    if fields.get("ce_specversion") != b"1.0" or "ce_datacontenttype" in fields:
+        return None
+    if not all(fields.get(name) for name in REQUIRED_HEADERS):
+        return None
+    out = {f"ce-{name[3:]}": raw.decode() for name, raw in fields.items() if name[:3] == "ce_"}
+    if (content_type := fields.get("content-type")) is not None:
+        out["content-type"] = content_type.decode()
+    return out, value or b""
+
+
 def kafka_record(
     event: Any, key: bytes | None
 ) -> tuple[bytes | None, bytes, list[tuple[str, bytes]]]:
