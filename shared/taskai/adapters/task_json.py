@@ -38,8 +38,9 @@ sub = orm.tasks.alias("sub_json")
 ZONE = "zone"  # the bound parameter naming the owner's IANA zone
 
 
-def body(dialect: str) -> ColumnElement[str]:
-    """The task's TaskPublic JSON text (recurrence null), times in the zone bound as :zone."""
+def body(dialect: str) -> ColumnElement[Any]:
+    """The task's TaskPublic JSON (recurrence null), times in the zone bound as :zone: json on
+    PostgreSQL (cast it to text to read it as such), JSON text on SQLite."""
     zone = bindparam(ZONE, type_=String)
     pg = dialect == "postgresql"
     build, arr = (func.json_build_object, _pg_array) if pg else (func.json_object, _lite_array)
@@ -97,8 +98,7 @@ def body(dialect: str) -> ColumnElement[str]:
         "subtask_count": select(func.count()).where(of_task).scalar_subquery(),
         "completed_subtask_count": select(func.count()).where(of_task, done).scalar_subquery(),
     }
-    built = build(*(part for name, value in fields.items() for part in (_sql(name), value)))
-    return cast(built, Text) if pg else built
+    return build(*(part for name, value in fields.items() for part in (_sql(name), value)))
 
 
 def text_id(dialect: str, column: ColumnElement[Any]) -> ColumnElement[str]:
