@@ -117,70 +117,71 @@ FROM (SELECT """
 TASK_BODY = r"""json_build_object('id', tasks.tasks.id, 'title', tasks.tasks.title, 'description',
   tasks.tasks.description, 'status', tasks.tasks.status, 'priority', CASE tasks.tasks.priority
   WHEN 0 THEN 'low' WHEN 1 THEN 'medium' WHEN 2 THEN 'high' WHEN 3 THEN 'urgent' END, 'due_date',
-  (to_char(timezone(:zone::VARCHAR, tasks.tasks.due_at), 'YYYY-MM-DD"T"HH24:MI:SS') || CASE WHEN
+  (to_char(timezone(owner_zone.zone, tasks.tasks.due_at), 'YYYY-MM-DD"T"HH24:MI:SS') || CASE WHEN
   (date_trunc('second', tasks.tasks.due_at) = tasks.tasks.due_at) THEN '' ELSE
-  to_char(timezone(:zone::VARCHAR, tasks.tasks.due_at), '.US') END) || CASE WHEN
-  (timezone(:zone::VARCHAR, tasks.tasks.due_at) - timezone('UTC', tasks.tasks.due_at) = interval
-  '0') THEN 'Z' WHEN (timezone(:zone::VARCHAR, tasks.tasks.due_at) - timezone('UTC',
-  tasks.tasks.due_at) < interval '0') THEN '-' || to_char(interval '0' - (timezone(:zone::VARCHAR,
-  tasks.tasks.due_at) - timezone('UTC', tasks.tasks.due_at)), 'HH24:MI') ELSE '+' ||
-  to_char(timezone(:zone::VARCHAR, tasks.tasks.due_at) - timezone('UTC', tasks.tasks.due_at),
-  'HH24:MI') END, 'tags', coalesce((SELECT json_agg(json_build_object('id', tasks.tags.id, 'name',
-  tasks.tags.name, 'color', tasks.tags.color) ORDER BY tasks.tags.key) AS json_agg_1
+  to_char(timezone(owner_zone.zone, tasks.tasks.due_at), '.US') END) || CASE WHEN
+  (timezone(owner_zone.zone, tasks.tasks.due_at) - timezone('UTC', tasks.tasks.due_at) = interval
+  '0') THEN 'Z' WHEN (timezone(owner_zone.zone, tasks.tasks.due_at) - timezone('UTC',
+  tasks.tasks.due_at) < interval '0') THEN '-' || to_char(interval '0' -
+  (timezone(owner_zone.zone, tasks.tasks.due_at) - timezone('UTC', tasks.tasks.due_at)),
+  'HH24:MI') ELSE '+' || to_char(timezone(owner_zone.zone, tasks.tasks.due_at) - timezone('UTC',
+  tasks.tasks.due_at), 'HH24:MI') END, 'tags', coalesce((SELECT json_agg(json_build_object('id',
+  tasks.tags.id, 'name', tasks.tags.name, 'color', tasks.tags.color) ORDER BY tasks.tags.key) AS
+  json_agg_1
 FROM tasks.task_tags JOIN tasks.tags ON tasks.tags.id = tasks.task_tags.tag_id
 WHERE tasks.task_tags.task_id = tasks.tasks.id), '[]'::json), 'recurrence', NULL, 'series_id',
   tasks.tasks.series_id, 'occurrence', tasks.tasks.occurrence, 'skipped', tasks.tasks.skipped,
   'reminders', coalesce((SELECT json_agg(json_build_object('id', tasks.reminders.id,
-  'minutes_before', tasks.reminders.minutes_before, 'at', (to_char(timezone(:zone::VARCHAR,
+  'minutes_before', tasks.reminders.minutes_before, 'at', (to_char(timezone(owner_zone.zone,
   tasks.reminders.at), 'YYYY-MM-DD"T"HH24:MI:SS') || CASE WHEN (date_trunc('second',
-  tasks.reminders.at) = tasks.reminders.at) THEN '' ELSE to_char(timezone(:zone::VARCHAR,
-  tasks.reminders.at), '.US') END) || CASE WHEN (timezone(:zone::VARCHAR, tasks.reminders.at) -
-  timezone('UTC', tasks.reminders.at) = interval '0') THEN 'Z' WHEN (timezone(:zone::VARCHAR,
+  tasks.reminders.at) = tasks.reminders.at) THEN '' ELSE to_char(timezone(owner_zone.zone,
+  tasks.reminders.at), '.US') END) || CASE WHEN (timezone(owner_zone.zone, tasks.reminders.at) -
+  timezone('UTC', tasks.reminders.at) = interval '0') THEN 'Z' WHEN (timezone(owner_zone.zone,
   tasks.reminders.at) - timezone('UTC', tasks.reminders.at) < interval '0') THEN '-' ||
-  to_char(interval '0' - (timezone(:zone::VARCHAR, tasks.reminders.at) - timezone('UTC',
-  tasks.reminders.at)), 'HH24:MI') ELSE '+' || to_char(timezone(:zone::VARCHAR,
+  to_char(interval '0' - (timezone(owner_zone.zone, tasks.reminders.at) - timezone('UTC',
+  tasks.reminders.at)), 'HH24:MI') ELSE '+' || to_char(timezone(owner_zone.zone,
   tasks.reminders.at) - timezone('UTC', tasks.reminders.at), 'HH24:MI') END, 'fire_at',
-  (to_char(timezone(:zone::VARCHAR, tasks.reminders.fire_at), 'YYYY-MM-DD"T"HH24:MI:SS') || CASE
+  (to_char(timezone(owner_zone.zone, tasks.reminders.fire_at), 'YYYY-MM-DD"T"HH24:MI:SS') || CASE
   WHEN (date_trunc('second', tasks.reminders.fire_at) = tasks.reminders.fire_at) THEN '' ELSE
-  to_char(timezone(:zone::VARCHAR, tasks.reminders.fire_at), '.US') END) || CASE WHEN
-  (timezone(:zone::VARCHAR, tasks.reminders.fire_at) - timezone('UTC', tasks.reminders.fire_at) =
-  interval '0') THEN 'Z' WHEN (timezone(:zone::VARCHAR, tasks.reminders.fire_at) - timezone('UTC',
-  tasks.reminders.fire_at) < interval '0') THEN '-' || to_char(interval '0' -
-  (timezone(:zone::VARCHAR, tasks.reminders.fire_at) - timezone('UTC', tasks.reminders.fire_at)),
-  'HH24:MI') ELSE '+' || to_char(timezone(:zone::VARCHAR, tasks.reminders.fire_at) -
+  to_char(timezone(owner_zone.zone, tasks.reminders.fire_at), '.US') END) || CASE WHEN
+  (timezone(owner_zone.zone, tasks.reminders.fire_at) - timezone('UTC', tasks.reminders.fire_at) =
+  interval '0') THEN 'Z' WHEN (timezone(owner_zone.zone, tasks.reminders.fire_at) -
+  timezone('UTC', tasks.reminders.fire_at) < interval '0') THEN '-' || to_char(interval '0' -
+  (timezone(owner_zone.zone, tasks.reminders.fire_at) - timezone('UTC', tasks.reminders.fire_at)),
+  'HH24:MI') ELSE '+' || to_char(timezone(owner_zone.zone, tasks.reminders.fire_at) -
   timezone('UTC', tasks.reminders.fire_at), 'HH24:MI') END, 'status', tasks.reminders.status)
   ORDER BY tasks.reminders.created_at) AS json_agg_2
 FROM tasks.reminders
 WHERE tasks.reminders.task_id = tasks.tasks.id), '[]'::json), 'created_at',
-  (to_char(timezone(:zone::VARCHAR, tasks.tasks.created_at), 'YYYY-MM-DD"T"HH24:MI:SS') || CASE
+  (to_char(timezone(owner_zone.zone, tasks.tasks.created_at), 'YYYY-MM-DD"T"HH24:MI:SS') || CASE
   WHEN (date_trunc('second', tasks.tasks.created_at) = tasks.tasks.created_at) THEN '' ELSE
-  to_char(timezone(:zone::VARCHAR, tasks.tasks.created_at), '.US') END) || CASE WHEN
-  (timezone(:zone::VARCHAR, tasks.tasks.created_at) - timezone('UTC', tasks.tasks.created_at) =
-  interval '0') THEN 'Z' WHEN (timezone(:zone::VARCHAR, tasks.tasks.created_at) - timezone('UTC',
+  to_char(timezone(owner_zone.zone, tasks.tasks.created_at), '.US') END) || CASE WHEN
+  (timezone(owner_zone.zone, tasks.tasks.created_at) - timezone('UTC', tasks.tasks.created_at) =
+  interval '0') THEN 'Z' WHEN (timezone(owner_zone.zone, tasks.tasks.created_at) - timezone('UTC',
   tasks.tasks.created_at) < interval '0') THEN '-' || to_char(interval '0' -
-  (timezone(:zone::VARCHAR, tasks.tasks.created_at) - timezone('UTC', tasks.tasks.created_at)),
-  'HH24:MI') ELSE '+' || to_char(timezone(:zone::VARCHAR, tasks.tasks.created_at) -
+  (timezone(owner_zone.zone, tasks.tasks.created_at) - timezone('UTC', tasks.tasks.created_at)),
+  'HH24:MI') ELSE '+' || to_char(timezone(owner_zone.zone, tasks.tasks.created_at) -
   timezone('UTC', tasks.tasks.created_at), 'HH24:MI') END, 'updated_at',
-  (to_char(timezone(:zone::VARCHAR, tasks.tasks.updated_at), 'YYYY-MM-DD"T"HH24:MI:SS') || CASE
+  (to_char(timezone(owner_zone.zone, tasks.tasks.updated_at), 'YYYY-MM-DD"T"HH24:MI:SS') || CASE
   WHEN (date_trunc('second', tasks.tasks.updated_at) = tasks.tasks.updated_at) THEN '' ELSE
-  to_char(timezone(:zone::VARCHAR, tasks.tasks.updated_at), '.US') END) || CASE WHEN
-  (timezone(:zone::VARCHAR, tasks.tasks.updated_at) - timezone('UTC', tasks.tasks.updated_at) =
-  interval '0') THEN 'Z' WHEN (timezone(:zone::VARCHAR, tasks.tasks.updated_at) - timezone('UTC',
+  to_char(timezone(owner_zone.zone, tasks.tasks.updated_at), '.US') END) || CASE WHEN
+  (timezone(owner_zone.zone, tasks.tasks.updated_at) - timezone('UTC', tasks.tasks.updated_at) =
+  interval '0') THEN 'Z' WHEN (timezone(owner_zone.zone, tasks.tasks.updated_at) - timezone('UTC',
   tasks.tasks.updated_at) < interval '0') THEN '-' || to_char(interval '0' -
-  (timezone(:zone::VARCHAR, tasks.tasks.updated_at) - timezone('UTC', tasks.tasks.updated_at)),
-  'HH24:MI') ELSE '+' || to_char(timezone(:zone::VARCHAR, tasks.tasks.updated_at) -
+  (timezone(owner_zone.zone, tasks.tasks.updated_at) - timezone('UTC', tasks.tasks.updated_at)),
+  'HH24:MI') ELSE '+' || to_char(timezone(owner_zone.zone, tasks.tasks.updated_at) -
   timezone('UTC', tasks.tasks.updated_at), 'HH24:MI') END, 'completed_at',
-  (to_char(timezone(:zone::VARCHAR, tasks.tasks.completed_at), 'YYYY-MM-DD"T"HH24:MI:SS') || CASE
+  (to_char(timezone(owner_zone.zone, tasks.tasks.completed_at), 'YYYY-MM-DD"T"HH24:MI:SS') || CASE
   WHEN (date_trunc('second', tasks.tasks.completed_at) = tasks.tasks.completed_at) THEN '' ELSE
-  to_char(timezone(:zone::VARCHAR, tasks.tasks.completed_at), '.US') END) || CASE WHEN
-  (timezone(:zone::VARCHAR, tasks.tasks.completed_at) - timezone('UTC', tasks.tasks.completed_at)
-  = interval '0') THEN 'Z' WHEN (timezone(:zone::VARCHAR, tasks.tasks.completed_at) -
+  to_char(timezone(owner_zone.zone, tasks.tasks.completed_at), '.US') END) || CASE WHEN
+  (timezone(owner_zone.zone, tasks.tasks.completed_at) - timezone('UTC', tasks.tasks.completed_at)
+  = interval '0') THEN 'Z' WHEN (timezone(owner_zone.zone, tasks.tasks.completed_at) -
   timezone('UTC', tasks.tasks.completed_at) < interval '0') THEN '-' || to_char(interval '0' -
-  (timezone(:zone::VARCHAR, tasks.tasks.completed_at) - timezone('UTC',
-  tasks.tasks.completed_at)), 'HH24:MI') ELSE '+' || to_char(timezone(:zone::VARCHAR,
+  (timezone(owner_zone.zone, tasks.tasks.completed_at) - timezone('UTC',
+  tasks.tasks.completed_at)), 'HH24:MI') ELSE '+' || to_char(timezone(owner_zone.zone,
   tasks.tasks.completed_at) - timezone('UTC', tasks.tasks.completed_at), 'HH24:MI') END, 'notes',
   NULL, 'all_day', tasks.tasks.all_day, 'due_on', CASE WHEN (tasks.tasks.all_day AND
-  tasks.tasks.due_at IS NOT NULL) THEN to_char(timezone(:zone::VARCHAR, tasks.tasks.due_at),
+  tasks.tasks.due_at IS NOT NULL) THEN to_char(timezone(owner_zone.zone, tasks.tasks.due_at),
   'YYYY-MM-DD') END, 'project_id', tasks.tasks.project_id, 'section_id', tasks.tasks.section_id,
   'parent_id', tasks.tasks.parent_id, 'position', tasks.tasks.position, 'subtask_count', (SELECT
   count(*) AS count_2
@@ -209,7 +210,8 @@ WHERE tasks.tags.user_id = :uid::UUID AND tasks.tags.key IN ('work'::VARCHAR) GR
 FROM tasks.projects
 WHERE tasks.projects.user_id = :uid::UUID AND tasks.projects.archived)) ORDER BY
   coalesce(tasks.tasks.due_at, '{NEVER}'::TIMESTAMP WITH TIME ZONE) ASC, tasks.tasks.id ASC
- LIMIT 51::INTEGER) AS cut JOIN tasks.tasks ON tasks.tasks.id = cut.id ORDER BY n) AS page;
+ LIMIT 51::INTEGER) AS cut JOIN tasks.tasks ON tasks.tasks.id = cut.id JOIN (SELECT :zone::VARCHAR
+  AS zone) AS owner_zone ON true ORDER BY n) AS page;
 ROLLBACK;
 """
 SEARCH_SQL = rf"""\set u random(1, :users)
@@ -241,7 +243,8 @@ WHERE tasks.tasks.user_id = :uid::UUID AND ts_match_vq(tasks.tasks.search_vector
   (websearch_to_tsquery('english'::regconfig, ''::VARCHAR) && (to_tsquery('english'::regconfig,
   :prefix::VARCHAR) || to_tsquery('simple'::regconfig, :prefix::VARCHAR))), 32::INTEGER) AS
   NUMERIC(12, 6)), 6::INTEGER) DESC, tasks.tasks.id DESC
- LIMIT 21::INTEGER) AS cut JOIN tasks.tasks ON tasks.tasks.id = cut.id ORDER BY n) AS page;
+ LIMIT 21::INTEGER) AS cut JOIN tasks.tasks ON tasks.tasks.id = cut.id JOIN (SELECT :zone::VARCHAR
+  AS zone) AS owner_zone ON true ORDER BY n) AS page;
 ROLLBACK;
 """
 PGBENCH_SCRIPTS = {

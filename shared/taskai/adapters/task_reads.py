@@ -127,7 +127,9 @@ def _view_statement(dialect: str) -> Select[Any]:
             t.recurrence_rule,
             t.recurrence_anchor,
             t.recurrence_ended_reason,
-        ).where(t.id == bindparam("task_id"), t.user_id == bindparam("user_id"))
+        ).select_from(task_json.with_zone(orm.tasks)).where(
+            t.id == bindparam("task_id"), t.user_id == bindparam("user_id")
+        )
     return _views[dialect]
 
 
@@ -163,7 +165,7 @@ def _paged(dialect: str, cut: Select[Any], descending: bool) -> Select[Any]:
     task_id = task_json.text_id(dialect, t.id).label("id")
     page = (
         select(body, task_id, found.c.sort_key, n, *recurrence)
-        .select_from(found.join(orm.tasks, t.id == found.c.id))
+        .select_from(task_json.with_zone(found.join(orm.tasks, t.id == found.c.id)))
         .order_by(n)  # SQLite aggregates in this order (3.40 has no ORDER BY in aggregates)
         .subquery("page")
     )
