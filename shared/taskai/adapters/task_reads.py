@@ -1,7 +1,8 @@
 """The hot reads (list, search, get) as one Core statement each, answering with the API's JSON
-built by the database (task_json): a row is a task's TaskPublic text, handed to the client as it
-is, with no ORM entity, UUID, datetime or pydantic model on the way. The export (`every`) still
-reads rows as TaskViews, with tags and reminders as JSON aggregated in SQL.
+built by the database (task_json) and handed to the client as it is, with no ORM entity, UUID,
+datetime or pydantic model on the way: `get` reads the task's row, a page one row holding the
+JSON array of its tasks and what its cursor needs (Python iterates no row). The export
+(`every`) still reads rows as TaskViews, with tags and reminders as JSON aggregated in SQL.
 
 Each statement is built once per shape and reused with bound parameters: `get` has one shape
 per dialect; a page is cut by a small "which tasks, in what order" statement (the filters and
