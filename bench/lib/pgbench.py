@@ -63,24 +63,10 @@ def columns(table: Any, prefix: str) -> str:
 TAG_COLUMNS = columns(orm.tags, "tasks.tags")
 USER_COLUMNS = columns(orm.users, "users")
 TASK_INSERT_COLUMNS = ", ".join(c.name for c in orm.tasks.columns)
-READ_COLUMNS = ", ".join(f"tasks.tasks.{c}" for c in (
-    "id", "title", "description", "status", "priority", "due_at", "recurrence_rule",
-    "recurrence_anchor", "recurrence_ended_reason", "series_id", "occurrence", "skipped",
-    "created_at", "updated_at", "completed_at"))
 # The caller's account (token version, zone, language), read first in the request's transaction.
 CALLER = f"""SELECT {USER_COLUMNS}
   FROM users WHERE users.id = :uid::UUID;
 """
-# The read model's row: a task with its tags and reminders aggregated as JSON (task_reads).
-READ_ROW = f"""SELECT {READ_COLUMNS},
-       (SELECT json_agg(json_build_array(tasks.tags.id, tasks.tags.name, tasks.tags.key,
-                                         tasks.tags.color))
-          FROM tasks.task_tags JOIN tasks.tags ON tasks.tags.id = tasks.task_tags.tag_id
-         WHERE tasks.task_tags.task_id = tasks.tasks.id) AS tags,
-       (SELECT json_agg(json_build_array(tasks.reminders.id, tasks.reminders.minutes_before,
-                                         tasks.reminders.at, tasks.reminders.fire_at,
-                                         tasks.reminders.status, tasks.reminders.created_at))
-          FROM tasks.reminders WHERE tasks.reminders.task_id = tasks.tasks.id) AS reminders"""
 OUTBOX_DATA = json.dumps({"task": {  # about the size of a TaskCreated event's data
     "id": str(uuid.UUID(int=0)), "user_id": str(uuid.UUID(int=0)),
     "title": "Review quarterly invoice draft",
@@ -118,38 +104,147 @@ VALUES (gen_random_uuid()::VARCHAR, 'task-events'::VARCHAR, :task_id::VARCHAR,
 RETURNING events.outbox.position;
 COMMIT;
 """
+# A list or search page is one statement answering one row (task_reads.page): the JSON array of
+# the page's task bodies (task_json.body, times in the owner's zone), the cursor's last key and
+# id, and the page's recurring tasks; :size is the page's limit, the cut asks for one row more.
+PAGE_HEAD = r"""
+SELECT CAST(json_agg(page.body ORDER BY page.n) FILTER (WHERE page.n <= :size) AS TEXT) AS anon_1,
+  count(*) AS count_1, max(CASE WHEN (page.n = :size) THEN page.sort_key END) AS max_1, max(CASE
+  WHEN (page.n = :size) THEN page.id END) AS max_2, json_agg(json_build_array(page.n,
+  page.recurrence_rule, page.recurrence_anchor, page.recurrence_ended_reason)) FILTER (WHERE
+  page.n <= :size AND page.recurrence_rule IS NOT NULL) AS anon_2
+FROM (SELECT """
+TASK_BODY = r"""json_build_object('id', tasks.tasks.id, 'title', tasks.tasks.title, 'description',
+  tasks.tasks.description, 'status', tasks.tasks.status, 'priority', CASE tasks.tasks.priority
+  WHEN 0 THEN 'low' WHEN 1 THEN 'medium' WHEN 2 THEN 'high' WHEN 3 THEN 'urgent' END, 'due_date',
+  (to_char(timezone(owner_zone.zone, tasks.tasks.due_at), 'YYYY-MM-DD"T"HH24:MI:SS') || CASE WHEN
+  (date_trunc('second', tasks.tasks.due_at) = tasks.tasks.due_at) THEN '' ELSE
+  to_char(timezone(owner_zone.zone, tasks.tasks.due_at), '.US') END) || CASE WHEN
+  (timezone(owner_zone.zone, tasks.tasks.due_at) - timezone('UTC', tasks.tasks.due_at) = interval
+  '0') THEN 'Z' WHEN (timezone(owner_zone.zone, tasks.tasks.due_at) - timezone('UTC',
+  tasks.tasks.due_at) < interval '0') THEN '-' || to_char(interval '0' -
+  (timezone(owner_zone.zone, tasks.tasks.due_at) - timezone('UTC', tasks.tasks.due_at)),
+  'HH24:MI') ELSE '+' || to_char(timezone(owner_zone.zone, tasks.tasks.due_at) - timezone('UTC',
+  tasks.tasks.due_at), 'HH24:MI') END, 'tags', coalesce((SELECT json_agg(json_build_object('id',
+  tasks.tags.id, 'name', tasks.tags.name, 'color', tasks.tags.color) ORDER BY tasks.tags.key) AS
+  json_agg_1
+FROM tasks.task_tags JOIN tasks.tags ON tasks.tags.id = tasks.task_tags.tag_id
+WHERE tasks.task_tags.task_id = tasks.tasks.id), '[]'::json), 'recurrence', NULL, 'series_id',
+  tasks.tasks.series_id, 'occurrence', tasks.tasks.occurrence, 'skipped', tasks.tasks.skipped,
+  'reminders', coalesce((SELECT json_agg(json_build_object('id', tasks.reminders.id,
+  'minutes_before', tasks.reminders.minutes_before, 'at', (to_char(timezone(owner_zone.zone,
+  tasks.reminders.at), 'YYYY-MM-DD"T"HH24:MI:SS') || CASE WHEN (date_trunc('second',
+  tasks.reminders.at) = tasks.reminders.at) THEN '' ELSE to_char(timezone(owner_zone.zone,
+  tasks.reminders.at), '.US') END) || CASE WHEN (timezone(owner_zone.zone, tasks.reminders.at) -
+  timezone('UTC', tasks.reminders.at) = interval '0') THEN 'Z' WHEN (timezone(owner_zone.zone,
+  tasks.reminders.at) - timezone('UTC', tasks.reminders.at) < interval '0') THEN '-' ||
+  to_char(interval '0' - (timezone(owner_zone.zone, tasks.reminders.at) - timezone('UTC',
+  tasks.reminders.at)), 'HH24:MI') ELSE '+' || to_char(timezone(owner_zone.zone,
+  tasks.reminders.at) - timezone('UTC', tasks.reminders.at), 'HH24:MI') END, 'fire_at',
+  (to_char(timezone(owner_zone.zone, tasks.reminders.fire_at), 'YYYY-MM-DD"T"HH24:MI:SS') || CASE
+  WHEN (date_trunc('second', tasks.reminders.fire_at) = tasks.reminders.fire_at) THEN '' ELSE
+  to_char(timezone(owner_zone.zone, tasks.reminders.fire_at), '.US') END) || CASE WHEN
+  (timezone(owner_zone.zone, tasks.reminders.fire_at) - timezone('UTC', tasks.reminders.fire_at) =
+  interval '0') THEN 'Z' WHEN (timezone(owner_zone.zone, tasks.reminders.fire_at) -
+  timezone('UTC', tasks.reminders.fire_at) < interval '0') THEN '-' || to_char(interval '0' -
+  (timezone(owner_zone.zone, tasks.reminders.fire_at) - timezone('UTC', tasks.reminders.fire_at)),
+  'HH24:MI') ELSE '+' || to_char(timezone(owner_zone.zone, tasks.reminders.fire_at) -
+  timezone('UTC', tasks.reminders.fire_at), 'HH24:MI') END, 'status', tasks.reminders.status)
+  ORDER BY tasks.reminders.created_at) AS json_agg_2
+FROM tasks.reminders
+WHERE tasks.reminders.task_id = tasks.tasks.id), '[]'::json), 'created_at',
+  (to_char(timezone(owner_zone.zone, tasks.tasks.created_at), 'YYYY-MM-DD"T"HH24:MI:SS') || CASE
+  WHEN (date_trunc('second', tasks.tasks.created_at) = tasks.tasks.created_at) THEN '' ELSE
+  to_char(timezone(owner_zone.zone, tasks.tasks.created_at), '.US') END) || CASE WHEN
+  (timezone(owner_zone.zone, tasks.tasks.created_at) - timezone('UTC', tasks.tasks.created_at) =
+  interval '0') THEN 'Z' WHEN (timezone(owner_zone.zone, tasks.tasks.created_at) - timezone('UTC',
+  tasks.tasks.created_at) < interval '0') THEN '-' || to_char(interval '0' -
+  (timezone(owner_zone.zone, tasks.tasks.created_at) - timezone('UTC', tasks.tasks.created_at)),
+  'HH24:MI') ELSE '+' || to_char(timezone(owner_zone.zone, tasks.tasks.created_at) -
+  timezone('UTC', tasks.tasks.created_at), 'HH24:MI') END, 'updated_at',
+  (to_char(timezone(owner_zone.zone, tasks.tasks.updated_at), 'YYYY-MM-DD"T"HH24:MI:SS') || CASE
+  WHEN (date_trunc('second', tasks.tasks.updated_at) = tasks.tasks.updated_at) THEN '' ELSE
+  to_char(timezone(owner_zone.zone, tasks.tasks.updated_at), '.US') END) || CASE WHEN
+  (timezone(owner_zone.zone, tasks.tasks.updated_at) - timezone('UTC', tasks.tasks.updated_at) =
+  interval '0') THEN 'Z' WHEN (timezone(owner_zone.zone, tasks.tasks.updated_at) - timezone('UTC',
+  tasks.tasks.updated_at) < interval '0') THEN '-' || to_char(interval '0' -
+  (timezone(owner_zone.zone, tasks.tasks.updated_at) - timezone('UTC', tasks.tasks.updated_at)),
+  'HH24:MI') ELSE '+' || to_char(timezone(owner_zone.zone, tasks.tasks.updated_at) -
+  timezone('UTC', tasks.tasks.updated_at), 'HH24:MI') END, 'completed_at',
+  (to_char(timezone(owner_zone.zone, tasks.tasks.completed_at), 'YYYY-MM-DD"T"HH24:MI:SS') || CASE
+  WHEN (date_trunc('second', tasks.tasks.completed_at) = tasks.tasks.completed_at) THEN '' ELSE
+  to_char(timezone(owner_zone.zone, tasks.tasks.completed_at), '.US') END) || CASE WHEN
+  (timezone(owner_zone.zone, tasks.tasks.completed_at) - timezone('UTC', tasks.tasks.completed_at)
+  = interval '0') THEN 'Z' WHEN (timezone(owner_zone.zone, tasks.tasks.completed_at) -
+  timezone('UTC', tasks.tasks.completed_at) < interval '0') THEN '-' || to_char(interval '0' -
+  (timezone(owner_zone.zone, tasks.tasks.completed_at) - timezone('UTC',
+  tasks.tasks.completed_at)), 'HH24:MI') ELSE '+' || to_char(timezone(owner_zone.zone,
+  tasks.tasks.completed_at) - timezone('UTC', tasks.tasks.completed_at), 'HH24:MI') END, 'notes',
+  NULL, 'all_day', tasks.tasks.all_day, 'due_on', CASE WHEN (tasks.tasks.all_day AND
+  tasks.tasks.due_at IS NOT NULL) THEN to_char(timezone(owner_zone.zone, tasks.tasks.due_at),
+  'YYYY-MM-DD') END, 'project_id', tasks.tasks.project_id, 'section_id', tasks.tasks.section_id,
+  'parent_id', tasks.tasks.parent_id, 'position', tasks.tasks.position, 'subtask_count', (SELECT
+  count(*) AS count_2
+FROM tasks.tasks AS sub_json
+WHERE sub_json.parent_id = tasks.tasks.id), 'completed_subtask_count', (SELECT count(*) AS count_3
+FROM tasks.tasks AS sub_json
+WHERE sub_json.parent_id = tasks.tasks.id AND sub_json.status = 'completed'::VARCHAR)) AS body, """
 LIST_SQL = rf"""\set u random(1, :users)
-SELECT user_id AS uid, ids FROM bench.list_pages WHERE u = :u \gset
+\set size 50
+SELECT user_id AS uid, ids, (SELECT timezone FROM users WHERE users.id = user_id) AS zone
+  FROM bench.list_pages WHERE u = :u \gset
 BEGIN;
-{CALLER}{READ_ROW},
-       coalesce(tasks.tasks.due_at, '{NEVER}'::TIMESTAMP WITH TIME ZONE) AS coalesce_1
-  FROM tasks.tasks
- WHERE tasks.tasks.user_id = :uid::UUID AND tasks.tasks.status IN ('pending'::VARCHAR)
-   AND tasks.tasks.priority IN (2::SMALLINT)
-   AND tasks.tasks.id IN (SELECT tasks.task_tags.task_id
-                            FROM tasks.task_tags JOIN tasks.tags
-                              ON tasks.tags.id = tasks.task_tags.tag_id
-                           WHERE tasks.tags.user_id = :uid::UUID
-                             AND tasks.tags.key IN ('work'::VARCHAR)
-                           GROUP BY tasks.task_tags.task_id)
- ORDER BY coalesce(tasks.tasks.due_at, '{NEVER}'::TIMESTAMP WITH TIME ZONE) ASC,
-          tasks.tasks.id ASC
- LIMIT 51;
+{CALLER}{PAGE_HEAD}{TASK_BODY}
+  CAST(tasks.tasks.id AS TEXT) AS id, cut.sort_key AS sort_key, row_number() OVER (ORDER BY
+  cut.sort_key ASC, cut.id ASC) AS n, tasks.tasks.recurrence_rule AS recurrence_rule,
+  tasks.tasks.recurrence_anchor AS recurrence_anchor, tasks.tasks.recurrence_ended_reason AS
+  recurrence_ended_reason
+FROM (SELECT tasks.tasks.id AS id, coalesce(tasks.tasks.due_at, '{NEVER}'::TIMESTAMP WITH TIME
+  ZONE) AS sort_key
+FROM tasks.tasks
+WHERE tasks.tasks.user_id = :uid::UUID AND tasks.tasks.status IN ('pending'::VARCHAR) AND
+  tasks.tasks.priority IN (2::SMALLINT) AND tasks.tasks.id IN (SELECT tasks.task_tags.task_id
+FROM tasks.task_tags JOIN tasks.tags ON tasks.tags.id = tasks.task_tags.tag_id
+WHERE tasks.tags.user_id = :uid::UUID AND tasks.tags.key IN ('work'::VARCHAR) GROUP BY
+  tasks.task_tags.task_id) AND (tasks.tasks.project_id NOT IN (SELECT tasks.projects.id
+FROM tasks.projects
+WHERE tasks.projects.user_id = :uid::UUID AND tasks.projects.archived)) ORDER BY
+  coalesce(tasks.tasks.due_at, '{NEVER}'::TIMESTAMP WITH TIME ZONE) ASC, tasks.tasks.id ASC
+ LIMIT 51::INTEGER) AS cut JOIN tasks.tasks ON tasks.tasks.id = cut.id JOIN (SELECT :zone::VARCHAR
+  AS zone) AS owner_zone ON true ORDER BY n) AS page;
 ROLLBACK;
 """
-RANK = ("round(CAST(ts_rank_cd(tasks.tasks.search_vector, websearch_to_tsquery("
-        "'english'::regconfig, :word::VARCHAR)) AS NUMERIC(12, 6)), 6)")
 SEARCH_SQL = rf"""\set u random(1, :users)
 \set w random(1, :nwords)
-SELECT user_id AS uid, word, ids FROM bench.search_pages WHERE u = :u AND w = :w \gset
+\set size 20
+SELECT user_id AS uid, word, word || ':*' AS prefix, ids,
+       (SELECT timezone FROM users WHERE users.id = user_id) AS zone
+  FROM bench.search_pages WHERE u = :u AND w = :w \gset
 BEGIN;
-{CALLER}{READ_ROW},
-       {RANK} AS round_1
-  FROM tasks.tasks
- WHERE tasks.tasks.user_id = :uid::UUID
-   AND (tasks.tasks.search_vector @@ websearch_to_tsquery('english'::regconfig, :word::VARCHAR))
- ORDER BY {RANK} DESC, tasks.tasks.id DESC
- LIMIT 21;
+{CALLER}{PAGE_HEAD}{TASK_BODY}
+  CAST(tasks.tasks.id AS TEXT) AS id, cut.sort_key AS sort_key, row_number() OVER (ORDER BY
+  cut.sort_key DESC, cut.id DESC) AS n, tasks.tasks.recurrence_rule AS recurrence_rule,
+  tasks.tasks.recurrence_anchor AS recurrence_anchor, tasks.tasks.recurrence_ended_reason AS
+  recurrence_ended_reason
+FROM (SELECT tasks.tasks.id AS id, round(CAST(CASE WHEN (tasks.tasks.search_vector @@
+  websearch_to_tsquery('english'::regconfig, :word::VARCHAR)) THEN 1::INTEGER ELSE 0::INTEGER END
+  + ts_rank_cd(tasks.tasks.search_vector, websearch_to_tsquery('english'::regconfig,
+  :word::VARCHAR) || (websearch_to_tsquery('english'::regconfig, ''::VARCHAR) &&
+  (to_tsquery('english'::regconfig, :prefix::VARCHAR) || to_tsquery('simple'::regconfig,
+  :prefix::VARCHAR))), 32::INTEGER) AS NUMERIC(12, 6)), 6::INTEGER) AS sort_key
+FROM tasks.tasks
+WHERE tasks.tasks.user_id = :uid::UUID AND ts_match_vq(tasks.tasks.search_vector,
+  websearch_to_tsquery('english'::regconfig, :word::VARCHAR) ||
+  (websearch_to_tsquery('english'::regconfig, ''::VARCHAR) && (to_tsquery('english'::regconfig,
+  :prefix::VARCHAR) || to_tsquery('simple'::regconfig, :prefix::VARCHAR)))) ORDER BY
+  round(CAST(CASE WHEN (tasks.tasks.search_vector @@ websearch_to_tsquery('english'::regconfig,
+  :word::VARCHAR)) THEN 1::INTEGER ELSE 0::INTEGER END + ts_rank_cd(tasks.tasks.search_vector,
+  websearch_to_tsquery('english'::regconfig, :word::VARCHAR) ||
+  (websearch_to_tsquery('english'::regconfig, ''::VARCHAR) && (to_tsquery('english'::regconfig,
+  :prefix::VARCHAR) || to_tsquery('simple'::regconfig, :prefix::VARCHAR))), 32::INTEGER) AS
+  NUMERIC(12, 6)), 6::INTEGER) DESC, tasks.tasks.id DESC
+ LIMIT 21::INTEGER) AS cut JOIN tasks.tasks ON tasks.tasks.id = cut.id JOIN (SELECT :zone::VARCHAR
+  AS zone) AS owner_zone ON true ORDER BY n) AS page;
 ROLLBACK;
 """
 PGBENCH_SCRIPTS = {

@@ -57,8 +57,8 @@ def list_tasks(call: Call) -> flask.Response:
     InvalidInput, 409 Conflict for a cursor of another sort."""
     query = call.query(s.TaskListParams).task_query()
     page = service.list_tasks(uow=call.uow(), user_id=call.user_id, query=query, now=call.now)
-    items = ",".join(page.items)  # each task's JSON, as the database built it
-    return raw_json(f'{{"items":[{items}],"next_cursor":{json.dumps(page.next_cursor)}}}')
+    cursor = json.dumps(page.next_cursor)
+    return raw_json(f'{{"items":{page.items},"next_cursor":{cursor}}}')  # the database's JSON
 
 
 @api.handles("getTask")

@@ -425,8 +425,8 @@ class TaskRepository(Protocol):
         """One of the user's tasks, its row held until commit when `lock`; raises NotFound."""
 
     def page(self, user_id: uuid.UUID, query: TaskQuery, *, now: datetime) -> Page:
-        """One page of the user's tasks, read only: each the TaskPublic JSON text, times in
-        `query.zone`; raises InvalidInput or Conflict for a bad cursor."""
+        """One page of the user's tasks, read only: the JSON array text of their TaskPublic,
+        times in `query.zone`; raises InvalidInput or Conflict for a bad cursor."""
 
     def view(self, user_id: uuid.UUID, task_id: uuid.UUID, zone: tzinfo) -> str | Task:
         """One of the user's tasks as its TaskPublic JSON text in `zone`, read only; raises

@@ -514,7 +514,8 @@ class TaskRepository:
         self.session.delete(task)
 
     def page(self, user_id: uuid.UUID, query: TaskQuery, *, now: datetime) -> Page:
-        """One page of TaskPublic JSON texts in `query.zone`, built in SQL (see task_reads)."""
+        """One page as the JSON array text of TaskPublic in `query.zone`, built in SQL (see
+        task_reads)."""
         return task_reads.page(self.session, user_id, query, now=now)
 
     def view(self, user_id: uuid.UUID, task_id: uuid.UUID, zone: tzinfo) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -13,6 +14,8 @@ from taskai.domain.users import MAX_PASSWORD_BYTES
 from taskai.errors import Unauthorized
 
 ALGORITHM = "HS256"
+LEEWAY = 5  # seconds of clock skew allowed on a token's times
+VERIFIED = 4096  # tokens found good kept per process, so a client's next request skips PyJWT
 
 
 @cache
@@ -62,6 +65,7 @@ class TokenIssuer:
     def __init__(self, *, secret: str, issuer: str, audience: str, ttl_seconds: int) -> None:
         self.secret, self.issuer, self.audience = secret, issuer, audience
         self.ttl_seconds = ttl_seconds
+        self._verified: dict[str, tuple[uuid.UUID, int, float]] = {}  # token: (sub, ver, exp)
 
     def issue(self, user_id: uuid.UUID, *, now: datetime, version: int = 0) -> str:
         """A token for `user_id`, valid while the account's token version is `version`."""
@@ -79,7 +83,22 @@ class TokenIssuer:
         return jwt.encode(claims, self.secret, algorithm=ALGORITHM)
 
     def verify(self, token: str) -> tuple[uuid.UUID, int]:
-        """The user id the token was issued to and its token version; else Unauthorized."""
+        """The user id the token was issued to and its token version; else Unauthorized. A token
+        found good before is only checked for expiry again (its signature and claims hold)."""
+        found = self._verified.get(token)
+        if found is None:
+            found = self._decode(token)
+            if len(self._verified) >= VERIFIED:
+                self._verified.clear()
+            self._verified[token] = found
+        user_id, version, expires = found
+        if time.time() > expires + LEEWAY:
+            raise Unauthorized("token expired")
+        return user_id, version
+
+    def _decode(self, token: str) -> tuple[uuid.UUID, int, float]:
+        """(user id, token version, expiry in Unix seconds) of a token PyJWT finds good now;
+        else Unauthorized."""
         import jwt
 
         try:
@@ -90,12 +109,12 @@ class TokenIssuer:
                 audience=self.audience,
                 issuer=self.issuer,
                 options={"require": ["exp", "iat", "iss", "aud", "sub"]},
-                leeway=5,
+                leeway=LEEWAY,
             )
             version = claims.get("ver", 0)
             if type(version) is not int:
                 raise ValueError("token version must be a number")
-            return uuid.UUID(claims["sub"]), version
+            return uuid.UUID(claims["sub"]), version, float(claims["exp"])
         except jwt.ExpiredSignatureError as e:
             raise Unauthorized("token expired") from e
         except (jwt.InvalidTokenError, ValueError) as e:

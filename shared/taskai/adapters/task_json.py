@@ -25,6 +25,7 @@ from sqlalchemy import (
     func,
     literal_column,
     select,
+    true,
     type_coerce,
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
@@ -36,11 +37,16 @@ from taskai.domain.vocabulary import TaskStatus
 t, tt, g, r = orm.tasks.c, orm.task_tags.c, orm.tags.c, orm.reminders.c
 sub = orm.tasks.alias("sub_json")
 ZONE = "zone"  # the bound parameter naming the owner's IANA zone
+# The zone bound once, as a one-row FROM the body's times read: a statement that names it in
+# each of its dozens of times binds (and pg8000 converts) the same parameter dozens of times.
+OWNER_ZONE = select(bindparam(ZONE, type_=String).label("zone")).subquery("owner_zone")
 
 
-def body(dialect: str) -> ColumnElement[str]:
-    """The task's TaskPublic JSON text (recurrence null), times in the zone bound as :zone."""
-    zone = bindparam(ZONE, type_=String)
+def body(dialect: str) -> ColumnElement[Any]:
+    """The task's TaskPublic JSON (recurrence null), times in the zone bound as :zone: json on
+    PostgreSQL (cast it to text to read it as such), JSON text on SQLite. The statement joins
+    OWNER_ZONE (see with_zone)."""
+    zone = OWNER_ZONE.c.zone
     pg = dialect == "postgresql"
     build, arr = (func.json_build_object, _pg_array) if pg else (func.json_object, _lite_array)
     iso = (lambda c: _pg_iso(c, zone)) if pg else (lambda c: func.local_iso(c, zone))
@@ -97,8 +103,12 @@ def body(dialect: str) -> ColumnElement[str]:
         "subtask_count": select(func.count()).where(of_task).scalar_subquery(),
         "completed_subtask_count": select(func.count()).where(of_task, done).scalar_subquery(),
     }
-    built = build(*(part for name, value in fields.items() for part in (_sql(name), value)))
-    return cast(built, Text) if pg else built
+    return build(*(part for name, value in fields.items() for part in (_sql(name), value)))
+
+
+def with_zone(source: Any) -> Any:
+    """`source` (a table or join holding the tasks) joined to the one row of OWNER_ZONE."""
+    return source.join(OWNER_ZONE, true())
 
 
 def text_id(dialect: str, column: ColumnElement[Any]) -> ColumnElement[str]:
@@ -142,7 +152,7 @@ def _pg_array(item: Any, source: Any, where: Any, order: Any) -> ColumnElement[A
 def _lite_array(item: Any, source: Any, where: Any, order: Any) -> ColumnElement[Any]:
     """SQLite's JSON array of `item` over `source` rows matching `where`, by `order`."""
     rows = select(item.label("item")).select_from(source).where(where).order_by(order)
-    ordered = rows.correlate(orm.tasks).subquery()
+    ordered = rows.correlate(orm.tasks, OWNER_ZONE).subquery()
     return func.json(select(func.json_group_array(func.json(ordered.c.item))).scalar_subquery())
 
 

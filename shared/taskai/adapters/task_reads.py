@@ -1,7 +1,8 @@
 """The hot reads (list, search, get) as one Core statement each, answering with the API's JSON
-built by the database (task_json): a row is a task's TaskPublic text, handed to the client as it
-is, with no ORM entity, UUID, datetime or pydantic model on the way. The export (`every`) still
-reads rows as TaskViews, with tags and reminders as JSON aggregated in SQL.
+built by the database (task_json) and handed to the client as it is, with no ORM entity, UUID,
+datetime or pydantic model on the way: `get` reads the task's row, a page one row holding the
+JSON array of its tasks and what its cursor needs (Python iterates no row). The export
+(`every`) still reads rows as TaskViews, with tags and reminders as JSON aggregated in SQL.
 
 Each statement is built once per shape and reused with bound parameters: `get` has one shape
 per dialect; a page is cut by a small "which tasks, in what order" statement (the filters and
@@ -17,7 +18,19 @@ from datetime import UTC, datetime, tzinfo
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, literal, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Text,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+    tuple_,
+)
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 from sqlalchemy.util import LRUCache
 
@@ -93,6 +106,7 @@ def _aggregated(dialect: str) -> tuple[ColumnElement[Any], ...]:
 
 
 SHAPES = 500  # distinct page shapes kept compiled per process (filter and sort combinations)
+PAGE_SIZE = "page_size"  # the bound parameter of how many tasks a page shows
 _views: dict[str, Select[Any]] = {}
 _pages: LRUCache[tuple[str, Any], tuple[Select[Any], list[str]]] = LRUCache(SHAPES)
 
@@ -103,54 +117,103 @@ def _with_task_columns(dialect: str, cut: Select[Any]) -> Select[Any]:
     return cut.with_only_columns(*columns)
 
 
-def _with_body(dialect: str, cut: Select[Any]) -> Select[Any]:
-    """`cut` selecting the id, the task's JSON body (task_json) and its recurrence, then its own
-    columns after its first (the id)."""
-    recurrence = (t.recurrence_rule, t.recurrence_anchor, t.recurrence_ended_reason)
-    body = task_json.body(dialect).label("body")
-    task_id = task_json.text_id(dialect, t.id).label("id")  # for the cursor: text will do
-    return cut.with_only_columns(task_id, body, *recurrence, *cut.selected_columns[1:])
-
-
 def _view_statement(dialect: str) -> Select[Any]:
-    """The get statement of `dialect`, with :task_id, :user_id and :zone bound (built once)."""
+    """The get statement of `dialect` (the task's id, JSON text and recurrence), with :task_id,
+    :user_id and :zone bound (built once)."""
     if dialect not in _views:
-        _views[dialect] = _with_body(dialect, select(t.id)).where(
+        body = task_json.body(dialect)
+        _views[dialect] = select(
+            task_json.text_id(dialect, t.id),
+            cast(body, Text) if dialect == "postgresql" else body,
+            t.recurrence_rule,
+            t.recurrence_anchor,
+            t.recurrence_ended_reason,
+        ).select_from(task_json.with_zone(orm.tasks)).where(
             t.id == bindparam("task_id"), t.user_id == bindparam("user_id")
         )
     return _views[dialect]
 
 
-def _page_statement(dialect: str, cut: Select[Any]) -> tuple[Select[Any], dict[str, Any]]:
-    """The page statement for `cut` (SELECT id, sort key ... ORDER BY ... LIMIT), built once per
-    shape of `cut` with the task's JSON body in front of its sort key, and the parameters that
-    give it this cut's values."""
+def _page_statement(
+    dialect: str, cut: Select[Any], descending: bool
+) -> tuple[Select[Any], dict[str, Any]]:
+    """The page statement for `cut` (SELECT id, sort_key ... ORDER BY ... LIMIT), built once
+    per shape of `cut` (see _paged), and the parameters that give it this cut's values."""
     key = cut._generate_cache_key()  # the shape, and this request's values in a fixed order
     if key is None:  # a construct SQLAlchemy cannot cache: built for this request alone
-        return _with_body(dialect, cut), {}
+        return _paged(dialect, cut, descending), {}
     shape = (dialect, key.key)
     found = _pages.get(shape)
     if found is None:
-        found = (_with_body(dialect, cut), [bp.key for bp in key.bindparams])
+        found = (_paged(dialect, cut, descending), [bp.key for bp in key.bindparams])
         _pages[shape] = found
     stmt, names = found
     return stmt, {name: bp.effective_value for name, bp in zip(names, key.bindparams, strict=True)}
 
 
+def _paged(dialect: str, cut: Select[Any], descending: bool) -> Select[Any]:
+    """`cut`, a page and one row more by (sort_key, id) up or down (`descending`), as one row:
+    the JSON array text of the first :page_size tasks' bodies (NULL on PostgreSQL when none),
+    how many rows the cut found, the sort key and text id of the page's last task, and
+    [n, rule, anchor, ended] of its recurring tasks (n from 1; NULL when none), so that no row
+    is read or parsed per task."""
+    found = cut.subquery("cut")
+    columns = (found.c.sort_key, found.c.id)
+    order = [c.desc() for c in columns] if descending else [c.asc() for c in columns]
+    n = func.row_number().over(order_by=order).label("n")
+    recurrence = (t.recurrence_rule, t.recurrence_anchor, t.recurrence_ended_reason)
+    body = task_json.body(dialect).label("body")
+    task_id = task_json.text_id(dialect, t.id).label("id")
+    page = (
+        select(body, task_id, found.c.sort_key, n, *recurrence)
+        .select_from(task_json.with_zone(found.join(orm.tasks, t.id == found.c.id)))
+        .order_by(n)  # SQLite aggregates in this order (3.40 has no ORDER BY in aggregates)
+        .subquery("page")
+    )
+    shown, last = page.c.n <= bindparam(PAGE_SIZE), page.c.n == bindparam(PAGE_SIZE)
+    recurring = (page.c.n, page.c.recurrence_rule, page.c.recurrence_anchor,
+                 page.c.recurrence_ended_reason)
+    items: ColumnElement[Any]
+    if dialect == "postgresql":
+        items = cast(func.json_agg(aggregate_order_by(page.c.body, page.c.n)).filter(shown), Text)
+        rules = func.json_agg(func.json_build_array(*recurring))
+    else:
+        items = func.json_group_array(func.json(page.c.body)).filter(shown)
+        rules = func.json_group_array(func.json_array(*recurring))
+    return select(
+        items,
+        func.count(),
+        func.max(case((last, page.c.sort_key))),
+        func.max(case((last, page.c.id))),
+        rules.filter(shown, page.c.recurrence_rule.is_not(None)),
+    )
+
+
 def finish(row: Sequence[Any]) -> str:
-    """A row of (id, body, rule, anchor, ended reason, ...) as the task's JSON text: the body
-    itself, or for a recurring task the body with its recurrence and the rule in words."""
-    _, text, rule, anchor, ended = row[:5]
+    """A row of (id, body, rule, anchor, ended reason) as the task's JSON text: the body itself,
+    or for a recurring task the body with its recurrence and the rule in words."""
+    _, text, rule, anchor, ended = row
     if rule is None:
         return str(text)
     task = json.loads(text)
-    task["recurrence"] = {
-        "rule": rule,
-        "anchor": anchor,
-        "text": _describe(rule, anchor),
-        "ended_reason": ended,
-    }
+    task["recurrence"] = _recurrence(rule, anchor, ended)
     return json.dumps(task, separators=(",", ":"), ensure_ascii=False)
+
+
+def _finish_page(items: str, recurring: list[list[Any]]) -> str:
+    """A page's JSON array text with each recurring task's recurrence, [n, rule, anchor, ended]
+    naming the n-th task from 1; the text itself when none recurs."""
+    if not recurring:
+        return items
+    tasks = json.loads(items)
+    for n, rule, anchor, ended in recurring:
+        tasks[n - 1]["recurrence"] = _recurrence(rule, anchor, ended)
+    return json.dumps(tasks, separators=(",", ":"), ensure_ascii=False)
+
+
+def _recurrence(rule: str, anchor: str, ended: str | None) -> dict[str, Any]:
+    """RecurrencePublic of a rule and its anchor, the rule in English words."""
+    return {"rule": rule, "anchor": anchor, "text": _describe(rule, anchor), "ended_reason": ended}
 
 
 @lru_cache(maxsize=1024)
@@ -229,8 +292,8 @@ def view(session: Session, user_id: uuid.UUID, task_id: uuid.UUID, zone: tzinfo)
 
 def page(session: Session, user_id: uuid.UUID, query: TaskQuery, *, now: datetime) -> Page:
     """One page of the user's tasks matching `query` (filtered, searched and ordered by
-    task_search's rules) as TaskPublic JSON texts with times in `query.zone`, and the cursor
-    of the next page."""
+    task_search's rules) as the JSON array text of their TaskPublic, times in `query.zone`, and
+    the cursor of the next page."""
     dialect = session.get_bind().dialect.name
     stmt = select(t.id).where(t.user_id == user_id, *filters(query, user_id, now, dialect))
     rank: ColumnElement[Any] | None = None
@@ -247,16 +310,15 @@ def page(session: Session, user_id: uuid.UUID, query: TaskQuery, *, now: datetim
         )
         stmt = stmt.where(position < after if descending else position > after)
     order = (key.desc(), t.id.desc()) if descending else (key.asc(), t.id.asc())
-    stmt = stmt.add_columns(key).order_by(*order).limit(query.limit + 1)
-    page_stmt, params = _page_statement(dialect, stmt)
+    stmt = stmt.add_columns(key.label("sort_key")).order_by(*order).limit(query.limit + 1)
+    page_stmt, params = _page_statement(dialect, stmt, descending)
     params[task_json.ZONE] = zone_name(query.zone)
-    rows = session.connection().execute(page_stmt, params).all()
-    items = [finish(row) for row in rows[: query.limit]]
-    cursor = None
-    if len(rows) > query.limit:
-        last = rows[query.limit - 1]
-        cursor = encode_cursor(sort, descending, last[-1], last[0])
-    return Page(items=items, next_cursor=cursor)
+    params[PAGE_SIZE] = query.limit
+    items, found, last_key, last_id, recurring = session.connection().execute(
+        page_stmt, params
+    ).one()
+    cursor = encode_cursor(sort, descending, last_key, last_id) if found > query.limit else None
+    return Page(items=_finish_page(items or "[]", _json(recurring)), next_cursor=cursor)
 
 
 # Import and export (issue 17): every task of a user, a page at a time, for the export stream.

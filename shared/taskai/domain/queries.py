@@ -52,7 +52,8 @@ def default_sort(text: str | None, *, in_place: bool = False) -> SortKey:
 
 @dataclass
 class Page:
-    """One page of results and the cursor of the next one (None at the end)."""
+    """One page of results (a list, or the JSON array text a store built of them) and the
+    cursor of the next one (None at the end)."""
 
-    items: list = field(default_factory=list)
+    items: list | str = field(default_factory=list)
     next_cursor: str | None = None
