@@ -5,8 +5,10 @@ Workers and threads: one worker per usable core (Python runs one thread at a tim
 so a process per core is what uses the machine), 8 threads each (a thread waiting on the
 database, a lock, bcrypt or the network leaves the core to another), plus one per live stream it
 may hold (STREAM_MAX_PER_PROCESS): a stream keeps its thread for up to a minute, mostly asleep,
-and must never take the threads the other requests need. The app is loaded once in
-the master and forked, so workers start warm. Gunicorn listens on the public port and on the
+and must never take the threads the other requests need. The master loads only what the first
+request needs — the function answering /health, and the web app — and forks; each worker
+loads the other functions in a background thread (or on their first request), so the server
+answers in well under a second. Gunicorn listens on the public port and on the
 loopback event port; a request is routed by the port it arrived on, never by its Host header.
 Every worker subscribes its event functions to its own in-process bus (its relay publishes
 there); one worker at a time — the holder of an flock — runs the PingSource ticker and, with
@@ -29,6 +31,7 @@ from taskai.local.devserver import (
     EVENT_PREFIX,
     HTTP_FUNCTIONS,
     EventRouter,
+    LazyApp,
     Router,
     build_app,
     error_message,
@@ -120,7 +123,11 @@ class Server(BaseApplication):
             error_message(status, reason, message)
         )
         bootstrap.process_secret()  # made before the fork: every worker admits the same senders
-        self.app = PortRouter(build_app(web_cache=True))
+        router = build_app(web_cache=True)
+        for app in (router.owner("/health"), router.static):  # shared by the forked workers
+            if isinstance(app, LazyApp):
+                app.warm()
+        self.app = PortRouter(router)
         return self.app
 
     def when_ready(self, arbiter: Any) -> None:
@@ -140,8 +147,10 @@ class Server(BaseApplication):
         )
 
     def post_worker_init(self, worker: Any) -> None:
-        """Gunicorn hook in each new worker: its in-process bus, and a turn to lead the sources."""
+        """Gunicorn hook in each new worker: the functions not loaded yet, its in-process bus,
+        and a turn to lead the sources."""
         assert self.app is not None
+        threading.Thread(target=self.app.public.warm, name="warm-up", daemon=True).start()
         subscribe_to_bus(self.app.public)
         threading.Thread(target=self.lead, name="sources-leader", daemon=True).start()
 
