@@ -7,12 +7,12 @@ database, a lock, bcrypt or the network leaves the core to another), plus one pe
 may hold (STREAM_MAX_PER_PROCESS): a stream keeps its thread for up to a minute, mostly asleep,
 and must never take the threads the other requests need. The master loads only what the first
 request needs — the function answering /health, and the web app — and forks; each worker
-loads the other functions in a background thread (or on their first request), so the server
-answers in well under a second. Gunicorn listens on the public port and on the
-loopback event port; a request is routed by the port it arrived on, never by its Host header.
-Every worker subscribes its event functions to its own in-process bus (its relay publishes
-there); one worker at a time — the holder of an flock — runs the PingSource ticker and, with
-Kafka, the KafkaSource stand-ins.
+loads the other functions in a background thread once it has answered its first request (or
+on their own first request), so that answer waits on nothing else. Gunicorn listens on the
+public port and on the loopback event port; a request is routed by the port it arrived on,
+never by its Host header. Every worker subscribes its event functions to its own in-process
+bus (its relay publishes there); one worker at a time — the holder of an flock — runs the
+PingSource ticker and, with Kafka, the KafkaSource stand-ins.
 """
 
 from __future__ import annotations
@@ -103,6 +103,7 @@ class Server(BaseApplication):
             "worker_tmp_dir": "/dev/shm" if os.path.isdir("/dev/shm") else None,
             "when_ready": self.when_ready,
             "post_worker_init": self.post_worker_init,
+            "post_request": self.post_request,
             "worker_exit": self.worker_exit,
             "child_exit": self.child_exit,
             "on_exit": self.on_exit,
@@ -147,12 +148,19 @@ class Server(BaseApplication):
         )
 
     def post_worker_init(self, worker: Any) -> None:
-        """Gunicorn hook in each new worker: the functions not loaded yet, its in-process bus,
-        and a turn to lead the sources."""
+        """Gunicorn hook in each new worker: its in-process bus, and a turn to lead the sources."""
         assert self.app is not None
-        threading.Thread(target=self.app.public.warm, name="warm-up", daemon=True).start()
         subscribe_to_bus(self.app.public)
         threading.Thread(target=self.lead, name="sources-leader", daemon=True).start()
+
+    def post_request(self, worker: Any, req: Any, environ: Any, resp: Any) -> None:
+        """Gunicorn hook after each request in a worker: after its first, load the functions
+        not loaded yet in a background thread (so that first answer never shares the worker
+        with those imports)."""
+        if not getattr(worker, "taskai_warming", False):
+            worker.taskai_warming = True
+            assert self.app is not None
+            threading.Thread(target=self.app.public.warm, name="warm-up", daemon=True).start()
 
     def lead(self) -> None:
         """Wait for the leader's flock (held until this worker exits), then run the sources."""
