@@ -18,11 +18,13 @@ What it measures, per store (SQLite, then PostgreSQL with --database-url) and pe
   4. RSS after the load, then a table: successful req/s (2xx), TaskAI/Vikunja ratio, p50/p99,
      errors, start -> first 200, RSS idle and after load; JSON in bench/results/peer.json.
 
-TaskAI runs as a user runs it today: `taskai dev` on SQLite (embedded) and the tasks function
-under the functions-framework CLI (gunicorn, WORKERS x THREADS) on PostgreSQL, where the bench
-migrates the database first as `taskai migrate` would. --taskai-cmd replaces both, e.g.
---taskai-cmd '{bin}/taskai serve --port {port}' ({python}, {bin}, {root}, {port} are filled in;
-DATABASE_URL is set only for PostgreSQL, DATA_DIR for SQLite, JWT_SECRET always).
+TaskAI runs as a user runs it: `taskai serve` (gunicorn, a worker per core), on SQLite
+(embedded) and on PostgreSQL, where the bench migrates the database first as `taskai migrate`
+would. --taskai-cmd replaces both, e.g. the tasks function alone under functions-framework:
+--taskai-cmd '{python} -m functions_framework --target tasks --source
+{root}/functions/tasks/main.py --port {port}' ({python}, {bin}, {root}, {port} are filled in;
+DATABASE_URL is set only for PostgreSQL, DATA_DIR for SQLite, JWT_SECRET always; WORKERS and
+THREADS from --workers/--threads, which only functions-framework reads).
 
 Run (from the repository root, with the project's venv; PostgreSQL databases named
 <database>_taskai and <database>_vikunja are created and dropped, so the name must contain
@@ -81,11 +83,8 @@ from taskai.config import Settings
 PHASES = ("list", "search", "create")  # reads first, on the seed as it was made
 LABELS = tuple(TAGS)  # 12 names
 SEARCH_WORDS = [VOCABULARY[rank] for rank in SEARCH_RANKS]
-TASKAI_COMMANDS = {
-    "sqlite": "{bin}/taskai dev --host 127.0.0.1 --port {port} --events-port 0",
-    "postgresql": "{python} -m functions_framework --target tasks --source "
-                  "{root}/functions/tasks/main.py --host 127.0.0.1 --port {port}",
-}
+SERVE = "{bin}/taskai serve --host 127.0.0.1 --port {port} --events-port 0"
+TASKAI_COMMANDS = {"sqlite": SERVE, "postgresql": SERVE}
 
 
 @dataclass(frozen=True)
@@ -472,7 +471,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--stores", type=lambda v: v.split(","), default=None,
                         help="sqlite,postgresql (default: both, postgresql only with a URL)")
     parser.add_argument("--taskai-cmd", help="TaskAI's start command ({python}, {bin}, {root}, "
-                        "{port}); default `taskai dev` on SQLite, functions-framework on PG")
+                        "{port}); default `taskai serve` on both stores")
     parser.add_argument("--tasks", type=int, default=5000, help="tasks to seed (default 5000)")
     parser.add_argument("--clients", type=int, default=16, help="wrk connections (default 16)")
     parser.add_argument("--wrk-threads", type=int, default=2, help="wrk -t (default 2)")
@@ -480,8 +479,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=3, help="seconds of warm-up per run")
     parser.add_argument("--phases", type=lambda v: v.split(","), default=list(PHASES),
                         help="comma-separated subset of list,search,create (in that order)")
-    parser.add_argument("--workers", type=int, default=2, help="WORKERS for gunicorn (default 2)")
-    parser.add_argument("--threads", type=int, default=16, help="THREADS per worker (default 16)")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="WORKERS, for a functions-framework --taskai-cmd (default 2)")
+    parser.add_argument("--threads", type=int, default=16,
+                        help="THREADS per worker, for a functions-framework --taskai-cmd "
+                             "(default 16)")
     parser.add_argument("--log-level", default="INFO", help="TaskAI's LOG_LEVEL (default INFO)")
     parser.add_argument("--seed", type=int, default=1, help="random seed of the tasks")
     parser.add_argument("--force-drop", action="store_true",

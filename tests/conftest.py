@@ -66,6 +66,7 @@ def gateway() -> Any:
     from taskai.triggers import TRIGGERS
 
     router = build_app()
+    router.warm()  # every function imported now, as a server's warm-up does, not mid-test
     for trigger in TRIGGERS:
         if trigger.topic:
             bootstrap.bus().subscribe(

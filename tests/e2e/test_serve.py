@@ -138,6 +138,24 @@ def test_sixteen_concurrent_creates_all_succeed(served: Server) -> None:
     assert len(served.call("GET", "/api/tasks?limit=100")[1]["items"]) == 64  # type: ignore[index]
 
 
+def test_list_and_search_answer_while_another_process_holds_sqlites_write_lock(
+    served: Server, tmp_path: Path
+) -> None:
+    sign_up(served)
+    assert served.call("POST", "/api/tasks", {"title": "Call the plumber"})[0] == 201
+    holder = sqlite3.connect(tmp_path / "var" / "taskai.db", isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # the write turn, as a long write of another worker
+        began = time.monotonic()
+        assert titles(served, "") == ["Call the plumber"]
+        assert titles(served, "?q=plumber") == ["Call the plumber"]
+        assert time.monotonic() - began < 5.0  # not queued behind the writer (busy timeout 10 s)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert served.call("POST", "/api/tasks", {"title": "Fix the sink"})[0] == 201
+
+
 def stored_revision(data_dir: Path) -> str:
     with sqlite3.connect(data_dir / "taskai.db") as db:
         return str(db.execute("SELECT version_num FROM alembic_version").fetchone()[0])

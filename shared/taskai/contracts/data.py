@@ -38,6 +38,7 @@ class EventData(BaseModel):
     model_config = ConfigDict(
         extra="ignore",
         frozen=True,
+        defer_build=True,  # built on first use: a process that never validates one skips it
         use_attribute_docstrings=True,
         json_schema_extra={"additionalProperties": True},
     )

@@ -13,7 +13,8 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -56,11 +57,39 @@ def load_function(name: str) -> WSGIApp:
     return functions_framework.create_app(target=name, source=str(source), signature_type="http")
 
 
+class LazyApp:
+    """A WSGI app built on its first request, or by warm(): a server answers before it has
+    imported every function. One build at a time: functions-framework registers every source
+    as the module "main" and sets module-level state while it loads one."""
+
+    building = threading.Lock()
+
+    def __init__(self, build: Callable[[], WSGIApp]) -> None:
+        self.build = build
+        self.app: WSGIApp | None = None
+
+    def warm(self) -> WSGIApp:
+        """The app, built now if it was not yet (raises whatever building it raises)."""
+        if self.app is None:
+            with LazyApp.building:
+                if self.app is None:
+                    self.app = self.build()
+        return self.app
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        return (self.app or self.warm())(environ, start_response)
+
+
 class Router:
     """Sends each request to the function that owns its path, like the public gateway does."""
 
     def __init__(
-        self, http: dict[str, WSGIApp], events: dict[str, WSGIApp], static: WSGIApp | None = None
+        self,
+        http: Mapping[str, WSGIApp],
+        events: Mapping[str, WSGIApp],
+        static: WSGIApp | None = None,
     ) -> None:
         self.http, self.events, self.static = http, events, static
         self.prefixes = sorted(
@@ -78,6 +107,16 @@ class Router:
                 return self.http.get(function)
         return None if path == "/api" or path.startswith("/api/") else self.static
 
+    def warm(self) -> None:
+        """Build every app not built yet, now (in a background thread of a fresh server: the
+        first request to a function then finds it loaded); an app that fails is logged."""
+        for app in (*self.http.values(), *self.events.values(), self.static):
+            if isinstance(app, LazyApp):
+                try:
+                    app.warm()
+                except Exception:  # its requests will raise it again, each as a 500
+                    log.exception("a function failed to load")
+
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
@@ -92,7 +131,7 @@ class EventRouter:
     """The event functions under /_events/<name>, for the KafkaSource stand-ins only, and the
     process's Prometheus metrics at /metrics: this port is loopback-only, never the public one."""
 
-    def __init__(self, events: dict[str, WSGIApp]) -> None:
+    def __init__(self, events: Mapping[str, WSGIApp]) -> None:
         self.events = events
 
     def __call__(
@@ -115,15 +154,27 @@ class EventRouter:
 
 
 def build_app(*, web_cache: bool = False) -> Router:
-    """Every function behind one router (event functions under /_events/<name>); with
-    `web_cache`, the web app is served precompressed from $DATA_DIR/web-cache, with ETags."""
+    """Every function behind one router (event functions under /_events/<name>), each loaded
+    on its first request or by Router.warm(); with `web_cache`, the web app is served
+    precompressed from $DATA_DIR/web-cache, with ETags."""
+    from taskai.web import web_dir
+
+    http = {name: LazyApp(partial(load_function, name)) for name in HTTP_FUNCTIONS}
+    events = {t.function: LazyApp(partial(load_function, t.function)) for t in TRIGGERS}
+    static = LazyApp(partial(static_app, web_cache=web_cache)) if web_dir() else None
+    return Router(http, events, static=static)
+
+
+def static_app(*, web_cache: bool) -> WSGIApp:
+    """The web app's files: precompressed in $DATA_DIR/web-cache, with ETags (`web_cache`), or
+    read per request; raises FileNotFoundError without a web/ folder."""
     from taskai.config import get_settings
     from taskai.web import compressed_web_app, web_app
 
-    http = {name: load_function(name) for name in HTTP_FUNCTIONS}
-    events = {t.function: load_function(t.function) for t in TRIGGERS}
-    static = compressed_web_app(get_settings().data_dir / "web-cache") if web_cache else web_app()
-    return Router(http, events, static=static)
+    app = compressed_web_app(get_settings().data_dir / "web-cache") if web_cache else web_app()
+    if app is None:
+        raise FileNotFoundError("no web/ folder found")
+    return app
 
 
 def in_process(app: WSGIApp) -> Callable[[dict[str, str], bytes], int]:
@@ -236,6 +287,7 @@ def serve(
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # taskai.http logs each request
     router = build_app()
+    threading.Thread(target=router.warm, name="warm-up", daemon=True).start()
     server = make_server(host, port, router, threaded=True, request_handler=JsonErrors)
     events = make_server(
         "127.0.0.1",

@@ -5,12 +5,14 @@ Workers and threads: one worker per usable core (Python runs one thread at a tim
 so a process per core is what uses the machine), 8 threads each (a thread waiting on the
 database, a lock, bcrypt or the network leaves the core to another), plus one per live stream it
 may hold (STREAM_MAX_PER_PROCESS): a stream keeps its thread for up to a minute, mostly asleep,
-and must never take the threads the other requests need. The app is loaded once in
-the master and forked, so workers start warm. Gunicorn listens on the public port and on the
-loopback event port; a request is routed by the port it arrived on, never by its Host header.
-Every worker subscribes its event functions to its own in-process bus (its relay publishes
-there); one worker at a time — the holder of an flock — runs the PingSource ticker and, with
-Kafka, the KafkaSource stand-ins.
+and must never take the threads the other requests need. The master loads only what the first
+request needs — the function answering /health, and the web app — and forks; each worker
+loads the other functions in a background thread once it has answered its first request (or
+on their own first request), so that answer waits on nothing else. Gunicorn listens on the
+public port and on the loopback event port; a request is routed by the port it arrived on,
+never by its Host header. Every worker subscribes its event functions to its own in-process
+bus (its relay publishes there); one worker at a time — the holder of an flock — runs the
+PingSource ticker and, with Kafka, the KafkaSource stand-ins.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from taskai.local.devserver import (
     EVENT_PREFIX,
     HTTP_FUNCTIONS,
     EventRouter,
+    LazyApp,
     Router,
     build_app,
     error_message,
@@ -100,6 +103,7 @@ class Server(BaseApplication):
             "worker_tmp_dir": "/dev/shm" if os.path.isdir("/dev/shm") else None,
             "when_ready": self.when_ready,
             "post_worker_init": self.post_worker_init,
+            "post_request": self.post_request,
             "worker_exit": self.worker_exit,
             "child_exit": self.child_exit,
             "on_exit": self.on_exit,
@@ -120,7 +124,11 @@ class Server(BaseApplication):
             error_message(status, reason, message)
         )
         bootstrap.process_secret()  # made before the fork: every worker admits the same senders
-        self.app = PortRouter(build_app(web_cache=True))
+        router = build_app(web_cache=True)
+        for app in (router.owner("/health"), router.static):  # shared by the forked workers
+            if isinstance(app, LazyApp):
+                app.warm()
+        self.app = PortRouter(router)
         return self.app
 
     def when_ready(self, arbiter: Any) -> None:
@@ -144,6 +152,15 @@ class Server(BaseApplication):
         assert self.app is not None
         subscribe_to_bus(self.app.public)
         threading.Thread(target=self.lead, name="sources-leader", daemon=True).start()
+
+    def post_request(self, worker: Any, req: Any, environ: Any, resp: Any) -> None:
+        """Gunicorn hook after each request in a worker: after its first, load the functions
+        not loaded yet in a background thread (so that first answer never shares the worker
+        with those imports)."""
+        if not getattr(worker, "taskai_warming", False):
+            worker.taskai_warming = True
+            assert self.app is not None
+            threading.Thread(target=self.app.public.warm, name="warm-up", daemon=True).start()
 
     def lead(self) -> None:
         """Wait for the leader's flock (held until this worker exits), then run the sources."""
