@@ -184,6 +184,7 @@ def iso(moment: datetime) -> str:
     return f"{text}{sign}{offset // 3600:02d}:{offset % 3600 // 60:02d}"
 
 
+@lru_cache(maxsize=16_384)  # pure: a task listed again costs no datetime work
 def local_iso(stored: str | None, zone: str) -> str | None:
     """SQLite's stored UTC text (`2031-01-01 09:00:00.000000`) as ISO 8601 in IANA `zone`."""
     if stored is None:
@@ -191,6 +192,7 @@ def local_iso(stored: str | None, zone: str) -> str | None:
     return iso(datetime.fromisoformat(stored).replace(tzinfo=UTC).astimezone(_zone(zone)))
 
 
+@lru_cache(maxsize=4_096)
 def local_day(stored: str | None, zone: str) -> str | None:
     """SQLite's stored UTC text as the date (YYYY-MM-DD) it falls on in IANA `zone`."""
     if stored is None:
