@@ -149,7 +149,7 @@ def _inside_commit(
     for kind in range(cursor.kind, len(streams)):
         after = cursor.after if kind == cursor.kind else None
         found = streams[kind](
-            user_id, seq if after else seq - 1, after=after, upto=seq, limit=left + 1
+            user_id, seq if after is not None else seq - 1, after=after, upto=seq, limit=left + 1
         )
         pages[kind] = list(found[:left])
         left -= len(pages[kind])
