@@ -28,7 +28,7 @@ def stream_changes(call: Call) -> flask.Response:
     cursor = sync.parse_cursor(raw)
     settings, caller, user_id = get_settings(), call.caller(), call.user_id
 
-    def page(after: int) -> live.Page:
+    def page(after: sync.Cursor) -> live.Page:
         uow = bootstrap.uow(caller=caller, read_only=True)  # the caller is checked each time
         changes = sync.changes_since(uow=uow, user_id=user_id, cursor=after)
         assert uow.account is not None

@@ -335,9 +335,16 @@ class TagRepository(Protocol):
         """Up to `limit` tags with their task counts, most used first, names from `prefix`."""
 
     def changed_since(
-        self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
+        self,
+        user_id: uuid.UUID,
+        seq: int,
+        *,
+        after: uuid.UUID | None = None,
+        limit: int | None = None,
+        upto: int | None = None,
     ) -> list[Tag]:
-        """Tags changed after change number `seq` (and at most at `upto`), oldest first."""
+        """Tags changed after change number `seq` (or after
+        row id `after` of change `seq`; and at most at `upto`), by change then id."""
 
 
 class SavedFilterRepository(Protocol):
@@ -359,9 +366,16 @@ class SavedFilterRepository(Protocol):
         """(how many filters the user has, the highest position among them or -1)."""
 
     def changed_since(
-        self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
+        self,
+        user_id: uuid.UUID,
+        seq: int,
+        *,
+        after: uuid.UUID | None = None,
+        limit: int | None = None,
+        upto: int | None = None,
     ) -> list[SavedFilter]:
-        """Filters changed after change number `seq` (and at most at `upto`), oldest first."""
+        """Filters changed after change number `seq` (or after
+        row id `after` of change `seq`; and at most at `upto`), by change then id."""
 
 
 class ProjectRepository(Protocol):
@@ -392,9 +406,16 @@ class ProjectRepository(Protocol):
         """Every project of the user (at most MAX_PROJECTS) by position."""
 
     def changed_since(
-        self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
+        self,
+        user_id: uuid.UUID,
+        seq: int,
+        *,
+        after: uuid.UUID | None = None,
+        limit: int | None = None,
+        upto: int | None = None,
     ) -> list[Project]:
-        """Projects changed after change number `seq` (and at most at `upto`), oldest first."""
+        """Projects changed after change number `seq` (or after
+        row id `after` of change `seq`; and at most at `upto`), by change then id."""
 
 
 class SectionRepository(Protocol):
@@ -410,9 +431,16 @@ class SectionRepository(Protocol):
         """The project's sections by position."""
 
     def changed_since(
-        self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
+        self,
+        user_id: uuid.UUID,
+        seq: int,
+        *,
+        after: uuid.UUID | None = None,
+        limit: int | None = None,
+        upto: int | None = None,
     ) -> list[Section]:
-        """Sections changed after change number `seq` (and at most at `upto`), oldest first."""
+        """Sections changed after change number `seq` (or after
+        row id `after` of change `seq`; and at most at `upto`), by change then id."""
 
 
 class TaskRepository(Protocol):
@@ -444,9 +472,16 @@ class TaskRepository(Protocol):
         """Occurrence `number` of a series of the user's, if it exists."""
 
     def changed_since(
-        self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
+        self,
+        user_id: uuid.UUID,
+        seq: int,
+        *,
+        after: uuid.UUID | None = None,
+        limit: int | None = None,
+        upto: int | None = None,
     ) -> list[Task]:
-        """Tasks changed after change number `seq` (and at most at `upto`), oldest first."""
+        """Tasks changed after change number `seq` (or after
+        row id `after` of change `seq`; and at most at `upto`), by change then id."""
 
     # subtasks and manual order (#16)
     def children(self, user_id: uuid.UUID, parent_ids: Sequence[uuid.UUID]) -> list[Task]:
@@ -485,9 +520,16 @@ class TaskRepository(Protocol):
         sees them), in one statement; writes no events."""
 
     def deleted_since(
-        self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
+        self,
+        user_id: uuid.UUID,
+        seq: int,
+        *,
+        after: uuid.UUID | None = None,
+        limit: int | None = None,
+        upto: int | None = None,
     ) -> list[tuple[str, uuid.UUID, int]]:
-        """(entity, id, change number) of deletions after `seq` (and at most at `upto`)."""
+        """(entity, id, change number) of deletions after `seq` (or after id `after` of change
+        `seq`; and at most at `upto`), by change then id."""
 
     # Import and export (issue 17)
     def every(

@@ -116,8 +116,23 @@ def test_last_event_id_or_cursor_resumes_after_that_cursor(alice):
         assert [t["title"] for t in stream.message()["data"]["tasks"]] == ["missed"]
 
 
-def test_a_bad_last_event_id_is_422_naming_the_cursor(alice):
-    response = alice.get(STREAM, headers={"Last-Event-ID": "yesterday"})
+def test_a_commit_larger_than_a_page_streams_split_and_resumes_inside_it(alice):
+    before = alice.get("/api/sync").json["cursor"]
+    tasks = [{"id": f"t{n}", "title": f"task {n}"} for n in range(600)]
+    imported = alice.post("/api/import", {"format": "taskai-export", "version": 1, "tasks": tasks})
+    assert imported.status_code == 200, imported.json
+    stream = open_stream(alice, **{"Last-Event-ID": before})
+    first, second = stream.message(), stream.message()  # the backlog comes at once
+    assert first["data"]["has_more"] and "." in first["id"]  # a cursor inside the import
+    assert len(first["data"]["tasks"]) == 500 and len(second["data"]["tasks"]) == 100
+    assert second["data"] == alice.get(f"/api/sync?cursor={first['id']}").json
+    resumed = open_stream(alice, **{"Last-Event-ID": first["id"]}).message()
+    assert resumed["data"] == second["data"] and resumed["id"] == second["id"]
+
+
+@pytest.mark.parametrize("cursor", ["yesterday", "5.x", "5.-1", "1" * 19])
+def test_a_bad_last_event_id_is_422_naming_the_cursor(alice, cursor):
+    response = alice.get(STREAM, headers={"Last-Event-ID": cursor})
     assert response.status_code == 422 and "cursor" in response.json["error"]["fields"]
 
 

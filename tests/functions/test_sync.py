@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+
+import pytest
+
+from taskai.services.sync import START, Cursor
+
 
 def test_a_first_sync_returns_everything_and_a_cursor(alice):
     alice.post("/api/tasks", {"title": "one", "tags": ["a"]})
@@ -44,12 +50,16 @@ def test_sync_never_shows_another_users_changes(alice, bob):
     assert [(p["name"], p["inbox"]) for p in body["projects"]] == [("Inbox", True)]
 
 
-def test_a_bad_cursor_is_422(alice):
-    response = alice.get("/api/sync?cursor=yesterday")
+@pytest.mark.parametrize(
+    "cursor",
+    ["yesterday", "5.x", "5.-1", "5.1", "1" * 19, f"5.{'9' * 19}.{'a' * 32}", "5.9." + "a" * 32],
+)
+def test_a_bad_cursor_is_422_naming_it(alice, cursor):
+    response = alice.get(f"/api/sync?cursor={cursor}")
     assert response.status_code == 422 and "cursor" in response.json["error"]["fields"]
 
 
-def sync_pages(user_id, limit, cursor=0):
+def sync_pages(user_id, limit, cursor=START):
     """Walk the sync service page by page from `cursor`; every task version seen, in order."""
     from taskai import bootstrap
     from taskai.services.sync import changes_since
@@ -63,18 +73,16 @@ def sync_pages(user_id, limit, cursor=0):
             return seen, pages
 
 
-def test_a_large_backlog_comes_in_pages_that_never_split_a_commit(alice):
-    import uuid
-
+def test_a_large_backlog_comes_in_pages_and_a_commit_larger_than_a_page_split(alice):
     me = uuid.UUID(alice.get("/api/auth/me").json["id"])
     registered = int(alice.get("/api/sync").json["cursor"])  # her Inbox
     for n in range(5):
         alice.post("/api/tasks", {"title": f"t{n}", "tags": ["shared"]})
     tag = alice.get("/api/tags").json["items"][0]
     alice.patch(f"/api/tags/{tag['id']}", {"name": "renamed"})  # one commit touching all five
-    seen, pages = sync_pages(me, limit=2, cursor=registered)
+    seen, pages = sync_pages(me, limit=2, cursor=Cursor(registered))
     assert sorted(seen) == [f"t{n}" for n in range(5)]  # each task once, at its latest version
-    assert pages == 1  # the rename commit is larger than a page: handed over whole
+    assert pages == 3  # the rename commit (a tag, five tasks) is larger than a page: split
     alice.post("/api/tasks", {"title": "t5"})
     alice.post("/api/tasks", {"title": "t6"})
     alice.post("/api/tasks", {"title": "t7"})
@@ -83,8 +91,6 @@ def test_a_large_backlog_comes_in_pages_that_never_split_a_commit(alice):
 
 
 def test_deletions_and_tags_come_in_bounded_pages_too(alice):
-    import uuid
-
     from taskai import bootstrap
     from taskai.services.sync import changes_since
 
@@ -94,7 +100,7 @@ def test_deletions_and_tags_come_in_bounded_pages_too(alice):
     for n in range(5):
         task = alice.post("/api/tasks", {"title": f"gone{n}"}).json
         alice.delete(f"/api/tasks/{task['id']}")
-    cursor, tags, deleted, sizes = 0, [], [], []
+    cursor, tags, deleted, sizes = START, [], [], []
     while True:
         changes = changes_since(uow=bootstrap.uow(), user_id=me, cursor=cursor, limit=2)
         sizes.append(max(len(changes.tasks), len(changes.tags), len(changes.deleted)))
@@ -105,3 +111,97 @@ def test_deletions_and_tags_come_in_bounded_pages_too(alice):
             break
     assert sorted(tags) == [f"tag{n}" for n in range(5)] and len(set(deleted)) == len(deleted) == 5
     assert max(sizes) <= 2
+
+
+def an_import(tasks, *, tags=("alpha", "beta")):
+    """An export document of two projects, `tags`, and `tasks` tasks spread over both, each
+    carrying every tag."""
+    projects = [{"id": f"p{n}", "name": f"Project {n}", "color": "#123456"} for n in range(2)]
+    return {
+        "format": "taskai-export",
+        "version": 1,
+        "projects": projects,
+        "tags": [{"name": name, "color": "#00aa00"} for name in tags],
+        "tasks": [
+            {"id": f"t{n}", "title": f"task {n}", "tags": list(tags), "project_id": f"p{n % 2}"}
+            for n in range(tasks)
+        ],
+    }
+
+
+def walk(user, cursor=""):
+    """Every /api/sync page from `cursor` on, following each answer's cursor as given."""
+    pages = []
+    while True:
+        response = user.get(f"/api/sync?cursor={cursor}")
+        assert response.status_code == 200, response.json
+        pages.append(response.json)
+        cursor = response.json["cursor"]
+        if not response.json["has_more"]:
+            return pages
+
+
+def rows(page):
+    """How many rows a sync page holds, of every kind."""
+    kinds = ("tasks", "tags", "projects", "sections", "filters", "deleted")
+    return sum(len(page[kind]) for kind in kinds)
+
+
+def test_an_import_larger_than_a_page_comes_split_each_task_once_after_its_project_and_tags(
+    alice,
+):
+    before = alice.get("/api/sync").json["cursor"]
+    response = alice.post("/api/import", an_import(1200))
+    assert response.status_code == 200 and response.json["created"]["tasks"] == 1200
+    pages = walk(alice, before)  # sync's page is 500 rows
+    assert len(pages) >= 3 and max(rows(page) for page in pages) <= 500
+    assert [page["has_more"] for page in pages] == [True] * (len(pages) - 1) + [False]
+    seen = {}  # id -> kind, in the order a client applies them
+    for page in pages:
+        for kind in ("tags", "projects", "sections", "filters", "tasks"):
+            for row in page[kind]:
+                if kind == "tasks":
+                    assert (
+                        row["project_id"] in seen and {t["id"] for t in row["tags"]} <= seen.keys()
+                    )
+                assert row["id"] not in seen  # each row once
+                seen[row["id"]] = kind
+    assert list(seen.values()).count("tasks") == 1200
+    assert "." in pages[0]["cursor"] and "." not in pages[-1]["cursor"]  # inside, then after it
+    assert alice.get(f"/api/sync?cursor={pages[-1]['cursor']}").json["tasks"] == []
+
+
+def test_a_tag_rename_touching_more_tasks_than_a_page_comes_split_tag_first(alice):
+    me = uuid.UUID(alice.get("/api/auth/me").json["id"])
+    alice.post("/api/import", an_import(120, tags=("shared",)))
+    cursor = alice.get("/api/sync").json["cursor"]
+    tag = alice.get("/api/tags").json["items"][0]
+    alice.patch(f"/api/tags/{tag['id']}", {"name": "renamed"})  # one commit, 120 tasks
+    from taskai import bootstrap
+    from taskai.services.sync import changes_since, parse_cursor
+
+    at, names, titles, sizes = parse_cursor(cursor), [], [], []
+    while True:
+        changes = changes_since(uow=bootstrap.uow(), user_id=me, cursor=at, limit=50)
+        names += [t.name for t in changes.tags]  # a page's tags apply before its tasks
+        assert names == ["renamed"]  # so the tag comes first, in the first page
+        titles += [t.title for t in changes.tasks]
+        sizes.append(len(changes.tags) + len(changes.tasks))
+        at = parse_cursor(str(changes.cursor))
+        if not changes.has_more:
+            break
+    assert names == ["renamed"] and sorted(titles) == sorted(f"task {n}" for n in range(120))
+    assert sizes == [50, 50, 21]
+
+
+def test_a_cursor_of_a_commit_that_changed_after_it_was_given_still_resumes(alice):
+    before = alice.get("/api/sync").json["cursor"]
+    alice.post("/api/import", an_import(600, tags=()))
+    first = alice.get(f"/api/sync?cursor={before}").json
+    tasks = alice.get("/api/tasks?limit=50").json["items"]
+    for task in tasks[:3]:  # some rows of the split commit move on to later commits
+        alice.patch(f"/api/tasks/{task['id']}", {"title": task["title"] + "!"})
+    titles = {}  # id -> title, as a client applying the pages in order holds them
+    for page in [first, *walk(alice, first["cursor"])]:
+        titles |= {t["id"]: t["title"] for t in page["tasks"]}
+    assert len(titles) == 600 and sum(t.endswith("!") for t in titles.values()) == 3

@@ -60,15 +60,22 @@ NOW = datetime(2030, 1, 7, 9, 0, tzinfo=UTC)  # a Monday: the time of every use-
 
 
 def changed_between(
-    items: Iterable[Any], user_id: uuid.UUID, seq: int, limit: int | None, upto: int | None
+    items: Iterable[Any],
+    user_id: uuid.UUID,
+    position: tuple[int, uuid.UUID | None],
+    limit: int | None,
+    upto: int | None,
 ) -> list[Any]:
-    """The user's items stamped after `seq` (and at most at `upto`), oldest change first."""
+    """The user's items past keyset `position` (change number, id or None for the whole
+    change), at most at `upto`, by change then id."""
+    seq, after = position
+    start = (seq, after) if after is not None else (seq, uuid.UUID(int=2**128 - 1))
     found = sorted(
         (
             i
             for i in items
             if i.user_id == user_id
-            and i.change_seq > seq
+            and (i.change_seq, i.id) > start
             and (upto is None or i.change_seq <= upto)
         ),
         key=lambda i: (i.change_seq, i.id),
@@ -371,11 +378,17 @@ class FakeTagRepository:
         return sorted(counted, key=lambda pair: (-pair[1], pair[0].key))[:limit]
 
     def changed_since(
-        self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
+        self,
+        user_id: uuid.UUID,
+        seq: int,
+        *,
+        after: uuid.UUID | None = None,
+        limit: int | None = None,
+        upto: int | None = None,
     ) -> list[Tag]:
-        """The user's tags stamped after `seq` (up to `upto`), oldest change first, at most
+        """The user's tags stamped past (`seq`, `after`) (up to `upto`), oldest change first, at most
         `limit`."""
-        return changed_between(self.items.values(), user_id, seq, limit, upto)
+        return changed_between(self.items.values(), user_id, (seq, after), limit, upto)
 
 
 class FakeSavedFilterRepository:
@@ -414,10 +427,16 @@ class FakeSavedFilterRepository:
         return len(mine), max((f.position for f in mine), default=-1)
 
     def changed_since(
-        self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
+        self,
+        user_id: uuid.UUID,
+        seq: int,
+        *,
+        after: uuid.UUID | None = None,
+        limit: int | None = None,
+        upto: int | None = None,
     ) -> list[SavedFilter]:
-        """The user's filters stamped after `seq` (up to `upto`), oldest change first."""
-        return changed_between(self.items.values(), user_id, seq, limit, upto)
+        """The user's filters stamped past (`seq`, `after`) (up to `upto`), oldest change first."""
+        return changed_between(self.items.values(), user_id, (seq, after), limit, upto)
 
 
 class FakeProjectRepository:
@@ -472,10 +491,16 @@ class FakeProjectRepository:
         return mine
 
     def changed_since(
-        self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
+        self,
+        user_id: uuid.UUID,
+        seq: int,
+        *,
+        after: uuid.UUID | None = None,
+        limit: int | None = None,
+        upto: int | None = None,
     ) -> list[Project]:
-        """The user's projects stamped after `seq` (up to `upto`), oldest change first."""
-        return changed_between(self.items.values(), user_id, seq, limit, upto)
+        """The user's projects stamped past (`seq`, `after`) (up to `upto`), oldest change first."""
+        return changed_between(self.items.values(), user_id, (seq, after), limit, upto)
 
 
 class FakeSectionRepository:
@@ -503,10 +528,16 @@ class FakeSectionRepository:
         return sorted(found, key=lambda s: (s.position, s.created_at or NOW))
 
     def changed_since(
-        self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
+        self,
+        user_id: uuid.UUID,
+        seq: int,
+        *,
+        after: uuid.UUID | None = None,
+        limit: int | None = None,
+        upto: int | None = None,
     ) -> list[Section]:
-        """The user's sections stamped after `seq` (up to `upto`), oldest change first."""
-        return changed_between(self.items.values(), user_id, seq, limit, upto)
+        """The user's sections stamped past (`seq`, `after`) (up to `upto`), oldest change first."""
+        return changed_between(self.items.values(), user_id, (seq, after), limit, upto)
 
 
 class FakeTaskRepository:
@@ -577,18 +608,30 @@ class FakeTaskRepository:
         return task
 
     def changed_since(
-        self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
+        self,
+        user_id: uuid.UUID,
+        seq: int,
+        *,
+        after: uuid.UUID | None = None,
+        limit: int | None = None,
+        upto: int | None = None,
     ) -> list[Task]:
-        """The user's tasks stamped after `seq` (up to `upto`), oldest change first, at most
+        """The user's tasks stamped past (`seq`, `after`) (up to `upto`), oldest change first, at most
         `limit`."""
-        return changed_between(self.items.values(), user_id, seq, limit, upto)
+        return changed_between(self.items.values(), user_id, (seq, after), limit, upto)
 
     def deleted_since(
-        self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
+        self,
+        user_id: uuid.UUID,
+        seq: int,
+        *,
+        after: uuid.UUID | None = None,
+        limit: int | None = None,
+        upto: int | None = None,
     ) -> list[tuple[str, uuid.UUID, int]]:
-        """(entity, id, change number) of the user's deletions after `seq` (up to `upto`), oldest
+        """(entity, id, change number) of the user's deletions past (`seq`, `after`) (up to `upto`), oldest
         first."""
-        rows = changed_between(self.uow.deletions, user_id, seq, limit, upto)
+        rows = changed_between(self.uow.deletions, user_id, (seq, after), limit, upto)
         return [(row.entity, row.id, row.change_seq) for row in rows]
 
     # Import and export (issue 17)

@@ -107,7 +107,7 @@ def test_another_users_filter_is_not_found(uow, user):
 def test_sync_returns_changed_filters_and_their_deletions(uow, user):
     kept = save(uow, user, "Kept")
     gone = save(uow, user, "Gone")
-    first = changes_since(uow=uow, user_id=user.id, cursor=0)
+    first = changes_since(uow=uow, user_id=user.id)
     assert {f.name for f in first.filters} == {"Kept", "Gone"}
     delete_filter(uow=uow, user_id=user.id, filter_id=gone.id, now=NOW)
     update_filter(

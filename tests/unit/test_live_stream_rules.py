@@ -37,7 +37,7 @@ class FakeWakeup(live.Wakeup):
 
 
 def page(cursor: int, *, more: bool = False) -> live.Page:
-    return live.Page(cursor, more, f'{{"cursor":"{cursor}"}}')
+    return live.Page(sync.Cursor(cursor), more, f'{{"cursor":"{cursor}"}}')
 
 
 def run(changes: dict[float, int], *, recheck=lambda: None, first: live.Page | None = None):
@@ -52,8 +52,8 @@ def run(changes: dict[float, int], *, recheck=lambda: None, first: live.Page | N
                 seq["now"] = max(seq["now"], value)
         return seq["now"]
 
-    def read(after: int) -> live.Page:
-        return page(min(after + 1, latest()), more=after + 1 < latest())
+    def read(after: sync.Cursor) -> live.Page:
+        return page(min(after.seq + 1, latest()), more=after.seq + 1 < latest())
 
     chunks = live.events(
         first=first or page(0),
@@ -110,20 +110,20 @@ def test_sync_shows_a_token_only_what_its_scopes_read(uow, user):
     now = datetime(2031, 1, 1, tzinfo=UTC)
     create_task(uow=uow, user_id=user.id, draft=TaskDraft(title="t", tags=["a"]), now=now)
     uow.scopes = ("tasks:read",)
-    changes = sync.changes_since(uow=uow, user_id=user.id, cursor=0)
+    changes = sync.changes_since(uow=uow, user_id=user.id)
     assert [t.title for t in changes.tasks] == ["t"] and changes.tags == []
     uow.scopes = ("tags:read",)
-    changes = sync.changes_since(uow=uow, user_id=user.id, cursor=0)
+    changes = sync.changes_since(uow=uow, user_id=user.id)
     assert changes.tasks == [] and [t.name for t in changes.tags] == ["a"]
     uow.scopes = None  # a session
-    assert sync.changes_since(uow=uow, user_id=user.id, cursor=0).tags
+    assert sync.changes_since(uow=uow, user_id=user.id).tags
 
 
 def test_a_client_that_hung_up_ends_the_stream_at_the_next_poll():
     clock = Clock()
     chunks = live.events(
         first=page(0),
-        page=page,
+        page=lambda after: page(after.seq),
         latest=lambda: 0,
         recheck=lambda: None,
         timing=TIMING,

@@ -119,7 +119,7 @@ def test_deleting_a_project_deletes_its_tasks_and_sections_for_sync(uow, user):
     kept = new_task(uow, user, "kept")
     delete_project(uow=uow, user_id=user.id, project_id=home.id, move_to=None, now=NOW)
     assert list(uow.tasks.items) == [kept.id] and uow.sections.items == {}
-    deleted = sync.changes_since(uow=uow, user_id=user.id, cursor=0).deleted
+    deleted = sync.changes_since(uow=uow, user_id=user.id).deleted
     assert set(deleted) == {("project", home.id), ("section", kitchen.id), ("task", task.id)}
     data = wire(uow.published[-1])
     assert isinstance(data, ProjectDeletedData) and data.moved_to is None
@@ -190,7 +190,7 @@ def test_another_users_project_and_section_are_not_found(uow, user):
 
 
 def test_sync_returns_the_projects_and_sections_changed_since_the_cursor(uow, user):
-    cursor = sync.changes_since(uow=uow, user_id=user.id, cursor=0).cursor
+    cursor = sync.changes_since(uow=uow, user_id=user.id).cursor
     home = project(uow, user)
     kitchen = section(uow, user, home)
     changes = sync.changes_since(uow=uow, user_id=user.id, cursor=cursor)

@@ -67,14 +67,10 @@ function apply(page) {
     else if (type === 'tag') store.removeTag(id);
     else if (ROWS[type]) store.removeRow(ROWS[type], id);
   }
-  if (later(page.cursor, store.state.cursor)) store.state.cursor = page.cursor;
+  // The cursor is opaque (it may point inside one large commit): keep the last page's. A pull
+  // answered after a newer stream page moves it back: those changes come again, newest last.
+  store.state.cursor = page.cursor;
   return page.has_more;
-}
-
-/** Whether cursor `a` is past `b` (decimal strings, possibly past 2^53). */
-function later(a, b) {
-  if (!b) return Boolean(a);
-  return a.length !== b.length ? a.length > b.length : a > b;
 }
 
 /** Follow the stream; on refusal or failure poll instead, and try the stream again later. */

@@ -270,7 +270,7 @@ tasks = Table(
     Index(None, "user_id", "created_at"),
     Index(None, "user_id", "updated_at"),
     Index(None, "user_id", "priority"),
-    Index(None, "user_id", "change_seq"),
+    Index(None, "user_id", "change_seq", "id"),
     # projects and sections: a task's section is one of its project's (composite key)
     Column("project_id", Uuid, ForeignKey("tasks.projects.id"), nullable=False),
     Column("section_id", Uuid),
@@ -310,7 +310,7 @@ projects = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Column("change_seq", BigInteger, nullable=False, default=0),
     UniqueConstraint("user_id", "key"),
-    Index(None, "user_id", "change_seq"),
+    Index(None, "user_id", "change_seq", "id"),
     schema="tasks",
 )
 
@@ -330,7 +330,7 @@ sections = Table(
     Column("change_seq", BigInteger, nullable=False, default=0),
     UniqueConstraint("project_id", "key"),
     UniqueConstraint("id", "project_id"),  # what a task's (section_id, project_id) refers to
-    Index(None, "user_id", "change_seq"),
+    Index(None, "user_id", "change_seq", "id"),
     schema="tasks",
 )
 
@@ -346,6 +346,7 @@ tags = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Column("change_seq", BigInteger, nullable=False, default=0),
     UniqueConstraint("user_id", "key"),
+    Index(None, "user_id", "change_seq", "id"),
     schema="tasks",
 )
 
@@ -389,7 +390,7 @@ saved_filters = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Column("change_seq", BigInteger, nullable=False, default=0),
     UniqueConstraint("user_id", "key"),
-    Index(None, "user_id", "change_seq"),
+    Index(None, "user_id", "change_seq", "id"),
     schema="tasks",
 )
 
@@ -401,7 +402,7 @@ deletions = Table(
     Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("change_seq", BigInteger, nullable=False),
     Column("deleted_at", UTCDateTime, nullable=False),
-    Index(None, "user_id", "change_seq"),
+    Index(None, "user_id", "change_seq", "entity_id"),
     schema="tasks",
 )
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, case, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, bindparam, case, delete, func, insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -197,14 +197,17 @@ class TagRepository:
         self.session.delete(tag)
 
     def changed_since(
-        self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
+        self,
+        user_id: uuid.UUID,
+        seq: int,
+        *,
+        after: uuid.UUID | None = None,
+        limit: int | None = None,
+        upto: int | None = None,
     ) -> list[Tag]:
-        """Tags changed after `seq` (and at most at `upto`), oldest change first."""
-        c = orm.tags.c
-        stmt = select(Tag).where(c.user_id == user_id, c.change_seq > seq)
-        if upto is not None:
-            stmt = stmt.where(c.change_seq <= upto)
-        return list(self.session.scalars(stmt.order_by(c.change_seq, c.id).limit(limit)))
+        """Tags changed after `seq` (or after tag `after` of change `seq`; and at most at
+        `upto`), by change then id."""
+        return _changed(self.session, Tag, orm.tags, user_id, (seq, after), limit, upto)
 
 
 class SavedFilterRepository:
@@ -251,14 +254,19 @@ class SavedFilterRepository:
         self.session.delete(saved)
 
     def changed_since(
-        self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
+        self,
+        user_id: uuid.UUID,
+        seq: int,
+        *,
+        after: uuid.UUID | None = None,
+        limit: int | None = None,
+        upto: int | None = None,
     ) -> list[SavedFilter]:
-        """Filters changed after `seq` (and at most at `upto`), oldest change first."""
-        c = orm.saved_filters.c
-        stmt = select(SavedFilter).where(c.user_id == user_id, c.change_seq > seq)
-        if upto is not None:
-            stmt = stmt.where(c.change_seq <= upto)
-        return list(self.session.scalars(stmt.order_by(c.change_seq, c.id).limit(limit)))
+        """Filters changed after `seq` (or after filter `after` of change `seq`; and at most at
+        `upto`), by change then id."""
+        return _changed(
+            self.session, SavedFilter, orm.saved_filters, user_id, (seq, after), limit, upto
+        )
 
 
 class ProjectRepository:
@@ -334,10 +342,17 @@ class ProjectRepository:
         return found
 
     def changed_since(
-        self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
+        self,
+        user_id: uuid.UUID,
+        seq: int,
+        *,
+        after: uuid.UUID | None = None,
+        limit: int | None = None,
+        upto: int | None = None,
     ) -> list[Project]:
-        """Projects changed after `seq` (and at most at `upto`), oldest change first."""
-        return _changed(self.session, Project, orm.projects, user_id, seq, limit, upto)
+        """Projects changed after `seq` (or after project `after` of change `seq`; and at most
+        at `upto`), by change then id."""
+        return _changed(self.session, Project, orm.projects, user_id, (seq, after), limit, upto)
 
 
 class SectionRepository:
@@ -367,10 +382,17 @@ class SectionRepository:
         return list(self.session.scalars(stmt.order_by(c.position, c.created_at, c.id)))
 
     def changed_since(
-        self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
+        self,
+        user_id: uuid.UUID,
+        seq: int,
+        *,
+        after: uuid.UUID | None = None,
+        limit: int | None = None,
+        upto: int | None = None,
     ) -> list[Section]:
-        """Sections changed after `seq` (and at most at `upto`), oldest change first."""
-        return _changed(self.session, Section, orm.sections, user_id, seq, limit, upto)
+        """Sections changed after `seq` (or after section `after` of change `seq`; and at most
+        at `upto`), by change then id."""
+        return _changed(self.session, Section, orm.sections, user_id, (seq, after), limit, upto)
 
 
 def _changed(
@@ -378,16 +400,25 @@ def _changed(
     entity: type[Any],
     table: Any,
     user_id: uuid.UUID,
-    seq: int,
+    position: tuple[int, uuid.UUID | None],
     limit: int | None,
     upto: int | None,
 ) -> list[Any]:
-    """Rows of `entity` of the user changed after `seq` (and at most at `upto`), oldest first."""
+    """Up to `limit` rows of `entity` of the user past keyset `position` (change number, id or
+    None for the whole change), at most at change `upto`, by change then id."""
     c = table.c
-    stmt = select(entity).where(c.user_id == user_id, c.change_seq > seq)
-    if upto is not None:
-        stmt = stmt.where(c.change_seq <= upto)
+    stmt = select(entity).where(c.user_id == user_id, *_past(c.change_seq, c.id, position, upto))
     return list(session.scalars(stmt.order_by(c.change_seq, c.id).limit(limit)))
+
+
+def _past(
+    seq: Any, key: Any, position: tuple[int, uuid.UUID | None], upto: int | None
+) -> list[ColumnElement[bool]]:
+    """Conditions for rows whose (change number `seq`, `key`) come after keyset `position`
+    and whose change is at most `upto`; one index range on (user_id, change_seq, id)."""
+    at, after = position
+    found = [seq > at] if after is None else [tuple_(seq, key) > tuple_(at, after)]
+    return found if upto is None else [*found, seq <= upto]
 
 
 class TaskRepository:
@@ -563,25 +594,33 @@ class TaskRepository:
         return task
 
     def changed_since(
-        self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
+        self,
+        user_id: uuid.UUID,
+        seq: int,
+        *,
+        after: uuid.UUID | None = None,
+        limit: int | None = None,
+        upto: int | None = None,
     ) -> list[Task]:
-        """Tasks changed after `seq` (and at most at `upto`), oldest change first."""
-        c = orm.tasks.c
-        stmt = select(Task).where(c.user_id == user_id, c.change_seq > seq)
-        if upto is not None:
-            stmt = stmt.where(c.change_seq <= upto)
-        return list(self.session.scalars(stmt.order_by(c.change_seq, c.id).limit(limit)))
+        """Tasks changed after `seq` (or after task `after` of change `seq`; and at most at
+        `upto`), by change then id."""
+        return _changed(self.session, Task, orm.tasks, user_id, (seq, after), limit, upto)
 
     def deleted_since(
-        self, user_id: uuid.UUID, seq: int, *, limit: int | None = None, upto: int | None = None
+        self,
+        user_id: uuid.UUID,
+        seq: int,
+        *,
+        after: uuid.UUID | None = None,
+        limit: int | None = None,
+        upto: int | None = None,
     ) -> list[tuple[str, uuid.UUID, int]]:
-        """(entity, id, change_seq) of deletions after `seq` (and at most at `upto`)."""
+        """(entity, id, change_seq) of deletions after `seq` (or after the deletion of id `after`
+        in change `seq`; and at most at `upto`), by change then id."""
         d = orm.deletions.c
         stmt = select(d.entity, d.entity_id, d.change_seq).where(
-            d.user_id == user_id, d.change_seq > seq
+            d.user_id == user_id, *_past(d.change_seq, d.entity_id, (seq, after), upto)
         )
-        if upto is not None:
-            stmt = stmt.where(d.change_seq <= upto)
         stmt = stmt.order_by(d.change_seq, d.entity_id).limit(limit)
         return [(e, i, s) for e, i, s in self.session.execute(stmt)]
 

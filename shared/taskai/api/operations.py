@@ -162,12 +162,16 @@ OPERATIONS = (
     Operation("deleteSection", "DELETE", "/api/sections/<uuid:section_id>", "tasks",
               "Delete a section; its tasks stay in the project, in no section", status=204,
               scope="projects:write"),
-    Operation("sync", "GET", "/api/sync", "tasks", "Everything changed since a cursor",
+    Operation("sync", "GET", "/api/sync", "tasks",
+              "Everything changed since a cursor (opaque), in pages (has_more) of whole commits, "
+              "at most 500 rows of a kind; a larger commit comes split, at most 500 rows a page, "
+              "tags, projects, sections, filters, tasks, then deletions",
               query=s.SyncParams, response=s.SyncPublic, scope="tasks:read"),
     # Live push (issue 17): its own function, as its connections are long and many.
     Operation("streamChanges", "GET", "/api/stream", "stream",
               "Sync pages as Server-Sent Events (id: the cursor; Last-Event-ID or cursor "
-              "resumes), heartbeats, ending after a minute or on logout; 503 when full",
+              "resumes, also inside a split commit), heartbeats, ending after a minute or on "
+              "logout; 503 when full",
               query=s.SyncParams, scope="tasks:read", media="text/event-stream"),
     # Saved filters (issue 16), served by the tasks function.
     Operation("listFilters", "GET", "/api/filters", "tasks",

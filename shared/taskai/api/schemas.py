@@ -42,6 +42,8 @@ from taskai.schema_words import (
     Status,
     TagMode,
 )
+from taskai.services.sync import CURSOR as SYNC_CURSOR
+from taskai.services.sync import MAX_CURSOR as MAX_SYNC_CURSOR
 
 if TYPE_CHECKING:
     from taskai.domain.filters import Filter
@@ -928,7 +930,10 @@ class FilterUpdate(Strict):
 
 class SyncParams(Strict):
     cursor: str | None = Field(
-        None, max_length=18, pattern=r"^[0-9]*$", description="cursor of the previous answer"
+        None,
+        max_length=MAX_SYNC_CURSOR,
+        pattern=f"^(?:{SYNC_CURSOR.pattern})?$",
+        description="cursor of the previous answer, as given (opaque)",
     )
 
 

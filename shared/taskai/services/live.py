@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from taskai.domain.api_tokens import Credential
 from taskai.errors import TaskAIError, Unauthorized, Unavailable
 from taskai.ports import UnitOfWork
+from taskai.services.sync import Cursor
 
 log = logging.getLogger("taskai.live")
 HEARTBEAT = b": heartbeat\n\n"
@@ -108,7 +109,7 @@ class Timing:
 class Page:
     """One sync page as the stream sends it: its cursor, whether more follow, its JSON."""
 
-    cursor: int
+    cursor: Cursor
     has_more: bool
     data: str
 
@@ -132,7 +133,7 @@ def message(page: Page) -> bytes:
 def events(
     *,
     first: Page,
-    page: Callable[[int], Page],
+    page: Callable[[Cursor], Page],
     latest: Callable[[], int],
     recheck: Callable[[], None],
     timing: Timing,
@@ -151,7 +152,7 @@ def events(
     try:
         while (now := clock()) < ends and not gone():
             seen = wakeup.generation  # before the check: a commit after it cuts the wait short
-            if more or latest() > cursor:
+            if more or latest() > cursor.seq:
                 found = page(cursor)
                 cursor, more = found.cursor, found.has_more
                 yield message(found)
