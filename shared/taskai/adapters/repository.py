@@ -8,7 +8,18 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, case, delete, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Table,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,6 +39,8 @@ from taskai.domain.users import User
 from taskai.domain.vocabulary import ReminderState, TaskStatus
 from taskai.errors import NotFound
 from taskai.ports import AllDayOffset, DueReminder, Recipient, TaskView
+
+ROWS_PER_INSERT = 1000  # a task has 24 columns: 24,000 bound parameters at most
 
 
 class UserRepository:
@@ -396,11 +409,25 @@ class TaskRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.seen: list[Task] = []
+        self.new: list[Task] = []  # inserted at commit, once stamped (see insert_new)
 
     def add(self, task: Task) -> None:
-        """Add the task to the session, remembered so its events reach the outbox at commit."""
-        self.session.add(task)
+        """Keep a new task, inserted at commit; remembered so its events reach the outbox."""
+        self.new.append(task)
         self.seen.append(task)
+
+    def insert_new(self) -> None:
+        """Insert the tasks added since the last call, with their tags and reminders, through
+        Core: no ORM unit of work, one statement per table (a few for an import's thousands)."""
+        added, self.new = self.new, []
+        if not added:
+            return
+        connection = self.session.connection()
+        insert_rows(connection, orm.tasks, [row_of(orm.tasks, task) for task in added])
+        links = [{"task_id": task.id, "tag_id": tag.id} for task in added for tag in task.tags]
+        insert_rows(connection, orm.task_tags, links)
+        reminders = [row_of(orm.reminders, r) for task in added for r in task.reminders]
+        insert_rows(connection, orm.reminders, reminders)
 
     def get(self, user_id: uuid.UUID, task_id: uuid.UUID, *, lock: bool = False) -> Task:
         """One of the user's tasks (NotFound otherwise); `lock` holds its row until commit, so
@@ -583,6 +610,22 @@ class TaskRepository:
             stmt = stmt.where(d.change_seq <= upto)
         stmt = stmt.order_by(d.change_seq, d.entity_id).limit(limit)
         return [(e, i, s) for e, i, s in self.session.execute(stmt)]
+
+
+def row_of(table: Table, entity: object) -> dict[str, Any]:
+    """The column values of a mapped entity (its attributes are named as the columns)."""
+    return {column.name: getattr(entity, column.name) for column in table.c}
+
+
+def insert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert `rows` (dicts of the same columns): one row as a cached statement, more as
+    multi-row INSERTs of at most ROWS_PER_INSERT rows (the drivers' bound-parameter limits:
+    PostgreSQL 65,535 per statement, SQLite 32,766)."""
+    if len(rows) == 1:
+        connection.execute(insert(table), rows[0])
+        return
+    for start in range(0, len(rows), ROWS_PER_INSERT):
+        connection.execute(insert(table).values(rows[start : start + ROWS_PER_INSERT]))
 
 
 def _in_place(user_id: uuid.UUID, place: Place) -> tuple[ColumnElement[bool], ...]:

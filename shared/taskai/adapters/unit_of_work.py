@@ -42,6 +42,7 @@ from taskai.adapters.repository import (
     TagRepository,
     TaskRepository,
     UserRepository,
+    insert_rows,
 )
 from taskai.adapters.webhook_store import DeliveryRepository, WebhookRepository
 from taskai.domain.api_tokens import USE_STAMP_EVERY, Credential
@@ -55,8 +56,6 @@ from taskai.domain.tasks import Task
 from taskai.domain.users import User
 from taskai.errors import Unauthorized
 from taskai.telemetry import tracing
-
-OUTBOX_ROWS_PER_INSERT = 1000  # 7 parameters each
 
 if TYPE_CHECKING:
     from taskai import ports
@@ -258,7 +257,7 @@ class UnitOfWork:
         session = self.session
         self._remember_changes(session)
         changed = list(self.changed.values())
-        tasks = [o for o in changed if isinstance(o, Task)]
+        tasks = [*self.tasks.new, *(o for o in changed if isinstance(o, Task))]
         kinds = (Tag, SavedFilter, Project, Section)
         stamped = [*tasks, *(o for o in changed if isinstance(o, kinds))]
         via_reminders: set[tuple[uuid.UUID, uuid.UUID]] = {
@@ -292,6 +291,9 @@ class UnitOfWork:
             ]
             session.execute(insert(orm.deletions), rows)
             self.deleted.clear()
+        if self.tasks.new:
+            session.flush()  # what new tasks refer to (a section made in this transaction)
+            self.tasks.insert_new()
 
     def _empty(self, emptied: Project | Section, move_to: uuid.UUID | None, seq: int) -> None:
         """Move the tasks out of a section or project being deleted (stamped `seq`), or delete
@@ -355,12 +357,8 @@ class UnitOfWork:
             }
             for event in events
         ]
-        # Multi-row INSERTs: one round trip for a request's few events, and a bounded number of
-        # bound parameters for an import's thousands (PostgreSQL's wire protocol takes 65,535
-        # per statement, SQLite 32,766).
-        for start in range(0, len(rows), OUTBOX_ROWS_PER_INSERT):
-            chunk = rows[start : start + OUTBOX_ROWS_PER_INSERT]
-            self.session.execute(insert(orm.outbox).values(chunk))
+        if rows:  # one round trip for a request's few events, a few for an import's thousands
+            insert_rows(self.session.connection(), orm.outbox, rows)
         return len(rows)
 
 
