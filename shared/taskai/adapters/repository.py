@@ -40,6 +40,12 @@ from taskai.domain.vocabulary import ReminderState, TaskStatus
 from taskai.errors import NotFound
 from taskai.ports import AllDayOffset, DueReminder, Recipient, TaskView
 
+BUMP_CHANGE_SEQ = (
+    update(orm.users)
+    .where(orm.users.c.id == bindparam("user_id"))
+    .values(change_seq=orm.users.c.change_seq + 1)
+    .returning(orm.users.c.change_seq)
+)
 ROWS_PER_INSERT = 1000  # a task has 24 columns: 24,000 bound parameters at most
 
 
@@ -50,6 +56,7 @@ class UserRepository:
         self.session = session
         self.attempts = LoginAttempts(session)
         self.resets = PasswordResets(session)
+        self.taken: dict[uuid.UUID, int] = {}  # change numbers this transaction took, by owner
 
     def add(self, user: User) -> None:
         """Add the account to the session; inserted at flush (a taken email key fails the
@@ -84,14 +91,13 @@ class UserRepository:
         return found[0] if len(found) == 1 else None
 
     def next_change_seq(self, user_id: uuid.UUID) -> int:
-        """Bump the user's change counter; the row lock orders concurrent writers for sync."""
-        stmt = (
-            update(orm.users)
-            .where(orm.users.c.id == user_id)
-            .values(change_seq=orm.users.c.change_seq + 1)
-            .returning(orm.users.c.change_seq)
-        )
-        return int(self.session.execute(stmt).scalar_one())
+        """The user's change number for this transaction: the counter is bumped on the first
+        call (its row lock, held to commit, orders concurrent writers for sync), then the same
+        number is handed out until the unit of work commits or rolls back (see `taken`)."""
+        if user_id not in self.taken:
+            row = self.session.connection().execute(BUMP_CHANGE_SEQ, {"user_id": user_id})
+            self.taken[user_id] = int(row.scalar_one())
+        return self.taken[user_id]
 
 
 class ApiTokenRepository:
@@ -406,8 +412,9 @@ def _changed(
 class TaskRepository:
     """Tasks of one user at a time; every task it hands out is remembered for the outbox."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, users: UserRepository) -> None:
         self.session = session
+        self.users = users  # whose change numbers lock the owner (see next_position)
         self.seen: list[Task] = []
         self.new: list[Task] = []  # inserted at commit, once stamped (see insert_new)
 
@@ -443,9 +450,11 @@ class TaskRepository:
         return task
 
     def _lock_owner(self, user_id: uuid.UUID) -> None:
-        """Hold the owner's row until commit (SQLite's writers take turns anyway)."""
-        users = orm.users.c
-        self.session.execute(select(users.id).where(users.id == user_id).with_for_update())
+        """Hold the owner's row until commit (SQLite's writers take turns anyway), unless this
+        transaction holds it already, having taken the owner's change number."""
+        if user_id not in self.users.taken:
+            users = orm.users.c
+            self.session.execute(select(users.id).where(users.id == user_id).with_for_update())
 
     # subtasks and manual order (#16)
     def children(self, user_id: uuid.UUID, parent_ids: Sequence[uuid.UUID]) -> list[Task]:
@@ -459,8 +468,9 @@ class TaskRepository:
 
     def next_position(self, user_id: uuid.UUID, place: Place) -> int:
         """A position after every task in `place`, the owner's row locked first so that
-        writers of the user's tasks take turns until commit."""
-        self._lock_owner(user_id)
+        writers of the user's tasks take turns until commit: by taking the owner's change
+        number, which whatever is placed here is stamped with at commit (one statement)."""
+        self.users.next_change_seq(user_id)
         c = orm.tasks.c
         last = self.session.scalar(select(func.max(c.position)).where(*_in_place(user_id, place)))
         found = position_between(last, None)

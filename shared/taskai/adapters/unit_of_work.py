@@ -97,7 +97,7 @@ class UnitOfWork:
         event.listen(self.session, "before_flush", self._remember_changes)
         self.users = UserRepository(self.session)
         self.tags = TagRepository(self.session)
-        self.tasks = TaskRepository(self.session)
+        self.tasks = TaskRepository(self.session, self.users)
         self.audit = AuditLog(self.session)
         self.processed = ProcessedEvents(self.session)
         self.reminders = ReminderRepository(self.session)
@@ -224,12 +224,15 @@ class UnitOfWork:
             except IntegrityError as e:
                 self.session.rollback()
                 raise clash(e) from e
+            finally:
+                self.users.taken.clear()  # the next transaction takes numbers of its own
         if published and self.after_commit is not None:
             self.after_commit()  # only a commit that wrote events has anything to relay
 
     def rollback(self) -> None:
         """Drop what was not committed."""
         self.session.rollback()
+        self.users.taken.clear()
 
     def _collect_events(self) -> list[DomainEvent]:
         collected = [*self.extra_events]
