@@ -61,7 +61,6 @@ def columns(table: Any, prefix: str) -> str:
 
 
 TAG_COLUMNS = columns(orm.tags, "tasks.tags")
-PROJECT_COLUMNS = columns(orm.projects, "tasks.projects")
 USER_COLUMNS = columns(orm.users, "users")
 TASK_INSERT_COLUMNS = ", ".join(c.name for c in orm.tasks.columns)
 READ_COLUMNS = ", ".join(f"tasks.tasks.{c}" for c in (
@@ -69,8 +68,10 @@ READ_COLUMNS = ", ".join(f"tasks.tasks.{c}" for c in (
     "recurrence_anchor", "recurrence_ended_reason", "series_id", "occurrence", "skipped",
     "created_at", "updated_at", "completed_at"))
 # The caller's account (token version, zone, language), read first in the request's transaction.
-CALLER = f"""SELECT {USER_COLUMNS}
-  FROM users WHERE users.id = :uid::UUID;
+CALLER = f"""SELECT {USER_COLUMNS}, (SELECT tasks.projects.id
+  FROM tasks.projects
+ WHERE tasks.projects.user_id = users.id AND tasks.projects.inbox) AS p_id
+  FROM users WHERE users.id = :uid::UUID \\gset
 """
 # The read model's row: a task with its tags and reminders aggregated as JSON (task_reads).
 READ_ROW = f"""SELECT {READ_COLUMNS},
@@ -99,10 +100,7 @@ SELECT a.user_id AS uid, a.key AS key1, a.tag_id AS tag1, b.key AS key2, b.tag_i
   FROM bench.tags a JOIN bench.tags b ON b.u = a.u AND b.t = :t2
  WHERE a.u = :u AND a.t = :t1 \gset
 BEGIN;
-{CALLER}SELECT {PROJECT_COLUMNS}
-  FROM tasks.projects
- WHERE tasks.projects.user_id = :uid::UUID AND tasks.projects.inbox \gset p_
-SELECT {TAG_COLUMNS}
+{CALLER}SELECT {TAG_COLUMNS}
   FROM tasks.tags
  WHERE tasks.tags.user_id = :uid::UUID AND tasks.tags.key IN (:key1::VARCHAR, :key2::VARCHAR);
 UPDATE users SET change_seq=(users.change_seq + 1::BIGINT) WHERE users.id = :uid::UUID

@@ -61,9 +61,15 @@ if TYPE_CHECKING:
     from taskai import ports
 
 log = logging.getLogger("taskai.uow")
-ACCOUNT = select(*(c for c in orm.users.c if c.name != "email_key")).where(
+INBOX_ID = (
+    select(orm.projects.c.id)
+    .where(orm.projects.c.user_id == orm.users.c.id, orm.projects.c.inbox)
+    .scalar_subquery()
+    .label("inbox_id")
+)
+ACCOUNT = select(*(c for c in orm.users.c if c.name != "email_key"), INBOX_ID).where(
     orm.users.c.id == bindparam("user_id")
-)  # the caller's account, by the id its token names
+)  # the caller's account, by the id its token names, and its Inbox's id (what a create needs)
 
 
 class UnitOfWork:
@@ -84,6 +90,7 @@ class UnitOfWork:
         self.traceparent = traceparent
         self.caller = caller  # who a request's bearer token says it is
         self.account: User | None = None
+        self.inbox_id: uuid.UUID | None = None  # the caller's Inbox, read with a session's account
         # Live push (issue 17): the API token's scopes once checked; None for a session (all).
         self.scopes: tuple[str, ...] | None = None
         self._used_token: uuid.UUID | None = None  # an API token whose last use is stale
@@ -146,7 +153,8 @@ class UnitOfWork:
             raise Unauthorized("invalid token")
         if row.token_version != caller.version:  # logged out, or the password changed since
             raise Unauthorized("token revoked")
-        return User(**row._mapping)
+        *account, self.inbox_id = row
+        return User(**dict(zip(row._fields[:-1], account, strict=True)))
 
     def _stamp_token_use(self) -> None:
         """Write an API token's last use in a short transaction of its own, after the request's
