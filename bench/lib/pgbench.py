@@ -64,8 +64,10 @@ TAG_COLUMNS = columns(orm.tags, "tasks.tags")
 USER_COLUMNS = columns(orm.users, "users")
 TASK_INSERT_COLUMNS = ", ".join(c.name for c in orm.tasks.columns)
 # The caller's account (token version, zone, language), read first in the request's transaction.
-CALLER = f"""SELECT {USER_COLUMNS}
-  FROM users WHERE users.id = :uid::UUID;
+CALLER = f"""SELECT {USER_COLUMNS}, (SELECT tasks.projects.id
+  FROM tasks.projects
+ WHERE tasks.projects.user_id = users.id AND tasks.projects.inbox) AS p_id
+  FROM users WHERE users.id = :uid::UUID \\gset
 """
 OUTBOX_DATA = json.dumps({"task": {  # about the size of a TaskCreated event's data
     "id": str(uuid.UUID(int=0)), "user_id": str(uuid.UUID(int=0)),
@@ -79,7 +81,8 @@ CREATE_SQL = rf"""\set u random(1, :users)
 \set t2 (:t1 + random(0, :ntags - 2)) % :ntags + 1
 \set prio random(0, 3)
 \set due random(1, 60)
-SELECT a.user_id AS uid, a.key AS key1, a.tag_id AS tag1, b.key AS key2, b.tag_id AS tag2
+SELECT a.user_id AS uid, a.key AS key1, a.tag_id AS tag1, b.key AS key2, b.tag_id AS tag2,
+       gen_random_uuid() AS task_id
   FROM bench.tags a JOIN bench.tags b ON b.u = a.u AND b.t = :t2
  WHERE a.u = :u AND a.t = :t1 \gset
 BEGIN;
@@ -88,16 +91,20 @@ BEGIN;
  WHERE tasks.tags.user_id = :uid::UUID AND tasks.tags.key IN (:key1::VARCHAR, :key2::VARCHAR);
 UPDATE users SET change_seq=(users.change_seq + 1::BIGINT) WHERE users.id = :uid::UUID
 RETURNING users.change_seq AS seq \gset
+SELECT max(tasks.tasks.position) AS max_1
+  FROM tasks.tasks
+ WHERE tasks.tasks.user_id = :uid::UUID AND tasks.tasks.project_id = :p_id::UUID
+   AND tasks.tasks.section_id IS NULL AND tasks.tasks.parent_id IS NULL \gset
 INSERT INTO tasks.tasks ({TASK_INSERT_COLUMNS})
-VALUES (gen_random_uuid(), :uid::UUID, 'Review quarterly invoice draft'::VARCHAR,
+VALUES (:task_id::UUID, :uid::UUID, 'Review quarterly invoice draft'::VARCHAR,
         'send the budget summary to the client team before the meeting.'::VARCHAR,
         'pending'::VARCHAR, :prio::SMALLINT, now() + make_interval(days => :due),
         NULL::VARCHAR, NULL::VARCHAR, NULL::UUID, NULL::TIMESTAMPTZ, NULL::INTEGER,
-        NULL::VARCHAR, false,
-        now(), now(), NULL::TIMESTAMPTZ, :seq::BIGINT)
-RETURNING id AS task_id \gset
-INSERT INTO tasks.task_tags (task_id, tag_id) VALUES (:task_id::UUID, :tag1::UUID);
-INSERT INTO tasks.task_tags (task_id, tag_id) VALUES (:task_id::UUID, :tag2::UUID);
+        NULL::VARCHAR, false::BOOLEAN, now(), now(), NULL::TIMESTAMPTZ, :seq::BIGINT,
+        false::BOOLEAN, :p_id::UUID, NULL::UUID, NULL::UUID, (:max_1 + 65536)::BIGINT,
+        false::BOOLEAN);
+INSERT INTO tasks.task_tags (task_id, tag_id)
+VALUES (:task_id::UUID, :tag1::UUID), (:task_id::UUID, :tag2::UUID);
 INSERT INTO events.outbox (event_id, topic, key, type, occurred_at, data, traceparent)
 VALUES (gen_random_uuid()::VARCHAR, 'task-events'::VARCHAR, :task_id::VARCHAR,
         'com.taskai.task.created'::VARCHAR, now(), '{OUTBOX_DATA}'::JSON, NULL::VARCHAR)

@@ -12,9 +12,10 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, Delete, Engine, delete, func, select, text, update
@@ -36,16 +37,27 @@ __all__ = ["BackgroundRelay", "OutboxRecord", "SqlOutbox", "backlog", "event_dat
 def event_data(event: DomainEvent) -> dict[str, Any]:
     """The contract's JSON `data` of a recorded event (the one place it is written): its fields
     but `id` and `occurred_at`, uuids and words as text, times as ISO 8601 in UTC (+00:00)."""
-    data = asdict(event, dict_factory=_json_object)
+    data: dict[str, Any] = _json_value(event)
     del data["id"], data["occurred_at"]  # the envelope's
     return data
 
 
-def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    return {name: _json_value(value) for name, value in pairs}
+PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(kind))
 
 
 def _json_value(value: Any) -> Any:
+    """`value` as JSON data: dataclasses as objects (as `asdict` would, without its deep copies
+    of every leaf), sequences as lists."""
+    kind = type(value)
+    if kind in PLAIN:
+        return value
+    if is_dataclass(kind):
+        return {name: _json_value(getattr(value, name)) for name in _field_names(kind)}
     if isinstance(value, tuple | list):
         return [_json_value(item) for item in value]
     if isinstance(value, datetime):

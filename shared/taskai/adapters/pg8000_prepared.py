@@ -3,7 +3,8 @@
 Stock pg8000 rescans the SQL text character by character to turn `%s` into `$1` on every
 execution, then spends three round trips on it (Parse, Describe, Bind/Execute, each waited for).
 Here the rewritten text is cached per process and the statement is prepared once per connection
-under a name: later executions are one Bind/Execute round trip. COMMIT and ROLLBACK go as
+under a name: later executions are one Bind/Execute round trip, and a transaction's BEGIN goes
+out with its first statement instead of on a round trip of its own. COMMIT and ROLLBACK go as
 simple queries (one round trip instead of three). Errors map to the DBAPI classes as in pg8000.
 """
 
@@ -15,6 +16,7 @@ from typing import Any
 
 from pg8000 import legacy
 from pg8000.converters import make_params
+from pg8000.core import SYNC_MSG, Context, _flush, _write
 from pg8000.dbapi import DatabaseError, IntegrityError, InterfaceError, ProgrammingError
 
 MAX_PREPARED = 500  # per connection; past it, statements run unnamed as pg8000 runs them
@@ -38,17 +40,51 @@ class PreparedConnection(legacy.Connection):
         """A cursor that runs parameterised statements prepared."""
         return PreparedCursor(self, legacy.paramstyle)
 
-    def execute_prepared(self, statement: str, vals: Sequence[Any]) -> Any:
-        """Run `statement` ($n placeholders) with `vals`; pg8000's Context of the result."""
+    def execute_prepared(self, statement: str, vals: Sequence[Any], *, begin: bool) -> Any:
+        """Run `statement` ($n placeholders) with `vals`, after BEGIN when `begin` (sent with
+        it: one round trip for both); pg8000's Context of the result."""
         found = self._prepared.get(statement)
         if found is None:
             if len(self._prepared) >= MAX_PREPARED:
+                if begin:
+                    self.execute_simple("begin transaction")
                 return self.execute_unnamed(statement, vals=vals)
             found = self.prepare_statement(statement, ())
             self._prepared[statement] = found
         name, columns, input_funcs = found
         params = make_params(self.py_types, vals)
-        return self.execute_named(name, params, columns, input_funcs, statement)
+        if not begin:
+            return self.execute_named(name, params, columns, input_funcs, statement)
+        result = Context(columns=columns, input_funcs=input_funcs, statement=statement)
+        opened = self._send_begin()
+        self.send_BIND(name, params)
+        self.send_EXECUTE()
+        _write(self._sock, SYNC_MSG)
+        return self._answers(opened, result)
+
+    def execute_plain(self, statement: str, *, begin: bool) -> Any:
+        """Run a statement without parameters as a simple query (as pg8000 does), after BEGIN
+        when `begin`, sent with it (the pool's ping: one round trip); pg8000's Context."""
+        if not begin:
+            return self.execute_simple(statement)
+        opened = self._send_begin()
+        self.send_QUERY(statement)
+        return self._answers(opened, Context(statement))
+
+    def _send_begin(self) -> Any:
+        """Write BEGIN without flushing it: it leaves with the statement after it."""
+        self.send_QUERY("begin transaction")
+        return Context("begin transaction")
+
+    def _answers(self, opened: Any, result: Any) -> Any:
+        """Send what is written, read BEGIN's answer and then the statement's (read even when
+        BEGIN failed, so that none is left over); the statement's Context."""
+        _flush(self._sock)
+        try:
+            self.handle_messages(opened)
+        finally:
+            self.handle_messages(result)
+        return result
 
     def commit(self) -> None:
         """Commit, in one round trip."""
@@ -61,19 +97,23 @@ class PreparedConnection(legacy.Connection):
 
 
 class PreparedCursor(legacy.Cursor):
-    """pg8000's cursor, but positional parameters go through the connection's prepared path."""
+    """pg8000's cursor, but positional parameters go through the connection's prepared path,
+    and a BEGIN pg8000 would send first goes out with the statement."""
 
     def execute(self, operation: str, args: Any = (), stream: Any = None) -> PreparedCursor:
         """Execute `operation` with `args`; raises pg8000's DBAPI errors as pg8000 does."""
-        if not args or stream is not None or isinstance(args, Mapping) or self._input_oids:
+        if stream is not None or isinstance(args, Mapping) or self._input_oids:
             return super().execute(operation, args, stream)
         con = self._c
         if con is None:
             raise InterfaceError("Cursor closed")
         try:
-            if not con._in_transaction and not con.autocommit:
-                con.execute_simple("begin transaction")
-            self._context = con.execute_prepared(numbered(self.paramstyle, operation), args)
+            begin = not con._in_transaction and not con.autocommit
+            if not args:
+                self._context = con.execute_plain(operation, begin=begin)
+            else:
+                statement = numbered(self.paramstyle, operation)
+                self._context = con.execute_prepared(statement, args, begin=begin)
         except AttributeError as e:
             if con._sock is None:
                 raise InterfaceError("connection is closed") from e

@@ -8,7 +8,19 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, case, delete, func, insert, select, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Table,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,6 +41,14 @@ from taskai.domain.vocabulary import ReminderState, TaskStatus
 from taskai.errors import NotFound
 from taskai.ports import AllDayOffset, DueReminder, Recipient, TaskView
 
+BUMP_CHANGE_SEQ = (
+    update(orm.users)
+    .where(orm.users.c.id == bindparam("user_id"))
+    .values(change_seq=orm.users.c.change_seq + 1)
+    .returning(orm.users.c.change_seq)
+)
+ROWS_PER_INSERT = 1000  # a task has 24 columns: 24,000 bound parameters at most
+
 
 class UserRepository:
     """Accounts."""
@@ -37,6 +57,7 @@ class UserRepository:
         self.session = session
         self.attempts = LoginAttempts(session)
         self.resets = PasswordResets(session)
+        self.taken: dict[uuid.UUID, int] = {}  # change numbers this transaction took, by owner
 
     def add(self, user: User) -> None:
         """Add the account to the session; inserted at flush (a taken email key fails the
@@ -71,14 +92,13 @@ class UserRepository:
         return found[0] if len(found) == 1 else None
 
     def next_change_seq(self, user_id: uuid.UUID) -> int:
-        """Bump the user's change counter; the row lock orders concurrent writers for sync."""
-        stmt = (
-            update(orm.users)
-            .where(orm.users.c.id == user_id)
-            .values(change_seq=orm.users.c.change_seq + 1)
-            .returning(orm.users.c.change_seq)
-        )
-        return int(self.session.execute(stmt).scalar_one())
+        """The user's change number for this transaction: the counter is bumped on the first
+        call (its row lock, held to commit, orders concurrent writers for sync), then the same
+        number is handed out until the unit of work commits or rolls back (see `taken`)."""
+        if user_id not in self.taken:
+            row = self.session.connection().execute(BUMP_CHANGE_SEQ, {"user_id": user_id})
+            self.taken[user_id] = int(row.scalar_one())
+        return self.taken[user_id]
 
 
 class ApiTokenRepository:
@@ -424,14 +444,29 @@ def _past(
 class TaskRepository:
     """Tasks of one user at a time; every task it hands out is remembered for the outbox."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, users: UserRepository) -> None:
         self.session = session
+        self.users = users  # whose change numbers lock the owner (see next_position)
         self.seen: list[Task] = []
+        self.new: list[Task] = []  # inserted at commit, once stamped (see insert_new)
 
     def add(self, task: Task) -> None:
-        """Add the task to the session, remembered so its events reach the outbox at commit."""
-        self.session.add(task)
+        """Keep a new task, inserted at commit; remembered so its events reach the outbox."""
+        self.new.append(task)
         self.seen.append(task)
+
+    def insert_new(self) -> None:
+        """Insert the tasks added since the last call, with their tags and reminders, through
+        Core: no ORM unit of work, one statement per table (a few for an import's thousands)."""
+        added, self.new = self.new, []
+        if not added:
+            return
+        connection = self.session.connection()
+        insert_rows(connection, orm.tasks, [row_of(orm.tasks, task) for task in added])
+        links = [{"task_id": task.id, "tag_id": tag.id} for task in added for tag in task.tags]
+        insert_rows(connection, orm.task_tags, links)
+        reminders = [row_of(orm.reminders, r) for task in added for r in task.reminders]
+        insert_rows(connection, orm.reminders, reminders)
 
     def get(self, user_id: uuid.UUID, task_id: uuid.UUID, *, lock: bool = False) -> Task:
         """One of the user's tasks (NotFound otherwise); `lock` holds its row until commit, so
@@ -447,9 +482,11 @@ class TaskRepository:
         return task
 
     def _lock_owner(self, user_id: uuid.UUID) -> None:
-        """Hold the owner's row until commit (SQLite's writers take turns anyway)."""
-        users = orm.users.c
-        self.session.execute(select(users.id).where(users.id == user_id).with_for_update())
+        """Hold the owner's row until commit (SQLite's writers take turns anyway), unless this
+        transaction holds it already, having taken the owner's change number."""
+        if user_id not in self.users.taken:
+            users = orm.users.c
+            self.session.execute(select(users.id).where(users.id == user_id).with_for_update())
 
     # subtasks and manual order (#16)
     def children(self, user_id: uuid.UUID, parent_ids: Sequence[uuid.UUID]) -> list[Task]:
@@ -463,8 +500,9 @@ class TaskRepository:
 
     def next_position(self, user_id: uuid.UUID, place: Place) -> int:
         """A position after every task in `place`, the owner's row locked first so that
-        writers of the user's tasks take turns until commit."""
-        self._lock_owner(user_id)
+        writers of the user's tasks take turns until commit: by taking the owner's change
+        number, which whatever is placed here is stamped with at commit (one statement)."""
+        self.users.next_change_seq(user_id)
         c = orm.tasks.c
         last = self.session.scalar(select(func.max(c.position)).where(*_in_place(user_id, place)))
         found = position_between(last, None)
@@ -623,6 +661,22 @@ class TaskRepository:
         )
         stmt = stmt.order_by(d.change_seq, d.entity_id).limit(limit)
         return [(e, i, s) for e, i, s in self.session.execute(stmt)]
+
+
+def row_of(table: Table, entity: object) -> dict[str, Any]:
+    """The column values of a mapped entity (its attributes are named as the columns)."""
+    return {column.name: getattr(entity, column.name) for column in table.c}
+
+
+def insert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert `rows` (dicts of the same columns): one row as a cached statement, more as
+    multi-row INSERTs of at most ROWS_PER_INSERT rows (the drivers' bound-parameter limits:
+    PostgreSQL 65,535 per statement, SQLite 32,766)."""
+    if len(rows) == 1:
+        connection.execute(insert(table), rows[0])
+        return
+    for start in range(0, len(rows), ROWS_PER_INSERT):
+        connection.execute(insert(table).values(rows[start : start + ROWS_PER_INSERT]))
 
 
 def _in_place(user_id: uuid.UUID, place: Place) -> tuple[ColumnElement[bool], ...]:

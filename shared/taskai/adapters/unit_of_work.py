@@ -42,6 +42,7 @@ from taskai.adapters.repository import (
     TagRepository,
     TaskRepository,
     UserRepository,
+    insert_rows,
 )
 from taskai.adapters.webhook_store import DeliveryRepository, WebhookRepository
 from taskai.domain.api_tokens import USE_STAMP_EVERY, Credential
@@ -56,15 +57,19 @@ from taskai.domain.users import User
 from taskai.errors import Unauthorized
 from taskai.telemetry import tracing
 
-OUTBOX_ROWS_PER_INSERT = 1000  # 7 parameters each
-
 if TYPE_CHECKING:
     from taskai import ports
 
 log = logging.getLogger("taskai.uow")
-ACCOUNT = select(*(c for c in orm.users.c if c.name != "email_key")).where(
+INBOX_ID = (
+    select(orm.projects.c.id)
+    .where(orm.projects.c.user_id == orm.users.c.id, orm.projects.c.inbox)
+    .scalar_subquery()
+    .label("inbox_id")
+)
+ACCOUNT = select(*(c for c in orm.users.c if c.name != "email_key"), INBOX_ID).where(
     orm.users.c.id == bindparam("user_id")
-)  # the caller's account, by the id its token names
+)  # the caller's account, by the id its token names, and its Inbox's id (what a create needs)
 
 
 class UnitOfWork:
@@ -85,6 +90,7 @@ class UnitOfWork:
         self.traceparent = traceparent
         self.caller = caller  # who a request's bearer token says it is
         self.account: User | None = None
+        self.inbox_id: uuid.UUID | None = None  # the caller's Inbox, read with a session's account
         # Live push (issue 17): the API token's scopes once checked; None for a session (all).
         self.scopes: tuple[str, ...] | None = None
         self._used_token: uuid.UUID | None = None  # an API token whose last use is stale
@@ -98,7 +104,7 @@ class UnitOfWork:
         event.listen(self.session, "before_flush", self._remember_changes)
         self.users = UserRepository(self.session)
         self.tags = TagRepository(self.session)
-        self.tasks = TaskRepository(self.session)
+        self.tasks = TaskRepository(self.session, self.users)
         self.audit = AuditLog(self.session)
         self.processed = ProcessedEvents(self.session)
         self.reminders = ReminderRepository(self.session)
@@ -147,7 +153,8 @@ class UnitOfWork:
             raise Unauthorized("invalid token")
         if row.token_version != caller.version:  # logged out, or the password changed since
             raise Unauthorized("token revoked")
-        return User(**row._mapping)
+        *account, self.inbox_id = row
+        return User(**dict(zip(row._fields[:-1], account, strict=True)))
 
     def _stamp_token_use(self) -> None:
         """Write an API token's last use in a short transaction of its own, after the request's
@@ -225,12 +232,15 @@ class UnitOfWork:
             except IntegrityError as e:
                 self.session.rollback()
                 raise clash(e) from e
+            finally:
+                self.users.taken.clear()  # the next transaction takes numbers of its own
         if published and self.after_commit is not None:
             self.after_commit()  # only a commit that wrote events has anything to relay
 
     def rollback(self) -> None:
         """Drop what was not committed."""
         self.session.rollback()
+        self.users.taken.clear()
 
     def _collect_events(self) -> list[DomainEvent]:
         collected = [*self.extra_events]
@@ -258,7 +268,7 @@ class UnitOfWork:
         session = self.session
         self._remember_changes(session)
         changed = list(self.changed.values())
-        tasks = [o for o in changed if isinstance(o, Task)]
+        tasks = [*self.tasks.new, *(o for o in changed if isinstance(o, Task))]
         kinds = (Tag, SavedFilter, Project, Section)
         stamped = [*tasks, *(o for o in changed if isinstance(o, kinds))]
         via_reminders: set[tuple[uuid.UUID, uuid.UUID]] = {
@@ -292,6 +302,9 @@ class UnitOfWork:
             ]
             session.execute(insert(orm.deletions), rows)
             self.deleted.clear()
+        if self.tasks.new:
+            session.flush()  # what new tasks refer to (a section made in this transaction)
+            self.tasks.insert_new()
 
     def _empty(self, emptied: Project | Section, move_to: uuid.UUID | None, seq: int) -> None:
         """Move the tasks out of a section or project being deleted (stamped `seq`), or delete
@@ -355,12 +368,8 @@ class UnitOfWork:
             }
             for event in events
         ]
-        # Multi-row INSERTs: one round trip for a request's few events, and a bounded number of
-        # bound parameters for an import's thousands (PostgreSQL's wire protocol takes 65,535
-        # per statement, SQLite 32,766).
-        for start in range(0, len(rows), OUTBOX_ROWS_PER_INSERT):
-            chunk = rows[start : start + OUTBOX_ROWS_PER_INSERT]
-            self.session.execute(insert(orm.outbox).values(chunk))
+        if rows:  # one round trip for a request's few events, a few for an import's thousands
+            insert_rows(self.session.connection(), orm.outbox, rows)
         return len(rows)
 
 

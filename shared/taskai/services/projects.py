@@ -224,8 +224,16 @@ def place_of(
             section = uow.sections.get(user_id, section_id)
         except NotFound as e:
             raise NotFound("no such section", fields={"section_id": "no such section"}) from e
-    if project_id is None:
-        project_id = section.project_id if section else inbox_of(uow, user_id, now=now).id
+    if project_id is None and section is not None:
+        project_id = section.project_id
+    elif project_id is None:
+        account = getattr(uow, "account", None)  # the caller, read by the unit of work
+        known = getattr(uow, "inbox_id", None)  # and the caller's Inbox with it
+        if known is not None and account is not None and account.id == user_id:
+            return known, None  # no check: an Inbox is never archived (Project.update refuses)
+        # held until the check below, which then finds it loaded (the session's map is weak)
+        inbox = inbox_of(uow, user_id, now=now)
+        project_id = inbox.id
     if project_id != staying:
         ensure_open_project(uow, user_id, project_id)
     if section is not None and section.project_id != project_id:

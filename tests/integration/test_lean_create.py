@@ -1,0 +1,42 @@
+"""A create takes the owner's change number once, and that number's row lock is what concurrent
+creates of one user wait on for their positions (both stores)."""
+
+from __future__ import annotations
+
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+
+from taskai import bootstrap
+from taskai.services.sync import changes_since
+from taskai.services.tasks import TaskDraft, create_task
+
+NOW = datetime(2031, 1, 6, 14, 0, tzinfo=UTC)
+
+
+def test_concurrent_creates_of_one_user_get_distinct_positions_and_change_numbers(alice):
+    user_id = uuid.UUID(alice.get("/api/auth/me").json["id"])
+
+    def create(n: int) -> tuple[int, int]:
+        draft = TaskDraft(title=f"task {n}")
+        task = create_task(uow=bootstrap.uow(), user_id=user_id, draft=draft, now=NOW)
+        return task.position, task.change_seq
+
+    with ThreadPoolExecutor(4) as pool:
+        made = list(pool.map(create, range(12)))
+    positions, numbers = zip(*made, strict=True)
+    assert len(set(positions)) == 12
+    assert len(set(numbers)) == 12
+
+
+def test_a_create_stamps_its_task_and_its_new_tags_with_one_change_number(alice):
+    user_id = uuid.UUID(alice.get("/api/auth/me").json["id"])
+    with bootstrap.uow() as uow:
+        before = uow.users.get(user_id).change_seq
+    draft = TaskDraft(title="Pack", tags=["travel", "home"])
+    task = create_task(uow=bootstrap.uow(), user_id=user_id, draft=draft, now=NOW)
+    assert task.change_seq == before + 1
+    seen = changes_since(uow=bootstrap.uow(), user_id=user_id, cursor=before)
+    assert {t.id for t in seen.tasks} == {task.id}
+    assert {tag.name for tag in seen.tags} == {"travel", "home"}
+    assert {tag.change_seq for tag in seen.tags} == {task.change_seq}
