@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 from taskai import bootstrap
-from taskai.services.sync import changes_since
+from taskai.services.sync import Cursor, changes_since
 from taskai.services.tasks import TaskDraft, create_task
 
 NOW = datetime(2031, 1, 6, 14, 0, tzinfo=UTC)
@@ -36,7 +36,7 @@ def test_a_create_stamps_its_task_and_its_new_tags_with_one_change_number(alice)
     draft = TaskDraft(title="Pack", tags=["travel", "home"])
     task = create_task(uow=bootstrap.uow(), user_id=user_id, draft=draft, now=NOW)
     assert task.change_seq == before + 1
-    seen = changes_since(uow=bootstrap.uow(), user_id=user_id, cursor=before)
+    seen = changes_since(uow=bootstrap.uow(), user_id=user_id, cursor=Cursor(before))
     assert {t.id for t in seen.tasks} == {task.id}
     assert {tag.name for tag in seen.tags} == {"travel", "home"}
     assert {tag.change_seq for tag in seen.tags} == {task.change_seq}
