@@ -10,9 +10,7 @@ import flask
 import functions_framework
 
 from taskai import bootstrap
-from taskai.adapters.ical import feed_chunks
 from taskai.api import schemas as s
-from taskai.api import transfer as transfer_json
 from taskai.api.call import UnsupportedMediaType
 from taskai.api.http import Api, Call
 from taskai.api.presenters import (
@@ -31,8 +29,6 @@ from taskai.services import (
     recurrence,
     subtasks,
     sync,
-    todoist_import,
-    transfer,
 )
 from taskai.services import tasks as service
 
@@ -318,6 +314,9 @@ def delete_section(call: Call) -> None:
 @api.handles("exportAccount")
 def export_account(call: Call) -> flask.Response:
     """GET /api/export → 200 ExportPublic streamed as it is read (one read-only transaction)."""
+    from taskai.api import transfer as transfer_json  # import and export load on first use
+    from taskai.services import transfer
+
     parts = transfer.export_account(uow=call.uow(), user_id=call.user_id)
     first = next(parts)  # the account is checked (401) before the answer starts
     body = transfer_json.export_json(
@@ -333,6 +332,9 @@ def export_account(call: Call) -> flask.Response:
 def import_account(call: Call) -> s.ImportReport:
     """POST /api/import → 200 ImportReport; 413 past 10 MB, 415 not JSON, 422 not an export
     (or past 50,000 tasks), 409 the same import running at once."""
+    from taskai.api import transfer as transfer_json
+    from taskai.services import transfer
+
     raw = call.raw_body(transfer.MAX_IMPORT_BYTES)
     if call.request.mimetype != "application/json":
         raise UnsupportedMediaType()
@@ -352,6 +354,9 @@ def import_account(call: Call) -> s.ImportReport:
 def import_todoist(call: Call) -> s.ImportReport:
     """POST /api/import/todoist[?project=] → 200 ImportReport; 413 past 10 MB, 422 naming `file`
     for a body that is not Todoist's CSV."""
+    from taskai.api import transfer as transfer_json
+    from taskai.services import todoist_import
+
     params = call.query(s.TodoistImportParams)
     text, raw, name = transfer_json.csv_upload(call)
     project = params.project or name or "Todoist"
@@ -382,6 +387,8 @@ def get_calendar_feed(call: Call) -> flask.Response:
         response = flask.Response(status=304)
         del response.headers["Content-Type"]
     else:
+        from taskai.adapters.ical import feed_chunks  # icalendar loads on a feed's first read
+
         settings = get_settings()
         chunks = feed_chunks(
             read.tasks,
