@@ -46,6 +46,21 @@ def migrate_from_scratch(url: str) -> None:
     upgrade(url)
 
 
+def drop_database(connection: Any, name: str) -> None:
+    """DROP DATABASE `name` (quoted) on `connection`, an AUTOCOMMIT one to another database.
+    A plain DROP first: it stops an autovacuum worker there itself, where WITH (FORCE) refuses
+    a role that may not signal it (42501); FORCE only for a connection a test left open."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    except DBAPIError as e:
+        if "being accessed by other users" not in str(e.orig):
+            raise
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 def need(service: str, available: bool, how: str) -> None:
     """Skip when a service is missing on a laptop; fail when CI said it must be there."""
     if available:

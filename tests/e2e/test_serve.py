@@ -209,7 +209,7 @@ def test_serve_on_a_new_empty_postgres_database_migrates_it_before_serving(tmp_p
     from sqlalchemy import NullPool, create_engine, text
     from sqlalchemy.engine import make_url
 
-    from support import POSTGRES_URL, need
+    from support import POSTGRES_URL, drop_database, need
 
     need("postgres", bool(POSTGRES_URL), "TEST_DATABASE_URL is not set")
     assert POSTGRES_URL
@@ -230,5 +230,5 @@ def test_serve_on_a_new_empty_postgres_database_migrates_it_before_serving(tmp_p
         assert any("migrated the database" in line for line in server.log)
     finally:
         with admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            drop_database(connection, name)
         admin.dispose()

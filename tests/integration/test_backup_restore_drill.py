@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import inspect, text
 
-from support import POSTGRES_URL, settle
+from support import POSTGRES_URL, drop_database, settle
 from taskai import bootstrap, cli
 from taskai.adapters.db import SCHEMAS, make_engine
 from taskai.config import get_settings
@@ -100,7 +100,7 @@ def empty_target(database: str, tmp_path: Path) -> str:
         isolation_level="AUTOCOMMIT"
     )
     with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        drop_database(connection, name)
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return str(make_engine(POSTGRES_URL).url.set(database=name).render_as_string(False))

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from support import POSTGRES_URL, need
+from support import POSTGRES_URL, drop_database, need
 from taskai.adapters.migrate import check, downgrade, upgrade
 
 
@@ -121,7 +121,7 @@ def scratch_postgres() -> Iterator[str]:
         yield url.set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as db:
-            db.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            drop_database(db, name)
         admin.dispose()
 
 
