@@ -164,7 +164,7 @@ class KafkaSourceBridge:
             while not self.stopped.is_set():
                 batches = consumer.poll(timeout_ms=200)
                 if not self.ready.is_set() and consumer.assignment():
-                    self.joined(consumer)
+                    self.joined(consumer, batches)
                 watchdog.check()
                 if unordered is not None:
                     unordered.take(batches)
@@ -176,12 +176,14 @@ class KafkaSourceBridge:
             if unordered is not None:
                 unordered.close(consumer)
 
-    def joined(self, consumer: Any) -> None:
-        """Mark the source ready. A partition the group never committed starts at the position
-        fixed now ("latest" for a new group), committed at once: what is published while the
-        source is down is delivered when it is back, not skipped by a new "latest"."""
+    def joined(self, consumer: Any, batches: dict[Any, list[Any]]) -> None:
+        """Mark the source ready. A partition the group never committed starts where this first
+        poll found it ("latest" for a new group), committed at once: what is published while the
+        source is down is then delivered when it is back, not skipped by a later "latest"."""
         fresh = [p for p in consumer.assignment() if consumer.committed(p) is None]
-        commit(consumer, {p: consumer.position(p) for p in fresh})
+        # the poll's own records moved the position past them: start at the first of them
+        start = {p: batches[p][0].offset if batches.get(p) else consumer.position(p) for p in fresh}
+        commit(consumer, start)
         self.joins += 1
         log.info("source ready", extra={"topic": self.topic, "group": self.group})
         self.ready.set()
