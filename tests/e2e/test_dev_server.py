@@ -276,6 +276,31 @@ def test_a_dev_server_killed_and_started_again_has_every_source_ready_within_thi
         again.stop()
 
 
+def test_a_dev_server_stopped_and_started_again_has_every_source_ready_before_a_session_ends(
+    tmp_path: Path, postgres_migrated: str
+) -> None:
+    need("kafka", bool(KAFKA), "TEST_KAFKA_BOOTSTRAP_SERVERS is not set")
+    prefix = f"e2e-{uuid.uuid4().hex[:8]}-"
+    first = on_kafka(tmp_path / "first", prefix)
+    try:
+        first.wait_for_sources()
+    finally:
+        began = time.monotonic()
+        first.process.terminate()  # SIGTERM: its sources commit and leave their groups
+        first.process.wait(timeout=30)
+    stopping = time.monotonic() - began
+    began = time.monotonic()
+    again = on_kafka(tmp_path / "again", prefix)
+    try:
+        again.wait_for_sources(timeout_s=30)
+        starting = time.monotonic() - began
+    finally:
+        again.stop()
+    print(f"SIGTERM to exit {stopping:.2f} s; start to every source ready {starting:.2f} s")
+    assert first.process.returncode == 0 and stopping < 10
+    assert starting < 8  # a member that never left holds its partitions for a 10 s session
+
+
 def test_a_declared_body_over_the_limit_is_refused_at_once_not_awaited(embedded: Server) -> None:
     import socket
     from urllib.parse import urlsplit

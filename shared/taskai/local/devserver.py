@@ -12,7 +12,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from pathlib import Path
@@ -25,6 +27,7 @@ log = logging.getLogger("taskai.dev")
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 HTTP_FUNCTIONS = sorted({op.function for op in OPERATIONS})
 EVENT_PREFIX = "/_events/"
+SOURCES_STOP_S = 8.0  # for all sources to leave their groups on shutdown (each takes ≤ 3 s)
 NOT_FOUND_HEADERS = [
     ("Content-Type", "application/json"),
     ("X-Content-Type-Options", "nosniff"),
@@ -256,6 +259,23 @@ def start_sources(
     return running
 
 
+def stop_sources(running: list[Any], timeout_s: float = SOURCES_STOP_S) -> None:
+    """Stop what start_sources() started, then wait up to `timeout_s` in all for the Kafka
+    sources to finish their deliveries, commit and leave their groups (a restart then gets the
+    partitions at once, not after a session timeout); a source still running is logged."""
+    for item in running:
+        item.stop()
+    deadline = time.monotonic() + timeout_s
+    for item in running:
+        if hasattr(item, "join") and not item.join(max(0.0, deadline - time.monotonic())):
+            log.warning("source did not stop in time", extra={"group": item.group})
+
+
+def interrupt(signum: int, frame: Any) -> None:
+    """A SIGTERM handler: stop like Ctrl-C does (raises KeyboardInterrupt)."""
+    raise KeyboardInterrupt
+
+
 def error_message(status: int, reason: str, message: str) -> bytes:
     """A whole HTTP/1.1 error answer with the API's JSON error body, for errors the server
     meets before any app sees the request (a garbage request line, one over the size limit)."""
@@ -306,13 +326,14 @@ def serve(
             "functions": HTTP_FUNCTIONS + [t.function for t in TRIGGERS],
         },
     )
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, interrupt)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
-        for item in running:
-            item.stop()
+        stop_sources(running)  # deliveries under way still reach the event port
         events.shutdown()
         events.server_close()
         server.server_close()

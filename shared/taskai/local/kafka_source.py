@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -30,6 +31,13 @@ CONSUMER_TUNING: dict[str, int] = {
     "session_timeout_ms": 10_000,  # a vanished member's partitions move on after 10 s
     "heartbeat_interval_ms": 3_000,  # heartbeats come from a background thread, not poll()
 }
+RETRY_FIRST_S, RETRY_MAX_S = 1.0, 10.0  # between attempts to (re)join: doubled, capped
+BOOTSTRAP_ATTEMPT_MS = 2_000  # one attempt to reach Kafka (kafka-python reconnects within it)
+CLOSE_TIMEOUT_MS = 3_000  # leaving the group on stop(): a restart must not wait a session
+
+
+class Stranded(Exception):
+    """The group left this consumer without partitions although its topic has some."""
 
 
 class KafkaSourceBridge:
@@ -56,7 +64,10 @@ class KafkaSourceBridge:
         self.delivery = delivery or Delivery()
         self.initial_offset = initial_offset  # where a new group starts, as KafkaSource's
         self.stopped = threading.Event()
-        self.ready = threading.Event()  # set once the group has assigned partitions
+        self.ready = threading.Event()  # set while joined with assigned partitions
+        self.joins = 0  # how many consumers became ready (a rejoin makes a new one)
+        self.consumer: Any = None  # the current consumer, while there is one
+        self.thread: threading.Thread | None = None
         self.delivered = 0
         self.dead_lettered = 0
         self.client = SinkClient(sink, self.delivery.timeout_s)
@@ -70,37 +81,91 @@ class KafkaSourceBridge:
         return deliver(client or self.client, headers, body, self.delivery, self.stopped)
 
     def run(self) -> None:
-        """Consume until stop() is called."""
+        """Consume until stop() is called: (re)join whenever Kafka cannot be reached, fails, or
+        strands the consumer, waiting 1, 2, 4, … up to 10 s between attempts (each logged once
+        with its reason); ready only while joined."""
+        delay = RETRY_FIRST_S
+        try:
+            while not self.stopped.is_set():
+                joins = self.joins
+                try:
+                    self.consume()
+                except Exception as e:  # logged, then rejoined: a source never ends silently
+                    delay = RETRY_FIRST_S if self.joins > joins else delay
+                    self.retrying(e, delay)
+                    self.stopped.wait(delay)
+                    delay = min(2 * delay, RETRY_MAX_S)
+        finally:
+            self.client.close()
+
+    def retrying(self, error: Exception, delay_s: float) -> None:
+        """Log why the source is not consuming and when it tries again (a traceback only for
+        errors that are not Kafka's)."""
+        from kafka.errors import KafkaError
+
+        log.warning(
+            "source not consuming; retrying",
+            extra={
+                "topic": self.topic,
+                "group": self.group,
+                "retry_in_s": delay_s,
+                "error": str(error) or type(error).__name__,
+            },
+            exc_info=not isinstance(error, (KafkaError, Stranded)),
+        )
+
+    def consume(self) -> None:
+        """Join the group and deliver until stop(), then leave it (within CLOSE_TIMEOUT_MS);
+        raises KafkaError while Kafka cannot be reached and Stranded (see Watchdog)."""
         from kafka import KafkaConsumer, KafkaProducer
 
-        consumer = KafkaConsumer(
-            bootstrap_servers=self.bootstrap_servers.split(","),
-            group_id=self.group,
-            enable_auto_commit=False,
-            auto_offset_reset=self.initial_offset,
-            max_poll_records=500,
-            # one record may retry for the whole budget: stay in the group meanwhile. Not more:
-            # this is also how long a rebalance waits for a member that died without leaving.
-            # A batch that takes longer loses its commit and is delivered again (see commit()).
-            max_poll_interval_ms=int(1000 * max(300.0, self.delivery.worst_case_s + 30)),
-            client_id=f"taskai-source-{self.group}",
-            **CONSUMER_TUNING,
-        )
-        consumer.subscribe([self.topic])
+        # The producer bootstraps first: a failed attempt raises and leaves nothing running (a
+        # consumer's leaves its IO thread behind); the consumer then reuses the broker version.
         dead_letters = KafkaProducer(
-            bootstrap_servers=self.bootstrap_servers.split(","), acks="all", **CLIENT_TUNING
+            bootstrap_servers=self.bootstrap_servers.split(","),
+            acks="all",
+            bootstrap_timeout_ms=BOOTSTRAP_ATTEMPT_MS,
+            **CLIENT_TUNING,
         )
-        await_partitions(consumer, dead_letters, self.topic, self.stopped)
+        try:
+            consumer = KafkaConsumer(
+                bootstrap_servers=self.bootstrap_servers.split(","),
+                api_version=dead_letters.config["api_version"],
+                group_id=self.group,
+                enable_auto_commit=False,
+                auto_offset_reset=self.initial_offset,
+                max_poll_records=500,
+                # one record may retry for the whole budget: stay in the group meanwhile. Not
+                # more: this is also how long a rebalance waits for a member that died without
+                # leaving. A batch that takes longer loses its commit and is delivered again.
+                max_poll_interval_ms=int(1000 * max(300.0, self.delivery.worst_case_s + 30)),
+                client_id=f"taskai-source-{self.group}",
+                **CONSUMER_TUNING,
+            )
+            try:
+                consumer.subscribe([self.topic])
+                self.consumer = consumer
+                await_partitions(consumer, dead_letters, self.topic, self.stopped)
+                self.poll_until_stopped(consumer, dead_letters)
+            finally:
+                self.ready.clear()
+                self.consumer = None
+                # LeaveGroup: a restart gets the partitions at once, not after a session timeout
+                consumer.close(timeout_ms=CLOSE_TIMEOUT_MS)
+        finally:
+            dead_letters.close(timeout=CLOSE_TIMEOUT_MS / 1000)
+
+    def poll_until_stopped(self, consumer: Any, dead_letters: Any) -> None:
+        """Deliver what the consumer polls until stop(); raises Stranded (see Watchdog)."""
         unordered = Unordered(self, dead_letters) if self.parallelism > 1 else None
         ordered = Ordered(self)
+        watchdog = Watchdog(consumer, self.topic)
         try:
             while not self.stopped.is_set():
                 batches = consumer.poll(timeout_ms=200)
                 if not self.ready.is_set() and consumer.assignment():
-                    for partition in consumer.assignment():
-                        consumer.position(partition)  # a new group's "latest" is fixed now
-                    log.info("source ready", extra={"topic": self.topic, "group": self.group})
-                    self.ready.set()
+                    self.joined(consumer, batches)
+                watchdog.check()
                 if unordered is not None:
                     unordered.take(batches)
                     unordered.commit(consumer)
@@ -110,9 +175,18 @@ class KafkaSourceBridge:
             ordered.close()
             if unordered is not None:
                 unordered.close(consumer)
-            consumer.close()
-            dead_letters.close(timeout=5)
-            self.client.close()
+
+    def joined(self, consumer: Any, batches: dict[Any, list[Any]]) -> None:
+        """Mark the source ready. A partition the group never committed starts where this first
+        poll found it ("latest" for a new group), committed at once: what is published while the
+        source is down is then delivered when it is back, not skipped by a later "latest"."""
+        fresh = [p for p in consumer.assignment() if consumer.committed(p) is None]
+        # the poll's own records moved the position past them: start at the first of them
+        start = {p: batches[p][0].offset if batches.get(p) else consumer.position(p) for p in fresh}
+        commit(consumer, start)
+        self.joins += 1
+        log.info("source ready", extra={"topic": self.topic, "group": self.group})
+        self.ready.set()
 
     def handle(self, record: Any, dead_letters: Any, client: SinkClient | None = None) -> bool:
         """Deliver one record, or dead-letter it; False when stopped before either happened."""
@@ -180,14 +254,23 @@ class KafkaSourceBridge:
     def start(self) -> threading.Thread:
         """Run the bridge in a daemon thread named "kafka-source-<group>"; returns the started
         thread."""
-        thread = threading.Thread(target=self.run, name=f"kafka-source-{self.group}", daemon=True)
-        thread.start()
-        return thread
+        self.thread = threading.Thread(
+            target=self.run, name=f"kafka-source-{self.group}", daemon=True
+        )
+        self.thread.start()
+        return self.thread
 
     def stop(self) -> None:
         """Ask run() to stop; records not yet delivered stay uncommitted, delivered again on the
         next start."""
         self.stopped.set()
+
+    def join(self, timeout_s: float) -> bool:
+        """Wait up to `timeout_s` for a started source to finish its deliveries, commit and leave
+        its group; False if it is still running."""
+        if self.thread is not None:
+            self.thread.join(timeout_s)
+        return self.thread is None or not self.thread.is_alive()
 
 
 def await_partitions(consumer: Any, producer: Any, topic: str, stopped: threading.Event) -> None:
@@ -227,6 +310,38 @@ def commit(consumer: Any, offsets: dict[Any, int]) -> bool:
         log.warning("commit failed", extra={"error": str(e)})
         return False
     return True
+
+
+class Watchdog:
+    """Notices a consumer the group has left without partitions, which kafka-python 3.0.12 can
+    do in a rejoin (partitions added, a coordinator move, a rejoin lost while poll() times
+    out): no assignment, heartbeat off, for good. The source then rejoins with a new consumer.
+    """
+
+    def __init__(self, consumer: Any, topic: str) -> None:
+        self.consumer, self.topic = consumer, topic
+        self.after_s = 2 * CONSUMER_TUNING["session_timeout_ms"] / 1000
+        self.unassigned_since = time.monotonic()
+
+    def check(self) -> None:
+        """Raise Stranded when the consumer has had no partitions for two session timeouts while
+        its topic has some and no heartbeat was answered within a session timeout (a member
+        idle in a group with more members than partitions still heartbeats: left alone)."""
+        now = time.monotonic()
+        if self.consumer.assignment():
+            self.unassigned_since = now
+            return
+        if now - self.unassigned_since < self.after_s:
+            return
+        partitions = self.consumer.partitions_for_topic(self.topic)
+        # kafka-python keeps no public record of heartbeats: read its coordinator's
+        heartbeat = getattr(getattr(self.consumer, "_coordinator", None), "heartbeat", None)
+        answered = getattr(heartbeat, "last_receive", float("-inf"))
+        if partitions and now - answered > self.after_s / 2:
+            raise Stranded(
+                f"no partitions for {now - self.unassigned_since:.0f} s while {self.topic} has"
+                f" {len(partitions)}; rejoining with a new consumer"
+            )
 
 
 class Ordered:

@@ -36,6 +36,7 @@ from taskai.local.devserver import (
     build_app,
     error_message,
     start_sources,
+    stop_sources,
     subscribe_to_bus,
 )
 
@@ -180,9 +181,9 @@ class Server(BaseApplication):
         )
 
     def worker_exit(self, arbiter: Any, worker: Any) -> None:
-        """Gunicorn hook as a worker ends: stop the ticker and sources it led."""
-        for item in self.running:
-            item.stop()
+        """Gunicorn hook as a worker ends: stop the ticker and sources it led (they leave their
+        groups)."""
+        stop_sources(self.running)
 
     def child_exit(self, arbiter: Any, worker: Any) -> None:
         """Gunicorn hook in the master as a worker is gone: its live gauges leave the metrics."""
