@@ -131,13 +131,13 @@ class TaskView:
 
 @dataclass(frozen=True, slots=True)
 class ChangedTask:
-    """A changed task as sync shows it: its keyset (change number, id) and its TaskPublic JSON
-    text built by the store, whose recurrence (null in the text) the presenter fills in from
+    """A changed task as sync shows it: its keyset (change number, id) and its TaskPublic as
+    JSON values built by the store, whose recurrence (null there) the presenter fills in from
     the rule, anchor and ended reason when the task recurs."""
 
     id: uuid.UUID
     change_seq: int
-    json: str
+    body: dict[str, Any]
     recurrence_rule: str | None = None
     recurrence_anchor: str | None = None
     recurrence_ended_reason: str | None = None

@@ -8,6 +8,7 @@ each fake meets its port (the block at the end).
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -637,7 +638,7 @@ class FakeTaskRepository:
         found = self.changed_since(user_id, seq, after=after, limit=limit, upto=upto)
         self.count_subtasks(found)
         return [
-            ChangedTask(t.id, t.change_seq, task_public(t, zone).model_dump_json())  # type: ignore[arg-type]
+            ChangedTask(t.id, t.change_seq, json.loads(task_public(t, zone).model_dump_json()))  # type: ignore[arg-type]
             for t in found
         ]
 

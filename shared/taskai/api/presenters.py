@@ -182,9 +182,9 @@ NO_TASKS = '{"tasks":[]'
 
 def sync_json(changes: Changes, zone: ZoneInfo) -> str:
     """A sync page (GET /api/sync, and each message of GET /api/stream) as SyncPublic's JSON
-    text, times in `zone`, written as pydantic writes it: the tasks are the store's JSON (see
-    ChangedTask), re-encoded compactly once a page (PostgreSQL's json text is spaced out) with
-    each recurring task's recurrence filled in, so no task is built as a model."""
+    text, times in `zone`, written as pydantic writes it: the tasks are the store's JSON values
+    (see ChangedTask) with each recurring task's recurrence filled in, encoded once a page, so
+    no task is built as a model."""
     rest = s.SyncPublic(
         tasks=[],
         tags=[tag_public(t) for t in changes.tags],
@@ -196,7 +196,7 @@ def sync_json(changes: Changes, zone: ZoneInfo) -> str:
         sections=[section_public(section) for section in changes.sections],
     ).model_dump_json()
     assert rest.startswith(NO_TASKS)  # tasks is SyncPublic's first field
-    tasks = json.loads("[" + ",".join(task.json for task in changes.tasks) + "]")
+    tasks = [task.body for task in changes.tasks]
     for item, task in zip(tasks, changes.tasks, strict=True):
         if task.recurrence_rule is not None:
             item["recurrence"] = _recurrence_json(
