@@ -131,16 +131,21 @@ class TaskView:
 
 @dataclass(frozen=True, slots=True)
 class ChangedTask:
-    """A changed task as sync shows it: its keyset (change number, id) and its TaskPublic as
-    JSON values built by the store, whose recurrence (null there) the presenter fills in from
-    the rule, anchor and ended reason when the task recurs."""
+    """A changed task as sync shows it: its keyset (change number, id as text) and its
+    TaskPublic as JSON values built by the store, whose recurrence (null there) the presenter
+    fills in from the rule, anchor and ended reason when the task recurs."""
 
-    id: uuid.UUID
+    text_id: str
     change_seq: int
     body: dict[str, Any]
     recurrence_rule: str | None = None
     recurrence_anchor: str | None = None
     recurrence_ended_reason: str | None = None
+
+    @property
+    def id(self) -> uuid.UUID:
+        """The task's id (parsed when asked: a page needs only its last one's)."""
+        return uuid.UUID(self.text_id)
 
 
 @dataclass(frozen=True)

@@ -638,7 +638,7 @@ class FakeTaskRepository:
         found = self.changed_since(user_id, seq, after=after, limit=limit, upto=upto)
         self.count_subtasks(found)
         return [
-            ChangedTask(t.id, t.change_seq, json.loads(task_public(t, zone).model_dump_json()))  # type: ignore[arg-type]
+            ChangedTask(str(t.id), t.change_seq, json.loads(task_public(t, zone).model_dump_json()))  # type: ignore[arg-type]
             for t in found
         ]
 

@@ -107,6 +107,4 @@ def changed(
     if upto is not None:
         params["upto"] = upto
     page = session.connection().execute(stmt, params).scalar()
-    return [
-        ChangedTask(uuid.UUID(task_id), *rest) for task_id, *rest in json.loads(page or "[]")
-    ]
+    return [ChangedTask(*row) for row in json.loads(page or "[]")]

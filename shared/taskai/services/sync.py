@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -140,7 +141,8 @@ def _whole_commits(
     first = min((_seq(page[0]) for page in pages if page), default=latest)
     if upto < first:  # the first commit alone is larger than a page: it comes split
         return _inside_commit(streams, user_id, Cursor(first), limit)
-    return [[row for row in page if _seq(row) <= upto] for page in pages], Cursor(upto)
+    # Each page is by change number: the rows of commits up to `upto` are a prefix of it.
+    return [list(page[: bisect_right(page, upto, key=_seq)]) for page in pages], Cursor(upto)
 
 
 def _inside_commit(
