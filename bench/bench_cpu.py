@@ -4,11 +4,13 @@ For each checkout given (default: this one) a child process loads the `tasks` an
 functions from it as the dev server does, registers a user, seeds --tasks tasks with tags and
 reminders, then times `time.process_time()` around N WSGI calls of each operation: the
 filtered list (?tag=work&sort=due&limit=50), a one-word search (?q=report&limit=20), create,
-and get. Checkouts run one after the other, --rounds times interleaved, so that their ratios
-come from the same run on a shared machine; compare ratios, not absolute numbers across runs.
+get, and a first sync (GET /api/sync: a page of 500 tasks, topped up to that many first, over
+--sync-requests calls as it costs far more). Checkouts run one after the other, --rounds times
+interleaved, so that their ratios come from the same run on a shared machine; compare ratios,
+not absolute numbers across runs.
 
     python bench/bench_cpu.py --database-url postgresql+pg8000://u:p@host:port/db \\
-        [--checkout OTHER_CHECKOUT] [--requests 200] [--profile list]
+        [--checkout OTHER_CHECKOUT] [--requests 200] [--profile list|sync]
 """
 
 from __future__ import annotations
@@ -22,10 +24,11 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OPERATIONS = ("list", "search", "create", "get")
+OPERATIONS = ("list", "search", "create", "get", "sync")
+SYNC_PAGE = 500  # the tasks a sync page holds
 
 
-def child(requests: int, tasks: int, profile: str | None) -> dict[str, float]:
+def child(requests: int, tasks: int, profile: str | None, sync_requests: int) -> dict[str, float]:
     """In the child: seed, warm up, and return CPU ms per request of each operation."""
     import cProfile
     import pstats
@@ -57,18 +60,24 @@ def child(requests: int, tasks: int, profile: str | None) -> dict[str, float]:
         "search": lambda i: app.get("/api/tasks?q=report&limit=20", headers=headers),
         "create": lambda i: app.post("/api/tasks", json={"title": f"new {i}"}, headers=headers),
         "get": lambda i: app.get(f"/api/tasks/{ids[i % len(ids)]}", headers=headers),
+        "sync": lambda i: app.get("/api/sync", headers=headers),
     }
     result = {}
     for name, call in calls.items():
-        for i in range(20):
+        count, warm = (sync_requests, 2) if name == "sync" else (requests, 20)
+        if name == "sync":  # the first page holds a task per commit: top up to a full page
+            for i in range(SYNC_PAGE - len(call(0).json["tasks"])):
+                app.post("/api/tasks", json={"title": f"more {i}"}, headers=headers)
+            assert len(call(0).json["tasks"]) == SYNC_PAGE
+        for i in range(warm):
             assert call(i).status_code < 300
         start = time.process_time()
-        for i in range(requests):
+        for i in range(count):
             call(i)
-        result[name] = (time.process_time() - start) / requests * 1000
+        result[name] = (time.process_time() - start) / count * 1000
         if name == profile:
             profiler = cProfile.Profile(time.process_time)  # CPU, not waits
-            profiler.runcall(lambda run=call: [run(i) for i in range(requests)])
+            profiler.runcall(lambda run=call, n=count: [run(i) for i in range(n)])
             pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(25)
     return result
 
@@ -82,11 +91,12 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--tasks", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--sync-requests", type=int, default=10)
     parser.add_argument("--profile", choices=OPERATIONS)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.requests, args.tasks, args.profile)))
+        print(json.dumps(child(args.requests, args.tasks, args.profile, args.sync_requests)))
         return
     checkouts = [*args.checkout, ROOT]
     runs: dict[Path, list[dict[str, float]]] = {c: [] for c in checkouts}
@@ -96,7 +106,7 @@ def main() -> None:
                        LOG_LEVEL="WARNING", PYTHONPATH=str(checkout / "shared"))
             command = [sys.executable, str(Path(__file__).resolve()), "--child",
                        "--database-url", args.database_url, "--requests", str(args.requests),
-                       "--tasks", str(args.tasks)]
+                       "--tasks", str(args.tasks), "--sync-requests", str(args.sync_requests)]
             if args.profile:
                 command += ["--profile", args.profile]
             out = subprocess.run(command, env=env, cwd=checkout, check=True, text=True,

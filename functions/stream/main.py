@@ -13,7 +13,7 @@ import functions_framework
 from taskai import bootstrap
 from taskai.api import schemas as s
 from taskai.api.http import Api, Call
-from taskai.api.presenters import sync_public
+from taskai.api.presenters import sync_json
 from taskai.config import get_settings
 from taskai.services import live, sync
 
@@ -32,7 +32,7 @@ def stream_changes(call: Call) -> flask.Response:
         uow = bootstrap.uow(caller=caller, read_only=True)  # the caller is checked each time
         changes = sync.changes_since(uow=uow, user_id=user_id, cursor=after)
         assert uow.account is not None
-        data = sync_public(changes, uow.account.zone).model_dump_json()
+        data = sync_json(changes, uow.account.zone)
         return live.Page(changes.cursor, changes.has_more, data)
 
     def latest() -> int:

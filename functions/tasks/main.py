@@ -17,7 +17,7 @@ from taskai.api.presenters import (
     filter_public,
     project_public,
     section_public,
-    sync_public,
+    sync_json,
     task_public,
 )
 from taskai.config import get_settings
@@ -148,13 +148,12 @@ def list_series(call: Call) -> s.SeriesPage:
 
 
 @api.handles("sync")
-def sync_changes(call: Call) -> s.SyncPublic:
+def sync_changes(call: Call) -> flask.Response:
     """GET /api/sync → 200 SyncPublic: tasks, tags, saved filters and deletions changed since the
-    cursor; 422
-    InvalidInput for a bad cursor."""
+    cursor; 422 InvalidInput for a bad cursor."""
     cursor = sync.parse_cursor(call.query(s.SyncParams).cursor)
     changes = sync.changes_since(uow=call.uow(), user_id=call.user_id, cursor=cursor)
-    return sync_public(changes, call.zone())
+    return raw_json(sync_json(changes, call.zone()))
 
 
 # Saved filters (issue 16).

@@ -129,6 +129,25 @@ class TaskView:
         return Recurrence(rule=self.recurrence_rule, anchor=self.recurrence_anchor or "due")
 
 
+@dataclass(frozen=True, slots=True)
+class ChangedTask:
+    """A changed task as sync shows it: its keyset (change number, id as text) and its
+    TaskPublic as JSON values built by the store, whose recurrence (null there) the presenter
+    fills in from the rule, anchor and ended reason when the task recurs."""
+
+    text_id: str
+    change_seq: int
+    body: dict[str, Any]
+    recurrence_rule: str | None = None
+    recurrence_anchor: str | None = None
+    recurrence_ended_reason: str | None = None
+
+    @property
+    def id(self) -> uuid.UUID:
+        """The task's id (parsed when asked: a page needs only its last one's)."""
+        return uuid.UUID(self.text_id)
+
+
 @dataclass(frozen=True)
 class OutboxRecord:
     """One event as stored: enough to build its CloudEvent and its Kafka record."""
@@ -482,6 +501,19 @@ class TaskRepository(Protocol):
     ) -> list[Task]:
         """Tasks changed after change number `seq` (or after
         row id `after` of change `seq`; and at most at `upto`), by change then id."""
+
+    def changed_json(
+        self,
+        user_id: uuid.UUID,
+        seq: int,
+        *,
+        after: uuid.UUID | None = None,
+        limit: int,
+        upto: int | None = None,
+        zone: tzinfo,
+    ) -> list[ChangedTask]:
+        """Up to `limit` tasks changed after change number `seq` (or after row id `after` of
+        change `seq`; and at most at `upto`), by change then id, as JSON in `zone`, read only."""
 
     # subtasks and manual order (#16)
     def children(self, user_id: uuid.UUID, parent_ids: Sequence[uuid.UUID]) -> list[Task]:

@@ -8,6 +8,7 @@ each fake meets its port (the block at the end).
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -46,6 +47,7 @@ from taskai.domain.webhooks import Delivery, Webhook
 from taskai.errors import Conflict, InvalidInput, NotFound
 from taskai.ports import (
     AllDayOffset,
+    ChangedTask,
     DueReminder,
     OutboxRecord,
     PushAnswer,
@@ -619,6 +621,26 @@ class FakeTaskRepository:
         """The user's tasks stamped past (`seq`, `after`) (up to `upto`), oldest change first, at most
         `limit`."""
         return changed_between(self.items.values(), user_id, (seq, after), limit, upto)
+
+    def changed_json(
+        self,
+        user_id: uuid.UUID,
+        seq: int,
+        *,
+        after: uuid.UUID | None = None,
+        limit: int,
+        upto: int | None = None,
+        zone: tzinfo,
+    ) -> list[ChangedTask]:
+        """The tasks changed_since gives, each as the presenter's JSON in `zone`."""
+        from taskai.api.presenters import task_public
+
+        found = self.changed_since(user_id, seq, after=after, limit=limit, upto=upto)
+        self.count_subtasks(found)
+        return [
+            ChangedTask(str(t.id), t.change_seq, json.loads(task_public(t, zone).model_dump_json()))  # type: ignore[arg-type]
+            for t in found
+        ]
 
     def deleted_since(
         self,

@@ -111,7 +111,7 @@ def test_sync_shows_a_token_only_what_its_scopes_read(uow, user):
     create_task(uow=uow, user_id=user.id, draft=TaskDraft(title="t", tags=["a"]), now=now)
     uow.scopes = ("tasks:read",)
     changes = sync.changes_since(uow=uow, user_id=user.id)
-    assert [t.title for t in changes.tasks] == ["t"] and changes.tags == []
+    assert [t.body["title"] for t in changes.tasks] == ["t"] and changes.tags == []
     uow.scopes = ("tags:read",)
     changes = sync.changes_since(uow=uow, user_id=user.id)
     assert changes.tasks == [] and [t.name for t in changes.tags] == ["a"]

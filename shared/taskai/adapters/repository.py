@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from taskai.adapters import orm, task_reads
+from taskai.adapters import orm, sync_reads, task_reads
 from taskai.adapters.account_store import LoginAttempts, PasswordResets
 from taskai.adapters.db import clash
 from taskai.domain.api_tokens import ApiToken
@@ -39,7 +39,7 @@ from taskai.domain.tasks import Task
 from taskai.domain.users import User
 from taskai.domain.vocabulary import ReminderState, TaskStatus
 from taskai.errors import NotFound
-from taskai.ports import AllDayOffset, DueReminder, Recipient, TaskView
+from taskai.ports import AllDayOffset, ChangedTask, DueReminder, Recipient, TaskView
 
 BUMP_CHANGE_SEQ = (
     update(orm.users)
@@ -643,6 +643,22 @@ class TaskRepository:
         """Tasks changed after `seq` (or after task `after` of change `seq`; and at most at
         `upto`), by change then id."""
         return _changed(self.session, Task, orm.tasks, user_id, (seq, after), limit, upto)
+
+    def changed_json(
+        self,
+        user_id: uuid.UUID,
+        seq: int,
+        *,
+        after: uuid.UUID | None = None,
+        limit: int,
+        upto: int | None = None,
+        zone: tzinfo,
+    ) -> list[ChangedTask]:
+        """Tasks changed after `seq` (as changed_since) as JSON in `zone`, read only (see
+        sync_reads)."""
+        return sync_reads.changed(
+            self.session, user_id, seq, after=after, limit=limit, upto=upto, zone=zone
+        )
 
     def deleted_since(
         self,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
-from typing import TYPE_CHECKING
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from taskai.api import schemas as s
@@ -174,11 +176,17 @@ def user_public(user: User) -> s.UserPublic:
     )
 
 
-def sync_public(changes: Changes, zone: ZoneInfo) -> s.SyncPublic:
-    """A sync page (GET /api/sync, and each message of GET /api/stream) as SyncPublic, times in
-    `zone`."""
-    return s.SyncPublic(
-        tasks=[task_public(t, zone) for t in changes.tasks],
+# SyncPublic's first field as pydantic writes it empty: the store's tasks go in its place.
+NO_TASKS = '{"tasks":[]'
+
+
+def sync_json(changes: Changes, zone: ZoneInfo) -> str:
+    """A sync page (GET /api/sync, and each message of GET /api/stream) as SyncPublic's JSON
+    text, times in `zone`, written as pydantic writes it: the tasks are the store's JSON values
+    (see ChangedTask) with each recurring task's recurrence filled in, encoded once a page, so
+    no task is built as a model."""
+    rest = s.SyncPublic(
+        tasks=[],
         tags=[tag_public(t) for t in changes.tags],
         deleted=[s.Deletion(type=kind, id=str(i)) for kind, i in changes.deleted],  # type: ignore[arg-type]
         cursor=str(changes.cursor),
@@ -186,4 +194,20 @@ def sync_public(changes: Changes, zone: ZoneInfo) -> s.SyncPublic:
         filters=[filter_public(f, zone) for f in changes.filters],
         projects=[project_public(p, zone) for p in changes.projects],
         sections=[section_public(section) for section in changes.sections],
-    )
+    ).model_dump_json()
+    assert rest.startswith(NO_TASKS)  # tasks is SyncPublic's first field
+    tasks = [task.body for task in changes.tasks]
+    for item, task in zip(tasks, changes.tasks, strict=True):
+        if task.recurrence_rule is not None:
+            item["recurrence"] = _recurrence_json(
+                task.recurrence_rule, task.recurrence_anchor, task.recurrence_ended_reason
+            )
+    text = json.dumps(tasks, ensure_ascii=False, separators=(",", ":"))
+    return '{"tasks":' + text + rest.removeprefix(NO_TASKS)
+
+
+@lru_cache(maxsize=1024)
+def _recurrence_json(rule: str, anchor: str | None, ended: str | None) -> dict[str, Any]:
+    """RecurrencePublic of a rule as JSON values (shared: never change the dict returned)."""
+    public = recurrence_public(Recurrence(rule=rule, anchor=anchor or "due"), ended)
+    return public.model_dump(mode="json")  # type: ignore[union-attr]

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import re
 import uuid
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TypeAlias
 
 from taskai.domain.api_tokens import READ_SCOPE
 from taskai.domain.filters.saved import SavedFilter
 from taskai.domain.projects import Project, Section
 from taskai.domain.tags import Tag
-from taskai.domain.tasks import Task
+from taskai.domain.users import User
 from taskai.errors import InvalidInput
-from taskai.ports import UnitOfWork
+from taskai.ports import ChangedTask, UnitOfWork
 
 # Inside one commit rows come in dependency order, so a client applying pages in order never
 # sees a task before its project or tags; a cursor inside a commit names its kind by position.
@@ -46,10 +48,10 @@ START = Cursor()  # before the account's first change
 
 @dataclass
 class Changes:
-    """Tasks, tags and saved filters changed, ids deleted, and the cursor to ask from next
-    time."""
+    """Tasks (as the store's JSON in the owner's zone), tags and saved filters changed, ids
+    deleted, and the cursor to ask from next time."""
 
-    tasks: list[Task] = field(default_factory=list)
+    tasks: list[ChangedTask] = field(default_factory=list)
     tags: list[Tag] = field(default_factory=list)
     # projects and sections
     projects: list[Project] = field(default_factory=list)
@@ -61,7 +63,7 @@ class Changes:
     filters: list[SavedFilter] = field(default_factory=list)
 
 
-Row: TypeAlias = Task | Tag | SavedFilter | Project | Section | tuple[str, uuid.UUID, int]
+Row: TypeAlias = ChangedTask | Tag | SavedFilter | Project | Section | tuple[str, uuid.UUID, int]
 
 
 def parse_cursor(raw: str | None) -> Cursor:
@@ -87,13 +89,14 @@ def changes_since(
     each at most `limit` a page of whole commits (a larger backlog comes in pages, `has_more`);
     a commit with more than `limit` rows of a kind comes split, at most `limit` rows a page."""
     with uow:
-        latest = uow.users.get(user_id).change_seq
+        owner = _owner(uow, user_id)
+        latest = owner.change_seq
         streams = (
             uow.tags.changed_since,
             uow.projects.changed_since,
             uow.sections.changed_since,
             uow.filters.changed_since,  # saved filters (issue 16)
-            uow.tasks.changed_since,
+            partial(uow.tasks.changed_json, zone=owner.zone),
             uow.tasks.deleted_since,
         )
         if cursor.after is None:
@@ -101,7 +104,6 @@ def changes_since(
         else:
             pages, cursor = _inside_commit(streams, user_id, cursor, limit)
         tags, projects, sections, saved, tasks, deleted = pages
-        uow.tasks.count_subtasks(tasks)  # type: ignore[arg-type]  # subtasks (#16)
         changes = Changes(
             tasks=tasks,  # type: ignore[arg-type]
             tags=tags,  # type: ignore[arg-type]
@@ -113,6 +115,13 @@ def changes_since(
             filters=saved,  # type: ignore[arg-type]
         )
         return readable(changes, uow.scopes)
+
+
+def _owner(uow: UnitOfWork, user_id: uuid.UUID) -> User:
+    """User `user_id`: the caller's account the unit of work read, else read now; raises
+    NotFound for an unknown user."""
+    account = getattr(uow, "account", None)
+    return account if account is not None and account.id == user_id else uow.users.get(user_id)
 
 
 def _whole_commits(
@@ -132,7 +141,8 @@ def _whole_commits(
     first = min((_seq(page[0]) for page in pages if page), default=latest)
     if upto < first:  # the first commit alone is larger than a page: it comes split
         return _inside_commit(streams, user_id, Cursor(first), limit)
-    return [[row for row in page if _seq(row) <= upto] for page in pages], Cursor(upto)
+    # Each page is by change number: the rows of commits up to `upto` are a prefix of it.
+    return [list(page[: bisect_right(page, upto, key=_seq)]) for page in pages], Cursor(upto)
 
 
 def _inside_commit(
