@@ -6,8 +6,9 @@ JSON array of its tasks and what its cursor needs (Python iterates no row). The 
 
 Each statement is built once per shape and reused with bound parameters: `get` has one shape
 per dialect; a page is cut by a small "which tasks, in what order" statement (the filters and
-ranking of task_search), whose SQLAlchemy cache key names its shape and carries this request's
-values, so the JSON body is never built or keyed again."""
+ranking of task_search) built once per task_shapes.Shape, so a request builds no expression and
+computes no cache key. A filter-language query builds its cut per request, and the cut's
+SQLAlchemy cache key (its shape, with this request's values) finds the page statement."""
 
 from __future__ import annotations
 
@@ -26,22 +27,16 @@ from sqlalchemy import (
     case,
     cast,
     func,
-    literal,
     select,
-    tuple_,
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 from sqlalchemy.util import LRUCache
 
 from taskai.adapters import orm, task_json
-from taskai.adapters.task_search import (
-    decode_cursor,
-    encode_cursor,
-    filters,
-    sort_key,
-    with_text_search,
-)
+from taskai.adapters.task_filters import compile_filter, revealing
+from taskai.adapters.task_search import encode_cursor
+from taskai.adapters.task_shapes import Shape, cut, plan
 from taskai.domain.queries import Page, TaskQuery
 from taskai.domain.recurrence import Recurrence
 from taskai.domain.vocabulary import Priority, TaskStatus
@@ -105,9 +100,13 @@ def _aggregated(dialect: str) -> tuple[ColumnElement[Any], ...]:
     )
 
 
-SHAPES = 500  # distinct page shapes kept compiled per process (filter and sort combinations)
+# Page statements kept per process, the most recently used. Shapes are finite (a dialect, 12
+# filters present or not, 4 search kinds, 7 sorts, 2 directions, cursor or not) but multiply
+# to millions; a client uses a handful, so 500 holds every one in use.
+SHAPES = 500
 PAGE_SIZE = "page_size"  # the bound parameter of how many tasks a page shows
 _views: dict[str, Select[Any]] = {}
+_shaped: LRUCache[Shape, Select[Any]] = LRUCache(SHAPES)
 _pages: LRUCache[tuple[str, Any], tuple[Select[Any], list[str]]] = LRUCache(SHAPES)
 
 
@@ -293,32 +292,39 @@ def view(session: Session, user_id: uuid.UUID, task_id: uuid.UUID, zone: tzinfo)
 def page(session: Session, user_id: uuid.UUID, query: TaskQuery, *, now: datetime) -> Page:
     """One page of the user's tasks matching `query` (filtered, searched and ordered by
     task_search's rules) as the JSON array text of their TaskPublic, times in `query.zone`, and
-    the cursor of the next page."""
+    the cursor of the next page; raises InvalidInput for a bad cursor or filter date, Conflict
+    for a cursor of another order."""
     dialect = session.get_bind().dialect.name
-    stmt = select(t.id).where(t.user_id == user_id, *filters(query, user_id, now, dialect))
-    rank: ColumnElement[Any] | None = None
-    if query.text:
-        stmt, rank = with_text_search(stmt, session, query.text)
-    sort = query.sort if query.sort != "relevance" or rank is not None else "created"
-    descending = query.descending if sort != "relevance" else not query.descending
-    key = sort_key(sort, rank, descending)
-    if query.cursor:
-        value, last_id = decode_cursor(query.cursor, sort, descending)
-        position, after = (
-            tuple_(key, t.id),
-            tuple_(literal(value, key.type), literal(last_id, t.id.type)),
-        )
-        stmt = stmt.where(position < after if descending else position > after)
-    order = (key.desc(), t.id.desc()) if descending else (key.asc(), t.id.asc())
-    stmt = stmt.add_columns(key.label("sort_key")).order_by(*order).limit(query.limit + 1)
-    page_stmt, params = _page_statement(dialect, stmt, descending)
+    if query.filter is None:
+        shape, params = plan(query, user_id, now, dialect)
+        stmt = _shaped.get(shape)
+        if stmt is None:
+            stmt = _shaped[shape] = _paged(dialect, cut(shape), shape.descending)
+    else:
+        shape, stmt, params = _language_page(dialect, query, user_id, now)
     params[task_json.ZONE] = zone_name(query.zone)
     params[PAGE_SIZE] = query.limit
     items, found, last_key, last_id, recurring = session.connection().execute(
-        page_stmt, params
+        stmt, params
     ).one()
-    cursor = encode_cursor(sort, descending, last_key, last_id) if found > query.limit else None
+    more = found > query.limit
+    cursor = encode_cursor(shape.sort, shape.descending, last_key, last_id) if more else None
     return Page(items=_finish_page(items or "[]", _json(recurring)), next_cursor=cursor)
+
+
+def _language_page(
+    dialect: str, query: TaskQuery, user_id: uuid.UUID, now: datetime
+) -> tuple[Shape, Select[Any], dict[str, Any]]:
+    """The shape, page statement and parameters of a query with a filter-language tree, whose
+    clause is built for this request (its terms carry values; the statement is found by its
+    SQLAlchemy cache key, see _page_statement)."""
+    assert query.filter is not None
+    clause = compile_filter(query.filter, user_id=user_id, now=now, zone=query.zone,
+                            dialect=dialect)
+    shown = revealing(query.filter, user_id=user_id, dialect=dialect)
+    shape, values = plan(query, user_id, now, dialect)
+    stmt, params = _page_statement(dialect, cut(shape, (clause, shown)), shape.descending)
+    return shape, stmt, params | values
 
 
 # Import and export (issue 17): every task of a user, a page at a time, for the export stream.
