@@ -110,13 +110,14 @@ PAGE_SIZE = "page_size"  # the bound parameter of how many tasks a page shows
 class Reused:
     """A statement built once and run many times, its compiled form kept beside it (as its
     `compiled_cache`): found without hashing SQLAlchemy's cache key of the whole statement, a
-    deep tuple whose hash costs about 0.1 ms per run of a page statement."""
+    deep tuple whose hash costs about 0.1 ms per run of a page statement. One compiled form is
+    kept, for the last engine that ran it (a process has one engine per store)."""
 
     __slots__ = ("_compiled", "statement")
 
     def __init__(self, statement: Select[Any]) -> None:
         self.statement = statement
-        self._compiled: dict[Any, Any] = {}
+        self._compiled: tuple[Any, Any] = (None, None)
 
     def run(self, session: Session, params: dict[str, Any]) -> Any:
         """The CursorResult of the statement with `params`, in the session's transaction."""
@@ -124,11 +125,13 @@ class Reused:
         return session.connection().execute(self.statement, params, execution_options=options)
 
     def get(self, key: tuple[Any, ...], default: Any = None) -> Any:
-        """SQLAlchemy's lookup of (dialect, statement key, column keys, schema map?, many?)."""
-        return self._compiled.get((key[0], *key[2:]), default)
+        """SQLAlchemy's lookup of (dialect, statement key, column keys, schema map?, many?):
+        the compiled form if it was made for the same all but the statement key (this one)."""
+        made_for, compiled = self._compiled
+        return compiled if made_for == (key[0], *key[2:]) else default
 
     def __setitem__(self, key: tuple[Any, ...], compiled: Any) -> None:
-        self._compiled[(key[0], *key[2:])] = compiled
+        self._compiled = ((key[0], *key[2:]), compiled)
 
 
 _views: dict[str, Reused] = {}
