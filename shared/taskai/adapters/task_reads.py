@@ -6,8 +6,9 @@ JSON array of its tasks and what its cursor needs (Python iterates no row). The 
 
 Each statement is built once per shape and reused with bound parameters: `get` has one shape
 per dialect; a page is cut by a small "which tasks, in what order" statement (the filters and
-ranking of task_search), whose SQLAlchemy cache key names its shape and carries this request's
-values, so the JSON body is never built or keyed again."""
+ranking of task_search) built once per task_shapes.Shape, so a request builds no expression and
+computes no cache key. A filter-language query builds its cut per request, and the cut's
+SQLAlchemy cache key (its shape, with this request's values) finds the page statement."""
 
 from __future__ import annotations
 
@@ -26,22 +27,16 @@ from sqlalchemy import (
     case,
     cast,
     func,
-    literal,
     select,
-    tuple_,
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 from sqlalchemy.util import LRUCache
 
 from taskai.adapters import orm, task_json
-from taskai.adapters.task_search import (
-    decode_cursor,
-    encode_cursor,
-    filters,
-    sort_key,
-    with_text_search,
-)
+from taskai.adapters.task_filters import compile_filter, revealing
+from taskai.adapters.task_search import encode_cursor
+from taskai.adapters.task_shapes import Shape, cut, plan
 from taskai.domain.queries import Page, TaskQuery
 from taskai.domain.recurrence import Recurrence
 from taskai.domain.vocabulary import Priority, TaskStatus
@@ -105,10 +100,43 @@ def _aggregated(dialect: str) -> tuple[ColumnElement[Any], ...]:
     )
 
 
-SHAPES = 500  # distinct page shapes kept compiled per process (filter and sort combinations)
+# Page statements kept per process, the most recently used. Shapes are finite (a dialect, 12
+# filters present or not, 4 search kinds, 7 sorts, 2 directions, cursor or not) but multiply
+# to millions; a client uses a handful, so 500 holds every one in use.
+SHAPES = 500
 PAGE_SIZE = "page_size"  # the bound parameter of how many tasks a page shows
-_views: dict[str, Select[Any]] = {}
-_pages: LRUCache[tuple[str, Any], tuple[Select[Any], list[str]]] = LRUCache(SHAPES)
+
+
+class Reused:
+    """A statement built once and run many times, its compiled form kept beside it (as its
+    `compiled_cache`): found without hashing SQLAlchemy's cache key of the whole statement, a
+    deep tuple whose hash costs about 0.1 ms per run of a page statement. One compiled form is
+    kept, for the last engine that ran it (a process has one engine per store)."""
+
+    __slots__ = ("_compiled", "statement")
+
+    def __init__(self, statement: Select[Any]) -> None:
+        self.statement = statement
+        self._compiled: tuple[Any, Any] = (None, None)
+
+    def run(self, session: Session, params: dict[str, Any]) -> Any:
+        """The CursorResult of the statement with `params`, in the session's transaction."""
+        options = {"compiled_cache": self}
+        return session.connection().execute(self.statement, params, execution_options=options)
+
+    def get(self, key: tuple[Any, ...], default: Any = None) -> Any:
+        """SQLAlchemy's lookup of (dialect, statement key, column keys, schema map?, many?):
+        the compiled form if it was made for the same all but the statement key (this one)."""
+        made_for, compiled = self._compiled
+        return compiled if made_for == (key[0], *key[2:]) else default
+
+    def __setitem__(self, key: tuple[Any, ...], compiled: Any) -> None:
+        self._compiled = ((key[0], *key[2:]), compiled)
+
+
+_views: dict[str, Reused] = {}
+_shaped: LRUCache[Shape, Reused] = LRUCache(SHAPES)
+_pages: LRUCache[tuple[str, Any], tuple[Reused, list[str]]] = LRUCache(SHAPES)
 
 
 def _with_task_columns(dialect: str, cut: Select[Any]) -> Select[Any]:
@@ -117,12 +145,12 @@ def _with_task_columns(dialect: str, cut: Select[Any]) -> Select[Any]:
     return cut.with_only_columns(*columns)
 
 
-def _view_statement(dialect: str) -> Select[Any]:
+def _view_statement(dialect: str) -> Reused:
     """The get statement of `dialect` (the task's id, JSON text and recurrence), with :task_id,
     :user_id and :zone bound (built once)."""
     if dialect not in _views:
         body = task_json.body(dialect)
-        _views[dialect] = select(
+        _views[dialect] = Reused(select(
             task_json.text_id(dialect, t.id),
             cast(body, Text) if dialect == "postgresql" else body,
             t.recurrence_rule,
@@ -130,22 +158,22 @@ def _view_statement(dialect: str) -> Select[Any]:
             t.recurrence_ended_reason,
         ).select_from(task_json.with_zone(orm.tasks)).where(
             t.id == bindparam("task_id"), t.user_id == bindparam("user_id")
-        )
+        ))
     return _views[dialect]
 
 
 def _page_statement(
     dialect: str, cut: Select[Any], descending: bool
-) -> tuple[Select[Any], dict[str, Any]]:
+) -> tuple[Reused, dict[str, Any]]:
     """The page statement for `cut` (SELECT id, sort_key ... ORDER BY ... LIMIT), built once
     per shape of `cut` (see _paged), and the parameters that give it this cut's values."""
     key = cut._generate_cache_key()  # the shape, and this request's values in a fixed order
     if key is None:  # a construct SQLAlchemy cannot cache: built for this request alone
-        return _paged(dialect, cut, descending), {}
+        return Reused(_paged(dialect, cut, descending)), {}
     shape = (dialect, key.key)
     found = _pages.get(shape)
     if found is None:
-        found = (_paged(dialect, cut, descending), [bp.key for bp in key.bindparams])
+        found = (Reused(_paged(dialect, cut, descending)), [bp.key for bp in key.bindparams])
         _pages[shape] = found
     stmt, names = found
     return stmt, {name: bp.effective_value for name, bp in zip(names, key.bindparams, strict=True)}
@@ -284,7 +312,7 @@ def view(session: Session, user_id: uuid.UUID, task_id: uuid.UUID, zone: tzinfo)
     """One of the user's tasks as its TaskPublic JSON text, times in `zone`; raises NotFound."""
     stmt = _view_statement(session.get_bind().dialect.name)
     params = {"task_id": task_id, "user_id": user_id, task_json.ZONE: zone_name(zone)}
-    row = session.connection().execute(stmt, params).first()
+    row = stmt.run(session, params).first()
     if row is None:
         raise NotFound("task not found", fields={"id": "no such task"})
     return finish(row)
@@ -293,32 +321,37 @@ def view(session: Session, user_id: uuid.UUID, task_id: uuid.UUID, zone: tzinfo)
 def page(session: Session, user_id: uuid.UUID, query: TaskQuery, *, now: datetime) -> Page:
     """One page of the user's tasks matching `query` (filtered, searched and ordered by
     task_search's rules) as the JSON array text of their TaskPublic, times in `query.zone`, and
-    the cursor of the next page."""
+    the cursor of the next page; raises InvalidInput for a bad cursor or filter date, Conflict
+    for a cursor of another order."""
     dialect = session.get_bind().dialect.name
-    stmt = select(t.id).where(t.user_id == user_id, *filters(query, user_id, now, dialect))
-    rank: ColumnElement[Any] | None = None
-    if query.text:
-        stmt, rank = with_text_search(stmt, session, query.text)
-    sort = query.sort if query.sort != "relevance" or rank is not None else "created"
-    descending = query.descending if sort != "relevance" else not query.descending
-    key = sort_key(sort, rank, descending)
-    if query.cursor:
-        value, last_id = decode_cursor(query.cursor, sort, descending)
-        position, after = (
-            tuple_(key, t.id),
-            tuple_(literal(value, key.type), literal(last_id, t.id.type)),
-        )
-        stmt = stmt.where(position < after if descending else position > after)
-    order = (key.desc(), t.id.desc()) if descending else (key.asc(), t.id.asc())
-    stmt = stmt.add_columns(key.label("sort_key")).order_by(*order).limit(query.limit + 1)
-    page_stmt, params = _page_statement(dialect, stmt, descending)
+    if query.filter is None:
+        shape, params = plan(query, user_id, now, dialect)
+        stmt = _shaped.get(shape)
+        if stmt is None:
+            stmt = _shaped[shape] = Reused(_paged(dialect, cut(shape), shape.descending))
+    else:
+        shape, stmt, params = _language_page(dialect, query, user_id, now)
     params[task_json.ZONE] = zone_name(query.zone)
     params[PAGE_SIZE] = query.limit
-    items, found, last_key, last_id, recurring = session.connection().execute(
-        page_stmt, params
-    ).one()
-    cursor = encode_cursor(sort, descending, last_key, last_id) if found > query.limit else None
+    items, found, last_key, last_id, recurring = stmt.run(session, params).one()
+    more = found > query.limit
+    cursor = encode_cursor(shape.sort, shape.descending, last_key, last_id) if more else None
     return Page(items=_finish_page(items or "[]", _json(recurring)), next_cursor=cursor)
+
+
+def _language_page(
+    dialect: str, query: TaskQuery, user_id: uuid.UUID, now: datetime
+) -> tuple[Shape, Reused, dict[str, Any]]:
+    """The shape, page statement and parameters of a query with a filter-language tree, whose
+    clause is built for this request (its terms carry values; the statement is found by its
+    SQLAlchemy cache key, see _page_statement)."""
+    assert query.filter is not None
+    clause = compile_filter(query.filter, user_id=user_id, now=now, zone=query.zone,
+                            dialect=dialect)
+    shown = revealing(query.filter, user_id=user_id, dialect=dialect)
+    shape, values = plan(query, user_id, now, dialect)
+    stmt, params = _page_statement(dialect, cut(shape, (clause, shown)), shape.descending)
+    return shape, stmt, params | values
 
 
 # Import and export (issue 17): every task of a user, a page at a time, for the export stream.

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ColumnElement,
     Numeric,
     Select,
+    String,
     and_,
     case,
     false,
@@ -27,7 +28,6 @@ from sqlalchemy.orm import Session
 
 from taskai.adapters import orm
 from taskai.domain.names import name_key
-from taskai.domain.queries import TaskQuery
 from taskai.domain.tasks import PRIORITIES
 from taskai.errors import Conflict, InvalidInput
 
@@ -43,77 +43,27 @@ MAX_RANK = 1e12  # relevance ranks are small; anything past this was not made he
 VECTOR: ColumnElement[Any] = literal_column("tasks.tasks.search_vector")
 
 
-def filters(
-    query: TaskQuery, user_id: uuid.UUID, now: datetime, dialect: str
-) -> list[ColumnElement[bool]]:
-    """The WHERE clauses of the query's filters (the filter language's one among them, read in
-    the query's zone at `now`); raises InvalidInput for a project or section it does not know."""
-    where: list[ColumnElement[bool]] = []
-    if query.filter is not None:
-        from taskai.adapters.task_filters import compile_filter  # it builds on this module
-
-        where.append(
-            compile_filter(query.filter, user_id=user_id, now=now, zone=query.zone, dialect=dialect)
-        )
-    if query.statuses:
-        where.append(t.status.in_(query.statuses))
-    if query.priorities:
-        where.append(t.priority.in_(query.priorities))
-    if query.due_before:
-        where.append(t.due_at < query.due_before)
-    if query.due_after:
-        where.append(t.due_at >= query.due_after)
-    if query.overdue is not None:
-        overdue = overdue_clause(now, query.today_start or now)
-        where.append(overdue if query.overdue else or_(t.due_at.is_(None), ~overdue))
-    if query.no_due is not None:
-        where.append(t.due_at.is_(None) if query.no_due else t.due_at.is_not(None))
-    if query.recurring is not None:
-        recurring = t.recurrence_rule.is_not(None)
-        where.append(recurring if query.recurring else ~recurring)
-    if query.series_id:
-        where.append(t.series_id == uuid.UUID(query.series_id))
-    if query.tags:
-        where.append(tag_filter(query.tags, query.tag_mode, user_id))
-    where.extend(project_filters(query, user_id, dialect))
-    return where
-
-
-def overdue_clause(now: datetime, today_start: datetime) -> ColumnElement[bool]:
+def overdue_clause(now: Any, today_start: Any) -> ColumnElement[bool]:
     """Open tasks past due: due before `now`, or all-day and due before `today_start` (when the
-    owner's day began, UTC), an all-day task being due its whole day."""
+    owner's day began, UTC), an all-day task being due its whole day (values or bound ones)."""
     all_day_past = or_(t.all_day.is_(False), t.due_at < today_start)  # today_start <= now
     return and_(t.due_at < now, all_day_past, t.status != "completed")
 
 
-def project_filters(
-    query: TaskQuery, user_id: uuid.UUID, dialect: str
-) -> list[ColumnElement[bool]]:
-    """Tasks of the project or section asked for; otherwise, unless searching, none of an
-    archived project's but those the filter language names (`search:`, `+project`)."""
-    where: list[ColumnElement[bool]] = []
-    if query.project_id:
-        where.append(t.project_id == uuid.UUID(query.project_id))
-    if query.section_id:
-        where.append(t.section_id == uuid.UUID(query.section_id))
-    if query.parent_id:  # subtasks (#16)
-        where.append(t.parent_id == uuid.UUID(query.parent_id))
-    if where or query.text:
-        return where
-    p = orm.projects.c
-    archived = select(p.id).where(p.user_id == user_id, p.archived)
-    visible: ColumnElement[bool] = t.project_id.not_in(archived)
-    if query.filter is not None:  # the filter language (#16)
-        from taskai.adapters.task_filters import revealing
-
-        shown = revealing(query.filter, user_id=user_id, dialect=dialect)
-        visible = visible if shown is None else or_(visible, shown)
-    return [visible]
-
-
 def tag_filter(names: tuple[str, ...], mode: str, user_id: uuid.UUID) -> ColumnElement[bool]:
     """Tasks carrying any (or all) of the named tags, names compared without case."""
-    keys = sorted({name_key(name) for name in names})
+    keys = tag_keys(names)
+    return tagged(keys, user_id, len(keys) if mode == "all" else None)
+
+
+def tag_keys(names: tuple[str, ...]) -> list[str]:
+    """The distinct name keys of tag names, sorted."""
+    return sorted({name_key(name) for name in names})
+
+
+def tagged(keys: Any, user_id: Any, count: Any | None) -> ColumnElement[bool]:
+    """Tasks carrying any of the user's tags of name `keys` (values or a bound parameter), or
+    `count` of them when given (all of them: the number of keys)."""
     tt, tg = orm.task_tags.c, orm.tags.c
     matching = (
         select(tt.task_id)
@@ -121,21 +71,48 @@ def tag_filter(names: tuple[str, ...], mode: str, user_id: uuid.UUID) -> ColumnE
         .where(tg.user_id == user_id, tg.key.in_(keys))
         .group_by(tt.task_id)
     )
-    if mode == "all":
-        matching = matching.having(func.count() == len(keys))
+    if count is not None:
+        matching = matching.having(func.count() == count)
     return t.id.in_(matching)
 
 
 def with_text_search(
     stmt: Select[Any], session: Session, text_query: str
 ) -> tuple[Select[Any], ColumnElement[Any]]:
-    """Restrict to tasks matching `text_query`, its last word also as a prefix ("repo" finds
-    "report"); the rank is 1 + [0, 1) for whole-word matches and [0, 1) for prefix-only ones,
-    title matches above description matches within each."""
+    """`stmt` restricted to tasks matching `text_query` and their rank, the terms' values
+    written in (see searched)."""
+    dialect = session.get_bind().dialect.name
+    kind, values = search_terms(text_query, dialect)
+    terms = {name: literal(value, String) for name, value in values.items()}
+    return searched(stmt, dialect, kind, terms)
+
+
+def search_terms(text_query: str, dialect: str) -> tuple[str, dict[str, str]]:
+    """The kind of a search, "whole" or "prefix" (its last word also a prefix: "repo" finds
+    "report"), or on SQLite "nothing" (no words), and its terms by name: on PostgreSQL the text
+    `q`, and for a prefix the text before it `head` and the prefix `prefix` (`repo:*`); on
+    SQLite FTS5 queries `whole` (whole words) and `match` (all matches)."""
     prefix = last_word_typed(text_query)
-    if session.get_bind().dialect.name == "postgresql":
-        return _postgres_search(stmt, text_query, prefix)
-    return _sqlite_search(stmt, text_query, prefix)
+    if dialect == "postgresql":
+        if prefix is None:
+            return "whole", {"q": text_query}
+        return "prefix", {"q": text_query, "head": text_query[: -len(prefix)],
+                          "prefix": prefix + ":*"}
+    queries = _fts_queries(text_query, prefix)
+    if queries is None:
+        return "nothing", {}
+    return ("whole" if prefix is None else "prefix"), {"whole": queries[0], "match": queries[1]}
+
+
+def searched(
+    stmt: Select[Any], dialect: str, kind: str, terms: dict[str, Any]
+) -> tuple[Select[Any], ColumnElement[Any]]:
+    """`stmt` restricted to tasks matching a search of `kind` whose `terms` (see search_terms;
+    bound parameters or values) are given by name, and their rank: 1 + [0, 1) for whole-word
+    matches and [0, 1) for prefix-only ones, title matches above description matches."""
+    if dialect == "postgresql":
+        return _postgres_search(stmt, kind == "prefix", terms)
+    return _sqlite_search(stmt, kind, terms)
 
 
 def last_word_typed(text_query: str) -> str | None:
@@ -148,52 +125,50 @@ def last_word_typed(text_query: str) -> str | None:
 
 
 def _postgres_search(
-    stmt: Select[Any], text_query: str, prefix: str | None
+    stmt: Select[Any], prefixed: bool, terms: dict[str, Any]
 ) -> tuple[Select[Any], ColumnElement[Any]]:
-    """with_text_search on the generated tsvector (english stemming, title A, description B)."""
-    whole, matching = _tsqueries(text_query, prefix)
+    """searched on the generated tsvector (english stemming, title A, description B)."""
+    whole, matching = _tsqueries(terms, prefixed)
     tier: ColumnElement[Any] = literal(1)
-    if prefix is not None:
+    if prefixed:
         tier = case((VECTOR.op("@@")(whole), 1), else_=0)
     rank = tier + func.ts_rank_cd(VECTOR, matching, 32)  # 32: rank / (rank + 1), below 1
-    return stmt.where(_ts_found(matching, prefix)), func.round(rank.cast(Numeric(12, 6)), 6)
+    return stmt.where(_ts_found(matching, prefixed)), func.round(rank.cast(Numeric(12, 6)), 6)
 
 
 def _tsqueries(
-    text_query: str, prefix: str | None
+    terms: dict[str, Any], prefixed: bool
 ) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
     """The tsqueries of whole-word matches and of all matches (the last word also a prefix)."""
     english: ColumnElement[Any] = literal_column("'english'::regconfig")
-    whole = func.websearch_to_tsquery(english, text_query)
-    if prefix is None:
+    whole = func.websearch_to_tsquery(english, terms["q"])
+    if not prefixed:
         return whole, whole
     # Stemmed ("meetings" -> meet:*) or not (a stop word like "the" -> theater:*).
-    started = func.to_tsquery(english, prefix + ":*").op("||")(
-        func.to_tsquery(literal_column("'simple'::regconfig"), prefix + ":*")
+    started = func.to_tsquery(english, terms["prefix"]).op("||")(
+        func.to_tsquery(literal_column("'simple'::regconfig"), terms["prefix"])
     )
-    head = func.websearch_to_tsquery(english, text_query[: -len(prefix)])
+    head = func.websearch_to_tsquery(english, terms["head"])
     return whole, whole.op("||")(head.op("&&")(started))
 
 
-def _ts_found(matching: ColumnElement[Any], prefix: str | None) -> ColumnElement[Any]:
+def _ts_found(matching: ColumnElement[Any], prefixed: bool) -> ColumnElement[Any]:
     """The search vector matches. The function behind @@ hides a prefix from the planner: GIN
     would gather the prefix's matches of every user (35 ms at 1M tasks), where the user's own
     rows take well under 1 ms. Whole words use the GIN index on (user_id, search_vector)."""
-    return func.ts_match_vq(VECTOR, matching) if prefix else VECTOR.op("@@")(matching)
+    return func.ts_match_vq(VECTOR, matching) if prefixed else VECTOR.op("@@")(matching)
 
 
 def _sqlite_search(
-    stmt: Select[Any], text_query: str, prefix: str | None
+    stmt: Select[Any], kind: str, terms: dict[str, Any]
 ) -> tuple[Select[Any], ColumnElement[Any]]:
-    """with_text_search on the FTS5 table (porter stemming, bm25 weighting title 10:1)."""
-    queries = _fts_queries(text_query, prefix)
-    if queries is None:  # as on PostgreSQL: a query of no words matches nothing
+    """searched on the FTS5 table (porter stemming, bm25 weighting title 10:1)."""
+    if kind == "nothing":  # as on PostgreSQL: a query of no words matches nothing
         return stmt.where(false()), literal(0.0)
-    whole, matching = queries
     tier: ColumnElement[Any] = literal(1)
-    if prefix is not None:
+    if kind == "prefix":
         whole_hits: Select[Any] = select(literal_column("rowid")).select_from(
-            text("tasks_fts(:whole)").bindparams(whole=whole)
+            func.tasks_fts(terms["whole"])
         )
         tier = case((literal_column("tasks_fts.rowid").in_(whole_hits), 1), else_=0)
     # Above 0: FTS5 floors each term's IDF at a small positive number.
@@ -204,7 +179,7 @@ def _sqlite_search(
             (tier + score / (1 + score)).label("rank"),
         )
         .select_from(text("tasks_fts JOIN tasks_fts_map AS m ON m.fts_rowid = tasks_fts.rowid"))
-        .where(text("tasks_fts MATCH :match").bindparams(match=matching))
+        .where(literal_column("tasks_fts").op("MATCH")(terms["match"]))
         .subquery("hits")
     )
     stmt = stmt.join(hits, hits.c.task_id == t.id)
@@ -224,16 +199,16 @@ def _fts_queries(text_query: str, prefix: str | None) -> tuple[str, str] | None:
 def text_match(text_query: str, dialect: str) -> ColumnElement[bool]:
     """Tasks matching `text_query` as `q` matches them (the last word also as a prefix), as one
     predicate without a rank: the filter language's `search:` term."""
-    prefix = last_word_typed(text_query)
+    kind, values = search_terms(text_query, dialect)
+    terms = {name: literal(value, String) for name, value in values.items()}
     if dialect == "postgresql":
-        return _ts_found(_tsqueries(text_query, prefix)[1], prefix)
-    queries = _fts_queries(text_query, prefix)
-    if queries is None:
+        return _ts_found(_tsqueries(terms, kind == "prefix")[1], kind == "prefix")
+    if kind == "nothing":
         return false()
     hits: Select[Any] = (
         select(literal_column("m.task_id"))
         .select_from(text("tasks_fts JOIN tasks_fts_map AS m ON m.fts_rowid = tasks_fts.rowid"))
-        .where(literal_column("tasks_fts").op("MATCH")(literal(queries[1])))
+        .where(literal_column("tasks_fts").op("MATCH")(terms["match"]))
     )
     return t.id.in_(hits)
 
