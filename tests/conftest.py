@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,19 @@ from support import PG_TABLES, POSTGRES_URL, TEST_SECRET, Api, migrate_from_scra
 from taskai import bootstrap
 from taskai.adapters.db import make_engine
 from taskai.adapters.migrate import upgrade
+
+
+@pytest.fixture(autouse=True)
+def taskai_logging_restored() -> Iterator[None]:
+    """Each test starts with the `taskai` logger as the last left it and ends by restoring it:
+    a test that boots the library (logs.configure) would otherwise leave its level, its
+    propagation and a handler on that test's captured stderr to every later test."""
+    root = logging.getLogger("taskai")
+    saved = (root.level, root.propagate, list(root.handlers))
+    yield
+    root.setLevel(saved[0])
+    root.propagate = saved[1]
+    root.handlers[:] = saved[2]
 
 
 @pytest.fixture(scope="session")
