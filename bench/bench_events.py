@@ -6,8 +6,9 @@ stand-in in a process of its own (as Knative's dispatcher) and the relay in this
 the writers (as in the tasks function):
   burst   — N task events committed while the relay waits, then released: events/s until the
             function's handler has finished every one of them;
-  latency — events committed at a steady rate (by a few writers, so a slow commit does not hold
-            the pace back): p50/p99 from the commit returning to the function's handler finishing.
+  latency — events committed at a steady rate, on a fixed schedule, by enough writers that a
+            slow commit does not hold the pace back: p50/p99 from the commit returning to the
+            function's handler finishing, and how many commits started over 10 ms late.
 --profile samples the three processes with py-spy during the burst and prints where the CPU went.
 
 Run (services from scripts/postgres and scripts/kafka):
@@ -234,11 +235,13 @@ def relay_done(started: float) -> float:
 
 
 def latency(args, arrivals, user_id) -> dict:  # type: ignore[no-untyped-def]
-    """Event i is committed at start + i / rate by one of a few writers (one alone cannot keep
-    the pace when a commit takes longer than the interval)."""
+    """Event i is committed at start + i / rate (a fixed schedule: a late commit does not push
+    the later ones back) by whichever of `--writers` writers is free: a commit takes several
+    times the interval on a loaded machine, so one writer per turn in flight keeps the pace."""
     from taskai import bootstrap
 
     committed: dict[str, float] = {}
+    late: list[float] = []  # seconds each commit started after its turn
     count, start = int(args.rate * args.seconds), time.monotonic() + 0.1
     turns = iter(range(count))
     lock = threading.Lock()
@@ -249,11 +252,13 @@ def latency(args, arrivals, user_id) -> dict:  # type: ignore[no-untyped-def]
                 i = next(turns, None)
             if i is None:
                 return
-            time.sleep(max(0.0, start + i / args.rate - time.monotonic()))
+            due = start + i / args.rate
+            time.sleep(max(0.0, due - time.monotonic()))
+            late.append(time.monotonic() - due)
             task_id = create(bootstrap.uow(), user_id)
             committed[task_id] = time.monotonic()
 
-    in_parallel(write)
+    in_parallel(write, args.writers)
     achieved = count / (max(committed.values()) - start)
     wait_for(arrivals, set(committed), timeout_s=120)
     delays = sorted((arrivals.seen[i] - t) * 1000 for i, t in committed.items())
@@ -262,6 +267,7 @@ def latency(args, arrivals, user_id) -> dict:  # type: ignore[no-untyped-def]
         "events": len(delays),
         "rate_per_s": args.rate,
         "committed_per_s": round(achieved),
+        "started_late_10ms": sum(s > 0.01 for s in late),
         "p50_ms": round(q[49], 1),
         "p99_ms": round(q[98], 1),
         "max_ms": round(delays[-1], 1),
@@ -309,6 +315,9 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=5000)
     parser.add_argument("--rate", type=int, default=100, help="events/s in the latency phase")
     parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument(
+        "--writers", type=int, default=16, help="writer threads of the latency phase"
+    )
     parser.add_argument(
         "--parallelism",
         type=int,
