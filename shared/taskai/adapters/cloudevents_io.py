@@ -3,7 +3,7 @@ outbox records, and the records a KafkaSource (or its stand-in, or a redrive) pa
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from taskai.ports import OutboxRecord
@@ -82,6 +82,7 @@ def from_kafka(headers: Iterable[tuple[str, bytes]], value: bytes | None) -> Clo
 
 
 REQUIRED_HEADERS = ("ce_id", "ce_source", "ce_type")
+REQUIRED_ENVIRON = ("HTTP_CE_ID", "HTTP_CE_SOURCE", "HTTP_CE_TYPE")
 
 
 def http_of_kafka(
@@ -99,6 +100,28 @@ def http_of_kafka(
     if (content_type := fields.get("content-type")) is not None:
         out["content-type"] = content_type.decode()
     return out, value or b""
+
+
+def binary_event(environ: Mapping[str, Any], body: bytes) -> CloudEvent | None:
+    """`cloudevents.http.from_http(headers, body)` without the SDK's marshaller: a binary-mode
+    CloudEvents 1.0 request's `ce-*` headers read straight from its WSGI `environ`, the body
+    decoded as the SDK decodes it; None when the request is no such event (the SDK then
+    decides what it is: structured mode, another version, or not a CloudEvent)."""
+    from cloudevents.conversion import _json_or_string
+    from cloudevents.http import CloudEvent
+
+    if environ.get("HTTP_CE_SPECVERSION") != "1.0" or "HTTP_CE_DATACONTENTTYPE" in environ:
+        return None
+    if not all(environ.get(name) for name in REQUIRED_ENVIRON):
+        return None
+    attributes = {
+        key[8:].lower().replace("_", "-"): value
+        for key, value in environ.items()
+        if key[:8] == "HTTP_CE_"
+    }
+    if content_type := environ.get("CONTENT_TYPE"):
+        attributes["datacontenttype"] = content_type
+    return CloudEvent(attributes, _json_or_string(body) if body else None)
 
 
 def kafka_record(
