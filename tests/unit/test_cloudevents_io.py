@@ -41,6 +41,31 @@ def test_a_task_event_record_becomes_the_same_http_request_as_through_the_sdk(tr
     assert http_of_kafka(headers, value) == sdk_request(headers, value)
 
 
+@pytest.mark.parametrize("traceparent", [None, TRACEPARENT])
+def test_an_outbox_record_becomes_the_same_kafka_record_as_through_the_sdk(traceparent):
+    from cloudevents.http import CloudEvent
+    from cloudevents.kafka import to_binary
+
+    record = OutboxRecord(
+        7,
+        "0b7e8e9a-3c1b-4c3e-9a4e-2f0f4f6b9d11",
+        "task-events",
+        "5f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f",
+        "com.taskai.task.created",
+        datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC),
+        {"task": {"title": "Résumé ✓", "tags": ["a", "b"]}},
+        traceparent,
+    )
+    key, value, headers = to_kafka(record)
+
+    sent = dict(headers)
+    attributes = {name[3:]: v.decode() for name, v in headers if name.startswith("ce_")}
+    attributes |= {"datacontenttype": sent["content-type"].decode(), "partitionkey": record.key}
+    sdk = to_binary(CloudEvent(attributes, record.data), key_mapper=lambda _event: record.key)
+    assert (key, value, headers) == (record.key.encode(), sdk.value, list(sdk.headers.items()))
+    assert ("ce_traceparent" in sent) == (traceparent is not None)
+
+
 def test_a_record_with_upper_case_headers_and_no_time_or_content_type_matches_the_sdk():
     headers = [
         ("CE_SPECVERSION", b"1.0"),

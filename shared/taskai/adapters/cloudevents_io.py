@@ -1,8 +1,11 @@
 """CloudEvents in binary content mode for Kafka and for HTTP, converted by the cloudevents SDK:
-outbox records, and the records a KafkaSource (or its stand-in, or a redrive) passes on."""
+outbox records, and the records a KafkaSource (or its stand-in, or a redrive) passes on. The
+paths every event takes (outbox record → Kafka record → HTTP request → event) skip the SDK's
+event objects and marshallers; tests hold each of them to what the SDK makes."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +15,7 @@ if TYPE_CHECKING:
     from cloudevents.http import CloudEvent
 
 PING_TYPE = "dev.knative.sources.ping"  # the type of a PingSource's CloudEvent
+KAFKA_UNSENT = ("partitionkey", "datacontenttype")  # the record's key and content-type header
 
 
 def attributes(record: OutboxRecord) -> dict[str, Any]:
@@ -44,15 +48,17 @@ def attributes(record: OutboxRecord) -> dict[str, Any]:
 
 
 def to_kafka(record: OutboxRecord) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
-    """(key, value, headers) of the Kafka record: `ce_*` headers, JSON value, key = task id."""
-    from cloudevents.http import CloudEvent
-    from cloudevents.kafka import to_binary
-
-    message = to_binary(
-        CloudEvent(attributes(record), record.data), key_mapper=lambda _event: record.key
-    )
-    value = message.value.encode() if isinstance(message.value, str) else message.value
-    return record.key.encode(), value, list(message.headers.items())
+    """(key, value, headers) of the Kafka record: `ce_*` headers, JSON value, key = task id; what
+    the SDK's `cloudevents.kafka.to_binary` makes of the event, without building an SDK event
+    (a third of the relay's CPU per event went there)."""
+    event = attributes(record)
+    headers = [("content-type", event["datacontenttype"].encode())]
+    headers += [
+        (f"ce_{name}", value.encode())
+        for name, value in event.items()
+        if name not in KAFKA_UNSENT and value is not None
+    ]
+    return record.key.encode(), json.dumps(record.data).encode(), headers
 
 
 def to_http(record: OutboxRecord) -> tuple[dict[str, str], bytes]:
