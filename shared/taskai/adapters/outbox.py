@@ -29,6 +29,7 @@ log = logging.getLogger("taskai.relay")
 o = orm.outbox.c
 PURGE_AT_ONCE = 1000  # rows a relay pass looks at for purging: twice its batch, so it keeps up
 RELAY_LOCK = 0x7A5CA1  # PostgreSQL advisory lock key: one relay at a time keeps per-key order
+ASYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
 _this_process = threading.Lock()
 
 __all__ = ["BackgroundRelay", "OutboxRecord", "SqlOutbox", "backlog", "event_data"]
@@ -123,8 +124,14 @@ class SqlOutbox:
         self, positions: Sequence[int], *, now: datetime, purge_before: datetime | None = None
     ) -> None:
         """Mark these published at `now` and forget events published before `purge_before`
-        (Kafka keeps them for its own retention), in one transaction."""
+        (Kafka keeps them for its own retention), in one transaction.
+
+        On PostgreSQL the commit does not wait for its WAL to reach the disk (3-8 ms under
+        load, on the path of the events committed meanwhile): a crash can lose only the latest
+        marks, and their events are then published again, in order, as at least once allows."""
         with self.transaction() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(ASYNC_COMMIT)
             if positions:
                 stmt = update(orm.outbox).where(o.position.in_(positions))
                 connection.execute(stmt.values(published_at=now))
