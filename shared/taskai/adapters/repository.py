@@ -6,11 +6,13 @@ import json
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta, tzinfo
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Executable,
     Table,
     bindparam,
     case,
@@ -19,6 +21,7 @@ from sqlalchemy import (
     insert,
     select,
     tuple_,
+    union_all,
     update,
 )
 from sqlalchemy.exc import IntegrityError
@@ -455,18 +458,15 @@ class TaskRepository:
         self.new.append(task)
         self.seen.append(task)
 
-    def insert_new(self) -> None:
-        """Insert the tasks added since the last call, with their tags and reminders, through
-        Core: no ORM unit of work, one statement per table (a few for an import's thousands)."""
+    def take_new(self) -> list[tuple[Table, list[dict[str, Any]]]]:
+        """The rows of the tasks added since the last call, with their tags and reminders, as
+        (table, rows) for insert_together: no ORM unit of work for them."""
         added, self.new = self.new, []
-        if not added:
-            return
-        connection = self.session.connection()
-        insert_rows(connection, orm.tasks, [row_of(orm.tasks, task) for task in added])
-        links = [{"task_id": task.id, "tag_id": tag.id} for task in added for tag in task.tags]
-        insert_rows(connection, orm.task_tags, links)
-        reminders = [row_of(orm.reminders, r) for task in added for r in task.reminders]
-        insert_rows(connection, orm.reminders, reminders)
+        return [
+            (orm.tasks, [row_of(orm.tasks, task) for task in added]),
+            (orm.task_tags, [{"task_id": t.id, "tag_id": tag.id} for t in added for tag in t.tags]),
+            (orm.reminders, [row_of(orm.reminders, r) for task in added for r in task.reminders]),
+        ]
 
     def get(self, user_id: uuid.UUID, task_id: uuid.UUID, *, lock: bool = False) -> Task:
         """One of the user's tasks (NotFound otherwise); `lock` holds its row until commit, so
@@ -677,6 +677,50 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, A
         return
     for start in range(0, len(rows), ROWS_PER_INSERT):
         connection.execute(insert(table).values(rows[start : start + ROWS_PER_INSERT]))
+
+
+FOLD_ROWS = 64  # rows of a write that one PostgreSQL statement takes at most (see insert_together)
+
+
+def insert_together(
+    connection: Connection, parts: Sequence[tuple[Table, Sequence[dict[str, Any]]]]
+) -> None:
+    """Insert each (table, rows) of `parts`, in order; rows of one table have the same columns.
+    On PostgreSQL a few rows go in one round trip, as one statement of data-modifying CTEs
+    (foreign keys between the parts are checked at its end); elsewhere, or for many rows,
+    one statement per table (see insert_rows)."""
+    parts = [(table, rows) for table, rows in parts if rows]
+    if not parts:
+        return
+    if connection.dialect.name != "postgresql" or sum(len(r) for _, r in parts) > FOLD_ROWS:
+        for table, rows in parts:
+            insert_rows(connection, table, rows)
+        return
+    shape = tuple((table, tuple(rows[0]), len(rows)) for table, rows in parts)
+    params = {
+        f"{table.name}_{i}_{name}": value
+        for table, rows in parts
+        for i, row in enumerate(rows)
+        for name, value in row.items()
+    }
+    connection.execute(_together(shape), params)
+
+
+@lru_cache(maxsize=64)
+def _together(shape: tuple[tuple[Table, tuple[str, ...], int], ...]) -> Executable:
+    """The statement of insert_together for parts of this shape (table, columns, row count),
+    built once: each table's rows as a SELECT of typed bind parameters, UNION ALL'ed (a
+    multi-row VALUES would be compiled again on every call), all but the last in a CTE."""
+    inserts = []
+    for table, names, count in shape:
+        rows = [
+            select(*(bindparam(f"{table.name}_{i}_{n}", type_=table.c[n].type) for n in names))
+            for i in range(count)
+        ]
+        source = rows[0] if count == 1 else union_all(*rows)
+        inserts.append(insert(table).from_select(list(names), source, include_defaults=False))
+    *before, last = inserts
+    return last.add_cte(*(stmt.cte(f"insert_{i}") for i, stmt in enumerate(before)))
 
 
 def _in_place(user_id: uuid.UUID, place: Place) -> tuple[ColumnElement[bool], ...]:
