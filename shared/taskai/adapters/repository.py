@@ -24,8 +24,10 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from taskai.adapters import orm, task_reads
 from taskai.adapters.account_store import LoginAttempts, PasswordResets
@@ -158,8 +160,9 @@ class ApiTokenRepository:
 class TagRepository:
     """Tags of one user at a time."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, users: UserRepository) -> None:
         self.session = session
+        self.users = users  # whose change number new tags are stamped with
 
     def add(self, tag: Tag) -> None:
         """Add the tag to the session; inserted at flush (a taken name fails the commit)."""
@@ -183,18 +186,34 @@ class TagRepository:
     def get_or_create(
         self, user_id: uuid.UUID, wanted: dict[str, str], *, now: datetime
     ) -> list[Tag]:
-        """Tags for `wanted` (key -> name as typed), creating the missing ones race-free."""
+        """Tags for `wanted` (key -> name as typed), creating the missing ones race-free:
+        one read, and for new names one INSERT … ON CONFLICT DO NOTHING stamped with the
+        owner's change number (a name a concurrent request created first is read again)."""
         found = {tag.key: tag for tag in self.by_keys(user_id, wanted)}
-        for key, name in wanted.items():
-            if key in found:
-                continue
-            tag = Tag.new(user_id=user_id, name=name, color=None, now=now)
-            try:
-                with self.session.begin_nested():
+        missing = [
+            Tag.new(user_id=user_id, name=name, color=None, now=now)
+            for key, name in wanted.items()
+            if key not in found
+        ]
+        if missing:
+            seq = self.users.next_change_seq(user_id)
+            for tag in missing:
+                tag.change_seq = seq
+            postgres = self.session.get_bind().dialect.name == "postgresql"
+            stmt = (
+                (pg_insert if postgres else sqlite_insert)(orm.tags)
+                .values([row_of(orm.tags, tag) for tag in missing])
+                .on_conflict_do_nothing(index_elements=["user_id", "key"])
+                .returning(orm.tags.c.id)
+            )
+            made = set(self.session.execute(stmt).scalars())
+            for tag in missing:
+                if tag.id in made:  # in the session as stored, not inserted again at flush
+                    make_transient_to_detached(tag)
                     self.session.add(tag)
-            except IntegrityError:  # a concurrent request created it first
-                tag = self.by_keys(user_id, [key])[0]
-            found[key] = tag
+                    found[tag.key] = tag
+            lost = [key for key in wanted if key not in found]
+            found.update((tag.key, tag) for tag in self.by_keys(user_id, lost))
         return [found[key] for key in wanted]
 
     def with_usage(

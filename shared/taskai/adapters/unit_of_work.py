@@ -103,7 +103,7 @@ class UnitOfWork:
         self.changed: dict[int, Any] = {}  # everything written in this transaction
         event.listen(self.session, "before_flush", self._remember_changes)
         self.users = UserRepository(self.session)
-        self.tags = TagRepository(self.session)
+        self.tags = TagRepository(self.session, self.users)
         self.tasks = TaskRepository(self.session, self.users)
         self.audit = AuditLog(self.session)
         self.processed = ProcessedEvents(self.session)
