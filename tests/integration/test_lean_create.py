@@ -68,3 +68,15 @@ def test_concurrent_creates_naming_one_new_tag_share_it(alice):
     names = [tag["name"] for tag in alice.get("/api/tags").json["items"]]
     assert len(made) == 1
     assert sorted(names) == sorted(["Errands", "Late", *(f"own {n}" for n in range(8))])
+
+
+def test_concurrent_creates_through_the_api_get_distinct_positions(alice):
+    # a create of the caller's reads the last position with its change number, and again when
+    # another writer committed in between
+    with ThreadPoolExecutor(4) as pool:
+        made = list(pool.map(lambda n: alice.post("/api/tasks", {"title": f"t{n}"}), range(16)))
+    assert {reply.status_code for reply in made} == {201}
+    positions = {reply.json["position"] for reply in made}
+    listed = alice.get("/api/tasks?limit=50").json["items"]
+    assert len(positions) == 16
+    assert positions == {task["position"] for task in listed}

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Executable,
+    Select,
     Table,
     bindparam,
     case,
@@ -63,6 +64,7 @@ class UserRepository:
         self.attempts = LoginAttempts(session)
         self.resets = PasswordResets(session)
         self.taken: dict[uuid.UUID, int] = {}  # change numbers this transaction took, by owner
+        self.read: dict[uuid.UUID, int] = {}  # change numbers as this transaction read them
 
     def add(self, user: User) -> None:
         """Add the account to the session; inserted at flush (a taken email key fails the
@@ -520,13 +522,22 @@ class TaskRepository:
     def next_position(self, user_id: uuid.UUID, place: Place) -> int:
         """A position after every task in `place`, the owner's row locked first so that
         writers of the user's tasks take turns until commit: by taking the owner's change
-        number, which whatever is placed here is stamped with at commit (one statement)."""
-        self.users.next_change_seq(user_id)
-        c = orm.tasks.c
-        last = self.session.scalar(select(func.max(c.position)).where(*_in_place(user_id, place)))
-        found = position_between(last, None)
-        assert found is not None
-        return found
+        number, which whatever is placed here is stamped with at commit. When this takes the
+        number, the last position comes back with it (one round trip); it stands when the
+        number is the one after what this transaction read (`users.read`): then no writer of
+        the user's committed since, and each of them takes a number. Else it is read again,
+        now that this transaction waits for no one."""
+        shape, params = _place_params(user_id, place)
+        connection = self.session.connection()
+        read = self.users.read.get(user_id)
+        if user_id in self.users.taken or read is None:
+            self.users.next_change_seq(user_id)
+        else:
+            seq, last = connection.execute(_bump_with_last(*shape), params).one()
+            self.users.taken[user_id] = seq
+            if seq == read + 1:
+                return _after(last)
+        return _after(connection.execute(_last_position(*shape), params).scalar())
 
     def neighbour(
         self,
@@ -740,6 +751,45 @@ def _together(shape: tuple[tuple[Table, tuple[str, ...], int], ...]) -> Executab
         inserts.append(insert(table).from_select(list(names), source, include_defaults=False))
     *before, last = inserts
     return last.add_cte(*(stmt.cte(f"insert_{i}") for i, stmt in enumerate(before)))
+
+
+def _after(last: int | None) -> int:
+    """The position after `last` (None: the first one)."""
+    found = position_between(last, None)
+    assert found is not None
+    return found
+
+
+def _place_params(user_id: uuid.UUID, place: Place) -> tuple[tuple[bool, bool], dict[str, Any]]:
+    """(which of section and parent `place` has, the bound values of _last_position)."""
+    shape = (place.section_id is not None, place.parent_id is not None)
+    params: dict[str, Any] = {"user_id": user_id, "project_id": place.project_id}
+    params.update(section_id=place.section_id, parent_id=place.parent_id)
+    return shape, params
+
+
+@lru_cache(maxsize=4)
+def _last_position(in_section: bool, under_parent: bool) -> Select[Any]:
+    """The highest position among a user's tasks of one place (None when it has none), built
+    once for each shape of place (in a section or not, under a parent or not)."""
+    c = orm.tasks.c
+
+    def equal(column: Any, name: str, given: bool) -> ColumnElement[bool]:
+        return column == bindparam(name) if given else column.is_(None)
+
+    return select(func.max(c.position)).where(
+        c.user_id == bindparam("user_id"),
+        c.project_id == bindparam("project_id"),
+        equal(c.section_id, "section_id", in_section),
+        equal(c.parent_id, "parent_id", under_parent),
+    )
+
+
+@lru_cache(maxsize=4)
+def _bump_with_last(in_section: bool, under_parent: bool) -> Executable:
+    """BUMP_CHANGE_SEQ returning the place's last position too (see next_position)."""
+    last = _last_position(in_section, under_parent).scalar_subquery()
+    return BUMP_CHANGE_SEQ.returning(last)
 
 
 def _in_place(user_id: uuid.UUID, place: Place) -> tuple[ColumnElement[bool], ...]:

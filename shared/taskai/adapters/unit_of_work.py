@@ -125,6 +125,7 @@ class UnitOfWork:
         if self.caller is not None:
             try:
                 self.account = self._check_caller(self.caller)
+                self.users.read[self.account.id] = self.account.change_seq
             except BaseException:
                 self.session.close()
                 raise
