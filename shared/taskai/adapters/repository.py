@@ -182,8 +182,7 @@ class TagRepository:
         keys = list(keys)
         if not keys:
             return []
-        stmt = select(Tag).where(orm.tags.c.user_id == user_id, orm.tags.c.key.in_(keys))
-        return list(self.session.scalars(stmt))
+        return list(self.session.scalars(_tags_by_keys(), {"user_id": user_id, "keys": keys}))
 
     def get_or_create(
         self, user_id: uuid.UUID, wanted: dict[str, str], *, now: datetime
@@ -751,6 +750,16 @@ def _together(shape: tuple[tuple[Table, tuple[str, ...], int], ...]) -> Executab
         inserts.append(insert(table).from_select(list(names), source, include_defaults=False))
     *before, last = inserts
     return last.add_cte(*(stmt.cte(f"insert_{i}") for i, stmt in enumerate(before)))
+
+
+@lru_cache(maxsize=1)
+def _tags_by_keys() -> Select[Any]:
+    """A user's tags of some keys, built once (once the mappers are configured): a create
+    names tags on nearly every call."""
+    c = orm.tags.c
+    return select(Tag).where(
+        c.user_id == bindparam("user_id"), c.key.in_(bindparam("keys", expanding=True))
+    )
 
 
 def _after(last: int | None) -> int:
