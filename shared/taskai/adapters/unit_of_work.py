@@ -305,7 +305,9 @@ class UnitOfWork:
             self.deleted.clear()
         if self.tasks.new:
             session.flush()  # what new tasks refer to (a section made in this transaction)
-        insert_together(session.connection(), [*self.tasks.take_new(), (orm.outbox, outbox)])
+        parts = [*self.tasks.take_new(), (orm.outbox, outbox)]
+        if any(rows for _, rows in parts):
+            insert_together(session.connection(), parts)
 
     def _empty(self, emptied: Project | Section, move_to: uuid.UUID | None, seq: int) -> None:
         """Move the tasks out of a section or project being deleted (stamped `seq`), or delete
