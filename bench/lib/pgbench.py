@@ -90,25 +90,33 @@ BEGIN;
   FROM tasks.tags
  WHERE tasks.tags.user_id = :uid::UUID AND tasks.tags.key IN (:key1::VARCHAR, :key2::VARCHAR);
 UPDATE users SET change_seq=(users.change_seq + 1::BIGINT) WHERE users.id = :uid::UUID
-RETURNING users.change_seq AS seq \gset
-SELECT max(tasks.tasks.position) AS max_1
+RETURNING users.change_seq AS seq, (SELECT max(tasks.tasks.position) AS max_1
   FROM tasks.tasks
  WHERE tasks.tasks.user_id = :uid::UUID AND tasks.tasks.project_id = :p_id::UUID
-   AND tasks.tasks.section_id IS NULL AND tasks.tasks.parent_id IS NULL \gset
-INSERT INTO tasks.tasks ({TASK_INSERT_COLUMNS})
-VALUES (:task_id::UUID, :uid::UUID, 'Review quarterly invoice draft'::VARCHAR,
-        'send the budget summary to the client team before the meeting.'::VARCHAR,
-        'pending'::VARCHAR, :prio::SMALLINT, now() + make_interval(days => :due),
-        NULL::VARCHAR, NULL::VARCHAR, NULL::UUID, NULL::TIMESTAMPTZ, NULL::INTEGER,
-        NULL::VARCHAR, false::BOOLEAN, now(), now(), NULL::TIMESTAMPTZ, :seq::BIGINT,
-        false::BOOLEAN, :p_id::UUID, NULL::UUID, NULL::UUID, (:max_1 + 65536)::BIGINT,
-        false::BOOLEAN);
-INSERT INTO tasks.task_tags (task_id, tag_id)
-VALUES (:task_id::UUID, :tag1::UUID), (:task_id::UUID, :tag2::UUID);
+   AND tasks.tasks.section_id IS NULL AND tasks.tasks.parent_id IS NULL) AS max_1 \gset
+WITH insert_0 AS
+(INSERT INTO tasks.tasks ({TASK_INSERT_COLUMNS})
+ SELECT :task_id::UUID AS anon_1, :uid::UUID AS anon_2,
+        'Review quarterly invoice draft'::VARCHAR AS anon_3,
+        'send the budget summary to the client team before the meeting.'::VARCHAR AS anon_4,
+        'pending'::VARCHAR AS anon_5, :prio::SMALLINT AS anon_6,
+        (now() + make_interval(days => :due))::TIMESTAMP WITH TIME ZONE AS anon_7,
+        NULL::VARCHAR AS anon_8, NULL::VARCHAR AS anon_9, NULL::UUID AS anon_10,
+        NULL::TIMESTAMP WITH TIME ZONE AS anon_11, NULL::INTEGER AS anon_12,
+        NULL::VARCHAR AS anon_13, false::BOOLEAN AS anon_14,
+        now()::TIMESTAMP WITH TIME ZONE AS anon_15, now()::TIMESTAMP WITH TIME ZONE AS anon_16,
+        NULL::TIMESTAMP WITH TIME ZONE AS anon_17, :seq::BIGINT AS anon_18,
+        false::BOOLEAN AS anon_19, :p_id::UUID AS anon_20, NULL::UUID AS anon_21,
+        NULL::UUID AS anon_22, (:max_1 + 65536)::BIGINT AS anon_23, false::BOOLEAN AS anon_24),
+insert_1 AS
+(INSERT INTO tasks.task_tags (task_id, tag_id)
+ SELECT :task_id::UUID AS anon_25, :tag1::UUID AS anon_26
+ UNION ALL SELECT :task_id::UUID AS anon_27, :tag2::UUID AS anon_28)
 INSERT INTO events.outbox (event_id, topic, key, type, occurred_at, data, traceparent)
-VALUES (gen_random_uuid()::VARCHAR, 'task-events'::VARCHAR, :task_id::VARCHAR,
-        'com.taskai.task.created'::VARCHAR, now(), '{OUTBOX_DATA}'::JSON, NULL::VARCHAR)
-RETURNING events.outbox.position;
+SELECT gen_random_uuid()::VARCHAR AS anon_29, 'task-events'::VARCHAR AS anon_30,
+       :task_id::VARCHAR AS anon_31, 'com.taskai.task.created'::VARCHAR AS anon_32,
+       now()::TIMESTAMP WITH TIME ZONE AS anon_33, '{OUTBOX_DATA}'::JSON AS anon_34,
+       NULL::VARCHAR AS anon_35;
 COMMIT;
 """
 # A list or search page is one statement answering one row (task_reads.page): the JSON array of

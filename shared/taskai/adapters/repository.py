@@ -6,11 +6,14 @@ import json
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta, tzinfo
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Executable,
+    Select,
     Table,
     bindparam,
     case,
@@ -19,10 +22,13 @@ from sqlalchemy import (
     insert,
     select,
     tuple_,
+    union_all,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from taskai.adapters import orm, sync_reads, task_reads
 from taskai.adapters.account_store import LoginAttempts, PasswordResets
@@ -58,6 +64,7 @@ class UserRepository:
         self.attempts = LoginAttempts(session)
         self.resets = PasswordResets(session)
         self.taken: dict[uuid.UUID, int] = {}  # change numbers this transaction took, by owner
+        self.read: dict[uuid.UUID, int] = {}  # change numbers as this transaction read them
 
     def add(self, user: User) -> None:
         """Add the account to the session; inserted at flush (a taken email key fails the
@@ -155,8 +162,9 @@ class ApiTokenRepository:
 class TagRepository:
     """Tags of one user at a time."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, users: UserRepository) -> None:
         self.session = session
+        self.users = users  # whose change number new tags are stamped with
 
     def add(self, tag: Tag) -> None:
         """Add the tag to the session; inserted at flush (a taken name fails the commit)."""
@@ -174,24 +182,39 @@ class TagRepository:
         keys = list(keys)
         if not keys:
             return []
-        stmt = select(Tag).where(orm.tags.c.user_id == user_id, orm.tags.c.key.in_(keys))
-        return list(self.session.scalars(stmt))
+        return list(self.session.scalars(_tags_by_keys(), {"user_id": user_id, "keys": keys}))
 
     def get_or_create(
         self, user_id: uuid.UUID, wanted: dict[str, str], *, now: datetime
     ) -> list[Tag]:
-        """Tags for `wanted` (key -> name as typed), creating the missing ones race-free."""
+        """Tags for `wanted` (key -> name as typed), creating the missing ones race-free:
+        one read, and for new names one INSERT … ON CONFLICT DO NOTHING stamped with the
+        owner's change number (a name a concurrent request created first is read again)."""
         found = {tag.key: tag for tag in self.by_keys(user_id, wanted)}
-        for key, name in wanted.items():
-            if key in found:
-                continue
-            tag = Tag.new(user_id=user_id, name=name, color=None, now=now)
-            try:
-                with self.session.begin_nested():
+        missing = [
+            Tag.new(user_id=user_id, name=name, color=None, now=now)
+            for key, name in wanted.items()
+            if key not in found
+        ]
+        if missing:
+            seq = self.users.next_change_seq(user_id)
+            for tag in missing:
+                tag.change_seq = seq
+            postgres = self.session.get_bind().dialect.name == "postgresql"
+            stmt = (
+                (pg_insert if postgres else sqlite_insert)(orm.tags)
+                .values([row_of(orm.tags, tag) for tag in missing])
+                .on_conflict_do_nothing(index_elements=["user_id", "key"])
+                .returning(orm.tags.c.id)
+            )
+            made = set(self.session.execute(stmt).scalars())
+            for tag in missing:
+                if tag.id in made:  # in the session as stored, not inserted again at flush
+                    make_transient_to_detached(tag)
                     self.session.add(tag)
-            except IntegrityError:  # a concurrent request created it first
-                tag = self.by_keys(user_id, [key])[0]
-            found[key] = tag
+                    found[tag.key] = tag
+            lost = [key for key in wanted if key not in found]
+            found.update((tag.key, tag) for tag in self.by_keys(user_id, lost))
         return [found[key] for key in wanted]
 
     def with_usage(
@@ -455,18 +478,15 @@ class TaskRepository:
         self.new.append(task)
         self.seen.append(task)
 
-    def insert_new(self) -> None:
-        """Insert the tasks added since the last call, with their tags and reminders, through
-        Core: no ORM unit of work, one statement per table (a few for an import's thousands)."""
+    def take_new(self) -> list[tuple[Table, list[dict[str, Any]]]]:
+        """The rows of the tasks added since the last call, with their tags and reminders, as
+        (table, rows) for insert_together: no ORM unit of work for them."""
         added, self.new = self.new, []
-        if not added:
-            return
-        connection = self.session.connection()
-        insert_rows(connection, orm.tasks, [row_of(orm.tasks, task) for task in added])
-        links = [{"task_id": task.id, "tag_id": tag.id} for task in added for tag in task.tags]
-        insert_rows(connection, orm.task_tags, links)
-        reminders = [row_of(orm.reminders, r) for task in added for r in task.reminders]
-        insert_rows(connection, orm.reminders, reminders)
+        return [
+            (orm.tasks, [row_of(orm.tasks, task) for task in added]),
+            (orm.task_tags, [{"task_id": t.id, "tag_id": tag.id} for t in added for tag in t.tags]),
+            (orm.reminders, [row_of(orm.reminders, r) for task in added for r in task.reminders]),
+        ]
 
     def get(self, user_id: uuid.UUID, task_id: uuid.UUID, *, lock: bool = False) -> Task:
         """One of the user's tasks (NotFound otherwise); `lock` holds its row until commit, so
@@ -501,13 +521,22 @@ class TaskRepository:
     def next_position(self, user_id: uuid.UUID, place: Place) -> int:
         """A position after every task in `place`, the owner's row locked first so that
         writers of the user's tasks take turns until commit: by taking the owner's change
-        number, which whatever is placed here is stamped with at commit (one statement)."""
-        self.users.next_change_seq(user_id)
-        c = orm.tasks.c
-        last = self.session.scalar(select(func.max(c.position)).where(*_in_place(user_id, place)))
-        found = position_between(last, None)
-        assert found is not None
-        return found
+        number, which whatever is placed here is stamped with at commit. When this takes the
+        number, the last position comes back with it (one round trip); it stands when the
+        number is the one after what this transaction read (`users.read`): then no writer of
+        the user's committed since, and each of them takes a number. Else it is read again,
+        now that this transaction waits for no one."""
+        shape, params = _place_params(user_id, place)
+        connection = self.session.connection()
+        read = self.users.read.get(user_id)
+        if user_id in self.users.taken or read is None:
+            self.users.next_change_seq(user_id)
+        else:
+            seq, last = connection.execute(_bump_with_last(*shape), params).one()
+            self.users.taken[user_id] = seq
+            if seq == read + 1:
+                return _after(last)
+        return _after(connection.execute(_last_position(*shape), params).scalar())
 
     def neighbour(
         self,
@@ -693,6 +722,99 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, A
         return
     for start in range(0, len(rows), ROWS_PER_INSERT):
         connection.execute(insert(table).values(rows[start : start + ROWS_PER_INSERT]))
+
+
+FOLD_ROWS = 64  # rows of a write that one PostgreSQL statement takes at most (see insert_together)
+
+
+def insert_together(
+    connection: Connection, parts: Sequence[tuple[Table, Sequence[dict[str, Any]]]]
+) -> None:
+    """Insert each (table, rows) of `parts`, in order; rows of one table have the same columns.
+    On PostgreSQL a few rows go in one round trip, as one statement of data-modifying CTEs
+    (foreign keys between the parts are checked at its end); elsewhere, or for many rows,
+    one statement per table (see insert_rows)."""
+    parts = [(table, rows) for table, rows in parts if rows]
+    if not parts:
+        return
+    if connection.dialect.name != "postgresql" or sum(len(r) for _, r in parts) > FOLD_ROWS:
+        for table, rows in parts:
+            insert_rows(connection, table, rows)
+        return
+    shape = tuple((table, tuple(rows[0]), len(rows)) for table, rows in parts)
+    params = {
+        f"{table.name}_{i}_{name}": value
+        for table, rows in parts
+        for i, row in enumerate(rows)
+        for name, value in row.items()
+    }
+    connection.execute(_together(shape), params)
+
+
+@lru_cache(maxsize=64)
+def _together(shape: tuple[tuple[Table, tuple[str, ...], int], ...]) -> Executable:
+    """The statement of insert_together for parts of this shape (table, columns, row count),
+    built once: each table's rows as a SELECT of typed bind parameters, UNION ALL'ed (a
+    multi-row VALUES would be compiled again on every call), all but the last in a CTE."""
+    inserts = []
+    for table, names, count in shape:
+        rows = [
+            select(*(bindparam(f"{table.name}_{i}_{n}", type_=table.c[n].type) for n in names))
+            for i in range(count)
+        ]
+        source = rows[0] if count == 1 else union_all(*rows)
+        inserts.append(insert(table).from_select(list(names), source, include_defaults=False))
+    *before, last = inserts
+    return last.add_cte(*(stmt.cte(f"insert_{i}") for i, stmt in enumerate(before)))
+
+
+@lru_cache(maxsize=1)
+def _tags_by_keys() -> Select[Any]:
+    """A user's tags of some keys, built once (once the mappers are configured): a create
+    names tags on nearly every call."""
+    c = orm.tags.c
+    return select(Tag).where(
+        c.user_id == bindparam("user_id"), c.key.in_(bindparam("keys", expanding=True))
+    )
+
+
+def _after(last: int | None) -> int:
+    """The position after `last` (None: the first one)."""
+    found = position_between(last, None)
+    assert found is not None
+    return found
+
+
+def _place_params(user_id: uuid.UUID, place: Place) -> tuple[tuple[bool, bool], dict[str, Any]]:
+    """(which of section and parent `place` has, the bound values of _last_position)."""
+    shape = (place.section_id is not None, place.parent_id is not None)
+    params: dict[str, Any] = {"user_id": user_id, "project_id": place.project_id}
+    params.update(section_id=place.section_id, parent_id=place.parent_id)
+    return shape, params
+
+
+@lru_cache(maxsize=4)
+def _last_position(in_section: bool, under_parent: bool) -> Select[Any]:
+    """The highest position among a user's tasks of one place (None when it has none), built
+    once for each shape of place (in a section or not, under a parent or not)."""
+    c = orm.tasks.c
+
+    def equal(column: Any, name: str, given: bool) -> ColumnElement[bool]:
+        return column == bindparam(name) if given else column.is_(None)
+
+    return select(func.max(c.position)).where(
+        c.user_id == bindparam("user_id"),
+        c.project_id == bindparam("project_id"),
+        equal(c.section_id, "section_id", in_section),
+        equal(c.parent_id, "parent_id", under_parent),
+    )
+
+
+@lru_cache(maxsize=4)
+def _bump_with_last(in_section: bool, under_parent: bool) -> Executable:
+    """BUMP_CHANGE_SEQ returning the place's last position too (see next_position)."""
+    last = _last_position(in_section, under_parent).scalar_subquery()
+    return BUMP_CHANGE_SEQ.returning(last)
 
 
 def _in_place(user_id: uuid.UUID, place: Place) -> tuple[ColumnElement[bool], ...]:

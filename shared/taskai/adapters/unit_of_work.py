@@ -42,7 +42,7 @@ from taskai.adapters.repository import (
     TagRepository,
     TaskRepository,
     UserRepository,
-    insert_rows,
+    insert_together,
 )
 from taskai.adapters.webhook_store import DeliveryRepository, WebhookRepository
 from taskai.domain.api_tokens import USE_STAMP_EVERY, Credential
@@ -103,7 +103,7 @@ class UnitOfWork:
         self.changed: dict[int, Any] = {}  # everything written in this transaction
         event.listen(self.session, "before_flush", self._remember_changes)
         self.users = UserRepository(self.session)
-        self.tags = TagRepository(self.session)
+        self.tags = TagRepository(self.session, self.users)
         self.tasks = TaskRepository(self.session, self.users)
         self.audit = AuditLog(self.session)
         self.processed = ProcessedEvents(self.session)
@@ -125,6 +125,7 @@ class UnitOfWork:
         if self.caller is not None:
             try:
                 self.account = self._check_caller(self.caller)
+                self.users.read[self.account.id] = self.account.change_seq
             except BaseException:
                 self.session.close()
                 raise
@@ -226,15 +227,15 @@ class UnitOfWork:
         """Stamp changes for sync, write recorded events to the outbox, and commit."""
         with tracing.span("commit"):
             try:
-                self._stamp_changes()
-                published = self._write_outbox(self._collect_events())
+                outbox = self._outbox_rows(self._collect_events())
+                self._stamp_changes(outbox)
                 self.session.commit()
             except IntegrityError as e:
                 self.session.rollback()
                 raise clash(e) from e
             finally:
                 self.users.taken.clear()  # the next transaction takes numbers of its own
-        if published and self.after_commit is not None:
+        if outbox and self.after_commit is not None:
             self.after_commit()  # only a commit that wrote events has anything to relay
 
     def rollback(self) -> None:
@@ -262,9 +263,9 @@ class UnitOfWork:
             if session.is_modified(item):
                 self.changed[id(item)] = item
 
-    def _stamp_changes(self) -> None:
+    def _stamp_changes(self, outbox: list[dict[str, Any]]) -> None:
         """Give every changed task, tag, saved filter, project and section the owner's next
-        change number (what sync reads)."""
+        change number (what sync reads); insert the new tasks and the `outbox` rows together."""
         session = self.session
         self._remember_changes(session)
         changed = list(self.changed.values())
@@ -304,7 +305,9 @@ class UnitOfWork:
             self.deleted.clear()
         if self.tasks.new:
             session.flush()  # what new tasks refer to (a section made in this transaction)
-            self.tasks.insert_new()
+        parts = [*self.tasks.take_new(), (orm.outbox, outbox)]
+        if any(rows for _, rows in parts):
+            insert_together(session.connection(), parts)
 
     def _empty(self, emptied: Project | Section, move_to: uuid.UUID | None, seq: int) -> None:
         """Move the tasks out of a section or project being deleted (stamped `seq`), or delete
@@ -352,11 +355,11 @@ class UnitOfWork:
         stmt = update(orm.tasks).where(t.id == ranked.c.id)
         self.session.execute(stmt.values(position=last + ranked.c.n * GAP))
 
-    def _write_outbox(self, events: Iterable[DomainEvent]) -> int:
-        # The trace this commit is part of travels with its events (the request's, when the
-        # process records no spans of its own).
+    def _outbox_rows(self, events: Iterable[DomainEvent]) -> list[dict[str, Any]]:
+        """The outbox rows of these events. The trace this commit is part of travels with
+        them (the request's, when the process records no spans of its own)."""
         traceparent = tracing.current_headers().get("traceparent", self.traceparent)
-        rows: list[dict[str, Any]] = [
+        return [
             {
                 "event_id": event.id,
                 "topic": event.topic,
@@ -368,9 +371,6 @@ class UnitOfWork:
             }
             for event in events
         ]
-        if rows:  # one round trip for a request's few events, a few for an import's thousands
-            insert_rows(self.session.connection(), orm.outbox, rows)
-        return len(rows)
 
 
 if TYPE_CHECKING:  # mypy checks that this unit of work and its repositories meet the port
