@@ -6,13 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from taskai.adapters.cloudevents_io import (
-    binary_event,
-    from_kafka,
-    http_of_kafka,
-    http_request,
-    to_kafka,
-)
+from taskai.adapters.cloudevents_io import from_kafka, http_of_kafka, http_request, to_kafka
 from taskai.ports import OutboxRecord
 
 pytest.importorskip("cloudevents")
@@ -41,31 +35,6 @@ def test_a_task_event_record_becomes_the_same_http_request_as_through_the_sdk(tr
     assert http_of_kafka(headers, value) == sdk_request(headers, value)
 
 
-@pytest.mark.parametrize("traceparent", [None, TRACEPARENT])
-def test_an_outbox_record_becomes_the_same_kafka_record_as_through_the_sdk(traceparent):
-    from cloudevents.http import CloudEvent
-    from cloudevents.kafka import to_binary
-
-    record = OutboxRecord(
-        7,
-        "0b7e8e9a-3c1b-4c3e-9a4e-2f0f4f6b9d11",
-        "task-events",
-        "5f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f",
-        "com.taskai.task.created",
-        datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC),
-        {"task": {"title": "Résumé ✓", "tags": ["a", "b"]}},
-        traceparent,
-    )
-    key, value, headers = to_kafka(record)
-
-    sent = dict(headers)
-    attributes = {name[3:]: v.decode() for name, v in headers if name.startswith("ce_")}
-    attributes |= {"datacontenttype": sent["content-type"].decode(), "partitionkey": record.key}
-    sdk = to_binary(CloudEvent(attributes, record.data), key_mapper=lambda _event: record.key)
-    assert (key, value, headers) == (record.key.encode(), sdk.value, list(sdk.headers.items()))
-    assert ("ce_traceparent" in sent) == (traceparent is not None)
-
-
 def test_a_record_with_upper_case_headers_and_no_time_or_content_type_matches_the_sdk():
     headers = [
         ("CE_SPECVERSION", b"1.0"),
@@ -89,69 +58,3 @@ def test_a_record_with_upper_case_headers_and_no_time_or_content_type_matches_th
 )
 def test_anything_but_a_whole_cloudevents_1_record_is_left_to_the_sdk(headers):
     assert http_of_kafka(headers, b"{}") is None
-
-
-def environ_of(headers: dict[str, str], body: bytes) -> dict:
-    from werkzeug.test import EnvironBuilder
-
-    return EnvironBuilder(method="POST", headers=headers, data=body).get_environ()
-
-
-def sdk_event(headers: dict[str, str], body: bytes):  # type: ignore[no-untyped-def]
-    from cloudevents.http import from_http
-    from werkzeug.datastructures import EnvironHeaders
-
-    return from_http(dict(EnvironHeaders(environ_of(headers, body))), body)
-
-
-@pytest.mark.parametrize("traceparent", [None, TRACEPARENT])
-def test_a_binary_mode_request_reads_as_the_same_event_as_through_the_sdk(traceparent):
-    record = OutboxRecord(
-        7,
-        "0b7e8e9a-3c1b-4c3e-9a4e-2f0f4f6b9d11",
-        "task-events",
-        "5f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f",
-        "com.taskai.task.created",
-        datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC),
-        {"task": {"title": "Résumé ✓", "tags": ["a", "b"]}},
-        traceparent,
-    )
-    _key, value, kafka_headers = to_kafka(record)
-    headers, body = http_request(from_kafka(kafka_headers, value))
-
-    event = binary_event(environ_of(headers, body), body)
-
-    expected = sdk_event(headers, body)
-    assert event is not None
-    assert (event.get_attributes(), event.get_data()) == (
-        expected.get_attributes(),
-        expected.get_data(),
-    )
-
-
-@pytest.mark.parametrize("body", [b"raw, not JSON", b""])
-def test_a_request_without_time_or_content_type_reads_as_the_sdk_reads_it(body):
-    headers = {"ce-specversion": "1.0", "ce-id": "e1", "ce-source": "/s", "ce-type": "t.x"}
-    headers["ce-someextension"] = "x"
-
-    event = binary_event(environ_of(headers, body), body)
-
-    expected = sdk_event(headers, body)
-    assert event is not None
-    drop_time = lambda attributes: {k: v for k, v in attributes.items() if k != "time"}  # noqa: E731
-    assert drop_time(event.get_attributes()) == drop_time(expected.get_attributes())
-    assert event.get_data() == expected.get_data()
-
-
-@pytest.mark.parametrize(
-    "headers",
-    [
-        {"content-type": "application/cloudevents+json"},  # structured mode
-        {"ce-specversion": "1.0", "ce-id": "e1", "ce-type": "t"},  # no source
-        {"ce-specversion": "0.3", "ce-id": "e1", "ce-source": "s", "ce-type": "t"},
-        {"ce-specversion": "1.0", "ce-id": "e1", "ce-source": "s", "ce-type": "t"}
-        | {"ce-datacontenttype": "application/json"},
-    ],
-)
-def test_anything_but_a_whole_binary_cloudevents_1_request_is_left_to_the_sdk(headers):
-    assert binary_event(environ_of(headers, b"{}"), b"{}") is None

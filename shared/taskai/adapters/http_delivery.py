@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import email.utils
 import http.client
-import socket
-import ssl
 import threading
 import time
 import urllib.parse
@@ -72,66 +70,35 @@ def retry_after(value: str | None, now: datetime | None = None) -> float | None:
 
 
 class SinkClient:
-    """POSTs to one sink URL over a kept-alive connection, reconnecting after any failure.
-
-    Each request goes out in one write (http.client builds the head header by header and
-    writes it and the body apart: most of the stand-in's HTTP cost per event); the answer is
-    read by http.client's own HTTPResponse, as HTTPConnection reads it.
-    """
+    """POSTs to one sink URL over a kept-alive connection, reconnecting after any failure."""
 
     def __init__(self, url: str, timeout_s: float) -> None:
         parts = urllib.parse.urlsplit(url)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port
+        self.path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         self.https, self.timeout_s = parts.scheme == "https", timeout_s
-        self.host = parts.hostname or "127.0.0.1"
-        self.port = parts.port or (443 if self.https else 80)
-        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        host = self.host if parts.port is None else f"{self.host}:{parts.port}"
-        if ":" in self.host:
-            host = f"[{self.host}]" if parts.port is None else f"[{self.host}]:{parts.port}"
-        self.request_line = f"POST {path} HTTP/1.1\r\nHost: {host}\r\n"
-        self.connection: socket.socket | None = None
+        self.connection: http.client.HTTPConnection | None = None
 
     def post(self, headers: dict[str, str], body: bytes) -> int:
         """The HTTP status, or 0 when no answer came (timeout, refused, reset)."""
         return self.send(headers, body).status
 
     def send(self, headers: dict[str, str], body: bytes) -> Answer:
-        """The HTTP status and, on a 429 or 503, the Retry-After it asked for; raises ValueError
-        for a header that would break the request's head (a CR or LF in it, or not Latin-1)."""
-        request = self.head(headers, len(body)) + body
+        """The HTTP status and, on a 429 or 503, the Retry-After it asked for."""
         try:
             if self.connection is None:
-                self.connection = self.connect()
-            self.connection.sendall(request)
-            response = http.client.HTTPResponse(self.connection, method="POST")
-            response.begin()
+                kind = http.client.HTTPSConnection if self.https else http.client.HTTPConnection
+                self.connection = kind(self.host, self.port, timeout=self.timeout_s)
+            self.connection.request("POST", self.path, body=body, headers=headers)
+            response = self.connection.getresponse()
             response.read()
         except (OSError, http.client.HTTPException):
             self.close()
             return Answer(0)
-        if response.will_close:
-            self.close()
         status = int(response.status)
         if status in HONOURS_RETRY_AFTER:
             return Answer(status, retry_after(response.getheader("Retry-After")))
         return Answer(status)
-
-    def head(self, headers: dict[str, str], length: int) -> bytes:
-        """The request's head: request line, Host, `headers` and the body's Content-Length."""
-        lines = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
-        if lines.count("\n") != len(headers) or lines.count("\r") != len(headers):
-            raise ValueError("a header name or value holds a line break")
-        text = f"{self.request_line}{lines}Content-Length: {length}\r\n\r\n"
-        return text.encode("latin-1")
-
-    def connect(self) -> socket.socket:
-        """A new connection to the sink (TLS for https), requests sent as soon as written."""
-        connection = socket.create_connection((self.host, self.port), timeout=self.timeout_s)
-        connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        if self.https:
-            context = ssl.create_default_context()
-            return context.wrap_socket(connection, server_hostname=self.host)
-        return connection
 
     def close(self) -> None:
         """Close the kept-alive connection, if any; the next post opens a new one."""

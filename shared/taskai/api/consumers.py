@@ -18,7 +18,6 @@ from typing import Any
 import flask
 
 from taskai import bootstrap, contracts, logs
-from taskai.adapters.cloudevents_io import binary_event
 from taskai.api import health
 from taskai.errors import InvalidInput, Unauthorized
 from taskai.telemetry import tracing
@@ -107,8 +106,7 @@ def deliver(
     from cloudevents.http import from_http
 
     try:
-        body = request.get_data()
-        event = binary_event(request.environ, body) or from_http(dict(request.headers), body)
+        event = from_http(dict(request.headers), request.get_data())
     except GenericException as e:
         seen["outcome"] = DEAD_LETTERED
         return reply(400, {"error": {"code": "invalid_cloudevent", "message": str(e)}})
