@@ -32,10 +32,12 @@ class InProcessBus:
         from werkzeug.test import Client
 
         for delivered, record in enumerate(records):
+            if not (subscribers := self.subscribers.get(record.topic)):
+                continue  # no one listens (e.g. an HTTP function's own relay): nothing to build
             headers, body = to_http(record)
             if self.credential is not None:
                 headers = {**headers, **self.credential()}
-            for name, app in self.subscribers.get(record.topic, []):
+            for name, app in subscribers:
                 status = Client(app).post("/", headers=headers, data=body).status_code
                 if status >= 500 or status in RETRYABLE:
                     log.warning(
