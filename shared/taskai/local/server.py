@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import tempfile
 import threading
 from collections.abc import Callable, Iterable
@@ -58,9 +59,9 @@ def worker_count() -> int:
 class PortRouter:
     """The public Router, or the loopback EventRouter for requests to the event port."""
 
-    def __init__(self, public: Router) -> None:
+    def __init__(self, public: Router, events_port: int) -> None:
         self.public, self.events = public, EventRouter(public.events)
-        self.events_port = 0  # set once gunicorn has bound it, before the workers fork
+        self.events_port = events_port
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -71,13 +72,30 @@ class PortRouter:
         return self.public(environ, start_response)
 
 
+def reserve(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port (port 0: a free one, chosen now) with SO_REUSEPORT that never
+    listens: it holds the port while each worker listens on it with a socket of its own.
+    Raises OSError when the port is taken."""
+    reserved = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    reserved.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    reserved.bind((host, port))
+    return reserved
+
+
 class Server(BaseApplication):
     """gunicorn, configured in code: binds, workers, hooks."""
 
     def __init__(
         self, host: str, port: int, events_port: int, tick_s: float, group_prefix: str
     ) -> None:
-        self.binds = [f"{host}:{port}", f"127.0.0.1:{events_port}"]
+        # Each worker listens on the ports with SO_REUSEPORT (gunicorn's reuse_port), so the
+        # kernel spreads new connections evenly over them: with one shared socket, the worker
+        # that happened to be idle took them (16 keep-alive clients went 16/0 or 4/12), and
+        # the other core stood idle. The master binds the ports first, so that port 0 is one
+        # port for every worker and the hooks know it; only listening sockets get connections.
+        self.reserved = [reserve(host, port), reserve("127.0.0.1", events_port)]
+        public, events = (s.getsockname()[1] for s in self.reserved)
+        self.binds = [f"{host}:{public}", f"127.0.0.1:{events}"]
         self.tick_s, self.group_prefix = tick_s, group_prefix
         self.app: PortRouter | None = None
         self.leader_lock = Path(tempfile.gettempdir()) / f"taskai-serve-{os.getpid()}.lock"
@@ -97,11 +115,11 @@ class Server(BaseApplication):
             "worker_class": "gthread",
             "threads": threads_per_worker(),
             "preload_app": True,
+            "reuse_port": True,
             "timeout": 60,
             "graceful_timeout": 10,
             "control_socket_disable": True,  # one per user by default: two servers would clash
             "worker_tmp_dir": "/dev/shm" if os.path.isdir("/dev/shm") else None,
-            "when_ready": self.when_ready,
             "post_worker_init": self.post_worker_init,
             "post_request": self.post_request,
             "worker_exit": self.worker_exit,
@@ -128,28 +146,25 @@ class Server(BaseApplication):
         for app in (router.owner("/health"), router.static):  # shared by the forked workers
             if isinstance(app, LazyApp):
                 app.warm()
-        self.app = PortRouter(router)
+        self.app = PortRouter(router, events_port=self.reserved[1].getsockname()[1])
         return self.app
 
-    def when_ready(self, arbiter: Any) -> None:
-        """Gunicorn hook once listening: note the events port and log where TaskAI is served."""
-        public, events = (listener.sock.getsockname() for listener in arbiter.LISTENERS)
-        assert self.app is not None
-        self.app.events_port = events[1]
-        log.info(
-            "serving",
-            extra={
-                "url": f"http://{public[0]}:{public[1]}",
-                "events_url": f"http://127.0.0.1:{events[1]}{EVENT_PREFIX}",
-                "workers": arbiter.num_workers,
-                "threads": threads_per_worker(),
-                "functions": HTTP_FUNCTIONS + sorted(self.app.public.events),
-            },
-        )
-
     def post_worker_init(self, worker: Any) -> None:
-        """Gunicorn hook in each new worker: its in-process bus, and a turn to lead the sources."""
+        """Gunicorn hook in each new worker, listening by now: its in-process bus, and a turn to
+        lead the sources; the first worker logs where TaskAI is served."""
         assert self.app is not None
+        if worker.age == 1:  # the master does not listen: a worker answers, once it is up
+            public, events = (reserved.getsockname() for reserved in self.reserved)
+            log.info(
+                "serving",
+                extra={
+                    "url": f"http://{public[0]}:{public[1]}",
+                    "events_url": f"http://127.0.0.1:{events[1]}{EVENT_PREFIX}",
+                    "workers": self.cfg.workers,
+                    "threads": threads_per_worker(),
+                    "functions": HTTP_FUNCTIONS + sorted(self.app.public.events),
+                },
+            )
         subscribe_to_bus(self.app.public)
         threading.Thread(target=self.lead, name="sources-leader", daemon=True).start()
 
@@ -191,9 +206,12 @@ class Server(BaseApplication):
         multiprocess.mark_process_dead(worker.pid)
 
     def on_exit(self, arbiter: Any) -> None:
-        """Gunicorn hook as the master ends: remove the leader's lock file and the metrics'."""
+        """Gunicorn hook as the master ends: free the ports, remove the leader's lock file and
+        the metrics'."""
         import shutil
 
+        for reserved in self.reserved:
+            reserved.close()
         self.leader_lock.unlink(missing_ok=True)
         shutil.rmtree(self.metrics_dir, ignore_errors=True)
 
