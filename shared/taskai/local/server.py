@@ -6,17 +6,19 @@ so a process per core is what uses the machine), 8 threads each (a thread waitin
 database, a lock, bcrypt or the network leaves the core to another), plus one per live stream it
 may hold (STREAM_MAX_PER_PROCESS): a stream keeps its thread for up to a minute, mostly asleep,
 and must never take the threads the other requests need. The master loads only what the first
-request needs — the function answering /health, and the web app — and forks; each worker
-loads the other functions in a background thread once it has answered its first request (or
-on their own first request), so that answer waits on nothing else. Gunicorn listens on the
-public port and on the loopback event port; a request is routed by the port it arrived on,
-never by its Host header. Every worker subscribes its event functions to its own in-process
-bus (its relay publishes there); one worker at a time — the holder of an flock — runs the
-PingSource ticker and, with Kafka, the KafkaSource stand-ins.
+answer needs — the function answering /health, and the web app — and forks; each worker loads
+the other functions in a background thread once it has answered its first request (or after
+WARM_AFTER_S, or on their own first request), so that answer waits on nothing else. The master
+reserves the public port and the loopback event port; each worker listens on both with
+SO_REUSEPORT, so the kernel spreads connections over the workers; a request is routed by the
+port it arrived on, never by its Host header. Every worker subscribes its event functions to its
+own in-process bus (its relay publishes there); one worker at a time — the holder of an flock —
+runs the PingSource ticker and, with Kafka, the KafkaSource stand-ins.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import socket
@@ -42,6 +44,7 @@ from taskai.local.devserver import (
 
 log = logging.getLogger("taskai.serve")
 THREADS_PER_WORKER = 8
+WARM_AFTER_S = 1.0  # a worker not asked anything by then loads its functions anyway
 
 
 def threads_per_worker() -> int:
@@ -145,8 +148,12 @@ class Server(BaseApplication):
         router = build_app(web_cache=True)
         for app in (router.owner("/health"), router.static):  # shared by the forked workers
             if isinstance(app, LazyApp):
-                app.warm()
+                app.warm()  # the web app's first load compresses it: once, here
         self.app = PortRouter(router, events_port=self.reserved[1].getsockname()[1])
+        # What the master loaded lives as long as the workers: their collections skip it, and
+        # its memory pages stay shared with the master instead of being touched and copied
+        gc.freeze()
+        gc.enable()  # off while loading (serve()): loading allocates much and frees little
         return self.app
 
     def post_worker_init(self, worker: Any) -> None:
@@ -166,16 +173,26 @@ class Server(BaseApplication):
                 },
             )
         subscribe_to_bus(self.app.public)
-        threading.Thread(target=self.lead, name="sources-leader", daemon=True).start()
+        worker.taskai_answered = threading.Event()
+        threading.Thread(
+            target=self.settle, args=(worker.taskai_answered,), name="warm-up", daemon=True
+        ).start()
 
     def post_request(self, worker: Any, req: Any, environ: Any, resp: Any) -> None:
-        """Gunicorn hook after each request in a worker: after its first, load the functions
-        not loaded yet in a background thread (so that first answer never shares the worker
-        with those imports)."""
-        if not getattr(worker, "taskai_warming", False):
-            worker.taskai_warming = True
-            assert self.app is not None
-            threading.Thread(target=self.app.public.warm, name="warm-up", daemon=True).start()
+        """Gunicorn hook after each request in a worker: it has answered (see settle)."""
+        worker.taskai_answered.set()
+
+    def settle(self, answered: threading.Event) -> None:
+        """In a worker's background thread: once it has answered a first request (or after
+        WARM_AFTER_S), load the functions and web app not loaded yet, then take a turn to lead
+        the sources; so that first answer never shares the worker with those imports."""
+        answered.wait(WARM_AFTER_S)
+        assert self.app is not None
+        self.app.public.warm()
+        # A full collection over every loaded module's objects stalled the worker's requests
+        # for 100-200 ms at a time (the search p99); frozen, they are never scanned again
+        gc.freeze()
+        self.lead()
 
     def lead(self) -> None:
         """Wait for the leader's flock (held until this worker exits), then run the sources."""
@@ -221,4 +238,5 @@ def serve(
 ) -> None:
     """Serve the API and web app on host:port and the event functions and metrics on
     127.0.0.1:events_port with gunicorn, until SIGINT or SIGTERM."""
+    gc.disable()  # until the app is loaded (Server.load)
     Server(host, port, events_port, tick_s, group_prefix).run()
