@@ -6,8 +6,8 @@ What it measures
      (DATABASE_URL and JWT_SECRET set, everything else at functions-framework's defaults) until
      `GET /health` answers 200, and the CPU its processes used by then (steadier than wall time
      on a shared machine); the same for `taskai serve` and `taskai dev` on SQLite in a fresh
-     folder, after a first start that migrated it; --runs times (default 5) each, median
-     reported. For the tasks function, `serve` and `dev` also the first and second real
+     folder; each after a first, unmeasured start (it writes the bytecode, as an image has it,
+     and migrates the embedded store); --runs times (default 5) each, median reported. For the tasks function, `serve` and `dev` also the first and second real
      request after that (`GET /api/tasks?limit=20` with a token), which pay what /health does
      not: the first database connection, the mapper configuration and the first SQL
      compilation.
@@ -39,6 +39,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from datetime import UTC, datetime
@@ -266,8 +267,6 @@ def drop_user(engine: Any, user_id: uuid.UUID) -> None:
 
 def embedded_env(env: dict[str, str]) -> tuple[dict[str, str], Path]:
     """The environment of the embedded mode (no DATABASE_URL) and a fresh folder to run in."""
-    import tempfile
-
     embedded = {k: v for k, v in env.items() if k not in ("DATABASE_URL", "JWT_SECRET")}
     embedded.update(TASKAI_FUNCTIONS_DIR=str(ROOT / "functions"), TASKAI_WEB_DIR=str(ROOT / "web"))
     return embedded, Path(tempfile.mkdtemp(prefix="cold-start-"))
@@ -305,6 +304,11 @@ def main() -> None:
 
     jwt_secret = secrets.token_urlsafe(48)
     env = {**os.environ, "DATABASE_URL": args.database_url, "JWT_SECRET": jwt_secret}
+    # Started as an installed image or a user's install runs: with bytecode, written by a first
+    # unmeasured start (a shell's PYTHONDONTWRITEBYTECODE=1 made every start compile the
+    # library's modules, about 60), into a folder of this run, so no checkout is written to
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.mkdtemp(prefix="cold-start-pycache-")))
     for name in ("WORKERS", "THREADS", "KAFKA_BOOTSTRAP_SERVERS"):
         env.pop(name, None)  # functions-framework's and TaskAI's defaults
     print(f"command: {' '.join(Path(c).name for c in functions_framework_command())} --source "
@@ -323,8 +327,8 @@ def main() -> None:
             token = user[2] if user and name == "tasks" else None
             run_env, cwd = embedded_env(env) if name in SERVERS else (env, ROOT)
             embedded_user = None
-            if name in SERVERS:  # the first start creates and migrates the file
-                cold_start(name, run_env, None, cwd=cwd)
+            cold_start(name, run_env, None, cwd=cwd)  # writes the bytecode (and migrates)
+            if name in SERVERS:  # that first start created and migrated the file
                 embedded_user = make_embedded_user(cwd / "var")
                 token = embedded_user[2]
             runs = []

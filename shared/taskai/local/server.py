@@ -59,6 +59,18 @@ def worker_count() -> int:
     return max(1, len(os.sched_getaffinity(0)))
 
 
+def warm_database() -> None:
+    """Load what a request's first unit of work needs: SQLAlchemy, the mapping, the engine and
+    a pooled connection (a failure is logged; the request will meet it again)."""
+    from taskai import bootstrap
+
+    try:
+        bootstrap.session_factory()
+        bootstrap.engine().connect().close()
+    except Exception:
+        log.exception("the database could not be reached")
+
+
 class PortRouter:
     """The public Router, or the loopback EventRouter for requests to the event port."""
 
@@ -188,6 +200,7 @@ class Server(BaseApplication):
         the sources; so that first answer never shares the worker with those imports."""
         answered.wait(WARM_AFTER_S)
         assert self.app is not None
+        warm_database()  # first what the next request most likely needs, so it waits on less
         self.app.public.warm()
         # A full collection over every loaded module's objects stalled the worker's requests
         # for 100-200 ms at a time (the search p99); frozen, they are never scanned again
