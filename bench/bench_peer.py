@@ -208,6 +208,11 @@ class TaskAI(Target):
                     "WORKERS": str(args.workers), "THREADS": str(args.threads)}
         for name in ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS", "DATA_DIR"):
             self.env.pop(name, None)
+        # Started as a user's install runs: bytecode written on the first start and read on
+        # the next (a shell's PYTHONDONTWRITEBYTECODE=1 made every start compile the library);
+        # under the run's folder, so no checkout is written to
+        self.env.pop("PYTHONDONTWRITEBYTECODE", None)
+        self.env["PYTHONPYCACHEPREFIX"] = str(self.dir / "pycache")
         if self.url is not None:
             self.env["DATABASE_URL"] = self.url.render_as_string(hide_password=False)
             upgrade(self.env["DATABASE_URL"])  # what `taskai migrate` does before the functions

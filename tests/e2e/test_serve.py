@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import http.client
 import json
+import os
 import sqlite3
 import sys
 import time
@@ -76,6 +78,51 @@ def test_metrics_count_the_requests_of_every_worker(served: Server) -> None:
         if line.startswith("taskai_http_requests_total{") and 'operation="listTasks"' in line
     )
     assert counted == 40
+
+
+def sockets_on(port: int, state: str) -> set[str]:
+    """The inodes of this machine's IPv4 TCP sockets on local `port` in `state` (hex, as
+    /proc/net/tcp writes it: "01" established, "0A" listening)."""
+    found = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[3] == state and int(fields[1].split(":")[1], 16) == port:
+            found.add(fields[9])
+    return found
+
+
+def connections_by_process(pids: list[int], port: int) -> dict[int, int]:
+    """How many established TCP connections on local `port` each of `pids` holds (from /proc)."""
+    established = sockets_on(port, "01")
+    held = {}
+    for pid in pids:
+        links = (os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd"))
+        held[pid] = sum(link[len("socket:[") : -1] in established for link in links)
+    return held
+
+
+def test_keep_alive_connections_are_spread_over_the_workers(served: Server) -> None:
+    port = int(served.url.rsplit(":", 1)[1])
+    count = json.loads(next(line for line in served.log if '"serving"' in line))["workers"]
+    if count < 2:
+        pytest.skip("one worker on this machine (one usable core)")
+    deadline = time.monotonic() + 30
+    while len(sockets_on(port, "0A")) < count:  # gunicorn forks its workers a moment apart
+        assert time.monotonic() < deadline, "the workers did not all listen"
+        time.sleep(0.05)
+    children = Path(f"/proc/{served.process.pid}/task/{served.process.pid}/children")
+    workers = [int(pid) for pid in children.read_text().split()]
+    clients = [http.client.HTTPConnection("127.0.0.1", port, timeout=10) for _ in range(64)]
+    for client in clients:
+        client.request("GET", "/health")  # kept alive: each stays with the worker it reached
+        assert client.getresponse().read()
+    held = connections_by_process(workers, port)
+    for client in clients:
+        client.close()
+    assert sum(held.values()) == 64
+    # The kernel hashes each connection to a worker's own listener (SO_REUSEPORT): with one
+    # shared socket, a worker idle at the time could take them all while another was busy
+    assert max(held.values()) <= 48, held
 
 
 def test_serve_runs_the_event_functions_in_process(served: Server) -> None:

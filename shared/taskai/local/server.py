@@ -6,19 +6,22 @@ so a process per core is what uses the machine), 8 threads each (a thread waitin
 database, a lock, bcrypt or the network leaves the core to another), plus one per live stream it
 may hold (STREAM_MAX_PER_PROCESS): a stream keeps its thread for up to a minute, mostly asleep,
 and must never take the threads the other requests need. The master loads only what the first
-request needs — the function answering /health, and the web app — and forks; each worker
-loads the other functions in a background thread once it has answered its first request (or
-on their own first request), so that answer waits on nothing else. Gunicorn listens on the
-public port and on the loopback event port; a request is routed by the port it arrived on,
-never by its Host header. Every worker subscribes its event functions to its own in-process
-bus (its relay publishes there); one worker at a time — the holder of an flock — runs the
-PingSource ticker and, with Kafka, the KafkaSource stand-ins.
+answer needs — the function answering /health, and the web app — and forks; each worker loads
+the other functions in a background thread once it has answered its first request (or after
+WARM_AFTER_S, or on their own first request), so that answer waits on nothing else. The master
+reserves the public port and the loopback event port; each worker listens on both with
+SO_REUSEPORT, so the kernel spreads connections over the workers; a request is routed by the
+port it arrived on, never by its Host header. Every worker subscribes its event functions to its
+own in-process bus (its relay publishes there); one worker at a time — the holder of an flock —
+runs the PingSource ticker and, with Kafka, the KafkaSource stand-ins.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
+import socket
 import tempfile
 import threading
 from collections.abc import Callable, Iterable
@@ -42,6 +45,7 @@ from taskai.local.devserver import (
 
 log = logging.getLogger("taskai.serve")
 THREADS_PER_WORKER = 8
+WARM_AFTER_S = 1.0  # a worker not asked anything by then loads its functions anyway
 
 
 def threads_per_worker() -> int:
@@ -56,12 +60,24 @@ def worker_count() -> int:
     return max(1, len(os.sched_getaffinity(0)))
 
 
+def warm_database() -> None:
+    """Load what a request's first unit of work needs: SQLAlchemy, the mapping, the engine and
+    a pooled connection (a failure is logged; the request will meet it again)."""
+    from taskai import bootstrap
+
+    try:
+        bootstrap.session_factory()
+        bootstrap.engine().connect().close()
+    except Exception:
+        log.exception("the database could not be reached")
+
+
 class PortRouter:
     """The public Router, or the loopback EventRouter for requests to the event port."""
 
-    def __init__(self, public: Router) -> None:
+    def __init__(self, public: Router, events_port: int) -> None:
         self.public, self.events = public, EventRouter(public.events)
-        self.events_port = 0  # set once gunicorn has bound it, before the workers fork
+        self.events_port = events_port
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -72,13 +88,30 @@ class PortRouter:
         return self.public(environ, start_response)
 
 
+def reserve(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port (port 0: a free one, chosen now) with SO_REUSEPORT that never
+    listens: it holds the port while each worker listens on it with a socket of its own.
+    Raises OSError when the port is taken."""
+    reserved = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    reserved.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    reserved.bind((host, port))
+    return reserved
+
+
 class Server(BaseApplication):
     """gunicorn, configured in code: binds, workers, hooks."""
 
     def __init__(
         self, host: str, port: int, events_port: int, tick_s: float, group_prefix: str
     ) -> None:
-        self.binds = [f"{host}:{port}", f"127.0.0.1:{events_port}"]
+        # Each worker listens on the ports with SO_REUSEPORT (gunicorn's reuse_port), so the
+        # kernel spreads new connections evenly over them: with one shared socket, the worker
+        # that happened to be idle took them (16 keep-alive clients went 16/0 or 4/12), and
+        # the other core stood idle. The master binds the ports first, so that port 0 is one
+        # port for every worker and the hooks know it; only listening sockets get connections.
+        self.reserved = [reserve(host, port), reserve("127.0.0.1", events_port)]
+        public, events = (s.getsockname()[1] for s in self.reserved)
+        self.binds = [f"{host}:{public}", f"127.0.0.1:{events}"]
         self.tick_s, self.group_prefix = tick_s, group_prefix
         self.app: PortRouter | None = None
         self.leader_lock = Path(tempfile.gettempdir()) / f"taskai-serve-{os.getpid()}.lock"
@@ -98,11 +131,11 @@ class Server(BaseApplication):
             "worker_class": "gthread",
             "threads": threads_per_worker(),
             "preload_app": True,
+            "reuse_port": True,
             "timeout": 60,
             "graceful_timeout": 10,
             "control_socket_disable": True,  # one per user by default: two servers would clash
             "worker_tmp_dir": "/dev/shm" if os.path.isdir("/dev/shm") else None,
-            "when_ready": self.when_ready,
             "post_worker_init": self.post_worker_init,
             "post_request": self.post_request,
             "worker_exit": self.worker_exit,
@@ -128,40 +161,52 @@ class Server(BaseApplication):
         router = build_app(web_cache=True)
         for app in (router.owner("/health"), router.static):  # shared by the forked workers
             if isinstance(app, LazyApp):
-                app.warm()
-        self.app = PortRouter(router)
+                app.warm()  # the web app's first load compresses it: once, here
+        self.app = PortRouter(router, events_port=self.reserved[1].getsockname()[1])
+        # What the master loaded lives as long as the workers: their collections skip it, and
+        # its memory pages stay shared with the master instead of being touched and copied
+        gc.freeze()
+        gc.enable()  # off while loading (serve()): loading allocates much and frees little
         return self.app
 
-    def when_ready(self, arbiter: Any) -> None:
-        """Gunicorn hook once listening: note the events port and log where TaskAI is served."""
-        public, events = (listener.sock.getsockname() for listener in arbiter.LISTENERS)
-        assert self.app is not None
-        self.app.events_port = events[1]
-        log.info(
-            "serving",
-            extra={
-                "url": f"http://{public[0]}:{public[1]}",
-                "events_url": f"http://127.0.0.1:{events[1]}{EVENT_PREFIX}",
-                "workers": arbiter.num_workers,
-                "threads": threads_per_worker(),
-                "functions": HTTP_FUNCTIONS + sorted(self.app.public.events),
-            },
-        )
-
     def post_worker_init(self, worker: Any) -> None:
-        """Gunicorn hook in each new worker: its in-process bus, and a turn to lead the sources."""
+        """Gunicorn hook in each new worker, listening by now: its in-process bus, and a turn to
+        lead the sources; the first worker logs where TaskAI is served."""
         assert self.app is not None
+        if worker.age == 1:  # the master does not listen: a worker answers, once it is up
+            public, events = (reserved.getsockname() for reserved in self.reserved)
+            log.info(
+                "serving",
+                extra={
+                    "url": f"http://{public[0]}:{public[1]}",
+                    "events_url": f"http://127.0.0.1:{events[1]}{EVENT_PREFIX}",
+                    "workers": self.cfg.workers,
+                    "threads": threads_per_worker(),
+                    "functions": HTTP_FUNCTIONS + sorted(self.app.public.events),
+                },
+            )
         subscribe_to_bus(self.app.public)
-        threading.Thread(target=self.lead, name="sources-leader", daemon=True).start()
+        worker.taskai_answered = threading.Event()
+        threading.Thread(
+            target=self.settle, args=(worker.taskai_answered,), name="warm-up", daemon=True
+        ).start()
 
     def post_request(self, worker: Any, req: Any, environ: Any, resp: Any) -> None:
-        """Gunicorn hook after each request in a worker: after its first, load the functions
-        not loaded yet in a background thread (so that first answer never shares the worker
-        with those imports)."""
-        if not getattr(worker, "taskai_warming", False):
-            worker.taskai_warming = True
-            assert self.app is not None
-            threading.Thread(target=self.app.public.warm, name="warm-up", daemon=True).start()
+        """Gunicorn hook after each request in a worker: it has answered (see settle)."""
+        worker.taskai_answered.set()
+
+    def settle(self, answered: threading.Event) -> None:
+        """In a worker's background thread: once it has answered a first request (or after
+        WARM_AFTER_S), load the functions and web app not loaded yet, then take a turn to lead
+        the sources; so that first answer never shares the worker with those imports."""
+        answered.wait(WARM_AFTER_S)
+        assert self.app is not None
+        warm_database()  # first what the next request most likely needs, so it waits on less
+        self.app.public.warm()
+        # A full collection over every loaded module's objects stalled the worker's requests
+        # for 100-200 ms at a time (the search p99); frozen, they are never scanned again
+        gc.freeze()
+        self.lead()
 
     def lead(self) -> None:
         """Wait for the leader's flock (held until this worker exits), then run the sources."""
@@ -192,9 +237,12 @@ class Server(BaseApplication):
         multiprocess.mark_process_dead(worker.pid)
 
     def on_exit(self, arbiter: Any) -> None:
-        """Gunicorn hook as the master ends: remove the leader's lock file and the metrics'."""
+        """Gunicorn hook as the master ends: free the ports, remove the leader's lock file and
+        the metrics'."""
         import shutil
 
+        for reserved in self.reserved:
+            reserved.close()
         self.leader_lock.unlink(missing_ok=True)
         shutil.rmtree(self.metrics_dir, ignore_errors=True)
 
@@ -204,4 +252,5 @@ def serve(
 ) -> None:
     """Serve the API and web app on host:port and the event functions and metrics on
     127.0.0.1:events_port with gunicorn, until SIGINT or SIGTERM."""
+    gc.disable()  # until the app is loaded (Server.load)
     Server(host, port, events_port, tick_s, group_prefix).run()
