@@ -85,8 +85,10 @@ py-vapid==1.9.6
 pycparser==3.12
 pydantic_core==2.50.5
 pydantic==2.14.4
+pydantic-settings==2.16.3
 PyJWT==2.15.1
 python-dateutil==2.9.0.post0
+python-dotenv==1.2.4
 pytz==2026.6
 pywebpush==2.5.0
 regex==2026.11.19

@@ -3,14 +3,14 @@
 What it measures
   1. Cold start: the time from spawning
          functions-framework --source functions/<name>/main.py --target <name> --port N
-     (DATABASE_URL and JWT_SECRET set, everything else at functions-framework's defaults) until
-     `GET /health` answers 200, and the CPU its processes used by then (steadier than wall time
-     on a shared machine); the same for `taskai serve` and `taskai dev` on SQLite in a fresh
-     folder; each after a first, unmeasured start (it writes the bytecode, as an image has it,
-     and migrates the embedded store); --runs times (default 5) each, median reported. For the tasks function, `serve` and `dev` also the first and second real
-     request after that (`GET /api/tasks?limit=20` with a token), which pay what /health does
-     not: the first database connection, the mapper configuration and the first SQL
-     compilation.
+     (DATABASE_URL and JWT_SECRET set, everything else at functions-framework's defaults) until `GET
+     /health` answers 200, and the CPU its processes used by then (steadier than wall time on a
+     shared machine); the same for `taskai serve` and `taskai dev` on SQLite in a fresh folder; each
+     after a first, unmeasured start (it writes the bytecode, as an image has it, and migrates the
+     embedded store); --runs times (default 5) each, median reported. For the tasks function,
+     `serve` and `dev` also the first and second real request after that (`GET /api/tasks?limit=20`
+     with a token), which pay what /health does not: the first database connection, the mapper
+     configuration and the first SQL compilation.
   2. Import cost: `python -X importtime -c "import functions_framework"`, then, in fresh
      interpreters that have imported functions_framework, the extra time to load each function
      module from its file (importlib spec, as functions-framework does), with the packages that

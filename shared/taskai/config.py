@@ -7,11 +7,18 @@ import re
 import secrets
 import tempfile
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from taskai.errors import TaskAIError
 
@@ -26,12 +33,24 @@ class ConfigurationError(TaskAIError):
     code = "configuration_error"
 
 
-class Settings(BaseModel):
-    """Every knob of TaskAI; each field is read from the env var of the same name (any case)."""
+_environ: ContextVar[Mapping[str, str] | None] = ContextVar("environ", default=None)
 
-    # Read by from_env: an empty variable counts as unset; no .env file, no secrets directory.
-    # (A plain model, not pydantic-settings: that package's import was a tenth of a cold start.)
-    model_config = ConfigDict(extra="ignore", validate_default=True)
+
+class Environ(EnvSettingsSource):
+    """pydantic-settings' environment source, reading `from_env`'s mapping when it is given one."""
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        environ = _environ.get()
+        if environ is None:
+            return super()._load_env_vars()
+        return {name.lower(): value for name, value in environ.items() if value}
+
+
+class Settings(BaseSettings):
+    """Every knob of TaskAI; each field is read from the upper-cased env var of the same name."""
+
+    # An empty variable counts as unset; no .env file and no secrets directory are read.
+    model_config = SettingsConfigDict(env_ignore_empty=True, extra="ignore")
 
     database_url: str | None = Field(None, description="SQLAlchemy URL; unset = embedded SQLite")
     data_dir: Path = Field(Path("var"), description="Embedded mode: where the SQLite file lives")
@@ -130,6 +149,18 @@ class Settings(BaseModel):
             raise ValueError("must be a mailto: or https:// URL")
         return value
 
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Keyword arguments, then the environment (os.environ or `from_env`'s mapping)."""
+        return init_settings, Environ(settings_cls)
+
     @property
     def webhook_hosts(self) -> frozenset[str]:
         """WEBHOOK_ALLOW_HOSTS as a set of lower-cased host names (or IP literals)."""
@@ -176,12 +207,14 @@ class Settings(BaseModel):
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Settings from `environ` (default os.environ); ConfigurationError naming each bad
         variable, a missing or placeholder secret, or a client library not installed."""
-        environ = os.environ if environ is None else environ
-        try:  # unknown variables are ignored, an empty one counts as unset
-            settings = cls.model_validate({k.lower(): v for k, v in environ.items() if v})
+        token = _environ.set(environ)
+        try:
+            settings = cls()  # type: ignore[call-arg]  # fields come from the environment
         except ValidationError as e:
             bad = ", ".join(str(err["loc"][0]).upper() for err in e.errors())
             raise ConfigurationError(f"invalid configuration: {bad}") from e
+        finally:
+            _environ.reset(token)
         settings.check_installed()
         settings.check_push()
         return settings.with_signing_secret()
