@@ -6,6 +6,7 @@ import gzip
 import http.client
 import json
 import os
+import signal
 import sqlite3
 import sys
 import time
@@ -123,6 +124,31 @@ def test_keep_alive_connections_are_spread_over_the_workers(served: Server) -> N
     # The kernel hashes each connection to a worker's own listener (SO_REUSEPORT): with one
     # shared socket, a worker idle at the time could take them all while another was busy
     assert max(held.values()) <= 48, held
+
+
+def test_a_ctrl_c_reaches_the_workers_only_through_the_master(served: Server) -> None:
+    # Ctrl-C signals the whole process group. A worker that acted on that SIGINT as well as on
+    # the master's SIGQUIT could hang in its thread pool's shutdown until gunicorn killed it.
+    count = json.loads(next(line for line in served.log if '"serving"' in line))["workers"]
+    children = Path(f"/proc/{served.process.pid}/task/{served.process.pid}/children")
+    deadline = time.monotonic() + 30
+    while len(workers := [int(pid) for pid in children.read_text().split()]) < count or not all(
+        ignores_sigint(pid) for pid in workers
+    ):
+        assert time.monotonic() < deadline, "a worker still acts on SIGINT"
+        time.sleep(0.05)
+    for pid in workers:
+        os.kill(pid, signal.SIGINT)
+    time.sleep(0.5)
+    assert [int(pid) for pid in children.read_text().split()] == workers
+    assert fetch(f"{served.url}/health")[0] == 200
+
+
+def ignores_sigint(pid: int) -> bool:
+    """Whether process `pid` ignores SIGINT (its SigIgn mask in /proc)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    mask = int(next(line for line in status.splitlines() if line.startswith("SigIgn:")).split()[1], 16)
+    return bool(mask & (1 << (signal.SIGINT - 1)))
 
 
 def test_serve_runs_the_event_functions_in_process(served: Server) -> None:

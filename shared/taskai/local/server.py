@@ -21,6 +21,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import signal
 import socket
 import tempfile
 import threading
@@ -173,6 +174,10 @@ class Server(BaseApplication):
         """Gunicorn hook in each new worker, listening by now: its in-process bus, and a turn to
         lead the sources; the first worker logs where TaskAI is served."""
         assert self.app is not None
+        # Ctrl-C signals the whole process group: the master stops the workers (SIGQUIT), and a
+        # worker that also acted on the SIGINT entered its thread pool's shutdown twice and hung
+        # on the pool's lock until gunicorn killed it 10 s later
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         if worker.age == 1:  # the master does not listen: a worker answers, once it is up
             public, events = (reserved.getsockname() for reserved in self.reserved)
             log.info(
