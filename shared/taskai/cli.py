@@ -43,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
         if settings.embedded:
             upgrade_if_behind(settings.sqlalchemy_url)
         return export_account(args) if args.command == "export" else import_file(args)
+    if args.events_port and args.events_port == args.port:  # with SO_REUSEPORT both would bind
+        print(f"taskai: --events-port must differ from --port (both {args.port})", file=sys.stderr)
+        return 2
     for host, port, option in ((args.host, args.port, "--port"),
                                ("127.0.0.1", args.events_port, "--events-port")):  # fmt: skip
         if taken := port_in_use(host, port):

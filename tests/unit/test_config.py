@@ -136,3 +136,18 @@ def test_serve_on_another_port_names_it_in_links_unless_public_url_is_set(
 
     monkeypatch.setenv("PUBLIC_URL", environment)
     assert cli.local_public_url(host, port) == expected
+
+
+@pytest.mark.parametrize("command", ["serve", "dev"])
+def test_an_events_port_equal_to_the_public_port_is_refused_naming_it(
+    command, tmp_path, monkeypatch, capsys
+):
+    from taskai import bootstrap, cli
+
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    bootstrap.reset()
+    try:
+        assert cli.main([command, "--port", "18267", "--events-port", "18267"]) == 2
+    finally:
+        bootstrap.reset()
+    assert "--events-port must differ from --port (both 18267)" in capsys.readouterr().err
