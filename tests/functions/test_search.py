@@ -43,6 +43,14 @@ def test_a_whole_word_match_ranks_above_a_prefix_match_even_in_the_description(a
     assert titles(alice.get("/api/tasks?q=repo")) == ["Repo cleanup", "Chores", "Submit report"]
 
 
+def test_among_whole_word_matches_a_prefix_elsewhere_in_the_task_adds_nothing(alice):
+    make(alice, "the repo")
+    make(alice, "Quarterly report", description="repo stuff")  # whole in the description only
+    make(alice, "Repository cleanup")
+    ranked = titles(alice.get("/api/tasks?q=repo"))
+    assert ranked[0] == "the repo" and ranked[-1] == "Repository cleanup"
+
+
 def test_a_stop_word_being_typed_still_finds_its_whole_word_matches(alice):
     make(alice, "Call the plumber")
     make(alice, "Theater tickets")

@@ -129,10 +129,12 @@ def _postgres_search(
 ) -> tuple[Select[Any], ColumnElement[Any]]:
     """searched on the generated tsvector (english stemming, title A, description B)."""
     whole, matching = _tsqueries(terms, prefixed)
-    tier: ColumnElement[Any] = literal(1)
+    # 32: rank / (rank + 1), below 1. A whole-word match ranks by its whole words alone: a
+    # prefix met elsewhere in the task ("report" in the title of a task whose description says
+    # "repo") must not lift it above a task whose title holds the word itself.
+    rank: ColumnElement[Any] = 1 + func.ts_rank_cd(VECTOR, whole, 32)
     if prefixed:
-        tier = case((VECTOR.op("@@")(whole), 1), else_=0)
-    rank = tier + func.ts_rank_cd(VECTOR, matching, 32)  # 32: rank / (rank + 1), below 1
+        rank = case((VECTOR.op("@@")(whole), rank), else_=func.ts_rank_cd(VECTOR, matching, 32))
     return stmt.where(_ts_found(matching, prefixed)), func.round(rank.cast(Numeric(12, 6)), 6)
 
 
