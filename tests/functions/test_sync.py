@@ -50,6 +50,18 @@ def test_sync_never_shows_another_users_changes(alice, bob):
     assert [(p["name"], p["inbox"]) for p in body["projects"]] == [("Inbox", True)]
 
 
+@pytest.mark.parametrize("ahead", ["50", "50.0." + "0" * 32])
+def test_a_cursor_ahead_of_the_account_comes_back_to_its_latest_change(alice, ahead):
+    alice.post("/api/tasks", {"title": "one"})
+    latest = alice.get("/api/sync").json["cursor"]
+    body = alice.get(f"/api/sync?cursor={ahead}").json  # e.g. from before a restored backup
+    assert (body["cursor"], body["has_more"]) == (latest, False)
+    alice.post("/api/tasks", {"title": "two"})
+    assert [t["title"] for t in alice.get(f"/api/sync?cursor={body['cursor']}").json["tasks"]] == [
+        "two"
+    ]
+
+
 @pytest.mark.parametrize(
     "cursor",
     ["yesterday", "5.x", "5.-1", "5.1", "1" * 19, f"5.{'9' * 19}.{'a' * 32}", "5.9." + "a" * 32],

@@ -99,7 +99,7 @@ def changes_since(
             partial(uow.tasks.changed_json, zone=owner.zone),
             uow.tasks.deleted_since,
         )
-        if cursor.after is None:
+        if cursor.after is None or cursor.seq > latest:  # ahead (a restored backup): latest
             pages, cursor = _whole_commits(streams, user_id, cursor.seq, limit, latest)
         else:
             pages, cursor = _inside_commit(streams, user_id, cursor, limit)
