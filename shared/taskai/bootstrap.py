@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from taskai.adapters.background import BoundedPool
     from taskai.adapters.event_ingress import EventIngress
     from taskai.adapters.kafka_bus import KafkaPublisher
-    from taskai.adapters.outbox import BackgroundRelay
+    from taskai.adapters.outbox import BackgroundRelay, SqlOutbox
     from taskai.adapters.security import TokenIssuer
     from taskai.adapters.unit_of_work import UnitOfWork
     from taskai.domain.api_tokens import Credential
@@ -178,12 +178,19 @@ def clock() -> datetime:
     return datetime.now(UTC)
 
 
+@cache
+def outbox() -> SqlOutbox:
+    """The process's outbox store (it remembers when it last purged)."""
+    from taskai.adapters.outbox import SqlOutbox
+
+    return SqlOutbox(engine())
+
+
 def relay_now() -> int:
     """Publish everything waiting in the outbox (the relay function's work on each tick)."""
-    from taskai.adapters.outbox import SqlOutbox
     from taskai.services.relay import relay_pending
 
-    return relay_pending(outbox=SqlOutbox(engine()), publisher=publisher(), clock=clock)
+    return relay_pending(outbox=outbox(), publisher=publisher(), clock=clock)
 
 
 @cache
@@ -304,7 +311,7 @@ def reset() -> None:
         relay().stop()
     if kafka.cache_info().currsize and (producer := kafka()) is not None:
         producer.close()
-    for cached in (engine, session_factory, tokens, kafka, relay, ingress, get_settings):
+    for cached in (engine, session_factory, tokens, kafka, relay, outbox, ingress, get_settings):
         cached.cache_clear()
     email_sender.cache_clear()
     passwords.cache_clear()

@@ -894,10 +894,11 @@ class OutboxStore(Protocol):
         """Hold the one relay turn of this database while inside; raises RelayBusy."""
 
     def unpublished(self, limit: int) -> list[OutboxRecord]:
-        """Up to `limit` of the oldest events not yet published, in commit order."""
+        """Up to `limit` of the oldest events not yet published, in commit order; raises
+        RelayBusy where the turn is taken batch by batch."""
 
     def mark_published(
         self, positions: Sequence[int], *, now: datetime, purge_before: datetime | None = None
     ) -> None:
         """Mark these published at `now` and, in the same transaction, forget the events
-        published before `purge_before` (when given)."""
+        published before `purge_before` (when given; a store may do that less often)."""

@@ -7,8 +7,10 @@ relay passes on a daemon thread of the process, woken after each commit that wro
 from __future__ import annotations
 
 import logging
+import math
 import os
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -18,7 +20,17 @@ from enum import StrEnum
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Delete, Engine, delete, func, select, text, update
+from sqlalchemy import (
+    Connection,
+    Delete,
+    Engine,
+    bindparam,
+    delete,
+    func,
+    select,
+    text,
+    update,
+)
 
 from taskai.adapters import orm
 from taskai.domain.events import DomainEvent
@@ -30,6 +42,17 @@ o = orm.outbox.c
 PURGE_AT_ONCE = 1000  # rows a relay pass looks at for purging: twice its batch, so it keeps up
 RELAY_LOCK = 0x7A5CA1  # PostgreSQL advisory lock key: one relay at a time keeps per-key order
 ASYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
+# One round trip opens a PostgreSQL batch: its turn (released by its commit or rollback, so a
+# crashed relay never strands it) and its asynchronous commit (see mark_published)
+TAKE_TURN = text(
+    f"SELECT pg_try_advisory_xact_lock({RELAY_LOCK}), set_config('synchronous_commit', 'off', true)"
+)
+UNPUBLISHED = (
+    select(o.position, o.event_id, o.topic, o.key, o.type, o.occurred_at, o.data, o.traceparent)
+    .where(o.published_at.is_(None))
+    .order_by(o.position)
+    .limit(bindparam("n"))
+)
 _this_process = threading.Lock()
 
 __all__ = ["BackgroundRelay", "OutboxRecord", "SqlOutbox", "backlog", "event_data"]
@@ -71,29 +94,38 @@ def _json_value(value: Any) -> Any:
 
 
 class SqlOutbox:
-    """The outbox table of one database; each call is a short transaction of its own, never held
-    open while publishing (in the embedded mode the subscribers write to the same SQLite file)."""
+    """The outbox table of one database, read and marked by the relay inside its turn.
+
+    On PostgreSQL each batch is one transaction holding a transaction-scoped advisory lock:
+    lock, read, (publish), mark, commit. On SQLite each call is a short transaction of its
+    own, never held open while publishing (the in-process subscribers write to the same file),
+    and the turn is an flock beside the file."""
+
+    PURGE_EVERY_S = 60.0  # a caught-up pass purges at most this often, unless the last one was full
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.postgresql = engine.dialect.name == "postgresql"
         self.holding: Connection | None = None  # the turn's connection, while inside turn()
+        self.purged_at = -math.inf  # time.monotonic() of the last purge that caught up
 
     @contextmanager
     def turn(self) -> Iterator[None]:
-        """Hold the relay turn of this process and database while inside; raises RelayBusy.
-        The pass's reads and writes go over the turn's connection (one checkout, no pings)."""
+        """Hold the relay turn of this process and database while inside; raises RelayBusy
+        (on PostgreSQL from `unpublished`, which takes the database's lock batch by batch).
+        The pass's reads and writes go over the turn's connection (one checkout, one ping)."""
         if not _this_process.acquire(blocking=False):
             raise RelayBusy("this process's relay is running")
         try:
             with self.engine.connect() as connection:
-                if not take_turn(connection):
+                if not self.postgresql and not _sqlite_turn(connection):
                     raise RelayBusy("another process's relay is running")
                 self.holding = connection
                 try:
                     yield
                 finally:
                     self.holding = None
-                    give_turn(connection)
+                    _sqlite_give_turn(connection)
         finally:
             _this_process.release()
 
@@ -108,65 +140,82 @@ class SqlOutbox:
                 yield self.holding
 
     def unpublished(self, limit: int) -> list[OutboxRecord]:
-        """Up to `limit` of the oldest events not yet published, in commit order."""
-        stmt = (
-            select(
-                o.position, o.event_id, o.topic, o.key, o.type, o.occurred_at, o.data, o.traceparent
-            )
-            .where(o.published_at.is_(None))
-            .order_by(o.position)
-            .limit(limit)
-        )
+        """Up to `limit` of the oldest events not yet published, in commit order. Inside a turn
+        on PostgreSQL this opens the batch's transaction, which `mark_published` commits: raises
+        RelayBusy when another relay holds the database's lock."""
+        if self.postgresql and self.holding is not None:
+            connection = self.holding
+            connection.begin()
+            if not connection.execute(TAKE_TURN).scalar():
+                connection.rollback()
+                raise RelayBusy("another process's relay is running")
+            records = [OutboxRecord(*row) for row in connection.execute(UNPUBLISHED, {"n": limit})]
+            if not records:
+                connection.commit()
+            return records
         with self.transaction() as connection:
-            return [OutboxRecord(*row) for row in connection.execute(stmt)]
+            return [OutboxRecord(*row) for row in connection.execute(UNPUBLISHED, {"n": limit})]
 
     def mark_published(
         self, positions: Sequence[int], *, now: datetime, purge_before: datetime | None = None
     ) -> None:
         """Mark these published at `now` and forget events published before `purge_before`
-        (Kafka keeps them for its own retention), in one transaction.
+        (Kafka keeps them for its own retention), in one transaction; the purge runs at most
+        once a minute unless the last one found a full batch of old rows.
 
         On PostgreSQL the commit does not wait for its WAL to reach the disk (3-8 ms under
         load, on the path of the events committed meanwhile): a crash can lose only the latest
         marks, and their events are then published again, in order, as at least once allows."""
+        if self.postgresql and self.holding is not None and self.holding.in_transaction():
+            self._mark(self.holding, positions, now, purge_before)  # the batch's transaction
+            self.holding.commit()
+            return
         with self.transaction() as connection:
-            if connection.dialect.name == "postgresql":
+            if self.postgresql:
                 connection.execute(ASYNC_COMMIT)
-            if positions:
-                stmt = update(orm.outbox).where(o.position.in_(positions))
-                connection.execute(stmt.values(published_at=now))
-            if purge_before is not None:
-                connection.execute(purge(purge_before, oldest=PURGE_AT_ONCE))
+            self._mark(connection, positions, now, purge_before)
+
+    def _mark(
+        self,
+        connection: Connection,
+        positions: Sequence[int],
+        now: datetime,
+        purge_before: datetime | None,
+    ) -> None:
+        if positions:
+            connection.execute(MARK, {"positions": list(positions), "now": now})
+        if purge_before is None or time.monotonic() - self.purged_at < self.PURGE_EVERY_S:
+            return
+        old = {"before": purge_before, "oldest": PURGE_AT_ONCE}
+        purged = connection.execute(PURGE, old).rowcount
+        self.purged_at = -math.inf if purged >= PURGE_AT_ONCE else time.monotonic()
 
 
-def purge(before: datetime, *, oldest: int) -> Delete:
-    """Delete the events published before `before` among the `oldest` rows by position (the
+def _purge() -> Delete:
+    """Delete the events published before :before among the :oldest rows by position (the
     primary key), where old ones are: a filter on the unindexed `published_at` alone scanned
     all 7 days of rows on every pass. When the very oldest row is not old enough (nearly
     always) PostgreSQL stops after that one row; a larger backlog goes over several passes."""
     first = select(o.position).order_by(o.position)
+    before = bindparam("before", type_=o.published_at.type)
     return delete(orm.outbox).where(
         first.with_only_columns(o.published_at).limit(1).scalar_subquery() < before,
-        o.position.in_(first.limit(oldest).scalar_subquery()),
+        o.position.in_(first.limit(bindparam("oldest")).scalar_subquery()),
         o.published_at < before,
     )
 
 
-def take_turn(connection: Connection) -> bool:
-    """A PostgreSQL session advisory lock, so concurrent relays cannot reorder a key's events."""
-    if connection.dialect.name != "postgresql":
-        return _sqlite_turn(connection)
-    got = connection.execute(text(f"SELECT pg_try_advisory_lock({RELAY_LOCK})")).scalar()
-    connection.commit()
-    return bool(got)
+PURGE = _purge()
+MARK = (
+    update(orm.outbox)
+    .where(o.position.in_(bindparam("positions", expanding=True)))
+    .values(published_at=bindparam("now"))
+)
 
 
-def give_turn(connection: Connection) -> None:
-    """Release the advisory lock `take_turn` took."""
-    if connection.dialect.name == "postgresql":
-        connection.execute(text(f"SELECT pg_advisory_unlock({RELAY_LOCK})"))
-        connection.commit()
-    elif (turn := connection.info.pop("relay_turn", None)) is not None:
+def _sqlite_give_turn(connection: Connection) -> None:
+    """Drop the flock `_sqlite_turn` took, if it took one."""
+    if (turn := connection.info.pop("relay_turn", None)) is not None:
         os.close(turn)  # closing the descriptor drops its flock
 
 
