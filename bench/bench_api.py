@@ -38,7 +38,7 @@ re-created, so its name must contain "bench" unless --force-drop is given):
 
     python bench/bench_api.py --database-url postgresql://taskai:taskai@127.0.0.1:54329/taskai_bench
 
-    # knobs (defaults): --duration 20 --warmup 3 --clients 32 --workers 2 --threads 16
+    # knobs (defaults): --duration 20 --warmup 3 --clients 32 --workers 2 --threads 8
     #                   --rows 100000 --users 100 --phases list,search,create
     # reuse an already seeded database:   --skip-seed
     # sample the server with py-spy (pip install py-spy) during each API run, and print the
@@ -278,7 +278,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32,
                         help="concurrent connections (default 32)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (WORKERS)")
-    parser.add_argument("--threads", type=int, default=16, help="threads per worker (THREADS)")
+    # THREADS of the tasks Service (knative/base/tasks.yaml) and `taskai serve`'s worker: 16
+    # threads of one process queued on its one GIL, and their p99 doubled (issue 15's note)
+    parser.add_argument("--threads", type=int, default=8, help="threads per worker (THREADS)")
     parser.add_argument("--pool-size", type=int, default=10, help="DB_POOL_SIZE of the function")
     parser.add_argument("--log-level", default="INFO", help="LOG_LEVEL of the function (INFO: "
                         "one JSON line per request, as deployed)")
