@@ -1,10 +1,14 @@
-"""The embedded store's writes queue instead of failing: threads on a lock, processes (here two
-engines, as two gunicorn workers have) on SQLite's write lock taken by BEGIN IMMEDIATE."""
+"""The embedded store's writes queue instead of failing: the threads and processes (here two
+engines, as two gunicorn workers have) of one file on a flock beside it, then BEGIN IMMEDIATE."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -87,4 +91,66 @@ def test_a_read_only_unit_of_work_reads_while_a_writer_holds_the_turn(tmp_path: 
     finally:
         release.set()
         holder.join()
+    engine.dispose()
+
+
+@contextmanager
+def turn_held_by_another_process(database: Path) -> Iterator[Callable[[], None]]:
+    """A process holding the write turn of `database` until the yielded function is called."""
+    hold = (
+        "import fcntl, os, sys\n"
+        f"fd = os.open({str(database)!r} + '.write-lock', os.O_CREAT | os.O_RDWR, 0o600)\n"
+        "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); sys.stdin.readline()\n"
+    )
+    other = subprocess.Popen(
+        [sys.executable, "-c", hold], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+
+    def let_go() -> None:
+        other.communicate("go\n", timeout=5)
+
+    try:
+        assert other.stdout is not None and other.stdout.readline() == "held\n"
+        yield let_go
+    finally:
+        other.kill()
+        other.wait()
+
+
+def test_a_writer_of_another_process_holds_the_turn_until_it_lets_go(tmp_path: Path) -> None:
+    """The turn is a lock the kernel keeps for every process: a gunicorn worker's write waits
+    for the other worker's, in the kernel's queue rather than in SQLite's sleeping retries."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'queue.db'}")
+    done = threading.Event()
+
+    def write() -> None:
+        with engine.begin():
+            done.set()
+
+    with turn_held_by_another_process(tmp_path / "queue.db") as let_go:
+        writer = threading.Thread(target=write)
+        writer.start()
+        assert not done.wait(0.2)  # queued behind the other process
+        let_go()
+        writer.join(5)
+        assert done.is_set()
+    engine.dispose()
+
+
+def test_writers_that_gave_up_leave_a_bounded_number_of_waiters_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from taskai.adapters import db
+
+    monkeypatch.setattr(db._SqliteWriterQueue, "WAITERS", 2)
+    engine = make_engine(f"sqlite:///{tmp_path / 'queue.db'}", statement_timeout_s=0.2)
+    with turn_held_by_another_process(tmp_path / "queue.db") as let_go:
+        for _ in range(3):  # the third is refused at once: two wait already
+            with pytest.raises(OperationalError) as raised, engine.begin():
+                pass
+            assert unavailable(raised.value) is not None
+        assert sum(t.name == "sqlite-write-turn" for t in threading.enumerate()) == 2
+        let_go()
+    with engine.begin():  # the waiters given up on took the turn and dropped it
+        pass
     engine.dispose()
