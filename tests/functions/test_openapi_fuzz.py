@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from support import Api
 from taskai.adapters.task_search import MAX_TITLE, PRIORITIES, encode_cursor
 from taskai.api.openapi import document
+from taskai.services.sync import CURSOR as SYNC_CURSOR
 
 # Bounded so that both runs together stay well under two minutes on a 2-core machine.
 EXAMPLES = int(os.environ.get("TASKAI_FUZZ_EXAMPLES", "25"))
@@ -163,6 +164,7 @@ schemathesis.openapi.format("new-password", strong_passwords())
 schemathesis.openapi.format("token-expiry", token_expiries())
 schemathesis.openapi.format("rrule", rrules())
 schemathesis.openapi.format("cursor", cursors())
+schemathesis.openapi.format("sync-cursor", st.from_regex(SYNC_CURSOR, fullmatch=True))
 schema = schemathesis.openapi.from_dict(document())
 schema.app = GATEWAY
 LOGOUT = {"POST /api/auth/logout", "POST /api/auth/password", "DELETE /api/auth/me"}

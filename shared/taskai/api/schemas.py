@@ -42,7 +42,6 @@ from taskai.schema_words import (
     Status,
     TagMode,
 )
-from taskai.services.sync import CURSOR as SYNC_CURSOR
 from taskai.services.sync import MAX_CURSOR as MAX_SYNC_CURSOR
 
 if TYPE_CHECKING:
@@ -178,6 +177,12 @@ def _opaque_cursor(schema: dict[str, Any]) -> None:
     options = [option for option in schema.pop("anyOf", []) if option.get("type") != "null"]
     schema.pop("default", None)
     schema.update({"type": "string", "format": "cursor"} if options else {})
+
+
+def _opaque_sync_cursor(schema: dict[str, Any]) -> None:
+    """A sync cursor is opaque as a page's is, and of its own kind."""
+    _opaque_cursor(schema)
+    schema["format"] = "sync-cursor"
 
 
 PRESET_KEYS = ("preset", "interval")
@@ -932,8 +937,8 @@ class SyncParams(Strict):
     cursor: str | None = Field(
         None,
         max_length=MAX_SYNC_CURSOR,
-        pattern=f"^(?:{SYNC_CURSOR.pattern})?$",
         description="cursor of the previous answer, as given (opaque)",
+        json_schema_extra=_opaque_sync_cursor,  # parse_cursor says what is wrong, not a pattern
     )
 
 
