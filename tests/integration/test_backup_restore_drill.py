@@ -4,6 +4,7 @@ empty database, and compare every table row for row."""
 from __future__ import annotations
 
 import re
+import stat
 import threading
 import uuid
 from pathlib import Path
@@ -141,6 +142,7 @@ def test_a_backup_taken_while_writes_go_on_restores_row_for_row(
     writer.join()
     printed = capsys.readouterr()
     assert backup.sha256(archive) in printed.out
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600  # password hashes, webhook secrets
     assert "backup: " in printed.err  # progress
     assert run_cli(monkeypatch, empty_target, "restore", str(archive)) == 0
 

@@ -44,10 +44,12 @@ class Backup:
 
 
 def backup(url: str, path: Path, *, progress: Progress = lambda _: None) -> Backup:
-    """Copy the database at `url` to `path` (a SQLite file or a pg_dump archive)."""
+    """Copy the database at `url` to `path` (a SQLite file or a pg_dump archive), readable by
+    its owner only (0600: it holds password hashes and webhook secrets)."""
     path = path.resolve()
     draft = path.with_name(path.name + ".partial")
     draft.unlink(missing_ok=True)
+    os.close(os.open(draft, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))  # kept by the tools
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         _sqlite_backup(_sqlite_file(parsed), draft, progress)
