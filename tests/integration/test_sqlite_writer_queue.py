@@ -154,3 +154,13 @@ def test_writers_that_gave_up_leave_a_bounded_number_of_waiters_behind(
     with engine.begin():  # the waiters given up on took the turn and dropped it
         pass
     engine.dispose()
+
+
+def test_a_write_lock_that_cannot_be_opened_is_a_503_naming_it(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'queue.db'}")
+    (tmp_path / "queue.db.write-lock").mkdir()  # unopenable even for root, unlike a chmod
+    with pytest.raises(OperationalError) as raised, engine.begin():
+        pass
+    assert unavailable(raised.value) is not None
+    assert "queue.db.write-lock" in str(raised.value)
+    engine.dispose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -57,8 +58,8 @@ def make_engine(
     event.listen(engine, "connect", lambda connection, _: _sqlite_connect(connection, busy_ms))
     writer = _SqliteWriterQueue(parsed.database, statement_timeout_s)
     event.listen(engine, "begin", writer.begin)
-    event.listen(engine, "commit", writer.end)
-    event.listen(engine, "rollback", writer.end)
+    event.listen(engine, "commit", writer.commit)
+    event.listen(engine, "rollback", writer.rollback)
     return engine.execution_options(schema_translate_map=SQLITE_SCHEMAS)
 
 
@@ -215,7 +216,15 @@ class _SqliteWriterQueue:
             taken = self.lock.acquire(timeout=self.timeout_s)
             turn: int | bool | None = True if taken else None
         else:
-            turn = _flock_within(self.path, self.timeout_s, self.waiters)
+            try:
+                turn = _flock_within(self.path, self.timeout_s, self.waiters)
+            except OSError as e:  # a 503 naming the file, as for the database file itself
+                import sqlite3
+
+                from sqlalchemy.exc import OperationalError
+
+                reason = sqlite3.OperationalError(f"unable to open {self.path}: {e.strerror}")
+                raise OperationalError("BEGIN IMMEDIATE", None, reason) from e
         if turn is None:
             import sqlite3
 
@@ -231,8 +240,26 @@ class _SqliteWriterQueue:
             self.end(connection)
             raise
 
+    def commit(self, connection: Any) -> None:
+        """Commit, then give the turn back. SQLAlchemy calls this before the driver's commit,
+        which then finds nothing to do; given the turn first, the next writer's BEGIN IMMEDIATE
+        met the commit under way and slept in SQLite's busy handler."""
+        try:
+            with suppress(Exception):  # the driver's own commit, next, retries and raises it
+                connection.connection.dbapi_connection.commit()
+        finally:
+            self.end(connection)
+
+    def rollback(self, connection: Any) -> None:
+        """Roll back, then give the turn back (as `commit`)."""
+        try:
+            with suppress(Exception):  # the driver's own rollback, next, raises it
+                connection.connection.dbapi_connection.rollback()
+        finally:
+            self.end(connection)
+
     def end(self, connection: Any) -> None:
-        """Give the turn back (once per transaction: commit and rollback both call this)."""
+        """Give the turn back (once per transaction)."""
         turn = connection.info.pop("sqlite_writer_turn", None)
         if turn is True:
             self.lock.release()
