@@ -35,14 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     logs.configure(settings.log_level)
     from taskai.adapters.migrate import upgrade_if_behind
 
-    if args.command == "migrate":
-        return migrate(settings.sqlalchemy_url)
-    if args.command in ("backup", "restore"):
-        return backup_or_restore(args.command, args.path, settings.sqlalchemy_url)
-    if args.command in ("export", "import"):
-        if settings.embedded:
-            upgrade_if_behind(settings.sqlalchemy_url)
-        return export_account(args) if args.command == "export" else import_file(args)
+    if args.command in ("migrate", "backup", "restore", "export", "import"):
+        return data_command(args, settings.sqlalchemy_url, embedded=settings.embedded)
     if args.events_port and args.events_port == args.port:  # with SO_REUSEPORT both would bind
         print(f"taskai: --events-port must differ from --port (both {args.port})", file=sys.stderr)
         return 2
@@ -224,6 +218,30 @@ def account_of(email: str | None) -> Any:
         found = f"no account {email}" if email else "more than one account (or none)"
         raise InvalidInput(f"{found}: name one with --user EMAIL", fields={"user": found})
     return user
+
+
+def data_command(args: argparse.Namespace, url: str, *, embedded: bool) -> int:
+    """`taskai migrate|backup|restore|export|import`; a database that is busy (SQLite's writer
+    held past the timeout) or unreachable is one line and status 1, not a traceback."""
+    from taskai.adapters.migrate import upgrade_if_behind
+
+    try:
+        if args.command == "migrate":
+            return migrate(url)
+        if args.command in ("backup", "restore"):
+            return backup_or_restore(args.command, args.path, url)
+        if embedded:
+            upgrade_if_behind(url)
+        return export_account(args) if args.command == "export" else import_file(args)
+    except Exception as e:
+        from taskai.adapters.db import unavailable
+
+        if unavailable(e) is None:
+            raise
+        reason = getattr(e, "orig", None) or e
+        print(f"taskai {args.command}: the database is busy or unreachable ({reason}); "
+              "try again shortly", file=sys.stderr)  # fmt: skip
+        return 1
 
 
 def export_account(args: argparse.Namespace) -> int:

@@ -401,6 +401,34 @@ def test_the_command_line_exports_and_imports_against_the_configured_database(
     assert main(["import", str(tmp_path / "missing.json"), "--user", carol.email]) == 2
 
 
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+def test_the_command_line_says_in_one_line_that_the_database_is_busy(
+    alice, tmp_path, capsys, monkeypatch
+):
+    import fcntl
+    import os
+
+    from taskai import bootstrap
+    from taskai.cli import main
+    from taskai.config import get_settings
+
+    assert main(["export", "--user", alice.email]) == 0
+    saved = tmp_path / "alice.json"
+    saved.write_text(capsys.readouterr().out)
+    monkeypatch.setenv("DB_STATEMENT_TIMEOUT_S", "0.2")
+    bootstrap.reset()
+    database = get_settings().sqlalchemy_url.removeprefix("sqlite:///")
+    held = os.open(f"{database}.write-lock", os.O_CREAT | os.O_RDWR, 0o600)
+    fcntl.flock(held, fcntl.LOCK_EX)  # another writer's turn, as a server's import holds it
+    try:
+        assert main(["import", str(saved), "--user", alice.email]) == 1
+    finally:
+        os.close(held)
+    err = capsys.readouterr().err
+    assert err.startswith("taskai import: the database is busy or unreachable")
+    assert "Traceback" not in err and len(err.splitlines()) == 1
+
+
 def test_a_parent_cycle_in_a_file_is_not_imported_as_one(alice):
     document = {
         "format": "taskai-export",
