@@ -81,6 +81,14 @@ def copy_rows(engine: Engine, table: Any, rows: list[dict[str, Any]]) -> None:
 
 
 
+def analyze_database(url: URL) -> None:
+    """VACUUM ANALYZE every table of url's database (outside any transaction)."""
+    autocommit = create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with autocommit.connect() as conn:
+        conn.execute(text("VACUUM (ANALYZE)"))
+    autocommit.dispose()
+
+
 def vacuum(engine: Engine) -> None:
     """VACUUM ANALYZE the tables the benchmark reads and writes (outside any transaction)."""
     autocommit = create_engine(engine.url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
