@@ -4,6 +4,7 @@ folding, inline add, cascading completion, drag and drop, Alt+arrows and the Mov
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 import pytest
@@ -124,6 +125,15 @@ def test_subtasks_are_added_inline_show_progress_fold_and_complete_with_their_pa
     context.close()
 
 
+def laid_out_box(locator: Any) -> dict[str, float]:
+    """The element's bounding box, waiting out a re-render (Playwright gives None meanwhile)."""
+    deadline = time.monotonic() + 8
+    while (box := locator.bounding_box()) is None:
+        assert time.monotonic() < deadline, "the element was never laid out"
+        time.sleep(0.05)
+    return box
+
+
 def test_tasks_are_reordered_and_nested_by_drag_and_drop_by_alt_arrows_and_the_move_dialog(
     server, browser, expect
 ):
@@ -142,7 +152,7 @@ def test_tasks_are_reordered_and_nested_by_drag_and_drop_by_alt_arrows_and_the_m
     expect(page.locator("#main .task .task-title")).to_have_text(["Gamma", "Alpha", "Beta"])
     eventually(lambda: order(server, token, home["id"]) == ["Gamma", "Alpha", "Beta"])
 
-    box = row(page, "Alpha").bounding_box()
+    box = laid_out_box(row(page, "Alpha"))  # the list may be re-rendering after the first drop
     row(page, "Beta").drag_to(
         row(page, "Alpha"), target_position={"x": box["width"] * 0.8, "y": box["height"] / 2}
     )
