@@ -1,6 +1,9 @@
-"""What every PostgreSQL connection of the engine asks for in its startup packet."""
+"""What every PostgreSQL connection of the engine asks for in its startup packet, and how a
+pooled one is checked before it is used again."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy import text
 
@@ -22,3 +25,48 @@ def test_prepared_statements_are_planned_for_their_values_every_time() -> None:
     finally:
         engine.dispose()
     assert dict(settings) == {"plan_cache_mode": "force_custom_plan", "statement_timeout": "7000"}
+
+
+def backend_activity(observer: Any, pid: int) -> tuple[Any, str]:
+    """When the backend `pid` last started a query, and the query (read in a transaction of its
+    own: one transaction sees one snapshot of pg_stat_activity)."""
+    with observer.connect() as watch:
+        row = watch.execute(
+            text("SELECT query_start, query FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid}
+        ).one()
+    return row.query_start, row.query
+
+
+def test_checking_a_pooled_connection_out_sends_nothing_to_the_server() -> None:
+    # The pool's pre-ping was a round trip in every request; an idle connection is now checked
+    # by looking at its socket.
+    need("postgres", bool(POSTGRES_URL), "TEST_DATABASE_URL is not set")
+    engine, observer = make_engine(POSTGRES_URL, pool_size=1), make_engine(POSTGRES_URL)
+    try:
+        with engine.connect() as conn:
+            pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        before = backend_activity(observer, pid)
+        for _ in range(3):
+            with engine.connect() as conn:
+                assert conn.connection.dbapi_connection is not None
+        assert backend_activity(observer, pid) == before
+    finally:
+        engine.dispose()
+        observer.dispose()
+
+
+def test_a_pooled_connection_the_server_closed_is_replaced_on_checkout_without_an_error() -> None:
+    need("postgres", bool(POSTGRES_URL), "TEST_DATABASE_URL is not set")
+    engine, observer = make_engine(POSTGRES_URL, pool_size=1), make_engine(POSTGRES_URL)
+    try:
+        with engine.connect() as conn:
+            pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        with observer.connect() as watch:
+            assert watch.execute(
+                text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid}
+            ).scalar_one()
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT pg_backend_pid()")).scalar_one() != pid
+    finally:
+        engine.dispose()
+        observer.dispose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import select
 import threading
 from contextlib import suppress
 from datetime import datetime
@@ -11,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InvalidatePoolError
 
 from taskai.errors import Conflict, Duplicate, Unavailable
 
@@ -36,7 +37,7 @@ def make_engine(
             url,
             pool_size=pool_size,
             max_overflow=pool_size,
-            pool_pre_ping=True,
+            pool_pre_ping=parsed.get_driver_name() != "pg8000",  # pg8000: see still_open
             pool_recycle=1800,
             pool_timeout=statement_timeout_s,
             hide_parameters=True,  # an error's log line names the statement, never the values
@@ -46,6 +47,7 @@ def make_engine(
             event.listen(engine, "do_connect", limits.connect)
             event.listen(engine, "connect", limits.connected)
             event.listen(engine, "connect", _pg8000_connect)
+            event.listen(engine, "checkout", still_open)
         return engine
     if parsed.database and parsed.database != ":memory:":
         private_file(Path(parsed.database))
@@ -153,6 +155,23 @@ def private_file(path: Path) -> None:
 
 
 TIMESTAMPTZ_OID = 1184
+
+
+def still_open(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Check a pooled pg8000 connection as it is checked out, without a round trip: an idle
+    connection has nothing to read, so a readable socket means the server closed it (a restart,
+    pg_terminate_backend, an idle timeout: its FATAL and then EOF) or spoke out of turn. Raises
+    InvalidatePoolError then, as a failed pre-ping does: the pool drops every connection made
+    before and retries the checkout on a new one. (The pre-ping, an empty query, was a round
+    trip in every request.) A peer that vanished without closing shows nothing here, nor did it
+    to the ping until its read timed out; the statement's own read timeout bounds it."""
+    sock = getattr(dbapi_connection, "_usock", None)  # pg8000 keeps no public handle
+    if sock is None:
+        return
+    watch = select.poll()
+    watch.register(sock, select.POLLIN | select.POLLPRI)
+    if watch.poll(0):  # POLLHUP and POLLERR are reported whether asked for or not
+        raise InvalidatePoolError("the server closed the connection while it was idle")
 
 
 def _pg8000_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -64,7 +64,7 @@ class PreparedConnection(legacy.Connection):
 
     def execute_plain(self, statement: str, *, begin: bool) -> Any:
         """Run a statement without parameters as a simple query (as pg8000 does), after BEGIN
-        when `begin`, sent with it (the pool's ping: one round trip); pg8000's Context."""
+        when `begin`, sent with it (one round trip); pg8000's Context."""
         if not begin:
             return self.execute_simple(statement)
         opened = self._send_begin()
