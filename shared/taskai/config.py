@@ -273,20 +273,27 @@ def embedded_secret(data_dir: Path) -> str:
 
 def embedded_file(data_dir: Path, name: str, make: Callable[[], str]) -> str:
     """Read, or write once with mode 0600 what `make()` returns, the secret file `name` of the
-    embedded install (stripped); concurrent first writers agree on one."""
+    embedded install (stripped); concurrent first writers agree on one. Raises
+    ConfigurationError naming DATA_DIR when the folder or file cannot be made or read."""
     path = data_dir / name
-    if not path.exists():
-        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, draft = tempfile.mkstemp(dir=data_dir, prefix=f".{name}.")  # mode 0600
-        with os.fdopen(fd, "w") as f:
-            f.write(make())
-        try:
-            os.link(draft, path)  # atomic: the first writer wins, the others read its secret
-        except FileExistsError:
-            pass
-        finally:
-            os.unlink(draft)
-    return path.read_text().strip()
+    try:
+        if not path.exists():
+            data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+            fd, draft = tempfile.mkstemp(dir=data_dir, prefix=f".{name}.")  # mode 0600
+            with os.fdopen(fd, "w") as f:
+                f.write(make())
+            try:
+                os.link(draft, path)  # atomic: the first writer wins, the others read its secret
+            except FileExistsError:
+                pass
+            finally:
+                os.unlink(draft)
+        return path.read_text().strip()
+    except OSError as e:
+        raise ConfigurationError(
+            f"DATA_DIR {data_dir} cannot hold the embedded files: {e.strerror or e} "
+            f"({e.filename or path}); set DATA_DIR to a folder this user can write"
+        ) from e
 
 
 @cache

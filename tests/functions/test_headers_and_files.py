@@ -54,3 +54,14 @@ def test_the_embedded_signing_secret_is_0600_in_a_0700_folder(tmp_path, secret_d
     embedded_secret(folder)
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert stat.S_IMODE((folder / "jwt-secret").stat().st_mode) == 0o600
+
+
+def test_a_data_dir_below_a_file_is_a_configuration_error_naming_it(tmp_path):
+    # It was a NotADirectoryError traceback at start.
+    from taskai.config import ConfigurationError, embedded_secret
+
+    (tmp_path / "file").write_text("")
+    with pytest.raises(ConfigurationError) as caught:
+        embedded_secret(tmp_path / "file" / "data")
+    assert f"DATA_DIR {tmp_path / 'file' / 'data'}" in caught.value.message
+    assert "Not a directory" in caught.value.message
