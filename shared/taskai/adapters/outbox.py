@@ -113,7 +113,7 @@ class SqlOutbox:
     def turn(self) -> Iterator[None]:
         """Hold the relay turn of this process and database while inside; raises RelayBusy
         (on PostgreSQL from `unpublished`, which takes the database's lock batch by batch).
-        The pass's reads and writes go over the turn's connection (one checkout, one ping)."""
+        The pass's reads and writes go over the turn's connection (one checkout)."""
         if not _this_process.acquire(blocking=False):
             raise RelayBusy("this process's relay is running")
         try:
