@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import text
+import pytest
+from sqlalchemy import event, text
+from sqlalchemy.exc import DBAPIError
 
 from support import POSTGRES_URL, need
-from taskai.adapters.db import make_engine
+from taskai.adapters.db import make_engine, unavailable
 
 
 def test_prepared_statements_are_planned_for_their_values_every_time() -> None:
@@ -67,6 +69,40 @@ def test_a_pooled_connection_the_server_closed_is_replaced_on_checkout_without_a
             ).scalar_one()
         with engine.connect() as conn:
             assert conn.execute(text("SELECT pg_backend_pid()")).scalar_one() != pid
+    finally:
+        engine.dispose()
+        observer.dispose()
+
+
+def test_a_connection_closed_as_it_opened_is_a_503_not_a_refused_checkout() -> None:
+    # The pool tries a checkout twice. A replacement connection is not checked (as with the
+    # pre-ping): refused too, it was an InvalidRequestError, a 500. Now its first statement
+    # fails as a lost connection does, which the API answers with 503 and Retry-After.
+    need("postgres", bool(POSTGRES_URL), "TEST_DATABASE_URL is not set")
+    engine, observer = make_engine(POSTGRES_URL, pool_size=1), make_engine(POSTGRES_URL)
+    killing = False
+
+    def terminate(pid: int) -> None:
+        with observer.connect() as watch:
+            watch.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid})
+
+    @event.listens_for(engine, "connect")
+    def killed_at_birth(dbapi_connection: Any, _record: Any) -> None:
+        if killing:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+            dbapi_connection.rollback()
+            terminate(pid)
+
+    try:
+        with engine.connect() as conn:
+            pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        terminate(pid)
+        killing = True
+        with engine.connect() as conn, pytest.raises(DBAPIError) as caught:
+            conn.execute(text("SELECT 1"))
+        assert unavailable(caught.value) is not None
     finally:
         engine.dispose()
         observer.dispose()

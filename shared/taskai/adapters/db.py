@@ -95,7 +95,8 @@ class _Pg8000Limits:
         except OSError as e:
             raise dialect.loaded_dbapi.InterfaceError(f"cannot connect: {e!r}") from e
 
-    def connected(self, dbapi_connection: Any, _record: Any) -> None:
+    def connected(self, dbapi_connection: Any, record: Any) -> None:
+        record.info[FRESH] = True  # see still_open
         sock = getattr(dbapi_connection, "_usock", None)  # pg8000 keeps no public handle
         if sock is not None:
             sock.settimeout(self.statement_timeout_s + self.MARGIN_S)
@@ -157,16 +158,21 @@ def private_file(path: Path) -> None:
 TIMESTAMPTZ_OID = 1184
 
 
-def still_open(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+FRESH = "taskai_fresh"  # a connection record's info key: opened, not yet checked out
+
+
+def still_open(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
     """Check a pooled pg8000 connection as it is checked out, without a round trip: an idle
     connection has nothing to read, so a readable socket means the server closed it (a restart,
     pg_terminate_backend, an idle timeout: its FATAL and then EOF) or spoke out of turn. Raises
     InvalidatePoolError then, as a failed pre-ping does: the pool drops every connection made
-    before and retries the checkout on a new one. (The pre-ping, an empty query, was a round
-    trip in every request.) A peer that vanished without closing shows nothing here, nor did it
-    to the ping until its read timed out; the statement's own read timeout bounds it."""
+    before and retries the checkout on a new one, which (as the pre-ping did) is not checked:
+    the pool tries twice, and a second refusal would fail the request. (The pre-ping, an empty
+    query, was a round trip in every request.) A peer that vanished without closing shows
+    nothing here, nor did it to the ping until its read timed out; the statement's own read
+    timeout bounds it."""
     sock = getattr(dbapi_connection, "_usock", None)  # pg8000 keeps no public handle
-    if sock is None:
+    if record.info.pop(FRESH, False) or sock is None:
         return
     watch = select.poll()
     watch.register(sock, select.POLLIN | select.POLLPRI)
