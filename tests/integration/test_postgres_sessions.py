@@ -106,3 +106,21 @@ def test_a_connection_closed_as_it_opened_is_a_503_not_a_refused_checkout() -> N
     finally:
         engine.dispose()
         observer.dispose()
+
+
+def test_a_socket_error_is_a_lost_connection_that_the_pool_does_not_hand_out_again() -> None:
+    # pg8000 let a read timeout (or a reset) escape as a bare OSError: a 500, and the broken
+    # connection went back to the pool, where its next use failed at once.
+    need("postgres", bool(POSTGRES_URL), "TEST_DATABASE_URL is not set")
+    engine = make_engine(POSTGRES_URL, pool_size=1)
+    try:
+        with engine.connect() as conn:
+            conn.connection.dbapi_connection._usock.settimeout(0.05)  # type: ignore[union-attr]
+            with pytest.raises(DBAPIError) as caught:
+                conn.execute(text("SELECT pg_sleep(0.5)"))
+        assert caught.value.connection_invalidated
+        assert unavailable(caught.value) is not None
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT 1")).scalar_one() == 1
+    finally:
+        engine.dispose()

@@ -10,7 +10,8 @@ simple queries (one round trip instead of three). Errors map to the DBAPI classe
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -87,13 +88,28 @@ class PreparedConnection(legacy.Connection):
         return result
 
     def commit(self) -> None:
-        """Commit, in one round trip."""
-        self.execute_simple("commit")
+        """Commit, in one round trip; raises InterfaceError("network error") if the socket fails."""
+        with network_errors():
+            self.execute_simple("commit")
 
     def rollback(self) -> None:
-        """Roll back (when a transaction is open), in one round trip."""
+        """Roll back (when a transaction is open), in one round trip; raises InterfaceError
+        ("network error") if the socket fails."""
         if self._in_transaction:
-            self.execute_simple("rollback")
+            with network_errors():
+                self.execute_simple("rollback")
+
+
+@contextmanager
+def network_errors() -> Iterator[None]:
+    """pg8000 lets the first read of an answer raise the socket's own error (a reset, a read
+    timeout, a read after one): raise it as the DBAPI's InterfaceError("network error"), which
+    SQLAlchemy's pg8000 dialect takes for a lost connection, so the pool drops the connection
+    and the request is a 503, instead of a bare OSError (a 500) and a broken pooled connection."""
+    try:
+        yield
+    except OSError as e:
+        raise InterfaceError("network error") from e
 
 
 class PreparedCursor(legacy.Cursor):
@@ -109,11 +125,12 @@ class PreparedCursor(legacy.Cursor):
             raise InterfaceError("Cursor closed")
         try:
             begin = not con._in_transaction and not con.autocommit
-            if not args:
-                self._context = con.execute_plain(operation, begin=begin)
-            else:
-                statement = numbered(self.paramstyle, operation)
-                self._context = con.execute_prepared(statement, args, begin=begin)
+            with network_errors():
+                if not args:
+                    self._context = con.execute_plain(operation, begin=begin)
+                else:
+                    statement = numbered(self.paramstyle, operation)
+                    self._context = con.execute_prepared(statement, args, begin=begin)
         except AttributeError as e:
             if con._sock is None:
                 raise InterfaceError("connection is closed") from e
