@@ -11,7 +11,7 @@ from typing import Any
 
 from taskai import logs
 from taskai.adapters.http_delivery import Delivery
-from taskai.config import ConfigurationError, get_settings
+from taskai.config import ConfigurationError, Settings, get_settings
 from taskai.ops import cluster
 
 DELIVERY = Delivery()  # the defaults of `taskai kafka-source`
@@ -33,10 +33,43 @@ def main(argv: list[str] | None = None) -> int:
         print(f"taskai: {e.message}", file=sys.stderr)
         return 2
     logs.configure(settings.log_level)
+    try:
+        if args.command in ("migrate", "backup", "restore", "export", "import"):
+            return data_command(args, settings.sqlalchemy_url, embedded=settings.embedded)
+        return run_server(args, settings)
+    except Exception as e:
+        line = environment_failure(args.command, e)
+        if line is None:
+            raise
+        print(line, file=sys.stderr)
+        return 1
+
+
+def environment_failure(command: str, error: BaseException) -> str | None:
+    """The one line `taskai <command>` prints when its environment fails it (a file or folder
+    it cannot make or open: the OSError's reason and path; an SQLite file it cannot open; a
+    database busy or unreachable), or None for any other error, whose traceback is wanted."""
+    import sqlite3
+
+    from taskai.adapters.db import unavailable
+
+    if isinstance(error, OSError):
+        where = f" ({error.filename})" if error.filename else ""
+        return f"taskai {command}: {error.strerror or error}{where}"
+    if isinstance(error, sqlite3.OperationalError):  # read before SQLAlchemy loads (migrate)
+        return (f"taskai {command}: {error}; check that this user can read and write DATA_DIR "
+                "and the files in it")  # fmt: skip
+    if unavailable(error) is None:
+        return None
+    reason = getattr(error, "orig", None) or error
+    return f"taskai {command}: the database is busy or unreachable ({reason}); try again shortly"
+
+
+def run_server(args: argparse.Namespace, settings: Settings) -> int:
+    """`taskai dev|serve`: check the ports, migrate a database that is behind, and serve until
+    stopped; 2 for a port that is taken."""
     from taskai.adapters.migrate import upgrade_if_behind
 
-    if args.command in ("migrate", "backup", "restore", "export", "import"):
-        return data_command(args, settings.sqlalchemy_url, embedded=settings.embedded)
     if args.events_port and args.events_port == args.port:  # with SO_REUSEPORT both would bind
         print(f"taskai: --events-port must differ from --port (both {args.port})", file=sys.stderr)
         return 2
@@ -221,27 +254,16 @@ def account_of(email: str | None) -> Any:
 
 
 def data_command(args: argparse.Namespace, url: str, *, embedded: bool) -> int:
-    """`taskai migrate|backup|restore|export|import`; a database that is busy (SQLite's writer
-    held past the timeout) or unreachable is one line and status 1, not a traceback."""
+    """`taskai migrate|backup|restore|export|import` (errors of the environment: see main)."""
     from taskai.adapters.migrate import upgrade_if_behind
 
-    try:
-        if args.command == "migrate":
-            return migrate(url)
-        if args.command in ("backup", "restore"):
-            return backup_or_restore(args.command, args.path, url)
-        if embedded:
-            upgrade_if_behind(url)
-        return export_account(args) if args.command == "export" else import_file(args)
-    except Exception as e:
-        from taskai.adapters.db import unavailable
-
-        if unavailable(e) is None:
-            raise
-        reason = getattr(e, "orig", None) or e
-        print(f"taskai {args.command}: the database is busy or unreachable ({reason}); "
-              "try again shortly", file=sys.stderr)  # fmt: skip
-        return 1
+    if args.command == "migrate":
+        return migrate(url)
+    if args.command in ("backup", "restore"):
+        return backup_or_restore(args.command, args.path, url)
+    if embedded:
+        upgrade_if_behind(url)
+    return export_account(args) if args.command == "export" else import_file(args)
 
 
 def export_account(args: argparse.Namespace) -> int:

@@ -151,3 +151,34 @@ def test_an_events_port_equal_to_the_public_port_is_refused_naming_it(
     finally:
         bootstrap.reset()
     assert "--events-port must differ from --port (both 18267)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("command", "path"),
+    [
+        (["migrate"], "taskai.db"),
+        (["backup", "{tmp}/gone/copy.db"], "gone/copy.db.partial"),
+    ],
+)
+def test_a_file_the_command_cannot_make_or_open_is_one_line_naming_it_and_status_1(
+    command, path, tmp_path, monkeypatch, capsys
+):
+    # They were tracebacks (IsADirectoryError, PermissionError, FileNotFoundError).
+    from taskai import bootstrap, cli
+
+    for name in ("DATABASE_URL", "JWT_SECRET", "KAFKA_BOOTSTRAP_SERVERS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    if command[0] == "backup":
+        bootstrap.reset()
+        assert cli.main(["migrate"]) == 0
+    else:
+        (tmp_path / "taskai.db").mkdir()  # a folder where the database file belongs
+    capsys.readouterr()
+    bootstrap.reset()
+    try:
+        assert cli.main([part.format(tmp=tmp_path) for part in command]) == 1
+    finally:
+        bootstrap.reset()
+    reason = "Is a directory" if command[0] == "migrate" else "No such file or directory"
+    assert capsys.readouterr().err == f"taskai {command[0]}: {reason} ({tmp_path / path})\n"
