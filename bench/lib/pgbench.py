@@ -121,6 +121,8 @@ COMMIT;
 # A list or search page is one statement answering one row (task_reads.page): the JSON array of
 # the page's task bodies (task_json.body, times in the owner's zone), the cursor's last key and
 # id, and the page's recurring tasks; :size is the page's limit, the cut asks for one row more.
+# The reading transaction writes times in the owner's zone (task_json.in_zone).
+IN_ZONE = "SELECT set_config('TimeZone', :zone::VARCHAR, true) AS set_config_1;\n"
 PAGE_HEAD = r"""
 SELECT CAST(json_agg(page.body ORDER BY page.n) FILTER (WHERE page.n <= :size::INTEGER) AS TEXT)
   AS anon_1, count(*) AS count_1, max(CASE WHEN (page.n = :size::INTEGER) THEN page.sort_key END)
@@ -130,86 +132,47 @@ SELECT CAST(json_agg(page.body ORDER BY page.n) FILTER (WHERE page.n <= :size::I
   AND page.recurrence_rule IS NOT NULL) AS anon_2
 FROM (SELECT """
 TASK_BODY = r"""json_build_object('id', tasks.tasks.id, 'title', tasks.tasks.title, 'description',
-  tasks.tasks.description, 'status', tasks.tasks.status, 'priority', CASE tasks.tasks.priority
-  WHEN 0 THEN 'low' WHEN 1 THEN 'medium' WHEN 2 THEN 'high' WHEN 3 THEN 'urgent' END, 'due_date',
-  (to_char(timezone(owner_zone.zone, tasks.tasks.due_at), 'YYYY-MM-DD"T"HH24:MI:SS') || CASE WHEN
-  (date_trunc('second', tasks.tasks.due_at) = tasks.tasks.due_at) THEN '' ELSE
-  to_char(timezone(owner_zone.zone, tasks.tasks.due_at), '.US') END) || CASE WHEN
-  (timezone(owner_zone.zone, tasks.tasks.due_at) - timezone('UTC', tasks.tasks.due_at) = interval
-  '0') THEN 'Z' WHEN (timezone(owner_zone.zone, tasks.tasks.due_at) - timezone('UTC',
-  tasks.tasks.due_at) < interval '0') THEN '-' || to_char(interval '0' -
-  (timezone(owner_zone.zone, tasks.tasks.due_at) - timezone('UTC', tasks.tasks.due_at)),
-  'HH24:MI') ELSE '+' || to_char(timezone(owner_zone.zone, tasks.tasks.due_at) - timezone('UTC',
-  tasks.tasks.due_at), 'HH24:MI') END, 'tags', coalesce((SELECT json_agg(json_build_object('id',
-  tasks.tags.id, 'name', tasks.tags.name, 'color', tasks.tags.color) ORDER BY tasks.tags.key) AS
-  json_agg_1
-FROM tasks.task_tags JOIN tasks.tags ON tasks.tags.id = tasks.task_tags.tag_id
-WHERE tasks.task_tags.task_id = tasks.tasks.id), '[]'::json), 'recurrence', NULL, 'series_id',
-  tasks.tasks.series_id, 'occurrence', tasks.tasks.occurrence, 'skipped', tasks.tasks.skipped,
-  'reminders', coalesce((SELECT json_agg(json_build_object('id', tasks.reminders.id,
-  'minutes_before', tasks.reminders.minutes_before, 'at', (to_char(timezone(owner_zone.zone,
-  tasks.reminders.at), 'YYYY-MM-DD"T"HH24:MI:SS') || CASE WHEN (date_trunc('second',
-  tasks.reminders.at) = tasks.reminders.at) THEN '' ELSE to_char(timezone(owner_zone.zone,
-  tasks.reminders.at), '.US') END) || CASE WHEN (timezone(owner_zone.zone, tasks.reminders.at) -
-  timezone('UTC', tasks.reminders.at) = interval '0') THEN 'Z' WHEN (timezone(owner_zone.zone,
-  tasks.reminders.at) - timezone('UTC', tasks.reminders.at) < interval '0') THEN '-' ||
-  to_char(interval '0' - (timezone(owner_zone.zone, tasks.reminders.at) - timezone('UTC',
-  tasks.reminders.at)), 'HH24:MI') ELSE '+' || to_char(timezone(owner_zone.zone,
-  tasks.reminders.at) - timezone('UTC', tasks.reminders.at), 'HH24:MI') END, 'fire_at',
-  (to_char(timezone(owner_zone.zone, tasks.reminders.fire_at), 'YYYY-MM-DD"T"HH24:MI:SS') || CASE
-  WHEN (date_trunc('second', tasks.reminders.fire_at) = tasks.reminders.fire_at) THEN '' ELSE
-  to_char(timezone(owner_zone.zone, tasks.reminders.fire_at), '.US') END) || CASE WHEN
-  (timezone(owner_zone.zone, tasks.reminders.fire_at) - timezone('UTC', tasks.reminders.fire_at) =
-  interval '0') THEN 'Z' WHEN (timezone(owner_zone.zone, tasks.reminders.fire_at) -
-  timezone('UTC', tasks.reminders.fire_at) < interval '0') THEN '-' || to_char(interval '0' -
-  (timezone(owner_zone.zone, tasks.reminders.fire_at) - timezone('UTC', tasks.reminders.fire_at)),
-  'HH24:MI') ELSE '+' || to_char(timezone(owner_zone.zone, tasks.reminders.fire_at) -
-  timezone('UTC', tasks.reminders.fire_at), 'HH24:MI') END, 'status', tasks.reminders.status)
-  ORDER BY tasks.reminders.created_at) AS json_agg_2
-FROM tasks.reminders
-WHERE tasks.reminders.task_id = tasks.tasks.id), '[]'::json), 'created_at',
-  (to_char(timezone(owner_zone.zone, tasks.tasks.created_at), 'YYYY-MM-DD"T"HH24:MI:SS') || CASE
-  WHEN (date_trunc('second', tasks.tasks.created_at) = tasks.tasks.created_at) THEN '' ELSE
-  to_char(timezone(owner_zone.zone, tasks.tasks.created_at), '.US') END) || CASE WHEN
-  (timezone(owner_zone.zone, tasks.tasks.created_at) - timezone('UTC', tasks.tasks.created_at) =
-  interval '0') THEN 'Z' WHEN (timezone(owner_zone.zone, tasks.tasks.created_at) - timezone('UTC',
-  tasks.tasks.created_at) < interval '0') THEN '-' || to_char(interval '0' -
-  (timezone(owner_zone.zone, tasks.tasks.created_at) - timezone('UTC', tasks.tasks.created_at)),
-  'HH24:MI') ELSE '+' || to_char(timezone(owner_zone.zone, tasks.tasks.created_at) -
-  timezone('UTC', tasks.tasks.created_at), 'HH24:MI') END, 'updated_at',
-  (to_char(timezone(owner_zone.zone, tasks.tasks.updated_at), 'YYYY-MM-DD"T"HH24:MI:SS') || CASE
-  WHEN (date_trunc('second', tasks.tasks.updated_at) = tasks.tasks.updated_at) THEN '' ELSE
-  to_char(timezone(owner_zone.zone, tasks.tasks.updated_at), '.US') END) || CASE WHEN
-  (timezone(owner_zone.zone, tasks.tasks.updated_at) - timezone('UTC', tasks.tasks.updated_at) =
-  interval '0') THEN 'Z' WHEN (timezone(owner_zone.zone, tasks.tasks.updated_at) - timezone('UTC',
-  tasks.tasks.updated_at) < interval '0') THEN '-' || to_char(interval '0' -
-  (timezone(owner_zone.zone, tasks.tasks.updated_at) - timezone('UTC', tasks.tasks.updated_at)),
-  'HH24:MI') ELSE '+' || to_char(timezone(owner_zone.zone, tasks.tasks.updated_at) -
-  timezone('UTC', tasks.tasks.updated_at), 'HH24:MI') END, 'completed_at',
-  (to_char(timezone(owner_zone.zone, tasks.tasks.completed_at), 'YYYY-MM-DD"T"HH24:MI:SS') || CASE
-  WHEN (date_trunc('second', tasks.tasks.completed_at) = tasks.tasks.completed_at) THEN '' ELSE
-  to_char(timezone(owner_zone.zone, tasks.tasks.completed_at), '.US') END) || CASE WHEN
-  (timezone(owner_zone.zone, tasks.tasks.completed_at) - timezone('UTC', tasks.tasks.completed_at)
-  = interval '0') THEN 'Z' WHEN (timezone(owner_zone.zone, tasks.tasks.completed_at) -
-  timezone('UTC', tasks.tasks.completed_at) < interval '0') THEN '-' || to_char(interval '0' -
-  (timezone(owner_zone.zone, tasks.tasks.completed_at) - timezone('UTC',
-  tasks.tasks.completed_at)), 'HH24:MI') ELSE '+' || to_char(timezone(owner_zone.zone,
-  tasks.tasks.completed_at) - timezone('UTC', tasks.tasks.completed_at), 'HH24:MI') END, 'notes',
-  NULL, 'all_day', tasks.tasks.all_day, 'due_on', CASE WHEN (tasks.tasks.all_day AND
-  tasks.tasks.due_at IS NOT NULL) THEN to_char(timezone(owner_zone.zone, tasks.tasks.due_at),
-  'YYYY-MM-DD') END, 'project_id', tasks.tasks.project_id, 'section_id', tasks.tasks.section_id,
-  'parent_id', tasks.tasks.parent_id, 'position', tasks.tasks.position, 'subtask_count', (SELECT
-  count(*) AS count_2
-FROM tasks.tasks AS sub_json
-WHERE sub_json.parent_id = tasks.tasks.id), 'completed_subtask_count', (SELECT count(*) AS count_3
-FROM tasks.tasks AS sub_json
-WHERE sub_json.parent_id = tasks.tasks.id AND sub_json.status = 'completed'::VARCHAR)) AS body, """
+tasks.tasks.description, 'status', tasks.tasks.status, 'priority', CASE tasks.tasks.priority WHEN
+0 THEN 'low' WHEN 1 THEN 'medium' WHEN 2 THEN 'high' WHEN 3 THEN 'urgent' END, 'due_date', CASE
+WHEN (EXTRACT(timezone FROM tasks.tasks.due_at) = 0) THEN replace(to_char(tasks.tasks.due_at,
+'YYYY-MM-DD"T"HH24:MI:SS.US'), '.000000', '') || 'Z' ELSE replace(to_char(tasks.tasks.due_at,
+'YYYY-MM-DD"T"HH24:MI:SS.USTZH:TZM'), '.000000', '') END, 'tags', coalesce((SELECT
+json_agg(json_build_object('id', tasks.tags.id, 'name', tasks.tags.name, 'color',
+tasks.tags.color) ORDER BY tasks.tags.key) AS json_agg_1  FROM tasks.task_tags JOIN tasks.tags ON
+tasks.tags.id = tasks.task_tags.tag_id  WHERE tasks.task_tags.task_id = tasks.tasks.id),
+'[]'::json), 'recurrence', NULL, 'series_id', tasks.tasks.series_id, 'occurrence',
+tasks.tasks.occurrence, 'skipped', tasks.tasks.skipped, 'reminders', coalesce((SELECT
+json_agg(json_build_object('id', tasks.reminders.id, 'minutes_before',
+tasks.reminders.minutes_before, 'at', CASE WHEN (EXTRACT(timezone FROM tasks.reminders.at) = 0)
+THEN replace(to_char(tasks.reminders.at, 'YYYY-MM-DD"T"HH24:MI:SS.US'), '.000000', '') || 'Z' ELSE
+replace(to_char(tasks.reminders.at, 'YYYY-MM-DD"T"HH24:MI:SS.USTZH:TZM'), '.000000', '') END,
+'fire_at', CASE WHEN (EXTRACT(timezone FROM tasks.reminders.fire_at) = 0) THEN
+replace(to_char(tasks.reminders.fire_at, 'YYYY-MM-DD"T"HH24:MI:SS.US'), '.000000', '') || 'Z' ELSE
+replace(to_char(tasks.reminders.fire_at, 'YYYY-MM-DD"T"HH24:MI:SS.USTZH:TZM'), '.000000', '') END,
+'status', tasks.reminders.status) ORDER BY tasks.reminders.created_at) AS json_agg_2  FROM
+tasks.reminders  WHERE tasks.reminders.task_id = tasks.tasks.id), '[]'::json), 'created_at', CASE
+WHEN (EXTRACT(timezone FROM tasks.tasks.created_at) = 0) THEN
+replace(to_char(tasks.tasks.created_at, 'YYYY-MM-DD"T"HH24:MI:SS.US'), '.000000', '') || 'Z' ELSE
+replace(to_char(tasks.tasks.created_at, 'YYYY-MM-DD"T"HH24:MI:SS.USTZH:TZM'), '.000000', '') END,
+'updated_at', CASE WHEN (EXTRACT(timezone FROM tasks.tasks.updated_at) = 0) THEN
+replace(to_char(tasks.tasks.updated_at, 'YYYY-MM-DD"T"HH24:MI:SS.US'), '.000000', '') || 'Z' ELSE
+replace(to_char(tasks.tasks.updated_at, 'YYYY-MM-DD"T"HH24:MI:SS.USTZH:TZM'), '.000000', '') END,
+'completed_at', CASE WHEN (EXTRACT(timezone FROM tasks.tasks.completed_at) = 0) THEN
+replace(to_char(tasks.tasks.completed_at, 'YYYY-MM-DD"T"HH24:MI:SS.US'), '.000000', '') || 'Z'
+ELSE replace(to_char(tasks.tasks.completed_at, 'YYYY-MM-DD"T"HH24:MI:SS.USTZH:TZM'), '.000000',
+'') END, 'notes', NULL, 'all_day', tasks.tasks.all_day, 'due_on', CASE WHEN (tasks.tasks.all_day
+AND tasks.tasks.due_at IS NOT NULL) THEN to_char(tasks.tasks.due_at, 'YYYY-MM-DD') END,
+'project_id', tasks.tasks.project_id, 'section_id', tasks.tasks.section_id, 'parent_id',
+tasks.tasks.parent_id, 'position', tasks.tasks.position, 'subtask_count', (SELECT count(*) AS
+count_2  FROM tasks.tasks AS sub_json  WHERE sub_json.parent_id = tasks.tasks.id),
+'completed_subtask_count', (SELECT count(*) AS count_3  FROM tasks.tasks AS sub_json  WHERE
+sub_json.parent_id = tasks.tasks.id AND sub_json.status = 'completed'::VARCHAR)) AS body, """
 LIST_SQL = rf"""\set u random(1, :users)
 \set size 50
 SELECT user_id AS uid, ids, (SELECT timezone FROM users WHERE users.id = user_id) AS zone
   FROM bench.list_pages WHERE u = :u \gset
 BEGIN;
-{CALLER}{PAGE_HEAD}{TASK_BODY}
+{CALLER}{IN_ZONE}{PAGE_HEAD}{TASK_BODY}
   CAST(tasks.tasks.id AS TEXT) AS id, cut.sort_key AS sort_key, row_number() OVER (ORDER BY
   cut.sort_key ASC, cut.id ASC) AS n, tasks.tasks.recurrence_rule AS recurrence_rule,
   tasks.tasks.recurrence_anchor AS recurrence_anchor, tasks.tasks.recurrence_ended_reason AS
@@ -236,7 +199,7 @@ SELECT user_id AS uid, word, word || ':*' AS prefix, ids,
        (SELECT timezone FROM users WHERE users.id = user_id) AS zone
   FROM bench.search_pages WHERE u = :u AND w = :w \gset
 BEGIN;
-{CALLER}{PAGE_HEAD}{TASK_BODY}
+{CALLER}{IN_ZONE}{PAGE_HEAD}{TASK_BODY}
   CAST(tasks.tasks.id AS TEXT) AS id, cut.sort_key AS sort_key, row_number() OVER (ORDER BY
   cut.sort_key DESC, cut.id DESC) AS n, tasks.tasks.recurrence_rule AS recurrence_rule,
   tasks.tasks.recurrence_anchor AS recurrence_anchor, tasks.tasks.recurrence_ended_reason AS
@@ -267,9 +230,9 @@ ROLLBACK;
 
 
 def pgbench_text(script: str) -> str:
-    """`script` with to_char's `:MI`/`:SS` quoted (`":"MI`, same output): pgbench reads every
+    """`script` with to_char's `:MI`/`:SS`/`:TZM` quoted (`":"MI`, same output): pgbench reads every
     `:name`, inside string literals too, as a variable and sends it as a parameter."""
-    return script.replace("HH24:MI:SS", 'HH24":"MI":"SS').replace("HH24:MI'", "HH24\":\"MI'")
+    return script.replace("HH24:MI:SS", 'HH24":"MI":"SS').replace("TZH:TZM", 'TZH":"TZM')
 
 
 PGBENCH_SCRIPTS = {

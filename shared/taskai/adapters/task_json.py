@@ -1,8 +1,10 @@
 """A task row as the API's TaskPublic JSON, built by the database: ids as text, times in the
 owner's zone as pydantic writes them (`2031-01-01T10:00:00+01:00`, `Z` for UTC, microseconds
 only when there are some), tags by name and reminders as created, so that a hot read hands the
-database's text straight to the client. PostgreSQL computes offsets itself (AT TIME ZONE); SQLite
-knows no zone rules, so it calls `local_iso`/`local_day`, registered on each connection.
+database's text straight to the client. PostgreSQL writes times in its TimeZone setting, which
+`in_zone` sets to the owner's zone for the reading transaction (one to_char a time, where naming
+the zone in each conversion took seven); SQLite knows no zone rules, so it calls
+`local_iso`/`local_day`, registered on each connection.
 
 Only the recurrence's English text is not SQL's: the body carries `"recurrence": null`, and a
 row with a rule is finished in Python (see task_reads.finish)."""
@@ -12,16 +14,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from functools import lru_cache, reduce
 from typing import Any
+from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     SmallInteger,
     String,
     Text,
     bindparam,
     case,
     cast,
+    extract,
     func,
     literal_column,
     select,
@@ -40,6 +45,18 @@ ZONE = "zone"  # the bound parameter naming the owner's IANA zone
 # The zone bound once, as a one-row FROM the body's times read: a statement that names it in
 # each of its dozens of times binds (and pg8000 converts) the same parameter dozens of times.
 OWNER_ZONE = select(bindparam(ZONE, type_=String).label("zone")).subquery("owner_zone")
+# PostgreSQL: the reading transaction's TimeZone, the zone its bodies' times are written in
+SET_ZONE = select(func.set_config(literal_column("'TimeZone'"), bindparam(ZONE, String), true()))
+_zoned: WeakKeyDictionary[Connection, str] = WeakKeyDictionary()  # a transaction's Connection
+
+
+def in_zone(connection: Connection, zone: str) -> None:
+    """Have the PostgreSQL transaction of `connection` write times in IANA `zone` (its TimeZone
+    until it ends: set_config's is_local), unless it does already; raises the driver's error
+    for a zone PostgreSQL does not know. Statements built by `body` expect it."""
+    if _zoned.get(connection) != zone:
+        connection.execute(SET_ZONE, {ZONE: zone})
+        _zoned[connection] = zone
 
 
 def body(dialect: str) -> ColumnElement[Any]:
@@ -49,14 +66,10 @@ def body(dialect: str) -> ColumnElement[Any]:
     zone = OWNER_ZONE.c.zone
     pg = dialect == "postgresql"
     build, arr = (func.json_build_object, _pg_array) if pg else (func.json_object, _lite_array)
-    iso = (lambda c: _pg_iso(c, zone)) if pg else (lambda c: func.local_iso(c, zone))
+    iso = _pg_iso if pg else (lambda c: func.local_iso(c, zone))
     ident = (lambda c: c) if pg else _lite_uuid
     flag = (lambda c: c) if pg else _lite_bool
-    day = (
-        func.to_char(func.timezone(zone, t.due_at), _sql("YYYY-MM-DD"))
-        if pg
-        else func.local_day(t.due_at, zone)
-    )
+    day = func.to_char(t.due_at, _sql("YYYY-MM-DD")) if pg else func.local_day(t.due_at, zone)
     tags = arr(
         build(_sql("id"), ident(g.id), _sql("name"), g.name, _sql("color"), g.color),
         orm.task_tags.join(orm.tags, g.id == tt.tag_id),
@@ -126,20 +139,17 @@ def _cat(*parts: ColumnElement[Any]) -> ColumnElement[str]:
     return reduce(lambda a, b: a.op("||", return_type=String)(b), parts)
 
 
-def _pg_iso(column: ColumnElement[Any], zone: ColumnElement[str]) -> ColumnElement[str]:
-    """A timestamptz as ISO 8601 in `zone`, pydantic's way; NULL for NULL."""
-    local = func.timezone(zone, column)
-    offset = local - func.timezone(_sql("UTC"), column)
-    zero: ColumnElement[Any] = literal_column("interval '0'")
-    return _cat(
-        func.to_char(local, _sql('YYYY-MM-DD"T"HH24:MI:SS')),
-        case((func.date_trunc(_sql("second"), column) == column, _sql("")),
-             else_=func.to_char(local, _sql(".US"))),
-        case(
-            (offset == zero, _sql("Z")),
-            (offset < zero, _cat(_sql("-"), func.to_char(zero - offset, _sql("HH24:MI")))),
-            else_=_cat(_sql("+"), func.to_char(offset, _sql("HH24:MI"))),
-        ),
+def _pg_iso(column: ColumnElement[Any]) -> ColumnElement[str]:
+    """A timestamptz as ISO 8601 in the session's TimeZone (see in_zone), pydantic's way: `Z`
+    for a zero offset (an LMT offset of a few seconds is +00:00 there, so the offset itself is
+    tested), microseconds only when there are some; NULL for NULL."""
+    written = func.to_char(column, _sql('YYYY-MM-DD"T"HH24:MI:SS.US'))
+    with_offset = func.to_char(column, _sql('YYYY-MM-DD"T"HH24:MI:SS.USTZH:TZM'))
+    utc = extract("timezone", column) == literal_column("0")
+    zero: Any = literal_column("'.000000'")
+    return case(
+        (utc, _cat(func.replace(written, zero, _sql("")), _sql("Z"))),
+        else_=func.replace(with_offset, zero, _sql("")),
     )
 
 
