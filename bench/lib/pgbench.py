@@ -68,6 +68,11 @@ CALLER = f"""SELECT {USER_COLUMNS}, (SELECT tasks.projects.id
  WHERE tasks.projects.user_id = users.id AND tasks.projects.inbox) AS p_id
   FROM users WHERE users.id = :uid::UUID \\gset
 """
+# A read's: the same, also giving the transaction the caller's zone, the one the page's times
+# are written in (unit_of_work.ACCOUNT_IN_ZONE).
+CALLER_IN_ZONE = CALLER.replace(
+    ") AS p_id\n", ") AS p_id, set_config('TimeZone', users.timezone, true) AS set_config_1\n"
+)
 OUTBOX_DATA = json.dumps({"task": {  # about the size of a TaskCreated event's data
     "id": str(uuid.UUID(int=0)), "user_id": str(uuid.UUID(int=0)),
     "title": "Review quarterly invoice draft",
@@ -121,8 +126,6 @@ COMMIT;
 # A list or search page is one statement answering one row (task_reads.page): the JSON array of
 # the page's task bodies (task_json.body, times in the owner's zone), the cursor's last key and
 # id, and the page's recurring tasks; :size is the page's limit, the cut asks for one row more.
-# The reading transaction writes times in the owner's zone (task_json.in_zone).
-IN_ZONE = "SELECT set_config('TimeZone', :zone::VARCHAR, true) AS set_config_1;\n"
 PAGE_HEAD = r"""
 SELECT CAST(json_agg(page.body ORDER BY page.n) FILTER (WHERE page.n <= :size::INTEGER) AS TEXT)
   AS anon_1, count(*) AS count_1, max(CASE WHEN (page.n = :size::INTEGER) THEN page.sort_key END)
@@ -172,7 +175,7 @@ LIST_SQL = rf"""\set u random(1, :users)
 SELECT user_id AS uid, ids, (SELECT timezone FROM users WHERE users.id = user_id) AS zone
   FROM bench.list_pages WHERE u = :u \gset
 BEGIN;
-{CALLER}{IN_ZONE}{PAGE_HEAD}{TASK_BODY}
+{CALLER_IN_ZONE}{PAGE_HEAD}{TASK_BODY}
   CAST(tasks.tasks.id AS TEXT) AS id, cut.sort_key AS sort_key, row_number() OVER (ORDER BY
   cut.sort_key ASC, cut.id ASC) AS n, tasks.tasks.recurrence_rule AS recurrence_rule,
   tasks.tasks.recurrence_anchor AS recurrence_anchor, tasks.tasks.recurrence_ended_reason AS
@@ -199,7 +202,7 @@ SELECT user_id AS uid, word, word || ':*' AS prefix, ids,
        (SELECT timezone FROM users WHERE users.id = user_id) AS zone
   FROM bench.search_pages WHERE u = :u AND w = :w \gset
 BEGIN;
-{CALLER}{IN_ZONE}{PAGE_HEAD}{TASK_BODY}
+{CALLER_IN_ZONE}{PAGE_HEAD}{TASK_BODY}
   CAST(tasks.tasks.id AS TEXT) AS id, cut.sort_key AS sort_key, row_number() OVER (ORDER BY
   cut.sort_key DESC, cut.id DESC) AS n, tasks.tasks.recurrence_rule AS recurrence_rule,
   tasks.tasks.recurrence_anchor AS recurrence_anchor, tasks.tasks.recurrence_ended_reason AS

@@ -8,6 +8,7 @@ import uuid
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import event
 
 from support import Api, settle
 from taskai import bootstrap
@@ -28,7 +29,7 @@ def rich_tasks(user: Api) -> None:
     section = user.post(f"/api/projects/{project['id']}/sections", {"name": "Now"}).json
     parent = created(
         user,
-        title="Ünïcode \"quoted\" report",
+        title='Ünïcode "quoted" report',
         description="line\nbreak",
         tags=["Work", "bills", "ärger"],
         priority="urgent",
@@ -89,3 +90,27 @@ def test_lists_searches_and_gets_show_what_the_presenter_shows(api: Api, zone: s
             same(item, want[item["id"]])
     for task_id, task in want.items():
         same(user.get(f"/api/tasks/{task_id}").json, task)
+
+
+@pytest.mark.parametrize("database", ["postgres"], indirect=True)
+def test_a_read_on_postgresql_gives_its_transaction_the_zone_in_the_callers_read(api: Api) -> None:
+    # The bodies' times are written in the transaction's TimeZone: the caller's read sets it,
+    # so a list is still two statements, and a get or sync in another zone sets it first.
+    user = api.as_new_user("Asia/Kolkata")
+    created(user, title="zoned", due_date="2031-01-31T09:00:00")
+    settle()
+    sent: list[str] = []
+
+    def executed(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if "events.outbox" not in statement and "advisory" not in statement:  # the relay's
+            words = statement.split()
+            sent.append("set zone" if words[1].startswith("set_config") else words[-1])
+
+    engine = bootstrap.engine()
+    event.listen(engine, "before_cursor_execute", executed)
+    try:
+        page = user.get("/api/tasks?sort=due")
+    finally:
+        event.remove(engine, "before_cursor_execute", executed)
+    assert page.json["items"][0]["due_date"] == "2031-01-31T09:00:00+05:30"
+    assert len(sent) == 2 and "set zone" not in sent  # the caller's read, the page

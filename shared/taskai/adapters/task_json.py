@@ -46,17 +46,31 @@ ZONE = "zone"  # the bound parameter naming the owner's IANA zone
 # each of its dozens of times binds (and pg8000 converts) the same parameter dozens of times.
 OWNER_ZONE = select(bindparam(ZONE, type_=String).label("zone")).subquery("owner_zone")
 # PostgreSQL: the reading transaction's TimeZone, the zone its bodies' times are written in
-SET_ZONE = select(func.set_config(literal_column("'TimeZone'"), bindparam(ZONE, String), true()))
 _zoned: WeakKeyDictionary[Connection, str] = WeakKeyDictionary()  # a transaction's Connection
+
+
+def set_zone(zone: ColumnElement[str]) -> ColumnElement[str]:
+    """SQL setting PostgreSQL's TimeZone to `zone` until the transaction ends (set_config's
+    is_local), answering the zone; tell zone_was_set once it ran."""
+    return func.set_config(literal_column("'TimeZone'"), zone, true())
+
+
+SET_ZONE = select(set_zone(bindparam(ZONE, String)))
+
+
+def zone_was_set(connection: Connection, zone: str) -> None:
+    """Remember that the transaction of `connection` (a Connection lives one transaction in a
+    Session) writes times in IANA `zone`, set by a statement of its own (set_zone)."""
+    _zoned[connection] = zone
 
 
 def in_zone(connection: Connection, zone: str) -> None:
     """Have the PostgreSQL transaction of `connection` write times in IANA `zone` (its TimeZone
-    until it ends: set_config's is_local), unless it does already; raises the driver's error
-    for a zone PostgreSQL does not know. Statements built by `body` expect it."""
+    until it ends), unless it does already; raises the driver's error for a zone PostgreSQL
+    does not know. Statements built by `body` expect it."""
     if _zoned.get(connection) != zone:
         connection.execute(SET_ZONE, {ZONE: zone})
-        _zoned[connection] = zone
+        zone_was_set(connection, zone)
 
 
 def body(dialect: str) -> ColumnElement[Any]:
