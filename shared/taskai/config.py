@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import secrets
@@ -277,6 +278,10 @@ def embedded_file(data_dir: Path, name: str, make: Callable[[], str]) -> str:
     ConfigurationError naming DATA_DIR when the folder or file cannot be made or read."""
     path = data_dir / name
     try:
+        if data_dir.exists() and not data_dir.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(data_dir))
+        if path.exists() and not path.is_file():  # a folder, or a FIFO that reading would wait on
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
         if not path.exists():
             data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
             fd, draft = tempfile.mkstemp(dir=data_dir, prefix=f".{name}.")  # mode 0600

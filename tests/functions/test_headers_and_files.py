@@ -65,3 +65,24 @@ def test_a_data_dir_below_a_file_is_a_configuration_error_naming_it(tmp_path):
         embedded_secret(tmp_path / "file" / "data")
     assert f"DATA_DIR {tmp_path / 'file' / 'data'}" in caught.value.message
     assert "Not a directory" in caught.value.message
+
+
+@pytest.mark.parametrize("kind", ["file", "fifo"])
+def test_a_data_dir_that_is_a_file_or_a_secret_that_is_a_fifo_is_named_not_waited_on(
+    tmp_path, kind
+):
+    # A DATA_DIR that was a file said "File exists"; a FIFO in the secret's place was read,
+    # and the start waited forever.
+    import os
+
+    from taskai.config import ConfigurationError, embedded_secret
+
+    if kind == "file":
+        folder, reason = tmp_path / "data", "Not a directory"
+        folder.write_text("")
+    else:
+        folder, reason = tmp_path, "not a regular file"
+        os.mkfifo(folder / "jwt-secret")
+    with pytest.raises(ConfigurationError) as caught:
+        embedded_secret(folder)
+    assert reason in caught.value.message
