@@ -98,13 +98,11 @@ def changed(
     """Up to `limit` of the user's tasks changed after change number `seq` (or after task
     `after` of change `seq`; and at most at `upto`), by change then id, each with its TaskPublic
     body in `zone` (recurrence null: see ChangedTask)."""
-    dialect = session.get_bind().dialect.name
-    stmt = _statement(dialect, after is not None, upto is not None)
+    stmt = _statement(session.get_bind().dialect.name, after is not None, upto is not None)
     params: dict[str, Any] = {
         "user_id": user_id, "seq": seq, "limit": limit, task_json.ZONE: zone_name(zone)
     }
-    if dialect == "postgresql":
-        task_json.in_zone(session.connection(), params[task_json.ZONE])
+    task_json.in_zone(session.connection(), params[task_json.ZONE])
     if after is not None:
         params["after"] = after
     if upto is not None:

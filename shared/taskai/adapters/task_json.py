@@ -66,9 +66,9 @@ def zone_was_set(connection: Connection, zone: str) -> None:
 
 def in_zone(connection: Connection, zone: str) -> None:
     """Have the PostgreSQL transaction of `connection` write times in IANA `zone` (its TimeZone
-    until it ends), unless it does already; raises the driver's error for a zone PostgreSQL
-    does not know. Statements built by `body` expect it."""
-    if _zoned.get(connection) != zone:
+    until it ends), unless it does already (SQLite: nothing to do); raises the driver's error
+    for a zone PostgreSQL does not know. Statements built by `body` expect it."""
+    if connection.dialect.name == "postgresql" and _zoned.get(connection) != zone:
         connection.execute(SET_ZONE, {ZONE: zone})
         zone_was_set(connection, zone)
 

@@ -310,11 +310,10 @@ def task_view(row: Sequence[Any]) -> TaskView:
 
 def view(session: Session, user_id: uuid.UUID, task_id: uuid.UUID, zone: tzinfo) -> str:
     """One of the user's tasks as its TaskPublic JSON text, times in `zone`; raises NotFound."""
-    dialect, zone_text = session.get_bind().dialect.name, zone_name(zone)
+    zone_text = zone_name(zone)
     params = {"task_id": task_id, "user_id": user_id, task_json.ZONE: zone_text}
-    if dialect == "postgresql":
-        task_json.in_zone(session.connection(), zone_text)
-    row = _view_statement(dialect).run(session, params).first()
+    task_json.in_zone(session.connection(), zone_text)
+    row = _view_statement(session.get_bind().dialect.name).run(session, params).first()
     if row is None:
         raise NotFound("task not found", fields={"id": "no such task"})
     return finish(row)
@@ -335,8 +334,7 @@ def page(session: Session, user_id: uuid.UUID, query: TaskQuery, *, now: datetim
         shape, stmt, params = _language_page(dialect, query, user_id, now)
     params[task_json.ZONE] = zone_name(query.zone)
     params[PAGE_SIZE] = query.limit
-    if dialect == "postgresql":
-        task_json.in_zone(session.connection(), params[task_json.ZONE])
+    task_json.in_zone(session.connection(), params[task_json.ZONE])
     items, found, last_key, last_id, recurring = stmt.run(session, params).one()
     more = found > query.limit
     cursor = encode_cursor(shape.sort, shape.descending, last_key, last_id) if more else None
