@@ -149,9 +149,13 @@ def test_writers_that_gave_up_leave_a_bounded_number_of_waiters_behind(
             with pytest.raises(OperationalError) as raised, engine.begin():
                 pass
             assert unavailable(raised.value) is not None
-        assert sum(t.name == "sqlite-write-turn" for t in threading.enumerate()) == 2
+        waiters = [t for t in threading.enumerate() if t.name == "sqlite-write-turn"]
+        assert len(waiters) == 2
         let_go()
-    with engine.begin():  # the waiters given up on took the turn and dropped it
+    for waiter in waiters:  # each given-up waiter takes the turn, drops it and ends
+        waiter.join(5)
+        assert not waiter.is_alive()
+    with engine.begin():  # the turn is free, and so are the waiters' places
         pass
     engine.dispose()
 
