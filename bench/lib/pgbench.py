@@ -71,7 +71,7 @@ CALLER = f"""SELECT {USER_COLUMNS}, (SELECT tasks.projects.id
 # A read's: the same, also giving the transaction the caller's zone, the one the page's times
 # are written in (unit_of_work.ACCOUNT_IN_ZONE).
 CALLER_IN_ZONE = CALLER.replace(
-    ") AS p_id\n", ") AS p_id, set_config('TimeZone', users.timezone, true) AS set_config_1\n"
+    ") AS p_id\n", ") AS p_id, tasks.set_time_zone(users.timezone) AS set_time_zone_1\n"
 )
 OUTBOX_DATA = json.dumps({"task": {  # about the size of a TaskCreated event's data
     "id": str(uuid.UUID(int=0)), "user_id": str(uuid.UUID(int=0)),

@@ -11,6 +11,7 @@ row with a rule is finished in Python (see task_reads.finish)."""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from functools import lru_cache, reduce
 from typing import Any
@@ -47,30 +48,41 @@ ZONE = "zone"  # the bound parameter naming the owner's IANA zone
 OWNER_ZONE = select(bindparam(ZONE, type_=String).label("zone")).subquery("owner_zone")
 # PostgreSQL: the reading transaction's TimeZone, the zone its bodies' times are written in
 _zoned: WeakKeyDictionary[Connection, str] = WeakKeyDictionary()  # a transaction's Connection
+_unknown_zones: set[str] = set()  # zones the server lacked, warned of once
+log = logging.getLogger("taskai.task_json")
 
 
 def set_zone(zone: ColumnElement[str]) -> ColumnElement[str]:
-    """SQL setting PostgreSQL's TimeZone to `zone` until the transaction ends (set_config's
-    is_local), answering the zone; tell zone_was_set once it ran."""
-    return func.set_config(literal_column("'TimeZone'"), zone, true())
+    """SQL setting PostgreSQL's TimeZone to `zone` until the transaction ends, answering the
+    zone set: UTC when the server's time zone database lacks `zone` (migration 0018's
+    tasks.set_time_zone); tell zone_was_set once it ran."""
+    return func.tasks.set_time_zone(zone, type_=String)
 
 
 SET_ZONE = select(set_zone(bindparam(ZONE, String)))
 
 
-def zone_was_set(connection: Connection, zone: str) -> None:
+def zone_was_set(connection: Connection, zone: str, set_to: str) -> None:
     """Remember that the transaction of `connection` (a Connection lives one transaction in a
-    Session) writes times in IANA `zone`, set by a statement of its own (set_zone)."""
+    Session) was asked for IANA `zone` by a statement of its own (set_zone), which answered
+    `set_to`; warn, once per zone and process, when the server wrote UTC instead."""
     _zoned[connection] = zone
+    if set_to != zone and zone not in _unknown_zones:
+        _unknown_zones.add(zone)
+        log.warning(
+            "PostgreSQL's time zone database lacks %s: its users' task times read in UTC "
+            "(the same instants) until the server's tzdata is updated",
+            zone,
+            extra={"zone": zone},
+        )
 
 
 def in_zone(connection: Connection, zone: str) -> None:
     """Have the PostgreSQL transaction of `connection` write times in IANA `zone` (its TimeZone
-    until it ends), unless it does already (SQLite: nothing to do); raises the driver's error
-    for a zone PostgreSQL does not know. Statements built by `body` expect it."""
+    until it ends; UTC when the server lacks the zone), unless it does already (SQLite: nothing
+    to do). Statements built by `body` expect it."""
     if connection.dialect.name == "postgresql" and _zoned.get(connection) != zone:
-        connection.execute(SET_ZONE, {ZONE: zone})
-        zone_was_set(connection, zone)
+        zone_was_set(connection, zone, connection.execute(SET_ZONE, {ZONE: zone}).scalar_one())
 
 
 def body(dialect: str) -> ColumnElement[Any]:

@@ -162,7 +162,7 @@ class UnitOfWork:
             raise Unauthorized("token revoked")
         *account, self.inbox_id = row[: len(ACCOUNT.selected_columns)]
         if zoned:
-            task_json.zone_was_set(connection, row.timezone)
+            task_json.zone_was_set(connection, row.timezone, row[-1])
         return User(**dict(zip(row._fields[: len(account)], account, strict=True)))
 
     def _stamp_token_use(self) -> None:
