@@ -9,12 +9,22 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from taskai import bootstrap
+
 NEW_YORK = ZoneInfo("America/New_York")
+# The requests' clock: noon today in New York, so that "today", "overdue" and the rest select
+# the same tasks whatever the hour the tests run at (from 23:30 there, TL was overdue).
+NOW = datetime.now(NEW_YORK).replace(hour=12, minute=0, second=0, microsecond=0)
+
+
+@pytest.fixture(autouse=True)
+def noon_in_new_york(monkeypatch):
+    monkeypatch.setattr(bootstrap, "clock", lambda: NOW.astimezone(UTC))
 
 
 def local(days: int, hour: int, minute: int = 0) -> str:
     """A wall time in New York `days` from today there, as sent without an offset."""
-    day = datetime.now(NEW_YORK).date() + timedelta(days=days)
+    day = NOW.date() + timedelta(days=days)
     return f"{day.isoformat()}T{hour:02d}:{minute:02d}:00"
 
 
@@ -140,7 +150,7 @@ def test_today_is_the_owners_day_not_utcs(board, bob):
     late = datetime.fromisoformat(local(0, 23, 30)).replace(tzinfo=NEW_YORK)
     make(bob, "Late in New York", due_date=late.astimezone(UTC).isoformat())
     berlin = ZoneInfo("Europe/Berlin")
-    due_today_in_berlin = late.astimezone(berlin).date() == datetime.now(berlin).date()
+    due_today_in_berlin = late.astimezone(berlin).date() == NOW.astimezone(berlin).date()
     assert ("Late in New York" in found(bob, "today")) == due_today_in_berlin
     assert found(board, "today") == {"TE", "TL"}  # nothing of Bob's
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar, get_origin
 from zoneinfo import ZoneInfo
 
@@ -33,7 +33,7 @@ class Call:
 
     def __init__(self, request: flask.Request, operation: Operation, values: Mapping[str, Any]):
         self.request, self.operation, self.values = request, operation, values
-        self.now = datetime.now(UTC)
+        self.now = bootstrap.clock()  # the request's one reading of the time
         self._user: User | None = None
         self._caller: Credential | None = None
         self._uows: list[UnitOfWork] = []
