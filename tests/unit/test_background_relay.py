@@ -1,0 +1,44 @@
+"""The background relay's passes: commits of a busy process share one, a lone one goes at once."""
+
+from __future__ import annotations
+
+import time
+
+from taskai.adapters.outbox import BackgroundRelay
+
+LINGER_S = 0.3
+
+
+def relay_recording(starts: list[float]) -> BackgroundRelay:
+    def run() -> int:
+        starts.append(time.monotonic())
+        return 0
+
+    return BackgroundRelay(run, linger_s=LINGER_S)
+
+
+def test_commits_that_come_while_a_pass_lingers_share_the_next_pass() -> None:
+    starts: list[float] = []
+    relay = relay_recording(starts)
+    relay.kick()
+    assert relay.idle.wait(5)
+    for _ in range(20):  # twenty commits right after the first pass
+        relay.kick()
+    assert relay.idle.wait(5)
+    relay.stop()
+    assert len(starts) == 2
+    assert starts[1] - starts[0] >= LINGER_S
+
+
+def test_a_commit_after_a_quiet_spell_is_relayed_at_once() -> None:
+    starts: list[float] = []
+    relay = relay_recording(starts)
+    relay.kick()
+    assert relay.idle.wait(5)
+    time.sleep(LINGER_S)
+    kicked = time.monotonic()
+    relay.kick()
+    assert relay.idle.wait(5)
+    relay.stop()
+    assert len(starts) == 2
+    assert starts[1] - kicked < LINGER_S / 2
