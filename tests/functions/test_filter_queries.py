@@ -12,13 +12,16 @@ import pytest
 from taskai import bootstrap
 
 NEW_YORK = ZoneInfo("America/New_York")
-# The requests' clock: noon today in New York, so that "today", "overdue" and the rest select
-# the same tasks whatever the hour the tests run at (from 23:30 there, TL was overdue).
-NOW = datetime.now(NEW_YORK).replace(hour=12, minute=0, second=0, microsecond=0)
+# The requests' clock, two hours back near midnight in New York, so that "today", "overdue"
+# and the rest select the same tasks whatever the hour the tests run at (from 23:30 there,
+# TL was overdue); never ahead, or the tokens it stamps would not be valid yet.
+NOW = datetime.now(NEW_YORK)
+if not 1 <= NOW.hour < 23:
+    NOW -= timedelta(hours=2)
 
 
 @pytest.fixture(autouse=True)
-def noon_in_new_york(monkeypatch):
+def away_from_midnight_in_new_york(monkeypatch):
     monkeypatch.setattr(bootstrap, "clock", lambda: NOW.astimezone(UTC))
 
 
