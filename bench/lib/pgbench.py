@@ -211,20 +211,19 @@ FROM (SELECT tasks.tasks.id AS id, round(CAST(CASE WHEN (tasks.tasks.search_vect
   websearch_to_tsquery('english'::regconfig, :word::VARCHAR)) THEN 1::INTEGER +
   ts_rank_cd(tasks.tasks.search_vector, websearch_to_tsquery('english'::regconfig, :word::VARCHAR),
   32::INTEGER) ELSE ts_rank_cd(tasks.tasks.search_vector, websearch_to_tsquery('english'::regconfig,
-  :word::VARCHAR) || (websearch_to_tsquery('english'::regconfig, ''::VARCHAR) &&
-  (to_tsquery('english'::regconfig, :prefix::VARCHAR) || to_tsquery('simple'::regconfig,
-  :prefix::VARCHAR))), 32::INTEGER) END AS NUMERIC(12, 6)), 6::INTEGER) AS sort_key
+  :word::VARCHAR) || (to_tsquery('english'::regconfig, :prefix::VARCHAR) ||
+  to_tsquery('simple'::regconfig, :prefix::VARCHAR)), 32::INTEGER) END AS NUMERIC(12, 6)),
+  6::INTEGER) AS sort_key
 FROM tasks.tasks
 WHERE tasks.tasks.user_id = :uid::UUID AND ts_match_vq(tasks.tasks.search_vector,
-  websearch_to_tsquery('english'::regconfig, :word::VARCHAR) ||
-  (websearch_to_tsquery('english'::regconfig, ''::VARCHAR) && (to_tsquery('english'::regconfig,
-  :prefix::VARCHAR) || to_tsquery('simple'::regconfig, :prefix::VARCHAR)))) ORDER BY
+  websearch_to_tsquery('english'::regconfig, :word::VARCHAR) || (to_tsquery('english'::regconfig,
+  :prefix::VARCHAR) || to_tsquery('simple'::regconfig, :prefix::VARCHAR))) ORDER BY
   round(CAST(CASE WHEN (tasks.tasks.search_vector @@ websearch_to_tsquery('english'::regconfig,
   :word::VARCHAR)) THEN 1::INTEGER + ts_rank_cd(tasks.tasks.search_vector,
   websearch_to_tsquery('english'::regconfig, :word::VARCHAR), 32::INTEGER) ELSE
   ts_rank_cd(tasks.tasks.search_vector, websearch_to_tsquery('english'::regconfig, :word::VARCHAR)
-  || (websearch_to_tsquery('english'::regconfig, ''::VARCHAR) && (to_tsquery('english'::regconfig,
-  :prefix::VARCHAR) || to_tsquery('simple'::regconfig, :prefix::VARCHAR))), 32::INTEGER) END AS
+  || (to_tsquery('english'::regconfig, :prefix::VARCHAR) || to_tsquery('simple'::regconfig,
+  :prefix::VARCHAR)), 32::INTEGER) END AS
   NUMERIC(12, 6)), 6::INTEGER) DESC, tasks.tasks.id DESC
  LIMIT 21::INTEGER) AS cut JOIN tasks.tasks ON tasks.tasks.id = cut.id JOIN (SELECT :zone::VARCHAR
   AS zone) AS owner_zone ON true ORDER BY n) AS page;

@@ -103,3 +103,19 @@ def test_odd_last_words_search_without_an_error(alice, typed):
 def test_a_search_of_only_spaces_is_refused_naming_q(alice, blank):
     refused = alice.get(f"/api/tasks?q={blank}")
     assert refused.status_code == 422 and "q" in refused.json["error"]["fields"]
+
+
+@pytest.mark.parametrize("database", ["postgres"], indirect=True)
+@pytest.mark.parametrize("typed", ["repo", "  repo", "- repo", "submit repo"])
+def test_a_search_on_postgresql_draws_no_notice_from_an_empty_tsquery(api, typed):
+    # Before the last word there was nothing to search for, but its tsquery was still built:
+    # "text-search query doesn't contain lexemes", in every answer to a one-word search.
+    from taskai import bootstrap
+
+    alice = api.as_new_user()
+    make(alice, "Submit report")
+    pool = bootstrap.engine().pool
+    pool.dispose()  # the next request opens the one connection these lines look at
+    assert titles(alice.get(f"/api/tasks?q={quote(typed)}")) == ["Submit report"]
+    notices = [n for record in pool._pool.queue for n in record.dbapi_connection.notices]
+    assert not [n for n in notices if b"lexemes" in n[b"M"]], notices

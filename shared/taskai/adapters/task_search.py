@@ -89,15 +89,19 @@ def with_text_search(
 
 def search_terms(text_query: str, dialect: str) -> tuple[str, dict[str, str]]:
     """The kind of a search, "whole" or "prefix" (its last word also a prefix: "repo" finds
-    "report"), or on SQLite "nothing" (no words), and its terms by name: on PostgreSQL the text
-    `q`, and for a prefix the text before it `head` and the prefix `prefix` (`repo:*`); on
-    SQLite FTS5 queries `whole` (whole words) and `match` (all matches)."""
+    "report"; on PostgreSQL "started" when no word comes before it), or on SQLite "nothing" (no
+    words), and its terms by name: on PostgreSQL the text `q`, and for a prefix the prefix
+    `prefix` (`repo:*`) and the text before it `head` (none for "started": an empty tsquery,
+    and a NOTICE in every answer); on SQLite FTS5 queries `whole` (whole words) and `match`
+    (all matches)."""
     prefix = last_word_typed(text_query)
     if dialect == "postgresql":
         if prefix is None:
             return "whole", {"q": text_query}
-        return "prefix", {"q": text_query, "head": text_query[: -len(prefix)],
-                          "prefix": prefix + ":*"}
+        head = text_query[: -len(prefix)]
+        if WORD.search(head) is None:
+            return "started", {"q": text_query, "prefix": prefix + ":*"}
+        return "prefix", {"q": text_query, "head": head, "prefix": prefix + ":*"}
     queries = _fts_queries(text_query, prefix)
     if queries is None:
         return "nothing", {}
@@ -111,7 +115,7 @@ def searched(
     bound parameters or values) are given by name, and their rank: 1 + [0, 1) for whole-word
     matches and [0, 1) for prefix-only ones, title matches above description matches."""
     if dialect == "postgresql":
-        return _postgres_search(stmt, kind == "prefix", terms)
+        return _postgres_search(stmt, kind, terms)
     return _sqlite_search(stmt, kind, terms)
 
 
@@ -125,10 +129,11 @@ def last_word_typed(text_query: str) -> str | None:
 
 
 def _postgres_search(
-    stmt: Select[Any], prefixed: bool, terms: dict[str, Any]
+    stmt: Select[Any], kind: str, terms: dict[str, Any]
 ) -> tuple[Select[Any], ColumnElement[Any]]:
     """searched on the generated tsvector (english stemming, title A, description B)."""
-    whole, matching = _tsqueries(terms, prefixed)
+    whole, matching = _tsqueries(terms, kind)
+    prefixed = kind != "whole"
     # 32: rank / (rank + 1), below 1. A whole-word match ranks by its whole words alone: a
     # prefix met elsewhere in the task ("report" in the title of a task whose description says
     # "repo") must not lift it above a task whose title holds the word itself.
@@ -138,18 +143,19 @@ def _postgres_search(
     return stmt.where(_ts_found(matching, prefixed)), func.round(rank.cast(Numeric(12, 6)), 6)
 
 
-def _tsqueries(
-    terms: dict[str, Any], prefixed: bool
-) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
-    """The tsqueries of whole-word matches and of all matches (the last word also a prefix)."""
+def _tsqueries(terms: dict[str, Any], kind: str) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """The tsqueries of whole-word matches and of all matches (the last word also a prefix,
+    after the words before it, if any)."""
     english: ColumnElement[Any] = literal_column("'english'::regconfig")
     whole = func.websearch_to_tsquery(english, terms["q"])
-    if not prefixed:
+    if kind == "whole":
         return whole, whole
     # Stemmed ("meetings" -> meet:*) or not (a stop word like "the" -> theater:*).
     started = func.to_tsquery(english, terms["prefix"]).op("||")(
         func.to_tsquery(literal_column("'simple'::regconfig"), terms["prefix"])
     )
+    if kind == "started":
+        return whole, whole.op("||")(started)
     head = func.websearch_to_tsquery(english, terms["head"])
     return whole, whole.op("||")(head.op("&&")(started))
 
@@ -204,7 +210,7 @@ def text_match(text_query: str, dialect: str) -> ColumnElement[bool]:
     kind, values = search_terms(text_query, dialect)
     terms = {name: literal(value, String) for name, value in values.items()}
     if dialect == "postgresql":
-        return _ts_found(_tsqueries(terms, kind == "prefix")[1], kind == "prefix")
+        return _ts_found(_tsqueries(terms, kind)[1], kind != "whole")
     if kind == "nothing":
         return false()
     hits: Select[Any] = (

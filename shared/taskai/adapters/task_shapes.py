@@ -58,7 +58,7 @@ class Shape(NamedTuple):
     section: bool
     parent: bool
     language: bool  # a filter-language tree: its clause is built per request
-    search: str | None  # "whole", "prefix" or "nothing" (see task_search.search_terms)
+    search: str | None  # "whole", "prefix", "started" or "nothing" (task_search.search_terms)
     sort: str
     descending: bool
     cursor: bool
