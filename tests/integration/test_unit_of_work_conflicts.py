@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
@@ -42,3 +45,44 @@ def test_any_other_integrity_error_is_a_plain_conflict_not_a_duplicate(alice):
             uow.tags.add(Tag.new(user_id=user_id, name="home", color=None, now=NOW))
         uow.commit()
     assert not isinstance(caught.value, Duplicate)
+
+
+def at_once(calls: list[Callable[[], int]]) -> list[int]:
+    """Run the calls together on threads, started at one barrier; their status codes."""
+    start = threading.Barrier(len(calls))
+
+    def run(call: Callable[[], int]) -> int:
+        start.wait()
+        return call()
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+@pytest.mark.parametrize("database", ["postgres"], indirect=True)
+def test_deletes_of_one_task_at_once_are_one_204_and_404s(api):
+    # A double click, or two devices: the deletes that read the task before the first one
+    # committed then found its tag links gone (StaleDataError: a 500) or clashed (409).
+    user = api.as_new_user()
+    for _ in range(8):
+        task = user.post("/api/tasks", {"title": "double delete", "tags": ["home", "work"]}).json
+        delete = lambda task_id=task["id"]: user.delete(f"/api/tasks/{task_id}").status_code  # noqa: E731
+        assert sorted(at_once([delete] * 5)) == [204, 404, 404, 404, 404]
+
+
+@pytest.mark.parametrize("database", ["postgres"], indirect=True)
+def test_changes_and_deletes_of_the_same_tasks_at_once_never_deadlock(api):
+    # A delete locked the task before the owner (at its commit's sync stamp), a change the
+    # owner before the task: each waited for the other until PostgreSQL broke the deadlock.
+    user = api.as_new_user()
+    for _ in range(6):
+        ids = [
+            user.post("/api/tasks", {"title": "t", "tags": ["home"]}).json["id"] for _ in range(3)
+        ]
+        calls: list[Callable[[], int]] = []
+        for task_id in ids:
+            calls.append(
+                lambda t=task_id: user.patch(f"/api/tasks/{t}", {"title": "x"}).status_code
+            )
+            calls.append(lambda t=task_id: user.delete(f"/api/tasks/{t}").status_code)
+        assert set(at_once(calls)) <= {200, 204, 404}

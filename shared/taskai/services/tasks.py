@@ -291,9 +291,10 @@ def skip_task(*, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID, now: d
 
 
 def delete_task(*, uow: UnitOfWork, user_id: uuid.UUID, task_id: uuid.UUID, now: datetime) -> None:
-    """Delete a task for good, with its subtasks; sync reports the deletions."""
+    """Delete a task for good, with its subtasks; sync reports the deletions. Raises NotFound,
+    also to the second of two deletes at once (each locks the owner, then the task)."""
     with uow:
-        task = uow.tasks.get(user_id, task_id)
+        task = uow.tasks.get(user_id, task_id, lock=True)
         task.clock = owner_clock(uow, user_id)
         task.delete(now=now)
         uow.delete_task(task)
