@@ -303,6 +303,24 @@ def webhook_attempts() -> BoundedPool[uuid.UUID]:
     return BoundedPool(attempt, name="webhook-attempt", workers=4, waiting=1000)
 
 
+def drain(timeout_s: float = 20.0) -> None:
+    """Before this process exits: let its relay finish the pass under way and publish what
+    waits (so the events go out now, not after a restart), then let the webhook attempts it
+    started finish; each wait at most `timeout_s`."""
+    if relay.cache_info().currsize:
+        relay().stop(timeout_s)
+        from taskai.ports import RelayBusy
+
+        try:
+            relay_now()  # what was committed since the last pass
+        except RelayBusy:
+            pass  # another process's relay is publishing them
+        except Exception as e:  # the bus or the database away: a later pass relays them
+            log.warning("outbox not drained at exit", extra={"error": repr(e)})
+    if webhook_attempts.cache_info().currsize:
+        webhook_attempts().wait_idle(timeout_s)
+
+
 def reset() -> None:
     """Forget every wired adapter (tests change the environment between cases)."""
     if engine.cache_info().currsize:

@@ -42,3 +42,14 @@ def test_a_commit_after_a_quiet_spell_is_relayed_at_once() -> None:
     relay.stop()
     assert len(starts) == 2
     assert starts[1] - kicked < LINGER_S / 2
+
+
+def test_a_stopped_pool_refuses_new_work_as_a_full_one_does() -> None:
+    # At exit a relay still publishing handed webhook attempts to a pool already shut down:
+    # submit raised, and the event's handler answered 500.
+    from taskai.adapters.background import BoundedPool
+
+    pool: BoundedPool[int] = BoundedPool(lambda _: None, name="t", workers=1, waiting=1)
+    pool.stop()
+    assert pool.start([1, 2]) == 0
+    assert pool.wait_idle(1)

@@ -32,7 +32,11 @@ class BoundedPool(Generic[T]):
                 break
             with self._quiet:
                 self._busy += 1
-            self._pool.submit(self._run, item)
+            try:
+                self._pool.submit(self._run, item)
+            except RuntimeError:  # stopped, or the interpreter is exiting: refuse like a full pool
+                self._done()
+                break
             started += 1
         return started
 
@@ -51,7 +55,10 @@ class BoundedPool(Generic[T]):
         except Exception:
             log.exception("background job failed", extra={"pool": self._name})
         finally:
-            self._slots.release()
-            with self._quiet:
-                self._busy -= 1
-                self._quiet.notify_all()
+            self._done()
+
+    def _done(self) -> None:
+        self._slots.release()
+        with self._quiet:
+            self._busy -= 1
+            self._quiet.notify_all()

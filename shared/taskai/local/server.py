@@ -232,8 +232,13 @@ class Server(BaseApplication):
 
     def worker_exit(self, arbiter: Any, worker: Any) -> None:
         """Gunicorn hook as a worker ends: stop the ticker and sources it led (they leave their
-        groups)."""
+        groups), then publish what its commits left in the outbox and finish its webhook
+        attempts (a relay still running as the interpreter exited lost its webhook attempts
+        to the 2-minute retry, and they arrived after the task's later events)."""
+        from taskai import bootstrap
+
         stop_sources(self.running)
+        bootstrap.drain()
 
     def child_exit(self, arbiter: Any, worker: Any) -> None:
         """Gunicorn hook in the master as a worker is gone: its live gauges leave the metrics."""
