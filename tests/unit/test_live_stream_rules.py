@@ -132,3 +132,23 @@ def test_a_client_that_hung_up_ends_the_stream_at_the_next_poll():
         clock=clock,
     )
     assert list(chunks) == [live.message(page(0))]
+
+
+def test_a_stream_waiting_for_changes_ends_when_its_process_closes_the_wakeup():
+    # A worker exiting (its master killed) waited for its open streams' whole lifetime.
+    import threading
+
+    wakeup = live.Wakeup()
+    chunks = live.events(
+        first=page(0),
+        page=page,
+        latest=lambda: 0,
+        recheck=lambda: None,
+        timing=live.Timing(heartbeat_s=60.0, poll_s=60.0, lifetime_s=600.0),
+        wakeup=wakeup,
+    )
+    assert next(chunks) == live.message(page(0))
+    threading.Timer(0.2, wakeup.close).start()
+    ended = threading.Event()
+    threading.Thread(target=lambda: (list(chunks), ended.set()), daemon=True).start()
+    assert ended.wait(5)  # not after the 60 s poll

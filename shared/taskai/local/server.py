@@ -231,12 +231,15 @@ class Server(BaseApplication):
         )
 
     def worker_exit(self, arbiter: Any, worker: Any) -> None:
-        """Gunicorn hook as a worker ends: stop the ticker and sources it led (they leave their
-        groups), then publish what its commits left in the outbox and finish its webhook
-        attempts (a relay still running as the interpreter exited lost its webhook attempts
-        to the 2-minute retry, and they arrived after the task's later events)."""
+        """Gunicorn hook as a worker ends: end its live streams (one left open kept the process
+        and its connections to the stream's lifetime), stop the ticker and sources it led (they
+        leave their groups), then publish what its commits left in the outbox and finish its
+        webhook attempts (a relay still running as the interpreter exited lost its webhook
+        attempts to the 2-minute retry, and they arrived after the task's later events)."""
         from taskai import bootstrap
+        from taskai.services.live import WAKEUP
 
+        WAKEUP.close()
         stop_sources(self.running)
         bootstrap.drain()
 

@@ -43,6 +43,14 @@ class Wakeup:
     def __init__(self) -> None:
         self._condition = threading.Condition()
         self.generation = 0
+        self.closed = False  # the process is exiting: every stream ends
+
+    def close(self) -> None:
+        """End every stream of this process at once (its worker is exiting: a stream left
+        running kept the process, and its database connections, up to the stream's lifetime)."""
+        with self._condition:
+            self.closed = True
+            self._condition.notify_all()
 
     def notify(self) -> None:
         """Wake every waiting stream (called after each commit of this process)."""
@@ -53,7 +61,9 @@ class Wakeup:
     def wait(self, seen: int, timeout: float) -> None:
         """Block up to `timeout` seconds unless a commit came after generation `seen`."""
         with self._condition:
-            self._condition.wait_for(lambda: self.generation != seen, timeout=max(timeout, 0))
+            self._condition.wait_for(
+                lambda: self.generation != seen or self.closed, timeout=max(timeout, 0)
+            )
 
 
 WAKEUP = Wakeup()
@@ -150,7 +160,7 @@ def events(
     cursor, more = first.cursor, first.has_more
     yield message(first)
     try:
-        while (now := clock()) < ends and not gone():
+        while (now := clock()) < ends and not gone() and not wakeup.closed:
             seen = wakeup.generation  # before the check: a commit after it cuts the wait short
             if more or latest() > cursor.seq:
                 found = page(cursor)
