@@ -19,6 +19,9 @@ from taskai.errors import Conflict, Duplicate, Unavailable
 SCHEMAS = ("tasks", "events", "notifications", "audit")
 SQLITE_SCHEMAS: dict[str | None, str | None] = dict.fromkeys(SCHEMAS)  # all in the one file
 READ_ONLY = "taskai_read_only"  # a connection execution option: this transaction only reads
+# A connection execution option: the seconds a write transaction waits for SQLite's writer
+# turn (default: the statement timeout; 0: only a turn free now, else "database is locked")
+WRITE_WAIT_S = "taskai_write_wait_s"
 
 
 def make_engine(
@@ -234,15 +237,17 @@ class _SqliteWriterQueue:
     def begin(self, connection: Any) -> None:
         """Take the turn (OperationalError "database is locked" after the timeout), then
         SQLite's write lock; a READ_ONLY transaction takes neither."""
-        if connection.get_execution_options().get(READ_ONLY):
+        options = connection.get_execution_options()
+        if options.get(READ_ONLY):
             connection.exec_driver_sql("BEGIN")
             return
+        wait_s = options.get(WRITE_WAIT_S, self.timeout_s)
         if self.path is None:
-            taken = self.lock.acquire(timeout=self.timeout_s)
+            taken = self.lock.acquire(timeout=wait_s)
             turn: int | bool | None = True if taken else None
         else:
             try:
-                turn = _flock_within(self.path, self.timeout_s, self.waiters)
+                turn = _flock_within(self.path, wait_s, self.waiters)
             except OSError as e:  # a 503 naming the file, as for the database file itself
                 import sqlite3
 
@@ -308,7 +313,7 @@ def _flock_within(path: str, timeout_s: float, waiters: threading.Semaphore) -> 
     except BaseException:
         os.close(fd)
         raise
-    if not waiters.acquire(blocking=False):
+    if timeout_s <= 0 or not waiters.acquire(blocking=False):
         os.close(fd)
         return None
     got, guard, abandoned = threading.Event(), threading.Lock(), [False]
