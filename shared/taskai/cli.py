@@ -131,14 +131,19 @@ def migrate(url: str) -> int:
     no traceback) when it is unreachable, refuses or names an unknown driver."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from taskai.adapters.migrate import upgrade
+    from taskai.adapters.migrate import newest_revision, stored_revision, upgrade
 
     try:
+        before = stored_revision(url)
         upgrade(url)
     except SQLAlchemyError as e:
         print(f"taskai migrate: {type(e).__name__}: {str(e).splitlines()[0]}", file=sys.stderr)
         return 2
-    print("taskai migrate: the database has the newest schema")
+    newest = newest_revision()
+    if before == newest:
+        print(f"taskai migrate: the database has the newest schema already ({newest})")
+    else:
+        print(f"taskai migrate: migrated the database from {before or 'nothing'} to {newest}")
     return 0
 
 

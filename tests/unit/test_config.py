@@ -79,6 +79,26 @@ def test_migrate_against_a_database_that_is_not_there_says_so_and_exits_2(monkey
     assert err.startswith("taskai migrate: ") and "Traceback" not in err
 
 
+def test_migrate_says_whether_it_migrated_and_to_which_revision(monkeypatch, capsys, tmp_path):
+    # It said "the database has the newest schema" after migrating one from 0016 to 0018 too.
+    from taskai import bootstrap, cli
+    from taskai.adapters.migrate import newest_revision
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    bootstrap.reset()
+    try:
+        assert cli.main(["migrate"]) == 0
+        assert cli.main(["migrate"]) == 0
+    finally:
+        bootstrap.reset()
+    newest = newest_revision()
+    assert capsys.readouterr().out.splitlines() == [
+        f"taskai migrate: migrated the database from nothing to {newest}",
+        f"taskai migrate: the database has the newest schema already ({newest})",
+    ]
+
+
 def test_the_process_environment_is_read_and_an_empty_variable_counts_as_unset(
     monkeypatch, tmp_path
 ):
