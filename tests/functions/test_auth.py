@@ -163,3 +163,9 @@ def test_a_token_without_expiry_is_refused(api, alice):
         algorithm="HS256",
     )
     assert status_with(api, token) == 401
+
+
+def test_the_accounts_creation_time_is_shown_in_its_own_zone(api):
+    # It was the one time the API showed in UTC whatever the account's zone.
+    user = api.as_new_user("Asia/Kathmandu")
+    assert user.get("/api/auth/me").json["created_at"].endswith("+05:45")

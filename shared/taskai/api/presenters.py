@@ -164,14 +164,16 @@ def draft_public(draft: Draft, zone: ZoneInfo) -> s.DraftPublic:
 
 
 def user_public(user: User) -> s.UserPublic:
-    """The account as UserPublic (no password hash, no counters); created_at in UTC."""
+    """The account as UserPublic (no password hash, no counters); created_at in its own zone,
+    as every other time it is shown."""
+    created = user.created_at
     return s.UserPublic(
         id=str(user.id),
         email=user.email,
         name=user.name,
         timezone=user.timezone,
         language=user.language,
-        created_at=user.created_at,  # type: ignore[arg-type]
+        created_at=created.astimezone(user.zone) if created else None,  # type: ignore[arg-type]
         all_day_reminder_time=user.all_day_reminder_time,
     )
 
