@@ -47,7 +47,8 @@ def forbidden(address: str) -> str | None:
             return forbidden(str(inner))
     for kind in ("loopback", "link_local", "multicast", "unspecified", "reserved", "private"):
         if getattr(ip, f"is_{kind}"):
-            return f"{address} is a {kind.replace('_', '-')} address"
+            article = "an" if kind == "unspecified" else "a"
+            return f"{address} is {article} {kind.replace('_', '-')} address"
     if not ip.is_global:
         return f"{address} is not a public address"
     return None
