@@ -204,6 +204,22 @@ def test_a_receiver_that_does_not_answer_holds_up_no_other_event(alice, sink):
     assert sorted(d["status"] for d in deliveries) == ["delivered"] * 5  # the occurrence too
 
 
+def test_a_process_at_exit_publishes_what_waits_and_finishes_its_webhook_calls(alice, sink):
+    # A serve worker's exit: its relay had stopped, a commit's events still waited in the
+    # outbox; drain() publishes them now rather than after a restart, and lets the webhook
+    # attempts they start finish before the process goes.
+    created = hook(alice, sink, event_types=["com.taskai.task.created"])
+    settle()
+    bootstrap.relay().stop()
+    alice.post("/api/tasks", {"title": "Written as the worker exits"})
+    assert len(bootstrap.outbox().unpublished(10)) == 1
+    bootstrap.drain(timeout_s=10)
+    assert bootstrap.outbox().unpublished(10) == []
+    assert [e["data"]["task"]["title"] for e in sink.events()] == ["Written as the worker exits"]
+    [delivery] = alice.get(f"{HOOKS}/{created['id']}/deliveries").json["deliveries"]
+    assert (delivery["status"], delivery["attempts"]) == ("delivered", 1)
+
+
 def test_a_redirect_is_a_failure_and_is_not_followed(alice, sink):
     created = hook(alice, sink, event_types=["com.taskai.task.created"])
     sink.statuses = [302]
