@@ -91,6 +91,7 @@ def serve_events(
         return deliver(request, consumer=consumer, handler=handler, seen=seen)
     finally:
         observe_event(consumer, seen["type"], seen["outcome"], time.perf_counter() - started)
+        bootstrap.freeze_loaded()
 
 
 def deliver(

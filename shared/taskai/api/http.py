@@ -12,7 +12,7 @@ import flask
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import Map, Rule, UUIDConverter
 
-from taskai import logs
+from taskai import bootstrap, logs
 from taskai.api import health
 from taskai.api.call import Call
 from taskai.api.operations import OPERATIONS
@@ -124,6 +124,7 @@ class Api:
                 "function": self.function,
             },
         )
+        bootstrap.freeze_loaded()
         return response
 
     def dispatch(self, request: flask.Request) -> flask.Response:
@@ -172,7 +173,6 @@ class Api:
                 return error_response(down)
             log.exception("unhandled error")
             return error_json(500, "internal_error", "something went wrong on our side")
-
 
     def match(self, request: flask.Request) -> tuple[str, Mapping[str, Any]]:
         """(operation id, path values) of the request; raises werkzeug's NotFound or
