@@ -158,7 +158,7 @@ exec gunicorn \
   --bind "0.0.0.0:${PORT:-8080}" \
   --workers "${WORKERS:-1}" \
   --threads "${THREADS:-8}" \
-  --worker-class gthread \
+  --worker-class taskai.api.worker.ThreadWorker \
   --worker-tmp-dir /dev/shm \
   --timeout "${GUNICORN_TIMEOUT:-30}" \
   --graceful-timeout "${GUNICORN_GRACEFUL_TIMEOUT:-20}" \

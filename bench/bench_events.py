@@ -96,7 +96,7 @@ def serve_recurrence(database_url: str, token: str, work: Path):  # type: ignore
     }
     argv = [
         sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-        "--threads", "8", "--worker-class", "gthread", "--keep-alive", "75",
+        "--threads", "8", "--worker-class", "taskai.api.worker.ThreadWorker", "--keep-alive", "75",
         "--log-level", "warning", "bench_events:recurrence_app()",
     ]  # fmt: skip
     server = Server(argv, env, work / "recurrence.log", port)

@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     ai_timeout_s: float = Field(8.0, gt=0, le=60)
     public_url: str = "http://localhost:8080"
     max_body_bytes: int = Field(1024 * 1024, ge=1024)
+    read_timeout_s: float = Field(
+        10.0, gt=0, le=300, description="Seconds a client may pause mid-request or mid-answer"
+    )
     log_level: str = "INFO"
     db_pool_size: int = Field(10, ge=1, le=200)
     db_connect_timeout_s: float = Field(5.0, gt=0, le=60, description="Seconds to connect")

@@ -7,6 +7,7 @@ import http.client
 import json
 import os
 import signal
+import socket
 import sqlite3
 import sys
 import time
@@ -15,6 +16,7 @@ import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from test_dev_server import (
@@ -274,6 +276,40 @@ def test_a_request_over_the_servers_limits_is_answered_in_json(served: Server) -
     big_header = b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 9000 + b"\r\n\r\n"
     status, headers, body = raw_answer(served.url, big_header)
     assert status in (400, 431) and headers["Content-Type"] == "application/json", body
+
+
+def stalled(url: str, head_ends: bool = True) -> socket.socket:
+    """A connection that sends a request declaring a 100-byte body, then falls silent: after
+    its headers and 10 bytes of body, or (head_ends=False) in the middle of its headers."""
+    where = urlsplit(url)
+    sock = socket.create_connection((where.hostname, where.port), timeout=30)
+    head = b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    sock.sendall(head + (b"Content-Length: 100\r\n\r\n" + b'{"email":"' if head_ends else b""))
+    return sock
+
+
+def test_clients_that_stall_mid_request_are_let_go_and_never_stop_the_server(
+    tmp_path: Path,
+) -> None:
+    server = Server(tmp_path, clean_env(READ_TIMEOUT_S="1"), command=SERVE)
+    try:
+        with stalled(server.url) as sock:  # a body that stops arriving: 408, in JSON
+            answer = sock.recv(65536)
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 408"), answer
+        assert json.loads(body)["error"]["code"] == "request_timeout"
+        with stalled(server.url, head_ends=False) as sock:  # headers that stop: closed
+            assert sock.recv(65536) == b""
+        serving = json.loads(next(line for line in server.log if '"serving"' in line))
+        crowd = [stalled(server.url) for _ in range(serving["workers"] * serving["threads"] + 8)]
+        try:  # more stalled clients than the server has threads: it still answers
+            assert fetch(server.url + "/health")[0] == 200
+        finally:
+            for sock in crowd:
+                sock.close()
+        assert not any("Traceback" in line for line in server.log), "".join(server.log)
+    finally:
+        server.stop()
 
 
 def test_serve_on_a_new_empty_postgres_database_migrates_it_before_serving(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ ERRORS = {
     "403": "The password or reset link given to confirm is not right, or the API token lacks "
     "the operation's scope (`insufficient_scope`)",
     "404": "Not found (or not yours)",
+    "408": "The body stopped arriving before its end; send the request again",
     "409": "Conflicts with existing data",
     "413": "Body larger than the limit",
     "415": "Body is not application/json",
@@ -140,11 +141,11 @@ def error_statuses(op: Operation) -> list[str]:
     if op.method != "GET" or op.id == "listTasks":  # a write clashes; a cursor of another sort
         codes.add("409")
     if op.body is not None:
-        codes |= {"413", "415", "422"}
+        codes |= {"408", "413", "415", "422"}
     if op.query is not None or op.upload is not None:
         codes.add("422")
     if op.upload is not None:
-        codes.add("413")
+        codes |= {"408", "413"}
     if op.id in THROTTLED:
         codes.add("429")
     return sorted(codes)

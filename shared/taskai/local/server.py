@@ -124,12 +124,13 @@ class Server(BaseApplication):
         super().__init__()
 
     def load_config(self) -> None:
-        """Gunicorn's settings: gthread workers (one per core, threads_per_worker() threads), the
-        app preloaded in the master, and this server's hooks."""
+        """Gunicorn's settings: gthread workers (one per core, threads_per_worker() threads,
+        reads bounded by taskai.api.worker), the app preloaded in the master, and this server's
+        hooks."""
         options = {
             "bind": self.binds,
             "workers": worker_count(),
-            "worker_class": "gthread",
+            "worker_class": "taskai.api.worker.ThreadWorker",
             "threads": threads_per_worker(),
             "preload_app": True,
             "reuse_port": True,

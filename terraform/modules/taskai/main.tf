@@ -67,6 +67,7 @@ resource "kubernetes_config_map_v1" "settings" {
     JWT_TTL_SECONDS         = tostring(var.jwt_ttl_seconds)
     BCRYPT_ROUNDS           = tostring(var.bcrypt_rounds)
     MAX_BODY_BYTES          = tostring(var.max_body_bytes)
+    READ_TIMEOUT_S          = tostring(var.read_timeout_s)
     DB_POOL_SIZE            = tostring(var.db_pool_size)
     DB_CONNECT_TIMEOUT_S    = tostring(var.db_connect_timeout_s)
     DB_STATEMENT_TIMEOUT_S  = tostring(var.db_statement_timeout_s)

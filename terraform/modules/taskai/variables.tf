@@ -178,6 +178,17 @@ variable "max_body_bytes" {
   }
 }
 
+variable "read_timeout_s" {
+  type        = number
+  description = "READ_TIMEOUT_S: longest pause in seconds a client may make mid-request (then 408) or mid-answer."
+  default     = 10
+
+  validation {
+    condition     = var.read_timeout_s > 0 && var.read_timeout_s <= 300
+    error_message = "read_timeout_s must be above 0 and at most 300, as Settings requires."
+  }
+}
+
 variable "db_pool_size" {
   type        = number
   description = "DB_POOL_SIZE: connections per process (plus as many overflow); 4 + 4 covers the 8 threads of a pod."
