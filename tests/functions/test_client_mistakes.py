@@ -201,6 +201,24 @@ def test_a_name_of_only_invisible_characters_is_422_naming_it_for_every_kind(ali
     assert alice.post("/api/projects", {"name": "\u200bZero\u200dwidth"}).status_code == 201
 
 
+@pytest.mark.parametrize("title", INVISIBLE)
+def test_a_title_or_token_name_of_only_invisible_characters_is_422_naming_it(alice, title):
+    assert_client_error(alice.post("/api/tasks", {"title": title}), field="title")
+    task = alice.post("/api/tasks", {"title": "Visible"}).json
+    assert_client_error(alice.patch(f"/api/tasks/{task['id']}", {"title": title}), field="title")
+    token = alice.post("/api/tokens", {"name": title, "scopes": ["tasks:read"]})
+    assert_client_error(token, field="name")
+    assert alice.get(f"/api/tasks/{task['id']}").json["title"] == "Visible"
+    assert alice.post("/api/tasks", {"title": "Zero\u200bwidth"}).status_code == 201
+
+
+@pytest.mark.parametrize("path", ["/api/tasks", "/api/sync"])
+@pytest.mark.parametrize("cursor", ["%00", "%00%00", "%00abc"])
+def test_a_cursor_holding_a_nul_is_422_not_the_first_page(alice, path, cursor):
+    alice.post("/api/tasks", {"title": "On the first page"})
+    assert_client_error(alice.get(f"{path}?cursor={cursor}"), field="cursor")
+
+
 @pytest.mark.parametrize(
     ("body", "field", "message"),
     [

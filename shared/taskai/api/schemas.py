@@ -49,16 +49,15 @@ if TYPE_CHECKING:
     from taskai.services.subtasks import Move
     from taskai.services.tasks import TaskChanges
 
-# Something besides white space (str.strip's, which is wider than JSON Schema's \s); a tag name
-# has no comma either, since list filters take comma-separated names.
-VISIBLE = r"[^\s\x00\x1c-\x1f]"  # U+0000 is taken out of input (see call.without_nul): not visible
+# Text (a title, a name) shows a character somewhere (domain.names.DRAWN): not only white space,
+# controls or invisible characters; a tag name has no comma either, since list filters take
+# comma-separated names.
+NAMED = DRAWN.pattern
 Title = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
-    Field(json_schema_extra={"pattern": VISIBLE}),
+    Field(json_schema_extra={"pattern": NAMED}),
 ]
-# A name (of a tag, project, section or saved filter) shows a character (domain.names.DRAWN).
-NAMED = DRAWN.pattern
 TagName = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=50),
@@ -177,6 +176,14 @@ def _opaque_cursor(schema: dict[str, Any]) -> None:
     options = [option for option in schema.pop("anyOf", []) if option.get("type") != "null"]
     schema.pop("default", None)
     schema.update({"type": "string", "format": "cursor"} if options else {})
+
+
+def as_given(cursor: str | None, message: str) -> str | None:
+    """`cursor` unless it holds U+0000, which no cursor the API makes does: input loses its
+    U+0000s (call.without_nul), and a cursor of only those would read as none at all."""
+    if cursor is not None and "\x00" in cursor:
+        raise ValueError(message)
+    return cursor
 
 
 def _opaque_sync_cursor(schema: dict[str, Any]) -> None:
@@ -339,7 +346,7 @@ def _token_expiry(schema: dict[str, Any]) -> None:
 
 
 class ApiTokenCreate(Strict):
-    name: str = Field(min_length=1, max_length=100, json_schema_extra={"pattern": VISIBLE})
+    name: str = Field(min_length=1, max_length=100, json_schema_extra={"pattern": NAMED})
     scopes: list[Scope] = Field(min_length=1, max_length=len(SCOPES))
     expires_at: Moment | None = Field(
         None,
@@ -826,6 +833,11 @@ class TaskListParams(Strict):
         json_schema_extra=_opaque_cursor,
     )
 
+    @field_validator("cursor")
+    @classmethod
+    def _cursor_as_given(cls, value: str | None) -> str | None:
+        return as_given(value, "invalid cursor; start again without one")
+
     def task_query(self) -> TaskQuery:
         """These filters as the domain's query (times without an offset stay naive: the use case
         reads them, and the filter language's dates, in the owner's zone); raises InvalidInput
@@ -940,6 +952,11 @@ class SyncParams(Strict):
         description="cursor of the previous answer, as given (opaque)",
         json_schema_extra=_opaque_sync_cursor,  # parse_cursor says what is wrong, not a pattern
     )
+
+    @field_validator("cursor")
+    @classmethod
+    def _cursor_as_given(cls, value: str | None) -> str | None:
+        return as_given(value, "must be a cursor from /api/sync")
 
 
 class Deletion(Model):
@@ -1146,7 +1163,7 @@ class QuickAddIn(Strict):
     text: str = Field(
         min_length=1,
         max_length=1000,
-        pattern=VISIBLE,  # text of only white space is refused, and the schema says so
+        pattern=NAMED,  # text of only white space is refused, and the schema says so
         examples=["Pay rent every month on the 1st at 9am #home !high remind me 1 day before"],
     )
     timezone: TimeZoneName | None = Field(None, description="Overrides the profile's zone")

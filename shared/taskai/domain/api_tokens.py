@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal, get_args
 
+from taskai.domain.names import checked_name
 from taskai.errors import Forbidden, InvalidInput, Unauthorized
 
 Scope = Literal[
@@ -96,10 +97,9 @@ class ApiToken:
         now: datetime,
     ) -> tuple[ApiToken, str]:
         """A new token and its secret (shown once); raises InvalidInput naming the field."""
-        name = " ".join(name.split())
-        if not 1 <= len(name) <= MAX_NAME_LENGTH:
-            message = f"must be 1 to {MAX_NAME_LENGTH} characters"
-            raise InvalidInput(f"name {message}", fields={"name": message})
+        name = checked_name(
+            " ".join(name.split()), max_length=MAX_NAME_LENGTH, field_name="name", what="name"
+        )
         unknown = sorted(set(scopes) - set(SCOPES))
         if not scopes or unknown:
             message = "must be one or more of " + ", ".join(SCOPES)

@@ -21,6 +21,7 @@ from taskai.domain.events import (
     TaskSnapshot,
     TaskUpdated,
 )
+from taskai.domain.names import checked_name
 from taskai.domain.recurrence import Recurrence
 from taskai.domain.recurrence.occurrences import FIRST_YEAR, LAST_YEAR
 from taskai.domain.reminders import (
@@ -53,13 +54,11 @@ MAX_TAGS = 50
 EARLIEST_DUE = datetime(FIRST_YEAR - 1, 12, 31, tzinfo=UTC)
 LATEST_DUE = datetime(LAST_YEAR + 1, 1, 2, tzinfo=UTC)
 
+
 def clean_title(title: str) -> str:
-    """Trim a title and check its length."""
-    title = title.strip()
-    if not 1 <= len(title) <= MAX_TITLE:
-        message = f"must be 1 to {MAX_TITLE} characters"
-        raise InvalidInput(f"title {message}", fields={"title": message})
-    return title
+    """A title trimmed; raises InvalidInput naming `title` unless it is 1 to MAX_TITLE
+    characters, one of them drawn (not only spaces or invisible ones: names.shows)."""
+    return checked_name(title.strip(), max_length=MAX_TITLE, field_name="title", what="title")
 
 
 def check_due(due_at: datetime | None) -> datetime | None:
