@@ -47,6 +47,8 @@ crc32c==2.9.post0
 cryptography==50.0.2
 dateparser==1.5.0
 deprecation==2.1.0
+dnspython==2.9.2
+email-validator==2.4.0
 Flask==3.1.3
 frozenlist==1.8.0
 functions-framework==3.10.2

@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import jwt
+import pytest
 
 from taskai.config import get_settings
 
@@ -47,6 +48,30 @@ def test_a_short_password_an_unknown_zone_and_a_bad_email_are_named(api):
     assert response.status_code == 422 and "timezone" in response.json["error"]["fields"]
     response = api.post(REGISTER, {"email": "not-an-email", "password": "longenough"})
     assert response.status_code == 422 and "email" in response.json["error"]["fields"]
+
+
+@pytest.mark.parametrize(
+    ("email", "says"),
+    [
+        ("x" * 300 + "@example.com", "before the @-sign"),  # RFC 5321: 64 octets at most
+        ("x" * 65 + "@example.com", "before the @-sign"),
+        ("a@" + ".".join(["b" * 60] * 5) + ".com", "too long"),  # 254 octets in all
+        ("two@@example.com", "@"),
+        ("a b@example.com", "invalid characters"),
+        ("a@localhost", "period"),
+    ],
+)
+def test_an_address_mail_cannot_be_sent_to_is_refused_saying_why(api, email, says):
+    response = api.post(REGISTER, {"email": email, "password": "correct horse battery staple"})
+    assert response.status_code == 422, response.json
+    assert says in response.json["error"]["fields"]["email"], response.json
+    assert (
+        api.post(
+            REGISTER,
+            {"email": "x" * 64 + "@example.com", "password": "correct horse battery staple"},
+        ).status_code
+        == 201
+    )
 
 
 def test_login_gives_one_generic_401_whether_or_not_the_email_exists(api, alice):

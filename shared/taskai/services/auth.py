@@ -34,11 +34,15 @@ class Session:
 
 def normalize_email(email: str) -> str:
     """An email as stored: trimmed, otherwise as given (compared by its key); raises
-    InvalidInput."""
+    InvalidInput naming `email` unless it is an address mail can be sent to (RFC 5322's syntax,
+    RFC 5321's limits of 64 octets before the @ and 254 in all: email-validator, strict)."""
+    from email_validator import EmailNotValidError, validate_email  # register only: load late
+
     email = email.strip()
-    local, _, domain = email.partition("@")
-    if not local or "." not in domain or any(c.isspace() for c in email) or len(email) > 320:
-        raise InvalidInput("invalid email address", fields={"email": "must be an email address"})
+    try:
+        validate_email(email, check_deliverability=False, strict=True)
+    except EmailNotValidError as e:
+        raise InvalidInput("invalid email address", fields={"email": str(e)}) from e
     return email
 
 
