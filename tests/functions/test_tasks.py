@@ -156,13 +156,31 @@ def test_a_reminder_in_the_past_is_kept_unsent_missed_when_absolute_skipped_when
     assert task["notes"] and "skipped" in task["notes"][0]
 
 
-def test_an_offset_reminder_without_a_due_date_waits_for_one(alice):
-    task = new_task(alice, title="x", reminders=[{"minutes_before": 15}])
-    assert task["reminders"][0]["status"] == "cancelled"
-    moved = alice.patch(f"/api/tasks/{task['id']}", {"due_date": "2031-01-02T09:00:00Z"}).json
+def test_an_offset_reminder_asked_for_without_a_due_date_is_422_naming_it(alice):
+    offset = {"reminders": [{"at": "2031-01-01T08:00:00Z"}, {"minutes_before": 15}]}
+    refused = alice.post("/api/tasks", {"title": "x", **offset})
+    assert (
+        refused.status_code == 422 and "due_date" in refused.json["error"]["fields"]["reminders.1"]
+    )
+    task = new_task(alice, title="x")
+    refused = alice.patch(f"/api/tasks/{task['id']}", offset)
+    assert refused.status_code == 422 and list(refused.json["error"]["fields"]) == ["reminders.1"]
+    both = {"due_date": "2031-01-02T09:00:00Z", **offset}
+    moved = alice.patch(f"/api/tasks/{task['id']}", both).json  # the due date in the same request
+    fire_at = datetime.fromisoformat(moved["reminders"][1]["fire_at"])
+    assert fire_at == datetime(2031, 1, 2, 8, 45, tzinfo=UTC)
+
+
+def test_an_offset_reminder_waits_while_its_task_has_no_due_date(alice):
+    task = new_task(alice, title="x", due_date="2031-01-02T09:00:00Z")
+    task = alice.patch(f"/api/tasks/{task['id']}", {"reminders": [{"minutes_before": 15}]}).json
+    assert task["reminders"][0]["status"] == "pending"
+    undated = alice.patch(f"/api/tasks/{task['id']}", {"due_date": None}).json
+    assert undated["reminders"][0]["status"] == "cancelled"
+    moved = alice.patch(f"/api/tasks/{task['id']}", {"due_date": "2031-01-03T09:00:00Z"}).json
     assert moved["reminders"][0]["status"] == "pending"
     fire_at = datetime.fromisoformat(moved["reminders"][0]["fire_at"])
-    assert fire_at == datetime(2031, 1, 2, 8, 45, tzinfo=UTC)
+    assert fire_at == datetime(2031, 1, 3, 8, 45, tzinfo=UTC)
 
 
 def test_a_recurrence_preset_comes_back_as_its_rule(alice):

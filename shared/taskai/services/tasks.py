@@ -82,7 +82,7 @@ def create_task(*, uow: UnitOfWork, user_id: uuid.UUID, draft: TaskDraft, now: d
             due_at=due_at,
             tags=resolve_tags(uow, user_id, draft.tags, now=now),
             recurrence=parse_recurrence(draft.recurrence),
-            reminders=reminder_specs(draft.reminders, zone),
+            reminders=reminder_specs(draft.reminders, zone, due_at=due_at),
             now=now,
             all_day=all_day,
             clock=clock,
@@ -191,7 +191,12 @@ def update_task(
             all_day=not isinstance(due, Keep) and due[1],
             tags=kept_or(changes.tags, lambda names: resolve_tags(uow, user_id, names, now=now)),
             recurrence=kept_or(changes.recurrence, parse_recurrence),
-            reminders=kept_or(changes.reminders, lambda items: reminder_specs(items, zone)),
+            reminders=kept_or(
+                changes.reminders,
+                lambda items: reminder_specs(
+                    items, zone, due_at=task.due_at if isinstance(due, Keep) else due[0]
+                ),
+            ),
             place=place,
             position=position,
         )
@@ -341,18 +346,23 @@ def parse_recurrence(data: dict[str, Any] | None) -> Recurrence | None:
     return None if data is None else Recurrence.from_input(data)
 
 
-def reminder_specs(items: Sequence[dict[str, Any]], zone: ZoneInfo) -> list[ReminderSpec]:
-    """ReminderSpecs from client input; absolute times read like due dates."""
+def reminder_specs(
+    items: Sequence[dict[str, Any]], zone: ZoneInfo, *, due_at: datetime | Keep | None = KEEP
+) -> list[ReminderSpec]:
+    """ReminderSpecs from client input; absolute times read like due dates. Raises InvalidInput
+    naming `reminders.N` for a bad one, or for an offset when `due_at` (the task's due time
+    after the request; KEEP: not asked, as on import) is None."""
     specs = []
     for index, item in enumerate(items):
         try:
-            specs.append(
-                ReminderSpec(
-                    minutes_before=item.get("minutes_before"), at=to_utc(item.get("at"), zone)
-                )
+            spec = ReminderSpec(
+                minutes_before=item.get("minutes_before"), at=to_utc(item.get("at"), zone)
             )
+            if spec.minutes_before is not None and due_at is None:
+                raise InvalidInput("counts back from the due time: set a due_date, or give at")
         except InvalidInput as e:
             raise InvalidInput(e.message, fields={f"reminders.{index}": e.message}) from e
+        specs.append(spec)
     return specs
 
 
