@@ -111,6 +111,14 @@ def test_a_url_reaching_a_private_address_is_refused(alice, url):
     assert "public address" in response.json["error"]["fields"]["url"]
 
 
+def test_a_url_whose_host_does_not_resolve_is_refused_saying_so(alice):
+    response = alice.post(HOOKS, {"url": "https://hooks.example.invalid/in"})  # RFC 2606
+    assert response.status_code == 422, response.json
+    assert response.json["error"]["message"] == (
+        "url has a host, hooks.example.invalid, that does not resolve"
+    )
+
+
 def test_an_account_has_at_most_the_cap_of_webhooks(alice, sink):
     for _ in range(MAX_WEBHOOKS):
         hook(alice, sink)

@@ -89,9 +89,9 @@ class WebhookHttp:
         try:
             addresses = self.resolver(host, port)
         except (OSError, UnicodeError) as e:
-            raise _refused(f"its host {host} does not resolve") from e
+            raise _refused(f"has a host, {host}, that does not resolve") from e
         if not addresses:
-            raise _refused(f"its host {host} does not resolve")
+            raise _refused(f"has a host, {host}, that does not resolve")
         if not self.allowed(url):
             for address in addresses:
                 reason = forbidden(address)
