@@ -112,7 +112,13 @@ def test_the_pages_of_a_commit_split_by_a_keyset_cursor_are_what_the_presenter_w
     mixed_changes(user)
     tag = next(t for t in user.get("/api/tags").json["items"] if t["name"] == "Work")
     for n in range(4):
-        created(user, title=f"tagged {n}", tags=["work"], reminders=[{"minutes_before": n}])
+        created(
+            user,
+            title=f"tagged {n}",
+            tags=["work"],
+            due_date="2031-05-01T09:00:00",
+            reminders=[{"minutes_before": n}],
+        )
     before = json.loads(user.get("/api/sync").get_data(as_text=True))["cursor"]
     user.patch(f"/api/tags/{tag['id']}", {"name": "Work!"})  # one commit: the tag, six tasks
     cursor, pages = parse_cursor(before), []

@@ -10,8 +10,9 @@ from pathlib import Path
 LIBRARY = Path(__file__).resolve().parents[2] / "shared" / "taskai"
 
 # What each layer may import besides the standard library (a prefix allows its submodules).
-# dateutil: pure date arithmetic; lark: the filter language's parser, pure and without I/O.
-DOMAIN = ("taskai.domain", "taskai.errors", "dateutil", "lark")
+# dateutil: pure date arithmetic; lark: the filter language's parser, pure and without I/O;
+# email_validator: an address's syntax (its DNS checks are never asked for).
+DOMAIN = ("taskai.domain", "taskai.errors", "dateutil", "lark", "email_validator")
 PORTS = ("taskai.ports", *DOMAIN)
 SERVICES = (
     "taskai.services",

@@ -140,5 +140,16 @@ def test_an_offset_reminder_already_past_is_kept_as_skipped_and_noted(uow, user)
 
 def test_a_bad_reminder_is_refused_naming_its_place_in_the_list(uow, user):
     with pytest.raises(InvalidInput) as refused:
-        new_task(uow, user, reminders=[{"minutes_before": 5}, {"minutes_before": -1}])
+        new_task(
+            uow,
+            user,
+            due_date=NOW + timedelta(days=1),
+            reminders=[{"minutes_before": 5}, {"minutes_before": -1}],
+        )
     assert "reminders.1" in refused.value.fields
+
+
+def test_an_offset_reminder_on_a_task_without_a_due_date_is_refused_naming_it(uow, user):
+    with pytest.raises(InvalidInput) as refused:
+        new_task(uow, user, reminders=[{"at": NOW + timedelta(days=1)}, {"minutes_before": 5}])
+    assert list(refused.value.fields) == ["reminders.1"]

@@ -44,6 +44,20 @@ def check_language(name: str, field_name: str = "language") -> str:
     return code
 
 
+def check_email(email: str) -> str:
+    """An email as stored: trimmed, otherwise as given (compared by its key); raises
+    InvalidInput naming `email` unless it is an address mail can be sent to (RFC 5322's syntax,
+    RFC 5321's limits of 64 octets before the @ and 254 in all: email-validator, strict)."""
+    from email_validator import EmailNotValidError, validate_email  # registration only: late
+
+    email = email.strip()
+    try:  # test_environment: a *.test address (RFC 2606, for tests and demos) is let in
+        validate_email(email, check_deliverability=False, strict=True, test_environment=True)
+    except EmailNotValidError as e:
+        raise InvalidInput("invalid email address", fields={"email": str(e)}) from e
+    return email
+
+
 def check_password(password: str) -> str:
     """Apply the password policy: 8 characters at least, 72 bytes at most."""
     if len(password) < MIN_PASSWORD_LENGTH:

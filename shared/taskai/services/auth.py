@@ -16,7 +16,13 @@ from taskai.domain.emails import Email
 from taskai.domain.login_guard import PER_ACCOUNT, PER_ADDRESS
 from taskai.domain.names import email_key
 from taskai.domain.projects import Project
-from taskai.domain.users import User, check_language, check_password, check_timezone
+from taskai.domain.users import (
+    User,
+    check_email,
+    check_language,
+    check_password,
+    check_timezone,
+)
 from taskai.errors import Conflict, Forbidden, InvalidInput, TooManyAttempts, Unauthorized
 from taskai.ports import PasswordHasher, TokenIssuer, UnitOfWork
 from taskai.services.reminders import BATCH, follow_reminder_time
@@ -30,20 +36,6 @@ class Session:
     user: User
     access_token: str
     expires_in: int
-
-
-def normalize_email(email: str) -> str:
-    """An email as stored: trimmed, otherwise as given (compared by its key); raises
-    InvalidInput naming `email` unless it is an address mail can be sent to (RFC 5322's syntax,
-    RFC 5321's limits of 64 octets before the @ and 254 in all: email-validator, strict)."""
-    from email_validator import EmailNotValidError, validate_email  # register only: load late
-
-    email = email.strip()
-    try:
-        validate_email(email, check_deliverability=False, strict=True)
-    except EmailNotValidError as e:
-        raise InvalidInput("invalid email address", fields={"email": str(e)}) from e
-    return email
 
 
 def new_password(
@@ -75,7 +67,7 @@ def register(
     passwords: PasswordHasher,
 ) -> Session:
     """Create an account and log it in; raises InvalidInput, or Conflict for a known email."""
-    draft = User(email=normalize_email(email), password_hash="", name=name.strip())
+    draft = User(email=check_email(email), password_hash="", name=name.strip())
     user = User(
         email=draft.email,
         password_hash=passwords.hash(new_password(password, passwords=passwords, user=draft)),
