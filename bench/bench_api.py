@@ -86,7 +86,7 @@ from lib.seeding import (
     save_bench_tables,
     seed,
 )
-from lib.servers import Server, free_port
+from lib.servers import Pods, Server, free_port
 from lib.wrk import Request, run_wrk, write_lua
 from taskai.adapters.db import make_engine
 from taskai.adapters.security import TokenIssuer
@@ -112,14 +112,20 @@ def server_env(args: argparse.Namespace, jwt_secret: str) -> dict[str, str]:
     return env
 
 
-def start_server(args: argparse.Namespace, jwt_secret: str, work: Path) -> Server:
-    """`functions-framework --target tasks --source ...`: create_app + GunicornApplication."""
-    port = free_port()
-    argv = [sys.executable, "-m", "functions_framework", "--target", "tasks",
-            "--source", str(SOURCE), "--host", "127.0.0.1", "--port", str(port)]
-    server = Server(argv, server_env(args, jwt_secret), work / "server.log", port)
-    server.wait_workers(args.workers)
-    return server
+def start_server(args: argparse.Namespace, jwt_secret: str, work: Path) -> Server | Pods:
+    """`functions-framework --target tasks --source ...`: create_app + GunicornApplication;
+    with --pods N, N of them of one worker each (WORKERS=1, as the image runs), on N ports."""
+    env = server_env(args, jwt_secret)
+    if args.pods:
+        env["WORKERS"] = "1"
+    servers = []
+    for n in range(args.pods or 1):
+        port = free_port()
+        argv = [sys.executable, "-m", "functions_framework", "--target", "tasks",
+                "--source", str(SOURCE), "--host", "127.0.0.1", "--port", str(port)]
+        servers.append(Server(argv, env, work / f"server{n}.log", port))
+        servers[-1].wait_workers(1 if args.pods else args.workers)
+    return Pods(servers) if args.pods else servers[0]
 
 
 def requests_for(op: str, tokens: list[str], s: Seed, rng: random.Random) -> list[Request]:
@@ -184,7 +190,10 @@ def describe_server(args: argparse.Namespace) -> str:
     return (f"functions-framework {version('functions-framework')} CLI -> create_app('tasks', "
             f"functions/tasks/main.py) under its GunicornApplication: gunicorn "
             f"{gunicorn.__version__}, "
-            f"worker class {kind}, WORKERS={args.workers}, THREADS={args.threads}, timeout 0, "
+            f"worker class {kind}, "
+            + (f"{args.pods} servers of WORKERS=1 (pods), each wrk thread on one, "
+               if args.pods else f"WORKERS={args.workers}, ")
+            + f"THREADS={args.threads}, timeout 0, "
             f"DB_POOL_SIZE={args.pool_size} (+{args.pool_size} overflow) per worker, "
             f"LOG_LEVEL={args.log_level}")
 
@@ -217,7 +226,8 @@ def run_benchmark(args: argparse.Namespace, url: URL, engine: Engine, s: Seed, w
         delete_created_tasks(engine, s)
         results: dict[str, dict[str, Any]] = {}
         for op in [op for op in ("list", "search", "create") if op in args.phases]:  # reads first
-            lua = write_lua(work / f"{op}.lua", requests_for(op, tokens, s, rng))
+            ports = server.ports if isinstance(server, Pods) else ()
+            lua = write_lua(work / f"{op}.lua", requests_for(op, tokens, s, rng), ports)
 
             def api_run(op: str = op, lua: Path = lua) -> dict[str, Any]:
                 print(f"\n[{op}] wrk warm-up {args.warmup}s, then {args.duration}s with "
@@ -284,6 +294,12 @@ def main() -> None:
     parser.add_argument("--pool-size", type=int, default=10, help="DB_POOL_SIZE of the function")
     parser.add_argument("--log-level", default="INFO", help="LOG_LEVEL of the function (INFO: "
                         "one JSON line per request, as deployed)")
+    parser.add_argument("--pods", type=int, default=0,
+                        help="serve with N functions-framework servers of one worker each, as "
+                             "Knative runs N pods, each wrk thread's connections on one of them "
+                             "in turn (an even split: one gunicorn's workers share a socket, and "
+                             "32 connections went 25/7 or 2/30 between its two); default 0: one "
+                             "server of --workers workers")
     parser.add_argument("--wrk-threads", type=int, default=2, help="wrk -t (default 2)")
     parser.add_argument("--pgbench-threads", type=int, default=2, help="pgbench -j (default 2)")
     parser.add_argument("--phases", type=lambda v: v.split(","),
@@ -321,6 +337,8 @@ def main() -> None:
         parser.error("--database-url (or BENCH_DATABASE_URL) is required")
     if not shutil.which("wrk"):
         sys.exit("wrk not found: apt-get install -y wrk")
+    if args.pods and (args.wrk_threads % args.pods or args.clients % args.wrk_threads):
+        parser.error("--pods must divide --wrk-threads, and --wrk-threads --clients (even split)")
 
     # Ctrl-C raises KeyboardInterrupt; make SIGTERM/SIGHUP unwind the same way, so the
     # `finally` blocks stop the server we started.
@@ -380,7 +398,8 @@ def main() -> None:
             "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
             "server": describe_server(args),
             "config": {k: getattr(args, k) for k in ("rows", "users", "duration", "warmup",
-                                                      "clients", "workers", "threads", "pool_size",
+                                                      "clients", "workers", "pods", "threads",
+                                                      "pool_size",
                                                       "log_level", "wrk_threads",
                                                       "pgbench_threads", "seed", "phases")},
             "outbox_relay_publishes_to": "kafka" if args.kafka else "in-process bus",

@@ -89,7 +89,8 @@ def start_function(name: str, env: dict[str, str], workers: int, threads: int):
            "FUNCTION_SOURCE": str(ROOT / "functions" / name / "main.py")}  # fmt: skip
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers",
-         str(workers), "--threads", str(threads), "--worker-class", "taskai.api.worker.ThreadWorker", "--timeout", "120",
+         str(workers), "--threads", str(threads), "--worker-class",
+         "taskai.api.worker.ThreadWorker", "--timeout", "120",
          "--log-level", "warning", "functions_framework:create_app()"],
         env=env,
     )  # fmt: skip

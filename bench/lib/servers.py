@@ -102,3 +102,24 @@ class Server:
                     os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
         self.log.close()
+
+
+class Pods:
+    """Several single-worker servers measured as one, as Knative runs a function's pods: the
+    pids, memory and stop of them all; `proc` and `port` are the first one's."""
+
+    def __init__(self, servers: list[Server]):
+        self.servers = servers
+        self.proc, self.port = servers[0].proc, servers[0].port
+        self.ports = tuple(server.port for server in servers)
+
+    def pids(self) -> list[int]:
+        return [pid for server in self.servers for pid in server.pids()]
+
+    def rss_mb(self) -> float:
+        return round(sum(server.rss_mb() for server in self.servers), 1)
+
+    def stop(self) -> None:
+        for server in self.servers:
+            server.stop()
+

@@ -22,9 +22,13 @@ local prepared = {
 }
 local formatted = {}
 local counter = 0
+local ports = {%(ports)s}  -- empty: every thread loads the URL's port
 function setup(thread)
   counter = counter + 1
   thread:set("thread_number", counter)
+  if #ports > 0 then  -- thread i loads server (i mod n): its connections stay with that server
+    thread.addr = wrk.lookup("127.0.0.1", tostring(ports[(counter - 1) %% #ports + 1]))[1]
+  end
 end
 
 function init(args)
@@ -69,8 +73,9 @@ def lua_string(value: str) -> str:
     return f"[==[{value}]==]"
 
 
-def write_lua(path: Path, requests: list[Request]) -> Path:
-    """Write a wrk script sending `requests` (picked at random) to path; returns path."""
+def write_lua(path: Path, requests: list[Request], ports: tuple[int, ...] = ()) -> Path:
+    """Write a wrk script sending `requests` (picked at random) to path; returns path. With
+    `ports`, wrk's threads are dealt out over those servers on 127.0.0.1 in turn."""
     rows = []
     for r in requests:
         headers = dict(r.headers)
@@ -80,7 +85,8 @@ def write_lua(path: Path, requests: list[Request]) -> Path:
             body = lua_string(json.dumps(r.body, separators=(",", ":")))
         fields = ", ".join(f"[ {lua_string(k)} ] = {lua_string(v)}" for k, v in headers.items())
         rows.append(f"  {{{lua_string(r.method)}, {lua_string(r.path)}, {{{fields}}}, {body}}},")
-    path.write_text(WRK_LUA % {"requests": "\n".join(rows), "mark": MARK})
+    ports_lua = ", ".join(str(port) for port in ports)
+    path.write_text(WRK_LUA % {"requests": "\n".join(rows), "mark": MARK, "ports": ports_lua})
     return path
 
 
