@@ -72,7 +72,7 @@ class Settings(BaseSettings):
     public_url: str = "http://localhost:8080"
     max_body_bytes: int = Field(1024 * 1024, ge=1024)
     read_timeout_s: float = Field(
-        10.0, gt=0, le=300, description="Seconds a client may pause mid-request or mid-answer"
+        10.0, ge=0.1, le=300, description="Seconds a request's headers, then body, may take"
     )
     log_level: str = "INFO"
     db_pool_size: int = Field(10, ge=1, le=200)
@@ -215,7 +215,11 @@ class Settings(BaseSettings):
         try:
             settings = cls()  # type: ignore[call-arg]  # fields come from the environment
         except ValidationError as e:
-            bad = ", ".join(str(err["loc"][0]).upper() for err in e.errors())
+            # each variable with pydantic's rule ("should be greater than 0"), never its value
+            bad = "; ".join(
+                f"{str(err['loc'][0]).upper()} {err['msg'][:1].lower()}{err['msg'][1:]}"
+                for err in e.errors()
+            )
             raise ConfigurationError(f"invalid configuration: {bad}") from e
         finally:
             _environ.reset(token)

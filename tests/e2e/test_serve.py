@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import http.client
 import json
@@ -10,6 +11,7 @@ import signal
 import socket
 import sqlite3
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -278,38 +280,75 @@ def test_a_request_over_the_servers_limits_is_answered_in_json(served: Server) -
     assert status in (400, 431) and headers["Content-Type"] == "application/json", body
 
 
-def stalled(url: str, head_ends: bool = True) -> socket.socket:
+def stalled(url: str, path: str = "/api/auth/login", head_ends: bool = True) -> socket.socket:
     """A connection that sends a request declaring a 100-byte body, then falls silent: after
     its headers and 10 bytes of body, or (head_ends=False) in the middle of its headers."""
     where = urlsplit(url)
     sock = socket.create_connection((where.hostname, where.port), timeout=30)
-    head = b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    head = f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n".encode()
     sock.sendall(head + (b"Content-Length: 100\r\n\r\n" + b'{"email":"' if head_ends else b""))
     return sock
 
 
-def test_clients_that_stall_mid_request_are_let_go_and_never_stop_the_server(
+def answer_of(sock: socket.socket) -> tuple[int, dict[str, object]]:
+    """(status, JSON body) of the answer on `sock`."""
+    answer = http.client.HTTPResponse(sock)
+    answer.begin()
+    return answer.status, json.loads(answer.read())
+
+
+def drip(socks: list[socket.socket], stop: threading.Event) -> None:
+    """One byte on each of `socks` every 0.3 s: never a pause as long as the read timeout."""
+    while not stop.wait(0.3):
+        for sock in socks:
+            with contextlib.suppress(OSError):
+                sock.send(b" ")
+
+
+def test_clients_that_stall_or_drip_mid_request_are_let_go_and_never_stop_the_server(
     tmp_path: Path,
 ) -> None:
     server = Server(tmp_path, clean_env(READ_TIMEOUT_S="1"), command=SERVE)
     try:
-        with stalled(server.url) as sock:  # a body that stops arriving: 408, in JSON
-            answer = http.client.HTTPResponse(sock)
-            answer.begin()
-            assert answer.status == 408, answer.read()
-            assert json.loads(answer.read())["error"]["code"] == "request_timeout"
+        for path in ("/api/auth/login", "/health", "/api/tasks"):  # reading its body or not
+            with stalled(server.url, path) as sock:  # a body that stops arriving: 408, in JSON
+                status, body = answer_of(sock)
+            assert status == 408 and body["error"]["code"] == "request_timeout", (path, body)
         with stalled(server.url, head_ends=False) as sock:  # headers that stop: closed
             assert sock.recv(65536) == b""
+        stop = threading.Event()
+        with stalled(server.url) as sock:  # a byte every 0.3 s: the whole body has a deadline
+            began = time.monotonic()
+            threading.Thread(target=drip, args=([sock], stop), daemon=True).start()
+            try:
+                assert answer_of(sock)[0] == 408
+            finally:
+                stop.set()
+            assert time.monotonic() - began < 5
         serving = json.loads(next(line for line in server.log if '"serving"' in line))
         crowd = [stalled(server.url) for _ in range(serving["workers"] * serving["threads"] + 8)]
-        try:  # more stalled clients than the server has threads: it still answers
+        crowd += [stalled(server.url, head_ends=False) for _ in range(8)]
+        stop = threading.Event()
+        threading.Thread(target=drip, args=(crowd, stop), daemon=True).start()
+        try:  # more dripping clients than the server has threads: it still answers
             assert fetch(server.url + "/health")[0] == 200
         finally:
+            stop.set()
             for sock in crowd:
                 sock.close()
         assert not any("Traceback" in line for line in server.log), "".join(server.log)
     finally:
         server.stop()
+
+
+def test_a_malformed_chunked_body_is_400_in_json(served: Server) -> None:
+    request = (
+        b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n"
+    )
+    status, headers, body = raw_answer(served.url, request)
+    assert status == 400 and headers["Content-Type"] == "application/json", body
+    assert not any("Traceback" in line for line in served.log)
 
 
 def test_serve_on_a_new_empty_postgres_database_migrates_it_before_serving(tmp_path: Path) -> None:

@@ -14,7 +14,6 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from taskai import bootstrap
-from taskai.api.body import received
 from taskai.api.operations import Operation
 from taskai.config import get_settings
 from taskai.domain import api_tokens
@@ -145,7 +144,7 @@ class Call:
         limit = limit or get_settings().max_body_bytes
         if (self.request.content_length or 0) > limit:
             raise PayloadTooLarge(limit)
-        data = received(self.request, lambda: self.request.stream.read(limit + 1))
+        data = self.request.stream.read(limit + 1)
         if len(data) > limit:
             raise PayloadTooLarge(limit)
         return data

@@ -106,12 +106,8 @@ def deliver(
     from cloudevents.exceptions import GenericException
     from cloudevents.http import from_http
 
-    from taskai.api.body import RequestTimeout, received
-
     try:
-        event = from_http(dict(request.headers), received(request, request.get_data))
-    except RequestTimeout as e:
-        return reply(408, {"error": {"code": e.code, "message": e.message}})
+        event = from_http(dict(request.headers), request.get_data())
     except GenericException as e:
         seen["outcome"] = DEAD_LETTERED
         return reply(400, {"error": {"code": "invalid_cloudevent", "message": str(e)}})

@@ -10,7 +10,6 @@ import flask
 from pydantic import BaseModel
 from werkzeug.exceptions import HTTPException
 
-from taskai.api.body import RequestTimeout
 from taskai.api.call import PayloadTooLarge, UnsupportedMediaType
 from taskai.config import get_settings
 from taskai.domain.api_tokens import InsufficientScope
@@ -36,7 +35,6 @@ STATUS: dict[type[TaskAIError], int] = {
     Unavailable: 503,
     UnsupportedMediaType: 415,
     PayloadTooLarge: 413,
-    RequestTimeout: 408,
 }
 
 

@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Any
 
 from taskai.api import schemas as s
-from taskai.api.body import received
 from taskai.api.call import Call, PayloadTooLarge, validate
 from taskai.api.presenters import (
     filter_public,
@@ -98,7 +97,7 @@ def csv_upload(call: Call) -> tuple[str, bytes, str | None]:
     if call.request.mimetype == "multipart/form-data":
         if (call.request.content_length or 0) > MAX_IMPORT_BYTES:
             raise PayloadTooLarge(MAX_IMPORT_BYTES)
-        upload = received(call.request, lambda: call.request.files.get("file"))
+        upload = call.request.files.get("file")
         raw = upload.read(MAX_IMPORT_BYTES + 1) if upload is not None else b""
         if len(raw) > MAX_IMPORT_BYTES:
             raise PayloadTooLarge(MAX_IMPORT_BYTES)

@@ -9,7 +9,6 @@ carries the process's event credential.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import signal
@@ -276,24 +275,14 @@ def interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
-def error_message(status: int, reason: str, message: str) -> bytes:
-    """A whole HTTP/1.1 error answer with the API's JSON error body, for errors the server
-    meets before any app sees the request (a garbage request line, one over the size limit)."""
-    code = reason.lower().replace(" ", "_").replace("-", "_")
-    body = json.dumps({"error": {"code": code, "message": message or reason}}).encode()
-    head = (
-        f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\n"
-        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
-    )
-    return head.encode("latin-1") + body
-
-
 def serve(
     host: str, port: int, *, events_port: int = 0, tick_s: float = 60.0, group_prefix: str = ""
 ) -> None:
     """Serve the API on host:port and the event functions on 127.0.0.1:events_port until
     interrupted."""
     from werkzeug.serving import WSGIRequestHandler, make_server
+
+    from taskai.api.worker import error_message
 
     class JsonErrors(WSGIRequestHandler):
         """http.server's own errors (400, 414, 431, 505) in the API's JSON, not HTML."""

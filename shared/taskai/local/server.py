@@ -38,7 +38,6 @@ from taskai.local.devserver import (
     LazyApp,
     Router,
     build_app,
-    error_message,
     start_sources,
     stop_sources,
     subscribe_to_bus,
@@ -150,15 +149,8 @@ class Server(BaseApplication):
     def load(self) -> PortRouter:
         """The WSGI app every worker forks with: API and web on the public port, events on the
         loopback one."""
-        from gunicorn import util
-
         from taskai import bootstrap
 
-        # gunicorn answers a request it cannot parse (414, 431, 400) itself, in HTML, and has no
-        # hook for it: its one writer of those answers speaks the API's JSON instead
-        util.write_error = lambda sock, status, reason, message: sock.sendall(
-            error_message(status, reason, message)
-        )
         bootstrap.process_secret()  # made before the fork: every worker admits the same senders
         router = build_app(web_cache=True)
         for app in (router.owner("/health"), router.static):  # shared by the forked workers

@@ -180,12 +180,12 @@ variable "max_body_bytes" {
 
 variable "read_timeout_s" {
   type        = number
-  description = "READ_TIMEOUT_S: longest pause in seconds a client may make mid-request (then 408) or mid-answer."
+  description = "READ_TIMEOUT_S: seconds a request's headers may take to arrive, then its body (plus a second per 16 KiB; then 408)."
   default     = 10
 
   validation {
-    condition     = var.read_timeout_s > 0 && var.read_timeout_s <= 300
-    error_message = "read_timeout_s must be above 0 and at most 300, as Settings requires."
+    condition     = var.read_timeout_s >= 0.1 && var.read_timeout_s <= 300
+    error_message = "read_timeout_s must be 0.1 to 300, as Settings requires."
   }
 }
 
