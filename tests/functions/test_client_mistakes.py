@@ -212,6 +212,15 @@ def test_a_title_or_token_name_of_only_invisible_characters_is_422_naming_it(ali
     assert alice.post("/api/tasks", {"title": "Zero\u200bwidth"}).status_code == 201
 
 
+@pytest.mark.parametrize("path", ["/api/ai/parse", "/api/ai/tasks"])
+@pytest.mark.parametrize("text", ["\u200b", "   ", "\u200b #home"])
+def test_quick_add_text_that_names_nothing_is_422_naming_text_in_words(alice, path, text):
+    response = alice.post(path, {"text": text})
+    assert_client_error(response, field="text")
+    assert list(response.json["error"]["fields"]) == ["text"]
+    assert "pattern" not in response.json["error"]["fields"]["text"]
+
+
 @pytest.mark.parametrize("path", ["/api/tasks", "/api/sync"])
 @pytest.mark.parametrize("cursor", ["%00", "%00%00", "%00abc"])
 def test_a_cursor_holding_a_nul_is_422_not_the_first_page(alice, path, cursor):

@@ -25,7 +25,7 @@ from pydantic_core import PydanticCustomError
 
 from taskai.domain import vocabulary as v
 from taskai.domain.api_tokens import SCOPES, Scope
-from taskai.domain.names import DRAWN
+from taskai.domain.names import DRAWN, shows
 from taskai.domain.queries import TaskQuery, default_sort
 from taskai.domain.recurrence.occurrences import FIRST_YEAR, LAST_YEAR
 from taskai.domain.webhooks import ALL_TYPES, MAX_WEBHOOKS
@@ -254,7 +254,8 @@ class NoBody(Strict):
 
 
 class RegisterIn(Strict):
-    email: str = Field(max_length=320, json_schema_extra={"format": "email"})
+    # RFC 5321: 254 octets at most (domain.users.check_email counts them; this, characters)
+    email: str = Field(max_length=254, json_schema_extra={"format": "email"})
     password: NewPassword
     name: str = Field("", max_length=200)
     timezone: TimeZoneName = "UTC"
@@ -1163,7 +1164,8 @@ class QuickAddIn(Strict):
     text: str = Field(
         min_length=1,
         max_length=1000,
-        pattern=NAMED,  # text of only white space is refused, and the schema says so
+        # text of only white space or invisible characters is refused, and the schema says so
+        json_schema_extra={"pattern": NAMED},
         examples=["Pay rent every month on the 1st at 9am #home !high remind me 1 day before"],
     )
     timezone: TimeZoneName | None = Field(None, description="Overrides the profile's zone")
@@ -1171,6 +1173,13 @@ class QuickAddIn(Strict):
     # Quick add on a project page: the default place, which a typed +project or /section overrides
     project_id: uuid.UUID | None = Field(None, description="Used when no +project is typed")
     section_id: uuid.UUID | None = Field(None, description="Used when no +project nor /section")
+
+    @field_validator("text")
+    @classmethod
+    def _text_shows(cls, text: str) -> str:
+        if not shows(text):
+            raise ValueError("must have a visible character (not only spaces or invisible ones)")
+        return text
 
 
 class DraftReminder(Model):

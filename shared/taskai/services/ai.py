@@ -9,7 +9,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from taskai.domain import quickadd
-from taskai.domain.names import name_key
+from taskai.domain.names import name_key, shows
 from taskai.domain.quickadd import Draft
 from taskai.domain.reminders import MAX_REMINDERS
 from taskai.domain.tags import clean_tag_name
@@ -80,6 +80,9 @@ def savable_draft(draft: Draft, *, now: datetime) -> Draft:
     a 60-character tag, eleven reminders), so a parsed draft is never one that cannot be saved.
     """
     draft = ready_to_save(draft, now=now)
+    if not shows(draft.title):  # only #tags, !priority, dates... were typed: nothing to call it
+        message = "has no title once its tags, dates and other markers are taken out"
+        raise InvalidInput(f"text {message}", fields={"text": message})
     clean_title(draft.title)
     check_description(draft.description)
     for index, name in enumerate(draft.tags):
