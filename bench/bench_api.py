@@ -1,11 +1,11 @@
 """Throughput and latency of the tasks function on PostgreSQL, served the production way.
 
 What it measures
-  The `tasks` function runs exactly as Knative runs it: the functions-framework CLI
-  (`python -m functions_framework --target tasks --source functions/tasks/main.py`), which
-  builds the app with `functions_framework.create_app(target, source)` and serves it with its
-  own `GunicornApplication` (gunicorn, gthread workers since threads > 1, timeout 0). Workers and
-  threads are chosen explicitly through the WORKERS / THREADS variables that integration reads.
+  The `tasks` function runs exactly as the image runs it on Knative (the Dockerfile's
+  taskai-serve): gunicorn with TaskAI's worker class (taskai.api.worker.ThreadWorker, gthread
+  reading each request whole within a deadline) serving `functions_framework:create_app()` for
+  FUNCTION_TARGET=tasks, with the image's timeouts. Workers and threads: --workers / --threads,
+  or --pods N single-worker servers as Knative runs N pods.
 
   1. Seed (bulk COPY through the library's tables, not through the API): --users users (default
      100) sharing --rows tasks (default 100,000, so 1,000 each), 12 tags per user, titles and
@@ -113,16 +113,21 @@ def server_env(args: argparse.Namespace, jwt_secret: str) -> dict[str, str]:
 
 
 def start_server(args: argparse.Namespace, jwt_secret: str, work: Path) -> Server | Pods:
-    """`functions-framework --target tasks --source ...`: create_app + GunicornApplication;
-    with --pods N, N of them of one worker each (WORKERS=1, as the image runs), on N ports."""
+    """The image's command (Dockerfile, taskai-serve): gunicorn with TaskAI's worker class
+    serving functions_framework:create_app() for FUNCTION_TARGET=tasks; with --pods N, N of
+    them of one worker each (WORKERS=1, as the image runs), on N ports."""
     env = server_env(args, jwt_secret)
     if args.pods:
         env["WORKERS"] = "1"
+    env.update(FUNCTION_TARGET="tasks", FUNCTION_SOURCE=str(SOURCE))
     servers = []
     for n in range(args.pods or 1):
         port = free_port()
-        argv = [sys.executable, "-m", "functions_framework", "--target", "tasks",
-                "--source", str(SOURCE), "--host", "127.0.0.1", "--port", str(port)]
+        argv = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",  # the image's
+                "--workers", env["WORKERS"], "--threads", str(args.threads),
+                "--worker-class", "taskai.api.worker.ThreadWorker", "--worker-tmp-dir", "/dev/shm",
+                "--timeout", "30", "--graceful-timeout", "20", "--keep-alive", "75",
+                "--log-level", "warning", "functions_framework:create_app()"]
         servers.append(Server(argv, env, work / f"server{n}.log", port))
         servers[-1].wait_workers(1 if args.pods else args.workers)
     return Pods(servers) if args.pods else servers[0]
@@ -186,14 +191,12 @@ def smoke(port: int, tokens: list[str], s: Seed) -> dict[str, Any]:
 def describe_server(args: argparse.Namespace) -> str:
     import gunicorn
 
-    kind = "gthread" if args.threads > 1 else "sync"
-    return (f"functions-framework {version('functions-framework')} CLI -> create_app('tasks', "
-            f"functions/tasks/main.py) under its GunicornApplication: gunicorn "
-            f"{gunicorn.__version__}, "
-            f"worker class {kind}, "
+    return (f"the image's command: gunicorn {gunicorn.__version__} serving functions-framework "
+            f"{version('functions-framework')}'s create_app() for tasks (functions/tasks/main.py), "
+            f"worker class taskai.api.worker.ThreadWorker (gthread reading each request whole), "
             + (f"{args.pods} servers of WORKERS=1 (pods), each wrk thread on one, "
                if args.pods else f"WORKERS={args.workers}, ")
-            + f"THREADS={args.threads}, timeout 0, "
+            + f"THREADS={args.threads}, "
             f"DB_POOL_SIZE={args.pool_size} (+{args.pool_size} overflow) per worker, "
             f"LOG_LEVEL={args.log_level}")
 
