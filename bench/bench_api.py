@@ -125,7 +125,7 @@ def start_server(args: argparse.Namespace, jwt_secret: str, work: Path) -> Serve
         port = free_port()
         argv = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",  # the image's
                 "--workers", env["WORKERS"], "--threads", str(args.threads),
-                "--worker-class", "taskai.api.worker.ThreadWorker", "--worker-tmp-dir", "/dev/shm",
+                "--worker-class", args.worker_class, "--worker-tmp-dir", "/dev/shm",
                 "--timeout", "30", "--graceful-timeout", "20", "--keep-alive", "75",
                 "--log-level", "warning", "functions_framework:create_app()"]
         servers.append(Server(argv, env, work / f"server{n}.log", port))
@@ -193,7 +193,7 @@ def describe_server(args: argparse.Namespace) -> str:
 
     return (f"the image's command: gunicorn {gunicorn.__version__} serving functions-framework "
             f"{version('functions-framework')}'s create_app() for tasks (functions/tasks/main.py), "
-            f"worker class taskai.api.worker.ThreadWorker (gthread reading each request whole), "
+            f"worker class {args.worker_class}, "
             + (f"{args.pods} servers of WORKERS=1 (pods), each wrk thread on one, "
                if args.pods else f"WORKERS={args.workers}, ")
             + f"THREADS={args.threads}, "
@@ -303,6 +303,8 @@ def main() -> None:
                              "in turn (an even split: one gunicorn's workers share a socket, and "
                              "32 connections went 25/7 or 2/30 between its two); default 0: one "
                              "server of --workers workers")
+    parser.add_argument("--worker-class", default="taskai.api.worker.ThreadWorker",
+                        help="gunicorn worker class (default the image's; gthread to compare)")
     parser.add_argument("--wrk-threads", type=int, default=2, help="wrk -t (default 2)")
     parser.add_argument("--pgbench-threads", type=int, default=2, help="pgbench -j (default 2)")
     parser.add_argument("--phases", type=lambda v: v.split(","),
