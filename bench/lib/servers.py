@@ -122,4 +122,3 @@ class Pods:
     def stop(self) -> None:
         for server in self.servers:
             server.stop()
-

@@ -20,7 +20,7 @@ ERRORS = {
     "403": "The password or reset link given to confirm is not right, or the API token lacks "
     "the operation's scope (`insufficient_scope`)",
     "404": "Not found (or not yours)",
-    "408": "The body stopped arriving before its end; send the request again",
+    "408": "The body did not arrive in time (READ_TIMEOUT_S, plus 1 s per 16 KiB); send it again",
     "409": "Conflicts with existing data",
     "413": "Body larger than the limit",
     "415": "Body is not application/json",
