@@ -51,6 +51,9 @@ def make_engine(
             event.listen(engine, "connect", limits.connected)
             event.listen(engine, "connect", _pg8000_connect)
             event.listen(engine, "checkout", still_open)
+            # An executemany INSERT goes as multi-row VALUES batches, each one statement (as
+            # psycopg2's dialect does), not as one round trip per row (pg8000's executemany).
+            engine.dialect.use_insertmanyvalues_wo_returning = True
         return engine
     if parsed.database and parsed.database != ":memory:":
         private_file(Path(parsed.database))

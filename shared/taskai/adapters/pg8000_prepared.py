@@ -21,13 +21,28 @@ from pg8000.core import SYNC_MSG, Context, _flush, _write
 from pg8000.dbapi import DatabaseError, IntegrityError, InterfaceError, ProgrammingError
 
 MAX_PREPARED = 500  # per connection; past it, statements run unnamed as pg8000 runs them
+# A statement of more parameters (a bulk INSERT's batch) runs unnamed: kept prepared, each batch
+# size would hold its parse tree in the server for the connection's life.
+MAX_PREPARED_PARAMS = 2000
 UNIQUE_VIOLATION, INVALID_AUTHORIZATION = "23505", "28000"
 
 
-@lru_cache(maxsize=2048)
 def numbered(paramstyle: str, operation: str) -> str:
-    """`operation` with its placeholders as $1, $2, … (pg8000's own rewrite, done once)."""
+    """`operation` with its placeholders as $1, $2, … (pg8000's own rewrite, done once); a bulk
+    INSERT's batch (long) in a cache of its own, so that a few of them are kept, not 2,048."""
+    if len(operation) > LONG_STATEMENT:
+        return _numbered_long(paramstyle, operation)
+    return _numbered(paramstyle, operation)
+
+
+LONG_STATEMENT = 20_000  # characters
+
+
+def _convert(paramstyle: str, operation: str) -> str:
     return str(legacy.convert_paramstyle(paramstyle, operation, ())[0])
+
+
+_numbered, _numbered_long = lru_cache(maxsize=2048)(_convert), lru_cache(maxsize=8)(_convert)
 
 
 class PreparedConnection(legacy.Connection):
@@ -46,7 +61,7 @@ class PreparedConnection(legacy.Connection):
         it: one round trip for both); pg8000's Context of the result."""
         found = self._prepared.get(statement)
         if found is None:
-            if len(self._prepared) >= MAX_PREPARED:
+            if len(self._prepared) >= MAX_PREPARED or len(vals) > MAX_PREPARED_PARAMS:
                 if begin:
                     self.execute_simple("begin transaction")
                 return self.execute_unnamed(statement, vals=vals)

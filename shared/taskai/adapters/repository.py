@@ -53,7 +53,6 @@ BUMP_CHANGE_SEQ = (
     .values(change_seq=orm.users.c.change_seq + 1)
     .returning(orm.users.c.change_seq)
 )
-ROWS_PER_INSERT = 1000  # a task has 24 columns: 24,000 bound parameters at most
 
 
 class UserRepository:
@@ -203,11 +202,11 @@ class TagRepository:
             postgres = self.session.get_bind().dialect.name == "postgresql"
             stmt = (
                 (pg_insert if postgres else sqlite_insert)(orm.tags)
-                .values([row_of(orm.tags, tag) for tag in missing])
                 .on_conflict_do_nothing(index_elements=["user_id", "key"])
                 .returning(orm.tags.c.id)
-            )
-            made = set(self.session.execute(stmt).scalars())
+            )  # compiled once; a multi-row .values() would be compiled again on every call
+            rows = [row_of(orm.tags, tag) for tag in missing]
+            made = set(self.session.execute(stmt, rows).scalars())
             for tag in missing:
                 if tag.id in made:  # in the session as stored, not inserted again at flush
                     make_transient_to_detached(tag)
@@ -714,14 +713,10 @@ def row_of(table: Table, entity: object) -> dict[str, Any]:
 
 
 def insert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert `rows` (dicts of the same columns): one row as a cached statement, more as
-    multi-row INSERTs of at most ROWS_PER_INSERT rows (the drivers' bound-parameter limits:
-    PostgreSQL 65,535 per statement, SQLite 32,766)."""
-    if len(rows) == 1:
-        connection.execute(insert(table), rows[0])
-        return
-    for start in range(0, len(rows), ROWS_PER_INSERT):
-        connection.execute(insert(table).values(rows[start : start + ROWS_PER_INSERT]))
+    """Insert `rows` (dicts of the same columns) with one statement compiled once: SQLite's
+    executemany, or on PostgreSQL SQLAlchemy's "insertmanyvalues" batches (see make_engine),
+    each a multi-row VALUES within the driver's bound-parameter limit."""
+    connection.execute(insert(table), list(rows))
 
 
 FOLD_ROWS = 64  # rows of a write that one PostgreSQL statement takes at most (see insert_together)
