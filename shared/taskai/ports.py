@@ -471,6 +471,9 @@ class TaskRepository(Protocol):
     def get(self, user_id: uuid.UUID, task_id: uuid.UUID, *, lock: bool = False) -> Task:
         """One of the user's tasks, its row held until commit when `lock`; raises NotFound."""
 
+    def refresh_statistics(self, added: int) -> None:
+        """After `added` tasks went in at once, bring what the store plans queries by up to date."""
+
     def page(self, user_id: uuid.UUID, query: TaskQuery, *, now: datetime) -> Page:
         """One page of the user's tasks, read only: the JSON array text of their TaskPublic,
         times in `query.zone`; raises InvalidInput or Conflict for a bad cursor."""

@@ -9,6 +9,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import text
+
+from taskai import bootstrap
 
 NEW_YORK = ZoneInfo("America/New_York")
 
@@ -591,3 +594,30 @@ def test_a_todoist_csv_past_the_row_cap_is_refused_whole_naming_the_file(alice):
     )
     assert response.status_code == 422 and "50,000 rows" in response.json["error"]["fields"]["file"]
     assert export(alice)["tasks"] == []
+
+
+def planner_view():
+    """(when the task table was last analyzed by a statement, not by autovacuum; the rows the
+    planner counts in it)."""
+    with bootstrap.engine().connect() as connection:
+        return connection.execute(
+            text(
+                "SELECT s.last_analyze, c.reltuples FROM pg_stat_user_tables s"
+                " JOIN pg_class c ON c.oid = s.relid WHERE s.relid = 'tasks.tasks'::regclass"
+            )
+        ).one()
+
+
+@pytest.mark.parametrize("database", ["postgres"], indirect=True)
+def test_a_large_import_into_small_tables_brings_the_planners_statistics_up_to_date(alice):
+    def tasks(count):
+        items = [{"title": f"task {n}", "tags": ["work"]} for n in range(count)]
+        return {"format": "taskai-export", "version": 1, "tasks": items}
+
+    before, _ = planner_view()
+    assert alice.post("/api/import", tasks(40)).json["created"]["tasks"] == 40  # under 50 rows
+    assert planner_view()[0] == before
+    assert alice.post("/api/import", tasks(120)).json["created"]["tasks"] == 120
+    after, counted = planner_view()
+    assert after is not None and (before is None or after > before)
+    assert counted == 160

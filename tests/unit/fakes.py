@@ -553,6 +553,9 @@ class FakeTaskRepository:
         self.items[task.id] = task
         self.seen.append(task)
 
+    def refresh_statistics(self, added: int) -> None:
+        """Nothing to do: a dict plans no queries."""
+
     def get(self, user_id: uuid.UUID, task_id: uuid.UUID, *, lock: bool = False) -> Task:
         """One of the user's tasks, counted as touched (`lock` is ignored); raises NotFound."""
         task = self.items.get(task_id)

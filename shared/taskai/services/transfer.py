@@ -174,6 +174,7 @@ class Importer:
             report["notes"] = self.notes
         self.uow.imports.remember(self.user_id, import_id, report, self.now)
         self.uow.commit()
+        self.uow.tasks.refresh_statistics(self.created["tasks"])
         secrets = [{"id": str(w.id), "url": w.url, "secret": w.secret} for w in self.webhooks]
         return {**report, "webhooks": secrets} if secrets else report
 
