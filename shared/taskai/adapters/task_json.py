@@ -12,6 +12,7 @@ row with a rule is finished in Python (see task_reads.finish)."""
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import UTC, datetime
 from functools import lru_cache, reduce
 from typing import Any
@@ -49,6 +50,7 @@ OWNER_ZONE = select(bindparam(ZONE, type_=String).label("zone")).subquery("owner
 # PostgreSQL: the reading transaction's TimeZone, the zone its bodies' times are written in
 _zoned: WeakKeyDictionary[Connection, str] = WeakKeyDictionary()  # a transaction's Connection
 _unknown_zones: set[str] = set()  # zones the server lacked, warned of once
+_unknown_zones_lock = threading.Lock()
 log = logging.getLogger("taskai.task_json")
 
 
@@ -68,7 +70,10 @@ def zone_was_set(connection: Connection, zone: str, set_to: str) -> None:
     `set_to`; warn, once per zone and process, when the server wrote UTC instead."""
     _zoned[connection] = zone
     if set_to != zone and zone not in _unknown_zones:
-        _unknown_zones.add(zone)
+        with _unknown_zones_lock:  # a request and an event handler may meet the zone at once
+            if zone in _unknown_zones:
+                return
+            _unknown_zones.add(zone)
         log.warning(
             "PostgreSQL's time zone database lacks %s: its users' task times read in UTC "
             "(the same instants) until the server's tzdata is updated",
