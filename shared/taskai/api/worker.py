@@ -12,7 +12,9 @@ ReadTimeout and nginx's request buffering do:
 - the body is read into memory before the app is called (up to the largest body an operation
   takes; a larger declared one is refused 413 unread), so no app thread waits on the network
   and a malformed chunked body is a 400, not an app's crash;
-- each write to the client must make progress within READ_TIMEOUT_S (SO_SNDTIMEO);
+- the answer must be taken within READ_TIMEOUT_S plus a second per BODY_MIN_RATE bytes (or the
+  connection closes), as a body must arrive, and each other write make progress within
+  READ_TIMEOUT_S (SO_SNDTIMEO);
 - errors answered here, and gunicorn's own (a garbage request line), are the API's JSON.
 """
 
@@ -45,12 +47,15 @@ def timeval(seconds: float) -> bytes:
 
 class DeadlineSocket:
     """A connection's socket whose reads fail with TimeoutError once `deadline` (monotonic
-    seconds; None: no limit) has passed, each read waiting at most until then; everything else
-    is the socket's."""
+    seconds; None: no limit) has passed, each read waiting at most until then, and whose
+    answer, from `answer_from` on, must be taken at `min_rate` bytes a second on average after
+    a grace of `grace_s` (TimeoutError otherwise); everything else is the socket's."""
 
-    def __init__(self, sock: socket.socket) -> None:
-        self.sock = sock
+    def __init__(self, sock: socket.socket, grace_s: float, min_rate: float) -> None:
+        self.sock, self.grace_s, self.min_rate = sock, grace_s, min_rate
         self.deadline: float | None = None
+        self.answer_from: float | None = None  # when the answer began (monotonic seconds)
+        self.sent = 0  # bytes of the answer sent so far
 
     def recv(self, size: int, *flags: int) -> bytes:
         """socket.recv, within the deadline; raises TimeoutError or BlockingIOError past it."""
@@ -60,6 +65,27 @@ class DeadlineSocket:
                 raise TimeoutError("the request did not arrive in time")
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, timeval(remaining))
         return self.sock.recv(size, *flags)
+
+    def sendall(self, data: bytes, *flags: int) -> None:
+        """socket.sendall, within the answer's deadline: `grace_s` plus a second per `min_rate`
+        bytes of it, counted from `answer_from`; raises TimeoutError past it (a client that
+        stops reading, or takes a large answer a few bytes at a time, would hold the thread,
+        and an export's read transaction, for as long as it liked)."""
+        if self.answer_from is None:
+            self.sock.sendall(data, *flags)  # SO_SNDTIMEO bounds each stall
+            return
+        allowed = self.answer_from + self.grace_s + (self.sent + len(data)) / self.min_rate
+        remaining = allowed - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("the client did not take the answer in time")
+        self.sock.settimeout(remaining)  # the whole sendall's limit, not each send's
+        try:
+            self.sock.sendall(data, *flags)
+        except TimeoutError as e:
+            raise TimeoutError("the client did not take the answer in time") from e
+        finally:
+            self.sock.settimeout(None)
+        self.sent += len(data)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.sock, name)
@@ -86,7 +112,7 @@ class ThreadWorker(GThreadWorker):
     def handle(self, conn: Any) -> Any:
         """Give the request READ_TIMEOUT_S from now for its headers, then serve it."""
         if not isinstance(conn.sock, DeadlineSocket):  # before conn.init() reads from it
-            conn.sock = DeadlineSocket(conn.sock)
+            conn.sock = DeadlineSocket(conn.sock, self.read_timeout_s, BODY_MIN_RATE)
             sndtimeo = timeval(self.read_timeout_s)
             conn.sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, sndtimeo)
         conn.sock.deadline = time.monotonic() + self.read_timeout_s
@@ -107,8 +133,12 @@ class ThreadWorker(GThreadWorker):
         except (NoMoreData, ConnectionError):  # the client went away mid-body
             return False
         finally:
-            conn.sock.deadline = None  # the app reads from memory; the answer has SO_SNDTIMEO
-        return bool(super().handle_request(req, conn))
+            conn.sock.deadline = None  # the app reads from memory
+        conn.sock.answer_from, conn.sock.sent = time.monotonic(), 0
+        try:
+            return bool(super().handle_request(req, conn))
+        finally:
+            conn.sock.answer_from = None
 
     def buffer_body(self, req: Any, sock: DeadlineSocket) -> None:
         """Replace `req.body` by its bytes, read within READ_TIMEOUT_S plus a second per
@@ -142,10 +172,12 @@ def error_message(status: int, reason: str, message: str) -> bytes:
 
 
 def stalled_client(record: logging.LogRecord) -> bool:
-    """gunicorn logs a read that timed out (headers that stalled) as an error with its
-    traceback; it is the client's doing, so it becomes one JSON info line instead."""
+    """gunicorn logs a read or write that timed out (headers that stalled, an answer the client
+    did not take) as an error with its traceback; it is the client's doing, so it becomes one
+    JSON info line instead."""
     error = record.exc_info[1] if record.exc_info else None
     if isinstance(error, BlockingIOError | TimeoutError):
-        log.info("client stalled", extra={"phase": "headers"})
+        phase = "answer" if "answer" in str(error) else "headers"
+        log.info("client stalled", extra={"phase": phase})
         return False
     return True
