@@ -341,6 +341,24 @@ def test_clients_that_stall_or_drip_mid_request_are_let_go_and_never_stop_the_se
         server.stop()
 
 
+def test_a_request_slower_than_the_read_timeout_still_gets_its_answer(tmp_path: Path) -> None:
+    # the answer's allowance counts the time its writes wait on the client, not the app's time:
+    # counted from the request, a 3.5 s import's 200 was dropped after the work was committed
+    server = Server(tmp_path, clean_env(READ_TIMEOUT_S="0.1"), command=SERVE)
+    try:
+        sign_up(server)
+        items = [{"title": f"task {n}", "tags": ["work", f"t{n % 20}"]} for n in range(1500)]
+        began = time.monotonic()
+        status, body = server.call(
+            "POST", "/api/import", {"format": "taskai-export", "version": 1, "tasks": items}
+        )
+        assert time.monotonic() - began > 0.1  # slower than the read timeout
+        assert status == 200 and body["created"]["tasks"] == 1500, body  # type: ignore[index]
+        assert not any("stalled" in line for line in server.log), "".join(server.log)
+    finally:
+        server.stop()
+
+
 def test_a_malformed_chunked_body_is_400_in_json(served: Server) -> None:
     request = (
         b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"

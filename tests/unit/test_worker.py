@@ -38,14 +38,26 @@ def pair() -> Iterator[tuple[DeadlineSocket, socket.socket]]:
 
 def test_an_answer_the_client_stops_taking_is_cut_at_its_deadline(pair) -> None:
     sock, _ = pair
-    sock.answer_from = time.monotonic()
-    chunk = b"x" * 4096
+    sock.begin_answer()
+    began, chunk = time.monotonic(), b"x" * 4096
     with pytest.raises(TimeoutError, match="did not take the answer"):
-        while True:  # never read: the buffers fill, then the deadline passes
+        while True:  # never read: the buffers fill, then the allowance runs out
             sock.sendall(chunk)
-    waited = time.monotonic() - sock.answer_from
+    waited = time.monotonic() - began
     assert waited < 0.3 + (sock.sent + len(chunk)) / sock.min_rate + 0.5
     assert sock.sock.gettimeout() is None  # blocking again, as gunicorn expects
+
+
+def test_time_the_app_takes_between_writes_is_not_the_clients(pair) -> None:
+    # a slow request, or a live stream's heartbeat every 15 s, answers late but is taken at once
+    sock, client = pair
+    sock.begin_answer()
+    time.sleep(sock.grace_s + 0.2)
+    sock.sendall(b"event: heartbeat\n\n")
+    time.sleep(sock.grace_s + 0.2)
+    sock.sendall(b"event: heartbeat\n\n")
+    assert client.recv(100) == b"event: heartbeat\n\n" * 2
+    assert sock.blocked < sock.grace_s
 
 
 def test_an_answer_taken_at_the_minimum_rate_arrives_whole(pair) -> None:
@@ -59,7 +71,7 @@ def test_an_answer_taken_at_the_minimum_rate_arrives_whole(pair) -> None:
 
     reader = threading.Thread(target=read)
     reader.start()
-    sock.answer_from = time.monotonic()
+    sock.begin_answer()
     for _ in range(size // 4096):
         sock.sendall(b"y" * 4096)
     reader.join(timeout=10)
@@ -68,5 +80,5 @@ def test_an_answer_taken_at_the_minimum_rate_arrives_whole(pair) -> None:
 
 def test_writes_outside_an_answer_have_no_deadline_of_their_own(pair) -> None:
     sock, client = pair
-    sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")  # answer_from is None
+    sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")  # not answering yet
     assert client.recv(100) == b"HTTP/1.1 100 Continue\r\n\r\n" and sock.sent == 0

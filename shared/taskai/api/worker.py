@@ -12,8 +12,9 @@ ReadTimeout and nginx's request buffering do:
 - the body is read into memory before the app is called (up to the largest body an operation
   takes; a larger declared one is refused 413 unread), so no app thread waits on the network
   and a malformed chunked body is a 400, not an app's crash;
-- the answer must be taken within READ_TIMEOUT_S plus a second per BODY_MIN_RATE bytes (or the
-  connection closes), as a body must arrive, and each other write make progress within
+- an answer's writes may wait on the client READ_TIMEOUT_S in all plus a second per
+  BODY_MIN_RATE bytes of it (or the connection closes), as a body must arrive (the time the app
+  takes to produce it is its own), and each other write must make progress within
   READ_TIMEOUT_S (SO_SNDTIMEO);
 - errors answered here, and gunicorn's own (a garbage request line), are the API's JSON.
 """
@@ -47,15 +48,20 @@ def timeval(seconds: float) -> bytes:
 
 class DeadlineSocket:
     """A connection's socket whose reads fail with TimeoutError once `deadline` (monotonic
-    seconds; None: no limit) has passed, each read waiting at most until then, and whose
-    answer, from `answer_from` on, must be taken at `min_rate` bytes a second on average after
-    a grace of `grace_s` (TimeoutError otherwise); everything else is the socket's."""
+    seconds; None: no limit) has passed, each read waiting at most until then, and whose writes
+    of an answer (while `answering`) may wait on the client at most `grace_s` in all plus a
+    second per `min_rate` bytes of it (TimeoutError otherwise); everything else is the socket's."""
 
     def __init__(self, sock: socket.socket, grace_s: float, min_rate: float) -> None:
         self.sock, self.grace_s, self.min_rate = sock, grace_s, min_rate
         self.deadline: float | None = None
-        self.answer_from: float | None = None  # when the answer began (monotonic seconds)
+        self.answering = False
         self.sent = 0  # bytes of the answer sent so far
+        self.blocked = 0.0  # seconds its writes waited on the client so far
+
+    def begin_answer(self) -> None:
+        """Start counting an answer's bytes and the time its writes wait on the client."""
+        self.answering, self.sent, self.blocked = True, 0, 0.0
 
     def recv(self, size: int, *flags: int) -> bytes:
         """socket.recv, within the deadline; raises TimeoutError or BlockingIOError past it."""
@@ -67,24 +73,26 @@ class DeadlineSocket:
         return self.sock.recv(size, *flags)
 
     def sendall(self, data: bytes, *flags: int) -> None:
-        """socket.sendall, within the answer's deadline: `grace_s` plus a second per `min_rate`
-        bytes of it, counted from `answer_from`; raises TimeoutError past it (a client that
-        stops reading, or takes a large answer a few bytes at a time, would hold the thread,
-        and an export's read transaction, for as long as it liked)."""
-        if self.answer_from is None:
+        """socket.sendall; while answering, its waits on the client count against the answer's
+        allowance (`grace_s` plus a second per `min_rate` bytes), and past it TimeoutError: a
+        client that stops reading, or takes a large answer a few bytes at a time, would hold
+        the thread, and an export's read transaction, for as long as it liked. Time the app
+        takes to produce the answer (a slow request, a live stream's pauses) is not counted."""
+        if not self.answering:
             self.sock.sendall(data, *flags)  # SO_SNDTIMEO bounds each stall
             return
-        allowed = self.answer_from + self.grace_s + (self.sent + len(data)) / self.min_rate
-        remaining = allowed - time.monotonic()
-        if remaining <= 0:
+        allowed = self.grace_s + (self.sent + len(data)) / self.min_rate - self.blocked
+        if allowed <= 0:
             raise TimeoutError("the client did not take the answer in time")
-        self.sock.settimeout(remaining)  # the whole sendall's limit, not each send's
+        started = time.monotonic()
+        self.sock.settimeout(allowed)  # the whole sendall's limit, not each send's
         try:
             self.sock.sendall(data, *flags)
         except TimeoutError as e:
             raise TimeoutError("the client did not take the answer in time") from e
         finally:
             self.sock.settimeout(None)
+            self.blocked += time.monotonic() - started
         self.sent += len(data)
 
     def __getattr__(self, name: str) -> Any:
@@ -124,7 +132,9 @@ class ThreadWorker(GThreadWorker):
         try:
             self.buffer_body(req, conn.sock)
         except (TimeoutError, BlockingIOError):
-            log.info("client stalled", extra={"method": req.method, "path": req.path})
+            log.info(
+                "client stalled", extra={"method": req.method, "path": req.path, "phase": "body"}
+            )
             util.write_error(conn.sock, 408, "Request Timeout", "the body did not arrive in time")
             return False
         except ParseException as e:
@@ -134,11 +144,16 @@ class ThreadWorker(GThreadWorker):
             return False
         finally:
             conn.sock.deadline = None  # the app reads from memory
-        conn.sock.answer_from, conn.sock.sent = time.monotonic(), 0
+        conn.sock.begin_answer()
         try:
             return bool(super().handle_request(req, conn))
+        except TimeoutError as e:  # the client did not take the answer: close, log one line
+            log.info(
+                "client stalled", extra={"method": req.method, "path": req.path, "phase": "answer"}
+            )
+            raise StopIteration from e  # gunicorn's signal to close the connection quietly
         finally:
-            conn.sock.answer_from = None
+            conn.sock.answering = False
 
     def buffer_body(self, req: Any, sock: DeadlineSocket) -> None:
         """Replace `req.body` by its bytes, read within READ_TIMEOUT_S plus a second per
@@ -172,12 +187,10 @@ def error_message(status: int, reason: str, message: str) -> bytes:
 
 
 def stalled_client(record: logging.LogRecord) -> bool:
-    """gunicorn logs a read or write that timed out (headers that stalled, an answer the client
-    did not take) as an error with its traceback; it is the client's doing, so it becomes one
-    JSON info line instead."""
+    """gunicorn logs a read that timed out (headers that stalled) as an error with its
+    traceback; it is the client's doing, so it becomes one JSON info line instead."""
     error = record.exc_info[1] if record.exc_info else None
     if isinstance(error, BlockingIOError | TimeoutError):
-        phase = "answer" if "answer" in str(error) else "headers"
-        log.info("client stalled", extra={"phase": phase})
+        log.info("client stalled", extra={"phase": "headers"})
         return False
     return True

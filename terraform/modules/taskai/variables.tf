@@ -180,7 +180,7 @@ variable "max_body_bytes" {
 
 variable "read_timeout_s" {
   type        = number
-  description = "READ_TIMEOUT_S: seconds a request's headers may take to arrive, then its body (plus a second per 16 KiB; then 408), and within which, plus a second per 16 KiB, its answer must be taken."
+  description = "READ_TIMEOUT_S: seconds a request's headers may take to arrive, then its body (plus a second per 16 KiB; then 408), and how long in all, plus a second per 16 KiB, an answer's writes may wait on the client."
   default     = 10
 
   validation {
