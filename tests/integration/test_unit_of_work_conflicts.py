@@ -86,3 +86,15 @@ def test_changes_and_deletes_of_the_same_tasks_at_once_never_deadlock(api):
             )
             calls.append(lambda t=task_id: user.delete(f"/api/tasks/{t}").status_code)
         assert set(at_once(calls)) <= {200, 204, 404}
+
+
+def test_a_clash_met_before_the_commit_is_a_conflict_too(alice):
+    # two imports of one id at once on PostgreSQL: the second met the first's rows at a flush or
+    # an insert inside the unit of work, not at its commit, and was a 500
+    user_id = uuid.UUID(alice.get("/api/auth/me").json["id"])
+    with bootstrap.uow() as uow:
+        uow.imports.remember(user_id, "import-1", {"created": {}}, NOW)
+        uow.commit()
+    with pytest.raises(Conflict), bootstrap.uow() as uow:
+        uow.imports.remember(user_id, "import-1", {"created": {}}, NOW)
+        uow.session.flush()

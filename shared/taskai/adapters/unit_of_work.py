@@ -220,6 +220,8 @@ class UnitOfWork:
         self.session.close()
         del self.session.info[UOW]  # no cycle for the garbage collector to find
         self._stamp_token_use()
+        if isinstance(exc, IntegrityError):  # met before the commit (a flush, an insert): the
+            raise clash(exc) from exc  # same clash as at commit, a 409 and never a crash
 
     def delete_task(self, task: Task) -> None:
         """Delete the task (its recorded events still go out) and log it for sync."""
