@@ -127,6 +127,7 @@ def test_importing_the_same_file_twice_creates_nothing_the_second_time(alice):
 
 
 REPEATS = {"recurrence": {"rule": "FREQ=DAILY"}, "series_id": "s1", "occurrence": 2}
+OCCURRENCES = (2**31, 2**63, 0, -1, "7", 1.5, True)  # none a whole number from 1 to 2**31-1
 
 
 def test_malformed_items_are_reported_by_index_and_field_and_the_rest_imported(alice):
@@ -146,6 +147,8 @@ def test_malformed_items_are_reported_by_index_and_field_and_the_rest_imported(a
             {"title": "odd color", "description": 5},
             {**REPEATS, "title": "first"},
             {**REPEATS, "title": "same place in the same series"},
+            # past the column's range the whole import was a 500 (2**63 on SQLite, 2**31 here)
+            *({**REPEATS, "occurrence": n, "title": f"at {n!r}"} for n in OCCURRENCES),
         ],
     }
     report = alice.post("/api/import", document).json
@@ -162,6 +165,7 @@ def test_malformed_items_are_reported_by_index_and_field_and_the_rest_imported(a
         ("tasks", 6, "project_id"),
         ("tasks", 7, "item"),
         ("tasks", 9, "occurrence"),
+        *(("tasks", 10 + i, "occurrence") for i in range(len(OCCURRENCES))),
     ]
     assert sorted(t["title"] for t in export(alice)["tasks"]) == ["first", "ok"]
 

@@ -316,7 +316,7 @@ class Importer:
             task.recurrence_ended_reason = ended[:200] if isinstance(ended, str) else None
             series = ref(item, "series_id")
             if series is not None:
-                self.place_in_series(task, series, int(item.get("occurrence") or 1))
+                self.place_in_series(task, series, occurrence_of(item))
         return self.add(task, item)
 
     def place_in_series(self, task: Task, series: str | int, occurrence: int) -> None:
@@ -426,6 +426,18 @@ def ref(item: dict[str, Any], name: str) -> str | int | None:
     value = item.get(name)
     if value is not None and not isinstance(value, str | int):
         raise InvalidInput(f"bad {name}", fields={name: "must be an id of the file"})
+    return value
+
+
+def occurrence_of(item: dict[str, Any]) -> int:
+    """A task's `occurrence` in its series (1 when absent); raises InvalidInput naming it
+    unless a whole number from 1 to 2**31-1 (the column's range: past it the import was a 500)."""
+    value = item.get("occurrence")
+    if value is None:
+        return 1
+    if type(value) is not int or not 1 <= value < 2**31:
+        message = "must be a whole number from 1 to 2147483647"
+        raise InvalidInput("bad occurrence", fields={"occurrence": message})
     return value
 
 
