@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from taskai import bootstrap
+from taskai.domain.subtasks import MAX_DEPTH
 
 NEW_YORK = ZoneInfo("America/New_York")
 
@@ -434,6 +435,30 @@ def test_the_command_line_says_in_one_line_that_the_database_is_busy(
     err = capsys.readouterr().err
     assert err.startswith("taskai import: the database is busy or unreachable")
     assert "Traceback" not in err and len(err.splitlines()) == 1
+
+
+def test_a_chain_deeper_than_the_limit_is_nested_to_it_and_the_rest_flattened(alice):
+    # the deeper tasks first in the file (smaller positions): each depth was judged before its
+    # ancestors were attached, and a chain of 8 came in 7 deep
+    chain = [
+        {"id": f"t{n}", "title": f"level {n}", "position": 100 - n}
+        | ({"parent_id": f"t{n - 1}"} if n else {})
+        for n in range(8)
+    ]
+    document = {"format": "taskai-export", "version": 1, "tasks": chain}
+    report = alice.post("/api/import", document).json
+    assert report["created"]["tasks"] == 8 and report["flattened"] is True
+    tasks = {t["id"]: t for t in export(alice)["tasks"]}
+
+    def depth(task):
+        return 0 if task["parent_id"] is None else 1 + depth(tasks[task["parent_id"]])
+
+    assert max(depth(t) for t in tasks.values()) == MAX_DEPTH
+    deepest = max(tasks.values(), key=depth)
+    assert (
+        alice.post("/api/tasks", {"title": "one more", "parent_id": deepest["id"]}).status_code
+        == 422
+    )
 
 
 def test_a_parent_cycle_in_a_file_is_not_imported_as_one(alice):

@@ -162,7 +162,7 @@ class Importer:
     def finish(self, import_id: str) -> dict[str, Any]:
         """Nest the file's subtasks under their parents, record the import under `import_id`,
         commit, and return the report."""
-        for task, parent in self.parents:
+        for task, parent in self.nesting_order():
             found = self.tasks.get(parent)
             if found is None or not self.attach(task, found):
                 self.subtasks += 1
@@ -343,6 +343,21 @@ class Importer:
                 self.tags[tag.key] = tag
             self.created["tags"] += len(missing) - known
         return [self.tags[key] for key in wanted]
+
+    def nesting_order(self) -> list[tuple[Task, Any]]:
+        """The file's (subtask, parent id) pairs, parents' before their subtasks' (by how deep
+        the file nests each, counted to MAX_DEPTH + 1), siblings in file order: attach then
+        sees every ancestor in place (a chain whose deeper tasks came first in the file was
+        nested past MAX_DEPTH, each depth judged before its ancestors were attached)."""
+        parent_of = {id(task): self.tasks.get(ref) for task, ref in self.parents}
+
+        def depth(task: Task) -> int:
+            count, above = 0, parent_of.get(id(task))
+            while above is not None and count <= MAX_DEPTH:
+                count, above = count + 1, parent_of.get(id(above))
+            return count
+
+        return sorted(self.parents, key=lambda pair: depth(pair[0]))
 
     def attach(self, task: Task, parent: Task) -> bool:
         """Make `task` a subtask of `parent`, last among its siblings; False (left as it is)
