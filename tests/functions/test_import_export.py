@@ -461,6 +461,36 @@ def test_a_chain_deeper_than_the_limit_is_nested_to_it_and_the_rest_flattened(al
     )
 
 
+def test_an_open_subtask_of_a_file_reopens_its_completed_ancestors_as_adding_one_does(alice):
+    done = {"status": "completed", "completed_at": "2031-01-02T09:00:00Z"}
+    document = {
+        "format": "taskai-export",
+        "version": 1,
+        "tasks": [
+            {"id": "a", "title": "A", **done},
+            {"id": "b", "title": "B", "parent_id": "a", **done},
+            {"id": "c", "title": "C", "parent_id": "b"},
+            {"id": "d", "title": "D", "parent_id": "a", **done},  # a completed subtask stays so
+            {"id": "e", "title": "E", **done},
+            {"id": "f", "title": "F", "parent_id": "e", **done},
+        ],
+    }
+    report = alice.post("/api/import", document).json
+    assert report["created"]["tasks"] == 6
+    assert report["notes"] == [
+        "2 completed task(s) reopened: the file has open subtasks under them"
+    ]
+    status = {t["title"]: t["status"] for t in export(alice)["tasks"]}
+    assert status == {
+        "A": "pending",
+        "B": "pending",
+        "C": "pending",
+        "D": "completed",
+        "E": "completed",
+        "F": "completed",
+    }
+
+
 def test_a_parent_cycle_in_a_file_is_not_imported_as_one(alice):
     document = {
         "format": "taskai-export",

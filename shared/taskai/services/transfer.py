@@ -131,6 +131,7 @@ class Importer:
     created: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     rejected: list[dict[str, Any]] = field(default_factory=list)
     subtasks: int = 0  # subtasks that could not nest (too deep, another place): left flat
+    reopened: int = 0  # completed tasks of the file reopened, as an open subtask sits under them
     # subtasks and manual order: the next position of each place, the file's tasks by id, and
     # the file's subtasks whose parent may come later in it
     positions: dict[Place, int] = field(default_factory=dict)
@@ -166,6 +167,13 @@ class Importer:
             found = self.tasks.get(parent)
             if found is None or not self.attach(task, found):
                 self.subtasks += 1
+        for task in self.by_id.values():
+            if task.parent_id is not None and not task.is_completed:
+                self.reopen_ancestors(task)
+        if self.reopened:
+            self.notes.append(
+                f"{self.reopened} completed task(s) reopened: the file has open subtasks under them"
+            )
         rejected = sorted(self.rejected, key=lambda r: r.get("line", 0))  # a CSV's by line
         report: dict[str, Any] = {"created": self.created, "rejected": rejected}
         if self.subtasks:
@@ -343,6 +351,20 @@ class Importer:
                 self.tags[tag.key] = tag
             self.created["tags"] += len(missing) - known
         return [self.tags[key] for key in wanted]
+
+    def reopen_ancestors(self, task: Task) -> None:
+        """Reopen the completed ancestors of an open subtask of the file, as adding a subtask
+        does (services.subtasks.reopen_ancestors): an open subtask never sits under a completed
+        one. Each keeps one TaskCreated event, showing it as imported and open."""
+        above = self.by_id.get(task.parent_id) if task.parent_id else None
+        for _ in range(MAX_DEPTH + 1):
+            if above is None:
+                return
+            if above.reopen(now=self.now):
+                above.events.clear()
+                above.record(TaskCreated, self.now)
+                self.reopened += 1
+            above = self.by_id.get(above.parent_id) if above.parent_id else None
 
     def nesting_order(self) -> list[tuple[Task, Any]]:
         """The file's (subtask, parent id) pairs, parents' before their subtasks' (by how deep
