@@ -171,6 +171,19 @@ def test_malformed_items_are_reported_by_index_and_field_and_the_rest_imported(a
     assert sorted(t["title"] for t in export(alice)["tasks"]) == ["first", "ok"]
 
 
+def test_an_item_that_is_not_an_object_is_reported_and_the_rest_imported(alice):
+    # it was a 422 for the whole file, naming tasks.1
+    tasks = [{"title": "first"}, "x", None, 7, [], {"title": "last"}]
+    document = {"format": "taskai-export", "version": 1, "tasks": tasks, "tags": ["home"]}
+    report = alice.post("/api/import", document).json
+    assert report["created"]["tasks"] == 2
+    refused = [(r["kind"], r["index"], r["field"], r["message"]) for r in report["rejected"]]
+    assert refused == [
+        ("tags", 0, "item", "must be an object"),
+        *(("tasks", i, "item", "must be an object") for i in range(1, 5)),
+    ]
+
+
 def test_ids_of_another_users_rows_in_a_file_never_touch_them(alice, bob):
     fill(alice)
     theirs = export(alice)

@@ -1093,18 +1093,18 @@ class ExportPublic(Model):
 
 
 class ImportIn(Model):
-    """An export to import (as ExportPublic; each item is checked on its own, so a bad one is
-    reported and the rest imported)."""
+    """An export to import (as ExportPublic; each item is checked on its own, so a bad one, an
+    item that is not even an object included, is reported and the rest imported)."""
 
     format: Literal["taskai-export"]
     version: Literal[1]
     export_id: str | None = None
-    projects: list[dict[str, Any]] = []
-    sections: list[dict[str, Any]] = []
-    tags: list[dict[str, Any]] = []
-    filters: list[dict[str, Any]] = []
-    webhooks: list[dict[str, Any]] = Field([], max_length=MAX_WEBHOOKS)  # webhooks in exports
-    tasks: list[dict[str, Any]] = Field([], max_length=MAX_IMPORT_TASKS)
+    projects: list[Any] = []
+    sections: list[Any] = []
+    tags: list[Any] = []
+    filters: list[Any] = []
+    webhooks: list[Any] = Field([], max_length=MAX_WEBHOOKS)  # webhooks in exports
+    tasks: list[Any] = Field([], max_length=MAX_IMPORT_TASKS)
 
     @field_validator("version", mode="before")
     @classmethod

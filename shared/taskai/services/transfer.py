@@ -94,6 +94,8 @@ def import_export(
             read = getattr(importer, kind[:-1])
             for index, item in in_order(kind, document.get(kind, [])):
                 with importer.item(kind, index):
+                    if not isinstance(item, dict):
+                        raise InvalidInput("not an object", fields={"item": "must be an object"})
                     read(item)
                 if kind == "tasks" and progress is not None:
                     progress.advance()
