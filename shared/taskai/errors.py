@@ -42,7 +42,12 @@ class Conflict(TaskAIError):
     code = "conflict"
 
 
-class Duplicate(Conflict):
+class Clash(Conflict):
+    """The store refused a write that clashes with what another transaction wrote (a unique
+    key taken meanwhile): the transaction is spent, whatever else it held (409)."""
+
+
+class Duplicate(Clash):
     """The work was done already: the event was handled, or the series has that occurrence."""
 
 

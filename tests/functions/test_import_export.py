@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import json
+import time
+import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -182,6 +184,74 @@ def test_an_item_that_is_not_an_object_is_reported_and_the_rest_imported(alice):
         ("tags", 0, "item", "must be an object"),
         *(("tasks", i, "item", "must be an object") for i in range(1, 5)),
     ]
+
+
+@pytest.mark.parametrize("database", ["postgres"], indirect=True)
+def test_an_import_meeting_a_name_another_transaction_takes_meanwhile_is_409_whole(alice):
+    # the same import twice at once: the second met the first's project at its insert, went
+    # on as if that project alone were refused, and failed later on the spent transaction (500)
+    from concurrent.futures import ThreadPoolExecutor
+    from datetime import UTC, datetime
+
+    from taskai.domain.projects import Project
+
+    user_id = uuid.UUID(alice.get("/api/auth/me").json["id"])
+    document = {
+        "format": "taskai-export",
+        "version": 1,
+        "projects": [{"id": "p", "name": "Work"}],
+        "tasks": [{"title": "t", "project_id": "p"}],
+    }
+    with bootstrap.uow() as uow, ThreadPoolExecutor(1) as pool:
+        uow.projects.add(Project.new(user_id=user_id, name="Work", now=datetime.now(UTC)))
+        later = pool.submit(alice.post, "/api/import", document)
+        time.sleep(0.5)  # the import waits on the name's unique key
+        uow.commit()
+        reply = later.result()
+    assert reply.status_code == 409, reply.json
+    assert [t["title"] for t in export(alice)["tasks"]] == []
+    again = alice.post("/api/import", document).json  # now it finds the project by name
+    assert again["created"] == {**again["created"], "projects": 0, "tasks": 1}
+
+
+def test_bad_numbers_and_times_in_a_file_refuse_their_item_never_the_import(alice):
+    # each was a 500 on PostgreSQL, or stored on SQLite and then broke reads of its row
+    document = {
+        "format": "taskai-export",
+        "version": 1,
+        "projects": [{"id": "p", "name": "Work"}],
+        "sections": [
+            {"id": "s1", "project_id": "p", "name": "Half", "position": 1.5},
+            {"id": "s2", "project_id": "p", "name": "True", "position": True},
+        ],
+        "tasks": [
+            {
+                "title": "half minute",
+                "due_date": "2031-01-02T09:00:00Z",
+                "reminders": [{"minutes_before": 1.5}],
+            },
+            {
+                "title": "true minute",
+                "due_date": "2031-01-02T09:00:00Z",
+                "reminders": [{"minutes_before": True}],
+            },
+            {"title": "year one", "created_at": "0001-01-01T00:00:00+00:00"},
+            {"title": "odd tags", "tags": ["x", None, 7]},
+            {"title": "fine", "tags": ["x"]},
+        ],
+    }
+    report = alice.post("/api/import", document).json
+    refused = [(r["kind"], r["index"], r["field"]) for r in report["rejected"]]
+    assert refused == [
+        ("sections", 0, "position"),
+        ("sections", 1, "position"),
+        ("tasks", 0, "minutes_before"),
+        ("tasks", 1, "minutes_before"),
+        ("tasks", 2, "created_at"),
+        ("tasks", 3, "tags.1"),
+    ]
+    assert [t["title"] for t in alice.get("/api/tasks").json["items"]] == ["fine"]
+    assert alice.get("/api/export").status_code == 200
 
 
 def test_ids_of_another_users_rows_in_a_file_never_touch_them(alice, bob):
@@ -452,15 +522,15 @@ def test_the_command_line_says_in_one_line_that_the_database_is_busy(
 
 def test_a_chain_deeper_than_the_limit_is_nested_to_it_and_the_rest_flattened(alice):
     # the deeper tasks first in the file (smaller positions): each depth was judged before its
-    # ancestors were attached, and a chain of 8 came in 7 deep
+    # ancestors were attached, and a chain of 8 came in 7 deep (of 12, past a cap, 6 deep)
     chain = [
         {"id": f"t{n}", "title": f"level {n}", "position": 100 - n}
         | ({"parent_id": f"t{n - 1}"} if n else {})
-        for n in range(8)
+        for n in range(12)
     ]
     document = {"format": "taskai-export", "version": 1, "tasks": chain}
     report = alice.post("/api/import", document).json
-    assert report["created"]["tasks"] == 8 and report["flattened"] is True
+    assert report["created"]["tasks"] == 12 and report["flattened"] is True
     tasks = {t["id"]: t for t in export(alice)["tasks"]}
 
     def depth(task):

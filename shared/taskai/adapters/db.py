@@ -14,7 +14,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, InvalidatePoolError
 
-from taskai.errors import Conflict, Duplicate, Unavailable
+from taskai.errors import Clash, Duplicate, Unavailable
 
 SCHEMAS = ("tasks", "events", "notifications", "audit")
 SQLITE_SCHEMAS: dict[str | None, str | None] = dict.fromkeys(SCHEMAS)  # all in the one file
@@ -143,13 +143,13 @@ DUPLICATE_KEYS = (
 )
 
 
-def clash(error: IntegrityError) -> Conflict:
+def clash(error: IntegrityError) -> Clash:
     """The domain error for an integrity error: Duplicate only for the keys that mean "done
     already"; any other clash is a Conflict (409 over HTTP, retried then dead-lettered in an
     event function)."""
     if any(key in str(error.orig) for key in DUPLICATE_KEYS):
         return Duplicate("that was done already")
-    return Conflict("the change clashes with existing data")
+    return Clash("the change clashes with existing data")
 
 
 def private_file(path: Path) -> None:

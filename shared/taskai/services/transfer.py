@@ -19,11 +19,12 @@ from taskai.domain.events import FilterCreated, TaskCreated
 from taskai.domain.filters.saved import MAX_PER_USER, SavedFilter
 from taskai.domain.names import name_key
 from taskai.domain.projects import MAX_PROJECTS, MAX_SECTIONS, Project, Section, clean_name
+from taskai.domain.recurrence.occurrences import FIRST_YEAR, LAST_YEAR
 from taskai.domain.subtasks import GAP, MAX_DEPTH, Place
 from taskai.domain.tags import Tag, clean_tag_name
-from taskai.domain.tasks import Task
+from taskai.domain.tasks import EARLIEST_DUE, LATEST_DUE, Task
 from taskai.domain.webhooks import MAX_WEBHOOKS, Webhook, check_event_types, new_secret
-from taskai.errors import Conflict, InvalidInput, TaskAIError
+from taskai.errors import Clash, Conflict, InvalidInput, TaskAIError
 from taskai.ports import UnitOfWork, WebhookSender
 from taskai.services.tasks import parse_recurrence, reminder_specs
 from taskai.services.webhooks import EVENT_TYPES
@@ -155,6 +156,8 @@ class Importer:
         where: dict[str, Any] = {"kind": kind, "index": index} if line is None else {"line": line}
         try:
             yield
+        except Clash:  # the store refused a write: the transaction, and the import, are spent
+            raise
         except TaskAIError as e:
             name, message = next(iter((e.fields or {"item": e.message}).items()))
             self.rejected.append({**where, "field": name, "message": message})
@@ -225,7 +228,7 @@ class Importer:
         if found is None:
             if len(existing) >= MAX_SECTIONS:
                 raise Conflict("too many sections", fields={"name": f"at most {MAX_SECTIONS}"})
-            position = item.get("position") or 0
+            position = whole(item, "position", default=0)
             found = Section.new(project=project, name=name, now=self.now, position=position)
             self.uow.sections.add(found)
             self.created["sections"] += 1
@@ -370,18 +373,22 @@ class Importer:
 
     def nesting_order(self) -> list[tuple[Task, Any]]:
         """The file's (subtask, parent id) pairs, parents' before their subtasks' (by how deep
-        the file nests each, counted to MAX_DEPTH + 1), siblings in file order: attach then
-        sees every ancestor in place (a chain whose deeper tasks came first in the file was
-        nested past MAX_DEPTH, each depth judged before its ancestors were attached)."""
+        the file nests each; each depth found once, a cycle cut where it closes), siblings in
+        file order: attach then sees every ancestor in place (a chain whose deeper tasks came
+        first in the file was nested past MAX_DEPTH, each depth judged before its ancestors
+        were attached)."""
         parent_of = {id(task): self.tasks.get(ref) for task, ref in self.parents}
-
-        def depth(task: Task) -> int:
-            count, above = 0, parent_of.get(id(task))
-            while above is not None and count <= MAX_DEPTH:
-                count, above = count + 1, parent_of.get(id(above))
-            return count
-
-        return sorted(self.parents, key=lambda pair: depth(pair[0]))
+        depth: dict[int, int] = {}
+        for task, _ in self.parents:
+            path: list[Task] = []
+            node: Task | None = task
+            while node is not None and id(node) not in depth and node not in path:
+                path.append(node)
+                node = parent_of.get(id(node))
+            known = depth.get(id(node), -1) if node is not None else -1
+            for step, above in enumerate(reversed(path), start=1):
+                depth[id(above)] = known + step
+        return sorted(self.parents, key=lambda pair: depth[id(pair[0])])
 
     def attach(self, task: Task, parent: Task) -> bool:
         """Make `task` a subtask of `parent`, last among its siblings; False (left as it is)
@@ -471,17 +478,25 @@ def ref(item: dict[str, Any], name: str) -> str | int | None:
 def occurrence_of(item: dict[str, Any]) -> int:
     """A task's `occurrence` in its series (1 when absent); raises InvalidInput naming it
     unless a whole number from 1 to 2**31-1 (the column's range: past it the import was a 500)."""
-    value = item.get("occurrence")
+    return whole(item, "occurrence", default=1, low=1)
+
+
+def whole(item: dict[str, Any], name: str, *, default: int, low: int = 0) -> int:
+    """Field `name` of an item as a whole number from `low` to 2**31-1 (an integer column's
+    range), `default` when absent; raises InvalidInput naming it otherwise (1.5 or true too:
+    one was a 500 on PostgreSQL, and stored on SQLite broke every later read of its row)."""
+    value = item.get(name)
     if value is None:
-        return 1
-    if type(value) is not int or not 1 <= value < 2**31:
-        message = "must be a whole number from 1 to 2147483647"
-        raise InvalidInput("bad occurrence", fields={"occurrence": message})
+        return default
+    if type(value) is not int or not low <= value < 2**31:
+        message = f"must be a whole number from {low} to 2147483647"
+        raise InvalidInput(f"bad {name}", fields={name: message})
     return value
 
 
 def moment(item: dict[str, Any], name: str) -> datetime | None:
-    """Field `name` of an item as an aware datetime (ISO 8601 with an offset), or None."""
+    """Field `name` of an item as an aware datetime (ISO 8601 with an offset) in the years
+    the API speaks, or None; raises InvalidInput naming it otherwise."""
     value = item.get(name)
     if value is None:
         return None
@@ -491,6 +506,9 @@ def moment(item: dict[str, Any], name: str) -> datetime | None:
         found = None
     if found is None or found.tzinfo is None:
         raise InvalidInput(f"bad {name}", fields={name: "must be a time with its offset"})
+    if not EARLIEST_DUE <= found <= LATEST_DUE:  # the year 1 broke SQLite's lists (a 500)
+        message = f"must be in the years {FIRST_YEAR} to {LAST_YEAR}"
+        raise InvalidInput(f"bad {name}", fields={name: message})
     return found
 
 
@@ -499,11 +517,25 @@ def tag_names(item: dict[str, Any]) -> list[str]:
     tags = item.get("tags") or []
     if not isinstance(tags, list):
         raise InvalidInput("bad tags", fields={"tags": "must be a list"})
-    return [tag.get("name", "") if isinstance(tag, dict) else str(tag) for tag in tags]
+    names = [tag.get("name", "") if isinstance(tag, dict) else tag for tag in tags]
+    for index, name in enumerate(names):
+        if not isinstance(name, str):  # null or 7 became tags named "None" and "7"
+            raise InvalidInput("bad tags", fields={f"tags.{index}": "must be a tag name"})
+    return names
 
 
 def reminders(items: Any) -> list[dict[str, Any]]:
     """A task's reminders as reminder_specs reads them (minutes_before, or `at` as a time)."""
     if not isinstance(items, list) or not all(isinstance(r, dict) for r in items):
         raise InvalidInput("bad reminders", fields={"reminders": "must be a list of objects"})
-    return [{"minutes_before": r.get("minutes_before"), "at": moment(r, "at")} for r in items]
+    return [{"minutes_before": minutes(r), "at": moment(r, "at")} for r in items]
+
+
+def minutes(reminder: dict[str, Any]) -> int | None:
+    """A reminder's `minutes_before` (None when absent); raises InvalidInput naming it unless a
+    whole number (1.5 and true were stored on SQLite, then broke every later read of the task)."""
+    value = reminder.get("minutes_before")
+    if value is not None and type(value) is not int:
+        message = "must be a whole number of minutes"
+        raise InvalidInput("bad minutes_before", fields={"minutes_before": message})
+    return value
