@@ -93,6 +93,7 @@ from taskai.adapters.security import TokenIssuer
 from taskai.config import Settings
 
 SOURCE = ROOT / "functions" / "tasks" / "main.py"
+FLOOR = ROOT / "bench" / "lib" / "floor.py"
 PRIORITY_NAMES = ("low", "medium", "high", "urgent")
 
 
@@ -112,14 +113,20 @@ def server_env(args: argparse.Namespace, jwt_secret: str) -> dict[str, str]:
     return env
 
 
-def start_server(args: argparse.Namespace, jwt_secret: str, work: Path) -> Server | Pods:
+def start_server(args: argparse.Namespace, jwt_secret: str, work: Path,
+                 floor: bool = False) -> Server | Pods:
     """The image's command (Dockerfile, taskai-serve): gunicorn with TaskAI's worker class
     serving functions_framework:create_app() for FUNCTION_TARGET=tasks; with --pods N, N of
-    them of one worker each (WORKERS=1, as the image runs), on N ports."""
+    them of one worker each (WORKERS=1, as the image runs), on N ports. With `floor`, the same
+    command serving lib/floor.py instead: the stack without TaskAI."""
     env = server_env(args, jwt_secret)
     if args.pods:
         env["WORKERS"] = "1"
     env.update(FUNCTION_TARGET="tasks", FUNCTION_SOURCE=str(SOURCE))
+    if floor:
+        env.update(FUNCTION_TARGET="floor", FUNCTION_SOURCE=str(FLOOR),
+                   PYTHONPATH=os.pathsep.join(filter(None, [str(FLOOR.parent.parent),
+                                                            env.get("PYTHONPATH")])))
     servers = []
     for n in range(args.pods or 1):
         port = free_port()
@@ -128,7 +135,7 @@ def start_server(args: argparse.Namespace, jwt_secret: str, work: Path) -> Serve
                 "--worker-class", args.worker_class, "--worker-tmp-dir", "/dev/shm",
                 "--timeout", "30", "--graceful-timeout", "20", "--keep-alive", "75",
                 "--log-level", "warning", "functions_framework:create_app()"]
-        servers.append(Server(argv, env, work / f"server{n}.log", port))
+        servers.append(Server(argv, env, work / f"{'floor' if floor else 'server'}{n}.log", port))
         servers[-1].wait_workers(1 if args.pods else args.workers)
     return Pods(servers) if args.pods else servers[0]
 
@@ -203,19 +210,21 @@ def describe_server(args: argparse.Namespace) -> str:
 
 def print_results(rows: list[dict[str, Any]]) -> None:
     """The API and pgbench side by side per operation."""
-    head = ("operation", "API req/s", "p50 ms", "p99 ms", "errors", "pgbench tps", "pg p50 ms",
-            "pg p99 ms", "API/pgbench", "others' CPU")
+    head = ("operation", "API req/s", "p50 ms", "p99 ms", "errors", "CPU ms/req", "pgbench tps",
+            "pg p50 ms", "pg p99 ms", "API/pgbench", "others' CPU")
     cells = []
     for r in rows:
         a, p = r["api"], r["pgbench"]
         cells.append((r["operation"], f"{a['rps']:.0f}", f"{a['p50_ms']:.1f}",
-                      f"{a['p99_ms']:.1f}", str(a["errors"]), f"{p['tps']:.0f}",
+                      f"{a['p99_ms']:.1f}", str(a["errors"]),
+                      f"{a['server_cpu_ms_per_request']:.2f}", f"{p['tps']:.0f}",
                       f"{p['p50_ms']:.1f}", f"{p['p99_ms']:.1f}",
                       f"{r['ratio']:.3f} (1/{1 / r['ratio']:.1f})" if r["ratio"] else "-",
                       f"{a['other_cpu_cores']:.2f} / {p['other_cpu_cores']:.2f}"))
     print_table(head, cells)
     print("(others' CPU: cores used by processes that are not this benchmark's during the API / "
-          "pgbench run; near 0 means an undisturbed measurement)")
+          "pgbench run; near 0 means an undisturbed measurement. A floor row is lib/floor.py: "
+          "the same SQL through the same stack with no TaskAI code, the least it can cost)")
 
 
 def run_benchmark(args: argparse.Namespace, url: URL, engine: Engine, s: Seed, work: Path,
@@ -260,12 +269,28 @@ def run_benchmark(args: argparse.Namespace, url: URL, engine: Engine, s: Seed, w
                     print(f"[{op}] removed {delete_created_tasks(engine, s)} created tasks")
                 return result
 
+            def floor_run(op: str = op, lua: Path = lua) -> dict[str, Any]:
+                print(f"[{op}] floor (lib/floor.py, same command) warm-up {args.warmup}s, then "
+                      f"{args.duration}s ...", flush=True)
+                floor = start_server(args, jwt_secret, work, floor=True)
+                try:
+                    run_wrk(lua, floor.port, args, args.warmup)
+                    result = run_wrk(lua, floor.port, args, args.duration, floor)
+                finally:
+                    floor.stop()
+                print(f"[{op}] floor: {fmt(result)}")
+                if op == "create":
+                    print(f"[{op}] removed {delete_created_tasks(engine, s)} created tasks")
+                return result
+
             api = least_disturbed(args, f"{op} API", api_run)
             if "_profile" in api:
                 print_profile(op, api.pop("_profile"), api["requests"], args.profile_top)
+            results[op] = {"api": api}
+            if args.floor:
+                results[op]["floor"] = least_disturbed(args, f"{op} floor", floor_run)
             refresh_pages(engine)
-            pg = least_disturbed(args, f"{op} pgbench", pgbench_run)
-            results[op] = {"api": api, "pgbench": pg}
+            results[op]["pgbench"] = least_disturbed(args, f"{op} pgbench", pgbench_run)
         return results
     finally:
         server.stop()
@@ -321,6 +346,10 @@ def main() -> None:
                         help="reuse the data of an earlier run instead of re-creating the database")
     parser.add_argument("--force-drop", action="store_true",
                         help="allow dropping a database whose name lacks 'bench'")
+    parser.add_argument("--floor", action="store_true",
+                        help="also serve each phase's requests by lib/floor.py under the same "
+                             "command: pgbench's SQL through functions-framework and pg8000 with "
+                             "no TaskAI code, the stack's own CPU per request")
     parser.add_argument("--profile", action="store_true",
                         help="sample the server with py-spy during each API run and print the "
                              "top functions by cumulative and self time per operation")
@@ -344,6 +373,8 @@ def main() -> None:
         sys.exit("wrk not found: apt-get install -y wrk")
     if args.pods and (args.wrk_threads % args.pods or args.clients % args.wrk_threads):
         parser.error("--pods must divide --wrk-threads, and --wrk-threads --clients (even split)")
+    if args.pods and args.floor:
+        parser.error("--floor serves one server: leave out --pods")
 
     # Ctrl-C raises KeyboardInterrupt; make SIGTERM/SIGHUP unwind the same way, so the
     # `finally` blocks stop the server we started.
@@ -394,10 +425,15 @@ def main() -> None:
                          "ratio": ratio,
                          "meets_target": bool(ratio and ratio >= 1 / 3 and r["api"]["p99_ms"] <= 100
                                               and r["api"]["errors"] == 0)})
+            if "floor" in r:
+                rows.append({"operation": f"{label} floor", "api": r["floor"],
+                             "pgbench": r["pgbench"],
+                             "ratio": r["floor"]["rps"] / r["pgbench"]["tps"] if ratio else None})
         print_results(rows)
         print("\ntarget (issue 15): API >= 1/3 of pgbench and p99 <= 100 ms at "
               f"{args.clients} clients: " + ", ".join(
-                  f"{r['operation']} {'met' if r['meets_target'] else 'NOT met'}" for r in rows))
+                  f"{r['operation']} {'met' if r['meets_target'] else 'NOT met'}"
+                  for r in rows if "meets_target" in r))
         report = {
             "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},

@@ -495,7 +495,7 @@ class TaskRepository:
         """After `added` tasks went in at once (an import), ANALYZE the task tables when that is
         more than autovacuum's analyze threshold (50 rows and 10 % of the rows the planner
         counts): autovacuum would, but only within its next minute, and a list planned on the
-        tables' old statistics (an empty account's) was 17 times slower. PostgreSQL only; a
+        tables' old statistics (an empty account's) took 1.6 times as long. PostgreSQL only; a
         role that does not own the tables gets a warning from the server, not an error."""
         if added <= 50 or self.session.get_bind().dialect.name != "postgresql":
             return

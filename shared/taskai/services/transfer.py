@@ -380,13 +380,13 @@ class Importer:
         parent_of = {id(task): self.tasks.get(ref) for task, ref in self.parents}
         depth: dict[int, int] = {}
         for task, _ in self.parents:
-            path: list[Task] = []
+            path: dict[int, Task] = {}  # by id, in walk order: a cycle is found in O(1)
             node: Task | None = task
-            while node is not None and id(node) not in depth and node not in path:
-                path.append(node)
+            while node is not None and id(node) not in depth and id(node) not in path:
+                path[id(node)] = node
                 node = parent_of.get(id(node))
             known = depth.get(id(node), -1) if node is not None else -1
-            for step, above in enumerate(reversed(path), start=1):
+            for step, above in enumerate(reversed(path.values()), start=1):
                 depth[id(above)] = known + step
         return sorted(self.parents, key=lambda pair: depth[id(pair[0])])
 
