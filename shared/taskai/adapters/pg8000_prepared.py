@@ -24,7 +24,7 @@ MAX_PREPARED = 500  # per connection; past it, statements run unnamed as pg8000 
 # A statement of more parameters (a bulk INSERT's batch) runs unnamed: kept prepared, each batch
 # size would hold its parse tree in the server for the connection's life.
 MAX_PREPARED_PARAMS = 2000
-UNIQUE_VIOLATION, INVALID_AUTHORIZATION = "23505", "28000"
+INTEGRITY_CLASS, INVALID_AUTHORIZATION = "23", "28000"  # SQLSTATEs (PostgreSQL, Appendix A)
 
 
 def numbered(paramstyle: str, operation: str) -> str:
@@ -103,9 +103,13 @@ class PreparedConnection(legacy.Connection):
         return result
 
     def commit(self) -> None:
-        """Commit, in one round trip; raises InterfaceError("network error") if the socket fails."""
+        """Commit, in one round trip; raises InterfaceError("network error") if the socket fails,
+        IntegrityError for a constraint checked at commit."""
         with network_errors():
-            self.execute_simple("commit")
+            try:
+                self.execute_simple("commit")
+            except DatabaseError as e:
+                raise dbapi_error(e) from e
 
     def rollback(self) -> None:
         """Roll back (when a transaction is open), in one round trip; raises InterfaceError
@@ -113,6 +117,20 @@ class PreparedConnection(legacy.Connection):
         if self._in_transaction:
             with network_errors():
                 self.execute_simple("rollback")
+
+
+def dbapi_error(error: DatabaseError) -> DatabaseError:
+    """The DBAPI class of a server's error (PEP 249): every integrity constraint violation
+    (SQLSTATE class 23: unique, foreign key, not null, check, exclusion) an IntegrityError, an
+    invalid authorization an InterfaceError, anything else a ProgrammingError. pg8000 makes only
+    a unique violation an IntegrityError, so a broken foreign key was a 500, not a 409."""
+    detail = error.args[0]
+    if not isinstance(detail, dict):
+        return ProgrammingError(detail)
+    code = str(detail.get("C", ""))
+    if code.startswith(INTEGRITY_CLASS):
+        return IntegrityError(detail)
+    return (InterfaceError if code == INVALID_AUTHORIZATION else ProgrammingError)(detail)
 
 
 @contextmanager
@@ -134,7 +152,10 @@ class PreparedCursor(legacy.Cursor):
     def execute(self, operation: str, args: Any = (), stream: Any = None) -> PreparedCursor:
         """Execute `operation` with `args`; raises pg8000's DBAPI errors as pg8000 does."""
         if stream is not None or isinstance(args, Mapping) or self._input_oids:
-            return super().execute(operation, args, stream)
+            try:
+                return super().execute(operation, args, stream)
+            except DatabaseError as e:
+                raise dbapi_error(e) from e
         con = self._c
         if con is None:
             raise InterfaceError("Cursor closed")
@@ -151,12 +172,7 @@ class PreparedCursor(legacy.Cursor):
                 raise InterfaceError("connection is closed") from e
             raise
         except DatabaseError as e:
-            detail = e.args[0]
-            if not isinstance(detail, dict):
-                raise ProgrammingError(detail) from e
-            code = detail["C"]
-            kind = {UNIQUE_VIOLATION: IntegrityError, INVALID_AUTHORIZATION: InterfaceError}
-            raise kind.get(code, ProgrammingError)(detail) from e
+            raise dbapi_error(e) from e
         rows = self._context.rows
         self._row_iter = iter([] if rows is None else rows)
         self.input_types: list[Any] = []
