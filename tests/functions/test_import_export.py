@@ -147,7 +147,7 @@ def test_malformed_items_are_reported_by_index_and_field_and_the_rest_imported(a
             {"title": "no such project", "project_id": "p1"},
             {"title": "bad rule", "recurrence": {"rule": "FREQ=SOMETIMES"}},
             {"title": "odd id", "project_id": ["p2"]},
-            {"title": "odd color", "description": 5},
+            {"title": "odd description", "description": 5},
             {**REPEATS, "title": "first"},
             {**REPEATS, "title": "same place in the same series"},
             # past the column's range the whole import was a 500 (2**63 on SQLite, 2**31 here)
@@ -166,7 +166,7 @@ def test_malformed_items_are_reported_by_index_and_field_and_the_rest_imported(a
         ("tasks", 4, "project_id"),
         ("tasks", 5, "recurrence.rule"),
         ("tasks", 6, "project_id"),
-        ("tasks", 7, "item"),
+        ("tasks", 7, "description"),
         ("tasks", 9, "occurrence"),
         *(("tasks", 10 + i, "occurrence") for i in range(len(OCCURRENCES))),
     ]
@@ -252,6 +252,117 @@ def test_bad_numbers_and_times_in_a_file_refuse_their_item_never_the_import(alic
     ]
     assert [t["title"] for t in alice.get("/api/tasks").json["items"]] == ["fine"]
     assert alice.get("/api/export").status_code == 200
+
+
+def test_a_field_of_the_wrong_json_type_refuses_its_item_naming_the_field(alice):
+    # a list as a description was a 500 on SQLite and stored as '{x}' on PostgreSQL; a number
+    # as a color, and a year-1 all-day date east of UTC, a "malformed" naming the field `item`
+    user = alice  # America/New_York: west of UTC; the day's start east of it is the overflow
+    user.patch("/api/auth/me", {"timezone": "Asia/Tokyo"})
+    document = {
+        "format": "taskai-export",
+        "version": 1,
+        "projects": [{"id": "p", "name": "Work", "color": 5}, {"id": "q", "name": "Fine"}],
+        "tags": [{"name": "red", "color": ["#ff0000"]}],
+        "filters": [{"name": "Mine", "query": "p1", "color": 7}],
+        "tasks": [
+            {"title": "listed", "description": ["x"]},
+            {"title": "object", "description": {"a": 1}},
+            {"title": "number", "description": 5},
+            {"title": "flag", "all_day": "yes", "due_on": "2031-01-01"},
+            {"title": "year one", "all_day": True, "due_on": "0001-01-01"},
+            {"title": "boolean priority", "priority": True},
+            {"title": "fine", "description": None, "project_id": "q"},
+        ],
+    }
+    report = user.post("/api/import", document).json
+    refused = [(r["kind"], r["index"], r["field"]) for r in report["rejected"]]
+    assert refused == [
+        ("projects", 0, "color"),
+        ("tags", 0, "color"),
+        ("filters", 0, "color"),
+        ("tasks", 0, "description"),
+        ("tasks", 1, "description"),
+        ("tasks", 2, "description"),
+        ("tasks", 3, "all_day"),
+        ("tasks", 4, "due_on"),
+        ("tasks", 5, "priority"),
+    ]
+    assert [t["title"] for t in export(user)["tasks"]] == ["fine"]
+
+
+def test_a_task_in_a_section_of_another_project_is_refused_and_the_rest_imported(alice):
+    # it broke the store's foreign key at commit: a 409 for the whole file on SQLite, a 500 on
+    # PostgreSQL (pg8000 raised only a unique violation as an integrity error)
+    document = {
+        "format": "taskai-export",
+        "version": 1,
+        "projects": [{"id": "p1", "name": "RP1"}, {"id": "p2", "name": "RP2"}],
+        "sections": [{"id": "s2", "name": "S2", "project_id": "p2"}],
+        "tasks": [
+            {"id": "t1", "title": "fine"},
+            {"id": "t2", "title": "bad", "project_id": "p1", "section_id": "s2"},
+            {"id": "t3", "title": "section alone", "section_id": "s2"},
+        ],
+    }
+    reply = alice.post("/api/import", document)
+    assert reply.status_code == 200, reply.json
+    refused = [(r["index"], r["field"], r["message"]) for r in reply.json["rejected"]]
+    assert refused == [(1, "section_id", "a section of another project")]
+    projects = {p["name"]: p["id"] for p in export(alice)["projects"]}
+    placed = {t["title"]: (t["project_id"], t["section_id"]) for t in export(alice)["tasks"]}
+    section = export(alice)["sections"][0]["id"]
+    assert placed["section alone"] == (projects["RP2"], section)  # as a task added to it
+    assert set(placed) == {"fine", "section alone"}
+
+
+def test_a_refused_item_leaves_no_tags_behind(alice):
+    # a task of 51 tags was refused, and its 51 tags created, each on no task
+    many = [f"tag{n}" for n in range(51)]
+    document = {
+        "format": "taskai-export",
+        "version": 1,
+        "tasks": [
+            {"title": "too many", "tags": many},
+            {"title": "bad time", "tags": ["lost"], "created_at": "yesterday"},
+            {
+                "title": "bad place",
+                "tags": ["lost"],
+                "occurrence": 0,
+                "series_id": "s",
+                "recurrence": {"rule": "FREQ=DAILY"},
+            },
+            {"title": "fine", "tags": ["kept"]},
+        ],
+    }
+    report = alice.post("/api/import", document).json
+    assert [r["field"] for r in report["rejected"]] == ["tags", "created_at", "occurrence"]
+    assert report["created"]["tags"] == 1
+    assert [t["name"] for t in alice.get("/api/tags").json["items"]] == ["kept"]
+    rows = "TYPE,CONTENT,PRIORITY\ntask,too many " + " ".join(f"@l{n}" for n in range(60))
+    assert import_csv(alice, rows + "\ntask,fine @kept\n")["created"]["tags"] == 0
+    assert [t["name"] for t in alice.get("/api/tags").json["items"]] == ["kept"]
+
+
+def test_a_second_item_with_an_id_the_file_used_is_refused_naming_id(alice):
+    # both tasks were created, and a subtask naming the id went under the first
+    document = {
+        "format": "taskai-export",
+        "version": 1,
+        "projects": [{"id": "p", "name": "A"}, {"id": "p", "name": "B"}],
+        "sections": [{"id": "s", "project_id": "p", "name": "S"}] * 2,
+        "tasks": [
+            {"id": "t", "title": "first"},
+            {"id": "t", "title": "second"},
+            {"id": "c", "title": "child", "parent_id": "t"},
+        ],
+    }
+    report = alice.post("/api/import", document).json
+    refused = [(r["kind"], r["index"], r["field"]) for r in report["rejected"]]
+    assert refused == [("projects", 1, "id"), ("sections", 1, "id"), ("tasks", 1, "id")]
+    tasks = {t["title"]: t for t in export(alice)["tasks"]}
+    assert set(tasks) == {"first", "child"}
+    assert tasks["child"]["parent_id"] == tasks["first"]["id"]
 
 
 def test_ids_of_another_users_rows_in_a_file_never_touch_them(alice, bob):

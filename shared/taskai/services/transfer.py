@@ -22,7 +22,7 @@ from taskai.domain.projects import MAX_PROJECTS, MAX_SECTIONS, Project, Section,
 from taskai.domain.recurrence.occurrences import FIRST_YEAR, LAST_YEAR
 from taskai.domain.subtasks import GAP, MAX_DEPTH, Place
 from taskai.domain.tags import Tag, clean_tag_name
-from taskai.domain.tasks import EARLIEST_DUE, LATEST_DUE, Task
+from taskai.domain.tasks import EARLIEST_DUE, LATEST_DUE, MAX_TAGS, Task
 from taskai.domain.webhooks import MAX_WEBHOOKS, Webhook, check_event_types, new_secret
 from taskai.errors import Clash, Conflict, InvalidInput, TaskAIError
 from taskai.ports import UnitOfWork, WebhookSender
@@ -95,9 +95,7 @@ def import_export(
             read = getattr(importer, kind[:-1])
             for index, item in in_order(kind, document.get(kind, [])):
                 with importer.item(kind, index):
-                    if not isinstance(item, dict):
-                        raise InvalidInput("not an object", fields={"item": "must be an object"})
-                    read(item)
+                    read(shaped(kind, item))
                 if kind == "tasks" and progress is not None:
                     progress.advance()
         return importer.finish(import_id)
@@ -194,6 +192,7 @@ class Importer:
     def project(self, item: dict[str, Any]) -> None:
         """A project of the file: the Inbox is the account's, one of a name the account has is
         that one; else a new one (at most MAX_PROJECTS)."""
+        key = fresh_id(self.projects, item)
         repo = self.uow.projects
         if item.get("inbox"):
             found = repo.inbox(self.user_id)
@@ -215,10 +214,11 @@ class Importer:
                 found.update(now=self.now, archived=True)
             repo.add(found)
             self.created["projects"] += 1
-        self.projects[ref(item, "id")] = found
+        self.projects[key] = found
 
     def section(self, item: dict[str, Any]) -> None:
         """A section of a project of the file (one of that name in it is reused)."""
+        key = fresh_id(self.sections, item)
         project = self.projects.get(ref(item, "project_id"))
         if project is None:
             raise InvalidInput("bad project_id", fields={"project_id": "not a project of the file"})
@@ -232,7 +232,7 @@ class Importer:
             found = Section.new(project=project, name=name, now=self.now, position=position)
             self.uow.sections.add(found)
             self.created["sections"] += 1
-        self.sections[ref(item, "id")] = found
+        self.sections[key] = found
 
     def tag(self, item: dict[str, Any]) -> None:
         """A tag of the file with its color, unless the account has one of that name."""
@@ -296,9 +296,12 @@ class Importer:
 
     def task(self, item: dict[str, Any]) -> Task:
         """A task of the file (TaskPublic's shape), its project, section and series remapped, its
-        created_at kept (one in the future: now); raises InvalidInput naming the field at fault."""
+        created_at kept (one in the future: now); raises InvalidInput naming the field at fault.
+        Its tags are made last, once nothing else can refuse it: a refused item leaves none."""
+        fresh_id(self.tasks, item)
         project_id, section_id = self.place(item)
         due_at, all_day = self.due(item)
+        wanted = tag_keys(item)
         recurrence = item.get("recurrence")
         if recurrence is not None and not isinstance(recurrence, dict):
             raise InvalidInput("bad recurrence", fields={"recurrence": "must be an object"})
@@ -318,7 +321,6 @@ class Importer:
             section_id=section_id,
             now=self.now,
         )
-        task.set_tags(self.tags_of(item))
         created = moment(item, "created_at")  # kept, so "Newest" still orders the tasks
         task.created_at = min(created, self.now) if created else self.now
         if task.is_completed:
@@ -330,6 +332,7 @@ class Importer:
             series = ref(item, "series_id")
             if series is not None:
                 self.place_in_series(task, series, occurrence_of(item))
+        task.set_tags(self.tags_of(wanted))
         return self.add(task, item)
 
     def place_in_series(self, task: Task, series: str | int, occurrence: int) -> None:
@@ -342,13 +345,9 @@ class Importer:
         task.occurrence = occurrence
         self.places.add((task.series_id, occurrence))
 
-    def tags_of(self, item: dict[str, Any]) -> list[Tag]:
-        """A task's tags (kept by key for the next tasks); those the account lacks are created
-        and counted."""
-        wanted: dict[str, str] = {}
-        for index, name in enumerate(tag_names(item)):
-            clean = clean_tag_name(name, field_name=f"tags.{index}")
-            wanted.setdefault(name_key(clean), clean)
+    def tags_of(self, wanted: dict[str, str]) -> list[Tag]:
+        """A task's tags of tag_keys (kept by key for the next tasks); those the account lacks
+        are created and counted."""
         missing = {key: name for key, name in wanted.items() if key not in self.tags}
         if missing:
             known = len(self.uow.tags.by_keys(self.user_id, missing))
@@ -415,7 +414,9 @@ class Importer:
         """The position after the last of the task's place, the file's earlier tasks counted."""
         place = task.place
         last = self.positions.get(place)
-        if last is None:
+        if last is None and place.parent_id in self.by_id:  # under a task of this file, the
+            last = 0  # first: GAP (a read of the place walked the whole project on SQLite)
+        elif last is None:
             last = self.uow.tasks.next_position(self.user_id, place) - GAP
         self.positions[place] = last + GAP
         return last + GAP
@@ -436,26 +437,96 @@ class Importer:
         return task
 
     def place(self, item: dict[str, Any]) -> tuple[uuid.UUID | None, uuid.UUID | None]:
-        """The new (project id, section id) of a task of the file: the Inbox without a project;
-        raises InvalidInput for one not in the file."""
+        """The new (project id, section id) of a task of the file: the Inbox without either, the
+        section's project with a section alone (as a task added to a section); raises
+        InvalidInput for one not in the file, or a section of another project."""
         project, section = ref(item, "project_id"), ref(item, "section_id")
-        if project is None:
-            return self.inbox_id, None
-        if project not in self.projects:
+        if project is not None and project not in self.projects:
             raise InvalidInput("bad project_id", fields={"project_id": "not a project of the file"})
         if section is not None and section not in self.sections:
             raise InvalidInput("bad section_id", fields={"section_id": "not a section of the file"})
-        section_id = None if section is None else self.sections[section].id
-        return self.projects[project].id, section_id
+        if section is None:
+            return (self.inbox_id if project is None else self.projects[project].id), None
+        found = self.sections[section]
+        if project is not None and found.project_id != self.projects[project].id:
+            message = "a section of another project"
+            raise InvalidInput("bad section_id", fields={"section_id": message})
+        return found.project_id, found.id
 
     def due(self, item: dict[str, Any]) -> tuple[datetime | None, bool]:
         """(due_at in UTC, all_day): an all-day task's `due_on` is a date in the owner's zone."""
         if item.get("all_day") and item.get("due_on"):
             try:
-                return self.clock.start(date.fromisoformat(str(item["due_on"]))), True
+                day = date.fromisoformat(str(item["due_on"]))
             except ValueError:
                 raise InvalidInput("bad due_on", fields={"due_on": "must be a date"}) from None
+            if not FIRST_YEAR <= day.year <= LAST_YEAR:  # the year 1 east of UTC: an overflow
+                message = f"must be in the years {FIRST_YEAR} to {LAST_YEAR}"
+                raise InvalidInput("bad due_on", fields={"due_on": message})
+            return self.clock.start(day), True
         return moment(item, "due_date"), False
+
+
+ID = (str, int)
+# The JSON type of each field an import reads, by kind (ExportPublic's items): one of another
+# type is refused naming it (a list as a description was a 500 on SQLite, stored as text on
+# PostgreSQL; a number as a color a "malformed" naming no field).
+SHAPES: dict[str, dict[str, tuple[type, ...]]] = {
+    "projects": {"id": ID, "name": (str,), "color": (str,), "view": (str,), "inbox": (bool,)},
+    "sections": {"id": ID, "project_id": ID, "name": (str,), "position": (int,)},
+    "tags": {"name": (str,), "color": (str,)},
+    "filters": {"name": (str,), "query": (str,), "color": (str,)},
+    "webhooks": {"url": (str,), "event_types": (list,)},
+    "tasks": {
+        **{name: (str,) for name in ("title", "description", "status", "priority")},
+        **{name: (str,) for name in ("due_date", "due_on", "created_at", "completed_at")},
+        **{name: ID for name in ("id", "project_id", "section_id", "parent_id", "series_id")},
+        **{"all_day": (bool,), "skipped": (bool,), "occurrence": (int,), "position": (int,)},
+        **{"recurrence": (dict,), "reminders": (list,), "tags": (list,)},
+    },
+}
+MUST_BE = {
+    (str,): "must be text",
+    (int,): "must be a whole number",
+    (bool,): "must be true or false",
+    (dict,): "must be an object",
+    (list,): "must be a list",
+    ID: "must be an id of the file",
+}
+
+
+def shaped(kind: str, item: Any) -> dict[str, Any]:
+    """The item, when it is an object whose fields have their JSON types (SHAPES; null is
+    absent); raises InvalidInput naming the first field that does not (`item` for a non-object).
+    """
+    if not isinstance(item, dict):
+        raise InvalidInput("not an object", fields={"item": "must be an object"})
+    for name, kinds in SHAPES.get(kind, {}).items():
+        value = item.get(name)
+        if value is not None and type(value) not in kinds:  # exact: true is not a number here
+            raise InvalidInput(f"bad {name}", fields={name: MUST_BE[kinds]})
+    return item
+
+
+def fresh_id(seen: dict[Any, Any], item: dict[str, Any]) -> Any:
+    """The item's `id` in the file (or None); raises InvalidInput naming it when an earlier item
+    of its kind had it (the second was imported too, and references went to the first)."""
+    key = ref(item, "id")
+    if key is not None and key in seen:
+        raise InvalidInput("bad id", fields={"id": "another item of the file has this id"})
+    return key
+
+
+def tag_keys(item: dict[str, Any]) -> dict[str, str]:
+    """A task's tag names by key, checked (tags.N names the one at fault), at most MAX_TAGS;
+    raises InvalidInput. Nothing is created yet."""
+    wanted: dict[str, str] = {}
+    for index, name in enumerate(tag_names(item)):
+        clean = clean_tag_name(name, field_name=f"tags.{index}")
+        wanted.setdefault(name_key(clean), clean)
+    if len(wanted) > MAX_TAGS:
+        raise InvalidInput("too many tags", fields={"tags": f"at most {MAX_TAGS}"})
+    return wanted
 
 
 def text(item: dict[str, Any], name: str) -> str:
