@@ -17,6 +17,8 @@ from taskai.config import get_settings
 # Each adapter is imported where it is first built: a function that answers /health (or any
 # request without the database) starts without SQLAlchemy, bcrypt or the ORM mapping loaded.
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
@@ -187,19 +189,23 @@ def outbox() -> SqlOutbox:
     return SqlOutbox(engine())
 
 
-def relay_now() -> int:
-    """Publish everything waiting in the outbox (the relay function's work on each tick)."""
+def relay_now(stopping: Callable[[], bool] = lambda: False) -> int:
+    """Publish everything waiting in the outbox (the relay function's work on each tick), or
+    up to the end of a batch once `stopping()` is true."""
     from taskai.services.relay import relay_pending
 
-    return relay_pending(outbox=outbox(), publisher=publisher(), clock=clock)
+    return relay_pending(outbox=outbox(), publisher=publisher(), clock=clock, stopping=stopping)
 
 
 @cache
 def relay() -> BackgroundRelay:
-    """The process's background outbox relay; a commit kicks it, it publishes with relay_now."""
+    """The process's background outbox relay; a commit kicks it, it publishes with relay_now
+    and, once stopped, ends its pass at the next batch (9,400 events' in-process handlers held
+    a pass, and the stop waiting for it, for over 30 s)."""
     from taskai.adapters.outbox import BackgroundRelay
 
-    return BackgroundRelay(relay_now)
+    background = BackgroundRelay(lambda: relay_now(lambda: background.stopped))
+    return background
 
 
 @cache
@@ -341,11 +347,14 @@ def drain(timeout_s: float = 20.0) -> None:
 
 
 def reset() -> None:
-    """Forget every wired adapter (tests change the environment between cases)."""
-    if engine.cache_info().currsize:
-        engine().dispose()
+    """Forget every wired adapter (tests change the environment between cases): background
+    work stopped first, so none of it wires adapters anew from a changing environment."""
     if relay.cache_info().currsize:
         relay().stop()
+    if webhook_attempts.cache_info().currsize:
+        webhook_attempts().stop()
+    if engine.cache_info().currsize:
+        engine().dispose()
     if kafka.cache_info().currsize and (producer := kafka()) is not None:
         producer.close()
     for cached in (engine, session_factory, tokens, kafka, relay, outbox, ingress, get_settings):
@@ -355,6 +364,4 @@ def reset() -> None:
     quick_add_parser.cache_clear()
     webhook_sender.cache_clear()
     push_sender.cache_clear()
-    if webhook_attempts.cache_info().currsize:
-        webhook_attempts().stop()
     webhook_attempts.cache_clear()

@@ -53,3 +53,20 @@ def test_a_stopped_pool_refuses_new_work_as_a_full_one_does() -> None:
     pool.stop()
     assert pool.start([1, 2]) == 0
     assert pool.wait_idle(1)
+
+
+def test_the_process_relay_hands_each_pass_its_stopped_flag(monkeypatch) -> None:
+    # so that a stopping process's pass ends at a batch instead of waiting out a backlog
+    from taskai import bootstrap
+
+    passes: list = []
+    monkeypatch.setattr(bootstrap, "relay_now", lambda stopping: passes.append(stopping) or 0)
+    bootstrap.relay.cache_clear()
+    try:
+        background = bootstrap.relay()
+        background.run()
+        assert passes[0]() is False
+        background.stopped = True
+        assert passes[0]() is True
+    finally:
+        bootstrap.relay.cache_clear()

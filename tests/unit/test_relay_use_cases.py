@@ -28,6 +28,21 @@ def test_a_backlog_goes_out_in_batches_and_is_purged_only_once_caught_up():
     assert len(outbox.published) == 5 and outbox.purged_before is not None
 
 
+def test_a_relay_asked_to_stop_ends_after_the_batch_under_way_leaving_the_rest_waiting():
+    # a stopped process's pass (and a test's reset) waited out 9,400 events' handlers: 30 s+
+    outbox, bus = FakeOutbox(5), FakePublisher()
+    asked = iter([False, True])
+    stopping = lambda: next(asked)  # noqa: E731
+    assert (
+        relay_pending(
+            outbox=outbox, publisher=bus, clock=FakeClock(NOW), batch=2, stopping=stopping
+        )
+        == 4
+    )
+    assert list(outbox.published) == [1, 2, 3, 4] and outbox.purged_before is None
+    assert relay_pending(outbox=outbox, publisher=bus, clock=FakeClock(NOW), batch=2) == 1
+
+
 def test_a_full_last_batch_is_not_purged_until_the_next_pass_finds_less():
     outbox = FakeOutbox(2)
     relay_pending(outbox=outbox, publisher=FakePublisher(), clock=FakeClock(NOW), batch=2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from taskai.ports import Clock, OutboxStore, Publisher
@@ -15,9 +16,15 @@ class BusUnavailable(Exception):
 
 
 def relay_pending(
-    *, outbox: OutboxStore, publisher: Publisher, clock: Clock, batch: int = BATCH
+    *,
+    outbox: OutboxStore,
+    publisher: Publisher,
+    clock: Clock,
+    batch: int = BATCH,
+    stopping: Callable[[], bool] = lambda: False,
 ) -> int:
     """Publish every event waiting when called, `batch` at a time; returns how many went out.
+    Ends after the batch under way once `stopping()` is true (the rest waits in the outbox).
     One relay at a time per database: raises RelayBusy while another holds the turn,
     BusUnavailable when the bus took only part of a batch (the rest waits in the outbox)."""
     with outbox.turn():
@@ -36,4 +43,6 @@ def relay_pending(
                 raise BusUnavailable(f"{len(records) - delivered} events wait in the outbox")
             if caught_up:
                 break  # no need to read again: a commit since then kicks another pass
+            if stopping():
+                break  # a process stopping (or a test's reset) does not wait out a backlog
         return total
