@@ -365,6 +365,143 @@ def test_a_second_item_with_an_id_the_file_used_is_refused_naming_id(alice):
     assert tasks["child"]["parent_id"] == tasks["first"]["id"]
 
 
+def test_a_wrong_typed_archived_or_ended_reason_refuses_its_item(alice):
+    # "false", 7 or ["x"] archived the project, and its tasks vanished from every list
+    document = {
+        "format": "taskai-export",
+        "version": 1,
+        "projects": [{"id": "a", "name": "Keep", "archived": "false"}, {"id": "b", "name": "B"}],
+        "tasks": [
+            {"title": "t", "project_id": "b"},
+            {
+                "title": "ended",
+                "due_date": "2031-01-01T09:00:00+00:00",
+                "recurrence": {"rule": "FREQ=DAILY", "ended_reason": 5},
+            },
+        ],
+    }
+    report = alice.post("/api/import", document).json
+    refused = [(r["kind"], r["index"], r["field"]) for r in report["rejected"]]
+    assert refused == [("projects", 0, "archived"), ("tasks", 1, "recurrence.ended_reason")]
+    assert [t["title"] for t in alice.get("/api/tasks").json["items"]] == ["t"]
+
+
+def test_imported_sections_go_after_the_projects_own_in_the_files_order(alice):
+    # each took the file's position or 0: three new ones all at 0, in no set order
+    project = alice.post("/api/projects", {"name": "P"}).json
+    for name in ("A", "B"):
+        alice.post(f"/api/projects/{project['id']}/sections", {"name": name})
+    sections = [
+        {"id": str(n), "project_id": "p", "name": name, "position": 10 - n}
+        for n, name in enumerate(["G", "F", "E"])
+    ]
+    document = {
+        "format": "taskai-export",
+        "version": 1,
+        "sections": sections,
+        "projects": [{"id": "p", "name": "P"}],
+    }
+    assert alice.post("/api/import", document).json["rejected"] == []
+    found = [s for s in export(alice)["sections"] if s["project_id"] == project["id"]]
+    ordered = sorted(found, key=lambda s: s["position"])
+    assert [s["name"] for s in ordered] == ["A", "B", "E", "F", "G"]
+    assert len({s["position"] for s in found}) == 5
+
+
+def test_a_repeated_id_refuses_the_later_item_in_the_file_whatever_its_position(alice):
+    tasks = [
+        {"id": "x", "title": "first in file", "position": 131072},
+        {"id": "x", "title": "second in file", "position": 65536},
+    ]
+    document = {"format": "taskai-export", "version": 1, "tasks": tasks}
+    report = alice.post("/api/import", document).json
+    assert [(r["index"], r["field"]) for r in report["rejected"]] == [(1, "id")]
+    assert [t["title"] for t in export(alice)["tasks"]] == ["first in file"]
+
+
+def test_an_import_into_an_archived_project_of_the_account_is_refused(alice):
+    # the tasks went in, and no list showed them
+    project = alice.post("/api/projects", {"name": "Arch"}).json
+    alice.patch(f"/api/projects/{project['id']}", {"archived": True})
+    document = {
+        "format": "taskai-export",
+        "version": 1,
+        "projects": [{"id": "p", "name": "arch"}],
+        "tasks": [{"title": "hidden", "project_id": "p"}],
+    }
+    report = alice.post("/api/import", document).json
+    assert [(r["kind"], r["field"]) for r in report["rejected"]] == [
+        ("projects", "name"),
+        ("tasks", "project_id"),
+    ]
+    reply = alice.call(
+        "POST",
+        "/api/import/todoist?project=Arch",
+        data=b"TYPE,CONTENT\ntask,Buy milk\n",
+        headers={"Content-Type": "text/csv"},
+    )
+    assert reply.status_code == 422 and "project" in reply.json["error"]["fields"]
+
+
+def test_an_imported_completion_is_never_in_the_future_nor_before_creation(alice):
+    tasks = [
+        {"title": "later", "status": "completed", "completed_at": "2099-01-01T00:00:00+00:00"},
+        {
+            "title": "early",
+            "status": "completed",
+            "completed_at": "1950-01-01T00:00:00+00:00",
+            "created_at": "2020-01-01T00:00:00+00:00",
+        },
+    ]
+    alice.post("/api/import", {"format": "taskai-export", "version": 1, "tasks": tasks})
+    found = {t["title"]: t for t in export(alice)["tasks"]}
+    now = datetime.now(NEW_YORK)
+    assert datetime.fromisoformat(found["later"]["completed_at"]) <= now
+    early = found["early"]
+    created, completed = (datetime.fromisoformat(early[k]) for k in ("created_at", "completed_at"))
+    assert created <= completed
+
+
+def test_a_reminder_before_a_due_date_is_refused_without_one_as_the_api_does(alice):
+    tasks = [{"title": "r", "reminders": [{"minutes_before": 10}]}]
+    report = alice.post("/api/import", {"format": "taskai-export", "version": 1, "tasks": tasks})
+    assert [r["field"] for r in report.json["rejected"]] == [
+        alice.post("/api/tasks", tasks[0]).json["error"]["fields"].popitem()[0]
+    ]
+
+
+def test_import_ids_longer_than_kept_are_told_apart(alice):
+    document = {"format": "taskai-export", "version": 1, "tasks": [{"title": "one"}]}
+    for n in (1, 2):
+        headers = {"Idempotency-Key": "k" * 200 + f"-{n}"}
+        assert not alice.post("/api/import", document, headers=headers).json["repeated"]
+    assert len(export(alice)["tasks"]) == 2
+
+
+def test_todoist_rows_under_a_refused_row_go_to_no_other_task_or_section(alice):
+    rows = (
+        "TYPE,CONTENT,PRIORITY,INDENT,DATE\n"
+        "task,A,1,1,\n"
+        "task,B,1,1,when pigs fly\n"
+        "note,note about B,,,\n"
+        "task,child of B,1,2,\n"
+        "section,S1,,,\n"
+        "task,in S1,1,1,\n"
+        f"section,{'x' * 130},,,\n"
+        "task,meant for the long section,1,1,\n"
+        "note," + "n" * 15000 + ",,,\n"
+        "note," + "n" * 15000 + ",,,\n"
+    )
+    report = import_csv(alice, rows)
+    refused = [(r["line"], r["field"]) for r in report["rejected"]]
+    assert refused == [(3, "DATE"), (4, "CONTENT"), (8, "CONTENT"), (11, "CONTENT")]
+    assert report["subtasks"] == 1  # the child of B, left flat
+    tasks = {t["title"]: t for t in export(alice)["tasks"]}
+    assert tasks["A"]["description"] == "" and tasks["child of B"]["parent_id"] is None
+    assert tasks["meant for the long section"]["section_id"] is None
+    assert len(tasks["meant for the long section"]["description"]) == 15000
+
+
 def test_ids_of_another_users_rows_in_a_file_never_touch_them(alice, bob):
     fill(alice)
     theirs = export(alice)

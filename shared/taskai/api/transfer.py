@@ -86,7 +86,9 @@ def import_id(call: Call, raw: bytes, *given: object) -> str:
     """The import id: the Idempotency-Key header, else the first of `given` that is set, else
     the body's SHA-256 (the same file imported twice creates nothing the second time)."""
     chosen = call.request.headers.get("Idempotency-Key") or next((g for g in given if g), None)
-    return str(chosen or hashlib.sha256(raw).hexdigest())[:200]
+    key = str(chosen or hashlib.sha256(raw).hexdigest())
+    # a longer key is kept as its SHA-256: cut to 200, two keys alike that far were one import
+    return key if len(key) <= 200 else hashlib.sha256(key.encode()).hexdigest()
 
 
 def csv_upload(call: Call) -> tuple[str, bytes, str | None]:
@@ -102,7 +104,8 @@ def csv_upload(call: Call) -> tuple[str, bytes, str | None]:
         if len(raw) > MAX_IMPORT_BYTES:
             raise PayloadTooLarge(MAX_IMPORT_BYTES)
         if upload is not None and upload.filename:
-            name = upload.filename.rsplit("/", 1)[-1].removesuffix(".csv").strip() or None
+            name = upload.filename.rsplit("/", 1)[-1]
+            name = (name[:-4] if name.lower().endswith(".csv") else name).strip() or None
     else:
         raw = call.raw_body(MAX_IMPORT_BYTES)
     try:

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from taskai.domain import quickadd, todoist
-from taskai.domain.tasks import Task
+from taskai.domain.tasks import MAX_DESCRIPTION, Task
 from taskai.domain.users import check_timezone
 from taskai.errors import InvalidInput, TaskAIError
 from taskai.ports import UnitOfWork
@@ -58,6 +58,7 @@ def import_todoist(
 # The file's column a refusal of a task's field names: the user fixes the file, not the API.
 COLUMNS = {
     "title": "CONTENT",
+    "name": "CONTENT",  # a section's
     "tags": "CONTENT",  # labels are words of CONTENT
     "description": "DESCRIPTION",
     "priority": "PRIORITY",
@@ -80,7 +81,8 @@ class TodoistReader:
     def __init__(self, importer: Importer) -> None:
         self.importer = importer
         self.current_section: Any = None
-        self.parents: list[tuple[int, Task]] = []  # the open ancestors (indent, task)
+        # the open ancestors (indent, task; None for a refused one)
+        self.parents: list[tuple[int, Task | None]] = []
 
     def read(self, rows: list[todoist.Row], progress: Progress | None) -> None:
         """Import the rows in order; a refused one is reported by its line."""
@@ -90,9 +92,21 @@ class TodoistReader:
                     getattr(self, row.kind)(row)
                 except TaskAIError as e:
                     e.fields = {column(name): message for name, message in e.fields.items()}
+                    self.refused(row)
                     raise
             if progress is not None:
                 progress.advance()
+
+    def refused(self, row: todoist.Row) -> None:
+        """After a refused row: the rows under it go to no other task or section (a refused
+        task's notes are refused, its subtasks left flat; a refused section's tasks are in the
+        project, in no section)."""
+        if row.kind == "section":
+            self.current_section, self.parents = None, []
+        elif row.kind == "task":
+            while self.parents and self.parents[-1][0] >= row.indent:
+                self.parents.pop()
+            self.parents.append((row.indent, None))
 
     def section(self, row: todoist.Row) -> None:
         """Open a section of the import's project."""
@@ -101,10 +115,15 @@ class TodoistReader:
 
     def note(self, row: todoist.Row) -> None:
         """Append the note to the last task's description."""
-        if not self.parents:
-            raise InvalidInput("note without a task", fields={"CONTENT": "no task before it"})
-        task = self.parents[-1][1]
-        task.description = "\n\n".join(filter(None, (task.description, row.content)))
+        task = self.parents[-1][1] if self.parents else None
+        if task is None:
+            message = "its task was refused" if self.parents else "no task before it"
+            raise InvalidInput("note without a task", fields={"CONTENT": message})
+        description = "\n\n".join(filter(None, (task.description, row.content)))
+        if len(description) > MAX_DESCRIPTION:  # the next import of its export refused the task
+            message = f"the task's description would pass {MAX_DESCRIPTION} characters"
+            raise InvalidInput("note too long", fields={"CONTENT": message})
+        task.description = description
 
     def task(self, row: todoist.Row) -> None:
         """A task of the row, its DATE read by quick add in its TIMEZONE and DATE_LANG."""
@@ -121,9 +140,9 @@ class TodoistReader:
         task = self.importer.task(item)
         while self.parents and self.parents[-1][0] >= row.indent:
             self.parents.pop()
-        if row.indent > 1 and not (
-            self.parents and self.importer.attach(task, self.parents[-1][1])
-        ):  # no task above it, or one it cannot nest under
+        above = self.parents[-1][1] if self.parents else None
+        if row.indent > 1 and not (above and self.importer.attach(task, above)):
+            # no task above it (or a refused one), or one it cannot nest under
             self.importer.subtasks += 1
         self.parents.append((row.indent, task))
 

@@ -93,8 +93,12 @@ def import_export(
             progress.begin(len(document.get("tasks", [])))
         for kind in KINDS:
             read = getattr(importer, kind[:-1])
-            for index, item in in_order(kind, document.get(kind, [])):
+            items = document.get(kind, [])
+            repeated = repeated_ids(items)
+            for index, item in in_order(kind, items):
                 with importer.item(kind, index):
+                    if index in repeated:
+                        raise InvalidInput("bad id", fields={"id": REPEATED_ID})
                     read(shaped(kind, item))
                 if kind == "tasks" and progress is not None:
                     progress.advance()
@@ -102,11 +106,11 @@ def import_export(
 
 
 def in_order(kind: str, items: list[Any]) -> list[tuple[int, Any]]:
-    """(index in the file, item) pairs in the order to import them: tasks by their `position`
-    (positions order siblings, so sorting them all orders each place; tasks without one come
-    after, in file order), everything else as the file has it."""
+    """(index in the file, item) pairs in the order to import them: tasks and sections by their
+    `position` (positions order siblings, so sorting them all orders each place; those without
+    one come after, in file order), everything else as the file has it."""
     indexed = list(enumerate(items))
-    if kind != "tasks":
+    if kind not in ("tasks", "sections"):
         return indexed
 
     def position(pair: tuple[int, Any]) -> tuple[int, int]:
@@ -192,12 +196,15 @@ class Importer:
     def project(self, item: dict[str, Any]) -> None:
         """A project of the file: the Inbox is the account's, one of a name the account has is
         that one; else a new one (at most MAX_PROJECTS)."""
-        key = fresh_id(self.projects, item)
+        key = ref(item, "id")
         repo = self.uow.projects
         if item.get("inbox"):
             found = repo.inbox(self.user_id)
         else:
             found = repo.by_key(self.user_id, name_key(clean_name(text(item, "name"))))
+        if found is not None and found.archived and not item.get("archived"):
+            message = "the account's project of this name is archived: unarchive it first"
+            raise Conflict("archived project", fields={"name": message})
         if found is None:
             count, highest = repo.count(self.user_id)
             if count >= MAX_PROJECTS:
@@ -218,7 +225,7 @@ class Importer:
 
     def section(self, item: dict[str, Any]) -> None:
         """A section of a project of the file (one of that name in it is reused)."""
-        key = fresh_id(self.sections, item)
+        key = ref(item, "id")
         project = self.projects.get(ref(item, "project_id"))
         if project is None:
             raise InvalidInput("bad project_id", fields={"project_id": "not a project of the file"})
@@ -228,7 +235,8 @@ class Importer:
         if found is None:
             if len(existing) >= MAX_SECTIONS:
                 raise Conflict("too many sections", fields={"name": f"at most {MAX_SECTIONS}"})
-            position = whole(item, "position", default=0)
+            whole(item, "position", default=0)  # orders the file's sections (in_order)
+            position = max((s.position for s in existing), default=-1) + 1
             found = Section.new(project=project, name=name, now=self.now, position=position)
             self.uow.sections.add(found)
             self.created["sections"] += 1
@@ -298,7 +306,6 @@ class Importer:
         """A task of the file (TaskPublic's shape), its project, section and series remapped, its
         created_at kept (one in the future: now); raises InvalidInput naming the field at fault.
         Its tags are made last, once nothing else can refuse it: a refused item leaves none."""
-        fresh_id(self.tasks, item)
         project_id, section_id = self.place(item)
         due_at, all_day = self.due(item)
         wanted = tag_keys(item)
@@ -316,19 +323,26 @@ class Importer:
             all_day=all_day,
             clock=self.clock,
             recurrence=rule or None,
-            reminders=reminder_specs(reminders(item.get("reminders") or []), self.clock.zone),
+            reminders=reminder_specs(
+                reminders(item.get("reminders") or []), self.clock.zone, due_at=due_at
+            ),
             project_id=project_id,
             section_id=section_id,
             now=self.now,
         )
         created = moment(item, "created_at")  # kept, so "Newest" still orders the tasks
         task.created_at = min(created, self.now) if created else self.now
-        if task.is_completed:
-            task.completed_at = moment(item, "completed_at") or self.now
+        if task.is_completed:  # never in the future, nor before the task was created
+            completed = min(moment(item, "completed_at") or self.now, self.now)
+            task.created_at = min(task.created_at, completed)
+            task.completed_at = completed
             task.skipped = bool(item.get("skipped"))
         if recurrence:
             ended = recurrence.get("ended_reason")
-            task.recurrence_ended_reason = ended[:200] if isinstance(ended, str) else None
+            if ended is not None and not isinstance(ended, str):
+                message = "must be text"
+                raise InvalidInput("bad ended_reason", fields={"recurrence.ended_reason": message})
+            task.recurrence_ended_reason = ended[:200] if ended else None
             series = ref(item, "series_id")
             if series is not None:
                 self.place_in_series(task, series, occurrence_of(item))
@@ -472,7 +486,10 @@ ID = (str, int)
 # type is refused naming it (a list as a description was a 500 on SQLite, stored as text on
 # PostgreSQL; a number as a color a "malformed" naming no field).
 SHAPES: dict[str, dict[str, tuple[type, ...]]] = {
-    "projects": {"id": ID, "name": (str,), "color": (str,), "view": (str,), "inbox": (bool,)},
+    "projects": {
+        **{"id": ID, "name": (str,), "color": (str,), "view": (str,)},
+        **{"inbox": (bool,), "archived": (bool,)},
+    },
     "sections": {"id": ID, "project_id": ID, "name": (str,), "position": (int,)},
     "tags": {"name": (str,), "color": (str,)},
     "filters": {"name": (str,), "query": (str,), "color": (str,)},
@@ -508,13 +525,21 @@ def shaped(kind: str, item: Any) -> dict[str, Any]:
     return item
 
 
-def fresh_id(seen: dict[Any, Any], item: dict[str, Any]) -> Any:
-    """The item's `id` in the file (or None); raises InvalidInput naming it when an earlier item
-    of its kind had it (the second was imported too, and references went to the first)."""
-    key = ref(item, "id")
-    if key is not None and key in seen:
-        raise InvalidInput("bad id", fields={"id": "another item of the file has this id"})
-    return key
+REPEATED_ID = "an earlier item of the file has this id"
+
+
+def repeated_ids(items: list[Any]) -> set[int]:
+    """The indexes of the items whose `id` an item before them in the file has (both were
+    imported, and references went to one of them): each is refused naming `id`."""
+    seen: set[Any] = set()
+    repeated = set()
+    for index, item in enumerate(items):
+        key = item.get("id") if isinstance(item, dict) else None
+        if isinstance(key, str | int) and not isinstance(key, bool):
+            if (type(key), key) in seen:
+                repeated.add(index)
+            seen.add((type(key), key))
+    return repeated
 
 
 def tag_keys(item: dict[str, Any]) -> dict[str, str]:
