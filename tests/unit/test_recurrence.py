@@ -587,6 +587,23 @@ def test_a_rule_that_ends_by_count_or_until_or_repeats_within_the_horizon_is_acc
     Recurrence.parse(rule).check_expands(series_start=local("UTC", 2025, 1, 1, 9, 0))
 
 
+def test_a_rule_is_checked_in_the_owners_zone_where_its_dates_are_counted() -> None:
+    # January 1, 00:30 in Berlin is still December in UTC: counted from there, every second
+    # month of January never came, and the task was refused (a hypothesis example)
+    start = local("Europe/Berlin", 2031, 1, 1, 0, 30)
+    rule = Recurrence.parse("FREQ=MONTHLY;INTERVAL=2;BYMONTH=1")
+    rule.check_expands(series_start=start, tz="Europe/Berlin")
+    assert rule.next_due(
+        series_start=start,
+        previous_due=start,
+        completed_at=start,
+        tz="Europe/Berlin",
+        occurrence=1,
+    ) == local("Europe/Berlin", 2032, 1, 1, 0, 30)
+    with pytest.raises(InvalidInput):  # and a zone where it is December refuses it
+        rule.check_expands(series_start=start, tz="UTC")
+
+
 def test_a_previous_due_date_moved_later_by_hand_continues_after_it() -> None:
     start = local("UTC", 2025, 1, 6, 9, 0)
     moved = local("UTC", 2025, 1, 15, 18, 0)

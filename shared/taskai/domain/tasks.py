@@ -368,7 +368,7 @@ class Task:
         if (recurrence.rule, recurrence.anchor) == (self.recurrence_rule, self.recurrence_anchor):
             return
         series_start = self.due_at or self.created_at or now
-        recurrence.check_expands(series_start=series_start)
+        recurrence.check_expands(series_start=series_start, tz=(self.clock or DayClock()).tz)
         self.recurrence_rule, self.recurrence_anchor = recurrence.rule, recurrence.anchor
         if self.series_id is None:
             self.series_id, self.occurrence = self.id, 1

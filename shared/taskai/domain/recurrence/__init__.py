@@ -109,10 +109,11 @@ class Recurrence:
             occurrence=occurrence,
         )
 
-    def check_expands(self, *, series_start: datetime) -> None:
+    def check_expands(self, *, series_start: datetime, tz: str = "UTC") -> None:
         """Refuse (InvalidInput on recurrence.rule) a rule that gives no date from `series_start`
-        (aware) on, or never repeats within the horizon (see occurrences.check_expands)."""
-        occurrences.check_expands(parse_rule(self.rule), series_start=series_start)
+        (aware) on in zone `tz`, or never repeats within the horizon (see
+        occurrences.check_expands)."""
+        occurrences.check_expands(parse_rule(self.rule), series_start=series_start, tz=tz)
 
     def end_reason(self, occurrence: int) -> str:
         """Why next_due gave None after occurrence number `occurrence`, in words."""

@@ -64,13 +64,17 @@ def next_due(
     return None
 
 
-def check_expands(rule: Rule, *, series_start: datetime) -> None:
+def check_expands(rule: Rule, *, series_start: datetime, tz: str = "UTC") -> None:
     """Refuse (InvalidInput on recurrence.rule) a rule that gives no date from `series_start`
     (aware) on within the search horizon, e.g. an UNTIL before the due date, or, without COUNT
-    or UNTIL to end it, no second date within HORIZON_YEARS (FREQ=YEARLY;INTERVAL=1000)."""
-    start = series_start.astimezone(UTC).replace(tzinfo=None)
+    or UNTIL to end it, no second date within HORIZON_YEARS (FREQ=YEARLY;INTERVAL=1000). The
+    rule runs on wall times in zone `tz`, as next_due runs it (in UTC, a task due on January 1
+    in Berlin started in December, and every second month of January never came)."""
+    zone = _zone(tz)
+    start = _wall(series_start, zone, "series_start")
     found = _first_after(rule, start, start - timedelta(microseconds=1))
-    if found is None or _past_until(rule, found, found.replace(tzinfo=UTC)):
+    moment = None if found is None else _to_utc(found, zone)
+    if found is None or moment is None or _past_until(rule, found, moment):
         raise invalid("rule", "RRULE: gives no date on or after the task's due date")
     if rule.count is None and rule.until is None and _first_after(rule, start, found) is None:
         raise invalid("rule", f"RRULE: gives no second date within {HORIZON_YEARS} years")
