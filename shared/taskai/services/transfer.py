@@ -235,7 +235,6 @@ class Importer:
         if found is None:
             if len(existing) >= MAX_SECTIONS:
                 raise Conflict("too many sections", fields={"name": f"at most {MAX_SECTIONS}"})
-            whole(item, "position", default=0)  # orders the file's sections (in_order)
             position = max((s.position for s in existing), default=-1) + 1
             found = Section.new(project=project, name=name, now=self.now, position=position)
             self.uow.sections.add(found)
@@ -309,9 +308,7 @@ class Importer:
         project_id, section_id = self.place(item)
         due_at, all_day = self.due(item)
         wanted = tag_keys(item)
-        recurrence = item.get("recurrence")
-        if recurrence is not None and not isinstance(recurrence, dict):
-            raise InvalidInput("bad recurrence", fields={"recurrence": "must be an object"})
+        recurrence = item.get("recurrence")  # an object, if any (SHAPES)
         rule = recurrence and parse_recurrence({k: recurrence.get(k) for k in ("rule", "anchor")})
         task = Task.create(
             user_id=self.user_id,
@@ -428,8 +425,8 @@ class Importer:
         """The position after the last of the task's place, the file's earlier tasks counted."""
         place = task.place
         last = self.positions.get(place)
-        if last is None and place.parent_id in self.by_id:  # under a task of this file, the
-            last = 0  # first: GAP (a read of the place walked the whole project on SQLite)
+        if last is None and place.parent_id in self.by_id:
+            last = 0  # a new task has no subtasks: no read (on SQLite it walked the project)
         elif last is None:
             last = self.uow.tasks.next_position(self.user_id, place) - GAP
         self.positions[place] = last + GAP
@@ -487,8 +484,12 @@ ID = (str, int)
 # PostgreSQL; a number as a color a "malformed" naming no field).
 SHAPES: dict[str, dict[str, tuple[type, ...]]] = {
     "projects": {
-        **{"id": ID, "name": (str,), "color": (str,), "view": (str,)},
-        **{"inbox": (bool,), "archived": (bool,)},
+        "id": ID,
+        "name": (str,),
+        "color": (str,),
+        "view": (str,),
+        "inbox": (bool,),
+        "archived": (bool,),
     },
     "sections": {"id": ID, "project_id": ID, "name": (str,), "position": (int,)},
     "tags": {"name": (str,), "color": (str,)},
