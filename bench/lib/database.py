@@ -73,6 +73,7 @@ def copy_rows(engine: Engine, table: Any, rows: list[dict[str, Any]]) -> None:
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
+        cursor.execute("SET LOCAL statement_timeout = 0")  # a large COPY outlasts a request's
         copy = f"COPY {table.fullname} ({', '.join(columns)}) FROM STDIN"
         cursor.execute(copy, stream=buffer)  # type: ignore[call-arg]  # pg8000's COPY FROM
         raw.commit()

@@ -896,9 +896,10 @@ class OutboxStore(Protocol):
     def turn(self) -> AbstractContextManager[None]:
         """Hold the one relay turn of this database while inside; raises RelayBusy."""
 
-    def unpublished(self, limit: int) -> list[OutboxRecord]:
+    def unpublished(self, limit: int, *, now: datetime | None = None) -> list[OutboxRecord]:
         """Up to `limit` of the oldest events not yet published, in commit order; raises
-        RelayBusy where the turn is taken batch by batch."""
+        RelayBusy where the turn is taken batch by batch. A store whose batch is a transaction
+        may mark them published at `now` in it already, for mark_published to confirm."""
 
     def mark_published(
         self, positions: Sequence[int], *, now: datetime, purge_before: datetime | None = None

@@ -1,5 +1,6 @@
 """The relay's turn and its round trips on both stores: on PostgreSQL each batch is one
-transaction holding a transaction-scoped advisory lock, so a pass is lock, read, mark, commit."""
+transaction holding a transaction-scoped advisory lock, so a pass is two round trips: one
+statement that takes the lock and claims the batch, and the commit."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from taskai import bootstrap
 from taskai.adapters import orm
 from taskai.adapters.outbox import RELAY_LOCK, SqlOutbox
 from taskai.ports import OutboxRecord, RelayBusy
-from taskai.services.relay import relay_pending
+from taskai.services.relay import BusUnavailable, relay_pending
 
 NOW = datetime(2031, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -92,8 +93,8 @@ def test_a_pass_publishes_in_order_and_purges_once_then_not_again_within_a_minut
     second = add_events(2)
     sent = statements_of(outbox, bus)
     assert bus.keys == first + second and waiting() == 0
-    if database == "postgres":  # one transaction: turn and asynchronous commit, read, mark
-        assert sent == ["SELECT", "SELECT", "UPDATE", "COMMIT"]
+    if database == "postgres":  # one transaction: turn, asynchronous commit and claim; commit
+        assert sent == ["WITH", "COMMIT"]
     else:
         assert "DELETE" not in sent
     with bootstrap.engine().connect() as connection:  # the first pass's purge, only
@@ -105,6 +106,20 @@ def test_a_backlog_goes_out_batch_by_batch_each_in_its_own_transaction(database)
     keys = add_events(5)
     assert relay(outbox, bus, batch=2) == 5
     assert bus.keys == keys and waiting() == 0
+
+
+def test_events_the_bus_did_not_take_wait_in_order_for_the_next_pass(database):
+    outbox, keys = SqlOutbox(bootstrap.engine()), add_events(3)
+
+    class TakesTwo(Collected):
+        def publish(self, records: Sequence[OutboxRecord]) -> int:
+            return super().publish(records[:2])
+
+    with pytest.raises(BusUnavailable):
+        relay(outbox, TakesTwo())
+    assert waiting() == 1
+    bus = Collected()
+    assert relay(outbox, bus) == 1 and bus.keys == keys[2:] and waiting() == 0
 
 
 @pytest.mark.parametrize("database", ["postgres"], indirect=True)  # an advisory lock

@@ -1237,7 +1237,7 @@ class FakeOutbox:
         finally:
             self.busy = False
 
-    def unpublished(self, limit: int) -> list[OutboxRecord]:
+    def unpublished(self, limit: int, *, now: datetime | None = None) -> list[OutboxRecord]:
         """The first `limit` records not yet published, in commit order."""
         return [r for r in self.records if r.position not in self.published][:limit]
 

@@ -18,17 +18,20 @@ from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from functools import cache
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import (
     Connection,
     Delete,
     Engine,
+    Select,
     bindparam,
     delete,
     func,
     select,
     text,
+    true,
     update,
 )
 
@@ -42,16 +45,9 @@ o = orm.outbox.c
 PURGE_AT_ONCE = 1000  # rows a relay pass looks at for purging: twice its batch, so it keeps up
 RELAY_LOCK = 0x7A5CA1  # PostgreSQL advisory lock key: one relay at a time keeps per-key order
 ASYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
-# One round trip opens a PostgreSQL batch: its turn (released by its commit or rollback, so a
-# crashed relay never strands it) and its asynchronous commit (see mark_published)
-TAKE_TURN = text(
-    f"SELECT pg_try_advisory_xact_lock({RELAY_LOCK}), set_config('synchronous_commit', 'off', true)"
-)
+RECORD = (o.position, o.event_id, o.topic, o.key, o.type, o.occurred_at, o.data, o.traceparent)
 UNPUBLISHED = (
-    select(o.position, o.event_id, o.topic, o.key, o.type, o.occurred_at, o.data, o.traceparent)
-    .where(o.published_at.is_(None))
-    .order_by(o.position)
-    .limit(bindparam("n"))
+    select(*RECORD).where(o.published_at.is_(None)).order_by(o.position).limit(bindparam("n"))
 )
 _this_process = threading.Lock()
 
@@ -107,6 +103,7 @@ class SqlOutbox:
         self.engine = engine
         self.postgresql = engine.dialect.name == "postgresql"
         self.holding: Connection | None = None  # the turn's connection, while inside turn()
+        self.claimed: list[int] = []  # positions the open PostgreSQL batch marked published
         self.purged_at = -math.inf  # time.monotonic() of the last purge that caught up
 
     @contextmanager
@@ -139,17 +136,22 @@ class SqlOutbox:
             with self.holding.begin():
                 yield self.holding
 
-    def unpublished(self, limit: int) -> list[OutboxRecord]:
+    def unpublished(self, limit: int, *, now: datetime | None = None) -> list[OutboxRecord]:
         """Up to `limit` of the oldest events not yet published, in commit order. Inside a turn
-        on PostgreSQL this opens the batch's transaction, which `mark_published` commits: raises
-        RelayBusy when another relay holds the database's lock."""
+        on PostgreSQL this opens the batch's transaction, which `mark_published` commits, and
+        claims them in one round trip with the turn: marked published at `now` in it, so that
+        committing the batch is all that is left for the delivered ones. Raises RelayBusy when
+        another relay holds the database's lock."""
         if self.postgresql and self.holding is not None:
             connection = self.holding
             connection.begin()
-            if not connection.execute(TAKE_TURN).scalar():
+            rows = connection.execute(CLAIM, {"n": limit, "now": now}).all()
+            if not rows[0].mine:
                 connection.rollback()
                 raise RelayBusy("another process's relay is running")
-            records = [OutboxRecord(*row) for row in connection.execute(UNPUBLISHED, {"n": limit})]
+            claimed = [OutboxRecord(*row[1:]) for row in rows if row.position is not None]
+            records = sorted(claimed, key=attrgetter("position"))
+            self.claimed = [r.position for r in records]
             if not records:
                 connection.commit()
             return records
@@ -159,7 +161,8 @@ class SqlOutbox:
     def mark_published(
         self, positions: Sequence[int], *, now: datetime, purge_before: datetime | None = None
     ) -> None:
-        """Mark these published at `now` and forget events published before `purge_before`
+        """Mark these published at `now` (in a PostgreSQL batch: confirm the claim's marks of
+        these, the rest waiting again) and forget events published before `purge_before`
         (Kafka keeps them for its own retention), in one transaction; the purge runs at most
         once a minute unless the last one found a full batch of old rows.
 
@@ -167,7 +170,10 @@ class SqlOutbox:
         load, on the path of the events committed meanwhile): a crash can lose only the latest
         marks, and their events are then published again, in order, as at least once allows."""
         if self.postgresql and self.holding is not None and self.holding.in_transaction():
-            self._mark(self.holding, positions, now, purge_before)  # the batch's transaction
+            # the batch's transaction, whose claim marked them all: the undelivered wait again
+            if undelivered := set(self.claimed).difference(positions):
+                self.holding.execute(UNMARK, {"positions": sorted(undelivered)})
+            self._mark(self.holding, (), now, purge_before)
             self.holding.commit()
             return
         with self.transaction() as connection:
@@ -205,11 +211,37 @@ def _purge() -> Delete:
     )
 
 
-PURGE = _purge()
+def _claim() -> Select[Any]:
+    """One round trip that opens a PostgreSQL batch: it takes the relay's turn (released by
+    the batch's commit or rollback, so a crashed relay never strands it), asks for an
+    asynchronous commit (see mark_published), and marks the oldest :n waiting events published
+    at :now, returning them. One row comes back whatever it finds: `mine` (the turn was free)
+    and the event's columns, NULL when there is none."""
+    turn = select(
+        func.pg_try_advisory_xact_lock(RELAY_LOCK).label("mine"),
+        func.set_config("synchronous_commit", "off", true()).label("commit_mode"),
+    ).cte("turn")
+    waiting = UNPUBLISHED.where(select(turn.c.mine).scalar_subquery()).with_only_columns(o.position)
+    claimed = (
+        update(orm.outbox)
+        .where(o.position.in_(waiting.scalar_subquery()))
+        .values(published_at=bindparam("now"))
+        .returning(*RECORD)
+        .cte("claimed")
+    )
+    return select(turn.c.mine, *claimed.c).select_from(turn.outerjoin(claimed, true()))
+
+
+PURGE, CLAIM = _purge(), _claim()
 MARK = (
     update(orm.outbox)
     .where(o.position.in_(bindparam("positions", expanding=True)))
     .values(published_at=bindparam("now"))
+)
+UNMARK = (
+    update(orm.outbox)
+    .where(o.position.in_(bindparam("positions", expanding=True)))
+    .values(published_at=None)
 )
 
 

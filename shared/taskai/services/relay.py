@@ -29,7 +29,7 @@ def relay_pending(
     BusUnavailable when the bus took only part of a batch (the rest waits in the outbox)."""
     with outbox.turn():
         total = 0
-        while records := outbox.unpublished(batch):
+        while records := outbox.unpublished(batch, now=clock()):
             delivered = publisher.publish(records)
             now = clock()
             caught_up = delivered == len(records) and len(records) < batch
